@@ -1,0 +1,5 @@
+import sys
+
+from ouvert.cli import main
+
+sys.exit(main())

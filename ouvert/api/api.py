@@ -1,0 +1,43 @@
+"""The native API at ``/api/v1/``. Each domain app contributes a router."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI
+
+from ouvert import __version__
+from ouvert.core.api import router as core_router
+
+api = NinjaAPI(
+    title="Ouvert API",
+    version="1",
+    description=(
+        "API native d'Ouvert (typée, paginée). Authentification par jeton : "
+        "`Authorization: Bearer <jeton>` (créez-en un dans votre compte ou avec `ouvert token create`)."
+    ),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+api.add_router("/", core_router)
+
+
+@api.exception_handler(PermissionDenied)
+def _permission_denied(request: HttpRequest, exc: PermissionDenied):
+    return api.create_response(request, {"detail": str(exc) or "Permission refusée."}, status=403)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError):
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404):
+    return api.create_response(request, {"detail": str(exc) or "Introuvable."}, status=404)
+
+
+@api.get("/status", tags=["site"], summary="Version et état du service")
+def status(request: HttpRequest) -> dict:
+    return {"name": "Ouvert", "version": __version__, "authenticated": request.user.is_authenticated}

@@ -1,0 +1,46 @@
+"""The ``ouvert`` command. Each sub-command is a Django management command; ``ouvert --help``
+lists ours first, and any Django command (``ouvert shell``, ``ouvert dbshell``…) also works."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+COMMANDS = [
+    ("demo", "charger les données de démonstration (une fois), puis servir la plateforme"),
+    ("serve", "servir la plateforme (et, sur SQLite, un travailleur de tâches intégré)"),
+    ("worker", "exécuter les tâches de fond (autant de processus que voulu en production)"),
+    ("migrate", "créer ou mettre à jour le schéma de la base de données"),
+    ("createadmin", "créer un administrateur du site (--email E [--password-stdin])"),
+    ("token", "créer, lister ou révoquer des jetons d'API (token create --user E --name N)"),
+    ("check", "vérifications de déploiement de Django et d'Ouvert"),
+]
+
+
+def _usage() -> str:
+    lines = ["usage: ouvert <commande> [options]   (ouvert <commande> --help pour le détail)", "",
+             "Commandes d'Ouvert :"]
+    lines += [f"  {name:<12} {text}" for name, text in COMMANDS]
+    lines += ["", "Toute commande de gestion Django est aussi disponible (ouvert help --commands).",
+              "Données : OUVERT_DATA_DIR (fichier SQLite, fichiers téléversés) ; base : DATABASE_URL."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ouvert.settings.dev")
+    if len(argv) < 2 or argv[1] in {"-h", "--help"}:
+        print(_usage())
+        return 0
+    if argv[1] == "check" and "--no-deploy" not in argv:
+        argv.append("--deploy")
+    elif argv[1] == "check":
+        argv.remove("--no-deploy")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["ouvert", *argv[1:]])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organization, OrganizationKind, Role
+
+
+class SignupForm(forms.Form):
+    full_name = forms.CharField(label=_("Nom complet"), max_length=200, required=False,
+                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(label=_("Adresse courriel"),
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(
+        label=_("Mot de passe"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Au moins 10 caractères, pas uniquement des chiffres ni un mot de passe courant."),
+    )
+    # Honeypot: humans never see nor fill it.
+    website = forms.CharField(required=False, label=_("Ne pas remplir ce champ"),
+                              widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+
+    def clean(self):
+        data = super().clean()
+        password = data.get("password")
+        if password:
+            from .models import User
+
+            try:
+                password_validation.validate_password(
+                    password, User(email=data.get("email", ""), full_name=data.get("full_name", ""))
+                )
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(label=_("Nom complet"), max_length=200, required=False)
+    preferred_language = forms.ChoiceField(label=_("Langue préférée"), choices=settings.LANGUAGES)
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.CharField(
+        label=_("Pour confirmer, tapez votre adresse courriel"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_confirm(self):
+        value = self.cleaned_data["confirm"].strip().lower()
+        if value != self.user.email.lower():
+            raise forms.ValidationError(_("L'adresse tapée ne correspond pas à celle de votre compte."))
+        return value
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Nom du jeton"), max_length=100,
+                           help_text=_("Pour vous rappeler à quoi il sert, par exemple « script de mise à jour »."))
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["kind", "name_fr", "name_en", "acronym", "description_fr", "description_en", "website",
+                  "logo"]
+        widgets = {"description_fr": forms.Textarea(attrs={"rows": 4}),
+                   "description_en": forms.Textarea(attrs={"rows": 4})}
+
+
+class OrganizationCreateForm(OrganizationForm):
+    class Meta(OrganizationForm.Meta):
+        fields = ["slug", *OrganizationForm.Meta.fields]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = _("Laissez vide pour le déduire du sigle ou du nom.")
+
+
+class MemberForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse courriel de la personne"))
+    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices, initial=Role.EDITOR)
+    is_open_gov_contact = forms.BooleanField(label=_("Répondant en gouvernement ouvert"), required=False)
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("Action"), required=False)
+    actor = forms.CharField(label=_("Auteur"), required=False)
+    organization = forms.ModelChoiceField(label=_("Organisation"), queryset=Organization.objects.all(),
+                                          required=False, to_field_name="slug",
+                                          empty_label=_("Toutes"))
+    date_from = forms.DateField(label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class OrganizationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Rechercher une organisation"), required=False)
+    kind = forms.ChoiceField(label=_("Type"), required=False,
+                             choices=[("", _("Tous les types")), *OrganizationKind.choices])

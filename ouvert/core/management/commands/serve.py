@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import atexit
+import signal
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+
+def pending_migrations() -> bool:
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+class Command(BaseCommand):
+    help = ("Sert la plateforme avec waitress. Sur SQLite (profil intégré), applique les migrations en "
+            "attente et démarre un travailleur de tâches dans un processus enfant.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (défaut 127.0.0.1)")
+        parser.add_argument("--port", type=int, default=8000, help="port d'écoute (défaut 8000)")
+        parser.add_argument("--threads", type=int, default=8, help="fils de traitement (défaut 8)")
+        parser.add_argument("--no-worker", action="store_true",
+                            help="ne pas démarrer le travailleur intégré")
+
+    def handle(self, *args, host: str, port: int, threads: int, no_worker: bool, **options):
+        from waitress import serve
+
+        from ouvert.wsgi import application
+
+        if settings.IS_SQLITE and pending_migrations():
+            self.stdout.write("Migrations en attente : application…")
+            call_command("migrate", interactive=False, verbosity=0)
+        worker = None
+        if settings.EMBEDDED_WORKER and not no_worker:
+            worker = subprocess.Popen([sys.executable, "-m", "ouvert", "worker", "--verbosity", "0"])  # noqa: S603
+            atexit.register(worker.terminate)
+            self.stdout.write(f"Travailleur de tâches intégré démarré (pid {worker.pid}).")
+
+        def _stop(signum, frame):
+            if worker is not None:
+                worker.terminate()
+            sys.exit(0)
+
+        signal.signal(signal.SIGTERM, _stop)
+        shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
+        self.stdout.write(self.style.SUCCESS(f"Ouvert sert sur http://{shown}:{port}/ (Ctrl+C pour arrêter)"))
+        sys.stdout.flush()
+        try:
+            serve(application, host=host, port=port, threads=threads, ident="Ouvert", _quiet=True)
+        finally:
+            if worker is not None:
+                worker.terminate()

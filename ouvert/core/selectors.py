@@ -1,0 +1,65 @@
+"""Reads for people, organizations and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
+
+from . import permissions
+from .models import AuditEntry, Membership, Organization, OrganizationKind, Role, User
+
+
+def organization_list(*, kind: str | None = None, q: str | None = None) -> QuerySet[Organization]:
+    qs = Organization.objects.annotate(member_count=Count("memberships"))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q:
+        qs = qs.filter(Q(name_fr__icontains=q) | Q(name_en__icontains=q) | Q(acronym__icontains=q))
+    return qs.order_by("name_fr")
+
+
+def organization_counts_by_kind() -> list[tuple[str, str, int]]:
+    counts = dict(Organization.objects.values_list("kind").annotate(n=Count("id")))
+    return [(kind.value, kind.label, counts.get(kind.value, 0)) for kind in OrganizationKind]
+
+
+def organization_members(*, organization: Organization) -> QuerySet[Membership]:
+    return organization.memberships.select_related("user").order_by("role", "user__email")
+
+
+def organization_open_gov_contacts(*, organization: Organization) -> QuerySet[Membership]:
+    return organization.memberships.filter(is_open_gov_contact=True).select_related("user")
+
+
+def user_organizations(*, user: User, roles: list[str] | None = None) -> QuerySet[Organization]:
+    if permissions.is_site_admin(user) and roles is not None:
+        return Organization.objects.all()
+    qs = Organization.objects.filter(memberships__user=user)
+    if roles:
+        qs = qs.filter(memberships__role__in=roles)
+    return qs.distinct()
+
+
+def audit_list(*, viewer: User, organization: Organization | None = None, action: str = "",
+               actor: str = "", date_from: dt.date | None = None,
+               date_to: dt.date | None = None) -> QuerySet[AuditEntry]:
+    """Audit entries the viewer may see: all for site admins, their organizations' for org admins."""
+    qs = AuditEntry.objects.select_related("organization")
+    if not permissions.is_site_admin(viewer):
+        qs = qs.filter(organization__in=user_organizations(user=viewer, roles=[Role.ADMIN]))
+    if organization is not None:
+        qs = qs.filter(organization=organization)
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if actor:
+        qs = qs.filter(actor_label__icontains=actor)
+    if date_from:
+        qs = qs.filter(created_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(created_at__date__lte=date_to)
+    return qs
+
+
+def audit_actions() -> list[str]:
+    return list(AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct())

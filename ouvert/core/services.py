@@ -1,0 +1,242 @@
+"""Writes for people, organizations, memberships and API tokens.
+
+Every function checks permission, writes, and records its side effects (audit log)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from . import permissions
+from .audit import audit_record, diff, snapshot
+from .models import ApiToken, AuditEntry, Membership, Organization, Role, User
+
+ORGANIZATION_FIELDS = [
+    "slug", "kind", "name_fr", "name_en", "acronym", "description_fr", "description_en", "website", "logo",
+]
+TOKEN_PREFIX = "ouv_"
+
+
+# People ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_signup(*, email: str, password: str, full_name: str = "", preferred_language: str = "fr") -> User:
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("Un compte existe déjà avec cette adresse courriel.")})
+    user = User.objects.create_user(
+        email=email, password=password, full_name=full_name, preferred_language=preferred_language
+    )
+    audit_record(actor=user, action="user.signup", obj=user, changes={"email": [None, email]})
+    return user
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, by: User, full_name: str, preferred_language: str) -> User:
+    if by.pk != user.pk and not permissions.is_site_admin(by):
+        raise PermissionDenied(_("Vous ne pouvez modifier que votre propre profil."))
+    fields = ["full_name", "preferred_language"]
+    before = snapshot(user, fields)
+    user.full_name = full_name
+    user.preferred_language = preferred_language
+    user.save(update_fields=fields)
+    changes = diff(before, snapshot(user, fields))
+    if changes:
+        audit_record(actor=by, action="user.update", obj=user, changes=changes)
+    return user
+
+
+@transaction.atomic
+def user_delete(*, user: User, by: User) -> None:
+    """Delete an account and its personal data.
+
+    The row goes (memberships and tokens with it); audit entries keep what happened but lose the
+    e-mail address: they are relabelled "compte supprimé #<id>"."""
+    if by.pk != user.pk and not permissions.is_site_admin(by):
+        raise PermissionDenied(_("Vous ne pouvez supprimer que votre propre compte."))
+    label = f"compte supprimé #{user.pk}"
+    AuditEntry.objects.filter(actor=user).update(actor=None, actor_label=label)
+    AuditEntry.objects.filter(object_type=user._meta.label_lower, object_id=str(user.pk)).update(
+        object_label=label, changes={}
+    )
+    # Memberships name the person in their label and changes; keep the event, drop the person.
+    AuditEntry.objects.filter(object_type="core.membership", object_label__contains=user.email).update(
+        object_label=label, changes={}
+    )
+    user_pk = user.pk
+    user.delete()
+    audit_record(actor=None if by.pk == user_pk else by, action="user.delete",
+                 obj=User(pk=user_pk), label=label)
+
+
+# Organizations -----------------------------------------------------------------------------------
+
+
+def _unique_slug(base: str, exclude_pk=None) -> str:
+    slug = slugify(base)[:90] or "organisation"
+    candidate, n = slug, 2
+    while Organization.objects.filter(slug=candidate).exclude(pk=exclude_pk).exists():
+        candidate, n = f"{slug}-{n}", n + 1
+    return candidate
+
+
+def _check_logo(logo: UploadedFile | None) -> None:
+    from django.conf import settings
+
+    if isinstance(logo, UploadedFile) and logo.size and logo.size > settings.LOGO_MAX_BYTES:
+        raise ValidationError({"logo": _("Le logo dépasse %(max)s Mo. Réduisez l'image et réessayez.")
+                               % {"max": settings.LOGO_MAX_BYTES // (1024 * 1024)}})
+
+
+@transaction.atomic
+def organization_create(*, by: User, kind: str, name_fr: str, name_en: str = "", slug: str = "",
+                        acronym: str = "", description_fr: str = "", description_en: str = "",
+                        website: str = "", logo: UploadedFile | None = None) -> Organization:
+    permissions.check_site_admin(by)
+    _check_logo(logo)
+    if slug and Organization.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": _("L'identifiant « %(slug)s » est déjà pris.") % {"slug": slug}})
+    org = Organization(
+        slug=slug or _unique_slug(acronym or name_fr), kind=kind, name_fr=name_fr, name_en=name_en,
+        acronym=acronym, description_fr=description_fr, description_en=description_en, website=website,
+    )
+    if logo is not None:
+        org.logo = logo
+    org.full_clean()
+    org.save()
+    audit_record(actor=by, action="organization.create", obj=org, organization=org,
+                 changes=diff({}, snapshot(org, ORGANIZATION_FIELDS)))
+    return org
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, by: User, **fields) -> Organization:
+    permissions.check_manage_organization(by, organization)
+    unknown = set(fields) - set(ORGANIZATION_FIELDS)
+    if unknown:
+        raise ValidationError(_("Champs inconnus : %(f)s") % {"f": ", ".join(sorted(unknown))})
+    if "slug" in fields and fields["slug"] != organization.slug and not permissions.is_site_admin(by):
+        raise PermissionDenied(_("Seul un administrateur du site peut changer l'identifiant."))
+    _check_logo(fields.get("logo"))
+    before = snapshot(organization, ORGANIZATION_FIELDS)
+    for name, value in fields.items():
+        if name == "logo" and value is None:
+            continue
+        setattr(organization, name, value)
+    organization.full_clean()
+    organization.save()
+    changes = diff(before, snapshot(organization, ORGANIZATION_FIELDS))
+    if changes:
+        audit_record(actor=by, action="organization.update", obj=organization,
+                     organization=organization, changes=changes)
+    return organization
+
+
+# Memberships -------------------------------------------------------------------------------------
+
+
+def _admins_left(organization: Organization, excluding: Membership) -> bool:
+    return organization.memberships.filter(role=Role.ADMIN).exclude(pk=excluding.pk).exists()
+
+
+@transaction.atomic
+def membership_set(*, organization: Organization, by: User, email: str, role: str,
+                   is_open_gov_contact: bool = False) -> Membership:
+    """Add a person to an organization with a role, or change the role they have."""
+    permissions.check_manage_organization(by, organization)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Rôle inconnu : %(role)s. Choisissez admin, editor ou member.")
+                               % {"role": role}})
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise ValidationError({"email": _("Aucun compte n'utilise l'adresse %(email)s. La personne doit "
+                                          "d'abord s'inscrire.") % {"email": email}})
+    membership, created = Membership.objects.get_or_create(
+        user=user, organization=organization, defaults={"role": role,
+                                                        "is_open_gov_contact": is_open_gov_contact}
+    )
+    if created:
+        audit_record(actor=by, action="membership.create", obj=membership, organization=organization,
+                     label=f"{user.email} @ {organization.slug}",
+                     changes={"role": [None, role], "is_open_gov_contact": [None, is_open_gov_contact]})
+        return membership
+    if membership.role == Role.ADMIN and role != Role.ADMIN and not _admins_left(organization, membership):
+        raise ValidationError({"role": _("Une organisation doit garder au moins un administrateur.")})
+    before = snapshot(membership, ["role", "is_open_gov_contact"])
+    membership.role = role
+    membership.is_open_gov_contact = is_open_gov_contact
+    membership.save(update_fields=["role", "is_open_gov_contact"])
+    changes = diff(before, snapshot(membership, ["role", "is_open_gov_contact"]))
+    if changes:
+        audit_record(actor=by, action="membership.update", obj=membership, organization=organization,
+                     label=f"{user.email} @ {organization.slug}", changes=changes)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: User) -> None:
+    organization = membership.organization
+    permissions.check_manage_organization(by, organization)
+    if membership.role == Role.ADMIN and not _admins_left(organization, membership):
+        raise ValidationError(_("Une organisation doit garder au moins un administrateur."))
+    label = f"{membership.user.email} @ {organization.slug}"
+    audit_record(actor=by, action="membership.delete", obj=membership, organization=organization,
+                 label=label, changes={"role": [membership.role, None]})
+    membership.delete()
+
+
+# API tokens --------------------------------------------------------------------------------------
+
+
+def token_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_create(*, user: User, by: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token and return it with its secret, shown once and never stored."""
+    if by.pk != user.pk and not permissions.is_site_admin(by):
+        raise PermissionDenied(_("Vous ne pouvez créer des jetons que pour vous-même."))
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Donnez un nom au jeton (par exemple « script de moissonnage »).")})
+    prefix = get_random_string(8, "abcdefghijklmnopqrstuvwxyz0123456789")
+    secret = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(user=user, name=name[:100], prefix=prefix, digest=token_digest(secret))
+    audit_record(actor=by, action="token.create", obj=token, label=f"{name} ({prefix}…)")
+    return token, secret
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken, by: User) -> ApiToken:
+    if by.pk != token.user_id and not permissions.is_site_admin(by):
+        raise PermissionDenied(_("Vous ne pouvez révoquer que vos propres jetons."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=by, action="token.revoke", obj=token, label=str(token))
+    return token
+
+
+def token_authenticate(secret: str) -> User | None:
+    """The active user a token secret belongs to, or None. Records the last use (at most hourly)."""
+    secret = secret.strip()
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = (ApiToken.objects.select_related("user")
+             .filter(digest=token_digest(secret), revoked_at__isnull=True).first())
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 3600:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

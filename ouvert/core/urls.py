@@ -1,0 +1,35 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(_("a-propos/"), views.about, name="about"),
+    path(_("compte/inscription/"), views.signup, name="signup"),
+    path(_("compte/connexion/"), views.LoginView.as_view(), name="login"),
+    path(_("compte/deconnexion/"), views.logout_view, name="logout"),
+    path(_("compte/"), views.profile, name="profile"),
+    path(_("compte/supprimer/"), views.account_delete, name="account_delete"),
+    path(_("compte/jetons/"), views.tokens, name="tokens"),
+    path(_("compte/jetons/<int:pk>/revoquer/"), views.token_revoke, name="token_revoke"),
+    path(_("compte/mot-de-passe/"), views.PasswordResetView.as_view(), name="password_reset"),
+    path(_("compte/mot-de-passe/done/"), auth_views.PasswordResetDoneView.as_view(
+        template_name="core/password_reset_done.html"), name="password_reset_done"),
+    path(_("compte/mot-de-passe/<uidb64>/<token>/"), auth_views.PasswordResetConfirmView.as_view(
+        template_name="core/password_reset_confirm.html",
+        success_url=reverse_lazy("core:password_reset_complete")), name="password_reset_confirm"),
+    path(_("compte/mot-de-passe/termine/"), auth_views.PasswordResetCompleteView.as_view(
+        template_name="core/password_reset_complete.html"), name="password_reset_complete"),
+    path(_("organisations/"), views.organization_list, name="organization_list"),
+    path(_("organisations/nouvelle/"), views.organization_create, name="organization_create"),
+    path(_("organisations/<slug:slug>/"), views.organization_detail, name="organization_detail"),
+    path(_("organisations/<slug:slug>/modifier/"), views.organization_edit, name="organization_edit"),
+    path(_("organisations/<slug:slug>/membres/"), views.organization_member_add, name="organization_member_add"),
+    path(_("organisations/<slug:slug>/membres/<int:pk>/retirer/"), views.organization_member_remove,
+         name="organization_member_remove"),
+    path(_("journal/"), views.audit_log, name="audit_log"),
+]

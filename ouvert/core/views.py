@@ -1,0 +1,326 @@
+"""Thin views for the shell, accounts, organizations, tokens and the audit log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import permissions, selectors, services
+from .forms import (
+    AuditFilterForm,
+    DeleteAccountForm,
+    MemberForm,
+    OrganizationCreateForm,
+    OrganizationFilterForm,
+    OrganizationForm,
+    ProfileForm,
+    SignupForm,
+    TokenForm,
+)
+from .models import Membership, Organization
+from .ratelimit import rate_limit_hit
+from .sections import home_sections
+
+
+def _too_many(request: HttpRequest, wait: int) -> HttpResponse:
+    response = render(request, "core/too_many.html", {"wait": wait}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {
+        "sections": home_sections(),
+        "organization_counts": selectors.organization_counts_by_kind(),
+    })
+
+
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/about.html")
+
+
+# Accounts ----------------------------------------------------------------------------------------
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("core:profile")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST":
+        wait = rate_limit_hit(request, "signup")
+        if wait:
+            return _too_many(request, wait)
+        if form.is_valid():
+            if form.cleaned_data.get("website"):
+                # Honeypot filled in: a bot. Pretend nothing happened.
+                return redirect("core:home")
+            try:
+                user = services.user_signup(
+                    email=form.cleaned_data["email"], password=form.cleaned_data["password"],
+                    full_name=form.cleaned_data["full_name"],
+                    preferred_language=(request.LANGUAGE_CODE or "fr")[:2],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, _("Bienvenue! Votre compte est créé."))
+                return redirect("core:profile")
+    return render(request, "core/signup.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        wait = rate_limit_hit(request, "login")
+        if wait:
+            return _too_many(request, wait)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "core/password_reset.html"
+    email_template_name = "core/email/password_reset.txt"
+    subject_template_name = "core/email/password_reset_subject.txt"
+    success_url = "done/"
+
+    def post(self, request, *args, **kwargs):
+        wait = rate_limit_hit(request, "password_reset")
+        if wait:
+            return _too_many(request, wait)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        from django.conf import settings
+
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("Vous êtes déconnecté."))
+    return redirect("core:home")
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(request.POST or None, initial={"full_name": user.full_name,
+                                                      "preferred_language": user.preferred_language})
+    if request.method == "POST" and form.is_valid():
+        services.user_update_profile(user=user, by=user, **form.cleaned_data)
+        messages.success(request, _("Profil enregistré."))
+        return redirect("core:profile")
+    memberships = user.memberships.select_related("organization")
+    return render(request, "core/profile.html", {"form": form, "memberships": memberships})
+
+
+@login_required
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_delete(user=request.user, by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            logout(request)
+            messages.info(request, _("Votre compte et vos données personnelles ont été supprimés."))
+            return redirect("core:home")
+    return render(request, "core/account_delete.html", {"form": form})
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_secret = services.token_create(user=request.user, by=request.user,
+                                                       name=form.cleaned_data["name"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            form = TokenForm()
+    return render(request, "core/tokens.html", {
+        "form": form, "new_secret": new_secret, "tokens": request.user.api_tokens.all(),
+    })
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(request.user.api_tokens, pk=pk)
+    services.token_revoke(token=token, by=request.user)
+    messages.success(request, _("Le jeton « %(name)s » est révoqué.") % {"name": token.name})
+    return redirect("core:tokens")
+
+
+# Organizations -----------------------------------------------------------------------------------
+
+
+def organization_list(request: HttpRequest) -> HttpResponse:
+    form = OrganizationFilterForm(request.GET or None)
+    q = kind = ""
+    if form.is_valid():
+        q, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
+    organizations = selectors.organization_list(kind=kind or None, q=q or None)
+    page = Paginator(organizations, 30).get_page(request.GET.get("page"))
+    if request.GET.get("format") == "json":
+        return JsonResponse({"count": page.paginator.count, "results": [
+            {"slug": o.slug, "name_fr": o.name_fr, "name_en": o.name_en, "kind": o.kind,
+             "url": request.build_absolute_uri(o.get_absolute_url())} for o in page]})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/organization_list.html", {
+        "form": form, "page": page, "query": query.urlencode(), "counts": selectors.organization_counts_by_kind(),
+        "can_create": permissions.is_site_admin(request.user),
+    })
+
+
+def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = get_object_or_404(Organization, slug=slug)
+    can_manage = permissions.can_manage_organization(request.user, organization)
+    if request.GET.get("format") == "json":
+        return JsonResponse({
+            "slug": organization.slug, "kind": organization.kind, "name_fr": organization.name_fr,
+            "name_en": organization.name_en, "acronym": organization.acronym,
+            "description_fr": organization.description_fr, "description_en": organization.description_en,
+            "website": organization.website,
+        })
+    context = {
+        "organization": organization,
+        "can_manage": can_manage,
+        "contacts": selectors.organization_open_gov_contacts(organization=organization),
+        "member_count": organization.memberships.count(),
+    }
+    if can_manage:
+        context["members"] = selectors.organization_members(organization=organization)
+        context["member_form"] = MemberForm()
+    return render(request, "core/organization_detail.html", context)
+
+
+@login_required
+def organization_create(request: HttpRequest) -> HttpResponse:
+    if not permissions.is_site_admin(request.user):
+        raise PermissionDenied(_("Réservé aux administrateurs du site."))
+    form = OrganizationCreateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = services.organization_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Organisation créée."))
+            return redirect(organization)
+    return render(request, "core/organization_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = get_object_or_404(Organization, slug=slug)
+    permissions.check_manage_organization(request.user, organization)
+    form = OrganizationForm(request.POST or None, request.FILES or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if data.get("logo") is False:  # "clear" ticked
+            data["logo"] = ""
+        # The form has already written into ``organization``; the service diffs a fresh copy.
+        fresh = Organization.objects.get(pk=organization.pk)
+        try:
+            services.organization_update(organization=fresh, by=request.user, **data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Organisation enregistrée."))
+            return redirect(fresh)
+    return render(request, "core/organization_form.html", {"form": form, "organization": organization})
+
+
+@login_required
+@require_POST
+def organization_member_add(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = get_object_or_404(Organization, slug=slug)
+    permissions.check_manage_organization(request.user, organization)
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_set(organization=organization, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("%(email)s a maintenant le rôle « %(role)s ».") % {
+                "email": form.cleaned_data["email"],
+                "role": dict(form.fields["role"].choices)[form.cleaned_data["role"]]})
+            return redirect(organization)
+    return render(request, "core/organization_detail.html", {
+        "organization": organization, "can_manage": True, "member_form": form,
+        "members": selectors.organization_members(organization=organization),
+        "contacts": selectors.organization_open_gov_contacts(organization=organization),
+        "member_count": organization.memberships.count(),
+    }, status=400)
+
+
+@login_required
+@require_POST
+def organization_member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    organization = get_object_or_404(Organization, slug=slug)
+    membership = get_object_or_404(Membership, pk=pk, organization=organization)
+    try:
+        services.membership_remove(membership=membership, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Membre retiré."))
+    return redirect(organization)
+
+
+# Audit log ---------------------------------------------------------------------------------------
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_audit(request.user):
+        raise PermissionDenied(_("Le journal d'audit est réservé aux administrateurs."))
+    form = AuditFilterForm(request.GET or None)
+    if not permissions.is_site_admin(request.user):
+        form.fields["organization"].queryset = selectors.user_organizations(
+            user=request.user, roles=["admin"])
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = selectors.audit_list(viewer=request.user, **{k: v for k, v in filters.items() if v})
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/audit_log.html", {
+        "form": form, "page": page, "actions": selectors.audit_actions(), "query": query.urlencode(),
+    })
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok", "organizations": Organization.objects.aggregate(n=Count("id"))["n"]})
+
+
+def login_url_for(path: str) -> str:
+    return f"{reverse('core:login')}?next={path}"
