@@ -22,6 +22,16 @@ class SignupForm(forms.Form):
     website = forms.CharField(required=False, label=_("Ne pas remplir ce champ"),
                               widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
 
+    def clean_email(self):
+        from .models import User
+
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("Un compte existe déjà avec cette adresse courriel. Connectez-vous, ou demandez un "
+                  "nouveau mot de passe si vous l'avez oublié."))
+        return email
+
     def clean(self):
         data = super().clean()
         password = data.get("password")
@@ -65,6 +75,8 @@ class TokenForm(forms.Form):
 
 
 class OrganizationForm(forms.ModelForm):
+    website = forms.URLField(label=_("Site web"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organization
         fields = ["kind", "name_fr", "name_en", "acronym", "description_fr", "description_en", "website",

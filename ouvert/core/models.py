@@ -93,6 +93,9 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("core:organization_detail", kwargs={"slug": self.slug})
+
     @property
     def name(self) -> str:
         if (get_language() or "fr").startswith("en") and self.name_en:
@@ -105,8 +108,6 @@ class Organization(models.Model):
             return self.description_en
         return self.description_fr
 
-    def get_absolute_url(self) -> str:
-        return reverse("core:organization_detail", kwargs={"slug": self.slug})
 
 
 class Role(models.TextChoices):

@@ -22,7 +22,7 @@ from .models import ApiToken, AuditEntry, Membership, Organization, Role, User
 ORGANIZATION_FIELDS = [
     "slug", "kind", "name_fr", "name_en", "acronym", "description_fr", "description_en", "website", "logo",
 ]
-TOKEN_PREFIX = "ouv_"
+TOKEN_PREFIX = "ouv_"  # noqa: S105 — a public marker, not a secret
 
 
 # People ------------------------------------------------------------------------------------------
@@ -72,10 +72,9 @@ def user_delete(*, user: User, by: User) -> None:
     AuditEntry.objects.filter(object_type="core.membership", object_label__contains=user.email).update(
         object_label=label, changes={}
     )
-    user_pk = user.pk
+    user_pk, by_self = user.pk, by.pk == user.pk
     user.delete()
-    audit_record(actor=None if by.pk == user_pk else by, action="user.delete",
-                 obj=User(pk=user_pk), label=label)
+    audit_record(actor=None if by_self else by, action="user.delete", obj=User(pk=user_pk), label=label)
 
 
 # Organizations -----------------------------------------------------------------------------------

@@ -24,7 +24,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = BASE_DIR.parent
@@ -95,7 +94,7 @@ WSGI_APPLICATION = "ouvert.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -150,14 +149,15 @@ LOGIN_REDIRECT_URL = "core:profile"
 LOGOUT_REDIRECT_URL = "core:home"
 
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGES = [("fr", "Français"), ("en", "English")]  # each in its own language, never translated
+LOCALE_PATHS: list = []  # each app keeps its own locale/ folder
 TIME_ZONE = "America/Toronto"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 NODE_MODULES_DIR = PROJECT_DIR / "node_modules"
 MEDIA_URL = "/media/"

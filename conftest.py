@@ -1,0 +1,155 @@
+"""Project-wide pytest fixtures: people, organizations, API clients, and the browser."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED_DIR = Path(__file__).resolve().parent.parent / "shared"
+CHROMIUM = os.environ.get("OUVERT_CHROMIUM", "/usr/bin/chromium")
+AXE_JS = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def shared_path(*parts: str) -> Path:
+    """A file under ../shared; skips the test where it is absent, fails under CI=true."""
+    path = SHARED_DIR.joinpath(*parts)
+    if not path.exists():
+        message = f"{path} is absent (../shared/ is not beside this checkout)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def password() -> str:
+    return "un-mot-de-passe-solide-42"
+
+
+@pytest.fixture
+def make_user(db, password):
+    from ouvert.core.models import User
+
+    counter = {"n": 0}
+
+    def make(email: str | None = None, *, site_admin: bool = False, **fields) -> User:
+        counter["n"] += 1
+        email = email or f"personne{counter['n']}@exemple.qc.ca"
+        if site_admin:
+            return User.objects.create_superuser(email=email, password=password, **fields)
+        return User.objects.create_user(email=email, password=password, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_org(db):
+    from ouvert.core.models import Organization, OrganizationKind
+
+    counter = {"n": 0}
+
+    def make(slug: str | None = None, *, kind: str = OrganizationKind.MINISTRY, **fields) -> Organization:
+        counter["n"] += 1
+        slug = slug or f"org-{counter['n']}"
+        fields.setdefault("name_fr", f"Organisation {slug}")
+        fields.setdefault("name_en", f"Organization {slug}")
+        return Organization.objects.create(slug=slug, kind=kind, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_member(db):
+    from ouvert.core.models import Membership
+
+    def make(user, organization, role: str = "editor", **fields) -> Membership:
+        return Membership.objects.create(user=user, organization=organization, role=role, **fields)
+
+    return make
+
+
+@pytest.fixture
+def site_admin(make_user):
+    return make_user("admin@exemple.qc.ca", site_admin=True)
+
+
+@pytest.fixture
+def make_token(db):
+    from ouvert.core.services import token_create
+
+    def make(user, name: str = "test") -> str:
+        return token_create(user=user, by=user, name=name)[1]
+
+    return make
+
+
+# Browser -----------------------------------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def _playwright_browser():
+    if not Path(CHROMIUM).exists() or not AXE_JS.exists():
+        missing = CHROMIUM if not Path(CHROMIUM).exists() else AXE_JS
+        message = f"{missing} is missing: run scripts/test, which installs Chromium and axe-core"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_playwright_browser, live_server):
+    context = _playwright_browser.new_context(base_url=live_server.url, locale="fr-CA")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def axe_check():
+    """Run axe-core on the current page; fail on any serious or critical violation."""
+    script = AXE_JS.read_text()
+
+    def check(page, *, context: str = "") -> list[dict]:
+        page.add_script_tag(content=script)
+        result = page.evaluate(
+            "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+        )
+        bad = [v for v in result["violations"] if v.get("impact") in {"serious", "critical"}]
+        details = "\n".join(
+            f"- {v['id']} ({v['impact']}): {v['help']} — "
+            + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+                        for n in v["nodes"][:5])
+            for v in bad
+        )
+        assert not bad, f"axe-core violations on {context or page.url}:\n{details}"
+        return result["violations"]
+
+    return check
+
+
+@pytest.fixture
+def screenshots_dir() -> Path:
+    path = Path(os.environ.get("OUVERT_SCREENSHOTS", Path(__file__).resolve().parent / "var" / "screenshots"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+
+
