@@ -91,6 +91,13 @@ class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     redirect_authenticated_user = True
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # No autofocus: keyboard and screen-reader users start at the top, with the skip link.
+        form.fields["username"].widget.attrs.pop("autofocus", None)
+        form.fields["username"].widget.attrs["autocomplete"] = "email"
+        return form
+
     def post(self, request, *args, **kwargs):
         wait = rate_limit_hit(request, "login")
         if wait:
