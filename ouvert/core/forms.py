@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm as BasePasswordResetForm
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organization, OrganizationKind, Role
@@ -115,3 +117,15 @@ class OrganizationFilterForm(forms.Form):
     q = forms.CharField(label=_("Rechercher une organisation"), required=False)
     kind = forms.ChoiceField(label=_("Type"), required=False,
                              choices=[("", _("Tous les types")), *OrganizationKind.choices])
+
+
+class PasswordResetForm(BasePasswordResetForm):
+    """Sends the reset link from the task queue, so a slow mail server never blocks the page."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        from .tasks import email_send
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        email_send.enqueue(subject=subject, body=body, to=[to_email])
