@@ -10,10 +10,15 @@ ouvert_install() {
     stamp=".venv/.ouvert-installed-$(cat pyproject.toml requirements.lock | sha256sum | cut -c1-16)-${extra:-base}"
     if [ ! -f "$stamp" ]; then
         echo "→ Installation des dépendances épinglées (requirements.lock)…"
-        .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
         target="."
         [ -n "$extra" ] && target=".[$extra]"
-        .venv/bin/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e "$target"
+        if ! { .venv/bin/python -m pip install --disable-pip-version-check --upgrade pip &&
+               .venv/bin/python -m pip install --disable-pip-version-check -c requirements.lock -e "$target"; } \
+               > .venv/install.log 2>&1; then
+            cat .venv/install.log >&2
+            echo "ÉCHEC de l'installation (journal complet : .venv/install.log)" >&2
+            exit 1
+        fi
         rm -f .venv/.ouvert-installed-*
         touch "$stamp"
     fi

@@ -104,7 +104,8 @@ class MemberForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=_("Action"), required=False)
+    action = forms.CharField(label=_("Action"), required=False,
+                             widget=forms.TextInput(attrs={"list": "audit-actions"}))
     actor = forms.CharField(label=_("Auteur"), required=False)
     organization = forms.ModelChoiceField(label=_("Organisation"), queryset=Organization.objects.all(),
                                           required=False, to_field_name="slug",
