@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ouvert.core.middleware.ApiTokenUserMiddleware",
+    "ouvert.api.middleware.ApiCorsAndThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -210,6 +211,8 @@ RATE_LIMITS = {
     "signup": (int(os.environ.get("OUVERT_RATE_SIGNUP", "10")), 3600),
     "login": (int(os.environ.get("OUVERT_RATE_LOGIN", "30")), 300),
     "password_reset": (int(os.environ.get("OUVERT_RATE_PASSWORD_RESET", "5")), 3600),
+    "api_write": (int(os.environ.get("OUVERT_RATE_API_WRITE", "600")), 60),
+    "api_write_ip": (int(os.environ.get("OUVERT_RATE_API_WRITE_IP", "1200")), 60),
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("CACHE_URL", "").startswith("redis://"):
