@@ -18,6 +18,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("", include("ouvert.harvest.urls")),
     path("", include("ouvert.core.urls")),
     prefix_default_language=True,
 )
