@@ -20,7 +20,7 @@ from .throttle import write_throttle
 
 SAFE = {"GET", "HEAD"}
 NATIVE = "/api/v1/"
-CKAN_ACTION = re.compile(r"^/api/(?:3/)?action/([A-Za-z0-9_]+)/?$")
+CKAN_ACTION = re.compile(r"^/+api/(?:3/)?action/([A-Za-z0-9_]+)/?$")
 LINKED_DATA = re.compile(r"^/(?:catalog\.(?:ttl|jsonld|rdf)|dataset/[^/]+(?:\.(?:ttl|jsonld|rdf)|/datapackage\.json))$")
 ALLOW_HEADERS = "Authorization, Content-Type, X-CKAN-API-Key"
 
