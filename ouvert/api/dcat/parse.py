@@ -91,7 +91,10 @@ def dataset_to_package(graph: Graph, node: Node) -> dict[str, Any]:
         pkg["title_translated"] = title
     if notes:
         pkg["notes_translated"] = notes
-    pkg["name"] = slugify(pkg["title"] or identifier) or slugify(identifier)
+    # A dataset URI like https://portal/dataset/<name> (CKAN, ckanext-dcat, Ouvert) carries its name.
+    match = re.search(r"/dataset/([-\w]+)/?$", str(node)) if isinstance(node, URIRef) else None
+    pkg["name"] = (slugify(match.group(1)) if match else "") or slugify(pkg["title"] or identifier) \
+        or slugify(identifier)
     org = _agent(graph, graph.value(node, DCTERMS.publisher))
     if org:
         pkg["organization"] = org
