@@ -36,3 +36,19 @@ def test_pages_are_for_site_admins(client, make_user, site_admin, settings):
     assert report["status"] == "failed" and report["created"] == 0
     assert client.post(f"/fr/moissonnage/{source.slug}/supprimer/").status_code == 302
     assert not HarvestSource.objects.exists()
+
+
+def test_native_api(client, site_admin, make_user, make_token, settings):
+    settings.HARVEST_TIMEOUT = 1
+    from ouvert.harvest import services
+
+    source = services.source_create(by=site_admin, name="Loin", kind="ckan", url="http://127.0.0.1:9")
+    token = make_token(site_admin)
+    assert client.get("/api/v1/harvest/sources", HTTP_AUTHORIZATION=make_token(make_user())).status_code == 403
+    assert client.get("/api/v1/harvest/sources").status_code == 401
+    assert client.get("/api/v1/harvest/sources", HTTP_AUTHORIZATION=token).json()[0]["slug"] == "loin"
+    started = client.post(f"/api/v1/harvest/sources/{source.slug}/runs", HTTP_AUTHORIZATION=token)
+    assert started.status_code == 202 and started.json()["status"] == "failed"
+    shown = client.get(f"/api/v1/harvest/runs/{started.json()['id']}", HTTP_AUTHORIZATION=token).json()
+    assert "injoignable" in shown["message"] and shown["items"] == []
+    assert client.post("/api/v1/harvest/sources/absent/runs", HTTP_AUTHORIZATION=token).status_code == 404
