@@ -10,6 +10,7 @@ from ouvert.core import views as core_views
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("", include("ouvert.api.urls")),
     path("healthz", core_views.health, name="health"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
@@ -17,6 +18,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("", include("ouvert.harvest.urls")),
     path("", include("ouvert.core.urls")),
     prefix_default_language=True,
 )

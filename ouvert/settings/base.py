@@ -65,6 +65,7 @@ SITE_URL = os.environ.get("OUVERT_SITE_URL", "http://127.0.0.1:8000").rstrip("/"
 INSTALLED_APPS = [
     "ouvert.core",
     "ouvert.api",
+    "ouvert.harvest",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ouvert.core.middleware.ApiTokenUserMiddleware",
+    "ouvert.api.middleware.ApiCorsAndThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -232,6 +234,8 @@ RATE_LIMITS = {
     "signup": (int(os.environ.get("OUVERT_RATE_SIGNUP", "10")), 3600),
     "login": (int(os.environ.get("OUVERT_RATE_LOGIN", "30")), 300),
     "password_reset": (int(os.environ.get("OUVERT_RATE_PASSWORD_RESET", "5")), 3600),
+    "api_write": (int(os.environ.get("OUVERT_RATE_API_WRITE", "600")), 60),
+    "api_write_ip": (int(os.environ.get("OUVERT_RATE_API_WRITE_IP", "1200")), 60),
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("CACHE_URL", "").startswith("redis://"):

@@ -1,0 +1,92 @@
+"""Reading parameters from a CKAN data dict the way CKAN's validators do."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from .errors import NotFound, ValidationError
+
+TRUE = {"true", "1", "yes", "on", "t", "y"}
+FALSE = {"false", "0", "no", "off", "f", "n", ""}
+
+
+def as_bool(data: dict[str, Any], key: str, default: bool) -> bool:
+    value = data.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in TRUE | FALSE:
+        return value.strip().lower() in TRUE
+    raise ValidationError({key: [_("Valeur booléenne attendue (true ou false).")]})
+
+
+def as_int(data: dict[str, Any], key: str, default: int | None, *, minimum: int = 0,
+           maximum: int | None = None) -> int | None:
+    value = data.get(key)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError({key: [_("Nombre entier attendu.")]}) from None
+    if isinstance(value, float) and value != number:
+        raise ValidationError({key: [_("Nombre entier attendu.")]})
+    if number < minimum:
+        raise ValidationError({key: [_("Doit être au moins %(n)s.") % {"n": minimum}]})
+    if maximum is not None and number > maximum:
+        raise ValidationError({key: [_("Doit être au plus %(n)s.") % {"n": maximum}]})
+    return number
+
+
+def as_str(data: dict[str, Any], key: str, default: str = "") -> str:
+    value = data.get(key)
+    if value is None:
+        return default
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise ValidationError({key: [_("Texte attendu.")]})
+    return value
+
+
+def as_list(data: dict[str, Any], key: str) -> list[Any] | None:
+    """A list given as a JSON list, a repeated form field, a JSON-encoded string or a comma list."""
+    value = data.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, list):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                parsed = json.loads(text)
+            except ValueError:
+                raise ValidationError({key: [_("Liste JSON invalide.")]}) from None
+            if isinstance(parsed, list):
+                return parsed
+        return [item.strip() for item in text.split(",") if item.strip()]
+    raise ValidationError({key: [_("Liste attendue.")]})
+
+
+def required(data: dict[str, Any], key: str) -> Any:
+    value = data.get(key)
+    if value is None or value == "":
+        raise ValidationError({key: [_("Valeur manquante")]})
+    return value
+
+
+def required_id(data: dict[str, Any], key: str = "id") -> str:
+    """The identifier an action works on; CKAN answers a missing one with 404 in *_show actions."""
+    value = data.get(key)
+    if value is None or value == "":
+        raise ValidationError({key: [_("Valeur manquante")]})
+    if not isinstance(value, (str, int)):
+        raise NotFound(_("identifiant invalide"))
+    return str(value).strip()

@@ -1,0 +1,52 @@
+"""What an action is, and what it receives."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+
+from ouvert.core.models import User
+
+
+@dataclass
+class Context:
+    """Who calls, from which request. ``user`` is ``None`` for anonymous calls."""
+
+    request: HttpRequest
+    user: User | None
+    api_version: int = 3
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user is not None and self.user.is_authenticated
+
+    def absolute(self, path: str) -> str:
+        return self.request.build_absolute_uri(path)
+
+
+Handler = Callable[[Context, dict[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class Action:
+    """One entry of the action table.
+
+    ``read`` actions have no side effect: they answer GET and POST, are open to CORS and are not
+    rate-limited. Other actions answer POST only, need a signed-in caller (an API token) and
+    count against the write rate limits."""
+
+    name: str
+    handler: Handler
+    read: bool
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def help(self) -> str:
+        doc = inspect.getdoc(self.handler) or ""
+        if self.params:
+            doc += "\n\n" + "\n".join(f":param {name}: {text}" for name, text in self.params.items())
+        return doc

@@ -1,0 +1,132 @@
+"""The single HTTP entry point of the Action API: parse, authorize, dispatch, wrap in CKAN's envelope."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from ouvert.api.throttle import write_throttle
+
+from . import errors
+from .registry import Action, Context
+from .table import ACTIONS
+
+log = logging.getLogger(__name__)
+CONTENT_TYPE = "application/json;charset=utf-8"
+
+
+def help_url(request: HttpRequest, version: int, name: str) -> str:
+    return request.build_absolute_uri(f"/api/{version}/action/help_show?name={name}")
+
+
+def _respond(body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None) -> JsonResponse:
+    response = JsonResponse(body, status=status, encoder=DjangoJSONEncoder, content_type=CONTENT_TYPE,
+                            json_dumps_params={"ensure_ascii": False})
+    for key, value in (headers or {}).items():
+        response[key] = value
+    return response
+
+
+def _multi(querydict) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key in querydict:
+        values = querydict.getlist(key)
+        data[key] = values[0] if len(values) == 1 else values
+    return data
+
+
+def request_data(request: HttpRequest, action: Action) -> dict[str, Any]:
+    """The data dict: URL parameters for GET, the JSON body, or the form fields and files."""
+    if request.method == "GET":
+        return _multi(request.GET)
+    if request.content_type in {"multipart/form-data", "application/x-www-form-urlencoded"}:
+        data = _multi(request.POST)
+        for key in request.FILES:
+            data[key] = request.FILES[key]
+        return data
+    body = request.body
+    if not body.strip():
+        return _multi(request.GET) if action.read else {}
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise errors.BadRequest(f"JSON Error: {exc}") from None
+    if not isinstance(data, dict):
+        raise errors.BadRequest(
+            f"Bad request data: Request data JSON decoded to {data!r} but it needs to be a dictionary."[:300]
+        )
+    return data
+
+
+def _csrf_rejected(request: HttpRequest) -> bool:
+    """Writes made with a session cookie (not a token) must carry Django's CSRF token."""
+    if getattr(request, "authenticated_by_token", False) or not request.user.is_authenticated:
+        return False
+    return CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {}) is not None
+
+
+def call(action: Action, context: Context, data: dict[str, Any]) -> Any:
+    """Run a handler, translating Django's exceptions into CKAN's."""
+    try:
+        if action.read:
+            return action.handler(context, data)
+        with transaction.atomic():
+            return action.handler(context, data)
+    except PermissionDenied as exc:
+        raise errors.NotAuthorized(str(exc)) from None
+    except DjangoValidationError as exc:
+        raise errors.from_django_validation(exc) from None
+    except (Http404, ObjectDoesNotExist) as exc:
+        raise errors.NotFound(str(exc)) from None
+
+
+@csrf_exempt
+def action_view(request: HttpRequest, name: str, ver: str | None = None) -> JsonResponse:
+    version = int(ver or 3)
+    envelope: dict[str, Any] = {"help": help_url(request, version, name)}
+    action = ACTIONS.get(name)
+    try:
+        if action is None:
+            raise errors.BadRequest(f"Action name not known: {name}")
+        if request.method not in {"GET", "POST"}:
+            raise errors.BadRequest(_("Méthode non prise en charge : utilisez GET ou POST."))
+        if request.method == "GET" and not action.read:
+            raise errors.BadRequest(_("Cette action modifie des données : utilisez la méthode POST."))
+        if getattr(request, "api_token_invalid", False):
+            raise errors.NotAuthorized(_("jeton d'API invalide ou révoqué"))
+        user = request.user if request.user.is_authenticated else None
+        if not action.read:
+            if user is None:
+                raise errors.NotAuthorized(_("cette action exige un jeton d'API (en-tête Authorization)"))
+            if _csrf_rejected(request):
+                raise errors.NotAuthorized(_("jeton CSRF absent ou invalide"))
+            wait = write_throttle(request)
+            if wait is not None:
+                envelope.update(success=False, error={
+                    "__type": "Rate Limit Error",
+                    "message": _("Trop de requêtes d'écriture. Réessayez dans %(s)s secondes.") % {"s": wait}})
+                return _respond(envelope, 429, {"Retry-After": str(wait)})
+        try:
+            data = request_data(request, action)
+        except RequestDataTooBig:
+            raise errors.BadRequest(_("Requête trop volumineuse.")) from None
+        result = call(action, Context(request=request, user=user, api_version=version), data)
+    except errors.ActionError as exc:
+        envelope.update(success=False, error=exc.error_dict())
+        return _respond(envelope, exc.status)
+    envelope.update(success=True, result=result)
+    return _respond(envelope)
+
+
+def api_root(request: HttpRequest, ver: str | None = None) -> JsonResponse:
+    return JsonResponse({"version": int(ver or 3)})

@@ -1,0 +1,88 @@
+"""The real ``ckanapi`` client (Python API and CLI) against Ouvert."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import ckanapi
+import pytest
+
+from .instance import second_ouvert, tool_env
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15"
+       b"\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+VOLATILE = {"created", "metadata_modified", "image_url", "image_display_url"}
+
+
+def ckan_cli(*args: str, stdin: str | None = None) -> str:
+    result = subprocess.run(["ckanapi", *args], input=stdin, capture_output=True, text=True,  # noqa: S603, S607
+                            env=tool_env(), timeout=180, check=False)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def load(dump, url: str, token: str, log) -> list[str]:
+    """``ckanapi load organizations``; the action done for each line, failing on any error."""
+    ckan_cli("load", "organizations", "-I", str(dump), "-r", url, "-a", token, "-l", str(log), "-q")
+    entries = [json.loads(line) for line in log.read_text().splitlines()]
+    assert all(entry[3] is None for entry in entries), entries
+    return [entry[2] for entry in entries]
+
+
+def stable(orgs: list[dict]) -> list[dict]:
+    return [{k: v for k, v in org.items() if k not in VOLATILE} for org in orgs]
+
+
+def test_python_api_reads_writes_and_errors(live_server, site_admin, make_token, make_user, tmp_path):
+    admin = ckanapi.RemoteCKAN(live_server.url, apikey=make_token(site_admin))
+    created = admin.action.organization_create(name="mamh", title="Affaires municipales", kind="ministry",
+                                               acronym="MAMH")
+    assert created["name"] == "mamh"
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(PNG)
+    with logo.open("rb") as handle:
+        updated = admin.call_action("organization_update", {"id": "mamh"}, files={"image_upload": handle})
+    assert updated["image_url"].startswith(live_server.url)
+    anonymous = ckanapi.RemoteCKAN(live_server.url)
+    assert anonymous.action.organization_list() == ["mamh"]
+    assert anonymous.action.organization_show(id="mamh")["acronym"] == "MAMH"
+    reader = ckanapi.RemoteCKAN(live_server.url, get_only=True)
+    assert reader.action.organization_list(all_fields=True)[0]["title"] == "Affaires municipales"
+    with pytest.raises(ckanapi.NotFound):
+        anonymous.action.organization_show(id="absent")
+    with pytest.raises(ckanapi.NotAuthorized):
+        anonymous.action.organization_create(name="x")
+    with pytest.raises(ckanapi.NotAuthorized):
+        ckanapi.RemoteCKAN(live_server.url, apikey=make_token(make_user())).action.organization_create(name="x")
+    with pytest.raises(ckanapi.ValidationError) as error:
+        admin.action.organization_create(name="mamh")
+    assert "slug" in error.value.error_dict
+    with pytest.raises(ckanapi.CKANAPIError):
+        anonymous.action.package_purge(id="x")
+
+
+def test_cli_dump_and_load_organizations_into_a_second_instance(live_server, site_admin, make_token, tmp_path):
+    admin = ckanapi.RemoteCKAN(live_server.url, apikey=make_token(site_admin))
+    admin.action.organization_create(name="sct", title="Secrétariat du Conseil du trésor", kind="ministry",
+                                     title_translated={"fr": "Secrétariat du Conseil du trésor",
+                                                       "en": "Treasury Board Secretariat"},
+                                     description="Gouvernement ouvert", acronym="SCT", website="https://sct.example")
+    admin.action.organization_create(name="montreal", title="Ville de Montréal", kind="municipality")
+    listed = json.loads(ckan_cli("action", "organization_list", "-r", live_server.url))
+    assert listed == ["sct", "montreal"] or sorted(listed) == ["montreal", "sct"]
+    dump = tmp_path / "orgs.jsonl"
+    ckan_cli("dump", "organizations", "--all", "-r", live_server.url, "-O", str(dump))
+    lines = [json.loads(line) for line in dump.read_text().splitlines()]
+    assert {line["name"] for line in lines} == {"sct", "montreal"}
+
+    with second_ouvert(tmp_path / "deux") as (url, token):
+        assert load(dump, url, token, tmp_path / "load1.log") == ["create", "create"]
+        source = admin.action.organization_list(all_fields=True)
+        target = ckanapi.RemoteCKAN(url).action.organization_list(all_fields=True)
+        assert stable(target) == stable(source)
+        # Loading the same dump again updates in place: still identical, nothing duplicated.
+        assert load(dump, url, token, tmp_path / "load2.log") == ["update", "update"]
+        assert stable(ckanapi.RemoteCKAN(url).action.organization_list(all_fields=True)) == stable(source)

@@ -1,0 +1,13 @@
+"""Routes of the compatible API and the linked-data documents (outside the language prefix)."""
+
+from django.urls import include, re_path
+
+from .dcat import views as dcat
+
+urlpatterns = [
+    re_path(r"", include("ouvert.api.ckan.urls")),
+    re_path(r"^catalog\.(?P<fmt>ttl|jsonld|rdf)$", dcat.catalog_document, name="dcat_catalog"),
+    re_path(r"^dataset/(?P<name>[-\w]+)\.(?P<fmt>ttl|jsonld|rdf)$", dcat.dataset_document, name="dcat_dataset"),
+    re_path(r"^dataset/(?P<name>[-\w]+)/datapackage\.json$", dcat.dataset_datapackage, name="datapackage"),
+    re_path(r"^dataset/(?P<name>[-\w]+)/?$", dcat.dataset_negotiated, name="dataset_negotiated"),
+]

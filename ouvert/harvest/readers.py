@@ -1,0 +1,121 @@
+"""Reading a whole source into CKAN-shaped package dicts before anything local changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from rdflib import Graph
+
+from ouvert.api.dcat.parse import packages_from_graph
+
+from .fetch import FetchError, Limits, decode_utf8, get_bytes, get_json
+from .models import HarvestSource, SourceKind
+
+PAGE = 100
+
+
+@dataclass
+class RemoteDataset:
+    remote_id: str
+    name: str
+    modified: str
+    package: dict[str, Any]
+    url: str = ""
+
+
+Progress = Callable[[int], None]
+
+
+def _ckan_result(body: Any, url: str) -> Any:
+    if not isinstance(body, dict) or "success" not in body:
+        raise FetchError(_("Réponse inattendue de %(url)s : ce n'est pas l'API Action de CKAN.") % {"url": url})
+    if body.get("success") is not True:
+        error = body.get("error")
+        message = error.get("message") if isinstance(error, dict) else error
+        raise FetchError(_("La source signale une erreur (%(url)s) : %(error)s") % {"url": url, "error": message})
+    return body.get("result")
+
+
+def read_ckan(source: HarvestSource, limits: Limits, progress: Progress) -> list[RemoteDataset]:
+    """Every public dataset of a CKAN portal, by pages of ``package_search``."""
+    endpoint = source.url.rstrip("/") + "/api/3/action/package_search"
+    maximum = getattr(settings, "HARVEST_MAX_DATASETS", 50000)
+    found: dict[str, RemoteDataset] = {}
+    start, count = 0, None
+    while count is None or start < count:
+        result = _ckan_result(get_json(endpoint, limits, params={"rows": PAGE, "start": start, "sort": "id asc"}),
+                              endpoint)
+        if not isinstance(result, dict) or not isinstance(result.get("results"), list) \
+                or not isinstance(result.get("count"), int):
+            raise FetchError(_("Réponse de package_search sans « count » ni « results » (%(url)s).")
+                             % {"url": endpoint})
+        count = result["count"]
+        if count > maximum:
+            raise FetchError(_("La source annonce %(n)s jeux de données, au-delà de la limite de %(max)s.")
+                             % {"n": count, "max": maximum})
+        page = result["results"]
+        for pkg in page:
+            if not isinstance(pkg, dict) or not pkg.get("id"):
+                raise FetchError(_("Un jeu de données reçu n'a pas d'identifiant (page commençant à %(start)s).")
+                                 % {"start": start})
+            found[str(pkg["id"])] = RemoteDataset(
+                remote_id=str(pkg["id"]), name=str(pkg.get("name") or ""),
+                modified=str(pkg.get("metadata_modified") or ""), package=pkg,
+                url=f"{source.url.rstrip('/')}/dataset/{pkg.get('name') or pkg['id']}")
+        progress(len(found))
+        if not page:
+            break
+        start += len(page)
+    if count and len(found) < count:
+        raise FetchError(_("La source a annoncé %(n)s jeux mais n'en a fourni que %(got)s : moissonnage "
+                           "incomplet, rien n'est supprimé.") % {"n": count, "got": len(found)})
+    return list(found.values())
+
+
+RDF_FORMATS = {"ttl": "turtle", "turtle": "turtle", "jsonld": "json-ld", "json": "json-ld", "rdf": "xml",
+               "xml": "xml", "owl": "xml"}
+
+
+def parse_rdf(body: bytes, hint: str, declared: str = "") -> Graph:
+    fmt = RDF_FORMATS.get(hint.lower().rsplit(".", 1)[-1])
+    text = decode_utf8(body, declared)
+    formats = [fmt] if fmt else ["turtle", "json-ld", "xml"]
+    errors = []
+    for candidate in formats:
+        try:
+            return Graph().parse(data=text, format=candidate)
+        except Exception as exc:  # noqa: BLE001 — rdflib raises many types; each becomes a reason
+            errors.append(f"{candidate}: {exc}"[:300])
+    raise FetchError(_("Document DCAT illisible : %(errors)s") % {"errors": " | ".join(errors)})
+
+
+def read_dcat(source: HarvestSource, limits: Limits, progress: Progress) -> list[RemoteDataset]:
+    if source.kind == SourceKind.DCAT_UPLOAD:
+        if not source.upload:
+            raise FetchError(_("Aucun fichier DCAT n'a été téléversé pour cette source."))
+        with source.upload.open("rb") as handle:
+            body = handle.read(limits.max_bytes + 1)
+        if len(body) > limits.max_bytes:
+            raise FetchError(_("Fichier trop volumineux (plus de %(max)s octets).") % {"max": limits.max_bytes})
+        graph = parse_rdf(body, source.upload.name)
+    else:
+        body, declared = get_bytes(source.url, limits,
+                                   accept="text/turtle, application/ld+json;q=0.9, application/rdf+xml;q=0.8")
+        graph = parse_rdf(body, source.url.split("?", 1)[0], declared)
+    datasets = []
+    for pkg in packages_from_graph(graph):
+        datasets.append(RemoteDataset(remote_id=str(pkg["id"]), name=pkg.get("name") or "",
+                                      modified=str(pkg.get("metadata_modified") or ""), package=pkg,
+                                      url=pkg.get("url") or ""))
+    progress(len(datasets))
+    return datasets
+
+
+def read_source(source: HarvestSource, limits: Limits, progress: Progress) -> list[RemoteDataset]:
+    if source.kind == SourceKind.CKAN:
+        return read_ckan(source, limits, progress)
+    return read_dcat(source, limits, progress)

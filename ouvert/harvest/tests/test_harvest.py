@@ -1,0 +1,112 @@
+"""Harvest runs against sources on loopback: recorded real CKAN answers and hostile sources."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from conftest import shared_path
+from ouvert.core.models import Organization
+from ouvert.harvest import services
+from ouvert.harvest.models import HarvestRun, RunStatus, SourceKind
+
+from .fake_source import fixed, serve, slow
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ckan_source(site_admin):
+    def make(url: str, **fields):
+        return services.source_create(by=site_admin, name="Portail distant", kind=SourceKind.CKAN, url=url,
+                                      **fields)
+    return make
+
+
+def recorded_ckan(path, query):
+    folder = shared_path("realdata", "ckan-api", "amsterdam-dcatd-demo.ckan.org")
+    if path.endswith("/package_search"):
+        body = json.loads((folder / "packages.json").read_text())
+        start = int(query.get("start", ["0"])[0])
+        rows = int(query.get("rows", ["10"])[0])
+        body["result"]["results"] = body["result"]["results"][start:start + rows]
+        return 200, {"Content-Type": "application/json"}, json.dumps(body).encode()
+    return 404, {}, b""
+
+
+def test_only_site_admins_manage_sources(make_user, site_admin):
+    with pytest.raises(PermissionDenied):
+        services.source_create(by=make_user(), name="x", kind=SourceKind.CKAN, url="https://x.example")
+    with pytest.raises(ValidationError):
+        services.source_create(by=site_admin, name="x", kind=SourceKind.CKAN)
+    source = services.source_create(by=site_admin, name="Données Canada", kind=SourceKind.CKAN,
+                                    url="https://open.canada.ca/data", schedule="daily")
+    assert source.slug == "donnees-canada" and source.next_run_at is not None
+    with pytest.raises(PermissionDenied):
+        services.run_request(source=source, by=make_user())
+
+
+def test_recorded_real_ckan_is_read_completely(ckan_source, settings):
+    settings.HARVEST_TIMEOUT = 5
+    with serve(recorded_ckan) as url:
+        source = ckan_source(url)
+        run = services.run_request(source=source, by=source.owner)
+    run.refresh_from_db()
+    assert run.total == 3 and run.done == 3 and run.finished_at is not None
+    assert run.created + run.updated + run.errors == 3
+    names = {item.remote_name for item in run.items.all()}
+    assert names == {"100-validated-species-of-plants", "1617in10-regulation-of-sale-of-overseas-properties-20170426-c",
+                     "2016-regione-asia-est-oceania-classi-di-eta"}
+    if run.errors:  # without the catalogue, every dataset is refused with its reason, and nothing stays
+        assert all(item.reason for item in run.items.filter(action="error"))
+        assert not Organization.objects.filter(slug="sdb").exists()
+
+
+@pytest.mark.parametrize("route,reason", [
+    (slow(3), "Délai dépassé"),
+    (fixed(b'{"success": true, "result": {"count": 1, "results": [{"id": "a"'), "JSON invalide"),
+    (fixed("{\"success\": true, \"é\": 1}".encode("latin-1")), "UTF-8"),
+    (fixed(b'{"success": true}', content_type="application/json; charset=windows-1252"), "windows-1252"),
+    (fixed(b" " * 300_000), "trop volumineuse"),
+    (fixed(b"<html>Maintenance</html>", content_type="text/html"), "JSON invalide"),
+    (fixed(b'{"success": false, "error": {"message": "Access denied"}}', status=200), "Access denied"),
+    (fixed(b"", status=503), "503"),
+    (fixed(b'[1, 2, 3]'), "API Action"),
+    (fixed(b'{"success": true, "result": {"count": 5, "results": []}}'), "incomplet"),
+])
+def test_hostile_sources_fail_clearly_and_change_nothing(ckan_source, settings, route, reason):
+    settings.HARVEST_TIMEOUT = 1
+    settings.HARVEST_MAX_BYTES = 200_000
+    before = Organization.objects.count()
+    with serve(route) as url:
+        source = ckan_source(url)
+        run = services.run_request(source=source, by=source.owner)
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED, run.message
+    assert reason in run.message
+    assert run.created == run.updated == run.deleted == 0
+    assert Organization.objects.count() == before
+
+
+def test_unreachable_source(ckan_source, settings):
+    settings.HARVEST_TIMEOUT = 1
+    source = ckan_source("http://127.0.0.1:9")
+    run = services.run_request(source=source, by=source.owner)
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED and "injoignable" in run.message
+
+
+def test_one_run_at_a_time_and_schedule(ckan_source, site_admin):
+    source = ckan_source("http://127.0.0.1:9", schedule="hourly")
+    HarvestRun.objects.create(source=source, status=RunStatus.RUNNING)
+    with pytest.raises(ValidationError):
+        services.run_request(source=source, by=site_admin)
+    from django.utils import timezone
+
+    assert services.runs_due(timezone.now()) == []  # not due yet
+    later = source.next_run_at + timezone.timedelta(seconds=1)
+    HarvestRun.objects.update(status=RunStatus.FAILED)
+    runs = services.runs_due(later)
+    assert len(runs) == 1 and runs[0].trigger == "schedule"
