@@ -15,7 +15,8 @@ class BBox:
     maxy: float
 
     def intersects(self, other: BBox) -> bool:
-        return self.minx <= other.maxx and other.minx <= self.maxx and self.miny <= other.maxy and other.miny <= self.maxy
+        return (self.minx <= other.maxx and other.minx <= self.maxx
+                and self.miny <= other.maxy and other.miny <= self.maxy)
 
     def as_list(self) -> list[float]:
         return [self.minx, self.miny, self.maxx, self.maxy]
