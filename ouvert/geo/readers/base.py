@@ -39,7 +39,7 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
           "connaît l'encodage de départ."),
     ),
     "encoding_replaced": (
-        _("{count} octets illisibles en {encoding} ont été remplacés par « \ufffd »."),
+        _("{count} octets illisibles en {encoding} ont été remplacés par le caractère de remplacement U+FFFD."),
         _("Indiquez l'encodage du fichier (fichier .cpg pour un shapefile) ou enregistrez-le en UTF-8."),
     ),
     "json_invalid": (

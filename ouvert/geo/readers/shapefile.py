@@ -65,6 +65,10 @@ def read_shapefile(parts: dict[str, bytes], *, name: str, declared_crs: str | No
             source = choose_crs(geometries_bounds(geometries), result, file=shp_name)
         result.source_crs = source
         geometries = reproject(geometries, source, result, file=shp_name)
+    else:
+        result.source_crs = ""
+        if ".prj" in parts:  # still worth saying what the missing geometries were in
+            result.source_crs = crs_from_prj(parts[".prj"].decode("latin-1"), result, file=f"{name}.prj") or ""
     total = max(len(geometries), len(records))
     result.features = [
         Feature(geometry=geometries[i] if i < len(geometries) else None,
