@@ -110,6 +110,7 @@ def spatial_search(request: HttpRequest) -> HttpResponse:
     return render(request, "geo/search.html", {
         "places": PLACES, "place": place, "box": box, "bbox_value": request.GET.get("bbox", ""),
         "error": error, "results": results, "searched": box is not None,
+        "all_layers": [] if box is not None else list(GeoLayer.objects.order_by("name")[:200]),
         "bbox_fields": [("minx", _("Longitude ouest (minx)")), ("miny", _("Latitude sud (miny)")),
                         ("maxx", _("Longitude est (maxx)")), ("maxy", _("Latitude nord (maxy)"))],
         "map_config": {"bbox": box.as_list() if box else [-79.8, 44.9, -57.1, 62.6],

@@ -147,3 +147,17 @@ def test_only_editors_of_the_organization_may_load(make_user, make_org, make_mem
         layer_delete(resource_id=layer.resource_id, by=outsider)
     layer_delete(resource_id=layer.resource_id, by=editor)
     assert selectors.layer_get(resource_id=layer.resource_id) is None
+
+
+def test_demo_load_is_idempotent_and_always_has_regions(make_org):
+    from ouvert.geo.demo import demo_id, geo_demo_load
+    from ouvert.geo.models import GeoLayer
+
+    make_org("sct")
+    make_org("montreal")
+    make_org("gatineau")
+    assert geo_demo_load() is True
+    regions = GeoLayer.objects.get(resource_id=demo_id("regions"))
+    assert regions.feature_count == 17 and regions.mappable_count == 17
+    count = GeoLayer.objects.count()
+    assert geo_demo_load() is False and GeoLayer.objects.count() == count
