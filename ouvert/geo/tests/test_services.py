@@ -161,3 +161,14 @@ def test_demo_load_is_idempotent_and_always_has_regions(make_org):
     assert regions.feature_count == 17 and regions.mappable_count == 17
     count = GeoLayer.objects.count()
     assert geo_demo_load() is False and GeoLayer.objects.count() == count
+
+
+def test_datastore_rows_carry_typed_attributes_and_a_wkt_geometry():
+    from ouvert.geo.datastore_adapter import datastore_records
+    from ouvert.geo.readers import read_geo_path
+
+    result = read_geo_path(shared_path(*Q, "gatineau-fire-hydrant", "decoupage_administratif.json.txt"))
+    fields, records = datastore_records(None, result)
+    assert {"id": "AIRE", "type": "numeric"} in fields and {"id": "MUNID", "type": "int"} in fields
+    assert fields[-1]["id"] == "geometry" and fields[-1]["type"] == "text"
+    assert records[0]["NOM"] == "Buckingham" and records[0]["geometry"].startswith("POLYGON ((-75.41")
