@@ -6,7 +6,7 @@ from __future__ import annotations
 import gzip
 import uuid
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -86,6 +86,8 @@ def layer_detail(request: HttpRequest, resource_id: uuid.UUID):
 class FeaturesQuery(Schema):
     zoom: int | None = Field(None, ge=0, le=20, description="Niveau de zoom (défaut : toute la couche).")
     bbox: str | None = Field(None, description="minx,miny,maxx,maxy en degrés (WGS 84) ; sans lui, toute la couche.")
+    field: str | None = Field(None, description="Pour une vue d'ensemble sans attributs (grande couche) : "
+                                                "le seul attribut à joindre (choroplèthe).")
 
 
 def gzip_response(request: HttpRequest, body: bytes, *, etag: str, content_type: str) -> HttpResponse:
@@ -107,20 +109,37 @@ def gzip_response(request: HttpRequest, body: bytes, *, etag: str, content_type:
 def layer_features(request: HttpRequest, resource_id: uuid.UUID, query: Query[FeaturesQuery]):
     """GeoJSON simplifié côté serveur pour le niveau de zoom (tolérance d'environ ¾ de pixel, points
     à moins de deux pixels fusionnés, coordonnées arrondies), mis en cache par couche, version et
-    zoom. Le membre `ouvert` dit ce qui a été fait (`tolerance`, `total`, `returned`)."""
+    zoom. Le membre `ouvert` dit ce qui a été fait (`tolerance`, `total`, `returned`, `properties` :
+    `all`, `none` — grande couche : attributs par `/features/{index}` — ou le nom de `field`)."""
     layer = _layer(resource_id)
     zoom = query.zoom if query.zoom is not None else selectors.layer_fit_zoom(layer)
+    field = query.field if query.field in {f["name"] for f in layer.fields} else None
     if query.bbox:
         try:
             box = parse_ext_bbox(query.bbox)
         except ValueError as exc:
             return Status(422, {"detail": str(exc)})
-        body = selectors.layer_window(layer=layer, zoom=zoom, bbox=box)
-        etag = f'"{layer.pk}-{layer.version}-{zoom}-{selectors.snap_to_tiles(box, zoom).as_ckan()}"'
+        body = selectors.layer_window(layer=layer, zoom=zoom, bbox=box, field=field)
+        etag = f'"{layer.pk}-{layer.version}-{zoom}-{selectors.snap_to_tiles(box, zoom).as_ckan()}-{field or ""}"'
     else:
-        body = selectors.layer_overview(layer=layer, zoom=zoom)
-        etag = f'"{layer.pk}-{layer.version}-{zoom}"'
+        body = selectors.layer_overview(layer=layer, zoom=zoom, field=field)
+        etag = f'"{layer.pk}-{layer.version}-{zoom}-{field or ""}"'
     return gzip_response(request, body, etag=etag, content_type="application/geo+json")
+
+
+class FeatureOut(Schema):
+    id: int
+    geometry_type: str
+    properties: dict
+
+
+@router.get("/geo/layers/{resource_id}/features/{index}", response=FeatureOut,
+            summary="Attributs d'une entité (fenêtre contextuelle de la carte)")
+def feature_detail(request: HttpRequest, resource_id: uuid.UUID, index: int):
+    feature = selectors.feature_get(layer=_layer(resource_id), index=index)
+    if feature is None:
+        raise Http404
+    return {"id": feature.index, "geometry_type": feature.geometry_type, "properties": feature.properties}
 
 
 EXPORTS = {"geojson": ("application/geo+json", "geojson"), "csv": ("text/csv; charset=utf-8", "csv"),

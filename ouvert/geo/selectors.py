@@ -14,7 +14,7 @@ from django.db.models import Max, Min, Q, QuerySet
 
 from .bbox import BBox
 from .models import GeoFeature, GeoLayer, GeoOverview
-from .simplify import MAX_ZOOM, collection_bytes, fit_zoom
+from .simplify import MAX_ZOOM, collection_bytes, fit_zoom, overview_properties
 
 WINDOW_CACHE_SECONDS = 24 * 3600
 MAX_WINDOW_FEATURES = 200_000
@@ -48,24 +48,41 @@ def layer_feature_page(*, layer: GeoLayer, offset: int = 0, limit: int = 50) -> 
     return list(layer.features.order_by("index")[offset:offset + limit])
 
 
-def _collection(layer: GeoLayer, features: Iterable[GeoFeature], zoom: int, extra: dict) -> bytes:
+def _collection(layer: GeoLayer, features: Iterable[GeoFeature], zoom: int, extra: dict, *,
+                overview: bool = False, field: str | None = None) -> bytes:
     rows = [(f.index, f.geometry, f.properties) for f in features if f.geometry]
     geometries = shapely.from_geojson([r[1] for r in rows]) if rows else np.empty(0, dtype=object)
-    return collection_bytes(np.asarray(geometries, dtype=object), [r[0] for r in rows], [r[2] for r in rows],
-                            zoom=zoom, total=len(rows), extra=extra)
+    properties = [r[2] for r in rows]
+    carried = "all"
+    if overview:
+        properties, carried = overview_properties(properties, len(rows), field)
+    return collection_bytes(np.asarray(geometries, dtype=object), [r[0] for r in rows], properties,
+                            zoom=zoom, total=len(rows), extra={**extra, "properties": carried})
 
 
-def layer_overview(*, layer: GeoLayer, zoom: int) -> bytes:
-    """The whole layer simplified for ``zoom``, gzipped GeoJSON; computed once per layer version."""
+def layer_overview(*, layer: GeoLayer, zoom: int, field: str | None = None) -> bytes:
+    """The whole layer simplified for ``zoom``, gzipped GeoJSON; computed once per layer version
+    (with one attribute ``field`` for a choropleth: computed on demand, then cached)."""
     zoom = max(0, min(zoom, MAX_ZOOM))
+    features = layer.features.exclude(geometry="").order_by("index")
+    if field:
+        key = f"geo:o:{layer.pk}:{layer.version}:{zoom}:{field}"
+        body = cache.get(key)
+        if body is None:
+            body = _collection(layer, features, zoom, {"bbox": list(layer.bbox or [])}, overview=True, field=field)
+            cache.set(key, body, WINDOW_CACHE_SECONDS)
+        return body
     stored = GeoOverview.objects.filter(layer=layer, version=layer.version, zoom=zoom).values_list(
         "body", flat=True).first()
     if stored is not None:
         return bytes(stored)
-    body = _collection(layer, layer.features.exclude(geometry="").order_by("index"), zoom,
-                       {"bbox": list(layer.bbox or [])})
+    body = _collection(layer, features, zoom, {"bbox": list(layer.bbox or [])}, overview=True)
     GeoOverview.objects.get_or_create(layer=layer, version=layer.version, zoom=zoom, defaults={"body": body})
     return body
+
+
+def feature_get(*, layer: GeoLayer, index: int) -> GeoFeature | None:
+    return layer.features.filter(index=index).only("index", "geometry_type", "properties").first()
 
 
 def snap_to_tiles(bbox: BBox, zoom: int) -> BBox:
@@ -75,13 +92,13 @@ def snap_to_tiles(bbox: BBox, zoom: int) -> BBox:
                 min(180.0, np.ceil(bbox.maxx / step) * step), min(90.0, np.ceil(bbox.maxy / step) * step))
 
 
-def layer_window(*, layer: GeoLayer, zoom: int, bbox: BBox) -> bytes:
+def layer_window(*, layer: GeoLayer, zoom: int, bbox: BBox, field: str | None = None) -> bytes:
     """Features intersecting ``bbox`` simplified for ``zoom`` (gzipped GeoJSON), cached per layer
     version, zoom and tile-snapped box. At or below the layer's fit zoom, the whole-layer overview."""
     zoom = max(0, min(zoom, MAX_ZOOM))
     fit = layer_fit_zoom(layer)
     if zoom <= fit + 1 or (layer.bbox and _contains(bbox, layer.bbox)):
-        return layer_overview(layer=layer, zoom=zoom)
+        return layer_overview(layer=layer, zoom=zoom, field=field)
     window = snap_to_tiles(bbox, zoom)
     key = f"geo:w:{layer.pk}:{layer.version}:{zoom}:{window.as_ckan()}"
     body = cache.get(key)

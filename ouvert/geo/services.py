@@ -19,7 +19,7 @@ from ouvert.core.permissions import can_edit_in_organization, is_site_admin
 
 from .models import GeoFeature, GeoLayer, GeoOverview
 from .readers import GeoReadResult, read_geo_bytes, read_geo_path
-from .simplify import collection_bytes, fit_zoom
+from .simplify import collection_bytes, fit_zoom, overview_properties
 
 BATCH = 2000
 COORDINATE_DECIMALS = 7  # about 1 cm
@@ -110,13 +110,15 @@ def layer_store(*, resource_id: uuid.UUID, result: GeoReadResult, filename: str,
         if present.any():
             zoom = fit_zoom(total)
             ids = [f.index for f in result.features]
-            properties = [_jsonable(f.properties) for f in result.features]
             kept = np.nonzero(present)[0]
+            properties, carried = overview_properties([_jsonable(result.features[k].properties) for k in kept],
+                                                      len(kept))
             for level in (zoom - 1, zoom, zoom + 1):
                 if level < 0:
                     continue
-                body = collection_bytes(rounded[kept], [ids[k] for k in kept], [properties[k] for k in kept],
-                                        zoom=level, total=layer.mappable_count, extra={"bbox": list(total)})
+                body = collection_bytes(rounded[kept], [ids[k] for k in kept], properties, zoom=level,
+                                        total=layer.mappable_count,
+                                        extra={"bbox": list(total), "properties": carried})
                 GeoOverview.objects.create(layer=layer, version=layer.version, zoom=level, body=body)
         audit_record(actor=by, action="geo.layer_load" if created else "geo.layer_reload", obj=layer,
                      organization=organization,

@@ -20,6 +20,20 @@ import shapely
 
 MAX_ZOOM = 20
 PIXEL_FRACTION = 0.75
+# Whole-layer overviews of larger layers leave attributes out (they would dominate the payload);
+# the preview fetches a feature's attributes when its popup opens, one numeric column for a
+# choropleth. Windows (zoomed-in boxes) always carry them.
+INLINE_PROPERTIES_MAX = 5000
+
+
+def overview_properties(properties: list[dict[str, Any]], count: int, field: str | None = None
+                        ) -> tuple[list[dict[str, Any]], str]:
+    """(properties to send, what they are: "all", "none" or the field's name)."""
+    if field:
+        return [{field: p.get(field)} for p in properties], field
+    if count <= INLINE_PROPERTIES_MAX:
+        return properties, "all"
+    return [{} for _ in properties], "none"
 
 
 def tolerance(zoom: int) -> float:

@@ -73,6 +73,7 @@ def map_i18n() -> dict[str, str]:
         "MultiLineString": _("Lignes"), "Polygon": _("Polygones"), "MultiPolygon": _("Polygones"),
         "GeometryCollection": _("Géométries mixtes"), "noValue": _("sans valeur"), "feature": _("Objet n°"),
         "attribute": _("Attribut"), "value": _("Valeur"),
+        "loading": _("Chargement…"),
         "range": _("%(field)s : de %(low)s à %(high)s"), "noValueFor": _("%(field)s : sans valeur"),
     }
 

@@ -66,6 +66,20 @@ def test_map_is_keyboard_operable(page, districts):
     page.wait_for_function(f"document.querySelector('.geo-map')._ouvertMap.getZoom() === {before}")
 
 
+def test_large_layer_popup_fetches_attributes_and_choropleth_asks_for_its_column(page, monkeypatch):
+    monkeypatch.setattr("ouvert.geo.simplify.INLINE_PROPERTIES_MAX", 10)
+    layer = layer_load_path(resource_id=uuid.uuid4(), by=None, name="Grande couche",
+                            path=shared_path(*Q, "represent-canada-data", "montreal-districts", "merge.shp"))
+    page.goto(f"/fr/donnees/cartes/{layer.resource_id}/")
+    page.wait_for_function("document.querySelector('[data-geo-status]').textContent.includes('116')")
+    page.locator("[data-geo-show='0']").click()
+    page.wait_for_function("(document.querySelector('.leaflet-popup-content') || {}).textContent"
+                           "?.includes('Ahuntsic-Cartierville')")
+    with page.expect_response(lambda r: "field=NO_ARON" in r.url):
+        page.select_option("select[data-geo-action=choropleth]", "NO_ARON")
+    page.wait_for_function("document.querySelector('[data-geo-legend]').textContent.includes('NO_ARON')")
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_spatial_search_region_picker_and_map_box(page, axe_check, screenshots_dir, districts, lang):
     base = "/fr/donnees/cartes/recherche/" if lang == "fr" else "/en/data/maps/search/"

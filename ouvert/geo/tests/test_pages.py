@@ -112,3 +112,20 @@ def test_spatial_search_page_and_api(client, districts):
     assert client.get("/api/v1/geo/datasets", {"place": "ra-06"}).json()[0]["dataset_id"] == str(districts.dataset_id)
     assert client.get("/api/v1/geo/datasets", {"bbox": "x"}).status_code == 422
     assert len(client.get("/api/v1/geo/places").json()) == 28
+
+
+def test_large_layer_overview_without_attributes_then_on_demand(client, monkeypatch):
+    monkeypatch.setattr("ouvert.geo.simplify.INLINE_PROPERTIES_MAX", 10)
+    layer = layer_load_path(resource_id=uuid.uuid4(), by=None,
+                            path=shared_path(*Q, "represent-canada-data", "montreal-districts", "merge.shp"))
+    url = f"/api/v1/geo/layers/{layer.resource_id}/features"
+    overview = json.loads(client.get(url).content)
+    assert overview["ouvert"]["properties"] == "none"
+    assert all(f["properties"] == {} for f in overview["features"])
+    coloured = json.loads(client.get(url, {"field": "NO_ARON"}).content)
+    assert coloured["ouvert"]["properties"] == "NO_ARON"
+    assert coloured["features"][0]["properties"] == {"NO_ARON": 1.0}
+    assert json.loads(client.get(url, {"field": "inexistant"}).content)["ouvert"]["properties"] == "none"
+    detail = client.get(f"{url}/0").json()
+    assert detail["properties"]["NM_ARON"] == "Ahuntsic-Cartierville"
+    assert client.get(f"{url}/9999").status_code == 404

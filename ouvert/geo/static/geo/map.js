@@ -115,17 +115,33 @@
       data = collection;
       if (layer) map.removeLayer(layer);
       byId = {};
+      var meta = collection.ouvert || {};
       if (choropleth) {
-        var values = collection.features.map(function (f) { return Number(f.properties[choropleth]); })
-          .filter(function (v) { return !isNaN(v); });
+        var values = collection.features.map(function (f) { return f.properties[choropleth]; })
+          .filter(function (v) { return v !== null && v !== undefined && v !== "" && !isNaN(Number(v)); })
+          .map(Number);
         breaks = values.length ? quantiles(values, CLASSES.length) : [];
       }
       layer = L.geoJSON(collection, {
         style: style,
         pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, style(feature)); },
-        onEachFeature: function (feature, item) { byId[feature.id] = item; item.bindPopup(function () { return popup(feature); }); }
+        onEachFeature: function (feature, item) {
+          byId[feature.id] = item;
+          var complete = meta.properties === "all" || meta.window;
+          item.bindPopup(function () {
+            if (complete) return popup(feature);
+            // Large layers' overviews carry no attributes: fetch this feature's when its popup opens.
+            fetch(config.featuresUrl + "/" + feature.id)
+              .then(function (r) { return r.json(); })
+              .then(function (detail) {
+                complete = true;
+                feature.properties = detail.properties;
+                item.setPopupContent(popup(feature));
+              });
+            return escapeHtml(text.loading);
+          });
+        }
       }).addTo(map);
-      var meta = collection.ouvert || {};
       status.textContent = format(text.shown, { returned: (meta.returned || 0).toLocaleString(), total: (meta.total || 0).toLocaleString() });
       drawLegend();
     }
@@ -138,6 +154,7 @@
         url += "&bbox=" + [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) {
           return Math.max(-180, Math.min(180, v)).toFixed(5); }).join(",");
       }
+      if (choropleth) url += "&field=" + encodeURIComponent(choropleth);
       if (url === loadedKey) return;
       loadedKey = url;
       container.setAttribute("aria-busy", "true");
@@ -155,7 +172,12 @@
       button.addEventListener("click", function () { map.fitBounds(bounds, { padding: [12, 12] }); container.focus(); });
     });
     section.querySelectorAll("[data-geo-action=choropleth]").forEach(function (select) {
-      select.addEventListener("change", function () { choropleth = select.value; if (data) render(data); });
+      select.addEventListener("change", function () {
+        choropleth = select.value;
+        var carried = data && data.ouvert ? data.ouvert.properties : "all";
+        if (!choropleth || carried === "all" || (data.ouvert && data.ouvert.window)) { if (data) render(data); }
+        else load();  // overview without attributes: ask for this column
+      });
     });
     section.querySelectorAll("[data-geo-show]").forEach(function (button) {
       button.addEventListener("click", function () {
