@@ -19,6 +19,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("ouvert.harvest.urls")),
+    path("", include("ouvert.geo.urls")),  # before the catalogue: donnees/cartes/… must not be a dataset slug
     path("", include("ouvert.core.urls")),
     prefix_default_language=True,
 )

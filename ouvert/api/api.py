@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from ouvert import __version__
 from ouvert.core.api import router as core_router
+from ouvert.geo.api import router as geo_router
 from ouvert.harvest.api import router as harvest_router
 
 api = NinjaAPI(
@@ -22,6 +23,7 @@ api = NinjaAPI(
 )
 api.add_router("/", core_router)
 api.add_router("/", harvest_router)
+api.add_router("/", geo_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -15,6 +15,9 @@ Environment variables (all optional in the embedded profile):
 - ``OUVERT_EMBEDDED_WORKER``: ``true`` to start a background worker inside ``ouvert serve``
   (default: true on SQLite, false otherwise).
 - ``OUVERT_SITE_URL``: the public base URL, used in e-mails and feeds.
+- ``OUVERT_BASEMAP_URL``: tile URL template of the maps' basemap, e.g.
+  ``https://tile.openstreetmap.org/{z}/{x}/{y}.png``; empty (default): maps without a basemap.
+  ``OUVERT_BASEMAP_ATTRIBUTION``: its credit line.
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ INSTALLED_APPS = [
     "ouvert.core",
     "ouvert.api",
     "ouvert.harvest",
+    "ouvert.geo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -163,6 +167,14 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 NODE_MODULES_DIR = PROJECT_DIR / "node_modules"
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "ouvert.geo.finders.NodeModulesFinder",  # the web-map library from npm (package-lock.json)
+]
+# Map previews: tile URL template of a basemap ({z}/{x}/{y}); empty = no basemap (works offline).
+OUVERT_BASEMAP_URL = os.environ.get("OUVERT_BASEMAP_URL", "")
+OUVERT_BASEMAP_ATTRIBUTION = os.environ.get("OUVERT_BASEMAP_ATTRIBUTION", "")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or DATA_DIR / "media")
 

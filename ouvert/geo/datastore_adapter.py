@@ -1,0 +1,67 @@
+"""The bridge to the datastore app (issue 5): a layer's attributes plus a ``geometry`` column (WKT,
+WGS 84) become the datastore table of the same ``resource_id``, so that ``datastore_search``, its
+filters and its exports work on geographic resources too.
+
+Only the datastore's CKAN-shaped service functions are called (``datastore_delete`` then
+``datastore_create`` and ``datastore_upsert`` with ``method: insert``), the contract CKAN clients
+already rely on. While the datastore app is not installed this does nothing: the layer itself stays
+queryable and exportable through the geo API. A datastore refusal never undoes the layer; it is
+logged with the resource id."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+import shapely
+from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+
+from .models import GeoLayer
+from .readers import GeoReadResult
+
+logger = logging.getLogger(__name__)
+CKAN_TYPES = {"integer": "int", "number": "numeric", "boolean": "bool", "date": "date", "text": "text"}
+BATCH = 5000
+
+
+def datastore_available() -> bool:
+    return apps.is_installed("ouvert.datastore")
+
+
+def datastore_records(layer: GeoLayer, result: GeoReadResult) -> tuple[list[dict], list[dict]]:
+    """(CKAN fields, records) for the datastore: attributes typed as read, then the WKT geometry."""
+    names = [f.name for f in result.fields]
+    geometry_name = "geometry" if "geometry" not in names else "geometry_wkt"
+    fields = [{"id": f.name, "type": CKAN_TYPES.get(f.type, "text")} for f in result.fields]
+    fields.append({"id": geometry_name, "type": "text", "info": {"label": "WKT (WGS 84)"}})
+    geometries = [f.geometry for f in result.features]
+    wkts = shapely.to_wkt(geometries, rounding_precision=7, trim=True) if geometries else []
+    records = [{**{n: feature.properties.get(n) for n in names}, geometry_name: wkt}
+               for feature, wkt in zip(result.features, wkts, strict=True)]
+    return fields, records
+
+
+def datastore_load_layer(layer: GeoLayer, result: GeoReadResult) -> bool:
+    """True when the rows were handed to the datastore."""
+    if not datastore_available() or not result.features:
+        return False
+    from ouvert.datastore import services as datastore  # only when installed
+
+    fields, records = datastore_records(layer, result)
+    resource_id = str(layer.resource_id)
+    try:
+        with contextlib.suppress(ValidationError, LookupError, ObjectDoesNotExist):  # no previous table
+            datastore.datastore_delete(data={"resource_id": resource_id, "force": True},
+                                       organization=layer.organization, by=None)
+        datastore.datastore_create(data={"resource_id": resource_id, "force": True, "fields": fields,
+                                         "records": records[:BATCH]}, organization=layer.organization, by=None)
+        for start in range(BATCH, len(records), BATCH):
+            datastore.datastore_upsert(data={"resource_id": resource_id, "force": True, "method": "insert",
+                                             "records": records[start:start + BATCH]},
+                                       organization=layer.organization, by=None)
+    except (ValidationError, PermissionDenied, ValueError) as exc:
+        logger.warning("geo: datastore refused the layer of resource %s: %s", resource_id, exc)
+        return False
+    return True
+

@@ -1,0 +1,64 @@
+"""Demo layers: the real Montréal and Gatineau files from ../shared/realdata when that folder is
+beside the checkout (they are read in place, never copied), and always a layer of Québec's
+administrative regions (their approximate extents), so that the map pages have something to show."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+
+from ouvert.core.models import Organization
+
+from .models import GeoLayer
+from .readers import read_geo_bytes
+from .regions import PLACES, REGION
+from .services import layer_load_path, layer_store
+
+NAMESPACE = uuid.UUID("6f1d3c52-8b0e-4a5e-9a43-0c5e3f1b2d77")
+QUEBEC = Path(settings.PROJECT_DIR).parent / "shared" / "realdata" / "quebec"
+
+REAL_FILES = [  # (key, organization slug, name, path under realdata/quebec, dataset key)
+    ("districts", "montreal", "Districts électoraux de Montréal (Québec Lambert MTQ)",
+     "represent-canada-data/montreal-districts/merge.shp", "districts-montreal"),
+    ("reseau-cyclable", "montreal", "Réseau cyclable de Montréal", "montreal-geojson/reseau-cyclable.geojson",
+     "reseau-cyclable"),
+    ("quartiers-sociologiques", "montreal", "Quartiers sociologiques (GeoJSON en Windows-1252)",
+     "montreal-geojson/quartiers-sociologiques.json", "quartiers"),
+    ("bornes-fontaines", "gatineau", "Bornes d'incendie de Gatineau (CSV avec WKT)",
+     "gatineau-fire-hydrant/borne_fontaine.csv", "bornes-gatineau"),
+    ("decoupage-orphelin", "gatineau", "Découpage administratif de Gatineau (.shp orphelin)",
+     "gatineau-fire-hydrant/decoupage_administratif.shp", "decoupage-gatineau"),
+]
+
+
+def demo_id(key: str) -> uuid.UUID:
+    return uuid.uuid5(NAMESPACE, key)
+
+
+def regions_geojson() -> bytes:
+    features = [{"type": "Feature", "properties": {"code": p.code, "nom": p.name, "numero": int(p.code[3:])},
+                 "geometry": p.bbox.as_geojson_polygon()} for p in PLACES if p.kind == REGION]
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode()
+
+
+def geo_demo_load(stdout=None) -> bool:
+    loaded = False
+    if not GeoLayer.objects.filter(resource_id=demo_id("regions")).exists():
+        result = read_geo_bytes(regions_geojson(), filename="regions-administratives.geojson")
+        layer_store(resource_id=demo_id("regions"), result=result, filename="regions-administratives.geojson",
+                    dataset_id=demo_id("dataset:regions"), organization=Organization.objects.filter(slug="sct").first(),
+                    name="Régions administratives du Québec (étendues approximatives)", by=None)
+        loaded = True
+    for key, org_slug, name, relative, dataset_key in REAL_FILES:
+        path = QUEBEC / relative
+        if not path.exists() or GeoLayer.objects.filter(resource_id=demo_id(key)).exists():
+            continue
+        layer_load_path(resource_id=demo_id(key), path=path, dataset_id=demo_id(f"dataset:{dataset_key}"),
+                        organization=Organization.objects.filter(slug=org_slug).first(), name=name, by=None)
+        if stdout:
+            stdout.write(f"  couche géographique : {name}")
+        loaded = True
+    return loaded

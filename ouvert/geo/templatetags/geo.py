@@ -1,0 +1,19 @@
+"""``{% load geo %}{% geo_map resource.id %}`` embeds a resource's map preview (or nothing)."""
+
+from __future__ import annotations
+
+from django import template
+
+from .. import selectors
+from ..views import map_context
+
+register = template.Library()
+
+
+@register.inclusion_tag("geo/includes/map.html", takes_context=True)
+def geo_map(context, resource_id, heading_level: int = 2) -> dict:
+    layer = selectors.layer_get(resource_id=resource_id)
+    if layer is None:
+        return {"layer": None}
+    request = context.get("request")
+    return {**map_context(layer, request), "request": request, "heading_level": heading_level, "embedded": True}

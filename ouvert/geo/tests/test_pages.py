@@ -1,0 +1,131 @@
+"""The map preview page, its include, the API and spatial search, through HTTP."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import uuid
+
+import pytest
+from django.template import Context, Template
+
+from conftest import shared_path
+from ouvert.geo.services import layer_load_path
+
+pytestmark = pytest.mark.django_db
+Q = ("realdata", "quebec")
+
+
+@pytest.fixture
+def districts():
+    return layer_load_path(resource_id=uuid.uuid4(), dataset_id=uuid.uuid4(), by=None, name="Districts de Montréal",
+                           path=shared_path(*Q, "represent-canada-data", "montreal-districts", "merge.shp"))
+
+
+def test_map_preview_page_fr_and_en(client, districts):
+    response = client.get(f"/fr/donnees/cartes/{districts.resource_id}/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Carte : Districts de Montréal" in body and "Tableau des données" in body
+    assert "Ahuntsic-Cartierville" in body  # the data table alternative, server-rendered
+    assert "« ****** » dans le .dbf" in body  # the report
+    assert 'rel="alternate" type="application/json"' in body
+    assert "geo/vendor/leaflet/leaflet.js" in body
+    english = client.get(f"/en/data/maps/{districts.resource_id}/").content.decode()
+    assert "Map: Districts de Montréal" in english and "Data table" in english
+    assert "in the .dbf" in english
+
+
+def test_map_preview_404_without_layer(client):
+    assert client.get(f"/fr/donnees/cartes/{uuid.uuid4()}/").status_code == 404
+
+
+def test_map_preview_of_attributes_only_shapefile_says_why(client):
+    layer = layer_load_path(resource_id=uuid.uuid4(), by=None, path=shared_path(
+        *Q, "represent-canada-data", "qc-provincial-2017", "Circonscriptions_électorales_2017_shapefile.dbf"))
+    body = client.get(f"/fr/donnees/cartes/{layer.resource_id}/").content.decode()
+    assert "n'a de géométrie affichable" in body and "EPSG:3798" in body
+    assert "Circonscriptions_électorales_2017_shapefile.shp" in body
+
+
+def test_include_tag_embeds_the_map(rf, districts):
+    html = Template("{% load geo %}{% geo_map rid %}").render(Context({"rid": districts.resource_id,
+                                                                       "request": rf.get("/")}))
+    assert f'data-geo-map="carte-{districts.resource_id}-config"' in html
+    assert Template("{% load geo %}{% geo_map rid %}").render(Context({"rid": uuid.uuid4()})).strip() == ""
+
+
+def test_api_layer_and_features_gzip_and_etag(client, districts):
+    detail = client.get(f"/api/v1/geo/layers/{districts.resource_id}").json()
+    assert detail["feature_count"] == 116 and detail["source_crs"] == "EPSG:3798"
+    assert any(r["code"] == "dbf_overflow" and "******" in r["message"] for r in detail["report"])
+    url = f"/api/v1/geo/layers/{districts.resource_id}/features"
+    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip, br")
+    assert response["Content-Encoding"] == "gzip" and response["Content-Type"] == "application/geo+json"
+    collection = json.loads(gzip.decompress(response.content))
+    assert len(collection["features"]) == 116
+    plain = client.get(url)
+    assert json.loads(plain.content) == collection
+    assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    assert client.get(url, {"bbox": "oops"}).status_code == 422
+
+
+def test_api_exports(client, districts):
+    base = f"/api/v1/geo/layers/{districts.resource_id}/export"
+    geojson = json.loads(b"".join(client.get(f"{base}/geojson").streaming_content))
+    assert len(geojson["features"]) == 116
+    csv_text = b"".join(client.get(f"{base}/csv").streaming_content).decode()
+    assert csv_text.splitlines()[0].endswith("geometry_wkt")
+    archive = client.get(f"{base}/shapefile")
+    assert archive["Content-Type"] == "application/zip" and archive.content[:2] == b"PK"
+    assert client.get(f"{base}/pdf").status_code == 404
+
+
+def test_api_upload_needs_editor_token(client, make_user, make_org, make_member, make_token):
+    org = make_org("gatineau")
+    editor = make_user()
+    make_member(editor, org, "editor")
+    token = make_token(editor)
+    path = shared_path(*Q, "gatineau-fire-hydrant", "decoupage_administratif.json.txt")
+    resource_id = uuid.uuid4()
+    with path.open("rb") as handle:
+        response = client.post(f"/api/v1/geo/layers/{resource_id}", {"file": handle, "organization": "gatineau"},
+                               HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 201, response.content
+    assert response.json()["report"][0]["code"] == "extension_mismatch"
+    outsider_token = make_token(make_user())
+    with path.open("rb") as handle:
+        response = client.post(f"/api/v1/geo/layers/{resource_id}", {"file": handle, "organization": "gatineau"},
+                               HTTP_AUTHORIZATION=f"Bearer {outsider_token}")
+    assert response.status_code == 403
+
+
+def test_spatial_search_page_and_api(client, districts):
+    by_place = client.get("/fr/donnees/cartes/recherche/", {"lieu": "m-montreal"}).content.decode()
+    assert "1 jeu de données trouvé" in by_place and "Districts de Montréal" in by_place
+    nothing = client.get("/fr/donnees/cartes/recherche/", {"lieu": "ra-09"}).content.decode()
+    assert "Aucun jeu de données trouvé" in nothing
+    bad = client.get("/en/data/maps/search/", {"bbox": "1,2,3"}).content.decode()
+    assert "ext_bbox expects four numbers" in bad
+    hits = client.get("/api/v1/geo/datasets", {"bbox": "-73.7,45.45,-73.5,45.6"}).json()
+    assert hits == [{"dataset_id": str(districts.dataset_id), "bbox": list(districts.bbox)}]
+    assert client.get("/api/v1/geo/datasets", {"place": "ra-06"}).json()[0]["dataset_id"] == str(districts.dataset_id)
+    assert client.get("/api/v1/geo/datasets", {"bbox": "x"}).status_code == 422
+    assert len(client.get("/api/v1/geo/places").json()) == 28
+
+
+def test_large_layer_overview_without_attributes_then_on_demand(client, monkeypatch):
+    monkeypatch.setattr("ouvert.geo.simplify.INLINE_PROPERTIES_MAX", 10)
+    layer = layer_load_path(resource_id=uuid.uuid4(), by=None,
+                            path=shared_path(*Q, "represent-canada-data", "montreal-districts", "merge.shp"))
+    url = f"/api/v1/geo/layers/{layer.resource_id}/features"
+    overview = json.loads(client.get(url).content)
+    assert overview["ouvert"]["properties"] == "none"
+    assert all(f["properties"] == {} for f in overview["features"])
+    coloured = json.loads(client.get(url, {"field": "NO_ARON"}).content)
+    assert coloured["ouvert"]["properties"] == "NO_ARON"
+    assert coloured["features"][0]["properties"] == {"NO_ARON": 1.0}
+    assert json.loads(client.get(url, {"field": "inexistant"}).content)["ouvert"]["properties"] == "none"
+    detail = client.get(f"{url}/0").json()
+    assert detail["properties"]["NM_ARON"] == "Ahuntsic-Cartierville"
+    assert client.get(f"{url}/9999").status_code == 404

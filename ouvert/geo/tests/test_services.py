@@ -1,0 +1,174 @@
+"""Storage, overviews, exports and spatial search, on real files."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import uuid
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from conftest import shared_path
+from ouvert.geo import selectors
+from ouvert.geo.bbox import BBox, parse_ext_bbox
+from ouvert.geo.exports import export_csv_wkt, export_geojson, export_shapefile_zip
+from ouvert.geo.models import GeoFeature, GeoOverview
+from ouvert.geo.readers import read_geo_bytes
+from ouvert.geo.services import layer_delete, layer_load_path
+
+pytestmark = pytest.mark.django_db
+Q = ("realdata", "quebec")
+MONTREAL = uuid.UUID("00000000-0000-4000-8000-00000000a001")
+
+
+def districts(**kwargs):
+    return layer_load_path(resource_id=kwargs.pop("resource_id", uuid.uuid4()), by=None, path=shared_path(
+        *Q, "represent-canada-data", "montreal-districts", "merge.shp"), **kwargs)
+
+
+def test_layer_stored_with_bbox_types_fields_and_report():
+    layer = districts(dataset_id=MONTREAL, name="Districts électoraux de Montréal")
+    assert layer.feature_count == 116 and layer.mappable_count == 116
+    assert layer.geometry_types == ["MultiPolygon", "Polygon"] or layer.geometry_types == ["Polygon"]
+    assert layer.source_crs == "EPSG:3798"
+    minx, miny, maxx, maxy = layer.bbox
+    assert -74.0 < minx < -73.9 and 45.40 < miny < 45.42 and -73.5 < maxx < -73.45 and 45.69 < maxy < 45.72
+    assert {"name": "NM_ARON", "type": "text"} in layer.fields
+    assert any(i["code"] == "dbf_overflow" for i in layer.report)
+    feature = GeoFeature.objects.get(layer=layer, index=0)
+    assert feature.properties["NM_ARON"] == "Ahuntsic-Cartierville"
+    assert json.loads(feature.geometry)["type"] in {"Polygon", "MultiPolygon"}
+    assert GeoOverview.objects.filter(layer=layer).count() == 3
+
+
+def test_reload_replaces_atomically_and_bumps_version():
+    resource_id = uuid.uuid4()
+    first = districts(resource_id=resource_id)
+    second = layer_load_path(resource_id=resource_id, by=None, path=shared_path(
+        *Q, "gatineau-fire-hydrant", "decoupage_administratif.json.txt"))
+    assert second.pk == first.pk and second.version == first.version + 1
+    assert second.feature_count == 5 and GeoFeature.objects.filter(layer=second).count() == 5
+    assert not GeoOverview.objects.filter(layer=second, version=first.version).exists()
+
+
+def test_overview_is_simplified_and_smaller_than_the_source():
+    layer = districts()
+    zoom = selectors.layer_fit_zoom(layer)
+    body = json.loads(gzip.decompress(selectors.layer_overview(layer=layer, zoom=zoom)))
+    assert body["ouvert"]["returned"] == 116 and len(body["features"]) == 116
+    source = shared_path(*Q, "represent-canada-data", "montreal-districts", "merge.shp").stat().st_size
+    assert len(json.dumps(body)) < source / 3
+    assert body["features"][0]["properties"]["NM_ARON"] == "Ahuntsic-Cartierville"
+    # A zoom not precomputed is computed from the stored features, then kept.
+    low = json.loads(gzip.decompress(selectors.layer_overview(layer=layer, zoom=5)))
+    assert len(json.dumps(low)) < len(json.dumps(body))
+    assert GeoOverview.objects.filter(layer=layer, zoom=5).exists()
+
+
+def test_window_at_high_zoom_returns_only_intersecting_features():
+    layer = layer_load_path(resource_id=uuid.uuid4(), by=None,
+                            path=shared_path(*Q, "gatineau-fire-hydrant", "borne_fontaine.csv"))
+    box = BBox(-75.74, 45.49, -75.73, 45.51)
+    body = json.loads(gzip.decompress(selectors.layer_window(layer=layer, zoom=16, bbox=box)))
+    assert body["ouvert"]["window"] is True
+    assert 0 < len(body["features"]) < 8077
+    window = BBox(*body["ouvert"]["bbox"])
+    for feature in body["features"]:
+        x, y = feature["geometry"]["coordinates"]
+        assert window.minx <= x <= window.maxx and window.miny <= y <= window.maxy
+    # Low zoom with the same box: the whole-layer overview, points thinned.
+    overview = json.loads(gzip.decompress(selectors.layer_window(layer=layer, zoom=8, bbox=box)))
+    assert "window" not in overview["ouvert"] and overview["ouvert"]["returned"] < 8077
+
+
+def test_exports_geojson_csv_and_shapefile_round_trip():
+    layer = districts(name="Districts")
+    collection = json.loads("".join(export_geojson(layer)))
+    assert len(collection["features"]) == 116 and collection["bbox"] == list(layer.bbox)
+    text = "".join(export_csv_wkt(layer))
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 116 and rows[0]["NM_ARON"] == "Ahuntsic-Cartierville"
+    assert rows[0]["geometry_wkt"].startswith(("POLYGON", "MULTIPOLYGON"))
+    again = read_geo_bytes(text.encode(), filename="districts.csv")
+    assert again.mappable == 116
+    archive = export_shapefile_zip(layer)
+    result = read_geo_bytes(archive, filename="districts.zip")
+    assert result.format == "shapefile" and result.mappable == 116 and result.source_crs == "EPSG:4326"
+    assert result.features[0].properties["NM_ARON"] == "Ahuntsic-Cartierville"
+    assert abs(result.features[0].geometry.centroid.x - collection_centroid_x(collection)) < 1e-6
+
+
+def collection_centroid_x(collection):
+    from shapely.geometry import shape
+
+    return shape(collection["features"][0]["geometry"]).centroid.x
+
+
+def test_spatial_coverage_and_datasets_intersecting():
+    montreal, gatineau, nowhere = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    districts(dataset_id=montreal)
+    layer_load_path(resource_id=uuid.uuid4(), by=None, dataset_id=gatineau,
+                    path=shared_path(*Q, "gatineau-fire-hydrant", "decoupage_administratif.csv"))
+    layer_load_path(resource_id=uuid.uuid4(), by=None, dataset_id=montreal,
+                    path=shared_path(*Q, "montreal-geojson", "murales.geojson"))
+    coverage = selectors.dataset_spatial_coverage(dataset_id=montreal)
+    assert coverage.minx < -73.9 and coverage.maxx > -73.5
+    assert selectors.dataset_spatial_coverage(dataset_id=nowhere) is None
+    assert selectors.datasets_intersecting(parse_ext_bbox("-73.7,45.45,-73.5,45.6")) == [montreal]
+    assert selectors.datasets_intersecting(parse_ext_bbox("-76,45.3,-75.3,45.7")) == [gatineau]
+    assert set(selectors.datasets_intersecting(parse_ext_bbox("-80,44,-70,47"))) == {montreal, gatineau}
+    assert selectors.datasets_intersecting(parse_ext_bbox("-70,48,-69,49")) == []
+
+
+@pytest.mark.parametrize("value", ["1,2,3", "a,b,c,d", "-200,0,10,10", "10,0,-10,10", ""])
+def test_ext_bbox_rejects_invalid_values(value):
+    with pytest.raises(ValueError, match="ext_bbox"):
+        parse_ext_bbox(value)
+
+
+def test_ext_bbox_accepts_spaces_and_round_trips():
+    box = parse_ext_bbox(" -73.7, 45.4 ,-73.4,45.7")
+    assert box == BBox(-73.7, 45.4, -73.4, 45.7) and box.as_ckan() == "-73.7,45.4,-73.4,45.7"
+
+
+def test_only_editors_of_the_organization_may_load(make_user, make_org, make_member):
+    org = make_org("montreal")
+    outsider, editor = make_user(), make_user()
+    make_member(editor, org, "editor")
+    path = shared_path(*Q, "montreal-geojson", "rue-pietonnes.geojson")
+    with pytest.raises(PermissionDenied):
+        layer_load_path(resource_id=uuid.uuid4(), path=path, organization=org, by=outsider)
+    layer = layer_load_path(resource_id=uuid.uuid4(), path=path, organization=org, by=editor)
+    assert layer.created_by == editor
+    with pytest.raises(PermissionDenied):
+        layer_delete(resource_id=layer.resource_id, by=outsider)
+    layer_delete(resource_id=layer.resource_id, by=editor)
+    assert selectors.layer_get(resource_id=layer.resource_id) is None
+
+
+def test_demo_load_is_idempotent_and_always_has_regions(make_org):
+    from ouvert.geo.demo import demo_id, geo_demo_load
+    from ouvert.geo.models import GeoLayer
+
+    make_org("sct")
+    make_org("montreal")
+    make_org("gatineau")
+    assert geo_demo_load() is True
+    regions = GeoLayer.objects.get(resource_id=demo_id("regions"))
+    assert regions.feature_count == 17 and regions.mappable_count == 17
+    count = GeoLayer.objects.count()
+    assert geo_demo_load() is False and GeoLayer.objects.count() == count
+
+
+def test_datastore_rows_carry_typed_attributes_and_a_wkt_geometry():
+    from ouvert.geo.datastore_adapter import datastore_records
+    from ouvert.geo.readers import read_geo_path
+
+    result = read_geo_path(shared_path(*Q, "gatineau-fire-hydrant", "decoupage_administratif.json.txt"))
+    fields, records = datastore_records(None, result)
+    assert {"id": "AIRE", "type": "numeric"} in fields and {"id": "MUNID", "type": "int"} in fields
+    assert fields[-1]["id"] == "geometry" and fields[-1]["type"] == "text"
+    assert records[0]["NOM"] == "Buckingham" and records[0]["geometry"].startswith("POLYGON ((-75.41")
