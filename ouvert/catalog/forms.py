@@ -48,7 +48,7 @@ class DatasetForm(forms.ModelForm):
         self.fields["organization"].queryset = organizations
         self.fields["licence"].queryset = Licence.objects.all()
         self.fields["licence"].empty_label = None
-        if self.instance.pk:
+        if not self.instance._state.adding:
             self.fields["organization"].disabled = True
             self.initial.setdefault("keywords_text", ", ".join(k.name for k in self.instance.keywords.all()))
         else:

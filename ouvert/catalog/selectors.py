@@ -35,6 +35,8 @@ SORTS = {
     "title": _("Titre (A à Z)"),
     "popular": _("Popularité"),
 }
+# The format facet travels as ``res_format`` in URLs: ``format=json`` asks for a page's JSON twin.
+URL_KEYS = {"format": "res_format"}
 FACETS = ["organization", "kind", "keyword", "theme", "format", "licence", "frequency", "reference"]
 PAGE_SIZE = 20
 
@@ -90,7 +92,7 @@ class SearchParams:
             raw_q = [raw_q]
         return cls(q=(raw_q[0] if raw_q else "").strip()[:200],
                    organization=many("organization"), kind=many("kind"), keyword=many("keyword"),
-                   theme=many("theme"), format=[f.upper() for f in many("format")], licence=many("licence"),
+                   theme=many("theme"), format=[f.upper() for f in many("res_format")], licence=many("licence"),
                    frequency=many("frequency"), reference=one("reference") in {"1", "true", "on", "oui"},
                    sort=sort if sort in SORTS else "", page=page)
 
@@ -103,7 +105,7 @@ class SearchParams:
         if self.q.strip():
             pairs.append(("q", self.q.strip()))
         for key in ["organization", "kind", "keyword", "theme", "format", "licence", "frequency"]:
-            pairs.extend((key, value) for value in getattr(self, key))
+            pairs.extend((URL_KEYS.get(key, key), value) for value in getattr(self, key))
         if self.reference:
             pairs.append(("reference", "1"))
         if self.sort:
@@ -123,6 +125,7 @@ class SearchParams:
     def toggle(self, key: str, value: str) -> str:
         """The query string with ``value`` added to or removed from facet ``key``."""
         pairs = self.items()
+        key = URL_KEYS.get(key, key)
         if (key, value) in pairs:
             pairs.remove((key, value))
         else:
