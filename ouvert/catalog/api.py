@@ -8,7 +8,7 @@ import uuid
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ouvert.api.auth import token_auth
@@ -283,7 +283,7 @@ def dataset_create(request: HttpRequest, payload: DatasetIn):
     keywords = data.pop("keywords")
     dataset = services.dataset_create(by=request.auth, organization=organization, keywords=keywords,
                                       themes=themes, licence=licence, **data)
-    return 201, _detail(request, dataset)
+    return Status(201, _detail(request, dataset))
 
 
 @router.patch("/datasets/{name}", response=DatasetDetailOut, auth=token_auth, summary="Modifier un jeu de données")
@@ -308,7 +308,7 @@ def dataset_publish(request: HttpRequest, name: str):
 @router.delete("/datasets/{name}", response={204: None}, auth=token_auth, summary="Mettre à la corbeille")
 def dataset_delete(request: HttpRequest, name: str):
     services.dataset_delete(dataset=_visible_dataset(request, name), by=request.auth)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/resources", response=ResourcePage, tags=["resources"], summary="Ressources des jeux publiés")
@@ -339,7 +339,7 @@ def resource_create_link(request: HttpRequest, name: str, payload: ResourceLinkI
     resource = services.resource_create(dataset=dataset, by=request.auth, name=payload.name, url=payload.url,
                                         description=payload.description, format=payload.format,
                                         data_dictionary=[c.dict() for c in payload.data_dictionary])
-    return 201, resource_json(resource, request)
+    return Status(201, resource_json(resource, request))
 
 
 @router.post("/datasets/{name}/resources/upload", response={201: ResourceOut}, auth=token_auth,
@@ -349,7 +349,7 @@ def resource_create_upload(request: HttpRequest, name: str, file: File[UploadedF
     dataset = _visible_dataset(request, name)
     resource = services.resource_create(dataset=dataset, by=request.auth, name=resource_name, file=file,
                                         description=description, format=format)
-    return 201, resource_json(resource, request)
+    return Status(201, resource_json(resource, request))
 
 
 @router.get("/requests", response=RequestPage, tags=["requests"],
@@ -373,7 +373,7 @@ def request_create(request: HttpRequest, payload: RequestIn):
     theme = get_object_or_404(Theme, slug=payload.theme) if payload.theme else None
     item = services.request_create(by=request.auth, title=payload.title, description=payload.description,
                                    organization=organization, theme=theme)
-    return 201, request_json(item)
+    return Status(201, request_json(item))
 
 
 @router.post("/requests/{request_id}/vote", response=RequestOut, auth=token_auth, tags=["requests"],

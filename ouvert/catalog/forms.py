@@ -22,6 +22,8 @@ class DatasetForm(forms.ModelForm):
     keywords_text = forms.CharField(
         label=_("Mots-clés"), required=False, max_length=1000,
         help_text=_("Séparés par des virgules, au moins trois (ex. : écoles, élèves, effectifs)."))
+    source_url = forms.URLField(label=_("Adresse de la source"), required=False, max_length=500,
+                                assume_scheme="https")
     themes = forms.ModelMultipleChoiceField(label=_("Thèmes"), queryset=Theme.objects.all(), required=False,
                                             widget=forms.CheckboxSelectMultiple)
 
