@@ -49,7 +49,8 @@ def test_every_catalogue_page_is_accessible(page, axe_check, live_server, make_u
     }
     signed_in = {
         "fr": ["/fr/donnees/jeux/nouveau/", f"/fr/donnees/jeux/{name}/modifier/",
-               f"/fr/donnees/jeux/{name}/ressources/nouvelle/", f"/fr/donnees/jeux/{name}/ressources/{upload.pk}/modifier/",
+               f"/fr/donnees/jeux/{name}/ressources/nouvelle/",
+               f"/fr/donnees/jeux/{name}/ressources/{upload.pk}/modifier/",
                "/fr/donnees/corbeille/", "/fr/donnees/suivis/", "/fr/donnees/demandes/nouvelle/",
                f"/fr/donnees/jeux/{name}/", f"/fr/donnees/demandes/{item.pk}/", "/fr/donnees/"],
         "en": ["/en/data/datasets/new/", f"/en/data/datasets/{name}/edit/", f"/en/data/datasets/{name}/resources/new/",
@@ -64,7 +65,7 @@ def test_every_catalogue_page_is_accessible(page, axe_check, live_server, make_u
             assert page.locator("h1").count() == 1, url
             axe_check(page, context=url)
     _login(page, live_server, editor)
-    for lang, urls in signed_in.items():
+    for urls in signed_in.values():
         for url in urls:
             response = page.goto(url)
             assert response.status == 200, url

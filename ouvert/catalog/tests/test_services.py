@@ -21,7 +21,7 @@ def test_every_change_is_a_version_and_an_audit_entry(publisher, make_dataset):
     assert [v.action for v in versions] == ["update", "publish", "create"]
     assert versions[0].changes["title"] == ["Avant", "Après"]
     assert versions[0].changes["keywords"] == [["a", "b"], ["b", "c"]]
-    diff = dict((k, (a, b)) for k, a, b in selectors.version_diff(older=versions[2], newer=versions[0]))
+    diff = {k: (a, b) for k, a, b in selectors.version_diff(older=versions[2], newer=versions[0])}
     assert diff["title"] == ("Avant", "Après") and diff["state"] == ("draft", "active")
     assert AuditEntry.objects.filter(action="dataset.update", object_id=str(dataset.pk)).exists()
     assert list(selectors.activity(organization=org))[0].action == "update"
