@@ -14,9 +14,9 @@ from ninja.files import UploadedFile
 from ouvert.api.auth import token_auth
 from ouvert.core.models import Organization
 
-from . import permissions, selectors, services
-from .models import DatasetRequest, Licence, RequestStatus, Resource, Theme, UpdateFrequency
-from .serializers import dataset_json, request_json, resource_json
+from . import learning, permissions, selectors, services
+from .models import DatasetRequest, Licence, RequestStatus, Resource, Reuse, Theme, UpdateFrequency
+from .serializers import dataset_json, request_json, resource_json, reuse_json
 
 router = Router(tags=["datasets"])
 
@@ -388,3 +388,54 @@ def request_vote(request: HttpRequest, request_id: int):
 def request_unvote(request: HttpRequest, request_id: int):
     item = services.request_unvote(request=get_object_or_404(DatasetRequest, pk=request_id), by=request.auth)
     return request_json(item)
+
+
+class ReuseOut(Schema):
+    id: int
+    title: str
+    description: str
+    url: str
+    kind: Reuse.Kind
+    image: str | None
+    datasets: list[str]
+    hackathon: str | None
+    is_winner: bool
+    created_at: dt.datetime
+
+
+class ReusePage(Schema):
+    count: int
+    next_cursor: str | None = None
+    results: list[ReuseOut]
+
+
+class ReuseIn(Schema):
+    title: str
+    description: str
+    url: str
+    kind: Reuse.Kind = Reuse.Kind.APPLICATION
+    datasets: list[str] = Field(description="Identifiants (name) des jeux de données publiés utilisés.")
+
+
+@router.get("/reuses", response=ReusePage, tags=["reuses"], summary="Réutilisations approuvées")
+def reuse_list(request: HttpRequest, dataset: str | None = None, kind: Reuse.Kind | None = None,
+               hackathon: str | None = None, cursor: str | None = None, limit: int = Query(20, ge=1, le=100)):
+    qs = learning.reuses_public()
+    if dataset:
+        qs = qs.filter(datasets__name=dataset)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if hackathon:
+        qs = qs.filter(hackathon__slug=hackathon)
+    qs = qs.select_related("hackathon").order_by("-is_winner", "-created_at", "pk")
+    rows, next_cursor = _page(qs, cursor, limit)
+    return {"count": qs.count(), "next_cursor": next_cursor, "results": [reuse_json(r) for r in rows]}
+
+
+@router.post("/reuses", response={201: ReuseOut}, auth=token_auth, tags=["reuses"],
+             summary="Proposer une réutilisation (publiée après modération)")
+def reuse_create(request: HttpRequest, payload: ReuseIn):
+    datasets = list(selectors.public_datasets().filter(name__in=payload.datasets))
+    reuse = learning.reuse_propose(by=request.auth, title=payload.title, description=payload.description,
+                                   url=payload.url, kind=payload.kind, datasets=datasets)
+    return Status(201, reuse_json(reuse))

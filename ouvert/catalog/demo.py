@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ouvert.core.models import Organization, User
 
-from . import services
+from . import learning, services
 from .models import Dataset, DatasetRequest, Theme
 
 REALDATA = settings.PROJECT_DIR.parent / "shared" / "realdata" / "quebec"
@@ -630,7 +630,7 @@ def _spread(index: int) -> dt.datetime:
 
 @transaction.atomic
 def demo_load(stdout=None) -> bool:
-    if Dataset.objects.filter(name="bornes-d-incendie").exists():
+    if Dataset.objects.filter(name="bornes-dincendie").exists():
         return False
     editors: dict[str, User] = {}
     admin = User.objects.filter(is_superuser=True).order_by("pk").first()
@@ -709,6 +709,44 @@ def demo_load(stdout=None) -> bool:
             answer="Publication prévue avec le nouveau système de capteurs.",
             target_date=timezone.localdate() + dt.timedelta(days=120),
         )
+    _learning_demo(admin)
     if stdout is not None:
         stdout.write(f"catalogue : {len(specs)} jeux de données, {copied} fichiers réels copiés\n")
     return True
+
+
+def _learning_demo(admin: User | None) -> None:
+    """Tutorials, reuses and a hackathon (HackQC-like)."""
+    if admin is None:
+        return
+    for tutorial in learning.tutorial_files():
+        learning.tutorial_save(by=admin, **tutorial)
+    by_name = {d.name: d for d in Dataset.objects.filter(name__in=[
+        "historique-des-alertes-de-securite-civile", "murales", "comptages-de-velos-sur-les-pistes-cyclables",
+        "bornes-dincendie", "debits-de-circulation-du-reseau-routier", "contrats-publics-octroyes"])}
+    event = learning.hackathon_create(
+        by=admin, title="HackQC 2026", theme="Mobilité, sécurité civile et culture",
+        starts_on=dt.date(2026, 10, 16), ends_on=dt.date(2026, 10, 18), location="Québec (Cégep de Sainte-Foy)",
+        description="Un week-end pour créer des services utiles à partir des **données ouvertes** des "
+                    "municipalités et du gouvernement du Québec.",
+        datasets=list(by_name.values()))
+    reuses = [
+        ("Alerte voisinage", "application", "https://exemple.quebec/alerte-voisinage",
+         "Application mobile qui avertit quand une alerte de sécurité civile touche votre municipalité.",
+         ["historique-des-alertes-de-securite-civile"], event, True),
+        ("Balade des murales", "visualization", "https://exemple.quebec/murales",
+         "Carte interactive et parcours à pied des murales de Montréal.", ["murales"], event, False),
+        ("Où roule-t-on à vélo?", "article", "https://exemple.quebec/velo-montreal",
+         "Analyse de dix ans de comptages de vélos : effets de la météo et des nouvelles pistes.",
+         ["comptages-de-velos-sur-les-pistes-cyclables"], None, False),
+        ("Qui obtient les contrats publics?", "visualization", "https://exemple.quebec/contrats",
+         "Tableau de bord des contrats octroyés par fournisseur et par organisme.", ["contrats-publics-octroyes"],
+         None, False),
+    ]
+    for title, kind, url, description, names, hackathon, winner in reuses:
+        datasets = [by_name[n] for n in names if n in by_name]
+        if not datasets:
+            continue
+        reuse = learning.reuse_propose(by=admin, title=title, kind=kind, url=url, description=description,
+                                       datasets=datasets, hackathon=hackathon)
+        learning.reuse_moderate(reuse=reuse, by=admin, approve=True, is_winner=winner)

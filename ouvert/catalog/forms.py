@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ouvert.core.models import Organization
 
-from .models import Dataset, DatasetRequest, DeclineReason, Licence, RequestStatus, Theme
+from .models import Dataset, DatasetRequest, DeclineReason, Licence, RequestStatus, Reuse, Theme
 
 
 class DateInput(forms.DateInput):
@@ -136,3 +136,21 @@ class AnswerForm(forms.Form):
     decline_reason = forms.ChoiceField(label=_("Motif du refus (si refusée)"), required=False,
                                        choices=[("", "—"), *DeclineReason.choices])
     dataset = forms.CharField(label=_("Identifiant du jeu publié (si publiée)"), required=False, max_length=100)
+
+
+class ReuseForm(forms.Form):
+    title = forms.CharField(label=_("Titre"), max_length=250)
+    kind = forms.ChoiceField(label=_("Type"), choices=Reuse.Kind.choices)
+    url = forms.URLField(label=_("Adresse (URL)"), max_length=500, assume_scheme="https")
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    datasets = forms.CharField(label=_("Jeux de données utilisés"), max_length=2000,
+                               help_text=_("Identifiants des jeux, séparés par des virgules "
+                                           "(ex. : bornes-dincendie, murales)."))
+
+    def clean_datasets(self) -> list[Dataset]:
+        names = [n.strip() for n in self.cleaned_data["datasets"].split(",") if n.strip()]
+        found = list(Dataset.objects.filter(name__in=names, state="active", private=False))
+        missing = sorted(set(names) - {d.name for d in found})
+        if missing:
+            raise forms.ValidationError(_("Jeux de données introuvables : %(names)s.") % {"names": ", ".join(missing)})
+        return found

@@ -351,3 +351,94 @@ class PendingNotice(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class Hackathon(models.Model):
+    """A hackathon event (like HackQC): theme, dates, highlighted datasets, projects and winners."""
+
+    slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
+    title = models.CharField(_("titre"), max_length=250)
+    theme = models.CharField(_("thème de l'événement"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    location = models.CharField(_("lieu"), max_length=250, blank=True)
+    starts_on = models.DateField(_("début"))
+    ends_on = models.DateField(_("fin"))
+    datasets = models.ManyToManyField(Dataset, blank=True, related_name="hackathons",
+                                      verbose_name=_("jeux de données mis en avant"))
+
+    class Meta:
+        verbose_name = _("hackathon")
+        verbose_name_plural = _("hackathons")
+        ordering = ["-starts_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:hackathon_detail", kwargs={"slug": self.slug})
+
+
+class Reuse(models.Model):
+    """An application, article, visualization or hackathon project built on datasets (moderated)."""
+
+    class Kind(models.TextChoices):
+        APPLICATION = "application", _("Application")
+        ARTICLE = "article", _("Article")
+        VISUALIZATION = "visualization", _("Visualisation")
+        HACKATHON = "hackathon", _("Projet de hackathon")
+        OTHER = "other", _("Autre")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente de modération")
+        APPROVED = "approved", _("Approuvée")
+        REJECTED = "rejected", _("Refusée")
+
+    title = models.CharField(_("titre"), max_length=250)
+    description = models.TextField(_("description"))
+    url = models.URLField(_("adresse"), max_length=500)
+    image = models.ImageField(_("image"), upload_to="reuses/", blank=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.APPLICATION)
+    datasets = models.ManyToManyField(Dataset, related_name="reuses", verbose_name=_("jeux de données utilisés"))
+    hackathon = models.ForeignKey(Hackathon, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="projects", verbose_name=_("hackathon"))
+    is_winner = models.BooleanField(_("projet lauréat"), default=False)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PENDING,
+                              db_index=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                     related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("réutilisation")
+        verbose_name_plural = _("réutilisations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Tutorial(models.Model):
+    """A guide of the learning section, written in Markdown by site editors."""
+
+    class Track(models.TextChoices):
+        OFFICE = "office", _("Avec des outils de bureautique")
+        DEVELOPERS = "developers", _("Pour les développeurs")
+
+    slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
+    title = models.CharField(_("titre"), max_length=250)
+    track = models.CharField(_("parcours"), max_length=12, choices=Track.choices)
+    summary = models.CharField(_("résumé"), max_length=400)
+    body = models.TextField(_("contenu (Markdown)"))
+    position = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tutoriel")
+        verbose_name_plural = _("tutoriels")
+        ordering = ["track", "position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:tutorial_detail", kwargs={"slug": self.slug})

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from .models import Dataset, DatasetRequest, Resource
+from .models import Dataset, DatasetRequest, Resource, Reuse
 
 
 def _absolute(request: HttpRequest | None, path: str) -> str:
@@ -58,4 +58,14 @@ def request_json(item: DatasetRequest) -> dict[str, Any]:
         "target_date": item.target_date.isoformat() if item.target_date else None,
         "decline_reason": item.decline_reason or None, "dataset": item.dataset.name if item.dataset else None,
         "created_at": item.created_at.isoformat(),
+    }
+
+
+def reuse_json(reuse: Reuse) -> dict[str, Any]:
+    return {
+        "id": reuse.pk, "title": reuse.title, "description": reuse.description, "url": reuse.url,
+        "kind": reuse.kind, "image": reuse.image.url if reuse.image else None,
+        "datasets": [d.name for d in reuse.datasets.all()],
+        "hackathon": reuse.hackathon.slug if reuse.hackathon_id else None, "is_winner": reuse.is_winner,
+        "created_at": reuse.created_at.isoformat(),
     }

@@ -17,11 +17,31 @@ from ouvert.core import permissions as core_permissions
 from ouvert.core import selectors as core_selectors
 from ouvert.core.models import Organization
 
-from . import permissions, selectors, services
-from .forms import AnswerForm, CommentForm, DatasetForm, RequestForm, ResourceEditForm, ResourceForm, dictionary_text
+from . import learning, permissions, selectors, services
+from .forms import (
+    AnswerForm,
+    CommentForm,
+    DatasetForm,
+    RequestForm,
+    ResourceEditForm,
+    ResourceForm,
+    ReuseForm,
+    dictionary_text,
+)
 from .markup import render_markdown
-from .models import Dataset, DatasetRequest, DatasetState, Follow, RequestVote, Resource, Theme
-from .serializers import dataset_json, request_json, resource_json
+from .models import (
+    Dataset,
+    DatasetRequest,
+    DatasetState,
+    Follow,
+    Hackathon,
+    RequestVote,
+    Resource,
+    Reuse,
+    Theme,
+    Tutorial,
+)
+from .serializers import dataset_json, request_json, resource_json, reuse_json
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -89,6 +109,7 @@ def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
         "late": selectors.is_late(dataset), "requests": dataset.requests.all(),
         "can_manage_trash": permissions.can_manage_trash(request.user, dataset.organization),
         "activity": selectors.activity(dataset=dataset, limit=5),
+        "reuses": learning.reuses_public(dataset=dataset),
     })
 
 
@@ -443,3 +464,66 @@ def organization_section(request: HttpRequest, organization: Organization) -> st
                                        public_only=not core_permissions.is_member_of(request.user, organization)),
         "DatasetState": DatasetState,
     }, request=request)
+
+
+# Reuses, hackathons, learning --------------------------------------------------------------------
+
+
+def reuse_list(request: HttpRequest) -> HttpResponse:
+    reuses = learning.reuses_public()
+    if _wants_json(request):
+        return JsonResponse({"results": [reuse_json(r) for r in reuses[:200]]})
+    is_admin = core_permissions.is_site_admin(request.user)
+    if request.method == "POST" and is_admin:
+        reuse = get_object_or_404(Reuse, pk=request.POST.get("reuse"))
+        learning.reuse_moderate(reuse=reuse, by=request.user, approve=request.POST.get("decision") == "approve")
+        messages.success(request, _("Décision de modération enregistrée."))
+        return redirect("catalog:reuse_list")
+    return render(request, "catalog/reuse_list.html", {
+        "reuses": reuses, "pending": learning.reuses_pending() if is_admin else [],
+        "hackathons": Hackathon.objects.all()})
+
+
+@login_required
+def reuse_create(request: HttpRequest) -> HttpResponse:
+    form = ReuseForm(request.POST or None, initial={"datasets": request.GET.get("jeu", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            learning.reuse_propose(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Merci! Votre réutilisation sera publiée après modération."))
+            return redirect("catalog:reuse_list")
+    return render(request, "catalog/reuse_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def hackathon_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(Hackathon, slug=slug)
+    projects = event.projects.filter(status=Reuse.Status.APPROVED).order_by("-is_winner", "title")
+    if _wants_json(request):
+        return JsonResponse({"slug": event.slug, "title": event.title, "theme": event.theme,
+                             "starts_on": event.starts_on.isoformat(), "ends_on": event.ends_on.isoformat(),
+                             "datasets": [d.name for d in event.datasets.all()],
+                             "projects": [reuse_json(r) for r in projects]})
+    return render(request, "catalog/hackathon_detail.html", {
+        "event": event, "projects": projects, "description_html": render_markdown(event.description),
+        "datasets": event.datasets.filter(state=DatasetState.ACTIVE, private=False)})
+
+
+def tutorial_list(request: HttpRequest) -> HttpResponse:
+    tutorials = Tutorial.objects.all()
+    if _wants_json(request):
+        return JsonResponse({"results": [{"slug": t.slug, "title": t.title, "track": t.track, "summary": t.summary}
+                                         for t in tutorials]})
+    tracks = [(value, label, [t for t in tutorials if t.track == value]) for value, label in Tutorial.Track.choices]
+    return render(request, "catalog/tutorial_list.html", {"tracks": tracks})
+
+
+def tutorial_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tutorial = get_object_or_404(Tutorial, slug=slug)
+    if _wants_json(request):
+        return JsonResponse({"slug": tutorial.slug, "title": tutorial.title, "track": tutorial.track,
+                             "body": tutorial.body, "updated_at": tutorial.updated_at.isoformat()})
+    body = tutorial.body.replace("{{ site_url }}", request.build_absolute_uri("/").rstrip("/"))
+    return render(request, "catalog/tutorial_detail.html", {"tutorial": tutorial, "body_html": render_markdown(body)})

@@ -26,3 +26,12 @@ def make_dataset(db):
         return dataset
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _french():
+    """Services speak French unless a request says otherwise (a previous request may have left English on)."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        yield
