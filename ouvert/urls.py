@@ -21,5 +21,6 @@ urlpatterns += i18n_patterns(
     path("", include("ouvert.harvest.urls")),
     path("", include("ouvert.geo.urls")),  # before the catalogue: donnees/cartes/… must not be a dataset slug
     path("", include("ouvert.core.urls")),
+    path("", include("ouvert.catalog.urls")),
     prefix_default_language=True,
 )

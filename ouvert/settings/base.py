@@ -14,6 +14,7 @@ Environment variables (all optional in the embedded profile):
 - ``STORAGE_URL``: ``file:///path`` or ``s3://bucket?endpoint_url=…`` (see ``_default_storage``).
 - ``OUVERT_EMBEDDED_WORKER``: ``true`` to start a background worker inside ``ouvert serve``
   (default: true on SQLite, false otherwise).
+- ``OUVERT_UPLOAD_MAX_BYTES``: largest resource file accepted, in bytes (default 500 MB).
 - ``OUVERT_SITE_URL``: the public base URL, used in e-mails and feeds.
 - ``OUVERT_BASEMAP_URL``: tile URL template of the maps' basemap, e.g.
   ``https://tile.openstreetmap.org/{z}/{x}/{y}.png``; empty (default): maps without a basemap.
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "ouvert.api",
     "ouvert.harvest",
     "ouvert.geo",
+    "ouvert.catalog",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -205,6 +207,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Largest resource file accepted (bytes); uploads are streamed to storage, never held in memory.
+UPLOAD_MAX_BYTES = int(os.environ.get("OUVERT_UPLOAD_MAX_BYTES", str(500 * 1024 * 1024)))
 LOGO_MAX_BYTES = int(os.environ.get("OUVERT_LOGO_MAX_BYTES", str(2 * 1024 * 1024)))
 
 
