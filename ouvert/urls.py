@@ -20,5 +20,6 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("ouvert.harvest.urls")),
     path("", include("ouvert.core.urls")),
+    path("", include("ouvert.catalog.urls")),
     prefix_default_language=True,
 )

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 
 from ouvert import __version__
+from ouvert.catalog.api import router as catalog_router
 from ouvert.core.api import router as core_router
 from ouvert.harvest.api import router as harvest_router
 
@@ -21,6 +22,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/", core_router)
+api.add_router("/", catalog_router)
 api.add_router("/", harvest_router)
 
 

@@ -31,7 +31,7 @@ FACET_FIELDS = {
     "res_format": "resources__format", "license_id": "licence__slug", "update_frequency": "update_frequency",
     "organization_kind": "organization__kind", "is_reference": "is_reference", "language": "language",
 }
-SORT_FIELDS = {"metadata_modified": "updated_at", "metadata_created": "created_at", "title_string": "title",
+SORT_FIELDS = {"id": "pk", "metadata_modified": "updated_at", "metadata_created": "created_at", "title_string": "title",
                "title": "title", "name": "name", "score": None, "views_recent": "view_count",
                "views_total": "view_count", "num_resources": None}
 STATE = {DatasetState.ACTIVE: "active", DatasetState.DRAFT: "draft", DatasetState.DELETED: "deleted"}
