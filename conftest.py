@@ -153,3 +153,28 @@ def screenshots_dir() -> Path:
 
 
 
+
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _restore_seeds_after_flush():
+    """Transactional tests (live server, browser) end by emptying every table, then Django sends
+    ``post_migrate``: put back what the catalogue's data migration seeds (licences, themes), so that
+    the order in which transactional tests run does not matter."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    if not apps.is_installed("ouvert.catalog"):
+        yield
+        return
+    seed = import_module("ouvert.catalog.migrations.0002_search_and_seed").seed
+
+    def restore(sender, **kwargs):
+        if sender.label == "catalog":
+            seed(apps, None)
+
+    post_migrate.connect(restore, dispatch_uid="tests-restore-catalog-seeds")
+    yield
+    post_migrate.disconnect(dispatch_uid="tests-restore-catalog-seeds")

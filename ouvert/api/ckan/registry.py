@@ -16,7 +16,7 @@ from ouvert.core.models import User
 class Context:
     """Who calls, from which request. ``user`` is ``None`` for anonymous calls."""
 
-    request: HttpRequest
+    request: HttpRequest | None
     user: User | None
     api_version: int = 3
 
@@ -25,6 +25,10 @@ class Context:
         return self.user is not None and self.user.is_authenticated
 
     def absolute(self, path: str) -> str:
+        if self.request is None:  # background work (harvesting): the configured public address
+            from django.conf import settings
+
+            return settings.SITE_URL + path
         return self.request.build_absolute_uri(path)
 
 

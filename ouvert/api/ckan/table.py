@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.apps import apps
+
 from . import actions_organizations as orgs
 from . import actions_site as site
 from . import actions_users as users
@@ -50,5 +52,63 @@ _TABLE: list[Action] = [
     }),
     Action("user_show", users.user_show, read=True, params={"id": "nom public (id numérique)"}),
 ]
+
+
+
+def _catalog_actions() -> list[Action]:
+    """Actions on datasets, resources, themes, tags, licences and activity (the catalogue app)."""
+    from . import packages_read as read
+    from . import packages_write as write
+
+    search = {
+        "q": "recherche : mots, \"expressions\", champ:valeur, AND/OR/NOT, parenthèses",
+        "fq": "filtre, même syntaxe", "fq_list": "liste de filtres",
+        "rows": "au plus 1000 (défaut 10)", "start": "défaut 0",
+        "sort": "score, metadata_modified, metadata_created, title_string, name, views_recent, num_resources "
+                "avec asc ou desc, séparés par des virgules",
+        "facet": "défaut true", "facet.field": "liste : organization, groups, tags, res_format, license_id, "
+                                              "update_frequency, organization_kind, is_reference, language",
+        "facet.limit": "défaut 50 (-1 : sans limite)", "facet.mincount": "défaut 1",
+        "include_private": "défaut false", "include_drafts": "défaut false",
+    }
+    dataset = {"name": "identifiant lisible", "title": "titre", "notes": "description", "owner_org": "organisation",
+               "private": "privé", "tags": "[{name}]", "groups": "[{name}] (thèmes)", "license_id": "licence",
+               "url": "adresse de la source", "maintainer": "nom du contact", "maintainer_email": "courriel du contact",
+               "update_frequency": "fréquence de mise à jour", "temporal_start": "AAAA-MM-JJ",
+               "temporal_end": "AAAA-MM-JJ", "spatial_text": "couverture géographique", "language": "langue",
+               "version_notes": "notes de version", "resources": "[{url, name, format, …}]",
+               "state": "active (défaut) ou draft", "id": "UUID à conserver (optionnel)"}
+    resource = {"package_id": "jeu de données", "url": "lien", "upload": "fichier (multipart)", "name": "nom",
+                "description": "description", "format": "format", "encoding": "encodage",
+                "data_dictionary": "[{name, type, description, unit}]", "id": "UUID à conserver (optionnel)"}
+    return [
+        Action("package_list", read.package_list, read=True, params={"limit": "", "offset": ""}),
+        Action("package_search", read.package_search, read=True, params=search),
+        Action("package_show", read.package_show, read=True, params={"id": "id ou nom"}),
+        Action("resource_show", read.resource_show, read=True, params={"id": "id de la ressource"}),
+        Action("group_list", read.group_list, read=True, params={
+            "all_fields": "", "sort": "name, title, package_count", "limit": "", "offset": "", "groups": ""}),
+        Action("group_show", read.group_show, read=True, params={"id": "nom du thème", "include_datasets": ""}),
+        Action("tag_list", read.tag_list, read=True, params={"query": "", "all_fields": "", "limit": "",
+                                                             "offset": ""}),
+        Action("tag_show", read.tag_show, read=True, params={"id": "mot-clé", "include_datasets": ""}),
+        Action("license_list", read.license_list, read=True),
+        Action("package_activity_list", read.package_activity_list, read=True, params={
+            "id": "id ou nom", "offset": "", "limit": "au plus 100"}),
+        Action("recently_changed_packages_activity_list", read.recently_changed_packages_activity_list,
+               read=True, params={"offset": "", "limit": "au plus 100"}),
+        Action("package_create", write.package_create, read=False, params=dataset),
+        Action("package_update", write.package_update, read=False, params={"id": "id ou nom", **dataset}),
+        Action("package_patch", write.package_patch, read=False, params={"id": "id ou nom", **dataset}),
+        Action("package_delete", write.package_delete, read=False, params={"id": "id ou nom"}),
+        Action("resource_create", write.resource_create, read=False, params=resource),
+        Action("resource_update", write.resource_update, read=False, params={"id": "", **resource}),
+        Action("resource_patch", write.resource_patch, read=False, params={"id": "", **resource}),
+        Action("resource_delete", write.resource_delete, read=False, params={"id": ""}),
+    ]
+
+
+if apps.is_installed("ouvert.catalog"):
+    _TABLE += _catalog_actions()
 
 ACTIONS: dict[str, Action] = {action.name: action for action in _TABLE}

@@ -22,7 +22,8 @@ def tool_env(**extra: str) -> dict[str, str]:
 
 
 def _ouvert_env(data_dir: Path) -> dict[str, str]:
-    env = tool_env(OUVERT_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="ouvert.settings.dev",
+    settings_module = os.environ.get("OUVERT_SECOND_INSTANCE_SETTINGS", "ouvert.settings.dev")
+    env = tool_env(OUVERT_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE=settings_module,
                    OUVERT_EMBEDDED_WORKER="false", DEBUG="false")
     env.pop("DATABASE_URL", None)
     return env

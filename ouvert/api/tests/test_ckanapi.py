@@ -86,3 +86,68 @@ def test_cli_dump_and_load_organizations_into_a_second_instance(live_server, sit
         # Loading the same dump again updates in place: still identical, nothing duplicated.
         assert load(dump, url, token, tmp_path / "load2.log") == ["update", "update"]
         assert stable(ckanapi.RemoteCKAN(url).action.organization_list(all_fields=True)) == stable(source)
+
+
+CATALOGUE = pytest.mark.skipif(not __import__("django.apps").apps.apps.is_installed("ouvert.catalog"),
+                               reason="the catalogue is not installed")
+DATASET_VOLATILE = {"metadata_created", "metadata_modified", "first_published_at", "data_modified_at"}
+
+
+def comparable(pkg: dict) -> dict:
+    """A package dict without what a load legitimately changes (timestamps, site address)."""
+    out = {k: v for k, v in pkg.items() if k not in DATASET_VOLATILE}
+    out["organization"] = {k: v for k, v in pkg["organization"].items() if k not in VOLATILE}
+    out["resources"] = [{k: v for k, v in r.items() if k not in {"created", "last_modified", "metadata_modified",
+                                                                  "url", "download_count"}}
+                        for r in pkg["resources"]]
+    return out
+
+
+@CATALOGUE
+def test_datasets_search_upload_dump_and_load(live_server, site_admin, make_token, tmp_path):
+    from ouvert.catalog.models import Licence, Theme
+
+    # Transactional tests empty the tables the migrations seeded: put back what this test uses.
+    Licence.objects.get_or_create(slug="cc-by-4.0", defaults={
+        "title_fr": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+        "title_en": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+        "url": "https://creativecommons.org/licenses/by/4.0/deed.fr", "is_default": True})
+    Theme.objects.get_or_create(slug="transport", defaults={"title_fr": "Transport", "title_en": "Transportation"})
+    admin = ckanapi.RemoteCKAN(live_server.url, apikey=make_token(site_admin))
+    admin.action.organization_create(name="mtmd", title="Ministère des Transports", kind="ministry")
+    for n in range(3):
+        admin.action.package_create(
+            name=f"debits-circulation-{n}", title=f"Débits de circulation {n}", owner_org="mtmd",
+            notes="Comptages routiers", tags=[{"name": "circulation"}], groups=[{"name": "transport"}],
+            license_id="cc-by-4.0", update_frequency="yearly",
+            resources=[{"url": f"https://donnees.example/debits-{n}.csv", "name": "Débits", "format": "CSV"}])
+    csv = tmp_path / "debits.csv"
+    csv.write_text("station;debit\n1;1200\n", encoding="utf-8")
+    with csv.open("rb") as handle:
+        uploaded = admin.call_action("resource_create", {"package_id": "debits-circulation-0", "name": "Fichier"},
+                                     files={"upload": handle})
+    assert uploaded["url_type"] == "upload" and uploaded["size"] == csv.stat().st_size
+    found = ckanapi.RemoteCKAN(live_server.url).action.package_search(q="circulation", rows=2)
+    assert found["count"] == 3 and len(found["results"]) == 2
+    cli = json.loads(ckan_cli("action", "package_search", "fq=tags:circulation", "-r", live_server.url))
+    assert cli["count"] == 3
+
+    orgs, datasets = tmp_path / "orgs.jsonl", tmp_path / "datasets.jsonl"
+    ckan_cli("dump", "organizations", "--all", "-r", live_server.url, "-O", str(orgs))
+    ckan_cli("dump", "datasets", "--all", "-r", live_server.url, "-O", str(datasets))
+    assert len(datasets.read_text().splitlines()) == 3
+    with second_ouvert(tmp_path / "deux") as (url, token):
+        assert load(orgs, url, token, tmp_path / "orgs.log") == ["create"]
+        ckan_cli("load", "datasets", "-I", str(datasets), "-r", url, "-a", token, "--upload-resources",
+                 "-l", str(tmp_path / "ds.log"),
+                 "-q")
+        entries = [json.loads(line) for line in (tmp_path / "ds.log").read_text().splitlines()]
+        assert all(entry[3] is None for entry in entries), entries
+        target = ckanapi.RemoteCKAN(url)
+        for name in [f"debits-circulation-{n}" for n in range(3)]:
+            loaded, original = comparable(target.action.package_show(id=name)), comparable(
+                admin.action.package_show(id=name))
+            for mine, theirs in zip(loaded.pop("resources"), original.pop("resources"), strict=True):
+                assert {k: v for k, v in mine.items() if v != theirs.get(k)} == {}, (mine, theirs)
+            assert loaded == original
+        assert target.action.package_search(q="circulation")["count"] == 3

@@ -48,20 +48,30 @@ def test_only_site_admins_manage_sources(make_user, site_admin):
         services.run_request(source=source, by=make_user())
 
 
-def test_recorded_real_ckan_is_read_completely(ckan_source, settings):
+def test_recorded_real_ckan_is_harvested(ckan_source, settings, make_org, client):
     settings.HARVEST_TIMEOUT = 5
     with serve(recorded_ckan) as url:
         source = ckan_source(url)
         run = services.run_request(source=source, by=source.owner)
-    run.refresh_from_db()
-    assert run.total == 3 and run.done == 3 and run.finished_at is not None
-    assert run.created + run.updated + run.errors == 3
-    names = {item.remote_name for item in run.items.all()}
-    assert names == {"100-validated-species-of-plants", "1617in10-regulation-of-sale-of-overseas-properties-20170426-c",
-                     "2016-regione-asia-est-oceania-classi-di-eta"}
-    if run.errors:  # without the catalogue, every dataset is refused with its reason, and nothing stays
-        assert all(item.reason for item in run.items.filter(action="error"))
-        assert not Organization.objects.filter(slug="sdb").exists()
+        run.refresh_from_db()
+        assert run.total == 3 and run.done == 3 and run.status == RunStatus.PARTIAL
+        assert run.created == 1 and run.errors == 2
+        reasons = {item.remote_name: item.reason for item in run.items.filter(action="error")}
+        assert set(reasons) == {"100-validated-species-of-plants",
+                                "1617in10-regulation-of-sale-of-overseas-properties-20170426-c"}
+        assert all("Aucune organisation locale" in reason for reason in reasons.values())
+        assert Organization.objects.filter(slug="sdb").exists()
+        shown = client.get("/api/3/action/package_show?id=2016-regione-asia-est-oceania-classi-di-eta").json()
+        pkg = shown["result"]
+        assert pkg["organization"]["name"] == "sdb" and pkg["harvest_source"]["name"] == "Portail distant"
+        assert [r["format"] for r in pkg["resources"]] == ["CSV"] and [t["name"] for t in pkg["tags"]] == [
+            "2016", "et\u00e0", "rase"]
+
+        services.source_update(source=source, by=source.owner, default_organization=make_org("accueil"))
+        again = services.run_request(source=source, by=source.owner)
+        again.refresh_from_db()
+        assert (again.created, again.unchanged, again.errors, again.status) == (2, 1, 0, RunStatus.SUCCEEDED)
+        assert source.harvested.count() == 3
 
 
 @pytest.mark.parametrize("route,reason", [

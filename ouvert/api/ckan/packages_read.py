@@ -1,0 +1,459 @@
+"""Datasets as CKAN packages: dictionaries, visibility, search with facets, themes, tags, licences,
+activity. Reads only, through the catalogue's models and selectors."""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import uuid
+from typing import Any
+from urllib.parse import quote
+
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ouvert.catalog import search as catalog_search
+from ouvert.catalog import selectors
+from ouvert.catalog.models import Dataset, DatasetState, DatasetVersion, Keyword, Licence, Resource, Theme
+from ouvert.core import permissions
+from ouvert.core.models import Organization
+
+from . import errors
+from .dictize import ckan_datetime, organization_dict
+from .params import as_bool, as_int, as_list, as_str, required_id
+from .query import is_plain_text, to_q
+from .registry import Context
+
+ROWS_MAX = 1000
+FACET_FIELDS = {
+    "organization": "organization__slug", "groups": "themes__slug", "tags": "keywords__name",
+    "res_format": "resources__format", "license_id": "licence__slug", "update_frequency": "update_frequency",
+    "organization_kind": "organization__kind", "is_reference": "is_reference", "language": "language",
+}
+SORT_FIELDS = {"id": "pk", "metadata_modified": "updated_at", "metadata_created": "created_at", "title_string": "title",
+               "title": "title", "name": "name", "score": None, "views_recent": "view_count",
+               "views_total": "view_count", "num_resources": None}
+STATE = {DatasetState.ACTIVE: "active", DatasetState.DRAFT: "draft", DatasetState.DELETED: "deleted"}
+
+
+def _user(context: Context):
+    return context.user
+
+
+def with_relations(qs: QuerySet[Dataset]) -> QuerySet[Dataset]:
+    return qs.select_related("organization", "licence").prefetch_related("keywords", "themes", "resources")
+
+
+def resource_dict(resource: Resource, dataset: Dataset, context: Context) -> dict[str, Any]:
+    if resource.file:
+        # CKAN's form, ending with the file name (clients such as ``ckanapi load`` name uploads after it).
+        filename = quote(os.path.basename(resource.file.name)) or "fichier"
+        url = context.absolute(f"/dataset/{dataset.pk}/resource/{resource.pk}/download/{filename}")
+    else:
+        url = resource.url
+    mimetype = mimetypes.guess_type(f"x.{resource.format.lower()}")[0] if resource.format else None
+    return {
+        "id": str(resource.pk),
+        "package_id": str(dataset.pk),
+        "name": resource.name,
+        "description": resource.description,
+        "format": resource.format,
+        "url": url,
+        "url_type": "upload" if resource.file else None,
+        "size": resource.size,
+        "hash": resource.sha256 or "",
+        "mimetype": mimetype,
+        "mimetype_inner": None,
+        "encoding": resource.encoding,
+        "created": ckan_datetime(resource.created_at),
+        "last_modified": ckan_datetime(resource.last_modified),
+        "metadata_modified": ckan_datetime(resource.last_modified),
+        "position": resource.position,
+        "state": "active",
+        "resource_type": None,
+        "cache_url": None,
+        "datastore_active": False,
+        # Ouvert's fields
+        "data_dictionary": resource.data_dictionary,
+        "download_count": resource.download_count,
+    }
+
+
+def group_dict(theme: Theme, context: Context, *, package_count: int | None = None) -> dict[str, Any]:
+    data = {
+        "id": theme.slug, "name": theme.slug, "title": theme.title_fr, "display_name": theme.title,
+        "title_translated": {"fr": theme.title_fr, "en": theme.title_en}, "description": "",
+        "image_url": "", "image_display_url": "", "is_organization": False, "type": "group",
+        "state": "active", "approval_status": "approved",
+    }
+    if package_count is not None:
+        data["package_count"] = package_count
+    return data
+
+
+def licence_dict(licence: Licence) -> dict[str, Any]:
+    return {
+        "id": licence.slug, "title": licence.title, "url": licence.url,
+        "title_translated": {"fr": licence.title_fr, "en": licence.title_en},
+        "is_okd_compliant": licence.is_open, "is_osi_compliant": False,
+        "od_conformance": "approved" if licence.is_open else "not reviewed", "osd_conformance": "not reviewed",
+        "status": "active", "domain_content": True, "domain_data": True, "domain_software": False,
+        "family": "", "maintainer": "", "is_generic": False,
+    }
+
+
+def package_dict(dataset: Dataset, context: Context) -> dict[str, Any]:
+    """A dataset as CKAN's ``package_show`` returns it; Ouvert's own fields as top-level keys."""
+    keywords = sorted(k.name for k in dataset.keywords.all())
+    themes = sorted(dataset.themes.all(), key=lambda t: t.slug)
+    resources = sorted(dataset.resources.all(), key=lambda r: (r.position, r.created_at))
+    licence = dataset.licence
+    data: dict[str, Any] = {
+        "id": str(dataset.pk),
+        "name": dataset.name,
+        "title": dataset.title,
+        "notes": dataset.notes,
+        "type": "dataset",
+        "state": STATE.get(dataset.state, dataset.state),
+        "private": dataset.private,
+        "owner_org": str(dataset.organization_id),
+        "organization": organization_dict(dataset.organization, context),
+        "license_id": licence.slug,
+        "license_title": licence.title,
+        "license_url": licence.url,
+        "isopen": licence.is_open,
+        "url": dataset.source_url,
+        "version": "",
+        "author": "",
+        "author_email": "",
+        "maintainer": dataset.contact_name,
+        "maintainer_email": dataset.contact_email,
+        "metadata_created": ckan_datetime(dataset.created_at),
+        "metadata_modified": ckan_datetime(dataset.updated_at),
+        "tags": [{"name": k, "display_name": k, "state": "active", "vocabulary_id": None} for k in keywords],
+        "num_tags": len(keywords),
+        "groups": [group_dict(t, context) for t in themes],
+        "extras": [],
+        "resources": [resource_dict(r, dataset, context) for r in resources],
+        "num_resources": len(resources),
+        "relationships_as_object": [],
+        "relationships_as_subject": [],
+        # Ouvert's fields
+        "contact_name": dataset.contact_name,
+        "contact_email": dataset.contact_email,
+        "update_frequency": dataset.update_frequency,
+        "spatial_text": dataset.spatial,
+        "temporal_start": dataset.temporal_start.isoformat() if dataset.temporal_start else None,
+        "temporal_end": dataset.temporal_end.isoformat() if dataset.temporal_end else None,
+        "source_url": dataset.source_url,
+        "language": dataset.language,
+        "version_notes": dataset.version_notes,
+        "is_reference": dataset.is_reference,
+        "first_published_at": ckan_datetime(dataset.first_published_at),
+        "data_modified_at": ckan_datetime(dataset.data_modified_at),
+    }
+    from ouvert.harvest.models import HarvestedObject
+
+    harvested = HarvestedObject.objects.filter(local_id=str(dataset.pk)).select_related("source").first()
+    if harvested is not None:
+        data["harvest_source"] = {"name": harvested.source.name, "url": harvested.source.url,
+                                  "remote_id": harvested.remote_id, "remote_url": harvested.remote_url}
+    return data
+
+
+# Visibility ---------------------------------------------------------------------------------------
+
+
+def visible(context: Context, *, include_private: bool, include_drafts: bool) -> QuerySet[Dataset]:
+    """What the caller may see: public datasets; with the flags, also the private ones and drafts of
+    their organizations (everything not in the trash for site administrators)."""
+    qs = selectors.visible_datasets(user=_user(context))
+    if not include_private:
+        qs = qs.filter(private=False)
+    if not include_drafts:
+        qs = qs.filter(state=DatasetState.ACTIVE)
+    return qs
+
+
+def get_dataset(ref: str, context: Context) -> Dataset:
+    """A dataset by id or name that the caller may see; 404 otherwise (existence is not disclosed)."""
+    qs = with_relations(Dataset.objects.all())
+    try:
+        dataset = qs.filter(pk=uuid.UUID(ref)).first()
+    except ValueError:
+        dataset = None
+    dataset = dataset or qs.filter(name=ref).first()
+    if dataset is None:
+        raise errors.NotFound(_("jeu de données « %(ref)s »") % {"ref": ref})
+    user = _user(context)
+    if dataset.state == DatasetState.DELETED:
+        if not permissions.can_manage_organization(user, dataset.organization):
+            raise errors.NotFound(_("jeu de données « %(ref)s »") % {"ref": ref})
+    elif not (dataset.state == DatasetState.ACTIVE and not dataset.private) \
+            and not permissions.is_member_of(user, dataset.organization):
+        raise errors.NotFound(_("jeu de données « %(ref)s »") % {"ref": ref})
+    return dataset
+
+
+def visible_counts_by_org(org_ids: list, context: Context) -> dict[str, int]:
+    rows = (visible(context, include_private=True, include_drafts=False).filter(organization_id__in=org_ids)
+            .values("organization_id").annotate(n=Count("pk", distinct=True)))
+    return {str(row["organization_id"]): row["n"] for row in rows}
+
+
+def organization_packages(org: Organization, context: Context) -> list[dict[str, Any]]:
+    qs = visible(context, include_private=True, include_drafts=False).filter(organization=org)
+    return [package_dict(d, context) for d in with_relations(qs).order_by("name")[:ROWS_MAX]]
+
+
+def visible_page(context: Context, *, offset: int, limit: int) -> tuple[int, list[dict[str, Any]]]:
+    qs = visible(context, include_private=False, include_drafts=False)
+    page = with_relations(qs).order_by("created_at", "pk")[offset:offset + limit]
+    return qs.count(), [package_dict(d, context) for d in page]
+
+
+def html_url(pkg: dict[str, Any]) -> str:
+    return reverse("catalog:dataset_detail", kwargs={"name": pkg["name"]})
+
+
+# Actions ------------------------------------------------------------------------------------------
+
+
+def package_list(context: Context, data: dict[str, Any]) -> list[str]:
+    """Names of the published public datasets (``limit``, ``offset``), by name."""
+    limit = as_int(data, "limit", None, maximum=100000)
+    offset = as_int(data, "offset", 0)
+    qs = visible(context, include_private=False, include_drafts=False).order_by("name").values_list("name", flat=True)
+    return list(qs[offset:offset + limit] if limit is not None else qs[offset:])
+
+
+def package_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """One dataset by ``id`` or name."""
+    return package_dict(get_dataset(required_id(data), context), context)
+
+
+def resource_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """One resource by ``id``."""
+    ref = required_id(data)
+    try:
+        resource = Resource.objects.select_related("dataset").filter(pk=uuid.UUID(ref)).first()
+    except ValueError:
+        resource = None
+    if resource is None:
+        raise errors.NotFound(_("ressource « %(ref)s »") % {"ref": ref})
+    dataset = get_dataset(str(resource.dataset_id), context)
+    return resource_dict(resource, dataset, context)
+
+
+def _text_filter(text: str) -> Q:
+    ids = catalog_search.apply(Dataset.objects.all(), text).values("pk")
+    return Q(pk__in=ids)
+
+
+def _sort(qs: QuerySet[Dataset], value: str, ranked: bool) -> QuerySet[Dataset]:
+    order: list[str] = []
+    for part in [p.strip() for p in value.split(",") if p.strip()]:
+        bits = part.split()
+        name, direction = bits[0], (bits[1].lower() if len(bits) > 1 else "asc")
+        if name not in SORT_FIELDS or direction not in {"asc", "desc"} or len(bits) > 2:
+            raise errors.ValidationError({"sort": [_("Tri impossible : « %(s)s ».") % {"s": part}]})
+        if name == "score":
+            if ranked:
+                order.append("-search_rank" if direction == "desc" else "search_rank")
+            continue
+        if name == "num_resources":
+            qs = qs.annotate(num_resources=Count("resources", distinct=True))
+            column = "num_resources"
+        else:
+            column = SORT_FIELDS[name]
+        order.append(f"-{column}" if direction == "desc" else column)
+    return qs.order_by(*order, "pk")
+
+
+def _facets(qs: QuerySet[Dataset], fields: list[str], limit: int, mincount: int) -> tuple[dict, dict]:
+    facets, search_facets = {}, {}
+    ids = qs.values("pk")
+    for name in fields:
+        column = FACET_FIELDS.get(name)
+        if column is None:
+            raise errors.ValidationError({"facet.field": [_("Facette inconnue : %(f)s") % {"f": name}]})
+        rows = (Dataset.objects.filter(pk__in=ids).exclude(**{f"{column}__isnull": True})
+                .values(column).annotate(n=Count("pk", distinct=True)).filter(n__gte=max(mincount, 1))
+                .order_by("-n", column))
+        rows = list(rows if limit < 0 else rows[:limit])
+        labels = _facet_labels(name, [row[column] for row in rows])
+        facets[name] = {str(row[column]): row["n"] for row in rows}
+        search_facets[name] = {"title": name, "items": [
+            {"name": str(row[column]), "display_name": labels.get(row[column], str(row[column])), "count": row["n"]}
+            for row in rows]}
+    return facets, search_facets
+
+
+def _facet_labels(name: str, values: list) -> dict:
+    if name == "organization":
+        return {o.slug: o.name for o in Organization.objects.filter(slug__in=values)}
+    if name == "groups":
+        return {t.slug: t.title for t in Theme.objects.filter(slug__in=values)}
+    if name == "license_id":
+        return {lic.slug: lic.title for lic in Licence.objects.filter(slug__in=values)}
+    return {}
+
+
+def package_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """Search datasets with CKAN's parameters (see docs/api-ckan.md)."""
+    q = as_str(data, "q").strip()
+    rows = as_int(data, "rows", 10, maximum=ROWS_MAX)
+    start = as_int(data, "start", 0)
+    qs = visible(context, include_private=as_bool(data, "include_private", False),
+                 include_drafts=as_bool(data, "include_drafts", False))
+    ranked = False
+    if q and q != "*:*":
+        if is_plain_text(q):
+            qs = catalog_search.apply(qs, q)
+            ranked = True
+        else:
+            qs = qs.filter(to_q(q, _text_filter))
+    filters = [as_str(data, "fq")] + [str(f) for f in (as_list(data, "fq_list") or [])]
+    for fq in filters:
+        if fq.strip():
+            qs = qs.filter(to_q(fq, _text_filter))
+    if not ranked:
+        qs = qs.distinct()
+    sort = as_str(data, "sort").strip() or ("score desc, metadata_modified desc" if ranked
+                                            else "metadata_modified desc")
+    qs = _sort(qs, sort, ranked)
+    count = qs.count()
+    page = with_relations(qs)[start:start + rows]
+    result: dict[str, Any] = {"count": count, "sort": sort, "results": [package_dict(d, context) for d in page],
+                              "facets": {}, "search_facets": {}}
+    fields = as_list(data, "facet.field")
+    if as_bool(data, "facet", True) and fields:
+        limit = as_int(data, "facet.limit", 50, minimum=-1)
+        mincount = as_int(data, "facet.mincount", 1)
+        result["facets"], result["search_facets"] = _facets(qs.order_by(), [str(f) for f in fields], limit,
+                                                            mincount)
+    return result
+
+
+def group_list(context: Context, data: dict[str, Any]) -> list:
+    """Themes, as CKAN groups: names, or dictionaries with ``all_fields``."""
+    all_fields = as_bool(data, "all_fields", False)
+    sort = (as_str(data, "sort") or as_str(data, "order_by") or "title asc").split()
+    if sort[0] not in {"name", "title", "package_count"} or len(sort) > 2:
+        raise errors.ValidationError({"sort": [_("Tri impossible : « %(s)s ».") % {"s": " ".join(sort)}]})
+    limit = as_int(data, "limit", ROWS_MAX, maximum=ROWS_MAX)
+    offset = as_int(data, "offset", 0)
+    themes = list(Theme.objects.all())
+    wanted = as_list(data, "groups")
+    if wanted is not None:
+        themes = [t for t in themes if t.slug in {str(w) for w in wanted}]
+    counts = dict(visible(context, include_private=False, include_drafts=False).values_list("themes__slug")
+                  .annotate(n=Count("pk", distinct=True)).exclude(themes__slug__isnull=True))
+    key = {"name": lambda t: t.slug, "title": lambda t: (t.title_fr.casefold(), t.slug),
+           "package_count": lambda t: (counts.get(t.slug, 0), t.slug)}[sort[0]]
+    themes.sort(key=key, reverse=len(sort) == 2 and sort[1].lower() == "desc")
+    themes = themes[offset:offset + limit]
+    if not all_fields:
+        return [t.slug for t in themes]
+    return [group_dict(t, context, package_count=counts.get(t.slug, 0)) for t in themes]
+
+
+def group_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """One theme by ``id`` (its name); ``include_datasets`` adds up to 1000 of its datasets."""
+    ref = required_id(data)
+    theme = Theme.objects.filter(slug=ref).first()
+    if theme is None:
+        raise errors.NotFound(_("thème « %(ref)s »") % {"ref": ref})
+    qs = visible(context, include_private=False, include_drafts=False).filter(themes=theme)
+    result = group_dict(theme, context, package_count=qs.count())
+    if as_bool(data, "include_datasets", False):
+        result["packages"] = [package_dict(d, context) for d in with_relations(qs).order_by("name")[:ROWS_MAX]]
+    return result
+
+
+def tag_list(context: Context, data: dict[str, Any]) -> list:
+    """Keywords of published datasets (``query`` filters; ``all_fields`` for dictionaries)."""
+    qs = Keyword.objects.filter(datasets__in=visible(context, include_private=False, include_drafts=False)) \
+        .distinct().order_by("name")
+    query = as_str(data, "query") or as_str(data, "q")
+    if query:
+        qs = qs.filter(name__icontains=query)
+    limit = as_int(data, "limit", None, maximum=100000)
+    offset = as_int(data, "offset", 0)
+    names = list(qs.values_list("name", flat=True))
+    names = names[offset:offset + limit] if limit is not None else names[offset:]
+    if as_bool(data, "all_fields", False):
+        return [{"id": n, "name": n, "display_name": n, "vocabulary_id": None, "state": "active"} for n in names]
+    return names
+
+
+def tag_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """One keyword by ``id`` (its name); ``include_datasets`` adds its datasets."""
+    name = required_id(data).strip().lower()
+    tag = Keyword.objects.filter(name=name).first()
+    if tag is None:
+        raise errors.NotFound(_("mot-clé « %(ref)s »") % {"ref": name})
+    result: dict[str, Any] = {"id": tag.name, "name": tag.name, "display_name": tag.name, "vocabulary_id": None,
+                              "state": "active"}
+    if as_bool(data, "include_datasets", False):
+        qs = visible(context, include_private=False, include_drafts=False).filter(keywords=tag)
+        result["packages"] = [package_dict(d, context) for d in with_relations(qs).order_by("name")[:ROWS_MAX]]
+    return result
+
+
+def license_list(context: Context, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The licences a dataset can have."""
+    return [licence_dict(lic) for lic in Licence.objects.order_by("position", "slug")]
+
+
+ACTIVITY_TYPES = {"create": "new package", "delete": "deleted package"}
+
+
+def activity_dict(version: DatasetVersion, context: Context) -> dict[str, Any]:
+    return {
+        "id": f"{version.dataset_id}-{version.number}",
+        "timestamp": ckan_datetime(version.created_at),
+        "user_id": str(version.actor_id) if version.actor_id else None,
+        "object_id": str(version.dataset_id),
+        "activity_type": ACTIVITY_TYPES.get(version.action, "changed package"),
+        "data": {"package": {"id": str(version.dataset_id), "name": version.dataset.name,
+                             "title": version.dataset.title, **version.snapshot},
+                 "ouvert_action": version.action, "changes": version.changes},
+    }
+
+
+def package_activity_list(context: Context, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """A dataset's history, newest first (``offset``, ``limit`` ≤ 100)."""
+    dataset = get_dataset(required_id(data), context)
+    offset = as_int(data, "offset", 0)
+    limit = as_int(data, "limit", 31, minimum=1, maximum=100)
+    versions = DatasetVersion.objects.filter(dataset=dataset).select_related("dataset").order_by("-number")
+    return [activity_dict(v, context) for v in versions[offset:offset + limit]]
+
+
+def recently_changed_packages_activity_list(context: Context, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Latest changes to published public datasets, newest first (``offset``, ``limit`` ≤ 100)."""
+    offset = as_int(data, "offset", 0)
+    limit = as_int(data, "limit", 31, minimum=1, maximum=100)
+    versions = (DatasetVersion.objects.filter(dataset__state=DatasetState.ACTIVE, dataset__private=False)
+                .select_related("dataset").order_by("-created_at", "-pk"))
+    return [activity_dict(v, context) for v in versions[offset:offset + limit]]
+
+
+def resource_download(request, dataset_id: str, resource_id: str, filename: str):
+    """``/dataset/<id>/resource/<id>/download/<file>`` (CKAN's address of an uploaded file): on to
+    the catalogue's download, which counts it."""
+    from django.http import Http404
+    from django.shortcuts import redirect
+
+    user = request.user if request.user.is_authenticated else None
+    context = Context(request=request, user=user)
+    try:
+        dataset = get_dataset(dataset_id, context)
+    except errors.NotFound:
+        raise Http404(_("Jeu de données introuvable.")) from None
+    resource = dataset.resources.filter(pk=resource_id).first()
+    if resource is None or not resource.file:
+        raise Http404(_("Ressource introuvable."))
+    return redirect(reverse("catalog:resource_download", kwargs={"name": dataset.name, "pk": resource.pk}))

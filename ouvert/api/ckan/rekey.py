@@ -1,0 +1,49 @@
+"""Giving a just-created row the identifier it had on the portal it comes from.
+
+The catalogue's services choose new UUIDs; ``ckanapi load`` (and CKAN itself, for site
+administrators) keeps the source's ids so that a dump loads into an identical catalogue. The new
+row and every row pointing at it are re-keyed in the same transaction (foreign keys are checked at
+commit)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from ouvert.core.models import AuditEntry
+
+from . import errors
+
+
+def wanted_uuid(value: object, field: str = "id") -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise errors.ValidationError({field: [_("Identifiant UUID invalide.")]}) from None
+
+
+def rekey(instance: models.Model, new_pk: uuid.UUID) -> None:
+    model = type(instance)
+    old = instance.pk
+    if old == new_pk:
+        return
+    if model._base_manager.filter(pk=new_pk).exists():
+        raise errors.ValidationError({"id": [_("Cet identifiant est déjà utilisé.")]})
+    model._base_manager.filter(pk=old).update(**{model._meta.pk.attname: new_pk})
+    for relation in model._meta.related_objects:
+        if relation.many_to_many:
+            through = relation.through
+            column = next(f.attname for f in through._meta.fields
+                          if f.is_relation and f.related_model is model)
+            through._base_manager.filter(**{column: old}).update(**{column: new_pk})
+        else:
+            related = relation.related_model
+            related._base_manager.filter(**{relation.field.attname: old}).update(**{relation.field.attname: new_pk})
+    for field in model._meta.many_to_many:
+        through = field.remote_field.through
+        column = next(f.attname for f in through._meta.fields if f.is_relation and f.related_model is model)
+        through._base_manager.filter(**{column: old}).update(**{column: new_pk})
+    AuditEntry.objects.filter(object_type=model._meta.label_lower, object_id=str(old)).update(object_id=str(new_pk))
+    instance.pk = new_pk
