@@ -17,6 +17,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("consultations/", include("ouvert.consultations.urls")),
     path("", include("ouvert.core.urls")),
     prefix_default_language=True,
 )

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 
 from ouvert import __version__
+from ouvert.consultations.api import router as consultations_router
 from ouvert.core.api import router as core_router
 
 api = NinjaAPI(
@@ -20,6 +21,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/", core_router)
+api.add_router("/", consultations_router)
 
 
 @api.exception_handler(PermissionDenied)
