@@ -136,7 +136,7 @@ class EventForm(forms.Form):
 class DocumentForm(forms.Form):
     title = forms.CharField(label=_("Titre du document"), max_length=200)
     file = forms.FileField(label=_("Fichier"), required=False)
-    url = forms.URLField(label=_("ou adresse web"), required=False)
+    url = forms.URLField(label=_("ou adresse web"), required=False, assume_scheme="https")
     accessible = forms.BooleanField(label=_("Format accessible"), required=False, initial=True)
 
 
