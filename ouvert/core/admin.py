@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import permissions
+from . import permissions, services
 from .models import ApiToken, AuditEntry, Membership, Organization, Role, User
 
 
@@ -69,6 +70,19 @@ class OrganizationAdmin(OrgScopedAdmin):
     list_filter = ["kind"]
     search_fields = ["name_fr", "name_en", "acronym", "slug"]
     prepopulated_fields = {"slug": ("name_fr",)}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_model(self, request, obj, form, change):
+        """Writes go through the services, so the audit log sees back-office changes too."""
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in services.ORGANIZATION_FIELDS}
+        if change:
+            fresh = Organization.objects.get(pk=obj.pk)
+            services.organization_update(organization=fresh, by=request.user, **data)
+        else:
+            data = {name: form.cleaned_data.get(name) for name in services.ORGANIZATION_FIELDS
+                    if form.cleaned_data.get(name) not in (None, "")}
+            created = services.organization_create(by=request.user, **data)
+            obj.pk = created.pk
 
 
 @admin.register(Membership)
@@ -78,6 +92,15 @@ class MembershipAdmin(OrgScopedAdmin):
     search_fields = ["user__email", "organization__name_fr"]
     autocomplete_fields = ["organization"]
     raw_id_fields = ["user"]
+
+    def save_model(self, request, obj, form, change):
+        membership = services.membership_set(
+            organization=obj.organization, by=request.user, email=obj.user.email, role=obj.role,
+            is_open_gov_contact=obj.is_open_gov_contact)
+        obj.pk = membership.pk
+
+    def delete_model(self, request, obj):
+        services.membership_remove(membership=obj, by=request.user)
 
 
 @admin.register(User)

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm as BasePasswordResetForm
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organization, OrganizationKind, Role
@@ -102,7 +104,8 @@ class MemberForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=_("Action"), required=False)
+    action = forms.CharField(label=_("Action"), required=False,
+                             widget=forms.TextInput(attrs={"list": "audit-actions"}))
     actor = forms.CharField(label=_("Auteur"), required=False)
     organization = forms.ModelChoiceField(label=_("Organisation"), queryset=Organization.objects.all(),
                                           required=False, to_field_name="slug",
@@ -115,3 +118,15 @@ class OrganizationFilterForm(forms.Form):
     q = forms.CharField(label=_("Rechercher une organisation"), required=False)
     kind = forms.ChoiceField(label=_("Type"), required=False,
                              choices=[("", _("Tous les types")), *OrganizationKind.choices])
+
+
+class PasswordResetForm(BasePasswordResetForm):
+    """Sends the reset link from the task queue, so a slow mail server never blocks the page."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        from .tasks import email_send
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        email_send.enqueue(subject=subject, body=body, to=[to_email])

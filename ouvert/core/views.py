@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +23,7 @@ from .forms import (
     OrganizationCreateForm,
     OrganizationFilterForm,
     OrganizationForm,
+    PasswordResetForm,
     ProfileForm,
     SignupForm,
     TokenForm,
@@ -91,6 +92,13 @@ class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     redirect_authenticated_user = True
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # No autofocus: keyboard and screen-reader users start at the top, with the skip link.
+        form.fields["username"].widget.attrs.pop("autofocus", None)
+        form.fields["username"].widget.attrs["autocomplete"] = "email"
+        return form
+
     def post(self, request, *args, **kwargs):
         wait = rate_limit_hit(request, "login")
         if wait:
@@ -102,7 +110,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     template_name = "core/password_reset.html"
     email_template_name = "core/email/password_reset.txt"
     subject_template_name = "core/email/password_reset_subject.txt"
-    success_url = "done/"
+    success_url = reverse_lazy("core:password_reset_done")
+    form_class = PasswordResetForm
 
     def post(self, request, *args, **kwargs):
         wait = rate_limit_hit(request, "password_reset")

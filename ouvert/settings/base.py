@@ -11,6 +11,7 @@ Environment variables (all optional in the embedded profile):
 - ``EMAIL_URL``: ``smtp://user:password@host:port`` (``smtp+tls://`` for STARTTLS); without it,
   mails are printed on the console. ``DEFAULT_FROM_EMAIL``: sender address.
 - ``MEDIA_ROOT``: where uploaded files are stored (default ``$OUVERT_DATA_DIR/media``).
+- ``STORAGE_URL``: ``file:///path`` or ``s3://bucket?endpoint_url=…`` (see ``_default_storage``).
 - ``OUVERT_EMBEDDED_WORKER``: ``true`` to start a background worker inside ``ouvert serve``
   (default: true on SQLite, false otherwise).
 - ``OUVERT_SITE_URL``: the public base URL, used in e-mails and feeds.
@@ -21,7 +22,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
 
@@ -163,8 +164,29 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 NODE_MODULES_DIR = PROJECT_DIR / "node_modules"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or DATA_DIR / "media")
+
+
+def _default_storage() -> dict:
+    """``STORAGE_URL``: ``file:///srv/ouvert/media`` (default: MEDIA_ROOT) or
+    ``s3://bucket?endpoint_url=https://s3.example&region_name=ca-central-1`` for S3-compatible object
+    storage (install the ``s3`` extra: ``pip install -e '.[s3]'``; credentials from the usual
+    ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` variables)."""
+    url = os.environ.get("STORAGE_URL", "")
+    if not url:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    parsed = urlparse(url)
+    if parsed.scheme == "file":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": unquote(parsed.path)}}
+    if parsed.scheme == "s3":
+        options = {"bucket_name": parsed.netloc}
+        options.update({k: v[-1] for k, v in parse_qs(parsed.query).items()})
+        return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+    raise ValueError(f"STORAGE_URL: unsupported scheme {parsed.scheme!r} (use file:// or s3://)")
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,72 @@
+"""`ouvert serve` as an operator runs it: a real server process on loopback, with the embedded task
+worker picking up the password-reset e-mail from the database queue."""
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from .test_cli import ouvert
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(predicate, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    return None
+
+
+@pytest.mark.django_db
+def test_serve_runs_embedded_worker_that_sends_queued_mail(tmp_path):
+    assert ouvert("migrate", "-v", "0", data_dir=tmp_path).returncode == 0
+    ouvert("createadmin", "--email", "ops@exemple.qc.ca", "--password-stdin", data_dir=tmp_path,
+           stdin="un-secret-solide-2026\n")
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "OUVERT_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "ouvert.settings.dev",
+           "PYTHONUNBUFFERED": "1"}
+    env.pop("DATABASE_URL", None)
+    with log.open("w") as out:
+        server = subprocess.Popen([sys.executable, "-m", "ouvert", "serve", "--port", str(port)],  # noqa: S603
+                                  stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+
+        def up():
+            try:
+                return urllib.request.urlopen(f"{base}/healthz", timeout=2).status == 200  # noqa: S310
+            except OSError:
+                return False
+
+        assert wait_for(up), log.read_text()
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        form = opener.open(f"{base}/fr/compte/mot-de-passe/").read().decode()
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        data = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, "email": "ops@exemple.qc.ca"}).encode()
+        request = urllib.request.Request(f"{base}/fr/compte/mot-de-passe/", data=data,
+                                         headers={"Referer": f"{base}/fr/compte/mot-de-passe/"})
+        assert opener.open(request).status == 200
+        sent = wait_for(lambda: "/fr/compte/mot-de-passe/" in log.read_text().split("Subject:", 1)[-1]
+                        and "Subject:" in log.read_text())
+        assert sent, f"the worker did not send the queued e-mail:\n{log.read_text()}"
+        assert "ops@exemple.qc.ca" in log.read_text()
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=10)
