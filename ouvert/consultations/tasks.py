@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 
@@ -25,6 +26,14 @@ def _mail_followers(consultation, subject_fr: str, body_fr: str) -> int:
     return len(messages)
 
 
+OPENED_SUBJECT = gettext_noop("La consultation « %(title)s » est ouverte")
+OPENED_BODY = gettext_noop("Vous suivez la consultation « %(title)s ». Vous pouvez maintenant y participer :\n"
+                           "%(url)s\n")
+RESULTS_SUBJECT = gettext_noop("Les résultats de « %(title)s » sont publiés")
+RESULTS_BODY = gettext_noop("Les résultats de la consultation « %(title)s » et ce que l'organisation en a fait sont "
+                            "en ligne :\n%(url)s\n")
+
+
 @task()
 def notify_consultation_opened(consultation_id: int) -> int:
     """Tell followers that the participation is open (once)."""
@@ -33,9 +42,7 @@ def notify_consultation_opened(consultation_id: int) -> int:
     consultation = Consultation.objects.filter(pk=consultation_id).first()
     if consultation is None or consultation.phase != Phase.PARTICIPATION or consultation.opened_notified_at:
         return 0
-    sent = _mail_followers(consultation, "La consultation « %(title)s » est ouverte",
-                           "Vous suivez la consultation « %(title)s ». Vous pouvez maintenant y participer :\n"
-                           "%(url)s\n")
+    sent = _mail_followers(consultation, OPENED_SUBJECT, OPENED_BODY)
     Consultation.objects.filter(pk=consultation_id).update(opened_notified_at=timezone.now())
     return sent
 
@@ -47,9 +54,7 @@ def notify_results_published(consultation_id: int) -> int:
     consultation = Consultation.objects.filter(pk=consultation_id).first()
     if consultation is None:
         return 0
-    return _mail_followers(consultation, "Les résultats de « %(title)s » sont publiés",
-                           "Les résultats de la consultation « %(title)s » et ce que l'organisation en a fait "
-                           "sont en ligne :\n%(url)s\n")
+    return _mail_followers(consultation, RESULTS_SUBJECT, RESULTS_BODY)
 
 
 @task()

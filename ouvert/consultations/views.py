@@ -238,7 +238,7 @@ def survey(request: HttpRequest, slug: str, token: str, page: int) -> HttpRespon
             return redirect("consultations:detail", slug=slug)  # honeypot filled: a bot; store nothing
         elapsed = _elapsed(request.POST.get("stamp", ""))
         minimum = getattr(settings, "CONSULTATIONS_MIN_SECONDS_PER_PAGE", 2)
-        if anonymous and (elapsed is None or elapsed < minimum):
+        if anonymous and minimum > 0 and (elapsed is None or elapsed < minimum):
             messages.error(request, _("Vos réponses sont arrivées trop vite pour avoir été lues. Vérifiez-les "
                                       "puis envoyez de nouveau."))
             data = request.POST
