@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from ouvert.api.auth import token_auth
 from ouvert.core.ratelimit import rate_limit_hit
@@ -151,13 +152,13 @@ def consultation_questions(request: HttpRequest, slug: str):
 def consultation_respond(request: HttpRequest, slug: str, payload: ResponseIn):
     wait = rate_limit_hit(request, "consultation_answer")
     if wait:
-        return 429, {"detail": f"Trop de requêtes; réessayez dans {wait} s."}
+        return Status(429, {"detail": f"Trop de requêtes; réessayez dans {wait} s."})
     consultation = _get(slug, request.auth)
     participation = services.participation_submit_all(
         consultation=consultation, user=request.auth, answers=payload.answers, consent=payload.consent,
         demographics={"age_band": payload.age_band, "region": payload.region, "gender": payload.gender}
         if (payload.age_band or payload.region or payload.gender) else None)
-    return 201, {"id": participation.pk, "submitted_at": participation.submitted_at}
+    return Status(201, {"id": participation.pk, "submitted_at": participation.submitted_at})
 
 
 @router.get("/consultations/{slug}/results", response=ResultsOut, auth=token_auth,
