@@ -40,7 +40,8 @@ def test_editor_creates_builds_and_publishes(client, organizer, org):
                                                "required": "on"})
     winter = Question.objects.get(label="Roulez-vous l'hiver?")
     response = client.post(base + "questions/nouvelle/", {"kind": "long_text", "label": "Pourquoi pas?", "page": 1,
-                                                          "scale_min": 1, "scale_max": 5, "condition_question": winter.pk,
+                                                          "scale_min": 1, "scale_max": 5,
+                                                          "condition_question": winter.pk,
                                                           "condition_value": "Peut-être"})
     assert response.status_code == 400 and "Oui, Non" in response.content.decode()
     client.post(base + "questions/nouvelle/", {"kind": "long_text", "label": "Pourquoi pas?", "page": 1,
