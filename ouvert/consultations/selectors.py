@@ -152,69 +152,88 @@ def _bars(counter: Counter, labels: list[str], total: int) -> list[dict[str, Any
 
 def consultation_results(*, consultation: Consultation, demographic: dict[str, str] | None = None,
                          search: str = "") -> dict[str, Any]:
-    """Per-question aggregates for charts, computed in the database where possible."""
+    """Per-question aggregates for charts. The database groups identical answers (one row per
+    distinct value and its count), so the work in Python depends on the variety of answers, not
+    on their number."""
     from .models import Answer
 
     participations = submitted(consultation, demographic)
     total = participations.count()
     questions = list(consultation.questions.all())
-    answers = Answer.objects.filter(participation__in=participations)
-    rows = answers.values("question_id", "value")
-    by_question: dict[int, list[Any]] = {q.pk: [] for q in questions}
-    free_text: dict[int, list[str]] = {}
-    for row in rows.iterator(chunk_size=5000):
-        if row["question_id"] in by_question:
-            by_question[row["question_id"]].append(row["value"])
-    results = []
-    for question in questions:
-        values = [v for v in by_question[question.pk] if not is_empty(v)]
-        item: dict[str, Any] = {"question": question, "answered": len(values), "kind": question.kind}
-        kind = question.kind
-        if kind == QuestionKind.SINGLE:
-            item["bars"] = _bars(Counter(values), question.choices, len(values))
-        elif kind == QuestionKind.MULTIPLE:
-            counter: Counter = Counter()
-            for v in values:
-                counter.update(v)
-            item["bars"] = _bars(counter, question.choices, len(values))
-        elif kind == QuestionKind.SCALE:
-            labels = [str(n) for n in range(question.scale_min, question.scale_max + 1)]
-            item["bars"] = _bars(Counter(str(v) for v in values), labels, len(values))
-            item["mean"] = round(sum(values) / len(values), 2) if values else None
-        elif kind == QuestionKind.RANKING:
-            n = len(question.choices)
-            points = Counter()
-            for order in values:
-                for rank, choice in enumerate(order):
-                    points[choice] += rank + 1
-            avg = {c: round(points[c] / len(values), 2) if values else None for c in question.choices}
-            ordered = sorted(question.choices, key=lambda c: (avg[c] is None, avg[c] or 0))
-            item["ranking"] = [{"label": c, "average": avg[c],
-                                "percent": round(100 * (n + 1 - avg[c]) / n, 1) if avg[c] else 0} for c in ordered]
-        elif kind == QuestionKind.MATRIX:
-            grid = []
-            for row in question.rows:
-                counter = Counter(v.get(row) for v in values if isinstance(v, dict) and v.get(row))
-                answered = sum(counter.values())
-                grid.append({"row": row, "bars": _bars(counter, question.choices, answered), "answered": answered})
-            item["grid"] = grid
-        elif kind == QuestionKind.NUMBER:
-            numbers = sorted(float(v) for v in values)
-            if numbers:
-                item["stats"] = {"min": numbers[0], "max": numbers[-1], "mean": round(sum(numbers) / len(numbers), 2),
-                                 "median": numbers[len(numbers) // 2]}
-        elif kind == QuestionKind.DATE:
-            item["bars"] = [{"label": k, "count": c, "percent": round(100 * c / len(values), 1)}
-                            for k, c in sorted(Counter(values).items())[:30]]
-        elif kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT):
-            texts = [str(v) for v in values]
-            free_text[question.pk] = texts
-            item["keywords"] = keyword_frequencies(texts, 15)
-            matches = [t for t in texts if search.lower() in t.lower()] if search else texts
-            item["texts"] = matches[:50]
-            item["matches"] = len(matches)
-        results.append(item)
+    grouped = (Answer.objects.filter(participation__in=participations).values("question_id", "value")
+               .annotate(n=Count("id")).order_by())
+    by_question: dict[int, list[tuple[Any, int]]] = {q.pk: [] for q in questions}
+    for row in grouped:
+        if row["question_id"] in by_question and not is_empty(row["value"]):
+            by_question[row["question_id"]].append((row["value"], row["n"]))
+    results = [_question_result(question, by_question[question.pk], search) for question in questions]
     return {"total": total, "questions": results, "search": search}
+
+
+def _question_result(question: Question, pairs: list[tuple[Any, int]], search: str) -> dict[str, Any]:
+    answered = sum(n for _v, n in pairs)
+    item: dict[str, Any] = {"question": question, "answered": answered, "kind": question.kind}
+    kind = question.kind
+    if kind == QuestionKind.SINGLE:
+        item["bars"] = _bars(_count(pairs), question.choices, answered)
+    elif kind == QuestionKind.MULTIPLE:
+        counter: Counter = Counter()
+        for value, n in pairs:
+            for choice in value:
+                counter[choice] += n
+        item["bars"] = _bars(counter, question.choices, answered)
+    elif kind == QuestionKind.SCALE:
+        labels = [str(n) for n in range(question.scale_min, question.scale_max + 1)]
+        item["bars"] = _bars(Counter({str(v): n for v, n in pairs}), labels, answered)
+        item["mean"] = round(sum(float(v) * n for v, n in pairs) / answered, 2) if answered else None
+    elif kind == QuestionKind.RANKING:
+        size = len(question.choices)
+        points: Counter = Counter()
+        for order, n in pairs:
+            for rank, choice in enumerate(order):
+                points[choice] += (rank + 1) * n
+        avg = {c: round(points[c] / answered, 2) if answered else None for c in question.choices}
+        ordered = sorted(question.choices, key=lambda c: (avg[c] is None, avg[c] or 0))
+        item["ranking"] = [{"label": c, "average": avg[c],
+                            "percent": round(100 * (size + 1 - avg[c]) / size, 1) if avg[c] else 0} for c in ordered]
+    elif kind == QuestionKind.MATRIX:
+        grid = []
+        for row in question.rows:
+            counter = Counter()
+            for value, n in pairs:
+                if isinstance(value, dict) and value.get(row):
+                    counter[value[row]] += n
+            row_total = sum(counter.values())
+            grid.append({"row": row, "bars": _bars(counter, question.choices, row_total), "answered": row_total})
+        item["grid"] = grid
+    elif kind == QuestionKind.NUMBER:
+        numbers = sorted((float(v), n) for v, n in pairs)
+        if numbers:
+            middle, seen, median = answered // 2, 0, numbers[-1][0]
+            for value, n in numbers:
+                seen += n
+                if seen > middle:
+                    median = value
+                    break
+            item["stats"] = {"min": numbers[0][0], "max": numbers[-1][0], "median": median,
+                             "mean": round(sum(v * n for v, n in numbers) / answered, 2)}
+    elif kind == QuestionKind.DATE:
+        item["bars"] = [{"label": k, "count": c, "percent": round(100 * c / answered, 1)}
+                        for k, c in sorted(_count(pairs).items())[:30]]
+    elif kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT):
+        texts = sorted(((str(v), n) for v, n in pairs), key=lambda pair: -pair[1])
+        item["keywords"] = keyword_frequencies([t for t, _n in texts], 15, weights=[n for _t, n in texts])
+        matches = [(t, n) for t, n in texts if search.lower() in t.lower()] if search else texts
+        item["texts"] = [t for t, _n in matches[:50]]
+        item["matches"] = sum(n for _t, n in matches)
+    return item
+
+
+def _count(pairs: list[tuple[Any, int]]) -> Counter:
+    counter: Counter = Counter()
+    for value, n in pairs:
+        counter[str(value)] += n
+    return counter
 
 
 def consultation_results_rows(*, consultation: Consultation, include_free_text: bool = True,

@@ -287,6 +287,16 @@ def participation_start(*, consultation: Consultation, user: User | None, channe
         return Participation.objects.get(consultation=consultation, user=user)
 
 
+def _store_fresh(participation: Participation, questions: list[Question], values: dict[int, Any]) -> None:
+    """A participation without answers yet: one INSERT for all its answers."""
+    by_id = {q.pk: q for q in questions}
+    Answer.objects.bulk_create([
+        Answer(participation=participation, question_id=qid, value=value,
+               text=value if by_id[qid].kind in FREE_TEXT_KINDS else "")
+        for qid, value in values.items() if value is not None and by_id[qid].kind != QuestionKind.FILE
+    ])
+
+
 def _store(participation: Participation, questions: list[Question], values: dict[int, Any]) -> None:
     page_ids = [q.pk for q in questions]
     shown = set(values)
@@ -384,7 +394,10 @@ def participation_submit_all(*, consultation: Consultation, user: User | None, a
     values, errors = read_page(questions, data, None, {})
     if errors:
         raise ValidationError({f"q{k}": v for k, v in errors.items()})
-    _store(participation, questions, values)
+    if participation.answers.exists():
+        _store(participation, questions, values)
+    else:
+        _store_fresh(participation, questions, values)
     if demographics and consultation.ask_demographics:
         participation_set_demographics(participation=participation, **demographics)
     participation_submit(participation=participation)

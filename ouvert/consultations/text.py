@@ -50,10 +50,13 @@ def fold(word: str) -> str:
 WORD_RE = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 
 
-def keyword_frequencies(texts: list[str], limit: int = 20) -> list[tuple[str, int]]:
-    """The most frequent meaningful words, counting each word once per answer."""
+def keyword_frequencies(texts: list[str], limit: int = 20, weights: list[int] | None = None) -> list[tuple[str, int]]:
+    """The most frequent meaningful words, counting each word once per answer. ``weights`` says
+    how many answers each text stands for (identical answers are grouped by the database)."""
     counts: Counter[str] = Counter()
-    for text in texts:
-        words = {w.lower() for w in WORD_RE.findall(text or "")}
-        counts.update(w for w in words if fold(w) not in STOPWORDS and w not in STOPWORDS)
+    for index, text in enumerate(texts):
+        weight = weights[index] if weights else 1
+        for word in {w.lower() for w in WORD_RE.findall(text or "")}:
+            if fold(word) not in STOPWORDS and word not in STOPWORDS:
+                counts[word] += weight
     return counts.most_common(limit)
