@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "ouvert.harvest",
     "ouvert.geo",
     "ouvert.catalog",
+    "ouvert.consultations",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

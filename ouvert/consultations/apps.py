@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsultationsConfig(AppConfig):
+    name = "ouvert.consultations"
+    label = "consultations"
+    verbose_name = _("Consultations publiques")
+    nav_url_name = "consultations:index"
+
+    def home_section(self, section):
+        from django.urls import reverse
+
+        from .selectors import consultation_count_open
+
+        section.url = reverse("consultations:index")
+        section.count = consultation_count_open()
+        section.count_label = _("consultations ouvertes")
+        return section
+
+    def demo_load(self, stdout=None) -> bool:
+        from .demo import demo_load
+
+        return demo_load(stdout=stdout)

@@ -1,0 +1,130 @@
+"""Results, charts, filters, free-text search, exports, open-data export, metrics, listing filters."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from ouvert.consultations import services
+from ouvert.consultations.exports import consultation_open_data_export
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def answered(survey, make_consultation):
+    from ouvert.consultations.models import Consultation
+
+    q = survey.q
+    Consultation.objects.filter(pk=survey.pk).update(ask_demographics=True)
+    survey.refresh_from_db()
+    rows = [
+        ("Oui", ["En ligne"], 5, "Publier les données de dépenses", "35-54"),
+        ("Oui", ["En ligne", "En personne"], 4, "Des données sur les délais", "18-34"),
+        ("Non", None, 2, "Un tableau de bord des données", "35-54"),
+    ]
+    for used, how, scale, idea, age in rows:
+        answers = {f"q{q['used'].pk}": used, f"q{q['scale'].pk}": scale, f"q{q['idea'].pk}": idea,
+                   f"q{q['rank'].pk}": ["Participation", "Transparence", "Innovation"],
+                   f"q{q['grid'].pk}": {"Données": "Élevée"}}
+        if how:
+            answers[f"q{q['how'].pk}"] = how
+        services.participation_submit_all(consultation=survey, user=None, answers=answers, consent=True,
+                                          demographics={"age_band": age})
+    return survey
+
+
+def test_live_results_for_organizers_with_accessible_charts(client, answered, organizer):
+    url = f"/fr/consultations/{answered.slug}/resultats/"
+    assert client.get(url).status_code == 404  # participation still open: not public yet
+    client.force_login(organizer)
+    html = client.get(url).content.decode()
+    assert "3 participants" in html
+    assert '<th scope="row">Oui</th><td>2</td><td>66,7 %</td>' in html  # the numbers, not only the bar
+    assert '<svg aria-hidden="true"' in html and 'width="66.7"' in html
+    assert "Rang moyen" in html and "données" in html  # keywords from free text
+    html = client.get(url, {"age_band": "35-54"}).content.decode()
+    assert "2 participants" in html
+    html = client.get(url, {"recherche": "délais"}).content.decode()
+    assert "1 réponse contient « délais »" in html
+    data = client.get(url, {"format": "json"}).json()
+    assert data["participants"] == 3
+
+
+def test_exports_one_row_per_participant_readable_with_conditions(client, answered, organizer):
+    q = answered.q
+    client.force_login(organizer)
+    response = client.get(f"/fr/consultations/{answered.slug}/resultats/export.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header = rows[0]
+    assert len(rows) == 4
+    assert "Comment?" in header and "Priorités — Données" in header and "Priorités — Recherche" in header
+    how = header.index("Comment?")
+    assert [r[how] for r in rows[1:]] == ["En ligne", "En ligne; En personne", "s.o."]
+    assert rows[1][header.index("Classez")] == "Participation; Transparence; Innovation"
+    xlsx = client.get(f"/fr/consultations/{answered.slug}/resultats/export.xlsx")
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.max_row == 4 and sheet.cell(1, 4).value == q["used"].label
+    data = json.loads(client.get(f"/fr/consultations/{answered.slug}/resultats/export.json").content)
+    assert len(data["participants"]) == 3 and data["participants"][0]["Déjà participé?"] == "Oui"
+    client.logout()
+    assert client.get(f"/fr/consultations/{answered.slug}/resultats/export.csv").status_code == 403
+
+
+def test_open_data_export_is_anonymized(answered):
+    package = consultation_open_data_export(consultation=answered)
+    content = package["files"][0]["content"].decode("utf-8-sig")
+    assert "Publier les données de dépenses" not in content  # no free text
+    assert "Votre idée" not in content and "Pièce jointe" not in content
+    assert "35-54" in content  # socio-demographic group, apart from free text
+    meta = package["metadata"]
+    assert meta["rows"] == 3 and meta["license"] == "CC-BY-4.0" and len(meta["checksum_sha256"]) == 64
+    assert package["files"][0]["name"].endswith("-resultats-anonymises.csv")
+
+
+def test_metrics_selectors_and_page(client, answered, org):
+    from ouvert.consultations.selectors import consultation_metrics, organization_metrics, platform_metrics
+
+    assert consultation_metrics(consultation=answered)["participants"] == 3
+    org_metrics = organization_metrics(organization=org)
+    assert org_metrics["consultations"] == 1 and org_metrics["answers"] > 3
+    platform = platform_metrics()
+    assert platform["digital_share_percent"] == 100.0 and platform["growth"]["consultations"] == 1
+    assert json.dumps(platform)  # plain data for the barometer
+    html = client.get("/fr/consultations/indicateurs/").content.decode()
+    assert "Part offrant une participation numérique" in html
+    assert client.get("/en/consultations/metrics/", {"format": "json"}).json()["platform"]["participants"] == 3
+
+
+def test_listing_filters_calendar_and_query_count(client, make_consultation, organizer, django_assert_max_num_queries):
+    open_one = make_consultation(title="Ouverte maintenant", has_survey=False)
+    upcoming = make_consultation(title="Bientôt", opens=10, closes=40, has_survey=False, topic="transport",
+                                 region="06")
+    for c in (open_one, upcoming):
+        services.consultation_publish(consultation=c, by=organizer)
+    for n in range(5):
+        services.consultation_publish(consultation=make_consultation(title=f"Autre {n}", has_survey=False),
+                                      by=organizer)
+    with django_assert_max_num_queries(8):
+        html = client.get("/fr/consultations/").content.decode()
+    assert "Ouverte maintenant" in html and "Bientôt" in html
+    html = client.get("/fr/consultations/", {"status": "upcoming"}).content.decode()
+    assert "Bientôt" in html and "Ouverte maintenant" not in html
+    html = client.get("/fr/consultations/", {"topic": "transport", "region": "06", "q": "bient"}).content.decode()
+    assert "Bientôt" in html and "Autre 1" not in html
+    data = client.get("/fr/consultations/", {"status": "open", "format": "json"}).json()
+    assert data["count"] == 6
+    html = client.get("/fr/consultations/calendrier/").content.decode()
+    assert "Ouverte maintenant" in html
+    assert client.get("/fr/consultations/calendrier/", {"annee": "x"}).status_code == 200
+
+
+def test_results_render_fast_on_many_answers(answered, django_assert_max_num_queries):
+    from ouvert.consultations.selectors import consultation_results
+
+    with django_assert_max_num_queries(6):
+        data = consultation_results(consultation=answered)
+    assert data["total"] == 3
