@@ -172,3 +172,21 @@ def test_datastore_rows_carry_typed_attributes_and_a_wkt_geometry():
     assert {"id": "AIRE", "type": "numeric"} in fields and {"id": "MUNID", "type": "int"} in fields
     assert fields[-1]["id"] == "geometry" and fields[-1]["type"] == "text"
     assert records[0]["NOM"] == "Buckingham" and records[0]["geometry"].startswith("POLYGON ((-75.41")
+
+
+def test_simplify_thins_points_and_draws_tiny_polygons_as_points():
+    import numpy as np
+    from shapely.geometry import Point as P
+    from shapely.geometry import box
+
+    from ouvert.geo.simplify import collection_bytes, tolerance
+
+    tol = tolerance(5)
+    x, y = (np.floor(-73.5 / (2 * tol)) + 0.5) * 2 * tol, (np.floor(45.5 / (2 * tol)) + 0.5) * 2 * tol
+    geometries = np.array([P(x, y), P(x + tol / 10, y), box(-73.0, 45.0, -73.0 + tol / 4, 45.0 + tol / 4),
+                           box(-72.0, 45.0, -71.0, 46.0)], dtype=object)
+    body = json.loads(gzip.decompress(collection_bytes(geometries, [0, 1, 2, 3], [{}, {}, {}, {}], zoom=5, total=4)))
+    assert [f["id"] for f in body["features"]] == [0, 2, 3]  # the second point shares the first's pixel
+    tiny = body["features"][1]
+    assert tiny["geometry"]["type"] == "Point" and tiny["drawn_as_point"] == "Polygon"
+    assert body["features"][2]["geometry"]["type"] == "Polygon" and body["ouvert"]["as_points"] == 1
