@@ -190,3 +190,25 @@ def test_simplify_thins_points_and_draws_tiny_polygons_as_points():
     tiny = body["features"][1]
     assert tiny["geometry"]["type"] == "Point" and tiny["drawn_as_point"] == "Polygon"
     assert body["features"][2]["geometry"]["type"] == "Polygon" and body["ouvert"]["as_points"] == 1
+
+
+def test_background_task_loads_from_storage_and_is_geographic():
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from ouvert.geo.tasks import is_geographic, layer_load_task
+
+    path = shared_path(*Q, "gatineau-fire-hydrant", "lieu_publique.csv")
+    name = default_storage.save("geo-tests/lieu_publique.csv", ContentFile(path.read_bytes()))
+    resource_id = uuid.uuid4()
+    try:
+        result = layer_load_task.enqueue(resource_id=str(resource_id), storage_name=name, filename="lieu_publique.csv")
+        assert result.return_value["features"] == 1295 and result.return_value["errors"] == 0
+    finally:
+        default_storage.delete(name)
+    assert selectors.layer_get(resource_id=resource_id).mappable_count == 1295
+    assert is_geographic(path.read_bytes(), "lieu_publique.csv")
+    assert is_geographic(shared_path(*Q, "jhroy-960forages", "960forages.csv").read_bytes(), "960forages.csv")
+    assert is_geographic(shared_path(*Q, "gatineau-fire-hydrant", "decoupage_administratif.json.txt").read_bytes(),
+                         "decoupage_administratif.json.txt")
+    assert not is_geographic(shared_path(*Q, "pandas-cookbook", "bikes.csv").read_bytes(), "bikes.csv")
