@@ -212,3 +212,14 @@ def test_background_task_loads_from_storage_and_is_geographic():
     assert is_geographic(shared_path(*Q, "gatineau-fire-hydrant", "decoupage_administratif.json.txt").read_bytes(),
                          "decoupage_administratif.json.txt")
     assert not is_geographic(shared_path(*Q, "pandas-cookbook", "bikes.csv").read_bytes(), "bikes.csv")
+
+
+def test_search_params_helper_for_catalogue_and_package_search():
+    montreal = uuid.uuid4()
+    districts(dataset_id=montreal)
+    assert selectors.datasets_for_search_params({}) is None
+    assert selectors.datasets_for_search_params({"ext_bbox": "-74,45,-73,46"}) == [montreal]
+    assert selectors.datasets_for_search_params({"ext_place": "ra-06"}) == [montreal]
+    assert selectors.datasets_for_search_params({"ext_place": "ra-09"}) == []
+    with pytest.raises(ValueError):
+        selectors.datasets_for_search_params({"ext_bbox": "1,2"})
