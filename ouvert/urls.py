@@ -18,5 +18,6 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("ouvert.core.urls")),
+    path("", include("ouvert.datastore.urls")),
     prefix_default_language=True,
 )

@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from ouvert import __version__
 from ouvert.core.api import router as core_router
+from ouvert.datastore.api import router as datastore_router
 
 api = NinjaAPI(
     title="Ouvert API",
@@ -20,6 +21,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/", core_router)
+api.add_router("/", datastore_router)
 
 
 @api.exception_handler(PermissionDenied)

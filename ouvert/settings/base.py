@@ -64,6 +64,7 @@ SITE_URL = os.environ.get("OUVERT_SITE_URL", "http://127.0.0.1:8000").rstrip("/"
 INSTALLED_APPS = [
     "ouvert.core",
     "ouvert.api",
+    "ouvert.datastore",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
