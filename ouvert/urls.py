@@ -19,5 +19,6 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("ouvert.geo.urls")),  # before the catalogue: donnees/cartes/… must not be a dataset slug
     path("", include("ouvert.core.urls")),
+    path("", include("ouvert.datastore.urls")),
     prefix_default_language=True,
 )

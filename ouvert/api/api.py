@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from ouvert import __version__
 from ouvert.core.api import router as core_router
+from ouvert.datastore.api import router as datastore_router
 from ouvert.geo.api import router as geo_router
 
 api = NinjaAPI(
@@ -22,6 +23,7 @@ api = NinjaAPI(
 )
 api.add_router("/", core_router)
 api.add_router("/", geo_router)
+api.add_router("/", datastore_router)
 
 
 @api.exception_handler(PermissionDenied)

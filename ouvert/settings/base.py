@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "ouvert.core",
     "ouvert.api",
     "ouvert.geo",
+    "ouvert.datastore",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -223,3 +223,24 @@ def test_search_params_helper_for_catalogue_and_package_search():
     assert selectors.datasets_for_search_params({"ext_place": "ra-09"}) == []
     with pytest.raises(ValueError):
         selectors.datasets_for_search_params({"ext_bbox": "1,2"})
+
+
+def test_layer_attributes_and_wkt_geometry_land_in_the_datastore():
+    from django.apps import apps
+
+    if not apps.is_installed("ouvert.datastore"):
+        pytest.skip("datastore app not installed")
+    from ouvert.datastore.selectors import datastore_search
+
+    layer = layer_load_path(resource_id=uuid.uuid4(), by=None,
+                            path=shared_path(*Q, "gatineau-fire-hydrant", "decoupage_administratif.json.txt"))
+    found = datastore_search(data={"resource_id": str(layer.resource_id), "filters": {"NOM": "Buckingham"}},
+                             user=None)
+    assert found["total"] == 1
+    record = found["records"][0]
+    assert record["geometry"].startswith("POLYGON ((-75.41")
+    assert {f["id"]: f["type"] for f in found["fields"]}["AIRE"] == "numeric"
+    # Reloading replaces the table rather than appending to it.
+    layer_load_path(resource_id=layer.resource_id, by=None,
+                    path=shared_path(*Q, "gatineau-fire-hydrant", "decoupage_administratif.json.txt"))
+    assert datastore_search(data={"resource_id": str(layer.resource_id)}, user=None)["total"] == 5
