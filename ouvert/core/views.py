@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps as django_apps
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -223,6 +224,11 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "contacts": selectors.organization_open_gov_contacts(organization=organization),
         "member_count": organization.memberships.count(),
     }
+    # Domain apps add their part of the page (datasets, requests…) through AppConfig.organization_section.
+    context["app_sections"] = [
+        config.organization_section(request, organization)
+        for config in django_apps.get_app_configs() if hasattr(config, "organization_section")
+    ]
     if can_manage:
         context["members"] = selectors.organization_members(organization=organization)
         context["member_form"] = MemberForm()

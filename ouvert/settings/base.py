@@ -13,6 +13,7 @@ Environment variables (all optional in the embedded profile):
 - ``MEDIA_ROOT``: where uploaded files are stored (default ``$OUVERT_DATA_DIR/media``).
 - ``OUVERT_EMBEDDED_WORKER``: ``true`` to start a background worker inside ``ouvert serve``
   (default: true on SQLite, false otherwise).
+- ``OUVERT_UPLOAD_MAX_BYTES``: largest resource file accepted, in bytes (default 500 MB).
 - ``OUVERT_SITE_URL``: the public base URL, used in e-mails and feeds.
 - ``OUVERT_BASEMAP_URL``: tile URL template of the maps' basemap, e.g.
   ``https://tile.openstreetmap.org/{z}/{x}/{y}.png``; empty (default): maps without a basemap.
@@ -67,8 +68,9 @@ SITE_URL = os.environ.get("OUVERT_SITE_URL", "http://127.0.0.1:8000").rstrip("/"
 INSTALLED_APPS = [
     "ouvert.core",
     "ouvert.api",
-    "ouvert.geo",
     "ouvert.datastore",
+    "ouvert.catalog",
+    "ouvert.geo",  # after the catalogue: its demo maps the catalogue's demo resources
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -182,6 +184,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Largest resource file accepted (bytes); uploads are streamed to storage, never held in memory.
+UPLOAD_MAX_BYTES = int(os.environ.get("OUVERT_UPLOAD_MAX_BYTES", str(500 * 1024 * 1024)))
 LOGO_MAX_BYTES = int(os.environ.get("OUVERT_LOGO_MAX_BYTES", str(2 * 1024 * 1024)))
 
 

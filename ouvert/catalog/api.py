@@ -1,0 +1,441 @@
+"""Native API for datasets, resources and dataset requests (``/api/v1/``)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import uuid
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from ouvert.api.auth import token_auth
+from ouvert.core.models import Organization
+
+from . import learning, permissions, selectors, services
+from .models import DatasetRequest, Licence, RequestStatus, Resource, Reuse, Theme, UpdateFrequency
+from .serializers import dataset_json, request_json, resource_json, reuse_json
+
+router = Router(tags=["datasets"])
+
+
+class DictionaryColumn(Schema):
+    name: str
+    type: str = ""
+    description: str = ""
+    unit: str = ""
+
+
+class ResourceOut(Schema):
+    id: str
+    dataset: str
+    position: int
+    name: str
+    description: str
+    format: str
+    kind: str = Field(description="`upload` (fichier déposé) ou `link` (lien).")
+    url: str | None
+    download_url: str
+    size: int | None
+    sha256: str | None
+    encoding: str | None
+    last_modified: dt.datetime
+    data_dictionary: list[DictionaryColumn]
+    download_count: int
+
+
+class DatasetOut(Schema):
+    id: str
+    name: str
+    title: str
+    notes: str
+    url: str
+    organization: str
+    licence: str
+    licence_is_open: bool
+    update_frequency: UpdateFrequency
+    state: str
+    private: bool
+    is_reference: bool
+    updated_at: dt.datetime
+    first_published_at: dt.datetime | None
+
+
+class DatasetDetailOut(DatasetOut):
+    keywords: list[str]
+    themes: list[str]
+    contact_name: str
+    contact_email: str
+    spatial: str
+    temporal_start: dt.date | None
+    temporal_end: dt.date | None
+    source_url: str
+    language: str
+    version_notes: str
+    resources: list[ResourceOut]
+
+
+class FacetOut(Schema):
+    value: str
+    label: str
+    count: int
+
+
+class DatasetPage(Schema):
+    count: int
+    next_cursor: str | None = Field(None, description="Passez-le en `cursor` pour la page suivante.")
+    results: list[DatasetOut]
+    facets: dict[str, list[FacetOut]] | None = None
+
+
+class DatasetFilters(Schema):
+    q: str | None = Field(None, description="Recherche plein texte en français (accents et terminaisons ignorés, "
+                                            "\"expression exacte\" entre guillemets).")
+    organization: list[str] = Field([], description="Identifiant (slug) d'organisation; répétable.")
+    kind: list[str] = Field([], description="Type d'organisation : ministry, public_body, municipality, civil_society.")
+    keyword: list[str] = []
+    theme: list[str] = []
+    format: list[str] = []
+    licence: list[str] = []
+    frequency: list[str] = []
+    reference: bool = False
+    sort: str | None = Field(None, description="relevance, newest, modified, title ou popular.")
+    facets: bool = Field(False, description="Inclure le décompte par facette.")
+    cursor: str | None = None
+    limit: int = Field(20, ge=1, le=100)
+
+
+class DatasetIn(Schema):
+    organization: str
+    title: str
+    name: str = ""
+    notes: str = ""
+    keywords: list[str] = []
+    themes: list[str] = []
+    licence: str | None = None
+    contact_name: str = ""
+    contact_email: str = ""
+    update_frequency: UpdateFrequency = UpdateFrequency.IRREGULAR
+    spatial: str = ""
+    temporal_start: dt.date | None = None
+    temporal_end: dt.date | None = None
+    source_url: str = ""
+    language: str = "fr"
+    version_notes: str = ""
+    private: bool = False
+    is_reference: bool = False
+
+
+class DatasetPatch(Schema):
+    title: str | None = None
+    name: str | None = None
+    notes: str | None = None
+    keywords: list[str] | None = None
+    themes: list[str] | None = None
+    licence: str | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+    update_frequency: UpdateFrequency | None = None
+    spatial: str | None = None
+    temporal_start: dt.date | None = None
+    temporal_end: dt.date | None = None
+    source_url: str | None = None
+    language: str | None = None
+    version_notes: str | None = None
+    private: bool | None = None
+    is_reference: bool | None = None
+
+
+class ResourceLinkIn(Schema):
+    url: str
+    name: str = ""
+    description: str = ""
+    format: str = ""
+    data_dictionary: list[DictionaryColumn] = []
+
+
+class ResourcePage(Schema):
+    count: int
+    next_cursor: str | None = None
+    results: list[ResourceOut]
+
+
+class RequestOut(Schema):
+    id: int
+    title: str
+    description: str
+    organization: str
+    theme: str | None
+    status: RequestStatus
+    votes: int
+    answer: str
+    target_date: dt.date | None
+    decline_reason: str | None
+    dataset: str | None
+    created_at: dt.datetime
+
+
+class RequestPage(Schema):
+    count: int
+    next_cursor: str | None = None
+    results: list[RequestOut]
+
+
+class RequestIn(Schema):
+    title: str
+    description: str
+    organization: str
+    theme: str | None = None
+
+
+class RequestFilters(Schema):
+    theme: str | None = None
+    organization: str | None = None
+    status: RequestStatus | None = None
+    cursor: str | None = None
+    limit: int = Field(20, ge=1, le=100)
+
+
+def _encode(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        return max(0, int(text.removeprefix("o:")))
+    except (ValueError, UnicodeDecodeError):
+        return 0
+
+
+def _page(qs, cursor: str | None, limit: int) -> tuple[list, str | None]:
+    offset = _decode(cursor)
+    rows = list(qs[offset: offset + limit + 1])
+    more = len(rows) > limit
+    return rows[:limit], (_encode(offset + limit) if more else None)
+
+
+def _themes(slugs: list[str]) -> list[Theme]:
+    themes = list(Theme.objects.filter(slug__in=slugs))
+    missing = set(slugs) - {t.slug for t in themes}
+    if missing:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"themes": [f"Thème inconnu : {', '.join(sorted(missing))}"]})
+    return themes
+
+
+def _licence(slug: str | None) -> Licence | None:
+    if not slug:
+        return None
+    licence = Licence.objects.filter(slug=slug).first()
+    if licence is None:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"licence": [f"Licence inconnue : {slug}"]})
+    return licence
+
+
+def _visible_dataset(request: HttpRequest, name: str):
+    dataset = selectors.dataset_get(name=name, user=request.user)
+    if dataset is None or not permissions.can_view_dataset(request.user, dataset):
+        raise Http404("Jeu de données introuvable.")
+    return dataset
+
+
+def _detail(request: HttpRequest, dataset) -> dict:
+    return dataset_json(dataset, request, resources=list(selectors.dataset_resources(dataset=dataset)))
+
+
+@router.get("/datasets", response=DatasetPage, summary="Chercher dans les jeux de données publiés")
+def dataset_list(request: HttpRequest, filters: Query[DatasetFilters]):
+    params = selectors.SearchParams(
+        q=(filters.q or "")[:200], organization=filters.organization, kind=filters.kind, keyword=filters.keyword,
+        theme=filters.theme, format=[f.upper() for f in filters.format], licence=filters.licence,
+        frequency=filters.frequency, reference=filters.reference,
+        sort=filters.sort if filters.sort in selectors.SORTS else "")
+    result = selectors.search_datasets(params=params, facets=filters.facets)
+    rows, next_cursor = _page(result.queryset, filters.cursor, filters.limit)
+    facets = None
+    if filters.facets:
+        facets = {name: [{"value": i.value, "label": i.label, "count": i.count} for i in items]
+                  for name, items in result.facets.items()}
+    return {"count": result.queryset.count(), "next_cursor": next_cursor,
+            "results": [dataset_json(d, request) for d in rows], "facets": facets}
+
+
+@router.get("/datasets/{name}", response=DatasetDetailOut, summary="Un jeu de données et ses ressources")
+def dataset_show(request: HttpRequest, name: str):
+    return _detail(request, _visible_dataset(request, name))
+
+
+@router.post("/datasets", response={201: DatasetDetailOut}, auth=token_auth,
+             summary="Créer un jeu de données (brouillon)")
+def dataset_create(request: HttpRequest, payload: DatasetIn):
+    data = payload.dict()
+    organization = get_object_or_404(Organization, slug=data.pop("organization"))
+    themes = _themes(data.pop("themes"))
+    licence = _licence(data.pop("licence"))
+    keywords = data.pop("keywords")
+    dataset = services.dataset_create(by=request.auth, organization=organization, keywords=keywords,
+                                      themes=themes, licence=licence, **data)
+    return Status(201, _detail(request, dataset))
+
+
+@router.patch("/datasets/{name}", response=DatasetDetailOut, auth=token_auth, summary="Modifier un jeu de données")
+def dataset_update(request: HttpRequest, name: str, payload: DatasetPatch):
+    dataset = _visible_dataset(request, name)
+    data = payload.dict(exclude_unset=True)
+    themes = _themes(data.pop("themes")) if data.get("themes") is not None else None
+    data.pop("themes", None)
+    licence = _licence(data.pop("licence", None))
+    keywords = data.pop("keywords", None)
+    dataset = services.dataset_update(dataset=dataset, by=request.auth, keywords=keywords, themes=themes,
+                                      licence=licence, **data)
+    return _detail(request, dataset)
+
+
+@router.post("/datasets/{name}/publish", response=DatasetDetailOut, auth=token_auth, summary="Publier")
+def dataset_publish(request: HttpRequest, name: str):
+    dataset = services.dataset_publish(dataset=_visible_dataset(request, name), by=request.auth)
+    return _detail(request, dataset)
+
+
+@router.delete("/datasets/{name}", response={204: None}, auth=token_auth, summary="Mettre à la corbeille")
+def dataset_delete(request: HttpRequest, name: str):
+    services.dataset_delete(dataset=_visible_dataset(request, name), by=request.auth)
+    return Status(204, None)
+
+
+@router.get("/resources", response=ResourcePage, tags=["resources"], summary="Ressources des jeux publiés")
+def resource_list(request: HttpRequest, dataset: str | None = None, format: str | None = None,  # noqa: A002
+                  cursor: str | None = None, limit: int = Query(50, ge=1, le=200)):
+    qs = Resource.objects.filter(dataset__in=selectors.public_datasets()).select_related("dataset")
+    if dataset:
+        qs = qs.filter(dataset__name=dataset)
+    if format:
+        qs = qs.filter(format=format.upper())
+    qs = qs.order_by("dataset__name", "position", "created_at", "pk")
+    rows, next_cursor = _page(qs, cursor, limit)
+    return {"count": qs.count(), "next_cursor": next_cursor, "results": [resource_json(r, request) for r in rows]}
+
+
+@router.get("/resources/{resource_id}", response=ResourceOut, tags=["resources"], summary="Une ressource")
+def resource_show(request: HttpRequest, resource_id: uuid.UUID):
+    resource = get_object_or_404(Resource.objects.select_related("dataset__organization"), pk=resource_id)
+    if not permissions.can_view_dataset(request.user, resource.dataset):
+        raise Http404("Ressource introuvable.")
+    return resource_json(resource, request)
+
+
+@router.post("/datasets/{name}/resources", response={201: ResourceOut}, auth=token_auth, tags=["resources"],
+             summary="Ajouter un lien comme ressource")
+def resource_create_link(request: HttpRequest, name: str, payload: ResourceLinkIn):
+    dataset = _visible_dataset(request, name)
+    resource = services.resource_create(dataset=dataset, by=request.auth, name=payload.name, url=payload.url,
+                                        description=payload.description, format=payload.format,
+                                        data_dictionary=[c.dict() for c in payload.data_dictionary])
+    return Status(201, resource_json(resource, request))
+
+
+@router.post("/datasets/{name}/resources/upload", response={201: ResourceOut}, auth=token_auth,
+             tags=["resources"], summary="Déposer un fichier comme ressource (multipart)")
+def resource_create_upload(request: HttpRequest, name: str, file: File[UploadedFile],
+                           resource_name: Form[str] = "", description: Form[str] = "", format: Form[str] = ""):  # noqa: A002
+    dataset = _visible_dataset(request, name)
+    resource = services.resource_create(dataset=dataset, by=request.auth, name=resource_name, file=file,
+                                        description=description, format=format)
+    return Status(201, resource_json(resource, request))
+
+
+@router.get("/requests", response=RequestPage, tags=["requests"],
+            summary="Demandes de données, les plus votées d'abord")
+def request_list(request: HttpRequest, filters: Query[RequestFilters]):
+    qs = selectors.requests_ranked(theme=filters.theme, organization=filters.organization, status=filters.status)
+    rows, next_cursor = _page(qs, filters.cursor, filters.limit)
+    return {"count": qs.count(), "next_cursor": next_cursor, "results": [request_json(r) for r in rows]}
+
+
+@router.get("/requests/{request_id}", response=RequestOut, tags=["requests"], summary="Une demande de données")
+def request_show(request: HttpRequest, request_id: int):
+    return request_json(get_object_or_404(DatasetRequest.objects.select_related("organization", "theme", "dataset"),
+                                          pk=request_id))
+
+
+@router.post("/requests", response={201: RequestOut}, auth=token_auth, tags=["requests"],
+             summary="Proposer une demande de données")
+def request_create(request: HttpRequest, payload: RequestIn):
+    organization = get_object_or_404(Organization, slug=payload.organization)
+    theme = get_object_or_404(Theme, slug=payload.theme) if payload.theme else None
+    item = services.request_create(by=request.auth, title=payload.title, description=payload.description,
+                                   organization=organization, theme=theme)
+    return Status(201, request_json(item))
+
+
+@router.post("/requests/{request_id}/vote", response=RequestOut, auth=token_auth, tags=["requests"],
+             summary="Voter (une fois par personne)")
+def request_vote(request: HttpRequest, request_id: int):
+    item = services.request_vote(request=get_object_or_404(DatasetRequest, pk=request_id), by=request.auth)
+    return request_json(item)
+
+
+@router.delete("/requests/{request_id}/vote", response=RequestOut, auth=token_auth, tags=["requests"],
+               summary="Retirer son vote")
+def request_unvote(request: HttpRequest, request_id: int):
+    item = services.request_unvote(request=get_object_or_404(DatasetRequest, pk=request_id), by=request.auth)
+    return request_json(item)
+
+
+class ReuseOut(Schema):
+    id: int
+    title: str
+    description: str
+    url: str
+    kind: Reuse.Kind
+    image: str | None
+    datasets: list[str]
+    hackathon: str | None
+    is_winner: bool
+    created_at: dt.datetime
+
+
+class ReusePage(Schema):
+    count: int
+    next_cursor: str | None = None
+    results: list[ReuseOut]
+
+
+class ReuseIn(Schema):
+    title: str
+    description: str
+    url: str
+    kind: Reuse.Kind = Reuse.Kind.APPLICATION
+    datasets: list[str] = Field(description="Identifiants (name) des jeux de données publiés utilisés.")
+
+
+@router.get("/reuses", response=ReusePage, tags=["reuses"], summary="Réutilisations approuvées")
+def reuse_list(request: HttpRequest, dataset: str | None = None, kind: Reuse.Kind | None = None,
+               hackathon: str | None = None, cursor: str | None = None, limit: int = Query(20, ge=1, le=100)):
+    qs = learning.reuses_public()
+    if dataset:
+        qs = qs.filter(datasets__name=dataset)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if hackathon:
+        qs = qs.filter(hackathon__slug=hackathon)
+    qs = qs.select_related("hackathon").order_by("-is_winner", "-created_at", "pk")
+    rows, next_cursor = _page(qs, cursor, limit)
+    return {"count": qs.count(), "next_cursor": next_cursor, "results": [reuse_json(r) for r in rows]}
+
+
+@router.post("/reuses", response={201: ReuseOut}, auth=token_auth, tags=["reuses"],
+             summary="Proposer une réutilisation (publiée après modération)")
+def reuse_create(request: HttpRequest, payload: ReuseIn):
+    datasets = list(selectors.public_datasets().filter(name__in=payload.datasets))
+    reuse = learning.reuse_propose(by=request.auth, title=payload.title, description=payload.description,
+                                   url=payload.url, kind=payload.kind, datasets=datasets)
+    return Status(201, reuse_json(reuse))

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogConfig(AppConfig):
+    name = "ouvert.catalog"
+    label = "catalog"
+    verbose_name = _("Catalogue de données")
+    nav_url_name = "catalog:search"
+
+    def home_section(self, section):
+        from django.urls import reverse
+
+        from .selectors import public_datasets
+
+        section.url = reverse("catalog:search")
+        section.count = public_datasets().count()
+        section.count_label = _("jeux de données publiés")
+        return section
+
+    def organization_section(self, request, organization) -> str:
+        """HTML shown on the organization's page (datasets, requests, calendar)."""
+        from .views import organization_section
+
+        return organization_section(request, organization)
+
+    def demo_load(self, stdout=None) -> bool:
+        from .demo import demo_load
+
+        return demo_load(stdout=stdout)

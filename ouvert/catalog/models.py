@@ -1,0 +1,444 @@
+"""Datasets, resources, licences, themes, keywords, versions, requests and follows."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from ouvert.core.models import Organization
+
+
+def _english() -> bool:
+    return (get_language() or "fr").startswith("en")
+
+
+class Licence(models.Model):
+    slug = models.SlugField(_("identifiant"), max_length=60, unique=True)
+    title_fr = models.CharField(_("titre (français)"), max_length=200)
+    title_en = models.CharField(_("titre (anglais)"), max_length=200)
+    url = models.URLField(_("adresse du texte"), blank=True)
+    is_open = models.BooleanField(_("ouverte"), default=True)
+    is_default = models.BooleanField(_("par défaut"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("licence")
+        verbose_name_plural = _("licences")
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.title_en if _english() and self.title_en else self.title_fr
+
+
+class Theme(models.Model):
+    slug = models.SlugField(_("identifiant"), max_length=60, unique=True)
+    title_fr = models.CharField(_("titre (français)"), max_length=200)
+    title_en = models.CharField(_("titre (anglais)"), max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("thème")
+        verbose_name_plural = _("thèmes")
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.title_en if _english() and self.title_en else self.title_fr
+
+
+class Keyword(models.Model):
+    name = models.CharField(_("mot-clé"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("mot-clé")
+        verbose_name_plural = _("mots-clés")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UpdateFrequency(models.TextChoices):
+    HOURLY = "hourly", _("Aux heures")
+    DAILY = "daily", _("Quotidienne")
+    WEEKLY = "weekly", _("Hebdomadaire")
+    MONTHLY = "monthly", _("Mensuelle")
+    QUARTERLY = "quarterly", _("Trimestrielle")
+    HALF_YEARLY = "half_yearly", _("Semestrielle")
+    YEARLY = "yearly", _("Annuelle")
+    BIENNIAL = "biennial", _("Aux deux ans")
+    TRIENNIAL = "triennial", _("Aux trois ans")
+    REAL_TIME = "real_time", _("En temps réel")
+    IRREGULAR = "irregular", _("Irrégulière")
+    ARCHIVED = "archived", _("Archivé (plus mis à jour)")
+
+
+# Days allowed between two updates before a dataset counts as late (None: never late).
+FREQUENCY_DAYS = {
+    "hourly": 2, "daily": 3, "weekly": 10, "monthly": 35, "quarterly": 100, "half_yearly": 190,
+    "yearly": 380, "biennial": 745, "triennial": 1110, "real_time": 2, "irregular": None, "archived": None,
+}
+
+
+class DatasetState(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    ACTIVE = "active", _("Publié")
+    DELETED = "deleted", _("Dans la corbeille")
+
+
+class Dataset(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.SlugField(_("identifiant lisible"), max_length=100, unique=True)
+    title = models.CharField(_("titre"), max_length=250)
+    notes = models.TextField(_("description"), blank=True)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="datasets",
+                                     verbose_name=_("organisation"))
+    keywords = models.ManyToManyField(Keyword, blank=True, related_name="datasets", verbose_name=_("mots-clés"))
+    themes = models.ManyToManyField(Theme, blank=True, related_name="datasets", verbose_name=_("thèmes"))
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="datasets",
+                                verbose_name=_("licence"))
+    contact_name = models.CharField(_("nom du contact"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("courriel du contact"), blank=True)
+    update_frequency = models.CharField(_("fréquence de mise à jour"), max_length=20,
+                                        choices=UpdateFrequency.choices, default=UpdateFrequency.IRREGULAR)
+    spatial = models.CharField(_("couverture géographique"), max_length=250, blank=True)
+    temporal_start = models.DateField(_("début de la couverture temporelle"), null=True, blank=True)
+    temporal_end = models.DateField(_("fin de la couverture temporelle"), null=True, blank=True)
+    source_url = models.URLField(_("adresse de la source"), blank=True, max_length=500)
+    language = models.CharField(_("langue des données"), max_length=10, default="fr",
+                                choices=[("fr", _("Français")), ("en", _("Anglais")), ("fr,en", _("Bilingue"))])
+    version_notes = models.TextField(_("notes de version"), blank=True)
+    state = models.CharField(_("état"), max_length=10, choices=DatasetState.choices, default=DatasetState.DRAFT,
+                             db_index=True)
+    private = models.BooleanField(_("privé"), default=False)
+    is_reference = models.BooleanField(_("données de référence"), default=False)
+    first_published_at = models.DateTimeField(_("première publication"), null=True, blank=True)
+    data_modified_at = models.DateTimeField(_("dernière modification des données"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    updated_at = models.DateTimeField(_("modifié le"), default=timezone.now, db_index=True)
+    deleted_at = models.DateTimeField(_("supprimé le"), null=True, blank=True)
+    view_count = models.PositiveIntegerField(_("consultations"), default=0)
+    download_count = models.PositiveIntegerField(_("téléchargements"), default=0)
+
+    class Meta:
+        verbose_name = _("jeu de données")
+        verbose_name_plural = _("jeux de données")
+        ordering = ["title"]
+        indexes = [models.Index(fields=["state", "private"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:dataset_detail", kwargs={"name": self.name})
+
+    @property
+    def is_public(self) -> bool:
+        return self.state == DatasetState.ACTIVE and not self.private
+
+    @property
+    def popularity(self) -> int:
+        return self.view_count + 5 * self.download_count
+
+
+def resource_upload_to(instance: Resource, filename: str) -> str:
+    return f"resources/{instance.dataset_id}/{instance.id}/{filename}"
+
+
+class Resource(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="resources")
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(_("nom"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    file = models.FileField(_("fichier"), upload_to=resource_upload_to, blank=True, max_length=500)
+    url = models.URLField(_("lien"), blank=True, max_length=1000)
+    format = models.CharField(_("format"), max_length=30, blank=True)
+    size = models.BigIntegerField(_("taille (octets)"), null=True, blank=True)
+    sha256 = models.CharField(_("somme de contrôle SHA-256"), max_length=64, blank=True)
+    encoding = models.CharField(_("encodage"), max_length=40, blank=True)
+    last_modified = models.DateTimeField(_("dernière modification"), default=timezone.now)
+    data_dictionary = models.JSONField(_("dictionnaire de données"), default=list, blank=True)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    download_count = models.PositiveIntegerField(_("téléchargements"), default=0)
+
+    class Meta:
+        verbose_name = _("ressource")
+        verbose_name_plural = _("ressources")
+        ordering = ["dataset", "position", "created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:resource_detail", kwargs={"name": self.dataset.name, "pk": self.pk})
+
+    @property
+    def is_upload(self) -> bool:
+        return bool(self.file)
+
+
+class DatasetVersion(models.Model):
+    """One change to a dataset: the full JSON snapshot after it, and what changed."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    action = models.CharField(max_length=40)
+    snapshot = models.JSONField(default=dict)
+    changes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["dataset", "number"], name="unique_dataset_version")]
+
+    def __str__(self) -> str:
+        return f"{self.dataset_id} v{self.number}"
+
+    @property
+    def action_label(self) -> str:
+        return str(VERSION_ACTIONS.get(self.action, self.action))
+
+
+VERSION_ACTIONS = {
+    "create": _("Création"), "update": _("Modification des métadonnées"), "publish": _("Publication"),
+    "unpublish": _("Retour en brouillon"), "delete": _("Mise à la corbeille"), "restore": _("Restauration"),
+    "resource_create": _("Ajout d'une ressource"), "resource_update": _("Modification d'une ressource"),
+    "resource_delete": _("Retrait d'une ressource"), "resource_reorder": _("Nouvel ordre des ressources"),
+}
+
+
+class SearchDocument(models.Model):
+    """The text a dataset is found by. On PostgreSQL a ``vector`` tsvector column (GIN) sits beside
+    it; on SQLite the FTS5 table ``catalog_dataset_fts`` holds the stemmed copy. See search.py."""
+
+    dataset = models.OneToOneField(Dataset, on_delete=models.CASCADE, primary_key=True, related_name="search")
+    title = models.TextField(default="", blank=True)
+    keywords = models.TextField(default="", blank=True)
+    body = models.TextField(default="", blank=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", _("Proposée")
+    REVIEW = "review", _("À l'étude")
+    PLANNED = "planned", _("Planifiée")
+    PUBLISHED = "published", _("Publiée")
+    DECLINED = "declined", _("Refusée")
+
+
+class DeclineReason(models.TextChoices):
+    PERSONAL = "personal", _("Renseignements personnels")
+    CONFIDENTIAL = "confidential", _("Confidentialité (sécurité, secret commercial, relations intergouvernementales)")
+    IP = "ip", _("Propriété intellectuelle de tiers")
+    NOT_HELD = "not_held", _("Données non détenues par l'organisation")
+    COST = "cost", _("Coût d'extraction disproportionné")
+
+
+class DatasetRequest(models.Model):
+    """A dataset somebody asks an organization to open."""
+
+    title = models.CharField(_("titre"), max_length=250)
+    description = models.TextField(_("pourquoi ces données?"))
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="dataset_requests",
+                                     verbose_name=_("organisation qui détient les données"))
+    theme = models.ForeignKey(Theme, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="requests", verbose_name=_("thème"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               related_name="dataset_requests")
+    status = models.CharField(_("statut"), max_length=12, choices=RequestStatus.choices,
+                              default=RequestStatus.OPEN, db_index=True)
+    target_date = models.DateField(_("date prévue"), null=True, blank=True)
+    decline_reason = models.CharField(_("motif du refus"), max_length=20, choices=DeclineReason.choices,
+                                      blank=True)
+    answer = models.TextField(_("réponse de l'organisation"), blank=True)
+    dataset = models.ForeignKey(Dataset, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="requests", verbose_name=_("jeu de données publié"))
+    vote_count = models.PositiveIntegerField(default=0, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demande de données")
+        verbose_name_plural = _("demandes de données")
+        ordering = ["-vote_count", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:request_detail", kwargs={"pk": self.pk})
+
+
+class RequestVote(models.Model):
+    request = models.ForeignKey(DatasetRequest, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["request", "user"], name="one_vote_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.request_id}"
+
+
+class RequestComment(models.Model):
+    request = models.ForeignKey(DatasetRequest, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    body = models.TextField(_("commentaire"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class Follow(models.Model):
+    """Somebody follows a dataset, an organization, a keyword or a saved search."""
+
+    class Kind(models.TextChoices):
+        DATASET = "dataset", _("Jeu de données")
+        ORGANIZATION = "organization", _("Organisation")
+        KEYWORD = "keyword", _("Mot-clé")
+        SEARCH = "search", _("Recherche sauvegardée")
+
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", _("Immédiatement")
+        DAILY = "daily", _("Résumé quotidien")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    kind = models.CharField(max_length=15, choices=Kind.choices)
+    target = models.CharField(max_length=500)
+    frequency = models.CharField(_("fréquence des avis"), max_length=10, choices=Frequency.choices,
+                                 default=Frequency.IMMEDIATE)
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind", "target"], name="unique_follow")]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.target}"
+
+
+class PendingNotice(models.Model):
+    """A change waiting for a daily digest."""
+
+    follow = models.ForeignKey(Follow, on_delete=models.CASCADE, related_name="pending")
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="+")
+    summary = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+class Hackathon(models.Model):
+    """A hackathon event (like HackQC): theme, dates, highlighted datasets, projects and winners."""
+
+    slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
+    title = models.CharField(_("titre"), max_length=250)
+    theme = models.CharField(_("thème de l'événement"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    location = models.CharField(_("lieu"), max_length=250, blank=True)
+    starts_on = models.DateField(_("début"))
+    ends_on = models.DateField(_("fin"))
+    datasets = models.ManyToManyField(Dataset, blank=True, related_name="hackathons",
+                                      verbose_name=_("jeux de données mis en avant"))
+
+    class Meta:
+        verbose_name = _("hackathon")
+        verbose_name_plural = _("hackathons")
+        ordering = ["-starts_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:hackathon_detail", kwargs={"slug": self.slug})
+
+
+class Reuse(models.Model):
+    """An application, article, visualization or hackathon project built on datasets (moderated)."""
+
+    class Kind(models.TextChoices):
+        APPLICATION = "application", _("Application")
+        ARTICLE = "article", _("Article")
+        VISUALIZATION = "visualization", _("Visualisation")
+        HACKATHON = "hackathon", _("Projet de hackathon")
+        OTHER = "other", _("Autre")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente de modération")
+        APPROVED = "approved", _("Approuvée")
+        REJECTED = "rejected", _("Refusée")
+
+    title = models.CharField(_("titre"), max_length=250)
+    description = models.TextField(_("description"))
+    url = models.URLField(_("adresse"), max_length=500)
+    image = models.ImageField(_("image"), upload_to="reuses/", blank=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.APPLICATION)
+    datasets = models.ManyToManyField(Dataset, related_name="reuses", verbose_name=_("jeux de données utilisés"))
+    hackathon = models.ForeignKey(Hackathon, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="projects", verbose_name=_("hackathon"))
+    is_winner = models.BooleanField(_("projet lauréat"), default=False)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PENDING,
+                              db_index=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                     related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("réutilisation")
+        verbose_name_plural = _("réutilisations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Tutorial(models.Model):
+    """A guide of the learning section, written in Markdown by site editors."""
+
+    class Track(models.TextChoices):
+        OFFICE = "office", _("Avec des outils de bureautique")
+        DEVELOPERS = "developers", _("Pour les développeurs")
+
+    slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
+    title = models.CharField(_("titre"), max_length=250)
+    track = models.CharField(_("parcours"), max_length=12, choices=Track.choices)
+    summary = models.CharField(_("résumé"), max_length=400)
+    body = models.TextField(_("contenu (Markdown)"))
+    position = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tutoriel")
+        verbose_name_plural = _("tutoriels")
+        ordering = ["track", "position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:tutorial_detail", kwargs={"slug": self.slug})

@@ -1,0 +1,342 @@
+"""Reads for the catalogue: visible datasets, faceted search, history, activity, requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ouvert.core import permissions as core_permissions
+from ouvert.core.models import AuditEntry, Organization, OrganizationKind, User
+
+from . import search
+from .models import (
+    FREQUENCY_DAYS,
+    Dataset,
+    DatasetRequest,
+    DatasetState,
+    DatasetVersion,
+    Keyword,
+    Licence,
+    Resource,
+    Theme,
+    UpdateFrequency,
+)
+
+SORTS = {
+    "relevance": _("Pertinence"),
+    "newest": _("Plus récents"),
+    "modified": _("Modifiés récemment"),
+    "title": _("Titre (A à Z)"),
+    "popular": _("Popularité"),
+}
+# The format facet travels as ``res_format`` in URLs: ``format=json`` asks for a page's JSON twin.
+URL_KEYS = {"format": "res_format"}
+FACETS = ["organization", "kind", "keyword", "theme", "format", "licence", "frequency", "reference"]
+PAGE_SIZE = 20
+
+
+def public_datasets() -> QuerySet[Dataset]:
+    return Dataset.objects.filter(state=DatasetState.ACTIVE, private=False)
+
+
+def visible_datasets(*, user: User | None) -> QuerySet[Dataset]:
+    """Public datasets, plus drafts and private ones of the person's organizations (not the trash)."""
+    qs = Dataset.objects.exclude(state=DatasetState.DELETED)
+    if core_permissions.is_site_admin(user):
+        return qs
+    if user is not None and user.is_authenticated:
+        return qs.filter(Q(state=DatasetState.ACTIVE, private=False) | Q(organization__memberships__user=user)
+                         ).distinct()
+    return qs.filter(state=DatasetState.ACTIVE, private=False)
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    organization: list[str] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+    keyword: list[str] = field(default_factory=list)
+    theme: list[str] = field(default_factory=list)
+    format: list[str] = field(default_factory=list)
+    licence: list[str] = field(default_factory=list)
+    frequency: list[str] = field(default_factory=list)
+    reference: bool = False
+    sort: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_querydict(cls, data: Any) -> SearchParams:
+        def many(key: str) -> list[str]:
+            values = data.getlist(key) if hasattr(data, "getlist") else data.get(key, [])
+            if isinstance(values, str):
+                values = [values]
+            return sorted({v.strip()[:100] for v in values if v and v.strip()})[:20]
+
+        def one(key: str) -> str:
+            values = many(key)
+            return values[0] if values else ""
+
+        try:
+            page = max(1, min(int(one("page") or 1), 10_000))
+        except ValueError:
+            page = 1
+        sort = one("sort")
+        raw_q = data.getlist("q") if hasattr(data, "getlist") else data.get("q", [])
+        if isinstance(raw_q, str):
+            raw_q = [raw_q]
+        return cls(q=(raw_q[0] if raw_q else "").strip()[:200],
+                   organization=many("organization"), kind=many("kind"), keyword=many("keyword"),
+                   theme=many("theme"), format=[f.upper() for f in many("res_format")], licence=many("licence"),
+                   frequency=many("frequency"), reference=one("reference") in {"1", "true", "on", "oui"},
+                   sort=sort if sort in SORTS else "", page=page)
+
+    def effective_sort(self) -> str:
+        return self.sort or ("relevance" if self.q.strip() else "modified")
+
+    def items(self, *, page: bool = False) -> list[tuple[str, str]]:
+        """Stable, canonical (sorted) query-string pairs for URLs and saved searches."""
+        pairs: list[tuple[str, str]] = []
+        if self.q.strip():
+            pairs.append(("q", self.q.strip()))
+        for key in ["organization", "kind", "keyword", "theme", "format", "licence", "frequency"]:
+            pairs.extend((URL_KEYS.get(key, key), value) for value in getattr(self, key))
+        if self.reference:
+            pairs.append(("reference", "1"))
+        if self.sort:
+            pairs.append(("sort", self.sort))
+        if page and self.page > 1:
+            pairs.append(("page", str(self.page)))
+        return pairs
+
+    def querystring(self, **changes: Any) -> str:
+        pairs = self.items()
+        for key, value in changes.items():
+            pairs = [(k, v) for k, v in pairs if k != key]
+            if value:
+                pairs.append((key, value))
+        return urlencode(pairs)
+
+    def toggle(self, key: str, value: str) -> str:
+        """The query string with ``value`` added to or removed from facet ``key``."""
+        pairs = self.items()
+        key = URL_KEYS.get(key, key)
+        if (key, value) in pairs:
+            pairs.remove((key, value))
+        else:
+            pairs.append((key, value))
+        return urlencode(sorted(pairs))
+
+
+@dataclass
+class FacetItem:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    url_query: str
+
+
+@dataclass
+class SearchResult:
+    queryset: QuerySet[Dataset]
+    params: SearchParams
+    facets: dict[str, list[FacetItem]] = field(default_factory=dict)
+
+
+def _filtered(params: SearchParams, base: QuerySet[Dataset], skip: str | None = None) -> QuerySet[Dataset]:
+    qs = base
+    if params.organization and skip != "organization":
+        qs = qs.filter(organization__slug__in=params.organization)
+    if params.kind and skip != "kind":
+        qs = qs.filter(organization__kind__in=params.kind)
+    for name in params.keyword if skip != "keyword" else []:
+        qs = qs.filter(keywords__name=name)
+    for slug in params.theme if skip != "theme" else []:
+        qs = qs.filter(themes__slug=slug)
+    for fmt in params.format if skip != "format" else []:
+        qs = qs.filter(resources__format=fmt)
+    if params.licence and skip != "licence":
+        qs = qs.filter(licence__slug__in=params.licence)
+    if params.frequency and skip != "frequency":
+        qs = qs.filter(update_frequency__in=params.frequency)
+    if params.reference and skip != "reference":
+        qs = qs.filter(is_reference=True)
+    return qs.distinct() if (params.keyword or params.theme or params.format) else qs
+
+
+def _ordered(qs: QuerySet[Dataset], sort: str, has_query: bool) -> QuerySet[Dataset]:
+    if sort == "relevance" and has_query:
+        return qs.order_by("-search_rank", "-updated_at", "pk")
+    return {
+        "newest": qs.order_by("-first_published_at", "-created_at", "pk"),
+        "title": qs.order_by("title", "pk"),
+        "popular": qs.order_by("-download_count", "-view_count", "title", "pk"),
+    }.get(sort, qs.order_by("-updated_at", "pk"))
+
+
+def search_datasets(*, params: SearchParams, user: User | None = None, facets: bool = False) -> SearchResult:
+    """Public datasets matching ``params``, sorted, with facet counts when asked."""
+    matching = search.apply(public_datasets(), params.q)
+    has_query = bool(search.parse(params.q))
+    qs = _ordered(_filtered(params, matching), params.effective_sort(), has_query)
+    result = SearchResult(queryset=qs.select_related("organization", "licence"), params=params)
+    if facets:
+        ids = search.matching_ids(params.q)
+        base = public_datasets()
+        result.facets = _facets(params, base.filter(pk__in=ids) if ids is not None else base)
+    return result
+
+
+def _facet_counts(params: SearchParams, matching: QuerySet[Dataset], name: str) -> list[tuple[str, str, int]]:
+    filtered = _filtered(params, matching, skip=name)
+    ids = filtered.values("pk")
+    # Without a many-to-many filter (no DISTINCT) the filtered queryset can be grouped directly.
+    base = filtered.order_by() if not (params.keyword or params.theme or params.format) else \
+        Dataset.objects.filter(pk__in=ids)
+    if name == "organization":
+        rows = base.values_list("organization__slug", "organization__name_fr").annotate(n=Count("pk"))
+        names = {o.slug: o.name for o in Organization.objects.filter(slug__in=[r[0] for r in rows])}
+        return [(slug, names.get(slug, label), n) for slug, label, n in rows]
+    if name == "kind":
+        labels = dict(OrganizationKind.choices)
+        rows = base.values_list("organization__kind").annotate(n=Count("pk"))
+        return [(kind, str(labels.get(kind, kind)), n) for kind, n in rows]
+    if name == "keyword":
+        rows = (Keyword.objects.filter(datasets__in=ids).values_list("name").annotate(n=Count("datasets"))
+                .order_by("-n", "name")[:15])
+        return [(kw, kw, n) for kw, n in rows]
+    if name == "theme":
+        themes = {t.slug: t.title for t in Theme.objects.all()}
+        rows = Theme.objects.filter(datasets__in=ids).values_list("slug").annotate(n=Count("datasets"))
+        return [(slug, themes[slug], n) for slug, n in rows]
+    if name == "format":
+        rows = (Resource.objects.filter(dataset__in=ids).exclude(format="").values_list("format")
+                .annotate(n=Count("dataset", distinct=True)))
+        return [(fmt, fmt, n) for fmt, n in rows]
+    if name == "licence":
+        licences = {lic.slug: lic.title for lic in Licence.objects.all()}
+        rows = base.values_list("licence__slug").annotate(n=Count("pk"))
+        return [(slug, licences.get(slug, slug), n) for slug, n in rows]
+    if name == "frequency":
+        labels = dict(UpdateFrequency.choices)
+        rows = base.values_list("update_frequency").annotate(n=Count("pk"))
+        return [(f, str(labels.get(f, f)), n) for f, n in rows]
+    if name == "reference":
+        n = base.filter(is_reference=True).count()
+        return [("1", str(_("Données de référence")), n)] if n else []
+    raise ValueError(name)
+
+
+def _facets(params: SearchParams, matching: QuerySet[Dataset]) -> dict[str, list[FacetItem]]:
+    result = {}
+    for name in FACETS:
+        selected = {"1"} if name == "reference" and params.reference else set(
+            getattr(params, name) if name != "reference" else [])
+        items = [
+            FacetItem(value=value, label=label, count=n, selected=value in selected,
+                      url_query=params.toggle(name, value))
+            for value, label, n in _facet_counts(params, matching, name)
+        ]
+        items.sort(key=lambda item: (not item.selected, -item.count, item.label.lower()))
+        result[name] = items[:15]
+    return result
+
+
+def dataset_get(*, name: str, user: User | None) -> Dataset | None:
+    dataset = (Dataset.objects.select_related("organization", "licence")
+               .prefetch_related("keywords", "themes").filter(name=name).first())
+    return dataset
+
+
+def dataset_resources(*, dataset: Dataset) -> QuerySet[Resource]:
+    return dataset.resources.order_by("position", "created_at")
+
+
+def dataset_versions(*, dataset: Dataset) -> QuerySet[DatasetVersion]:
+    return dataset.versions.select_related("actor").order_by("-number")
+
+
+def version_diff(*, older: DatasetVersion, newer: DatasetVersion) -> list[tuple[str, Any, Any]]:
+    """``[(field, old, new)]`` for every field that differs between two versions."""
+    keys = list(dict.fromkeys(list(older.snapshot) + list(newer.snapshot)))
+    return [(k, older.snapshot.get(k), newer.snapshot.get(k)) for k in keys
+            if older.snapshot.get(k) != newer.snapshot.get(k)]
+
+
+def activity(*, dataset: Dataset | None = None, organization: Organization | None = None,
+             user: User | None = None, public_only: bool = False, limit: int = 50) -> QuerySet[DatasetVersion]:
+    """The activity stream (dataset versions) of a dataset, an organization or a person."""
+    qs = DatasetVersion.objects.select_related("dataset", "actor").exclude(dataset__state=DatasetState.DELETED)
+    if dataset is not None:
+        qs = qs.filter(dataset=dataset)
+    if organization is not None:
+        qs = qs.filter(dataset__organization=organization)
+    if user is not None:
+        qs = qs.filter(actor=user)
+    if public_only:
+        qs = qs.filter(dataset__state=DatasetState.ACTIVE, dataset__private=False)
+    return qs.order_by("-created_at", "-pk")[:limit]
+
+
+def organization_datasets(*, organization: Organization, user: User | None) -> QuerySet[Dataset]:
+    qs = organization.datasets.exclude(state=DatasetState.DELETED)
+    if not core_permissions.is_member_of(user, organization):
+        qs = qs.filter(state=DatasetState.ACTIVE, private=False)
+    return qs.select_related("licence").order_by("-updated_at")
+
+
+def trash(*, organization: Organization | None = None) -> QuerySet[Dataset]:
+    qs = Dataset.objects.filter(state=DatasetState.DELETED).select_related("organization")
+    if organization is not None:
+        qs = qs.filter(organization=organization)
+    return qs.order_by("-deleted_at")
+
+
+def is_late(dataset: Dataset, now: dt.datetime | None = None) -> bool:
+    days = FREQUENCY_DAYS.get(dataset.update_frequency)
+    if days is None or dataset.state != DatasetState.ACTIVE:
+        return False
+    last = dataset.data_modified_at or dataset.first_published_at or dataset.updated_at
+    return (now or timezone.now()) - last > dt.timedelta(days=days)
+
+
+def publication_calendar(*, organization: Organization) -> list[dict[str, Any]]:
+    """Each public dataset with its expected next update, late ones first."""
+    rows = []
+    for dataset in public_datasets().filter(organization=organization):
+        days = FREQUENCY_DAYS.get(dataset.update_frequency)
+        last = dataset.data_modified_at or dataset.first_published_at or dataset.updated_at
+        rows.append({"dataset": dataset, "last": last, "late": is_late(dataset),
+                     "next": (last + dt.timedelta(days=days)) if days else None})
+    rows.sort(key=lambda r: (not r["late"], r["next"] or dt.datetime.max.replace(tzinfo=dt.UTC)))
+    return rows
+
+
+def organization_stats(*, organization: Organization) -> dict[str, int]:
+    qs = public_datasets().filter(organization=organization)
+    views = sum(qs.values_list("view_count", flat=True))
+    downloads = sum(qs.values_list("download_count", flat=True))
+    return {"datasets": qs.count(), "views": views, "downloads": downloads,
+            "requests": organization.dataset_requests.count()}
+
+
+def requests_ranked(*, theme: str | None = None, organization: str | None = None,
+                    status: str | None = None) -> QuerySet[DatasetRequest]:
+    qs = DatasetRequest.objects.select_related("organization", "theme")
+    if theme:
+        qs = qs.filter(theme__slug=theme)
+    if organization:
+        qs = qs.filter(organization__slug=organization)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-vote_count", "-created_at", "pk")
+
+
+def audit_for_dataset(*, dataset: Dataset) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(object_type="catalog.dataset", object_id=str(dataset.pk))

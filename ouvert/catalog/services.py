@@ -1,0 +1,542 @@
+"""Writes for the catalogue. Every function checks permission, writes, records an audit entry and
+(for datasets) a version, reindexes the search in the same transaction and notifies followers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from ouvert.core import permissions as core_permissions
+from ouvert.core.audit import audit_record
+from ouvert.core.models import Organization, User
+
+from . import permissions, search
+from .models import (
+    Dataset,
+    DatasetRequest,
+    DatasetState,
+    DatasetVersion,
+    DeclineReason,
+    Follow,
+    Keyword,
+    Licence,
+    RequestComment,
+    RequestStatus,
+    RequestVote,
+    Resource,
+    Theme,
+)
+
+DATASET_FIELDS = [
+    "name", "title", "notes", "contact_name", "contact_email", "update_frequency", "spatial",
+    "temporal_start", "temporal_end", "source_url", "language", "version_notes", "private", "is_reference",
+]
+RESOURCE_FIELDS = ["name", "description", "url", "format", "size", "sha256", "encoding", "data_dictionary"]
+FORMATS = {
+    "csv": "CSV", "json": "JSON", "geojson": "GeoJSON", "xml": "XML", "kml": "KML", "gpkg": "GPKG",
+    "zip": "ZIP", "parquet": "Parquet", "xls": "XLS", "xlsx": "XLSX", "pdf": "PDF", "txt": "TXT",
+    "shp": "SHP", "ods": "ODS", "png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "html": "HTML", "tsv": "TSV",
+}
+DICTIONARY_KEYS = ("name", "type", "description", "unit")
+
+
+def licence_default() -> Licence:
+    """CC BY 4.0 unless another licence is marked as the default."""
+    licence = Licence.objects.filter(is_default=True).first()
+    if licence is None:
+        from .seeds import ensure_seeded
+
+        ensure_seeded()
+        licence = Licence.objects.filter(is_default=True).first() or Licence.objects.get(slug="cc-by-4.0")
+    return licence
+
+
+# Snapshots and versions ---------------------------------------------------------------------------
+
+
+def dataset_snapshot(dataset: Dataset) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name in DATASET_FIELDS:
+        value = getattr(dataset, name)
+        data[name] = value.isoformat() if isinstance(value, dt.date) else value
+    data.update({
+        "organization": dataset.organization.slug,
+        "licence": dataset.licence.slug,
+        "state": dataset.state,
+        "keywords": sorted(k.name for k in dataset.keywords.all()),
+        "themes": sorted(t.slug for t in dataset.themes.all()),
+        "resources": [
+            {"id": str(r.id), "name": r.name, "format": r.format, "url": r.url, "file": r.file.name or "",
+             "size": r.size, "sha256": r.sha256}
+            for r in dataset.resources.order_by("position", "created_at")
+        ],
+    })
+    return data
+
+
+def _record(dataset: Dataset, *, by: User | None, action: str, notify: str | None = None) -> DatasetVersion:
+    """Version, audit entry, search index and follower notices for one change."""
+    after = dataset_snapshot(dataset)
+    previous = dataset.versions.order_by("-number").first()
+    before = previous.snapshot if previous else {}
+    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    version = DatasetVersion.objects.create(
+        dataset=dataset, number=(previous.number + 1) if previous else 1, action=action, snapshot=after,
+        changes=changes, actor=by if by and by.is_authenticated else None,
+    )
+    audit_record(actor=by, action=f"dataset.{action}", obj=dataset, changes=changes,
+                 organization=dataset.organization)
+    if dataset.state == DatasetState.DELETED:
+        search.remove_dataset(dataset.pk)
+    else:
+        search.index_dataset(dataset)
+    if notify and dataset.is_public:
+        from .notifications import notify_followers
+
+        pk, summary = dataset.pk, notify
+        transaction.on_commit(lambda: notify_followers(dataset_id=pk, summary=summary))
+    return version
+
+
+def _touch(dataset: Dataset) -> None:
+    dataset.updated_at = timezone.now()
+    dataset.save(update_fields=["updated_at"])
+
+
+# Datasets -----------------------------------------------------------------------------------------
+
+
+def _clean_keywords(names: list[str] | str) -> list[Keyword]:
+    if isinstance(names, str):
+        names = names.split(",")
+    result, seen = [], set()
+    for raw in names:
+        name = " ".join(raw.split()).strip().lower()[:100]
+        if name and name not in seen:
+            seen.add(name)
+            result.append(Keyword.objects.get_or_create(name=name)[0])
+    return result
+
+
+def _validate(dataset: Dataset) -> None:
+    errors: dict[str, list[str]] = {}
+    if not dataset.title.strip():
+        errors.setdefault("title", []).append(_("Donnez un titre au jeu de données."))
+    if dataset.temporal_start and dataset.temporal_end and dataset.temporal_start > dataset.temporal_end:
+        errors.setdefault("temporal_end", []).append(_("La fin de la couverture précède son début."))
+    taken = Dataset.objects.filter(name=dataset.name).exclude(pk=dataset.pk).exists()
+    if taken:
+        errors.setdefault("name", []).append(
+            _("L'identifiant « %(name)s » est déjà pris : choisissez-en un autre.") % {"name": dataset.name})
+    if errors:
+        raise ValidationError(errors)
+    try:
+        dataset.full_clean(exclude=["organization", "licence", "name"], validate_unique=False)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from error
+
+
+def _unique_name(title: str) -> str:
+    base = slugify(title)[:90] or "jeu-de-donnees"
+    name, n = base, 1
+    while Dataset.objects.filter(name=name).exists():
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
+@transaction.atomic
+def dataset_create(*, by: User, organization: Organization, title: str, name: str = "",
+                   keywords: list[str] | str = (), themes: list[Theme] = (), licence: Licence | None = None,
+                   **fields: Any) -> Dataset:
+    core_permissions.check_edit_in_organization(by, organization)
+    unknown = set(fields) - set(DATASET_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown dataset fields: {sorted(unknown)}")
+    dataset = Dataset(organization=organization, title=title.strip(), licence=licence or licence_default(),
+                      name=slugify(name)[:100] if name else _unique_name(title), state=DatasetState.DRAFT,
+                      **fields)
+    _validate(dataset)
+    dataset.save()
+    dataset.keywords.set(_clean_keywords(keywords))
+    dataset.themes.set(themes)
+    _record(dataset, by=by, action="create")
+    return dataset
+
+
+@transaction.atomic
+def dataset_update(*, dataset: Dataset, by: User, keywords: list[str] | str | None = None,
+                   themes: list[Theme] | None = None, licence: Licence | None = None, **fields: Any) -> Dataset:
+    permissions.check_edit_dataset(by, dataset)
+    unknown = set(fields) - set(DATASET_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown dataset fields: {sorted(unknown)}")
+    if "name" in fields:
+        fields["name"] = slugify(fields["name"])[:100] or dataset.name
+    for key, value in fields.items():
+        setattr(dataset, key, value)
+    if licence is not None:
+        dataset.licence = licence
+    _validate(dataset)
+    dataset.updated_at = timezone.now()
+    dataset.save()
+    if keywords is not None:
+        dataset.keywords.set(_clean_keywords(keywords))
+    if themes is not None:
+        dataset.themes.set(themes)
+    _record(dataset, by=by, action="update",
+            notify=_("« %(title)s » a été modifié.") % {"title": dataset.title})
+    return dataset
+
+
+@transaction.atomic
+def dataset_publish(*, dataset: Dataset, by: User) -> Dataset:
+    permissions.check_edit_dataset(by, dataset)
+    if dataset.state == DatasetState.ACTIVE:
+        return dataset
+    now = timezone.now()
+    dataset.state = DatasetState.ACTIVE
+    dataset.first_published_at = dataset.first_published_at or now
+    dataset.updated_at = now
+    dataset.save(update_fields=["state", "first_published_at", "updated_at"])
+    _record(dataset, by=by, action="publish",
+            notify=_("« %(title)s » a été publié.") % {"title": dataset.title})
+    return dataset
+
+
+@transaction.atomic
+def dataset_unpublish(*, dataset: Dataset, by: User) -> Dataset:
+    permissions.check_edit_dataset(by, dataset)
+    dataset.state = DatasetState.DRAFT
+    dataset.updated_at = timezone.now()
+    dataset.save(update_fields=["state", "updated_at"])
+    _record(dataset, by=by, action="unpublish")
+    return dataset
+
+
+@transaction.atomic
+def dataset_delete(*, dataset: Dataset, by: User) -> Dataset:
+    """Move to the trash (an organization admin can restore or purge it)."""
+    permissions.check_edit_dataset(by, dataset)
+    dataset.state = DatasetState.DELETED
+    dataset.deleted_at = timezone.now()
+    dataset.save(update_fields=["state", "deleted_at"])
+    _record(dataset, by=by, action="delete")
+    return dataset
+
+
+@transaction.atomic
+def dataset_restore(*, dataset: Dataset, by: User) -> Dataset:
+    permissions.check_manage_trash(by, dataset.organization)
+    if dataset.state != DatasetState.DELETED:
+        return dataset
+    dataset.state = DatasetState.DRAFT
+    dataset.deleted_at = None
+    dataset.updated_at = timezone.now()
+    dataset.save(update_fields=["state", "deleted_at", "updated_at"])
+    _record(dataset, by=by, action="restore")
+    return dataset
+
+
+@transaction.atomic
+def dataset_purge(*, dataset: Dataset, by: User) -> None:
+    """Delete for good a dataset that is in the trash, with its files."""
+    permissions.check_manage_trash(by, dataset.organization)
+    if dataset.state != DatasetState.DELETED:
+        raise ValidationError(_("Seul un jeu de données mis à la corbeille peut être purgé."))
+    files = [r.file.name for r in dataset.resources.all() if r.file]
+    audit_record(actor=by, action="dataset.purge", obj=dataset, organization=dataset.organization,
+                 changes={"name": [dataset.name, None]})
+    search.remove_dataset(dataset.pk)
+    dataset.delete()
+
+    def remove_files() -> None:
+        from django.core.files.storage import default_storage
+
+        for name in files:
+            default_storage.delete(name)
+
+    transaction.on_commit(remove_files)
+
+
+# Resources ----------------------------------------------------------------------------------------
+
+
+def detect_format(filename: str) -> str:
+    ext = os.path.splitext(filename.split("?", 1)[0].lower())[1].lstrip(".")
+    return FORMATS.get(ext, ext.upper()[:30])
+
+
+def _detect_encoding(sample: bytes) -> str:
+    if sample.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    # A multibyte character may be cut at the end of the sample: ignore up to 3 trailing bytes.
+    for cut in range(4):
+        try:
+            sample[: len(sample) - cut].decode("utf-8")
+            return "utf-8"
+        except UnicodeDecodeError:
+            continue
+    return "windows-1252"
+
+
+def clean_dictionary(rows: list[dict] | None) -> list[dict[str, str]]:
+    result = []
+    for row in rows or []:
+        item = {key: str(row.get(key, "") or "").strip() for key in DICTIONARY_KEYS}
+        if item["name"]:
+            result.append(item)
+    return result
+
+
+def check_upload_size(upload: UploadedFile) -> None:
+    limit = settings.UPLOAD_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError({"file": _(
+            "Le fichier pèse %(size)s, au-delà de la limite de %(limit)s. Déposez-le en plusieurs parties "
+            "ou donnez plutôt un lien vers le fichier."
+        ) % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}})
+
+
+@transaction.atomic
+def resource_create(*, dataset: Dataset, by: User, name: str = "", description: str = "",
+                    file: UploadedFile | None = None, url: str = "", format: str = "",  # noqa: A002
+                    encoding: str = "", data_dictionary: list[dict] | None = None) -> Resource:
+    permissions.check_edit_dataset(by, dataset)
+    if bool(file) == bool(url):
+        raise ValidationError({"file": _("Déposez un fichier ou donnez un lien, l'un ou l'autre.")})
+    position = (dataset.resources.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    resource = Resource(dataset=dataset, position=position, description=description.strip(), url=url.strip(),
+                        data_dictionary=clean_dictionary(data_dictionary))
+    if file:
+        check_upload_size(file)
+        digest = hashlib.sha256()
+        first = b""
+        for chunk in file.chunks():
+            if not first:
+                first = chunk[:65536]
+            digest.update(chunk)
+        file.seek(0)
+        resource.sha256 = digest.hexdigest()
+        resource.size = file.size
+        resource.encoding = encoding or _detect_encoding(first)
+        resource.name = name.strip() or file.name
+        resource.format = (format or detect_format(file.name)).upper()
+        resource.file.save(os.path.basename(file.name), file, save=False)
+    else:
+        resource.name = name.strip() or url.rsplit("/", 1)[-1][:250] or url[:250]
+        resource.format = (format or detect_format(url)).upper()
+        resource.encoding = encoding
+    try:
+        resource.full_clean(exclude=["dataset", "file"])
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from error
+    resource.save()
+    dataset.data_modified_at = timezone.now()
+    dataset.updated_at = dataset.data_modified_at
+    dataset.save(update_fields=["data_modified_at", "updated_at"])
+    audit_record(actor=by, action="resource.create", obj=resource, organization=dataset.organization,
+                 changes={"name": [None, resource.name], "format": [None, resource.format]})
+    _record(dataset, by=by, action="resource_create",
+            notify=_("Nouvelle ressource « %(name)s » dans « %(title)s ».") % {"name": resource.name,
+                                                                               "title": dataset.title})
+    return resource
+
+
+@transaction.atomic
+def resource_update(*, resource: Resource, by: User, **fields: Any) -> Resource:
+    dataset = resource.dataset
+    permissions.check_edit_dataset(by, dataset)
+    allowed = {"name", "description", "url", "format", "encoding", "data_dictionary"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unknown resource fields: {sorted(unknown)}")
+    if "data_dictionary" in fields:
+        fields["data_dictionary"] = clean_dictionary(fields["data_dictionary"])
+    if "format" in fields:
+        fields["format"] = (fields["format"] or "").upper()
+    if resource.file and fields.get("url"):
+        raise ValidationError({"url": _("Cette ressource est un fichier déposé : "
+                                        "elle ne peut pas aussi être un lien.")})
+    before = {k: getattr(resource, k) for k in fields}
+    for key, value in fields.items():
+        setattr(resource, key, value)
+    try:
+        resource.full_clean(exclude=["dataset", "file"])
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from error
+    resource.last_modified = timezone.now()
+    resource.save()
+    changes = {k: [before[k], v] for k, v in fields.items() if before[k] != v}
+    audit_record(actor=by, action="resource.update", obj=resource, organization=dataset.organization,
+                 changes=changes)
+    _touch(dataset)
+    _record(dataset, by=by, action="resource_update",
+            notify=_("La ressource « %(name)s » a été modifiée.") % {"name": resource.name})
+    return resource
+
+
+@transaction.atomic
+def resource_delete(*, resource: Resource, by: User) -> None:
+    """Remove a resource from its dataset. The stored original is kept (history refers to it)."""
+    dataset = resource.dataset
+    permissions.check_edit_dataset(by, dataset)
+    audit_record(actor=by, action="resource.delete", obj=resource, organization=dataset.organization,
+                 changes={"name": [resource.name, None]})
+    resource.delete()
+    _touch(dataset)
+    _record(dataset, by=by, action="resource_delete")
+
+
+@transaction.atomic
+def resource_move(*, resource: Resource, by: User, offset: int) -> None:
+    """Move a resource up (offset -1) or down (+1) in its dataset's list."""
+    dataset = resource.dataset
+    permissions.check_edit_dataset(by, dataset)
+    ordered = list(dataset.resources.order_by("position", "created_at"))
+    index = next(i for i, r in enumerate(ordered) if r.pk == resource.pk)
+    target = max(0, min(len(ordered) - 1, index + offset))
+    if target == index:
+        return
+    ordered.insert(target, ordered.pop(index))
+    for position, item in enumerate(ordered, start=1):
+        if item.position != position:
+            Resource.objects.filter(pk=item.pk).update(position=position)
+    _touch(dataset)
+    _record(dataset, by=by, action="resource_reorder")
+
+
+# Usage counts (no IP address, no person: just counters) ------------------------------------------
+
+
+def dataset_record_view(*, dataset: Dataset) -> None:
+    Dataset.objects.filter(pk=dataset.pk).update(view_count=F("view_count") + 1)
+
+
+def resource_record_download(*, resource: Resource) -> None:
+    Resource.objects.filter(pk=resource.pk).update(download_count=F("download_count") + 1)
+    Dataset.objects.filter(pk=resource.dataset_id).update(download_count=F("download_count") + 1)
+
+
+# Dataset requests ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_create(*, by: User, title: str, description: str, organization: Organization,
+                   theme: Theme | None = None) -> DatasetRequest:
+    permissions.check_signed_in(by)
+    errors = {}
+    if not title.strip():
+        errors["title"] = [_("Dites quelles données vous demandez.")]
+    if len(description.strip()) < 20:
+        errors["description"] = [_("Expliquez en au moins 20 caractères à quoi serviraient ces données.")]
+    if errors:
+        raise ValidationError(errors)
+    item = DatasetRequest.objects.create(title=title.strip(), description=description.strip(),
+                                         organization=organization, theme=theme, author=by)
+    audit_record(actor=by, action="request.create", obj=item, organization=organization,
+                 changes={"title": [None, item.title]})
+    return item
+
+
+def _recount(item: DatasetRequest) -> None:
+    item.vote_count = item.votes.count()
+    item.save(update_fields=["vote_count"])
+
+
+@transaction.atomic
+def request_vote(*, request: DatasetRequest, by: User) -> DatasetRequest:
+    permissions.check_signed_in(by)
+    _, created = RequestVote.objects.get_or_create(request=request, user=by)
+    if created:
+        _recount(request)
+        audit_record(actor=by, action="request.vote", obj=request, organization=request.organization)
+    return request
+
+
+@transaction.atomic
+def request_unvote(*, request: DatasetRequest, by: User) -> DatasetRequest:
+    permissions.check_signed_in(by)
+    deleted, _count = RequestVote.objects.filter(request=request, user=by).delete()
+    if deleted:
+        _recount(request)
+        audit_record(actor=by, action="request.unvote", obj=request, organization=request.organization)
+    return request
+
+
+@transaction.atomic
+def request_comment(*, request: DatasetRequest, by: User, body: str) -> RequestComment:
+    permissions.check_signed_in(by)
+    if not body.strip():
+        raise ValidationError({"body": [_("Le commentaire est vide.")]})
+    comment = RequestComment.objects.create(request=request, author=by, body=body.strip()[:5000])
+    audit_record(actor=by, action="request.comment", obj=request, organization=request.organization)
+    return comment
+
+
+@transaction.atomic
+def request_answer(*, request: DatasetRequest, by: User, status: str, answer: str = "",
+                   target_date: dt.date | None = None, decline_reason: str = "",
+                   dataset: Dataset | None = None) -> DatasetRequest:
+    if not permissions.can_answer_request(by, request):
+        raise PermissionDenied(_("Seule l'organisation visée peut répondre à cette demande."))
+    errors: dict[str, list[str]] = {}
+    if status not in RequestStatus.values or status == RequestStatus.OPEN:
+        errors["status"] = [_("Choisissez un statut de réponse.")]
+    if status == RequestStatus.PLANNED and not target_date:
+        errors["target_date"] = [_("Une demande planifiée a besoin d'une date prévue.")]
+    if status == RequestStatus.PUBLISHED and (dataset is None or not dataset.is_public):
+        errors["dataset"] = [_("Indiquez le jeu de données publié qui répond à la demande.")]
+    if status == RequestStatus.DECLINED and decline_reason not in DeclineReason.values:
+        errors["decline_reason"] = [_("Un refus doit donner son motif légitime.")]
+    if errors:
+        raise ValidationError(errors)
+    before = {"status": request.status}
+    request.status = status
+    request.answer = answer.strip()
+    request.target_date = target_date if status == RequestStatus.PLANNED else None
+    request.decline_reason = decline_reason if status == RequestStatus.DECLINED else ""
+    request.dataset = dataset if status == RequestStatus.PUBLISHED else None
+    request.answered_at = timezone.now()
+    request.save()
+    audit_record(actor=by, action="request.answer", obj=request, organization=request.organization,
+                 changes={"status": [before["status"], status]})
+    return request
+
+
+# Follows ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def follow_create(*, by: User, kind: str, target: str, frequency: str = Follow.Frequency.IMMEDIATE) -> Follow:
+    permissions.check_signed_in(by)
+    if kind not in Follow.Kind.values or not target:
+        raise ValidationError(_("Je ne sais pas quoi suivre."))
+    if frequency not in Follow.Frequency.values:
+        frequency = Follow.Frequency.IMMEDIATE
+    follow, created = Follow.objects.get_or_create(user=by, kind=kind, target=target[:500],
+                                                   defaults={"frequency": frequency})
+    if not created and follow.frequency != frequency:
+        follow.frequency = frequency
+        follow.save(update_fields=["frequency"])
+    audit_record(actor=by, action="follow.create", obj=follow, label=f"{kind}:{target}"[:300])
+    return follow
+
+
+@transaction.atomic
+def follow_delete(*, follow: Follow, by: User | None) -> None:
+    """Stop following. ``by`` may be anonymous when the unsubscribe token came from an e-mail."""
+    audit_record(actor=by, action="follow.delete", obj=follow, label=f"{follow.kind}:{follow.target}"[:300])
+    follow.delete()

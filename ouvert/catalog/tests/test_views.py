@@ -1,0 +1,185 @@
+"""The done-when journey through HTTP, plus the publishing pages and the JSON twins."""
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from ouvert.catalog.models import Dataset, DatasetRequest, Follow, Resource
+
+pytestmark = pytest.mark.django_db
+
+CSV = "nom,adresse\nÉcole Saint-Martin,1 rue des Érables\n".encode()
+
+
+def test_publisher_to_citizen_journey(client, publisher, make_user, password, settings):
+    user, org = publisher
+    client.force_login(user)
+    # Create: a bad form keeps what was typed and says what to fix.
+    response = client.post("/fr/donnees/jeux/nouveau/", {"organization": org.pk, "title": "",
+                                                         "notes": "Ce qui a été tapé", "update_frequency": "yearly",
+                                                         "language": "fr"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Ce qui a été tapé" in body and "error-summary" in body
+    licence = response.context["form"].fields["licence"].queryset.get(slug="cc-by-4.0").pk
+    response = client.post("/fr/donnees/jeux/nouveau/", {
+        "organization": org.pk, "title": "Écoles primaires de Laval", "notes": "Liste des **écoles** primaires.",
+        "keywords_text": "écoles, éducation, primaire", "licence": licence, "update_frequency": "yearly",
+        "language": "fr", "spatial": "Ville de Laval"})
+    assert response.status_code == 302, response.context["form"].errors
+    dataset = Dataset.objects.get(name="ecoles-primaires-de-laval")
+    assert response["Location"] == "/fr/donnees/jeux/ecoles-primaires-de-laval/"
+    assert dataset.state == "draft"
+    # A draft is invisible to the public.
+    client.logout()
+    assert client.get("/fr/donnees/jeux/ecoles-primaires-de-laval/").status_code == 404
+    client.force_login(user)
+    # Upload a file and add a link.
+    upload = SimpleUploadedFile("ecoles.csv", CSV, content_type="text/csv")
+    response = client.post("/fr/donnees/jeux/ecoles-primaires-de-laval/ressources/nouvelle/",
+                           {"file": upload, "data_dictionary": "nom | texte | Nom de l'école |"})
+    assert response.status_code == 302
+    response = client.post("/fr/donnees/jeux/ecoles-primaires-de-laval/ressources/nouvelle/",
+                           {"url": "https://exemple.qc.ca/ecoles.geojson", "name": "Carte"})
+    assert response.status_code == 302
+    first, second = dataset.resources.order_by("position")
+    assert first.format == "CSV" and first.encoding == "utf-8" and first.size == len(CSV)
+    assert len(first.sha256) == 64 and first.data_dictionary[0]["name"] == "nom"
+    assert second.format == "GEOJSON" and second.url.endswith(".geojson")
+    # Reorder, preview, edit, publish.
+    client.post(f"/fr/donnees/jeux/ecoles-primaires-de-laval/ressources/{second.pk}/deplacer/", {"direction": "up"})
+    assert list(dataset.resources.order_by("position").values_list("name", flat=True)) == ["Carte", "ecoles.csv"]
+    preview = client.get("/fr/donnees/jeux/ecoles-primaires-de-laval/?apercu=1").content.decode()
+    assert "Aperçu" in preview and "Modifier les métadonnées" not in preview
+    edit = client.get("/fr/donnees/jeux/ecoles-primaires-de-laval/modifier/")
+    assert edit.status_code == 200
+    data = {k: v for k, v in edit.context["form"].initial.items() if v is not None and k != "themes"}
+    data.update({"organization": org.pk, "notes": "Liste des écoles primaires publiques, mise à jour chaque année.",
+                 "licence": licence, "keywords_text": "écoles, éducation, primaire"})
+    assert client.post("/fr/donnees/jeux/ecoles-primaires-de-laval/modifier/", data).status_code == 302
+    assert client.post("/fr/donnees/jeux/ecoles-primaires-de-laval/publier/").status_code == 302
+    dataset.refresh_from_db()
+    assert dataset.state == "active" and dataset.first_published_at
+    # A citizen finds it by an accent-less, stemmed query and filters by facets.
+    client.logout()
+    citizen = make_user("citoyenne@exemple.qc.ca")
+    client.force_login(citizen)
+    page = client.get("/fr/donnees/", {"q": "ecole laval", "kind": "municipality", "res_format": "CSV"})
+    body = page.content.decode()
+    assert page.context["count"] == 1 and "Écoles primaires de Laval" in body
+    assert 'rel="alternate" type="application/json"' in body
+    assert page.context["facets"]
+    # Downloads the original file, unchanged.
+    download = client.get(f"/fr/donnees/jeux/ecoles-primaires-de-laval/ressources/{first.pk}/telecharger/")
+    assert b"".join(download.streaming_content) == CSV
+    # Follows it, and hears about the next change.
+    response = client.post("/fr/donnees/suivre/", {"kind": "dataset", "target": str(dataset.pk),
+                                                   "next": "/fr/donnees/jeux/ecoles-primaires-de-laval/"})
+    assert response.status_code == 302
+    follow = Follow.objects.get(user=citizen)
+    client.logout()
+    client.force_login(user)
+    mail.outbox.clear()
+    with pytest.MonkeyPatch.context():
+        from django.test import TestCase
+
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            client.post("/fr/donnees/jeux/ecoles-primaires-de-laval/ressources/nouvelle/",
+                        {"url": "https://exemple.qc.ca/ecoles-2026.csv"})
+    assert [m.to for m in mail.outbox] == [["citoyenne@exemple.qc.ca"]]
+    assert "Écoles primaires de Laval" in mail.outbox[0].subject
+    assert f"/donnees/desabonnement/{follow.token}/" in mail.outbox[0].body
+    # Proposes and votes on a request.
+    client.logout()
+    client.force_login(citizen)
+    response = client.post("/fr/donnees/demandes/nouvelle/", {
+        "title": "Bâtiments scolaires et leur état", "organization": org.pk,
+        "description": "Pour savoir quelles écoles ont besoin de rénovations urgentes."})
+    assert response.status_code == 302
+    item = DatasetRequest.objects.get()
+    client.post(item.get_absolute_url(), {"form": "vote"})
+    client.post(item.get_absolute_url(), {"form": "vote"})
+    item.refresh_from_db()
+    assert item.vote_count == 1
+    client.post(item.get_absolute_url(), {"form": "unvote"})
+    item.refresh_from_db()
+    assert item.vote_count == 0
+    # Unsubscribes from the e-mail link without signing in.
+    client.logout()
+    assert client.post(f"/fr/donnees/desabonnement/{follow.token}/").status_code == 200
+    assert not Follow.objects.filter(pk=follow.pk).exists()
+
+
+def test_upload_too_large_says_so(client, publisher, make_dataset, settings):
+    user, org = publisher
+    settings.UPLOAD_MAX_BYTES = 10
+    dataset = make_dataset(user, org)
+    client.force_login(user)
+    response = client.post(f"/fr/donnees/jeux/{dataset.name}/ressources/nouvelle/",
+                           {"file": SimpleUploadedFile("gros.csv", CSV), "name": "Mon nom"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "au-delà de la limite" in body and "Mon nom" in body
+    assert not Resource.objects.exists()
+
+
+def test_outsiders_cannot_edit_and_private_is_hidden(client, publisher, make_dataset, make_user, make_org,
+                                                     make_member):
+    user, org = publisher
+    dataset = make_dataset(user, org, private=True)
+    other = make_user()
+    make_member(other, make_org(), "editor")
+    client.force_login(other)
+    assert client.get(f"/fr/donnees/jeux/{dataset.name}/").status_code == 404
+    dataset.private = False
+    dataset.save()
+    assert client.get(f"/fr/donnees/jeux/{dataset.name}/modifier/").status_code == 403
+    assert client.post(f"/fr/donnees/jeux/{dataset.name}/publier/").status_code == 403
+    member = make_user()
+    make_member(member, org, "member")
+
+
+def test_pages_in_english_and_json_twins(client, publisher, make_dataset):
+    user, org = publisher
+    dataset = make_dataset(user, org, title="Arbres publics")
+    assert client.get("/en/data/").status_code == 200
+    page = client.get(f"/en/data/datasets/{dataset.name}/")
+    assert page.status_code == 200 and '<html lang="en">' in page.content.decode()
+    data = client.get(f"/fr/donnees/jeux/{dataset.name}/", {"format": "json"}).json()
+    assert data["name"] == dataset.name and data["licence"] == "cc-by-4.0"
+    assert client.get("/fr/donnees/", {"format": "json", "q": "arbre"}).json()["count"] == 1
+    assert client.get("/en/data/requests/").status_code == 200
+    feed = client.get("/fr/donnees/fil/")
+    assert feed["Content-Type"].startswith("application/atom+xml") and b"Arbres publics" in feed.content
+    assert b"Arbres publics" in client.get(f"/fr/donnees/fil/organization/{org.slug}/").content
+
+
+def test_organization_page_lists_datasets_and_calendar(client, publisher, make_dataset):
+    user, org = publisher
+    make_dataset(user, org, title="Collectes", update_frequency="weekly")
+    make_dataset(user, org, title="Brouillon secret", publish=False)
+    Dataset.objects.filter(title="Collectes").update(data_modified_at="2020-01-01T00:00:00Z")
+    body = client.get(f"/fr/organisations/{org.slug}/").content.decode()
+    assert "Collectes" in body and "Brouillon secret" not in body
+    assert "Calendrier de publication" in body and "En retard" in body
+    client.force_login(user)
+    assert "Brouillon secret" in client.get(f"/fr/organisations/{org.slug}/").content.decode()
+
+
+def test_search_page_query_count(client, publisher, make_dataset, django_assert_max_num_queries):
+    user, org = publisher
+    for n in range(15):
+        make_dataset(user, org, title=f"Jeu {n}", keywords=["écoles"])
+    with django_assert_max_num_queries(20):
+        assert client.get("/fr/donnees/", {"q": "jeu"}).status_code == 200
+
+
+def test_history_diff(client, publisher, make_dataset):
+    from ouvert.catalog import services
+
+    user, org = publisher
+    dataset = make_dataset(user, org, title="Avant")
+    services.dataset_update(dataset=dataset, by=user, title="Après")
+    page = client.get(f"/fr/donnees/jeux/{dataset.name}/historique/", {"a": 1, "b": 3})
+    body = page.content.decode()
+    assert "<del>Avant</del>" in body and "<ins>Après</ins>" in body

@@ -1,0 +1,530 @@
+"""Thin HTML views (each with a JSON twin) for the catalogue."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ouvert.core import permissions as core_permissions
+from ouvert.core import selectors as core_selectors
+from ouvert.core.models import Organization
+
+from . import learning, permissions, selectors, services
+from .forms import (
+    AnswerForm,
+    CommentForm,
+    DatasetForm,
+    RequestForm,
+    ResourceEditForm,
+    ResourceForm,
+    ReuseForm,
+    dictionary_text,
+)
+from .markup import render_markdown
+from .models import (
+    Dataset,
+    DatasetRequest,
+    DatasetState,
+    Follow,
+    Hackathon,
+    RequestVote,
+    Resource,
+    Reuse,
+    Theme,
+    Tutorial,
+)
+from .serializers import dataset_json, request_json, resource_json, reuse_json
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.GET.get("format") == "json"
+
+
+# Search -------------------------------------------------------------------------------------------
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    params = selectors.SearchParams.from_querydict(request.GET)
+    result = selectors.search_datasets(params=params, user=request.user, facets=not _wants_json(request))
+    paginator = Paginator(result.queryset, selectors.PAGE_SIZE)
+    page = paginator.get_page(params.page)
+    if _wants_json(request):
+        return JsonResponse({"count": paginator.count, "page": page.number, "num_pages": paginator.num_pages,
+                             "results": [dataset_json(d, request) for d in page.object_list]})
+    following = request.user.is_authenticated and Follow.objects.filter(
+        user=request.user, kind=Follow.Kind.SEARCH, target=params.querystring()).exists()
+    facet_titles = {
+        "organization": _("Organisation"), "kind": _("Type d'organisation"), "keyword": _("Mot-clé"),
+        "theme": _("Thème"), "format": _("Format"), "licence": _("Licence"), "frequency": _("Fréquence de mise à jour"),
+        "reference": _("Badge"),
+    }
+    return render(request, "catalog/search.html", {
+        "params": params, "page": page, "query": params.querystring(), "count": paginator.count,
+        "facets": [(name, facet_titles[name], items) for name, items in result.facets.items() if items],
+        "sorts": selectors.SORTS.items(), "sort": params.effective_sort(), "following": following,
+        "themes": Theme.objects.all(),
+    })
+
+
+# Datasets -----------------------------------------------------------------------------------------
+
+
+def _dataset_or_404(request: HttpRequest, name: str) -> Dataset:
+    dataset = selectors.dataset_get(name=name, user=request.user)
+    if dataset is None or not permissions.can_view_dataset(request.user, dataset):
+        raise Http404(_("Aucun jeu de données visible à cette adresse."))
+    return dataset
+
+
+def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
+    dataset = _dataset_or_404(request, name)
+    resources = list(selectors.dataset_resources(dataset=dataset))
+    if _wants_json(request):
+        return JsonResponse(dataset_json(dataset, request, resources=resources))
+    preview = request.GET.get("apercu") == "1"
+    if dataset.is_public and not preview:
+        services.dataset_record_view(dataset=dataset)
+    can_edit = permissions.can_edit_dataset(request.user, dataset) and not preview
+    following = request.user.is_authenticated and Follow.objects.filter(
+        user=request.user, kind=Follow.Kind.DATASET, target=str(dataset.pk)).exists()
+    return render(request, "catalog/dataset_detail.html", {
+        "dataset": dataset, "resources": resources, "notes_html": render_markdown(dataset.notes),
+        "can_edit": can_edit, "preview": preview, "following": following,
+        "late": selectors.is_late(dataset), "requests": dataset.requests.all(),
+        "can_manage_trash": permissions.can_manage_trash(request.user, dataset.organization),
+        "activity": selectors.activity(dataset=dataset, limit=5),
+        "reuses": learning.reuses_public(dataset=dataset),
+    })
+
+
+@login_required
+def dataset_create(request: HttpRequest) -> HttpResponse:
+    organizations = core_selectors.user_organizations(user=request.user, roles=["admin", "editor"])
+    if not organizations.exists():
+        raise PermissionDenied(_("Vous devez être éditeur ou administrateur d'une organisation pour publier."))
+    form = DatasetForm(request.POST or None, organizations=organizations,
+                       initial={"organization": request.GET.get("organisation")} if request.method == "GET" else None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        organization = data.pop("organization")
+        data.pop("keywords_text")
+        themes = data.pop("themes")
+        licence = data.pop("licence")
+        try:
+            dataset = services.dataset_create(by=request.user, organization=organization, keywords=form.keyword_list(),
+                                              themes=list(themes), licence=licence, **data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Brouillon créé. Ajoutez maintenant des ressources, puis publiez."))
+            return redirect(dataset.get_absolute_url())
+    return render(request, "catalog/dataset_form.html", {"form": form, "dataset": None},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def dataset_edit(request: HttpRequest, name: str) -> HttpResponse:
+    dataset = _dataset_or_404(request, name)
+    permissions.check_edit_dataset(request.user, dataset)
+    form = DatasetForm(request.POST or None, instance=dataset,
+                       organizations=Organization.objects.filter(pk=dataset.organization_id))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("organization")
+        data.pop("keywords_text")
+        themes = data.pop("themes")
+        licence = data.pop("licence")
+        try:
+            dataset = services.dataset_update(dataset=dataset, by=request.user, keywords=form.keyword_list(),
+                                              themes=list(themes), licence=licence, **data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Modifications enregistrées."))
+            return redirect(dataset.get_absolute_url())
+    elif request.method == "POST":
+        dataset.refresh_from_db()
+    return render(request, "catalog/dataset_form.html", {"form": form, "dataset": dataset},
+                  status=400 if form.errors else 200)
+
+
+def _dataset_action(request: HttpRequest, name: str, action, message: str, target: str | None = None):
+    dataset = get_object_or_404(Dataset, name=name)
+    try:
+        action(dataset=dataset, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, message)
+    return redirect(target or dataset.get_absolute_url())
+
+
+@login_required
+@require_POST
+def dataset_publish(request: HttpRequest, name: str) -> HttpResponse:
+    return _dataset_action(request, name, services.dataset_publish, _("Jeu de données publié."))
+
+
+@login_required
+@require_POST
+def dataset_unpublish(request: HttpRequest, name: str) -> HttpResponse:
+    return _dataset_action(request, name, services.dataset_unpublish, _("Jeu de données remis en brouillon."))
+
+
+@login_required
+@require_POST
+def dataset_delete(request: HttpRequest, name: str) -> HttpResponse:
+    dataset = get_object_or_404(Dataset, name=name)
+    return _dataset_action(request, name, services.dataset_delete, _("Jeu de données mis à la corbeille."),
+                           target=reverse("core:organization_detail", args=[dataset.organization.slug]))
+
+
+@login_required
+@require_POST
+def dataset_restore(request: HttpRequest, name: str) -> HttpResponse:
+    return _dataset_action(request, name, services.dataset_restore, _("Jeu de données restauré (en brouillon)."))
+
+
+@login_required
+@require_POST
+def dataset_purge(request: HttpRequest, name: str) -> HttpResponse:
+    return _dataset_action(request, name, services.dataset_purge, _("Jeu de données supprimé définitivement."),
+                           target=reverse("catalog:trash"))
+
+
+@login_required
+def trash(request: HttpRequest) -> HttpResponse:
+    if core_permissions.is_site_admin(request.user):
+        datasets = selectors.trash()
+    else:
+        orgs = core_selectors.user_organizations(user=request.user, roles=["admin"])
+        datasets = selectors.trash().filter(organization__in=orgs)
+    return render(request, "catalog/trash.html", {"datasets": datasets})
+
+
+def dataset_history(request: HttpRequest, name: str) -> HttpResponse:
+    dataset = _dataset_or_404(request, name)
+    versions = list(selectors.dataset_versions(dataset=dataset))
+    numbers = {v.number: v for v in versions}
+    diff = None
+    older = newer = None
+    try:
+        a, b = int(request.GET.get("a", 0)), int(request.GET.get("b", 0))
+    except ValueError:
+        a = b = 0
+    if a in numbers and b in numbers:
+        older, newer = sorted([numbers[a], numbers[b]], key=lambda v: v.number)
+        diff = selectors.version_diff(older=older, newer=newer)
+    if _wants_json(request):
+        return JsonResponse({"dataset": dataset.name, "versions": [
+            {"number": v.number, "action": v.action, "created_at": v.created_at.isoformat(),
+             "changes": v.changes} for v in versions]})
+    return render(request, "catalog/dataset_history.html", {
+        "dataset": dataset, "versions": versions, "diff": diff, "older": older, "newer": newer})
+
+
+# Resources ----------------------------------------------------------------------------------------
+
+
+@login_required
+def resource_create(request: HttpRequest, name: str) -> HttpResponse:
+    dataset = _dataset_or_404(request, name)
+    permissions.check_edit_dataset(request.user, dataset)
+    form = ResourceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.resource_create(dataset=dataset, by=request.user, name=data["name"],
+                                     description=data["description"], file=data["file"], url=data["url"],
+                                     format=data["format"], encoding=data["encoding"],
+                                     data_dictionary=data["data_dictionary"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Ressource ajoutée."))
+            return redirect(dataset.get_absolute_url())
+    return render(request, "catalog/resource_form.html", {"form": form, "dataset": dataset, "resource": None},
+                  status=400 if form.errors else 200)
+
+
+def _resource_or_404(request: HttpRequest, name: str, pk) -> Resource:
+    dataset = _dataset_or_404(request, name)
+    return get_object_or_404(Resource.objects.select_related("dataset__organization"), pk=pk, dataset=dataset)
+
+
+@login_required
+def resource_edit(request: HttpRequest, name: str, pk) -> HttpResponse:
+    resource = _resource_or_404(request, name, pk)
+    permissions.check_edit_dataset(request.user, resource.dataset)
+    initial = {"name": resource.name, "description": resource.description, "url": resource.url,
+               "format": resource.format, "encoding": resource.encoding,
+               "data_dictionary": dictionary_text(resource.data_dictionary)}
+    form = ResourceEditForm(request.POST or None, initial=initial)
+    del form.fields["file"]
+    if resource.file:
+        del form.fields["url"]
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in form.fields}
+        try:
+            services.resource_update(resource=resource, by=request.user, **data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Ressource modifiée."))
+            return redirect(resource.get_absolute_url())
+    return render(request, "catalog/resource_form.html",
+                  {"form": form, "dataset": resource.dataset, "resource": resource},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def resource_move(request: HttpRequest, name: str, pk) -> HttpResponse:
+    resource = _resource_or_404(request, name, pk)
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    services.resource_move(resource=resource, by=request.user, offset=offset)
+    return redirect(resource.dataset.get_absolute_url() + "#ressources")
+
+
+@login_required
+@require_POST
+def resource_delete(request: HttpRequest, name: str, pk) -> HttpResponse:
+    resource = _resource_or_404(request, name, pk)
+    dataset = resource.dataset
+    services.resource_delete(resource=resource, by=request.user)
+    messages.success(request, _("Ressource retirée."))
+    return redirect(dataset.get_absolute_url())
+
+
+def resource_detail(request: HttpRequest, name: str, pk) -> HttpResponse:
+    resource = _resource_or_404(request, name, pk)
+    if _wants_json(request):
+        return JsonResponse(resource_json(resource, request))
+    return render(request, "catalog/resource_detail.html", {
+        "resource": resource, "dataset": resource.dataset,
+        "can_edit": permissions.can_edit_dataset(request.user, resource.dataset)})
+
+
+def resource_download(request: HttpRequest, name: str, pk) -> HttpResponse:
+    resource = _resource_or_404(request, name, pk)
+    if resource.dataset.is_public:
+        services.resource_record_download(resource=resource)
+    if resource.file:
+        try:
+            handle = resource.file.open("rb")
+        except FileNotFoundError as error:
+            raise Http404(_("Le fichier est introuvable dans le stockage.")) from error
+        return FileResponse(handle, as_attachment=True, filename=resource.file.name.rsplit("/", 1)[-1])
+    return HttpResponseRedirect(resource.url)
+
+
+# Follow -------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def follow(request: HttpRequest) -> HttpResponse:
+    kind, target = request.POST.get("kind", ""), request.POST.get("target", "")
+    back = request.POST.get("next") or reverse("catalog:search")
+    if not back.startswith("/") or back.startswith("//"):
+        back = reverse("catalog:search")
+    existing = Follow.objects.filter(user=request.user, kind=kind, target=target).first()
+    if request.POST.get("action") == "unfollow":
+        if existing:
+            services.follow_delete(follow=existing, by=request.user)
+        messages.success(request, _("Vous ne suivez plus cet élément."))
+    else:
+        try:
+            services.follow_create(by=request.user, kind=kind, target=target,
+                                   frequency=request.POST.get("frequency", Follow.Frequency.IMMEDIATE))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Suivi enregistré : vous recevrez un courriel à chaque changement."))
+    return redirect(back)
+
+
+@login_required
+def follows(request: HttpRequest) -> HttpResponse:
+    return render(request, "catalog/follows.html", {
+        "follows": request.user.follows.all(), "activity": selectors.activity(user=request.user, limit=30)})
+
+
+def unsubscribe(request: HttpRequest, token) -> HttpResponse:
+    item = Follow.objects.filter(token=token).first()
+    if request.method == "POST" and item is not None:
+        services.follow_delete(follow=item, by=request.user if request.user.is_authenticated else None)
+        return render(request, "catalog/unsubscribe.html", {"done": True})
+    return render(request, "catalog/unsubscribe.html", {"follow": item, "done": False})
+
+
+# Requests -----------------------------------------------------------------------------------------
+
+
+def request_list(request: HttpRequest) -> HttpResponse:
+    theme, org, status = request.GET.get("theme") or None, request.GET.get("organisation") or None, \
+        request.GET.get("statut") or None
+    paginator = Paginator(selectors.requests_ranked(theme=theme, organization=org, status=status), 25)
+    page = paginator.get_page(request.GET.get("page"))
+    if _wants_json(request):
+        return JsonResponse({"count": paginator.count, "results": [request_json(r) for r in page.object_list]})
+    voted = set()
+    if request.user.is_authenticated:
+        voted = set(RequestVote.objects.filter(user=request.user, request__in=page.object_list)
+                    .values_list("request_id", flat=True))
+    query = "&".join(f"{k}={v}" for k, v in [("theme", theme), ("organisation", org), ("statut", status)] if v)
+    return render(request, "catalog/request_list.html", {
+        "page": page, "query": query, "voted": voted, "themes": Theme.objects.all(),
+        "organizations": Organization.objects.filter(dataset_requests__isnull=False).distinct(),
+        "theme": theme, "organization": org, "status": status,
+        "statuses": DatasetRequest._meta.get_field("status").choices})
+
+
+@login_required
+def request_create(request: HttpRequest) -> HttpResponse:
+    form = RequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.request_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Demande enregistrée. Invitez d'autres personnes à voter pour elle."))
+            return redirect(item.get_absolute_url())
+    return render(request, "catalog/request_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(DatasetRequest.objects.select_related("organization", "theme", "dataset"), pk=pk)
+    if _wants_json(request):
+        return JsonResponse(request_json(item))
+    comment_form = CommentForm(request.POST or None if request.POST.get("form") == "comment" else None)
+    answer_form = AnswerForm(request.POST or None if request.POST.get("form") == "answer" else None)
+    can_answer = permissions.can_answer_request(request.user, item)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('core:login')}?next={request.path}")
+        which = request.POST.get("form")
+        try:
+            if which == "vote":
+                services.request_vote(request=item, by=request.user)
+                messages.success(request, _("Vote enregistré."))
+                return redirect(item.get_absolute_url())
+            if which == "unvote":
+                services.request_unvote(request=item, by=request.user)
+                messages.success(request, _("Vote retiré."))
+                return redirect(item.get_absolute_url())
+            if which == "comment" and comment_form.is_valid():
+                services.request_comment(request=item, by=request.user, body=comment_form.cleaned_data["body"])
+                return redirect(item.get_absolute_url() + "#commentaires")
+            if which == "answer" and answer_form.is_valid():
+                data = answer_form.cleaned_data
+                dataset = Dataset.objects.filter(name=data["dataset"]).first() if data["dataset"] else None
+                services.request_answer(request=item, by=request.user, status=data["status"], answer=data["answer"],
+                                        target_date=data["target_date"], decline_reason=data["decline_reason"],
+                                        dataset=dataset)
+                messages.success(request, _("Réponse publiée."))
+                return redirect(item.get_absolute_url())
+        except ValidationError as error:
+            _apply_errors(answer_form if which == "answer" else comment_form, error)
+    has_voted = request.user.is_authenticated and item.votes.filter(user=request.user).exists()
+    return render(request, "catalog/request_detail.html", {
+        "item": item, "comments": item.comments.select_related("author"), "comment_form": comment_form,
+        "answer_form": answer_form, "can_answer": can_answer, "has_voted": has_voted,
+    }, status=400 if (comment_form.errors or answer_form.errors) else 200)
+
+
+# Organization page section ------------------------------------------------------------------------
+
+
+def organization_section(request: HttpRequest, organization: Organization) -> str:
+    datasets = selectors.organization_datasets(organization=organization, user=request.user)
+    return render_to_string("catalog/includes/organization_section.html", {
+        "organization": organization, "datasets": datasets[:50], "dataset_count": datasets.count(),
+        "stats": selectors.organization_stats(organization=organization),
+        "calendar": selectors.publication_calendar(organization=organization)[:20],
+        "requests": selectors.requests_ranked(organization=organization.slug)[:10],
+        "can_edit": core_permissions.can_edit_in_organization(request.user, organization),
+        "activity": selectors.activity(organization=organization, limit=10,
+                                       public_only=not core_permissions.is_member_of(request.user, organization)),
+        "DatasetState": DatasetState,
+    }, request=request)
+
+
+# Reuses, hackathons, learning --------------------------------------------------------------------
+
+
+def reuse_list(request: HttpRequest) -> HttpResponse:
+    reuses = learning.reuses_public()
+    if _wants_json(request):
+        return JsonResponse({"results": [reuse_json(r) for r in reuses[:200]]})
+    is_admin = core_permissions.is_site_admin(request.user)
+    if request.method == "POST" and is_admin:
+        reuse = get_object_or_404(Reuse, pk=request.POST.get("reuse"))
+        learning.reuse_moderate(reuse=reuse, by=request.user, approve=request.POST.get("decision") == "approve")
+        messages.success(request, _("Décision de modération enregistrée."))
+        return redirect("catalog:reuse_list")
+    return render(request, "catalog/reuse_list.html", {
+        "reuses": reuses, "pending": learning.reuses_pending() if is_admin else [],
+        "hackathons": Hackathon.objects.all()})
+
+
+@login_required
+def reuse_create(request: HttpRequest) -> HttpResponse:
+    form = ReuseForm(request.POST or None, initial={"datasets": request.GET.get("jeu", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            learning.reuse_propose(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Merci! Votre réutilisation sera publiée après modération."))
+            return redirect("catalog:reuse_list")
+    return render(request, "catalog/reuse_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def hackathon_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(Hackathon, slug=slug)
+    projects = event.projects.filter(status=Reuse.Status.APPROVED).order_by("-is_winner", "title")
+    if _wants_json(request):
+        return JsonResponse({"slug": event.slug, "title": event.title, "theme": event.theme,
+                             "starts_on": event.starts_on.isoformat(), "ends_on": event.ends_on.isoformat(),
+                             "datasets": [d.name for d in event.datasets.all()],
+                             "projects": [reuse_json(r) for r in projects]})
+    return render(request, "catalog/hackathon_detail.html", {
+        "event": event, "projects": projects, "description_html": render_markdown(event.description),
+        "datasets": event.datasets.filter(state=DatasetState.ACTIVE, private=False)})
+
+
+def tutorial_list(request: HttpRequest) -> HttpResponse:
+    tutorials = Tutorial.objects.all()
+    if _wants_json(request):
+        return JsonResponse({"results": [{"slug": t.slug, "title": t.title, "track": t.track, "summary": t.summary}
+                                         for t in tutorials]})
+    tracks = [(value, label, [t for t in tutorials if t.track == value]) for value, label in Tutorial.Track.choices]
+    return render(request, "catalog/tutorial_list.html", {"tracks": tracks})
+
+
+def tutorial_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tutorial = get_object_or_404(Tutorial, slug=slug)
+    if _wants_json(request):
+        return JsonResponse({"slug": tutorial.slug, "title": tutorial.title, "track": tutorial.track,
+                             "body": tutorial.body, "updated_at": tutorial.updated_at.isoformat()})
+    body = tutorial.body.replace("{{ site_url }}", request.build_absolute_uri("/").rstrip("/"))
+    return render(request, "catalog/tutorial_detail.html", {"tutorial": tutorial, "body_html": render_markdown(body)})
