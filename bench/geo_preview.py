@@ -10,7 +10,7 @@ overviews), then measures, median over ``--runs``:
 - baseline: reading the raw GeoJSON (open + json.loads), the least a client-side viewer must do
   before drawing anything, without even counting the transfer of the file;
 - preview: the HTTP request the map preview makes first (``/features`` at the layer's fit zoom,
-  gzip) plus gunzip and json.loads of the answer on the client side;
+  gzip) plus gunzip and json.loads of the answer on the client side (and the server side alone);
 - a zoomed-in window (bbox at fit zoom + 4), cold (first request, simplified on demand) and warm.
 
 Prints each as milliseconds and as a ratio to the baseline.
@@ -133,8 +133,12 @@ def main() -> int:
         assert response.status_code == 200
         sizes["window_features"] = len(json.loads(gzip.decompress(response.content))["features"])
 
+    def server_only():
+        assert client.get(url, HTTP_ACCEPT_ENCODING="gzip").status_code == 200
+
     baseline = median_ms(read_raw, args.runs)
     preview = median_ms(first_response, args.runs)
+    server = median_ms(server_only, args.runs)
     start = time.perf_counter()
     window()
     window_cold = (time.perf_counter() - start) * 1000
@@ -146,6 +150,7 @@ def main() -> int:
         ("baseline: read raw GeoJSON (open + json.loads)", baseline),
         (f"preview first response, zoom {fit} ({sizes['overview'] / 1e6:.2f} MB gzip, "
          f"{sizes['overview_features']} feat.)", preview),
+        ("  of which server side (HTTP response, bytes not parsed)", server),
         (f"zoomed window z{fit + 4}, cold ({sizes['window_features']} features)", window_cold),
         (f"zoomed window z{fit + 4}, warm (cache)", window_warm),
     ]

@@ -10,6 +10,7 @@ from ouvert import __version__
 from ouvert.catalog.api import router as catalog_router
 from ouvert.consultations.api import router as consultations_router
 from ouvert.core.api import router as core_router
+from ouvert.datastore.api import router as datastore_router
 from ouvert.geo.api import router as geo_router
 from ouvert.harvest.api import router as harvest_router
 
@@ -26,6 +27,7 @@ api = NinjaAPI(
 api.add_router("/", core_router)
 api.add_router("/", harvest_router)
 api.add_router("/", geo_router)
+api.add_router("/", datastore_router)
 api.add_router("/", catalog_router)
 api.add_router("/", consultations_router)
 

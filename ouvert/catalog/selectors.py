@@ -194,8 +194,11 @@ def search_datasets(*, params: SearchParams, user: User | None = None, facets: b
 
 
 def _facet_counts(params: SearchParams, matching: QuerySet[Dataset], name: str) -> list[tuple[str, str, int]]:
-    ids = _filtered(params, matching, skip=name).values("pk")
-    base = Dataset.objects.filter(pk__in=ids)
+    filtered = _filtered(params, matching, skip=name)
+    ids = filtered.values("pk")
+    # Without a many-to-many filter (no DISTINCT) the filtered queryset can be grouped directly.
+    base = filtered.order_by() if not (params.keyword or params.theme or params.format) else \
+        Dataset.objects.filter(pk__in=ids)
     if name == "organization":
         rows = base.values_list("organization__slug", "organization__name_fr").annotate(n=Count("pk"))
         names = {o.slug: o.name for o in Organization.objects.filter(slug__in=[r[0] for r in rows])}

@@ -53,7 +53,14 @@ DICTIONARY_KEYS = ("name", "type", "description", "unit")
 
 
 def licence_default() -> Licence:
-    return Licence.objects.filter(is_default=True).first() or Licence.objects.get(slug="cc-by-4.0")
+    """CC BY 4.0 unless another licence is marked as the default."""
+    licence = Licence.objects.filter(is_default=True).first()
+    if licence is None:
+        from .seeds import ensure_seeded
+
+        ensure_seeded()
+        licence = Licence.objects.filter(is_default=True).first() or Licence.objects.get(slug="cc-by-4.0")
+    return licence
 
 
 # Snapshots and versions ---------------------------------------------------------------------------

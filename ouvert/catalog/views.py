@@ -362,7 +362,8 @@ def follow(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def follows(request: HttpRequest) -> HttpResponse:
-    return render(request, "catalog/follows.html", {"follows": request.user.follows.all()})
+    return render(request, "catalog/follows.html", {
+        "follows": request.user.follows.all(), "activity": selectors.activity(user=request.user, limit=30)})
 
 
 def unsubscribe(request: HttpRequest, token) -> HttpResponse:

@@ -16,6 +16,7 @@ import logging
 import shapely
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404
 
 from .models import GeoLayer
 from .readers import GeoReadResult
@@ -51,7 +52,7 @@ def datastore_load_layer(layer: GeoLayer, result: GeoReadResult) -> bool:
     fields, records = datastore_records(layer, result)
     resource_id = str(layer.resource_id)
     try:
-        with contextlib.suppress(ValidationError, LookupError, ObjectDoesNotExist):  # no previous table
+        with contextlib.suppress(Http404, ValidationError, LookupError, ObjectDoesNotExist):  # no previous table
             datastore.datastore_delete(data={"resource_id": resource_id, "force": True},
                                        organization=layer.organization, by=None)
         datastore.datastore_create(data={"resource_id": resource_id, "force": True, "fields": fields,
@@ -60,7 +61,7 @@ def datastore_load_layer(layer: GeoLayer, result: GeoReadResult) -> bool:
             datastore.datastore_upsert(data={"resource_id": resource_id, "force": True, "method": "insert",
                                              "records": records[start:start + BATCH]},
                                        organization=layer.organization, by=None)
-    except (ValidationError, PermissionDenied, ValueError) as exc:
+    except (Http404, ValidationError, PermissionDenied, ValueError) as exc:
         logger.warning("geo: datastore refused the layer of resource %s: %s", resource_id, exc)
         return False
     return True

@@ -15,7 +15,7 @@ from ouvert.core.models import Organization
 from .models import GeoLayer
 from .readers import read_geo_bytes
 from .regions import PLACES, REGION
-from .services import layer_load_path, layer_store
+from .services import layer_load_bytes, layer_load_path, layer_store
 
 NAMESPACE = uuid.UUID("6f1d3c52-8b0e-4a5e-9a43-0c5e3f1b2d77")
 QUEBEC = Path(settings.PROJECT_DIR).parent / "shared" / "realdata" / "quebec"
@@ -44,8 +44,35 @@ def regions_geojson() -> bytes:
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode()
 
 
-def geo_demo_load(stdout=None) -> bool:
+def catalog_resources_load(stdout=None) -> bool:
+    """Map every catalogue resource whose uploaded file is geographic (keyed by the resource's id)."""
+    from django.apps import apps
+
+    from .tasks import is_geographic
+
+    if not apps.is_installed("ouvert.catalog"):
+        return False
+    resource_model = apps.get_model("catalog", "Resource")
+    existing = set(GeoLayer.objects.values_list("resource_id", flat=True))
     loaded = False
+    for resource in resource_model.objects.exclude(file="").select_related("dataset__organization"):
+        if resource.pk in existing:
+            continue
+        with resource.file.open("rb") as handle:
+            data = handle.read()
+        if not is_geographic(data, resource.file.name):
+            continue
+        layer_load_bytes(resource_id=resource.pk, data=data, filename=resource.file.name.rsplit("/", 1)[-1],
+                         dataset_id=resource.dataset_id, organization=resource.dataset.organization,
+                         name=resource.name, by=None)
+        if stdout:
+            stdout.write(f"  couche géographique : {resource.dataset.title} — {resource.name}")
+        loaded = True
+    return loaded
+
+
+def geo_demo_load(stdout=None) -> bool:
+    loaded = catalog_resources_load(stdout)
     if not GeoLayer.objects.filter(resource_id=demo_id("regions")).exists():
         result = read_geo_bytes(regions_geojson(), filename="regions-administratives.geojson")
         layer_store(resource_id=demo_id("regions"), result=result, filename="regions-administratives.geojson",

@@ -141,3 +141,22 @@ def datasets_intersecting(bbox: BBox) -> list[uuid.UUID]:
         area = max((x1 - x0) * (y1 - y0), 1e-12)
         best[dataset_id] = max(best.get(dataset_id, 0.0), overlap / area)
     return sorted(best, key=lambda d: (-best[d], str(d)))
+
+
+def datasets_for_search_params(params) -> list[uuid.UUID] | None:
+    """The spatial filter of a dataset search, from request parameters: CKAN's ``ext_bbox``
+    (ckanext-spatial: ``minx,miny,maxx,maxy``) or our ``ext_place`` (a code of
+    :mod:`ouvert.geo.regions`). None when neither is given (no spatial filter); otherwise the UUIDs
+    of the matching datasets, most covered first. Raises ValueError (message in the active
+    language) for an invalid value: CKAN answers it with a 409 "Search error"."""
+    from .bbox import parse_ext_bbox
+    from .regions import place_get
+
+    if params.get("ext_bbox"):
+        return datasets_intersecting(parse_ext_bbox(params["ext_bbox"]))
+    if params.get("ext_place"):
+        place = place_get(params["ext_place"])
+        if place is None:
+            raise ValueError(f"ext_place: {params['ext_place']}")
+        return datasets_intersecting(place.bbox)
+    return None

@@ -55,14 +55,25 @@ def fit_zoom(bbox: Sequence[float] | None, width: int = 1024, height: int = 640)
     return max(0, min(zoom, 18))
 
 
-def simplify(geometries: np.ndarray, zoom: int) -> tuple[np.ndarray, np.ndarray]:
-    """(simplified geometries, kept positions) for ``zoom``: points thinned, others simplified."""
+def simplify(geometries: np.ndarray, zoom: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(simplified geometries, kept positions, original type of features drawn as a point).
+
+    Lines and polygons smaller than two pixels become a point on their surface (what a renderer
+    would draw anyway) and, like points, are thinned to one per two-pixel cell; the others are
+    simplified to ``tolerance(zoom)``."""
     if len(geometries) == 0:
-        return geometries, np.arange(0)
+        return geometries, np.arange(0), np.empty(0, dtype=object)
     tol = tolerance(zoom)
     types = shapely.get_type_id(geometries)
+    original = np.array([None] * len(geometries), dtype=object)
+    bounds = shapely.bounds(geometries)
+    tiny = (types != 0) & (np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) < 2 * tol)
+    if tiny.any():
+        geometries = geometries.copy()
+        original[tiny] = shapely.get_type_id(geometries[tiny])
+        geometries[tiny] = shapely.point_on_surface(geometries[tiny])
     keep = np.ones(len(geometries), dtype=bool)
-    points = types == 0
+    points = (types == 0) | tiny
     if points.any():
         coords = shapely.get_coordinates(geometries[points])
         cells = np.floor(coords / (2 * tol)).astype(np.int64)
@@ -72,28 +83,33 @@ def simplify(geometries: np.ndarray, zoom: int) -> tuple[np.ndarray, np.ndarray]
         keep[np.nonzero(points)[0]] = kept_points
     positions = np.nonzero(keep)[0]
     chosen = geometries[positions]
-    others = shapely.get_type_id(chosen) != 0
+    others = ~points[positions]
     if others.any():
         chosen = chosen.copy()
         chosen[others] = shapely.simplify(chosen[others], tol, preserve_topology=True)
     places = decimals(zoom)
     chosen = shapely.transform(chosen, lambda c: np.round(c, places))
-    return chosen, positions
+    names = {1: "LineString", 2: "LinearRing", 3: "Polygon", 4: "MultiPoint", 5: "MultiLineString",
+             6: "MultiPolygon", 7: "GeometryCollection"}
+    was = np.array([names.get(t) if t is not None else None for t in original[positions]], dtype=object)
+    return chosen, positions, was
 
 
 def collection_bytes(geometries: np.ndarray, ids: Sequence[int], properties: Sequence[dict[str, Any]], *,
                      zoom: int, total: int, extra: dict[str, Any] | None = None) -> bytes:
     """A GeoJSON FeatureCollection, gzipped, with a ``ouvert`` member saying what was done."""
-    simplified, positions = simplify(geometries, zoom)
+    simplified, positions, was = simplify(geometries, zoom)
     texts = shapely.to_geojson(simplified) if len(simplified) else []
     meta = {"zoom": zoom, "tolerance": tolerance(zoom), "total": total, "returned": len(positions),
-            **(extra or {})}
+            "as_points": int(sum(1 for w in was if w)), **(extra or {})}
     parts = ['{"type":"FeatureCollection","ouvert":', json.dumps(meta), ',"features":[']
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
-    for n, (position, text) in enumerate(zip(positions, texts, strict=True)):
+    for n, (position, text, kind) in enumerate(zip(positions, texts, was, strict=True)):
         if n:
             parts.append(",")
-        parts.append(f'{{"type":"Feature","id":{ids[position]},"geometry":{text},'
+        # "drawn_as_point" (a foreign member, RFC 7946 §6.1): the feature's real type, for its style.
+        origin = f',"drawn_as_point":"{kind}"' if kind else ""
+        parts.append(f'{{"type":"Feature","id":{ids[position]}{origin},"geometry":{text},'
                      f'"properties":{dumps(properties[position])}}}')
     parts.append("]}")
     return gzip.compress("".join(parts).encode(), compresslevel=5)

@@ -70,8 +70,9 @@ INSTALLED_APPS = [
     "ouvert.core",
     "ouvert.api",
     "ouvert.harvest",
-    "ouvert.geo",
+    "ouvert.datastore",
     "ouvert.catalog",
+    "ouvert.geo",  # after the catalogue: its demo maps the catalogue's demo resources
     "ouvert.consultations",
     "django.contrib.admin",
     "django.contrib.auth",

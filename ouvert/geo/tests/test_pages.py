@@ -129,3 +129,29 @@ def test_large_layer_overview_without_attributes_then_on_demand(client, monkeypa
     detail = client.get(f"{url}/0").json()
     assert detail["properties"]["NM_ARON"] == "Ahuntsic-Cartierville"
     assert client.get(f"{url}/9999").status_code == 404
+
+
+def test_catalogue_dataset_found_by_bbox_and_named_in_results(client, make_user, make_org, make_member):
+    from django.apps import apps
+
+    if not apps.is_installed("ouvert.catalog"):
+        pytest.skip("catalogue app not installed")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ouvert.catalog import services as catalog
+    from ouvert.geo.demo import catalog_resources_load
+
+    org = make_org("montreal", kind="municipality")
+    editor = make_user()
+    make_member(editor, org, "editor")
+    dataset = catalog.dataset_create(by=editor, organization=org, title="Murales de Montréal",
+                                     notes="Emplacement des murales subventionnées.")
+    catalog.dataset_publish(dataset=dataset, by=editor)
+    path = shared_path(*Q, "montreal-geojson", "murales.geojson")
+    resource = catalog.resource_create(dataset=dataset, by=editor, name="Murales (GeoJSON)",
+                                       file=SimpleUploadedFile("murales.geojson", path.read_bytes()))
+    assert catalog_resources_load() is True and catalog_resources_load() is False
+    body = client.get("/fr/donnees/cartes/recherche/", {"bbox": "-73.7,45.45,-73.5,45.6"}).content.decode()
+    assert "Murales de Montréal" in body and dataset.get_absolute_url() in body
+    assert f"/fr/donnees/cartes/{resource.pk}/" in body
+    assert client.get(f"/fr/donnees/cartes/{resource.pk}/").status_code == 200

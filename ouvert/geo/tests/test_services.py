@@ -172,3 +172,75 @@ def test_datastore_rows_carry_typed_attributes_and_a_wkt_geometry():
     assert {"id": "AIRE", "type": "numeric"} in fields and {"id": "MUNID", "type": "int"} in fields
     assert fields[-1]["id"] == "geometry" and fields[-1]["type"] == "text"
     assert records[0]["NOM"] == "Buckingham" and records[0]["geometry"].startswith("POLYGON ((-75.41")
+
+
+def test_simplify_thins_points_and_draws_tiny_polygons_as_points():
+    import numpy as np
+    from shapely.geometry import Point as P
+    from shapely.geometry import box
+
+    from ouvert.geo.simplify import collection_bytes, tolerance
+
+    tol = tolerance(5)
+    x, y = (np.floor(-73.5 / (2 * tol)) + 0.5) * 2 * tol, (np.floor(45.5 / (2 * tol)) + 0.5) * 2 * tol
+    geometries = np.array([P(x, y), P(x + tol / 10, y), box(-73.0, 45.0, -73.0 + tol / 4, 45.0 + tol / 4),
+                           box(-72.0, 45.0, -71.0, 46.0)], dtype=object)
+    body = json.loads(gzip.decompress(collection_bytes(geometries, [0, 1, 2, 3], [{}, {}, {}, {}], zoom=5, total=4)))
+    assert [f["id"] for f in body["features"]] == [0, 2, 3]  # the second point shares the first's pixel
+    tiny = body["features"][1]
+    assert tiny["geometry"]["type"] == "Point" and tiny["drawn_as_point"] == "Polygon"
+    assert body["features"][2]["geometry"]["type"] == "Polygon" and body["ouvert"]["as_points"] == 1
+
+
+def test_background_task_loads_from_storage_and_is_geographic():
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from ouvert.geo.tasks import is_geographic, layer_load_task
+
+    path = shared_path(*Q, "gatineau-fire-hydrant", "lieu_publique.csv")
+    name = default_storage.save("geo-tests/lieu_publique.csv", ContentFile(path.read_bytes()))
+    resource_id = uuid.uuid4()
+    try:
+        result = layer_load_task.enqueue(resource_id=str(resource_id), storage_name=name, filename="lieu_publique.csv")
+        assert result.return_value["features"] == 1295 and result.return_value["errors"] == 0
+    finally:
+        default_storage.delete(name)
+    assert selectors.layer_get(resource_id=resource_id).mappable_count == 1295
+    assert is_geographic(path.read_bytes(), "lieu_publique.csv")
+    assert is_geographic(shared_path(*Q, "jhroy-960forages", "960forages.csv").read_bytes(), "960forages.csv")
+    assert is_geographic(shared_path(*Q, "gatineau-fire-hydrant", "decoupage_administratif.json.txt").read_bytes(),
+                         "decoupage_administratif.json.txt")
+    assert not is_geographic(shared_path(*Q, "pandas-cookbook", "bikes.csv").read_bytes(), "bikes.csv")
+
+
+def test_search_params_helper_for_catalogue_and_package_search():
+    montreal = uuid.uuid4()
+    districts(dataset_id=montreal)
+    assert selectors.datasets_for_search_params({}) is None
+    assert selectors.datasets_for_search_params({"ext_bbox": "-74,45,-73,46"}) == [montreal]
+    assert selectors.datasets_for_search_params({"ext_place": "ra-06"}) == [montreal]
+    assert selectors.datasets_for_search_params({"ext_place": "ra-09"}) == []
+    with pytest.raises(ValueError):
+        selectors.datasets_for_search_params({"ext_bbox": "1,2"})
+
+
+def test_layer_attributes_and_wkt_geometry_land_in_the_datastore():
+    from django.apps import apps
+
+    if not apps.is_installed("ouvert.datastore"):
+        pytest.skip("datastore app not installed")
+    from ouvert.datastore.selectors import datastore_search
+
+    layer = layer_load_path(resource_id=uuid.uuid4(), by=None,
+                            path=shared_path(*Q, "gatineau-fire-hydrant", "decoupage_administratif.json.txt"))
+    found = datastore_search(data={"resource_id": str(layer.resource_id), "filters": {"NOM": "Buckingham"}},
+                             user=None)
+    assert found["total"] == 1
+    record = found["records"][0]
+    assert record["geometry"].startswith("POLYGON ((-75.41")
+    assert {f["id"]: f["type"] for f in found["fields"]}["AIRE"] == "numeric"
+    # Reloading replaces the table rather than appending to it.
+    layer_load_path(resource_id=layer.resource_id, by=None,
+                    path=shared_path(*Q, "gatineau-fire-hydrant", "decoupage_administratif.json.txt"))
+    assert datastore_search(data={"resource_id": str(layer.resource_id)}, user=None)["total"] == 5

@@ -62,9 +62,10 @@
     }
 
     function style(feature) {
-      var base = TYPE_STYLE[family(feature.geometry && feature.geometry.type)];
+      var kind = feature.drawn_as_point || (feature.geometry && feature.geometry.type);
+      var base = TYPE_STYLE[family(kind)];
       var fill = choropleth ? colourFor(feature.properties[choropleth]) : base.fillColor;
-      return { color: choropleth ? "#333" : base.color, weight: family(feature.geometry.type) === "Line" ? 3 : 1.2,
+      return { color: choropleth ? "#333" : base.color, weight: family(kind) === "Line" ? 3 : 1.2,
                fillColor: fill, fillOpacity: choropleth ? 0.85 : 0.45, radius: 5 };
     }
 

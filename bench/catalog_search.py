@@ -1,0 +1,190 @@
+"""Catalogue search benchmark: 100,000 datasets, French queries with facets, SQLite and PostgreSQL.
+
+For each fixed query it measures the latency (median, p95) of
+
+- the HTML search page (``/fr/donnees/?…``, through URL routing, middleware, view, facets and template),
+- the native API (``/api/v1/datasets?…&facets=true``),
+- the raw full-text query alone (``ouvert.catalog.search.raw_search``: the FTS5 ``MATCH`` or the
+  PostgreSQL ``@@`` with ranking, top 20 ids) on the same database in the same run,
+
+and prints the first two as ratios to the third. Usage (see docs/performance.md):
+
+    python bench/catalog_search.py --database sqlite:////tmp/ouvert-bench.sqlite3 --n 100000
+    python bench/catalog_search.py --database postgres://postgres@127.0.0.1:5432/ouvert_catalog --n 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+QUERIES = [
+    ("ecoles", {}),
+    ("ecoles", {"kind": "municipality"}),
+    ("transport en commun", {"theme": "transport"}),
+    ('"qualite de l\'eau"', {}),
+    ("velo montreal", {"res_format": "CSV"}),
+    ("permis construction", {"kind": "municipality", "frequency": "monthly"}),
+    ("budget", {"sort": "modified"}),
+]
+
+SUBJECTS = [
+    "Écoles primaires", "Écoles secondaires", "Transport en commun", "Qualité de l'eau potable", "Pistes cyclables",
+    "Comptages de vélos", "Permis de construction", "Budget municipal", "Arbres publics", "Collectes des déchets",
+    "Bornes d'incendie", "Stationnements", "Patinoires extérieures", "Bibliothèques", "Contrats publics",
+    "Subventions de recherche", "Accidents routiers", "Inondations", "Évaluation foncière", "Parcs et espaces verts",
+    "Qualité de l'air", "Déneigement", "Logements sociaux", "Garderies", "Hôpitaux et urgences",
+]
+PLACES = ["Montréal", "Québec", "Laval", "Gatineau", "Sherbrooke", "Lévis", "Trois-Rivières", "Saguenay",
+          "Rimouski", "Longueuil", "Terrebonne", "Drummondville"]
+_SENTENCE = ("données ouvertes annuelles mensuelles localisation adresse municipalité région ministère service "
+              "inventaire statistiques indicateurs géographiques tableau résultats analyse citoyens réseau rue "
+              "quartier "
+              "arrondissement population santé éducation environnement énergie économie entreprises emploi culture "
+              "loisirs sécurité justice transport infrastructure territoire cartographie finances dépenses revenus")
+WORDS = _SENTENCE.split()
+FORMATS = ["CSV", "CSV", "CSV", "JSON", "GEOJSON", "XLSX", "PDF", "SHP"]
+FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "yearly", "irregular"]
+
+
+def setup(database: str) -> None:
+    os.environ["DATABASE_URL"] = database
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ouvert.settings.test")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def generate(n: int, seed: int = 42) -> None:
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from ouvert.catalog import search
+    from ouvert.catalog.models import Dataset, Keyword, Licence, Resource, SearchDocument, Theme
+    from ouvert.core.models import Organization
+
+    existing = Dataset.objects.count()
+    if existing >= n:
+        print(f"{existing} jeux déjà présents : génération sautée")
+        return
+    rng = random.Random(seed)
+    kinds = ["municipality", "ministry", "public_body", "civil_society"]
+    orgs = [Organization.objects.get_or_create(slug=f"bench-{i}", defaults={
+        "kind": kinds[i % 4], "name_fr": f"{PLACES[i % len(PLACES)]} organisme {i}"})[0] for i in range(40)]
+    licences = list(Licence.objects.all())
+    themes = list(Theme.objects.all())
+    keywords = [Keyword.objects.get_or_create(name=w)[0] for w in WORDS[:40]]
+    now = timezone.now()
+    t0 = time.perf_counter()
+    batch = 5000
+    for start in range(existing, n, batch):
+        datasets, resources, doc_rows, kw_rows, theme_rows = [], [], [], [], []
+        for i in range(start, min(start + batch, n)):
+            subject, place = rng.choice(SUBJECTS), rng.choice(PLACES)
+            title = f"{subject} — {place} {2000 + i % 26}"
+            notes = " ".join(rng.choice(WORDS) for _ in range(40))
+            org = rng.choice(orgs)
+            ds = Dataset(id=uuid.UUID(int=rng.getrandbits(128)), name=f"jeu-{i}", title=title, notes=notes,
+                         organization=org, licence=rng.choice(licences), update_frequency=rng.choice(FREQUENCIES),
+                         state="active", private=i % 50 == 0, is_reference=i % 40 == 0,
+                         first_published_at=now, updated_at=now, view_count=rng.randrange(1000),
+                         download_count=rng.randrange(200))
+            datasets.append(ds)
+            resources.append(Resource(dataset=ds, position=1, name=f"{subject}.csv", format=rng.choice(FORMATS),
+                                      url=f"https://exemple.qc.ca/{i}.csv"))
+            kws = rng.sample(keywords, 3)
+            kw_rows += [Dataset.keywords.through(dataset=ds, keyword=k) for k in kws]
+            theme_rows.append(Dataset.themes.through(dataset=ds, theme=rng.choice(themes)))
+            body = f"{notes} {org.name_fr} {subject}.csv"
+            doc_rows.append((ds, title, " ".join(k.name for k in kws), body))
+        with transaction.atomic():
+            Dataset.objects.bulk_create(datasets)
+            Resource.objects.bulk_create(resources)
+            Dataset.keywords.through.objects.bulk_create(kw_rows)
+            Dataset.themes.through.objects.bulk_create(theme_rows)
+            SearchDocument.objects.bulk_create([SearchDocument(dataset=d, title=t, keywords=k, body=b)
+                                                for d, t, k, b in doc_rows])
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    cursor.execute(
+                        "UPDATE catalog_searchdocument SET vector = "
+                        "setweight(to_tsvector('french', unaccent(title)), 'A') || "
+                        "setweight(to_tsvector('french', unaccent(keywords)), 'B') || "
+                        "setweight(to_tsvector('french', unaccent(body)), 'D') WHERE vector IS NULL")
+                else:
+                    cursor.executemany(
+                        "INSERT INTO catalog_dataset_fts (dataset_id, title, keywords, body) VALUES (%s, %s, %s, %s)",
+                        [(d.pk.hex, " ".join(search.terms(t)), " ".join(search.terms(k)), " ".join(search.terms(b)))
+                         for d, t, k, b in doc_rows])
+        print(f"  {min(start + batch, n)} jeux générés ({time.perf_counter() - t0:.0f} s)", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def timed(fn, repeat: int) -> list[float]:
+    fn()  # warm up
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def p95(values: list[float]) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", required=True, help="sqlite:////chemin.sqlite3 ou postgres://…")
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    setup(args.database)
+    from urllib.parse import urlencode
+
+    from django.db import connection
+    from django.test import Client
+
+    from ouvert.catalog import search
+
+    generate(args.n)
+    client = Client()
+    print(f"\nBase : {connection.vendor}, {args.n} jeux de données, {args.repeat} mesures par cas (ms)")
+    header = f"{'requête':45} {'brute méd/p95':>15} {'page HTML méd/p95':>19} {'×':>6} {'API méd/p95':>15} {'×':>6}"
+    print(header)
+    ratios_html, ratios_api = [], []
+    for query, facets in QUERIES:
+        params = {"q": query, **facets}
+        api_params = {("format" if k == "res_format" else k): v for k, v in params.items()} | {"facets": "true"}
+        raw = timed(lambda q=query: search.raw_search(q, 20), args.repeat)
+        html = timed(lambda p=params: client.get("/fr/donnees/?" + urlencode(p)), args.repeat)
+        api = timed(lambda p=api_params: client.get("/api/v1/datasets?" + urlencode(p)), args.repeat)
+        check = client.get("/api/v1/datasets?" + urlencode(api_params)).json()["count"]
+        r_html = statistics.median(html) / statistics.median(raw)
+        r_api = statistics.median(api) / statistics.median(raw)
+        ratios_html.append(r_html)
+        ratios_api.append(r_api)
+        label = (query + " " + urlencode(facets))[:45]
+        print(f"{label:45} {statistics.median(raw):7.1f}/{p95(raw):<7.1f} {statistics.median(html):9.1f}/"
+              f"{p95(html):<9.1f} {r_html:6.1f} {statistics.median(api):7.1f}/{p95(api):<7.1f} {r_api:6.1f}"
+              f"   ({check} résultats)")
+    print(f"\nRatio médian page HTML / requête brute : {statistics.median(ratios_html):.1f}×; "
+          f"API / requête brute : {statistics.median(ratios_api):.1f}×")
+
+
+if __name__ == "__main__":
+    main()
