@@ -68,7 +68,7 @@ class ConsultationFilters(Schema):
     organization: str | None = Field(None, description="Identifiant (slug) de l'organisation.")
     topic: Topic | None = None
     region: Region | None = None
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000_000)
     limit: int = Field(50, ge=1, le=200)
 
 
@@ -133,7 +133,7 @@ def consultation_list(request: HttpRequest, filters: Query[ConsultationFilters])
 
 
 @router.get("/consultations/metrics", response=dict, summary="Indicateurs de participation de la plateforme")
-def consultation_metrics(request: HttpRequest, year: int | None = None):
+def consultation_metrics(request: HttpRequest, year: int | None = Query(None, ge=2000, le=2100)):
     return selectors.platform_metrics(year=year)
 
 
