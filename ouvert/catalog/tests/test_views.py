@@ -183,3 +183,23 @@ def test_history_diff(client, publisher, make_dataset):
     page = client.get(f"/fr/donnees/jeux/{dataset.name}/historique/", {"a": 1, "b": 3})
     body = page.content.decode()
     assert "<del>Avant</del>" in body and "<ins>Après</ins>" in body
+
+
+@pytest.mark.django_db
+def test_dataset_page_embeds_schema_org_and_dcat_alternates(client, make_user, make_org, make_member):
+    import json
+    import re
+
+    from ouvert.catalog import services as catalog_services
+
+    org = make_org("sct")
+    editor = make_user()
+    make_member(editor, org, "editor")
+    dataset = catalog_services.dataset_create(by=editor, organization=org, title="Écoles primaires du Québec",
+                                              notes="Liste des écoles.")
+    catalog_services.dataset_publish(dataset=dataset, by=editor)
+    body = client.get(dataset.get_absolute_url()).content.decode()
+    script = re.search(r'<script type="application/ld\+json">(.*?)</script>', body, re.S).group(1)
+    data = json.loads(script)
+    assert data["@type"] == "Dataset" and data["name"] == "Écoles primaires du Québec"
+    assert f'href="/dataset/{dataset.name}.ttl"' in body
