@@ -85,12 +85,12 @@ def test_info(rid):
 
 
 def test_search_sql_runs_one_select(rid):
-    result = datastore_search_sql(data={"sql": f'SELECT ville, SUM(montant) AS total FROM "{rid}" '
+    result = datastore_search_sql(data={"sql": f'SELECT ville, SUM(montant) AS total FROM "{rid}" '  # noqa: S608 — test SQL
                                                "GROUP BY ville ORDER BY total DESC"}, user=None)
     assert result["records"][0] == {"ville": "Québec", "total": 1234.5}
     assert [f["id"] for f in result["fields"]] == ["ville", "total"]
-    assert sql_resource_ids(f'SELECT 1 FROM "{rid}" a JOIN "{rid}" b ON a._id = b._id') == [rid]
-    with_cte = datastore_search_sql(data={"sql": f'WITH t AS (SELECT * FROM "{rid}") SELECT COUNT(*) AS n FROM t'},
+    assert sql_resource_ids(f'SELECT 1 FROM "{rid}" a JOIN "{rid}" b ON a._id = b._id') == [rid]  # noqa: S608 — test SQL
+    with_cte = datastore_search_sql(data={"sql": f'WITH t AS (SELECT * FROM "{rid}") SELECT COUNT(*) AS n FROM t'},  # noqa: S608 — test SQL
                                     user=None)
     assert with_cte["records"] == [{"n": 4}]
 
@@ -118,7 +118,7 @@ def test_search_sql_row_cap(rid, monkeypatch):
     from ouvert.datastore import sql
 
     monkeypatch.setattr(sql, "ROWS_MAX", 2)
-    result = datastore_search_sql(data={"sql": f'SELECT * FROM "{rid}"'}, user=None)
+    result = datastore_search_sql(data={"sql": f'SELECT * FROM "{rid}"'}, user=None)  # noqa: S608 — test SQL
     assert len(result["records"]) == 2 and result["records_truncated"] is True
 
 
