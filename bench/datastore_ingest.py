@@ -108,9 +108,12 @@ def raw_postgres(path: Path, url: str) -> tuple[float, int]:
 
 def sqlite_utils(path: Path, db: Path) -> tuple[float, int]:
     exe = Path(sys.executable).with_name("sqlite-utils")
+    helptext = subprocess.run([str(exe), "insert", "--help"], capture_output=True, text=True, check=True).stdout  # noqa: S603
+    # sqlite-utils 3.x needs --detect-types; 4.x detects types by default (and has --no-detect-types)
+    detect = ["--detect-types"] if "--detect-types" in helptext.replace("--no-detect-types", "") else []
     started = time.perf_counter()
     subprocess.run([str(exe), "insert", str(db), "rows", str(path), "--csv", "--delimiter", ";",  # noqa: S603
-                    "--encoding", "cp1252", "--detect-types"], check=True, capture_output=True)
+                    "--encoding", "cp1252", *detect], check=True, capture_output=True)
     elapsed = time.perf_counter() - started
     conn = sqlite3.connect(db)
     count = conn.execute("SELECT COUNT(*) FROM rows").fetchone()[0]
