@@ -247,6 +247,9 @@ def load_sheet(sheet: Sheet, profile: SheetProfile, backend: Backend, table: str
     errors: list[dict[str, Any]] = []
     converters = [column_converter(c, p, errors) for c, p in zip(columns, profile.profiles, strict=True)]
     first_data_row = 2 if profile.detected.get("has_header") else 1
+    if backend.vendor == "postgresql":
+        # The COPY holds the connection: a progress query on it would wait for the COPY forever.
+        progress = None
 
     def chunks() -> Iterator[list[tuple]]:
         count = 0
