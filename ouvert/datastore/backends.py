@@ -58,7 +58,7 @@ class Backend:
     def id_column_sql(self) -> str:
         raise NotImplementedError
 
-    def bulk_load(self, table: str, columns: Sequence[Any], rows: Iterable[list]) -> int:
+    def bulk_load(self, table: str, columns: Sequence[Any], chunks: Iterable[list[tuple]]) -> int:
         raise NotImplementedError
 
     def create_indexes(self, table: str, column_ids: Sequence[str]) -> None:
@@ -102,23 +102,16 @@ class SqliteBackend(Backend):
     def id_column_sql(self) -> str:
         return '"_id" INTEGER PRIMARY KEY'
 
-    def bulk_load(self, table: str, columns: Sequence[Any], rows: Iterable[list]) -> int:
+    def bulk_load(self, table: str, columns: Sequence[Any], chunks: Iterable[list[tuple]]) -> int:
         marks = ", ".join("?" * (len(columns) + 1))
         sql = f"INSERT INTO {quote(table)} VALUES ({marks})"  # noqa: S608 — quoted identifiers, bound values
         connection.ensure_connection()
         raw: sqlite3.Connection = connection.connection
         count = 0
-        batch: list[list] = []
         with transaction.atomic():
-            for row in rows:
-                batch.append(row)
-                if len(batch) >= BATCH:
-                    raw.executemany(sql, batch)
-                    count += len(batch)
-                    batch = []
-            if batch:
-                raw.executemany(sql, batch)
-                count += len(batch)
+            for chunk in chunks:
+                raw.executemany(sql, chunk)
+                count += len(chunk)
         return count
 
     def create_fulltext(self, table: str, columns: Sequence[Any]) -> None:
@@ -211,26 +204,19 @@ class PostgresBackend(Backend):
             cur.execute(f"CREATE SCHEMA IF NOT EXISTS {PG_SCHEMA}")
         super().create_table(table, columns)
 
-    def bulk_load(self, table: str, columns: Sequence[Any], rows: Iterable[list]) -> int:
+    def bulk_load(self, table: str, columns: Sequence[Any], chunks: Iterable[list[tuple]]) -> int:
         names = ", ".join(["_id", *(quote(c.id) for c in columns)])
         count = 0
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         with transaction.atomic(), connection.cursor() as cur:
             with cur.cursor.copy(f"COPY {self.table_sql(table)} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
-                pending = 0
-                for row in rows:
-                    writer.writerow(row)
-                    pending += 1
-                    if pending >= BATCH:
-                        copy.write(buffer.getvalue().replace("\x00", ""))
-                        buffer.seek(0)
-                        buffer.truncate()
-                        count += pending
-                        pending = 0
-                if pending:
+                for chunk in chunks:
+                    writer.writerows(chunk)
                     copy.write(buffer.getvalue().replace("\x00", ""))
-                    count += pending
+                    buffer.seek(0)
+                    buffer.truncate()
+                    count += len(chunk)
             cur.execute(f"ALTER TABLE {self.table_sql(table)} ADD PRIMARY KEY (_id)")
         return count
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 TYPES = ("int", "numeric", "bool", "date", "timestamp", "text")
@@ -30,6 +30,17 @@ _INT = re.compile(r"[+-]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)")
 _DEC_DOT = re.compile(r"[+-]?(?:(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)\.\d*|\.\d+)(?:[eE][+-]?\d+)?"
                       r"|[+-]?\d+[eE][+-]?\d+")
 _DEC_COMMA = re.compile(r"[+-]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+),\d+")
+
+# Whole-block checks: cells joined by "\n", one regular expression for thousands of cells. Atomic
+# groups and possessive quantifiers keep a failing match linear (no backtracking into a cell).
+_INT_CELL = r"[+-]?(?:0|[1-9]\d{0,17})"
+_INT_BLOCK = re.compile(rf"(?>{_INT_CELL})?+(?:\n(?>{_INT_CELL})?+)*+")
+_INT_SPACE_CELL = r"[+-]?(?:0|[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3})+|[1-9]\d{0,17})"
+_INT_SPACE_BLOCK = re.compile(rf"(?>{_INT_SPACE_CELL})?+(?:\n(?>{_INT_SPACE_CELL})?+)*+")
+_DOT_CELL = r"[+-]?(?:(?:0|[1-9]\d*)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_DOT_BLOCK = re.compile(rf"(?>{_DOT_CELL})?+(?:\n(?>{_DOT_CELL})?+)*+")
+_COMMA_CELL = r"[+-]?(?:0|[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3})+|[1-9]\d*)(?:,\d+)?"
+_COMMA_BLOCK = re.compile(rf"(?>{_COMMA_CELL})?+(?:\n(?>{_COMMA_CELL})?+)*+")
 
 MONTHS = {
     "janvier": 1, "janv": 1, "jan": 1, "january": 1,
@@ -131,8 +142,7 @@ class ColumnProfile:
     bool_words: set[str] = field(default_factory=set)
     max_length: int = 0
     distinct: set[str] | None = field(default_factory=set)
-    min: str | None = None
-    max: str | None = None
+    _known: set[str] = field(default_factory=set, repr=False)
 
     DISTINCT_LIMIT = 1000
 
@@ -162,6 +172,77 @@ class ColumnProfile:
             self._widen(stripped)
         if self.type == "text" and self.first_text_row is None:
             self.first_text_row, self.first_text_value = row, value[:200]
+
+    def observe_chunk(self, values: Sequence[str], first_row: int) -> None:
+        """Account for a block of cells at once. When the whole block fits the current type (checked
+        by one regular expression over the joined block, or over its distinct values), only the
+        statistics are updated; otherwise each cell goes through :meth:`observe`."""
+        if self.type is None:
+            # cell by cell until the first value sets a type, then the rest of the block at once
+            for offset, value in enumerate(values):
+                self.observe(value, first_row + offset)
+                if self.type is not None:
+                    rest = values[offset + 1:]
+                    if rest:
+                        self.observe_chunk(rest, first_row + offset + 1)
+                    return
+            return
+        if not self._block_fits(values):
+            for offset, value in enumerate(values):
+                self.observe(value, first_row + offset)
+            return
+        empty = values.count("")
+        self.empty += empty
+        self.non_empty += len(values) - empty
+        if self.type == "text":
+            longest = max(map(len, values)) if values else 0
+            if longest > self.max_length:
+                self.max_length = longest
+        distinct = self.distinct
+        if distinct is not None:
+            distinct.update(values)
+            distinct.discard("")
+            if len(distinct) > self.DISTINCT_LIMIT:
+                self.distinct = None
+
+    def _block_fits(self, values: Sequence[str]) -> bool:
+        kind = self.type
+        if kind == "text":
+            return True
+        if kind in ("int", "numeric"):
+            joined = "\n".join(values)
+            if joined.count("\n") != len(values) - 1:
+                return False  # a cell holds a line break: check cell by cell
+            if kind == "int":
+                if _INT_BLOCK.fullmatch(joined):
+                    return True
+                if _INT_SPACE_BLOCK.fullmatch(joined):
+                    self.thousands_space = True
+                    return True
+                return False
+            if self.decimal_comma is not True and _DOT_BLOCK.fullmatch(joined):
+                if any(c in joined for c in _SPACES):
+                    self.thousands_space = True
+                self.decimal_comma = False if "." in joined or self.decimal_comma is False else None
+                return True
+            if self.decimal_comma is not False and _COMMA_BLOCK.fullmatch(joined):
+                if "," in joined:
+                    self.decimal_comma = True
+                if any(c in joined for c in _SPACES):
+                    self.thousands_space = True
+                return True
+            return False
+        unknown = set(values)
+        unknown.discard("")
+        known = self._known
+        unknown.difference_update(known)
+        for value in unknown:
+            stripped = value.strip()
+            if not stripped or is_empty_marker(stripped) or not self._fits(stripped):
+                return False
+            if len(known) < 200_000:
+                known.add(value)
+        return True
 
     def _note(self, value: str) -> None:
         if len(value) > self.max_length:

@@ -1,0 +1,140 @@
+"""Datastore query benchmark over HTTP on loopback: Ouvert's datastore_search (filter + sort, and a
+full-text ``q``) against Datasette serving the same SQLite table (facet suggestions off, immutable).
+Median and p95 latency with one client, throughput with N concurrent clients, and ratios.
+
+    .venv/bin/python bench/datastore_query.py --csv /tmp/dsbench1m/messy-1000000.csv [--clients 8]
+
+The CSV is the one ``bench/datastore_ingest.py --keep DIR`` generates. Needs the ``bench`` extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 — loopback
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def fetch(url: str) -> float:
+    started = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 — loopback
+        body = response.read()
+    elapsed = time.perf_counter() - started
+    json.loads(body)
+    return elapsed
+
+
+def measure(name: str, url: str, *, requests: int, clients: int) -> dict:
+    for _ in range(3):
+        fetch(url)
+    latencies = sorted(fetch(url) for _ in range(requests))
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(lambda _: fetch(url), range(requests * 2)))
+    throughput = requests * 2 / (time.perf_counter() - started)
+    result = {"median_ms": statistics.median(latencies) * 1000,
+              "p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000, "rps": throughput}
+    print(f"{name:<44} median {result['median_ms']:7.1f} ms  p95 {result['p95_ms']:7.1f} ms  "
+          f"{result['rps']:7.1f} req/s with {clients} clients")
+    return result
+
+
+def prepare(csv_path: Path, work: Path) -> str:
+    """Migrate a fresh embedded database and ingest the CSV through the service (as a worker would)."""
+    os.environ["OUVERT_DATA_DIR"] = str(work)
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "ouvert.settings.dev"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from ouvert.datastore.models import IngestJob
+    from ouvert.datastore.services import datastore_ingest_run
+
+    job = IngestJob.objects.create(resource_id=uuid.uuid4(), source_name=str(csv_path), original_name=csv_path.name)
+    started = time.perf_counter()
+    datastore_ingest_run(job=job)
+    job.refresh_from_db()
+    if job.status != "succeeded":
+        raise SystemExit(f"ingestion failed: {job.error}")
+    print(f"ingested {job.rows_done:,} rows in {time.perf_counter() - started:.1f} s")
+    return str(job.resource_id)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--csv", type=Path, required=True)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=100)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="ouvert-qbench-"))
+    rid = prepare(args.csv, work)
+    from ouvert.datastore.models import DatastoreTable
+
+    table_name = DatastoreTable.objects.get(resource_id=rid).table_name
+    db = work / "ouvert.sqlite3"
+    env = {**os.environ, "OUVERT_DATA_DIR": str(work), "DEBUG": "false", "OUVERT_EMBEDDED_WORKER": "false"}
+    ours_port, ds_port = free_port(), free_port()
+    ours = subprocess.Popen([sys.executable, "-m", "ouvert", "serve", "--port", str(ours_port)],  # noqa: S603
+                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    datasette_exe = Path(sys.executable).with_name("datasette")
+    datasette = subprocess.Popen([str(datasette_exe), "serve", "-i", str(db), "--port", str(ds_port),  # noqa: S603
+                                  "--setting", "suggest_facets", "off", "--setting", "default_facet_size", "0",
+                                  "--setting", "num_sql_threads", "4"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(f"http://127.0.0.1:{ours_port}/healthz")
+        wait_for(f"http://127.0.0.1:{ds_port}/-/versions.json")
+        filters = urllib.parse.quote(json.dumps({"ville": "Québec"}))
+        sort = urllib.parse.quote("montant desc")
+        base = f"http://127.0.0.1:{ours_port}/api/v1/datastore/{rid}/search"
+        print(f"table: {table_name} ({args.requests} sequential requests, then {args.requests * 2} "
+              f"with {args.clients} clients)")
+        a = measure("Ouvert filter + sort (100 of 1M)", f"{base}?filters={filters}&sort={sort}&limit=100",
+                    requests=args.requests, clients=args.clients)
+        measure("Ouvert full-text q=pont", f"{base}?q=pont&limit=100", requests=args.requests, clients=args.clients)
+        ds_url = (f"http://127.0.0.1:{ds_port}/ouvert/{table_name}.json?ville={urllib.parse.quote('Québec')}"
+                  f"&_sort_desc=montant&_size=100&_shape=objects")
+        b = measure("Datasette filter + sort (100 of 1M)", ds_url, requests=args.requests, clients=args.clients)
+        print(f"median: Ouvert {a['median_ms']:.1f} ms (target < 20 ms); Datasette / Ouvert latency "
+              f"{b['median_ms'] / a['median_ms']:.1f}x; throughput Ouvert / Datasette {a['rps'] / b['rps']:.1f}x "
+              "(target >= 5x)")
+    finally:
+        ours.terminate()
+        datasette.terminate()
+
+
+if __name__ == "__main__":
+    main()
