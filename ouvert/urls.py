@@ -21,5 +21,6 @@ urlpatterns += i18n_patterns(
     path("", include("ouvert.harvest.urls")),
     path("", include("ouvert.core.urls")),
     path("", include("ouvert.catalog.urls")),
+    path("", include("ouvert.datastore.urls")),
     prefix_default_language=True,
 )

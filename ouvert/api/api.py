@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ouvert import __version__
 from ouvert.catalog.api import router as catalog_router
 from ouvert.core.api import router as core_router
+from ouvert.datastore.api import router as datastore_router
 from ouvert.harvest.api import router as harvest_router
 
 api = NinjaAPI(
@@ -24,6 +25,7 @@ api = NinjaAPI(
 api.add_router("/", core_router)
 api.add_router("/", catalog_router)
 api.add_router("/", harvest_router)
+api.add_router("/", datastore_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "ouvert.api",
     "ouvert.catalog",
     "ouvert.harvest",
+    "ouvert.datastore",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,310 @@
+"""Database adapters for datastore tables: SQLite (tables in the same database file, FTS5) and
+PostgreSQL (tables in the ``datastore`` schema, COPY, GIN full-text index). Same interface, so the
+domain code never branches on the engine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import re
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from django.db import connection, transaction
+
+BATCH = 10_000
+PG_SCHEMA = "datastore"
+FTS_CONFIG = "french"
+
+SQLITE_TYPES = {"int": "INTEGER", "numeric": "REAL", "bool": "INTEGER", "date": "TEXT", "timestamp": "TEXT",
+                "text": "TEXT"}
+PG_TYPES = {"int": "bigint", "numeric": "numeric", "bool": "boolean", "date": "date", "timestamp": "timestamp",
+            "text": "text"}
+
+
+class QueryTimeout(Exception):
+    """A user query ran past its time limit."""
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def fts_words(q: str) -> list[str]:
+    return re.findall(r"\w+", q.lower())[:20]
+
+
+class Backend:
+    vendor = ""
+    types: dict[str, str] = {}
+    placeholder = "%s"
+
+    def table_sql(self, table: str) -> str:
+        raise NotImplementedError
+
+    def fts_table_sql(self, table: str) -> str:
+        return quote(f"{table}_fts")
+
+    def create_table(self, table: str, columns: Sequence[Any]) -> None:
+        cols = ", ".join(f"{quote(c.id)} {self.types[c.type]}" for c in columns)
+        with connection.cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {self.table_sql(table)}")
+            cur.execute(f"CREATE TABLE {self.table_sql(table)} ({self.id_column_sql()}, {cols})")
+
+    def id_column_sql(self) -> str:
+        raise NotImplementedError
+
+    def bulk_load(self, table: str, columns: Sequence[Any], rows: Iterable[list]) -> int:
+        raise NotImplementedError
+
+    def create_indexes(self, table: str, column_ids: Sequence[str]) -> None:
+        with connection.cursor() as cur:
+            for n, name in enumerate(column_ids):
+                cur.execute(f"CREATE INDEX {quote(f'{table}_i{n}')} ON {self.table_sql(table)} ({quote(name)})")
+
+    def create_fulltext(self, table: str, columns: Sequence[Any]) -> None:
+        raise NotImplementedError
+
+    def drop_table(self, table: str) -> None:
+        with connection.cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {self.table_sql(table)}")
+
+    def fts_condition(self, table: str, text_columns: Sequence[str], q: str) -> tuple[str, list[Any]]:
+        raise NotImplementedError
+
+    def like_operator(self) -> str:
+        return "LIKE"
+
+    @contextlib.contextmanager
+    def limited(self, *, seconds: float, read_only: bool = True) -> Iterator[None]:
+        raise NotImplementedError
+        yield  # pragma: no cover
+
+    def text_expression(self, column_sql: str) -> str:
+        return f"CAST({column_sql} AS TEXT)"
+
+    def analyze(self, table: str) -> None:
+        with connection.cursor() as cur:
+            cur.execute(f"ANALYZE {self.table_sql(table)}")
+
+
+class SqliteBackend(Backend):
+    vendor = "sqlite"
+    types = SQLITE_TYPES
+
+    def table_sql(self, table: str) -> str:
+        return quote(table)
+
+    def id_column_sql(self) -> str:
+        return '"_id" INTEGER PRIMARY KEY'
+
+    def bulk_load(self, table: str, columns: Sequence[Any], rows: Iterable[list]) -> int:
+        marks = ", ".join("?" * (len(columns) + 1))
+        sql = f"INSERT INTO {quote(table)} VALUES ({marks})"  # noqa: S608 — quoted identifiers, bound values
+        connection.ensure_connection()
+        raw: sqlite3.Connection = connection.connection
+        count = 0
+        batch: list[list] = []
+        with transaction.atomic():
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= BATCH:
+                    raw.executemany(sql, batch)
+                    count += len(batch)
+                    batch = []
+            if batch:
+                raw.executemany(sql, batch)
+                count += len(batch)
+        return count
+
+    def create_fulltext(self, table: str, columns: Sequence[Any]) -> None:
+        texts = [c.id for c in columns if c.type == "text"]
+        if not texts:
+            return
+        body = " || ' ' || ".join(f"coalesce({quote(t)}, '')" for t in texts)
+        fts = self.fts_table_sql(table)
+        with connection.cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {fts}")
+            cur.execute(f"CREATE VIRTUAL TABLE {fts} USING fts5(body, content='', "
+                        "tokenize='unicode61 remove_diacritics 2')")
+            cur.execute(f"INSERT INTO {fts}(rowid, body) SELECT _id, {body} FROM {quote(table)}")  # noqa: S608 — quoted identifiers, bound values
+
+    def fulltext_rows_changed(self, table: str, columns: Sequence[Any], ids: Sequence[int] | None,
+                              deleted: dict[int, str] | None = None) -> None:
+        """Rebuild the full-text index (contentless FTS5 cannot delete one row cheaply on 3.40)."""
+        with connection.cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {self.fts_table_sql(table)}")
+        self.create_fulltext(table, columns)
+
+    def drop_table(self, table: str) -> None:
+        with connection.cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {self.fts_table_sql(table)}")
+            cur.execute(f"DROP TABLE IF EXISTS {quote(table)}")
+
+    def fts_condition(self, table: str, text_columns: Sequence[str], q: str) -> tuple[str, list[Any]]:
+        words = fts_words(q)
+        if not words:
+            return "1 = 1", []
+        if not text_columns:
+            return "0 = 1", []
+        match = " ".join(f'"{w}"*' for w in words)
+        return f'"_id" IN (SELECT rowid FROM {self.fts_table_sql(table)} WHERE body MATCH %s)', [match]  # noqa: S608 — quoted identifiers, bound values
+
+    @contextlib.contextmanager
+    def limited(self, *, seconds: float, read_only: bool = True) -> Iterator[None]:
+        connection.ensure_connection()
+        raw: sqlite3.Connection = connection.connection
+        deadline = time.monotonic() + seconds
+        timed_out = {"hit": False}
+
+        def check() -> int:
+            if time.monotonic() > deadline:
+                timed_out["hit"] = True
+                return 1
+            return 0
+
+        raw.set_progress_handler(check, 20_000)
+        if read_only:
+            raw.set_authorizer(_sqlite_read_only)
+        try:
+            yield
+        except Exception as exc:
+            if timed_out["hit"]:
+                raise QueryTimeout from exc
+            raise
+        finally:
+            raw.set_progress_handler(None, 0)
+            if read_only:
+                raw.set_authorizer(None)
+
+
+_SQLITE_ALLOWED_ACTIONS = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION}
+if hasattr(sqlite3, "SQLITE_RECURSIVE"):
+    _SQLITE_ALLOWED_ACTIONS.add(sqlite3.SQLITE_RECURSIVE)
+
+
+def _sqlite_read_only(action: int, arg1: str | None, arg2: str | None, dbname: str | None,
+                      source: str | None) -> int:
+    if action in _SQLITE_ALLOWED_ACTIONS:
+        return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_PRAGMA and arg1 in {"data_version"}:
+        return sqlite3.SQLITE_OK
+    return sqlite3.SQLITE_DENY
+
+
+class PostgresBackend(Backend):
+    vendor = "postgresql"
+    types = PG_TYPES
+
+    def table_sql(self, table: str) -> str:
+        return f"{PG_SCHEMA}.{quote(table)}"
+
+    def id_column_sql(self) -> str:
+        return '"_id" bigint NOT NULL'
+
+    def create_table(self, table: str, columns: Sequence[Any]) -> None:
+        with connection.cursor() as cur:
+            cur.execute(f"CREATE SCHEMA IF NOT EXISTS {PG_SCHEMA}")
+        super().create_table(table, columns)
+
+    def bulk_load(self, table: str, columns: Sequence[Any], rows: Iterable[list]) -> int:
+        names = ", ".join(["_id", *(quote(c.id) for c in columns)])
+        count = 0
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        with transaction.atomic(), connection.cursor() as cur:
+            with cur.cursor.copy(f"COPY {self.table_sql(table)} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
+                pending = 0
+                for row in rows:
+                    writer.writerow(row)
+                    pending += 1
+                    if pending >= BATCH:
+                        copy.write(buffer.getvalue().replace("\x00", ""))
+                        buffer.seek(0)
+                        buffer.truncate()
+                        count += pending
+                        pending = 0
+                if pending:
+                    copy.write(buffer.getvalue().replace("\x00", ""))
+                    count += pending
+            cur.execute(f"ALTER TABLE {self.table_sql(table)} ADD PRIMARY KEY (_id)")
+        return count
+
+    def fts_config(self) -> str:
+        """``datastore.fr_unaccent`` (French stemming, accents folded) when it exists, else ``french``."""
+        with connection.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_ts_config c JOIN pg_namespace n ON n.oid = c.cfgnamespace "
+                        "WHERE c.cfgname = 'fr_unaccent' AND n.nspname = %s", [PG_SCHEMA])
+            return f"{PG_SCHEMA}.fr_unaccent" if cur.fetchone() else FTS_CONFIG
+
+    def ensure_fts_config(self) -> str:
+        if self.fts_config() != FTS_CONFIG:
+            return self.fts_config()
+        try:
+            with transaction.atomic(), connection.cursor() as cur:
+                cur.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+                cur.execute(f"CREATE TEXT SEARCH CONFIGURATION {PG_SCHEMA}.fr_unaccent (COPY = pg_catalog.french)")
+                cur.execute(f"ALTER TEXT SEARCH CONFIGURATION {PG_SCHEMA}.fr_unaccent ALTER MAPPING FOR hword, "
+                            "hword_part, word WITH unaccent, french_stem")
+        except Exception:  # no unaccent extension or no right to create it: plain French stemming
+            return FTS_CONFIG
+        return self.fts_config()
+
+    def fts_expression(self, text_columns: Sequence[str], config: str = FTS_CONFIG) -> str:
+        body = " || ' ' || ".join(f"coalesce({quote(t)}, '')" for t in text_columns)
+        return f"to_tsvector('{config}'::regconfig, {body})"
+
+    def create_fulltext(self, table: str, columns: Sequence[Any]) -> None:
+        texts = [c.id for c in columns if c.type == "text"]
+        if not texts:
+            return
+        config = self.ensure_fts_config()
+        with connection.cursor() as cur:
+            cur.execute(f"CREATE INDEX {quote(f'{table}_fts')} ON {self.table_sql(table)} "
+                        f"USING gin ({self.fts_expression(texts, config)})")
+
+    def fulltext_rows_changed(self, table: str, columns: Sequence[Any], ids: Sequence[int] | None,
+                              deleted: dict[int, str] | None = None) -> None:
+        return  # the GIN expression index follows the rows by itself
+
+    def fts_condition(self, table: str, text_columns: Sequence[str], q: str) -> tuple[str, list[Any]]:
+        words = fts_words(q)
+        if not words:
+            return "1 = 1", []
+        if not text_columns:
+            return "1 = 0", []
+        query = " & ".join(f"{w}:*" for w in words)
+        config = self.fts_config()
+        return (f"{self.fts_expression(text_columns, config)} @@ to_tsquery('{config}'::regconfig, %s)",
+                [query])
+
+    def like_operator(self) -> str:
+        return "ILIKE"
+
+    @contextlib.contextmanager
+    def limited(self, *, seconds: float, read_only: bool = True) -> Iterator[None]:
+        outermost = not connection.in_atomic_block
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cur:
+                    if read_only and outermost:
+                        cur.execute("SET TRANSACTION READ ONLY")
+                    cur.execute("SET LOCAL statement_timeout = %s", [f"{int(seconds * 1000)}ms"])
+                yield
+                with connection.cursor() as cur:
+                    cur.execute("SET LOCAL statement_timeout = 0")
+        except Exception as exc:
+            if "statement timeout" in str(exc):
+                raise QueryTimeout from exc
+            raise
+
+    def text_expression(self, column_sql: str) -> str:
+        return f"CAST({column_sql} AS TEXT)"
+
+
+def get_backend() -> Backend:
+    return PostgresBackend() if connection.vendor == "postgresql" else SqliteBackend()

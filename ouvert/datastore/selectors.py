@@ -1,0 +1,509 @@
+"""Datastore reads: CKAN ``datastore_search`` / ``datastore_info`` shaped results, the native API's
+keyset pages and typed filters, chart aggregation, and constant-memory row iteration for exports.
+``datastore_search_sql`` lives in :mod:`ouvert.datastore.sql`.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import decimal
+import io
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from ouvert.core.models import User
+from ouvert.core.permissions import is_member_of
+
+from .backends import Backend, QueryTimeout, get_backend, quote
+from .infer import ConversionError, make_normalizer
+from .models import DatastoreTable, IngestJob
+
+MAX_LIMIT = 32000
+DEFAULT_LIMIT = 100
+QUERY_SECONDS = float(getattr(settings, "DATASTORE_QUERY_SECONDS", 5))
+CKAN_SEARCH_URL = "/api/3/action/datastore_search"
+
+
+def table_for_read(resource_id: Any, user: User | None, sheet: int = 0) -> DatastoreTable:
+    try:
+        rid = resource_id if isinstance(resource_id, uuid.UUID) else uuid.UUID(str(resource_id))
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise Http404(_("Identifiant de ressource invalide : « %(v)s ».") % {"v": resource_id}) from exc
+    table = DatastoreTable.objects.select_related("organization").filter(resource_id=rid, sheet=sheet).first()
+    if table is None:
+        raise Http404(_("Aucune table de données pour la ressource %(id)s.") % {"id": rid})
+    if table.private and not (table.organization and is_member_of(user, table.organization)):
+        raise PermissionDenied(_("Cette table est privée."))
+    return table
+
+
+def tables_for_resource(resource_id: uuid.UUID) -> list[DatastoreTable]:
+    return list(DatastoreTable.objects.filter(resource_id=resource_id).order_by("sheet"))
+
+
+def latest_job(resource_id: uuid.UUID) -> IngestJob | None:
+    return IngestJob.objects.filter(resource_id=resource_id).order_by("-created_at").first()
+
+
+# Values -------------------------------------------------------------------------------------------
+
+def _out_converter(kind: str) -> Callable[[Any], Any] | None:
+    if kind == "bool":
+        return lambda v: None if v is None else bool(v)
+    if kind == "numeric":
+        return lambda v: float(v) if isinstance(v, decimal.Decimal) else v
+    if kind == "timestamp":
+        return lambda v: v.isoformat() if isinstance(v, dt.datetime) else (v.replace(" ", "T", 1) if v else v)
+    if kind == "date":
+        return lambda v: v.isoformat() if isinstance(v, dt.date) else v
+    return None
+
+
+def row_converters(fields: list[dict[str, Any]]) -> list[Callable[[Any], Any] | None]:
+    return [_out_converter(f["type"]) for f in fields]
+
+
+def _convert_rows(rows: list[tuple], converters: list[Callable[[Any], Any] | None]) -> list[list[Any]]:
+    active = [(i, fn) for i, fn in enumerate(converters) if fn is not None]
+    out = []
+    for row in rows:
+        values = list(row)
+        for i, fn in active:
+            values[i] = fn(values[i])
+        out.append(values)
+    return out
+
+
+def typed_value(field: dict[str, Any], value: Any, backend: Backend) -> Any:
+    """A filter value as the column's type, or a ValidationError naming the field."""
+    kind = field["type"]
+    if value is None:
+        return None
+    text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    fn = make_normalizer(kind)
+    if fn is None:
+        return text
+    try:
+        normalized = fn(text)
+    except ConversionError as exc:
+        raise ValidationError({field["id"]: [_("« %(v)s » n'est pas %(e)s.") % {"v": value, "e": exc.expected}]}
+                              ) from exc
+    if normalized is None:
+        return None
+    if kind == "int":
+        return int(normalized)
+    if kind == "numeric":
+        return decimal.Decimal(normalized) if backend.vendor == "postgresql" else float(normalized)
+    if kind == "bool":
+        return normalized == "1"
+    return normalized
+
+
+def _fields_by_id(table: DatastoreTable) -> dict[str, dict[str, Any]]:
+    return {"_id": {"id": "_id", "type": "int"}, **{f["id"]: f for f in table.fields}}
+
+
+def _parse_json_param(value: Any, name: str) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise ValidationError({name: [_("JSON invalide.")]}) from exc
+    return value
+
+
+def build_where(table: DatastoreTable, backend: Backend, *, filters: Any, q: Any) -> tuple[str, list[Any]]:
+    """CKAN ``filters`` (lists mean OR) and ``q`` (full text, or ``{field: text}``) as SQL."""
+    by_id = _fields_by_id(table)
+    clauses: list[str] = []
+    params: list[Any] = []
+    filters = _parse_json_param(filters, "filters") if filters not in (None, "") else {}
+    if not isinstance(filters, dict):
+        raise ValidationError({"filters": [_("« filters » doit être un objet {champ: valeur}.")]})
+    for name, value in filters.items():
+        field = by_id.get(name)
+        if field is None:
+            raise ValidationError({"filters": [_("Champ inconnu : « %(f)s ».") % {"f": name}]})
+        values = value if isinstance(value, list) else [value]
+        if not values:
+            clauses.append("1 = 0")
+            continue
+        typed = [typed_value(field, v, backend) for v in values]
+        non_null = [v for v in typed if v is not None]
+        parts = []
+        if non_null:
+            if len(non_null) == 1:
+                parts.append(f"{quote(name)} = %s")
+            else:
+                parts.append(f"{quote(name)} IN ({', '.join(['%s'] * len(non_null))})")
+            params.extend(non_null)
+        if len(non_null) < len(typed):
+            parts.append(f"{quote(name)} IS NULL")
+        clauses.append("(" + " OR ".join(parts) + ")")
+    q = _parse_json_param(q, "q") if isinstance(q, str) and q.strip().startswith("{") else q
+    texts = [f["id"] for f in table.fields if f["type"] == "text"]
+    if isinstance(q, dict):
+        for name, text in q.items():
+            if name not in by_id:
+                raise ValidationError({"q": [_("Champ inconnu : « %(f)s ».") % {"f": name}]})
+            clauses.append(f"{backend.text_expression(quote(name))} {backend.like_operator()} %s")
+            params.append(f"%{text}%")
+    elif q not in (None, ""):
+        sql, extra = backend.fts_condition(table.table_name, texts, str(q))
+        clauses.append(sql)
+        params.extend(extra)
+    return (" AND ".join(clauses) or "1 = 1"), params
+
+
+def _parse_sort(sort: Any, by_id: dict[str, dict[str, Any]]) -> list[tuple[str, bool]]:
+    if sort in (None, ""):
+        return []
+    items = sort if isinstance(sort, list) else str(sort).split(",")
+    out = []
+    for item in items:
+        parts = str(item).strip().split()
+        if not parts:
+            continue
+        name = parts[0].strip('"')
+        direction = parts[1].lower() if len(parts) > 1 else "asc"
+        if name not in by_id or direction not in ("asc", "desc") or len(parts) > 2:
+            raise ValidationError({"sort": [_("Tri invalide : « %(s)s » (champ [asc|desc]).") % {"s": item}]})
+        out.append((name, direction == "desc"))
+    return out
+
+
+def _int_param(data: dict[str, Any], name: str, default: int, maximum: int | None = None) -> int:
+    value = data.get(name, default)
+    try:
+        number = int(value)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({name: [_("Doit être un entier.")]}) from exc
+    if number < 0:
+        raise ValidationError({name: [_("Doit être positif ou nul.")]})
+    if maximum is not None and number > maximum:
+        raise ValidationError({name: [_("Au plus %(max)d.") % {"max": maximum}]})
+    return number
+
+
+def _bool_param(data: dict[str, Any], name: str, default: bool) -> bool:
+    value = data.get(name, default)
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "on", "oui", "vrai"):
+        return True
+    if text in ("false", "0", "no", "off", "non", "faux"):
+        return False
+    raise ValidationError({name: [_("Doit être true ou false.")]})
+
+
+def ckan_fields(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for f in fields:
+        item: dict[str, Any] = {"id": f["id"], "type": f["type"]}
+        info = {k: v for k, v in (("label", f.get("label")), ("notes", f.get("description")),
+                                  ("unit", f.get("unit"))) if v}
+        if info:
+            item["info"] = info
+        out.append(item)
+    return out
+
+
+def _run(backend: Backend, sql: str, params: list[Any]) -> list[tuple]:
+    try:
+        with backend.limited(seconds=QUERY_SECONDS, read_only=False), connection.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+    except QueryTimeout as exc:
+        raise ValidationError({"query": [_("Requête trop longue (plus de %(s)s s) : précisez les filtres.")
+                                         % {"s": QUERY_SECONDS}]}) from exc
+
+
+def datastore_search(*, data: dict[str, Any], user: User | None) -> dict[str, Any]:
+    """CKAN ``datastore_search``."""
+    resource_id = data.get("resource_id") or data.get("id")
+    if not resource_id:
+        raise ValidationError({"resource_id": [_("Paramètre obligatoire.")]})
+    table = table_for_read(resource_id, user)
+    backend = get_backend()
+    by_id = _fields_by_id(table)
+    limit = _int_param(data, "limit", DEFAULT_LIMIT, MAX_LIMIT)
+    offset = _int_param(data, "offset", 0)
+    include_total = _bool_param(data, "include_total", True)
+    distinct = _bool_param(data, "distinct", False)
+    records_format = data.get("records_format", "objects")
+    if records_format not in ("objects", "lists", "csv", "tsv"):
+        raise ValidationError({"records_format": [_("Valeurs permises : objects, lists, csv, tsv.")]})
+    wanted = data.get("fields")
+    if wanted in (None, "", []):
+        selected = ["_id", *(f["id"] for f in table.fields)]
+    else:
+        selected = wanted if isinstance(wanted, list) else [w.strip() for w in str(wanted).split(",") if w.strip()]
+        unknown = [w for w in selected if w not in by_id]
+        if unknown:
+            raise ValidationError({"fields": [_("Champs inconnus : %(f)s.") % {"f": ", ".join(unknown)}]})
+    if distinct and "_id" in selected and wanted in (None, "", []):
+        selected = [s for s in selected if s != "_id"]
+    where, params = build_where(table, backend, filters=data.get("filters"), q=data.get("q"))
+    sort = _parse_sort(data.get("sort"), by_id)
+    order = ", ".join(f"{quote(n)} {'DESC' if d else 'ASC'}" for n, d in sort)
+    if not order and not distinct:
+        order = '"_id"'
+    target = backend.table_sql(table.table_name)
+    columns = ", ".join(quote(s) for s in selected)
+    sql = f"SELECT {'DISTINCT ' if distinct else ''}{columns} FROM {target} WHERE {where}"  # noqa: S608 — quoted identifiers, bound values
+    if order:
+        sql += f" ORDER BY {order}"
+    sql += f" LIMIT {limit} OFFSET {offset}"
+    rows = _convert_rows(_run(backend, sql, params), row_converters([by_id[s] for s in selected]))
+    result: dict[str, Any] = {
+        "include_total": include_total, "limit": limit, "records_format": records_format,
+        "resource_id": str(table.resource_id), "total_estimation_threshold": None,
+        "fields": ckan_fields([by_id[s] for s in selected]),
+    }
+    if offset:
+        result["offset"] = offset
+    for key in ("filters", "q", "sort", "distinct"):
+        if data.get(key) not in (None, "", {}, False):
+            result[key] = data[key]
+    if records_format == "objects":
+        result["records"] = [dict(zip(selected, r, strict=True)) for r in rows]
+    elif records_format == "lists":
+        result["records"] = rows
+    else:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter="," if records_format == "csv" else "\t", lineterminator="\n")
+        writer.writerows(rows)
+        result["records"] = buffer.getvalue()
+    if include_total:
+        if where == "1 = 1" and not distinct:
+            result["total"] = table.row_count
+        else:
+            inner = f"SELECT {'DISTINCT ' + columns if distinct else '1'} FROM {target} WHERE {where}"  # noqa: S608 — quoted identifiers, bound values
+            result["total"] = _run(backend, f"SELECT COUNT(*) FROM ({inner}) AS _t", params)[0][0]  # noqa: S608 — quoted identifiers, bound values
+        result["total_was_estimated"] = False
+    base = {"resource_id": str(table.resource_id)}
+    for key in ("filters", "q", "sort", "fields"):
+        if data.get(key) not in (None, "", {}):
+            value = data[key]
+            base[key] = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
+    if "limit" in data:
+        base["limit"] = str(limit)
+    result["_links"] = {"start": f"{CKAN_SEARCH_URL}?{urlencode(base)}",
+                        "next": f"{CKAN_SEARCH_URL}?{urlencode({**base, 'offset': offset + limit})}"}
+    return result
+
+
+def datastore_info(*, data: dict[str, Any], user: User | None) -> dict[str, Any]:
+    """CKAN ``datastore_info``: the table's size and its fields with their data dictionary."""
+    resource_id = data.get("resource_id") or data.get("id")
+    if not resource_id:
+        raise ValidationError({"resource_id": [_("Paramètre obligatoire.")]})
+    table = table_for_read(resource_id, user)
+    backend = get_backend()
+    fields = []
+    for f in table.fields:
+        info = {"label": f.get("label") or "", "notes": f.get("description") or "", "unit": f.get("unit") or "",
+                "type_override": f["type"] if f.get("type") != f.get("detected_type") else ""}
+        fields.append({"id": f["id"], "type": f["type"], "info": info,
+                       "schema": {"native_type": backend.types[f["type"]], "is_index": False, "notnull": False}})
+    return {"meta": {"id": str(table.resource_id), "count": table.row_count, "table_type": "BASE TABLE",
+                     "aliases": [], "version": table.version, "sheet": table.sheet_name},
+            "fields": fields}
+
+
+# Native API ---------------------------------------------------------------------------------------
+
+FILTER_OPS = {"eq": "=", "ne": "<>", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+
+
+def parse_filter(text: str, table: DatastoreTable) -> tuple[str, str, str | None]:
+    """``column:op:value`` with op among eq, ne, lt, lte, gt, gte, contains, null, notnull."""
+    by_id = _fields_by_id(table)
+    parts = text.split(":", 2)
+    if len(parts) < 2:
+        raise ValidationError({"filter": [_("Filtre invalide « %(f)s » : attendu colonne:opération:valeur.")
+                                          % {"f": text}]})
+    name, op = parts[0], parts[1]
+    value = parts[2] if len(parts) == 3 else None
+    if name not in by_id:
+        raise ValidationError({"filter": [_("Champ inconnu : « %(f)s ».") % {"f": name}]})
+    if op not in FILTER_OPS and op not in ("contains", "null", "notnull"):
+        raise ValidationError({"filter": [_("Opération inconnue « %(o)s » (eq, ne, lt, lte, gt, gte, contains, null, "
+                                            "notnull).") % {"o": op}]})
+    if op not in ("null", "notnull") and value is None:
+        raise ValidationError({"filter": [_("Valeur manquante dans le filtre « %(f)s ».") % {"f": text}]})
+    return name, op, value
+
+
+def typed_where(table: DatastoreTable, backend: Backend, filters: list[str]) -> tuple[list[str], list[Any]]:
+    by_id = _fields_by_id(table)
+    clauses, params = [], []
+    for text in filters:
+        name, op, value = parse_filter(text, table)
+        col = quote(name)
+        if op == "null":
+            clauses.append(f"{col} IS NULL")
+        elif op == "notnull":
+            clauses.append(f"{col} IS NOT NULL")
+        elif op == "contains":
+            clauses.append(f"{backend.text_expression(col)} {backend.like_operator()} %s")
+            params.append("%" + (value or "").replace("%", r"\%").replace("_", r"\_") + "%")
+            if backend.vendor == "sqlite":
+                clauses[-1] += " ESCAPE '\\'"
+        else:
+            clauses.append(f"{col} {FILTER_OPS[op]} %s")
+            params.append(typed_value(by_id[name], value, backend))
+    return clauses, params
+
+
+def _encode_cursor(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(values, list) or len(values) != 2:
+            raise ValueError
+        return values
+    except (ValueError, TypeError) as exc:
+        raise ValidationError({"cursor": [_("Curseur invalide.")]}) from exc
+
+
+def datastore_rows(*, table: DatastoreTable, filters: list[str], q: str | None = None, sort: str | None = None,
+                   desc: bool = False, cursor: str | None = None, limit: int = 100,
+                   fields: list[str] | None = None, count: bool = True) -> dict[str, Any]:
+    """A keyset page: rows ordered by ``sort`` (NULLs last) then ``_id``; ``next_cursor`` resumes."""
+    backend = get_backend()
+    by_id = _fields_by_id(table)
+    if sort and sort not in by_id:
+        raise ValidationError({"sort": [_("Champ inconnu : « %(f)s ».") % {"f": sort}]})
+    selected = fields or ["_id", *(f["id"] for f in table.fields)]
+    unknown = [f for f in selected if f not in by_id]
+    if unknown:
+        raise ValidationError({"fields": [_("Champs inconnus : %(f)s.") % {"f": ", ".join(unknown)}]})
+    if "_id" not in selected:
+        selected = ["_id", *selected]
+    clauses, params = typed_where(table, backend, filters)
+    if q:
+        sql, extra = backend.fts_condition(table.table_name, [f["id"] for f in table.fields if f["type"] == "text"], q)
+        clauses.append(sql)
+        params.extend(extra)
+    base_where = " AND ".join(clauses) or "1 = 1"
+    page_clauses, page_params = list(clauses), list(params)
+    sort_col = quote(sort) if sort and sort != "_id" else None
+    if cursor:
+        last_value, last_id = _decode_cursor(cursor)
+        if sort_col is None:
+            page_clauses.append('"_id" < %s' if desc else '"_id" > %s')
+            page_params.append(last_id)
+        elif last_value is None:
+            page_clauses.append(f'{sort_col} IS NULL AND "_id" > %s')
+            page_params.append(last_id)
+        else:
+            typed = typed_value(by_id[sort], last_value, backend)
+            cmp = "<" if desc else ">"
+            page_clauses.append(f'({sort_col} IS NULL OR {sort_col} {cmp} %s OR ({sort_col} = %s AND "_id" > %s))')
+            page_params.extend([typed, typed, last_id])
+    if sort_col is None:
+        order = '"_id" DESC' if desc else '"_id"'
+    else:
+        order = f"({sort_col} IS NULL), {sort_col} {'DESC' if desc else 'ASC'}, \"_id\""
+    target = backend.table_sql(table.table_name)
+    sql = (f"SELECT {', '.join(quote(s) for s in selected)} FROM {target} WHERE {' AND '.join(page_clauses) or '1 = 1'}"  # noqa: S608 — quoted identifiers, bound values
+           f" ORDER BY {order} LIMIT {int(limit) + 1}")
+    rows = _convert_rows(_run(backend, sql, page_params), row_converters([by_id[s] for s in selected]))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    records = [dict(zip(selected, r, strict=True)) for r in rows]
+    next_cursor = None
+    if more and records:
+        last = records[-1]
+        next_cursor = _encode_cursor([last.get(sort) if sort and sort != "_id" else None, last["_id"]])
+    total = None
+    if count:
+        if base_where == "1 = 1":
+            total = table.row_count
+        else:
+            total = _run(backend, f"SELECT COUNT(*) FROM {target} WHERE {base_where}", params)[0][0]  # noqa: S608 — quoted identifiers, bound values
+    return {"fields": [by_id[s] for s in selected], "records": records, "next_cursor": next_cursor,
+            "count": total}
+
+
+AGGREGATES = {"count": "COUNT", "sum": "SUM", "avg": "AVG", "min": "MIN", "max": "MAX"}
+
+
+def datastore_aggregate(*, table: DatastoreTable, group: str, agg: str = "count", value: str | None = None,
+                        bucket: str | None = None, filters: list[str] | None = None, limit: int = 50
+                        ) -> dict[str, Any]:
+    """Server-side aggregation for charts: ``agg(value)`` per ``group`` (dates bucketed by year/month)."""
+    backend = get_backend()
+    by_id = _fields_by_id(table)
+    if group not in by_id:
+        raise ValidationError({"group": [_("Champ inconnu : « %(f)s ».") % {"f": group}]})
+    if agg not in AGGREGATES:
+        raise ValidationError({"agg": [_("Agrégat inconnu « %(a)s » (count, sum, avg, min, max).") % {"a": agg}]})
+    if agg != "count":
+        if not value or value not in by_id:
+            raise ValidationError({"value": [_("Choisissez une colonne numérique à agréger.")]})
+        if by_id[value]["type"] not in ("int", "numeric"):
+            raise ValidationError({"value": [_("« %(f)s » n'est pas numérique.") % {"f": value}]})
+    key = quote(group)
+    kind = by_id[group]["type"]
+    if bucket:
+        if kind not in ("date", "timestamp"):
+            raise ValidationError({"bucket": [_("Le regroupement par période demande une colonne de dates.")]})
+        if bucket not in ("year", "month", "day"):
+            raise ValidationError({"bucket": [_("Période inconnue (year, month, day).")]})
+        length = {"year": 4, "month": 7, "day": 10}[bucket]
+        key = (f"substr({key}, 1, {length})" if backend.vendor == "sqlite"
+               else f"substr(CAST({key} AS text), 1, {length})")
+    clauses, params = typed_where(table, backend, filters or [])
+    measure = "COUNT(*)" if agg == "count" else f"{AGGREGATES[agg]}({quote(value)})"
+    ordered = bucket or kind in ("date", "timestamp", "int")
+    order = "1" if ordered else "2 DESC"
+    sql = (f"SELECT {key} AS k, {measure} AS v FROM {backend.table_sql(table.table_name)} "  # noqa: S608 — quoted identifiers, bound values
+           f"WHERE {' AND '.join(clauses) or '1 = 1'} GROUP BY 1 ORDER BY {order} LIMIT {int(min(limit, 1000))}")
+    rows = _run(backend, sql, params)
+    conv = _out_converter("text" if bucket else kind)
+    data = [{"key": conv(k) if conv else k, "value": float(v) if isinstance(v, decimal.Decimal) else v}
+            for k, v in rows]
+    return {"group": group, "agg": agg, "value": value, "bucket": bucket, "rows": data}
+
+
+def iter_rows(table: DatastoreTable, *, filters: list[str] | None = None, chunk: int = 5000,
+              fields: list[str] | None = None) -> Iterator[list[Any]]:
+    """Every matching row in ``_id`` order, fetched ``chunk`` rows at a time (constant memory)."""
+    backend = get_backend()
+    by_id = _fields_by_id(table)
+    selected = fields or [f["id"] for f in table.fields]
+    clauses, params = typed_where(table, backend, filters or [])
+    converters = row_converters([by_id[s] for s in selected])
+    target = backend.table_sql(table.table_name)
+    columns = ", ".join(["_id", *(quote(s) for s in selected)])
+    last = 0
+    while True:
+        where = " AND ".join([*clauses, '"_id" > %s'])
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT {columns} FROM {target} WHERE {where} ORDER BY \"_id\" LIMIT {chunk}",  # noqa: S608 — quoted identifiers, bound values
+                        [*params, last])
+            rows = cur.fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        yield from _convert_rows([r[1:] for r in rows], converters)
+        if len(rows) < chunk:
+            return

@@ -1,0 +1,618 @@
+"""Datastore writes: ingestion jobs, data dictionary, and the CKAN write actions.
+
+Contract with the catalogue (``ouvert.catalog``)
+================================================
+The datastore never imports the catalogue. Everything is keyed by ``resource_id`` (the catalogue's
+``Resource`` UUID) and permission checks take the owning ``Organization`` as an argument
+(``can_edit_in_organization``: editors and admins of that organization, or site admins).
+
+Calls the catalogue makes:
+
+- On upload of a tabular file or change of link (after the file is in storage)::
+
+      job = datastore_ingest_schedule(resource_id=resource.pk, source_path=resource.file.name,
+                                      original_name=resource.name or resource.file.name,
+                                      organization=resource.dataset.organization, by=request.user,
+                                      options=None, private=dataset.private)
+
+  ``source_path`` is a storage name (``default_storage``) or an absolute local path. The job is an
+  :class:`~ouvert.datastore.models.IngestJob`; its ``progress()`` dict (status, phase, bytes, rows,
+  percentage, rate, eta, report) is what the resource page and the API show. Scheduling twice the
+  same source while a job is active returns the active job (idempotent). ``by=None`` means "the
+  system" (harvester, link checker) and skips the permission check.
+- ``datastore_ingest_cancel(job=..., by=...)``, ``datastore_ingest_retry(job=..., by=...)``.
+- ``datastore_dictionary_update(resource_id=..., columns={name: {type, label, description, unit}},
+  organization=..., by=...)``: saves the data dictionary; a type change re-ingests.
+- ``datastore_visibility_update(resource_id=..., private=...)`` when a dataset goes private/public.
+- ``datastore_drop(resource_id=..., organization=..., by=...)`` when a resource is deleted.
+- CKAN actions (``/api/3/action/<name>``): ``datastore_create``, ``datastore_upsert``,
+  ``datastore_delete`` here, taking ``data`` (the action's parameters as a dict), ``organization``
+  and ``by``, returning CKAN's result dict; ``datastore_search``, ``datastore_search_sql``,
+  ``datastore_info`` in :mod:`ouvert.datastore.selectors`, taking ``data`` and ``user``. They raise
+  ``django.core.exceptions.ValidationError`` (→ CKAN "Validation Error", 409),
+  ``PermissionDenied`` (→ "Authorization Error", 403) and ``Http404`` (→ "Not Found Error").
+  For ``datastore_search_sql`` the CKAN layer must also check the user may read every resource the
+  query names: :func:`~ouvert.datastore.selectors.sql_resource_ids` lists them.
+- Quality: ``DatastoreTable.quality`` holds the findings per table (rules F1–F12, French and English)
+  and ``quality.score_inputs`` / ``quality.reference_criteria`` give the catalogue its score inputs.
+- Previews: ``/fr/donnees/tables/<resource_id>/`` (``datastore:table``), embeddable with the
+  ``datastore/includes/preview.html`` include (context: ``table``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ouvert.core.audit import audit_record
+from ouvert.core.models import Organization, User
+from ouvert.core.permissions import check_edit_in_organization
+
+from . import quality
+from .backends import get_backend, quote
+from .engine import Cancelled, ColumnPlan, LoadFailed, index_columns, load_sheet, profile_sheet
+from .infer import TYPES, ConversionError, make_normalizer
+from .models import ACTIVE_STATUSES, DatastoreTable, IngestJob, JobStatus
+from .sources import IngestOptions, SourceError, open_sheets
+
+CKAN_TYPE_ALIASES = {"int": "int", "int4": "int", "int8": "int", "integer": "int", "bigint": "int",
+                     "numeric": "numeric", "float": "numeric", "float8": "numeric", "number": "numeric",
+                     "double precision": "numeric", "bool": "bool", "boolean": "bool", "date": "date",
+                     "timestamp": "timestamp", "datetime": "timestamp", "text": "text", "string": "text"}
+
+
+def physical_name(resource_id: uuid.UUID, sheet: int, version: int) -> str:
+    return f"ds_{resource_id.hex}_{sheet}_v{version}"
+
+
+def _check(by: User | None, organization: Organization | None) -> None:
+    if by is None:
+        return
+    if organization is None:
+        raise PermissionDenied(_("Cette table n'appartient à aucune organisation : seul le système peut la modifier."))
+    check_edit_in_organization(by, organization)
+
+
+def _uuid(value: Any, field: str = "resource_id") -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise ValidationError({field: [_("Identifiant de ressource invalide : « %(v)s ».") % {"v": value}]}) from exc
+
+
+# Ingestion ----------------------------------------------------------------------------------------
+
+def datastore_ingest_schedule(*, resource_id: uuid.UUID | str, source_path: str | Path, original_name: str,
+                              organization: Organization | None, by: User | None,
+                              options: dict[str, Any] | None = None, private: bool = False) -> IngestJob:
+    """Queue the ingestion of a file for a resource; returns the (possibly already active) job."""
+    _check(by, organization)
+    rid = _uuid(resource_id)
+    parsed = IngestOptions.from_dict(options) if options else IngestOptions()
+    source = str(source_path)
+    active = IngestJob.objects.filter(resource_id=rid, status__in=ACTIVE_STATUSES, source_name=source,
+                                      options=parsed.to_dict()).first()
+    if active:
+        return active
+    job = IngestJob.objects.create(resource_id=rid, organization=organization, source_name=source,
+                                   original_name=original_name or Path(source).name, options=parsed.to_dict(),
+                                   created_by=by if by and by.is_authenticated else None)
+    DatastoreTable.objects.filter(resource_id=rid).update(private=private)
+    if by is not None:
+        audit_record(actor=by, action="datastore.ingest", obj=job, organization=organization,
+                     label=original_name, changes={"source": source})
+    _enqueue(job, private=private)
+    return job
+
+
+def _enqueue(job: IngestJob, *, private: bool = False) -> None:
+    from .tasks import datastore_ingest_task
+
+    job_id, is_private = str(job.id), private
+    transaction.on_commit(lambda: datastore_ingest_task.enqueue(job_id=job_id, private=is_private))
+
+
+def datastore_ingest_cancel(*, job: IngestJob, by: User | None) -> IngestJob:
+    _check(by, job.organization)
+    if job.status == JobStatus.PENDING:
+        job.status, job.finished_at = JobStatus.CANCELLED, timezone.now()
+        job.error = _("Annulé avant le début.")
+        job.save(update_fields=["status", "finished_at", "error"])
+    elif job.status == JobStatus.RUNNING:
+        IngestJob.objects.filter(pk=job.pk).update(cancel_requested=True)
+        job.cancel_requested = True
+    if by is not None:
+        audit_record(actor=by, action="datastore.cancel", obj=job, organization=job.organization)
+    return job
+
+
+def datastore_ingest_retry(*, job: IngestJob, by: User | None) -> IngestJob:
+    """Run a finished job again (same source and options). Safe to call twice: an active job wins."""
+    _check(by, job.organization)
+    active = IngestJob.objects.filter(resource_id=job.resource_id, status__in=ACTIVE_STATUSES).first()
+    if active:
+        return active
+    new = IngestJob.objects.create(resource_id=job.resource_id, organization=job.organization,
+                                   source_name=job.source_name, original_name=job.original_name,
+                                   options=job.options, attempt=job.attempt + 1,
+                                   created_by=by if by and by.is_authenticated else None)
+    private = DatastoreTable.objects.filter(resource_id=job.resource_id, private=True).exists()
+    _enqueue(new, private=private)
+    return new
+
+
+@contextlib.contextmanager
+def _local_file(source: str) -> Iterator[Path]:
+    path = Path(source)
+    if path.is_absolute() and path.exists():
+        yield path
+        return
+    try:
+        yield Path(default_storage.path(source))
+        return
+    except NotImplementedError:
+        pass
+    with default_storage.open(source, "rb") as remote, tempfile.NamedTemporaryFile(suffix=Path(source).suffix) as tmp:
+        shutil.copyfileobj(remote, tmp, 1 << 20)
+        tmp.flush()
+        yield Path(tmp.name)
+
+
+def _update(job: IngestJob, **fields: Any) -> None:
+    for key, value in fields.items():
+        setattr(job, key, value)
+    fields["heartbeat_at"] = timezone.now()
+    IngestJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def datastore_ingest_run(*, job: IngestJob, private: bool = False) -> IngestJob:
+    """Do the work of a job: profile and load every sheet into new tables, then swap them in."""
+    job.refresh_from_db()
+    if job.status != JobStatus.PENDING:
+        return job  # already run (a retried delivery of the same task): nothing to do
+    _update(job, status=JobStatus.RUNNING, started_at=timezone.now(), phase="open")
+    backend = get_backend()
+    options = IngestOptions.from_dict(job.options)
+    existing = {t.sheet: t for t in DatastoreTable.objects.filter(resource_id=job.resource_id)}
+    version = max((t.version for t in existing.values()), default=0) + 1
+    created: list[str] = []
+    loaded: list[dict[str, Any]] = []
+    report: dict[str, Any] = {"sheets": [], "timings": {}}
+    state = {"rows_base": 0}
+
+    def progress(phase: str, bytes_read: int, rows: int) -> None:
+        fields: dict[str, Any] = {"phase": phase, "rows_done": state["rows_base"] + rows}
+        if bytes_read:
+            fields["bytes_done"] = bytes_read
+        _update(job, **fields)
+        if IngestJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
+            raise Cancelled
+
+    try:
+        with _local_file(job.source_name) as path:
+            _update(job, bytes_total=path.stat().st_size)
+            sheets = open_sheets(path, job.original_name, options)
+            for sheet in sheets:
+                profile = profile_sheet(sheet, options, progress)
+                state["rows_base"] = 0
+                _update(job, phase="load", rows_expected=profile.rows, rows_done=0)
+                if IngestJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
+                    raise Cancelled
+                table = physical_name(job.resource_id, sheet.index, version)
+                created.append(table)
+                result = load_sheet(sheet, profile, backend, table, options=options, progress=progress)
+                backend.analyze(table)
+                _update(job, phase="quality", rows_done=result.rows)
+                fields = [c.as_field() for c in profile.columns]
+                findings = quality.check_sheet(detected=profile.detected, columns=fields,
+                                               width_issues=profile.width_issues, sheet_name=sheet.name)
+                sheet_report = {
+                    "sheet": sheet.index, "name": sheet.name, "rows": result.rows, "detected": profile.detected,
+                    "fields": fields, "width_issues": profile.width_issues, "quality": findings,
+                    "timings": {"profile": round(profile.seconds, 3), "load": round(result.load_seconds, 3),
+                                "index": round(result.index_seconds, 3),
+                                "fulltext": round(result.fulltext_seconds, 3)},
+                }
+                report["sheets"].append(sheet_report)
+                loaded.append({"sheet": sheet, "table": table, "fields": fields, "rows": result.rows,
+                               "findings": findings, "detected": profile.detected})
+                if IngestJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
+                    raise Cancelled
+        old_tables = _swap(job, loaded, existing, version, private)
+        for name in old_tables:
+            backend.drop_table(name)
+    except Cancelled:
+        _discard(backend, created)
+        _update(job, status=JobStatus.CANCELLED, finished_at=timezone.now(), report=report,
+                error=_("Chargement annulé : la version précédente reste en ligne."))
+        return job
+    except LoadFailed as exc:
+        _discard(backend, created)
+        report["errors"] = exc.errors
+        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=str(exc))
+        return job
+    except (SourceError, ValidationError) as exc:
+        _discard(backend, created)
+        report["errors"] = [{"message": str(exc.messages[0] if isinstance(exc, ValidationError) else exc)}]
+        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report,
+                error=report["errors"][0]["message"])
+        return job
+    except Exception as exc:
+        _discard(backend, created)
+        message = _describe_db_error(exc)
+        report["errors"] = [{"message": message}]
+        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=message)
+        if not isinstance(exc, (OSError, ValueError)) and "DataError" not in type(exc).__name__:
+            raise
+        return job
+    _update(job, status=JobStatus.SUCCEEDED, phase="done", finished_at=timezone.now(), report=report)
+    return job
+
+
+def _describe_db_error(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return _("Erreur pendant le chargement : %(error)s") % {"error": " ".join(text[:3])[:500]}
+
+
+def _discard(backend: Any, tables: list[str]) -> None:
+    for name in tables:
+        with contextlib.suppress(Exception):
+            backend.drop_table(name)
+
+
+def _swap(job: IngestJob, loaded: list[dict[str, Any]], existing: dict[int, DatastoreTable], version: int,
+          private: bool) -> list[str]:
+    """Point the resource's tables at the new physical tables in one transaction."""
+    old: list[str] = []
+    now = timezone.now()
+    with transaction.atomic():
+        kept = set()
+        for item in loaded:
+            sheet = item["sheet"]
+            kept.add(sheet.index)
+            previous = existing.get(sheet.index)
+            values = {
+                "table_name": item["table"], "fields": item["fields"], "row_count": item["rows"],
+                "version": version, "origin": "file", "detected": item["detected"], "options": job.options,
+                "quality": {"findings": item["findings"], "score": quality.score_inputs(item["findings"])},
+                "source_name": job.source_name, "original_name": job.original_name,
+                "sheet_name": sheet.name, "organization": job.organization, "modified_at": now,
+            }
+            if previous:
+                old.append(previous.table_name)
+                for key, value in values.items():
+                    setattr(previous, key, value)
+                previous.save()
+            else:
+                DatastoreTable.objects.create(resource_id=job.resource_id, sheet=sheet.index, private=private,
+                                              **values)
+        for index, table in existing.items():
+            if index not in kept:
+                old.append(table.table_name)
+                table.delete()
+    return old
+
+
+def datastore_dictionary_update(*, resource_id: uuid.UUID | str, columns: dict[str, dict[str, str]],
+                                organization: Organization | None, by: User | None, sheet: int = 0
+                                ) -> tuple[DatastoreTable, IngestJob | None]:
+    """Save labels, descriptions, units and types. A type change re-ingests the file."""
+    table = _table(resource_id, sheet)
+    _check(by, organization or table.organization)
+    known = {f["id"] for f in table.fields}
+    errors: dict[str, list[str]] = {}
+    for name, change in columns.items():
+        if name not in known:
+            errors.setdefault("columns", []).append(_("Colonne inconnue : « %(c)s ».") % {"c": name})
+            continue
+        unknown = set(change) - {"type", "label", "description", "unit"}
+        if unknown:
+            errors.setdefault(name, []).append(_("Propriétés inconnues : %(p)s.") % {"p": ", ".join(sorted(unknown))})
+        if "type" in change and change["type"] not in TYPES:
+            errors.setdefault(name, []).append(_("Type inconnu « %(t)s » (permis : %(types)s).")
+                                               % {"t": change["type"], "types": ", ".join(TYPES)})
+    if errors:
+        raise ValidationError(errors)
+    retype = False
+    fields = []
+    for field in table.fields:
+        change = columns.get(field["id"], {})
+        field = dict(field)
+        for key in ("label", "description", "unit"):
+            if key in change:
+                field[key] = str(change[key])[:2000]
+        if change.get("type") and change["type"] != field["type"]:
+            retype = True
+        fields.append(field)
+    table.fields = fields
+    table.quality = {**table.quality}
+    findings = quality.check_sheet(detected=table.detected, columns=fields, width_issues={},
+                                   sheet_name=table.sheet_name)
+    table.quality = {"findings": findings, "score": quality.score_inputs(findings)}
+    table.modified_at = timezone.now()
+    table.save(update_fields=["fields", "quality", "modified_at"])
+    options = dict(table.options or {})
+    stored = dict(options.get("columns") or {})
+    for name, change in columns.items():
+        stored[name] = {**stored.get(name, {}), **{k: str(v) for k, v in change.items()}}
+    options["columns"] = stored
+    DatastoreTable.objects.filter(resource_id=table.resource_id).update(options=options)
+    if by is not None:
+        audit_record(actor=by, action="datastore.dictionary", obj=table, organization=table.organization,
+                     changes={"columns": columns})
+    job = None
+    if retype and table.origin == "file":
+        job = datastore_ingest_schedule(resource_id=table.resource_id, source_path=table.source_name,
+                                        original_name=table.original_name, organization=table.organization,
+                                        by=by, options=options, private=table.private)
+    return table, job
+
+
+def datastore_visibility_update(*, resource_id: uuid.UUID | str, private: bool) -> int:
+    return DatastoreTable.objects.filter(resource_id=_uuid(resource_id)).update(private=private)
+
+
+def datastore_drop(*, resource_id: uuid.UUID | str, organization: Organization | None, by: User | None) -> int:
+    rid = _uuid(resource_id)
+    tables = list(DatastoreTable.objects.filter(resource_id=rid))
+    if not tables:
+        raise Http404(_("Aucune table pour la ressource %(id)s.") % {"id": rid})
+    _check(by, organization or tables[0].organization)
+    backend = get_backend()
+    for table in tables:
+        backend.drop_table(table.table_name)
+        if by is not None:
+            audit_record(actor=by, action="datastore.delete", obj=table, organization=table.organization)
+        table.delete()
+    return len(tables)
+
+
+def _table(resource_id: Any, sheet: int = 0) -> DatastoreTable:
+    rid = _uuid(resource_id)
+    table = DatastoreTable.objects.filter(resource_id=rid, sheet=sheet).first()
+    if table is None:
+        raise Http404(_("Aucune table de données pour la ressource %(id)s.") % {"id": rid})
+    return table
+
+
+# CKAN write actions -------------------------------------------------------------------------------
+
+def _ckan_fields(raw: Any) -> list[dict[str, Any]]:
+    if not isinstance(raw, list):
+        raise ValidationError({"fields": [_("« fields » doit être une liste de {id, type}.")]})
+    fields = []
+    seen = set()
+    for item in raw:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"].strip():
+            raise ValidationError({"fields": [_("Chaque champ doit avoir un « id » non vide.")]})
+        name = item["id"].strip()
+        if name.startswith("_") or '"' in name or len(name.encode()) > 60:
+            raise ValidationError({"fields": [_("Nom de champ invalide : « %(n)s ».") % {"n": name}]})
+        if name.lower() in seen:
+            raise ValidationError({"fields": [_("Champ en double : « %(n)s ».") % {"n": name}]})
+        seen.add(name.lower())
+        kind = CKAN_TYPE_ALIASES.get(str(item.get("type", "text")).lower())
+        if kind is None:
+            raise ValidationError({"fields": [_("Type inconnu « %(t)s » pour « %(n)s ».")
+                                              % {"t": item.get("type"), "n": name}]})
+        info = item.get("info") if isinstance(item.get("info"), dict) else {}
+        fields.append({"id": name, "type": kind, "label": str(info.get("label", "")),
+                       "description": str(info.get("notes", "")), "unit": str(info.get("unit", "")),
+                       "detected_type": kind, "detected": {}})
+    return fields
+
+
+def _plans(fields: list[dict[str, Any]]) -> list[ColumnPlan]:
+    return [ColumnPlan(id=f["id"], label=f.get("label"), type=f["type"], detected_type=f["type"]) for f in fields]
+
+
+def _convert_record(record: Any, fields: list[dict[str, Any]], normalizers: dict[str, Any], position: int
+                    ) -> dict[str, Any]:
+    if not isinstance(record, dict):
+        raise ValidationError({"records": [_("L'enregistrement %(n)d n'est pas un objet.") % {"n": position}]})
+    known = {f["id"] for f in fields}
+    unknown = set(record) - known - {"_id"}
+    if unknown:
+        raise ValidationError({"records": [_("Enregistrement %(n)d : champs inconnus %(f)s.")
+                                           % {"n": position, "f": ", ".join(sorted(unknown))}]})
+    out = {}
+    for name, value in record.items():
+        if name == "_id":
+            continue
+        fn = normalizers.get(name)
+        text = None if value is None else (("true" if value else "false") if isinstance(value, bool) else str(value))
+        if fn is not None:
+            try:
+                text = fn(text)
+            except ConversionError as exc:
+                raise ValidationError({"records": [_("Enregistrement %(n)d, champ « %(f)s » : « %(v)s » n'est pas "
+                                                     "%(e)s.") % {"n": position, "f": name, "v": exc.value,
+                                                                  "e": exc.expected}]}) from exc
+        elif text == "":
+            text = None
+        out[name] = text
+    return out
+
+
+def datastore_create(*, data: dict[str, Any], organization: Organization | None, by: User | None) -> dict[str, Any]:
+    """CKAN ``datastore_create``: create (or extend) a table from ``fields`` and optional ``records``."""
+    _check(by, organization)
+    rid = _uuid(data.get("resource_id"))
+    records = data.get("records") or []
+    if not isinstance(records, list):
+        raise ValidationError({"records": [_("« records » doit être une liste.")]})
+    primary_key = data.get("primary_key") or []
+    if isinstance(primary_key, str):
+        primary_key = [p.strip() for p in primary_key.split(",") if p.strip()]
+    existing = DatastoreTable.objects.filter(resource_id=rid, sheet=0).first()
+    backend = get_backend()
+    if existing is None:
+        if "fields" not in data:
+            raise ValidationError({"fields": [_("« fields » est obligatoire pour créer une table.")]})
+        fields = _ckan_fields(data["fields"])
+        missing = [p for p in primary_key if p not in {f["id"] for f in fields}]
+        if missing:
+            raise ValidationError({"primary_key": [_("Champs absents : %(f)s.") % {"f": ", ".join(missing)}]})
+        with transaction.atomic():
+            table = DatastoreTable.objects.create(
+                resource_id=rid, sheet=0, organization=organization, table_name=physical_name(rid, 0, 1),
+                fields=fields, primary_key=primary_key, origin="api",
+                detected={"format": "api", "encoding": "utf-8", "has_header": True})
+            plans = _plans(fields)
+            backend.create_table(table.table_name, plans)
+            if backend.vendor == "postgresql":
+                with connection.cursor() as cur:
+                    cur.execute(f"ALTER TABLE {backend.table_sql(table.table_name)} ADD PRIMARY KEY (_id)")
+            if primary_key:
+                cols = ", ".join(quote(p) for p in primary_key)
+                with connection.cursor() as cur:
+                    cur.execute(f"CREATE UNIQUE INDEX {quote(table.table_name + '_pk')} ON "
+                                f"{backend.table_sql(table.table_name)} ({cols})")
+            backend.create_indexes(table.table_name, [f["id"] for f in fields if f["type"] != "text"][:12])
+            backend.create_fulltext(table.table_name, plans)
+    else:
+        _check(by, organization or existing.organization)
+        table = existing
+        if "fields" in data:
+            new_fields = [f for f in _ckan_fields(data["fields"]) if not table.field(f["id"])]
+            if new_fields:
+                with transaction.atomic():
+                    with connection.cursor() as cur:
+                        for f in new_fields:
+                            cur.execute(f"ALTER TABLE {backend.table_sql(table.table_name)} ADD COLUMN "
+                                        f"{quote(f['id'])} {backend.types[f['type']]}")
+                    table.fields = [*table.fields, *new_fields]
+                    table.save(update_fields=["fields"])
+    if records:
+        _write_records(table, records, method="insert")
+    if by is not None:
+        audit_record(actor=by, action="datastore.create", obj=table, organization=table.organization,
+                     changes={"records": len(records)})
+    result = {"resource_id": str(rid), "fields": [_ckan_field(f) for f in table.fields],
+              "method": "insert", "primary_key": table.primary_key}
+    if records:
+        result["records"] = records
+    return result
+
+
+def _ckan_field(field: dict[str, Any]) -> dict[str, Any]:
+    out = {"id": field["id"], "type": field["type"]}
+    info = {k: v for k, v in (("label", field.get("label")), ("notes", field.get("description")),
+                              ("unit", field.get("unit"))) if v}
+    if info:
+        out["info"] = info
+    return out
+
+
+def _write_records(table: DatastoreTable, records: list[Any], *, method: str) -> int:
+    fields = table.fields
+    normalizers = {f["id"]: make_normalizer(f["type"]) for f in fields}
+    backend = get_backend()
+    target = backend.table_sql(table.table_name)
+    pk = table.primary_key
+    converted = [_convert_record(r, fields, normalizers, i) for i, r in enumerate(records, start=1)]
+    written = 0
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"SELECT COALESCE(MAX(_id), 0) FROM {target}")  # noqa: S608 — quoted identifiers, bound values
+        next_id = cur.fetchone()[0] + 1
+        for position, row in enumerate(converted, start=1):
+            if method in ("upsert", "update") and pk:
+                missing = [p for p in pk if row.get(p) is None]
+                if missing:
+                    raise ValidationError({"records": [_("Enregistrement %(n)d : clé primaire %(k)s manquante.")
+                                                       % {"n": position, "k": ", ".join(missing)}]})
+                where = " AND ".join(f"{quote(p)} = %s" for p in pk)
+                keys = [row[p] for p in pk]
+                cur.execute(f"SELECT _id FROM {target} WHERE {where}", keys)  # noqa: S608 — quoted identifiers, bound values
+                found = cur.fetchone()
+                if found:
+                    sets = [k for k in row if k not in pk]
+                    if sets:
+                        cur.execute(f"UPDATE {target} SET {', '.join(f'{quote(k)} = %s' for k in sets)} "  # noqa: S608 — quoted identifiers, bound values
+                                    f"WHERE _id = %s", [row[k] for k in sets] + [found[0]])
+                    written += 1
+                    continue
+                if method == "update":
+                    raise ValidationError({"records": [_("Enregistrement %(n)d : clé %(k)s introuvable.")
+                                                       % {"n": position, "k": keys}]})
+            elif method in ("upsert", "update"):
+                raise ValidationError({"primary_key": [_("La table n'a pas de clé primaire : utilisez "
+                                                         "method=insert.")]})
+            names = ["_id", *row]
+            cur.execute(f"INSERT INTO {target} ({', '.join(quote(n) for n in names)}) VALUES "  # noqa: S608 — quoted identifiers, bound values
+                        f"({', '.join(['%s'] * len(names))})", [next_id, *row.values()])
+            next_id += 1
+            written += 1
+        cur.execute(f"SELECT COUNT(*) FROM {target}")  # noqa: S608 — quoted identifiers, bound values
+        count = cur.fetchone()[0]
+    backend.fulltext_rows_changed(table.table_name, _plans(fields), None)
+    DatastoreTable.objects.filter(pk=table.pk).update(row_count=count, modified_at=timezone.now())
+    table.row_count = count
+    return written
+
+
+def datastore_upsert(*, data: dict[str, Any], organization: Organization | None, by: User | None) -> dict[str, Any]:
+    """CKAN ``datastore_upsert`` with ``method`` upsert (default), insert or update."""
+    table = _table(data.get("resource_id"))
+    _check(by, organization or table.organization)
+    method = data.get("method", "upsert")
+    if method not in ("upsert", "insert", "update"):
+        raise ValidationError({"method": [_("Méthode inconnue « %(m)s » (upsert, insert, update).") % {"m": method}]})
+    records = data.get("records")
+    if not isinstance(records, list):
+        raise ValidationError({"records": [_("« records » doit être une liste.")]})
+    try:
+        _write_records(table, records, method=method)
+    except Exception as exc:
+        if isinstance(exc, ValidationError):
+            raise
+        if "unique" in str(exc).lower() or "IntegrityError" in type(exc).__name__:
+            raise ValidationError({"records": [_("Clé primaire en double.")]}) from exc
+        raise
+    if by is not None:
+        audit_record(actor=by, action="datastore.upsert", obj=table, organization=table.organization,
+                     changes={"records": len(records), "method": method})
+    return {"resource_id": str(table.resource_id), "method": method, "records": records}
+
+
+def datastore_delete(*, data: dict[str, Any], organization: Organization | None, by: User | None) -> dict[str, Any]:
+    """CKAN ``datastore_delete``: rows matching ``filters``, or the whole table without filters."""
+    from .selectors import build_where
+
+    table = _table(data.get("resource_id"))
+    _check(by, organization or table.organization)
+    filters = data.get("filters")
+    if filters is None:
+        datastore_drop(resource_id=table.resource_id, organization=organization, by=by)
+        return {"resource_id": str(table.resource_id)}
+    backend = get_backend()
+    where, params = build_where(table, backend, filters=filters, q=None)
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {backend.table_sql(table.table_name)} WHERE {where}", params)  # noqa: S608 — quoted identifiers, bound values
+        cur.execute(f"SELECT COUNT(*) FROM {backend.table_sql(table.table_name)}")  # noqa: S608 — quoted identifiers, bound values
+        count = cur.fetchone()[0]
+    backend.fulltext_rows_changed(table.table_name, _plans(table.fields), None)
+    DatastoreTable.objects.filter(pk=table.pk).update(row_count=count, modified_at=timezone.now())
+    if by is not None:
+        audit_record(actor=by, action="datastore.delete_rows", obj=table, organization=table.organization,
+                     changes={"filters": filters})
+    return {"resource_id": str(table.resource_id), "filters": filters}
+
+
+__all__ = [
+    "datastore_create", "datastore_delete", "datastore_dictionary_update", "datastore_drop",
+    "datastore_ingest_cancel", "datastore_ingest_retry", "datastore_ingest_run", "datastore_ingest_schedule",
+    "datastore_upsert", "datastore_visibility_update", "index_columns",
+]

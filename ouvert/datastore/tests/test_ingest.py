@@ -1,0 +1,147 @@
+"""Ingestion through the service entry points the catalogue calls, on SQLite and PostgreSQL."""
+
+import uuid
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+
+from ouvert.datastore import services
+from ouvert.datastore.models import DatastoreTable, IngestJob
+from ouvert.datastore.selectors import datastore_search
+
+from .conftest import field_types
+
+pytestmark = pytest.mark.django_db
+
+MESSY = ("Date;Montant;Actif;Ville;Code;Note\r\n"
+         "jeudi 01 janv 2009;1 234,56;oui;Québec;01005;N/D\r\n"
+         "15/03/2012;2,5;non;Lévis;02010;#REF!\r\n"
+         "2012/12/15;-3;vrai;Montréal;03000;ok\r\n")
+
+
+def test_messy_cp1252_file_loads_typed(ingest, write_file):
+    job = ingest(write_file("messy.csv", MESSY, "cp1252"))
+    assert job.status == "succeeded", job.error
+    assert field_types(job.resource_id) == {"Date": "date", "Montant": "numeric", "Actif": "bool",
+                                            "Ville": "text", "Code": "text", "Note": "text"}
+    result = datastore_search(data={"resource_id": str(job.resource_id), "sort": "Montant desc"}, user=None)
+    assert [r["Montant"] for r in result["records"]] == [1234.56, 2.5, -3]
+    assert result["records"][0]["Date"] == "2009-01-01" and result["records"][0]["Actif"] is True
+    assert result["records"][0]["Code"] == "01005"
+    table = DatastoreTable.objects.get(resource_id=job.resource_id)
+    assert table.row_count == 3 and table.version == 1
+    assert table.detected["encoding"] == "cp1252" and table.detected["delimiter"] == ";"
+    rules = table.quality["score"]["rules"]
+    assert rules["F2"] == "fail" and rules["F3"] == "fail" and rules["F7"] == "fail" and rules["F8"] == "fail"
+    assert rules["F9"] == "fail"
+    assert job.progress()["percentage"] == 100.0 and job.rows_done == 3
+    assert job.report["sheets"][0]["timings"]["load"] >= 0
+
+
+def test_reingest_swaps_atomically_and_failure_keeps_previous(ingest, write_file):
+    rid = uuid.uuid4()
+    first = ingest(write_file("v1.csv", "a,b\n1,x\n2,y\n"), resource_id=rid)
+    assert first.status == "succeeded"
+    old_name = DatastoreTable.objects.get(resource_id=rid).table_name
+    failed = ingest(write_file("v2.csv", "a,b\n1,x\ndeux,y\n"), resource_id=rid,
+                    options={"columns": {"a": {"type": "int"}}})
+    assert failed.status == "failed"
+    assert failed.report["errors"][0] == {"row": 3, "column": "a", "value": "deux",
+                                          "expected": "un entier (ex. 42 ou 1 234)"}
+    table = DatastoreTable.objects.get(resource_id=rid)
+    assert table.table_name == old_name and table.version == 1
+    assert datastore_search(data={"resource_id": str(rid)}, user=None)["total"] == 2
+    second = ingest(write_file("v3.csv", "a,b\n1,x\n2,y\n3,z\n"), resource_id=rid)
+    assert second.status == "succeeded"
+    table.refresh_from_db()
+    assert table.version == 2 and table.row_count == 3 and table.table_name != old_name
+    with connection.cursor() as cur:  # the old physical table is gone
+        names = connection.introspection.table_names(cur) if connection.vendor == "sqlite" else [
+            r[0] for r in (cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'datastore'") or
+                           cur.fetchall())]
+    assert old_name not in names
+
+
+def test_type_override_and_dictionary_update_reingests(ingest, write_file, publisher):
+    user, org = publisher
+    job = ingest(write_file("codes.csv", "code,label\n10,a\n20,b\n"))
+    assert field_types(job.resource_id)["code"] == "int"
+    with_capture = services.datastore_dictionary_update
+    table, new_job = with_capture(resource_id=job.resource_id, organization=org, by=user,
+                                  columns={"code": {"type": "text", "description": "Code du lieu", "unit": ""}})
+    assert new_job is not None
+    new_job.refresh_from_db()
+    # tasks are immediate, but on_commit callbacks only run on commit: run the job now
+    services.datastore_ingest_run(job=new_job)
+    new_job.refresh_from_db()
+    assert new_job.status == "succeeded", new_job.error
+    assert field_types(job.resource_id)["code"] == "text"
+    fields = {f["id"]: f for f in DatastoreTable.objects.get(resource_id=job.resource_id).fields}
+    assert fields["code"]["description"] == "Code du lieu" and fields["code"]["detected_type"] == "int"
+
+
+def test_schedule_is_idempotent_and_checks_permission(publisher, make_user, write_file):
+    user, org = publisher
+    path = write_file("a.csv", "a\n1\n")
+    rid = uuid.uuid4()
+    first = services.datastore_ingest_schedule(resource_id=rid, source_path=str(path), original_name="a.csv",
+                                               organization=org, by=user)
+    again = services.datastore_ingest_schedule(resource_id=rid, source_path=str(path), original_name="a.csv",
+                                               organization=org, by=user)
+    assert first.pk == again.pk and IngestJob.objects.count() == 1
+    with pytest.raises(PermissionDenied):
+        services.datastore_ingest_schedule(resource_id=rid, source_path=str(path), original_name="a.csv",
+                                           organization=org, by=make_user())
+
+
+def test_cancel_pending_and_running_jobs(publisher, write_file):
+    user, org = publisher
+    path = write_file("a.csv", "a\n" + "1\n" * 50_000)
+    job = services.datastore_ingest_schedule(resource_id=uuid.uuid4(), source_path=str(path),
+                                             original_name="a.csv", organization=org, by=user)
+    services.datastore_ingest_cancel(job=job, by=user)
+    job.refresh_from_db()
+    assert job.status == "cancelled"
+    running = services.datastore_ingest_schedule(resource_id=uuid.uuid4(), source_path=str(path),
+                                                 original_name="a.csv", organization=org, by=user)
+    IngestJob.objects.filter(pk=running.pk).update(cancel_requested=True)
+    services.datastore_ingest_run(job=running)
+    running.refresh_from_db()
+    assert running.status == "cancelled" and "précédente" in running.error
+    assert not DatastoreTable.objects.filter(resource_id=running.resource_id).exists()
+
+
+def test_retry_is_idempotent(ingest, write_file, publisher):
+    user, _org = publisher
+    job = ingest(write_file("bad.csv", "a\nx\n"), options={"columns": {"a": {"type": "int"}}})
+    assert job.status == "failed"
+    retry = services.datastore_ingest_retry(job=job, by=user)
+    assert services.datastore_ingest_retry(job=job, by=user).pk == retry.pk
+    assert retry.attempt == 2
+    services.datastore_ingest_run(job=retry)
+    services.datastore_ingest_run(job=retry)  # a second delivery of the same task does nothing
+    retry.refresh_from_db()
+    assert retry.status == "failed"
+
+
+def test_unreadable_file_fails_with_a_clear_report(ingest, write_file):
+    job = ingest(write_file("a.pdf", b"%PDF-1.4 blah"))
+    assert job.status == "failed" and "document" in job.error
+
+
+def test_xlsx_sheets_become_tables(ingest):
+    from conftest import shared_path
+
+    job = ingest(shared_path("realdata", "quebec", "mtess-stats", "Donnes-PRB.xlsx"))
+    assert job.status == "succeeded", job.error
+    tables = list(DatastoreTable.objects.filter(resource_id=job.resource_id))
+    assert len(tables) > 1 and tables[0].quality["score"]["rules"]["F1"] == "warning"
+    assert any(f["type"] == "int" for t in tables for f in t.fields)
+
+
+def test_drop(ingest, write_file, publisher):
+    user, org = publisher
+    job = ingest(write_file("a.csv", "a\n1\n"))
+    assert services.datastore_drop(resource_id=job.resource_id, organization=org, by=user) == 1
+    assert not DatastoreTable.objects.exists()
