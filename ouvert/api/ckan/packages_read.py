@@ -45,6 +45,16 @@ def with_relations(qs: QuerySet[Dataset]) -> QuerySet[Dataset]:
     return qs.select_related("organization", "licence").prefetch_related("keywords", "themes", "resources")
 
 
+def _datastore_active(resource: Resource) -> bool:
+    from django.apps import apps
+
+    if not apps.is_installed("ouvert.datastore"):
+        return False
+    from ouvert.datastore.models import DatastoreTable
+
+    return DatastoreTable.objects.filter(resource_id=resource.pk).exists()
+
+
 def resource_dict(resource: Resource, dataset: Dataset, context: Context) -> dict[str, Any]:
     if resource.file:
         # CKAN's form, ending with the file name (clients such as ``ckanapi load`` name uploads after it).
@@ -73,7 +83,7 @@ def resource_dict(resource: Resource, dataset: Dataset, context: Context) -> dic
         "state": "active",
         "resource_type": None,
         "cache_url": None,
-        "datastore_active": False,
+        "datastore_active": _datastore_active(resource),
         # Ouvert's fields
         "data_dictionary": resource.data_dictionary,
         "download_count": resource.download_count,

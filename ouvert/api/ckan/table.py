@@ -108,7 +108,29 @@ def _catalog_actions() -> list[Action]:
     ]
 
 
+def _datastore_actions() -> list[Action]:
+    """The datastore's actions (the datastore app), on resources of the catalogue."""
+    from . import actions_datastore as ds
+
+    return [
+        Action("datastore_search", ds.datastore_search, read=True, params={
+            "resource_id": "ressource", "filters": "{colonne: valeur ou [valeurs]}", "q": "texte",
+            "distinct": "", "fields": "", "sort": "", "limit": "au plus 32000", "offset": "",
+            "include_total": "", "records_format": "objects, lists, csv, tsv"}),
+        Action("datastore_info", ds.datastore_info, read=True, params={"resource_id": "ressource"}),
+        Action("datastore_search_sql", ds.datastore_search_sql, read=True, params={"sql": "un seul SELECT"}),
+        Action("datastore_create", ds.datastore_create, read=False, params={
+            "resource_id": "ressource", "fields": "[{id, type}]", "records": "[{…}]", "primary_key": ""}),
+        Action("datastore_upsert", ds.datastore_upsert, read=False, params={
+            "resource_id": "ressource", "records": "[{…}]", "method": "upsert, insert ou update"}),
+        Action("datastore_delete", ds.datastore_delete, read=False, params={
+            "resource_id": "ressource", "filters": "sans filtre : toute la table"}),
+    ]
+
+
 if apps.is_installed("ouvert.catalog"):
     _TABLE += _catalog_actions()
+    if apps.is_installed("ouvert.datastore"):
+        _TABLE += _datastore_actions()
 
 ACTIONS: dict[str, Action] = {action.name: action for action in _TABLE}

@@ -187,3 +187,22 @@ def test_dcat_and_datapackage_of_a_real_dataset(client, catalogue):
     assert client.get("/dataset/comptages-velos", HTTP_ACCEPT="text/turtle")["Content-Type"].startswith("text/turtle")
     browser = client.get("/dataset/comptages-velos", HTTP_ACCEPT="text/html")
     assert browser.status_code == 303 and "comptages-velos" in browser["Location"]
+
+
+def test_schemaorg_tag_on_a_catalogue_object(catalogue, rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import Context as TemplateContext
+    from django.template import Template
+
+    from ouvert.catalog.models import Dataset
+
+    request = rf.get("/fr/donnees/jeux/comptages-velos/")
+    request.user = AnonymousUser()
+    html = Template("{% load ouvert_api %}{% dataset_linked_data dataset %}").render(
+        TemplateContext({"request": request, "dataset": Dataset.objects.get(name="comptages-velos")}))
+    payload = json.loads(html.split(">", 1)[1].split("</script>", 1)[0])
+    assert payload["@type"] == "Dataset" and payload["name"] == "Comptages de vélos"
+    assert payload["distribution"][0]["contentUrl"] == "https://donnees.example/velos.csv"
+    private = Template("{% load ouvert_api %}{% dataset_linked_data dataset %}").render(
+        TemplateContext({"request": request, "dataset": Dataset.objects.get(name="budget-2024")}))
+    assert private == ""

@@ -1,0 +1,68 @@
+"""The datastore actions, handed to the datastore app's CKAN-shaped functions. Writes are checked
+against the organization of the resource's dataset (editors of that organization)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from ouvert.catalog.models import Resource
+from ouvert.datastore import selectors as datastore_selectors
+from ouvert.datastore import services as datastore_services
+from ouvert.datastore.sql import datastore_search_sql as run_sql
+
+from . import errors
+from .packages_read import get_dataset
+from .params import required
+from .registry import Context
+
+
+def _organization(context: Context, data: dict[str, Any]):
+    resource_data = data.get("resource")
+    ref = data.get("resource_id") or (resource_data.get("id") if isinstance(resource_data, dict) else None)
+    ref = str(required({"resource_id": ref}, "resource_id"))
+    try:
+        resource = Resource.objects.select_related("dataset__organization").filter(pk=uuid.UUID(ref)).first()
+    except ValueError:
+        resource = None
+    if resource is None:
+        raise errors.NotFound(_("ressource « %(ref)s »") % {"ref": ref})
+    get_dataset(str(resource.dataset_id), context)
+    data["resource_id"] = ref
+    return resource.dataset.organization
+
+
+def datastore_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """Rows of a resource's table: ``resource_id``, ``filters``, ``q``, ``distinct``, ``fields``, ``sort``,
+    ``limit`` (≤ 32000), ``offset``, ``include_total``, ``records_format``."""
+    return datastore_selectors.datastore_search(data=data, user=context.user)
+
+
+def datastore_info(context: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """A table's size and fields with their data dictionary (``resource_id``)."""
+    return datastore_selectors.datastore_info(data=data, user=context.user)
+
+
+def datastore_search_sql(context: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """One read-only ``SELECT`` over resource tables (``sql``), with the datastore's limits."""
+    return run_sql(data=data, user=context.user)
+
+
+def datastore_create(context: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """Create or extend a resource's table: ``resource_id``, ``fields``, ``records``, ``primary_key``."""
+    organization = _organization(context, data)
+    return datastore_services.datastore_create(data=data, organization=organization, by=context.user)
+
+
+def datastore_upsert(context: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """Write rows: ``resource_id``, ``records``, ``method`` (upsert, insert, update)."""
+    organization = _organization(context, data)
+    return datastore_services.datastore_upsert(data=data, organization=organization, by=context.user)
+
+
+def datastore_delete(context: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """Delete rows matching ``filters``, or the whole table without ``filters``."""
+    organization = _organization(context, data)
+    return datastore_services.datastore_delete(data=data, organization=organization, by=context.user)
