@@ -51,6 +51,21 @@ def test_map_preview_draws_layer_and_passes_axe(page, axe_check, screenshots_dir
     axe_check(page, context=f"map preview choropleth {lang}")
 
 
+@pytest.mark.parametrize(("relative", "legend", "count"), [
+    (("gatineau-fire-hydrant", "borne_fontaine.csv"), "Points", 8077),
+    (("montreal-geojson", "reseau-cyclable.geojson"), "Lignes", 6987),
+])
+def test_points_and_lines_styled_by_type(page, axe_check, screenshots_dir, relative, legend, count):
+    layer = layer_load_path(resource_id=uuid.uuid4(), by=None, path=shared_path(*Q, *relative))
+    page.goto(f"/fr/donnees/cartes/{layer.resource_id}/")
+    page.wait_for_function("document.querySelector('[data-geo-status]').textContent.includes('sur')")
+    status = page.locator("[data-geo-status]").text_content()
+    assert "".join(c for c in status if c.isdigit()).endswith(str(count))  # "… sur 8 077 (…)"
+    assert page.locator("[data-geo-legend] li").first.text_content() == legend
+    page.screenshot(path=str(screenshots_dir / f"geo-map-{relative[1].split('.')[0]}.png"))
+    axe_check(page, context=relative[1])
+
+
 def test_map_is_keyboard_operable(page, districts):
     page.goto(f"/fr/donnees/cartes/{districts.resource_id}/")
     page.wait_for_function("document.querySelector('[data-geo-status]').textContent.includes('116')")

@@ -65,8 +65,10 @@
       var kind = feature.drawn_as_point || (feature.geometry && feature.geometry.type);
       var base = TYPE_STYLE[family(kind)];
       var fill = choropleth ? colourFor(feature.properties[choropleth]) : base.fillColor;
-      return { color: choropleth ? "#333" : base.color, weight: family(kind) === "Line" ? 3 : 1.2,
-               fillColor: fill, fillOpacity: choropleth ? 0.85 : 0.45, radius: 5 };
+      // Lines and polygons too small for this zoom arrive as points: drawn as dots, not markers.
+      var dot = Boolean(feature.drawn_as_point);
+      return { color: choropleth ? "#333" : base.color, weight: dot ? 1 : family(kind) === "Line" ? 3 : 1.2,
+               fillColor: fill, fillOpacity: dot ? 0.9 : choropleth ? 0.85 : 0.45, radius: dot ? 1.5 : 4 };
     }
 
     function popup(feature) {
