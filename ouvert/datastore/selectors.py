@@ -257,7 +257,8 @@ def datastore_search(*, data: dict[str, Any], user: User | None) -> dict[str, An
         selected = [s for s in selected if s != "_id"]
     where, params = build_where(table, backend, filters=data.get("filters"), q=data.get("q"))
     sort = _parse_sort(data.get("sort"), by_id)
-    order = ", ".join(f"{quote(n)} {'DESC' if d else 'ASC'}" for n, d in sort)
+    # NULLs sort as PostgreSQL (and so CKAN) sorts them, on both engines: last ascending, first descending.
+    order = ", ".join(f"{quote(n)} {'DESC NULLS FIRST' if d else 'ASC NULLS LAST'}" for n, d in sort)
     if not order and not distinct:
         order = '"_id"'
     target = backend.table_sql(table.table_name)
