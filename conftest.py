@@ -178,3 +178,18 @@ def _restore_seeds_after_flush():
     post_migrate.connect(restore, dispatch_uid="tests-restore-catalog-seeds")
     yield
     post_migrate.disconnect(dispatch_uid="tests-restore-catalog-seeds")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_state():
+    """Rate-limit counters, cached values and the active language never leak from one test into the
+    next (the test client leaves the last request's language active in the test's thread, and the
+    live server used by browser tests would inherit it)."""
+    from django.core.cache import cache
+    from django.utils import translation
+
+    cache.clear()
+    translation.activate("fr")
+    yield
+    cache.clear()
+    translation.activate("fr")

@@ -180,6 +180,9 @@ def demo_load(stdout=None) -> bool:
                       "Les personnes qui roulent l'hiver demandent un réseau quatre saisons continu.",
         what_we_did="Trois intersections seront réaménagées en priorité et le déneigement de l'axe Saint-Denis passera "
                     "au niveau de priorité des artères. Le lien vers le parc Jarry est retenu.")
+    from .publishing import consultation_open_data_publish
+
+    consultation_open_data_publish(consultation=bikes, by=mtl_editor)
     services.service_create(organization=sct, by=editor, name="Portail Données Québec",
                             description="Recherche et téléchargement de données ouvertes.")
     if stdout:

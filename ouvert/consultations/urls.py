@@ -39,6 +39,8 @@ urlpatterns = [
     path(_("<slug:slug>/resultats/"), views_results.results, name="results"),
     path(_("<slug:slug>/resultats/export.<str:fmt>"), views_results.export, name="export"),
     path(_("<slug:slug>/resultats/metadonnees.json"), views_results.open_data_metadata, name="open_data_metadata"),
+    path(_("<slug:slug>/resultats/publier-donnees-ouvertes/"), views_results.open_data_publish,
+         name="open_data_publish"),
     path(_("<slug:slug>/organiser/"), views_organize.organize, name="organize"),
     path(_("<slug:slug>/organiser/modifier/"), views_organize.edit, name="edit"),
     path(_("<slug:slug>/organiser/questions/nouvelle/"), views_organize.question_add, name="question_add"),

@@ -16,6 +16,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from ouvert.core.models import Organization
 from ouvert.core.permissions import can_edit_in_organization, is_site_admin
@@ -24,6 +25,7 @@ from ouvert.core.ratelimit import rate_limit_hit
 from . import exports, permissions, selectors, services
 from .forms import DemographicsForm, ServiceFeedbackForm, ServiceForm
 from .models import Consultation, PageFeedback, Phase, Service
+from .publishing import consultation_open_dataset
 from .views import get_consultation, too_many
 
 
@@ -46,6 +48,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
         "c": consultation, "data": data, "group_form": group_form, "search": search,
         "can_organize": permissions.can_organize(request.user, consultation),
         "metrics": selectors.consultation_metrics(consultation=consultation),
+        "open_dataset": consultation_open_dataset(consultation=consultation),
     })
 
 
@@ -232,6 +235,18 @@ class ResultsFeed(ConsultationsFeed):
 
     def item_pubdate(self, item: Consultation):
         return item.results_published_at
+
+
+@require_POST
+def open_data_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    """Organizers publish the anonymized results as a catalogue dataset."""
+    from .publishing import consultation_open_data_publish
+
+    consultation = get_consultation(request, slug)
+    permissions.check_organize(request.user, consultation)
+    dataset = consultation_open_data_publish(consultation=consultation, by=request.user)
+    messages.success(request, _("Les résultats anonymisés sont publiés dans le catalogue de données ouvertes."))
+    return redirect(dataset.get_absolute_url())
 
 
 def open_data_metadata(request: HttpRequest, slug: str) -> HttpResponse:

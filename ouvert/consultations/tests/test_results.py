@@ -128,3 +128,31 @@ def test_results_render_fast_on_many_answers(answered, django_assert_max_num_que
     with django_assert_max_num_queries(6):
         data = consultation_results(consultation=answered)
     assert data["total"] == 3
+
+
+def test_results_publish_as_an_open_dataset_in_the_catalogue(client, answered, organizer, make_user):
+    from ouvert.catalog.models import Dataset
+    from ouvert.datastore.models import DatastoreTable  # noqa: F401 — the catalogue may ingest the CSV
+
+    outsider = make_user()
+    client.force_login(outsider)
+    url = f"/fr/consultations/{answered.slug}/resultats/publier-donnees-ouvertes/"
+    assert client.post(url).status_code == 403
+    client.force_login(organizer)
+    response = client.post(url)
+    assert response.status_code == 302
+    dataset = Dataset.objects.get(name=f"consultation-{answered.slug}-resultats")
+    assert dataset.organization == answered.organization and dataset.state == "active"
+    resource = dataset.resources.get()
+    assert resource.format == "CSV" and resource.size > 0
+    content = resource.file.read().decode("utf-8-sig")
+    assert "Publier les données de dépenses" not in content and "35-54" in content
+    # The public finds it in the catalogue and the results page links to it.
+    client.logout()
+    assert "Résultats anonymisés" in client.get("/fr/donnees/?q=resultats+anonymises").content.decode()
+    # Publishing again refreshes the file instead of creating a second dataset.
+    client.force_login(organizer)
+    client.post(url)
+    assert Dataset.objects.filter(name=f"consultation-{answered.slug}-resultats").count() == 1
+    assert dataset.resources.count() == 1
+    assert dataset.get_absolute_url() in client.get(f"/fr/consultations/{answered.slug}/resultats/").content.decode()
