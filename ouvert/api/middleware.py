@@ -50,6 +50,11 @@ class ApiCorsAndThrottleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") and ("\x00" in request.path or any(
+                "\x00" in key or any("\x00" in value for value in request.GET.getlist(key))
+                for key in request.GET)):
+            # PostgreSQL cannot store or compare text holding NUL: refuse it here, for every endpoint.
+            return JsonResponse({"detail": _("Caractère NUL (\\u0000) refusé dans l'adresse.")}, status=400)
         if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
             methods = cors_methods(request, request.headers["Access-Control-Request-Method"].upper())
             response = HttpResponse(status=204 if methods else 403)

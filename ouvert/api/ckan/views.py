@@ -57,6 +57,8 @@ def request_data(request: HttpRequest, action: Action) -> dict[str, Any]:
     body = request.body
     if not body.strip():
         return _multi(request.GET) if action.read else {}
+    if b"\\u0000" in body or b"\x00" in body:
+        raise errors.BadRequest(_("Caractère NUL (\\u0000) refusé."))
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:

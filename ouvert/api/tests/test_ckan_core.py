@@ -182,3 +182,10 @@ def test_write_rate_limits(client, site_admin, make_token, settings):
     native = [client.post("/api/v1/organizations/o0/members", {}, content_type="application/json",
                           HTTP_AUTHORIZATION=token).status_code for _ in range(2)]
     assert native[1] == 429
+
+
+def test_nul_characters_are_refused(client):
+    assert client.get("/api/v1/organizations?q=a%00b").status_code == 400
+    assert client.get("/api/3/action/organization_list?q=a%00b").status_code == 400
+    body = client.post("/api/3/action/organization_list", '{"q": "a\\u0000b"}', content_type="application/json")
+    assert body.status_code == 400 and body.json()["error"]["__type"] == "Bad Request"
