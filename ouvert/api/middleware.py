@@ -45,6 +45,23 @@ def cors_methods(request: HttpRequest, method: str) -> str | None:
     return None
 
 
+def _body_has_nul(request: HttpRequest) -> bool:
+    """NUL in a form field, a file name or a JSON string (PostgreSQL text cannot hold it)."""
+    content_type = request.content_type or ""
+    if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        try:
+            fields = request.POST
+            files = request.FILES
+        except Exception:  # noqa: BLE001 — a malformed body is the view's to report
+            return False
+        return any("\x00" in key or any("\x00" in v for v in fields.getlist(key)) for key in fields) or any(
+            "\x00" in (upload.name or "") for upload in files.values())
+    try:
+        return b"\\u0000" in request.body or b"\x00" in request.body and content_type.endswith("json")
+    except Exception:  # noqa: BLE001 — body already consumed or too large: leave it to the view
+        return False
+
+
 class ApiCorsAndThrottleMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -55,6 +72,9 @@ class ApiCorsAndThrottleMiddleware:
                 for key in request.GET)):
             # PostgreSQL cannot store or compare text holding NUL: refuse it here, for every endpoint.
             return JsonResponse({"detail": _("Caractère NUL (\\u0000) refusé dans l'adresse.")}, status=400)
+        if request.path.startswith(NATIVE) and request.method not in SAFE | {"OPTIONS"} and _body_has_nul(request):
+            return JsonResponse({"detail": _("Caractère NUL (\\u0000) refusé dans le corps de la requête.")},
+                                status=400)
         if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
             methods = cors_methods(request, request.headers["Access-Control-Request-Method"].upper())
             response = HttpResponse(status=204 if methods else 403)

@@ -189,3 +189,12 @@ def test_nul_characters_are_refused(client):
     assert client.get("/api/3/action/organization_list?q=a%00b").status_code == 400
     body = client.post("/api/3/action/organization_list", '{"q": "a\\u0000b"}', content_type="application/json")
     assert body.status_code == 400 and body.json()["error"]["__type"] == "Bad Request"
+
+
+def test_nul_in_native_api_bodies_is_refused(client, make_user, make_token):
+    token = make_token(make_user())
+    response = client.post("/api/v1/organizations/x/members", '{"email": "a\\u0000b@x.qc.ca", "role": "member"}',
+                           content_type="application/json", HTTP_AUTHORIZATION=token)
+    assert response.status_code == 400
+    response = client.post("/api/v1/organizations/x/members", {"email": "a\x00b"}, HTTP_AUTHORIZATION=token)
+    assert response.status_code == 400
