@@ -52,3 +52,16 @@ def test_scheduling_failure_does_not_fail_the_upload(make_user, make_org, make_m
     resource = services.resource_create(dataset=dataset, by=editor,
                                         file=SimpleUploadedFile("a.csv", b"a,b\n1,2\n"))
     assert resource.pk
+
+
+def test_resource_page_embeds_table_and_map_previews(client, make_user, make_org, make_member):
+    editor, dataset = editor_and_dataset(make_user, make_org, make_member)
+    table = services.resource_create(dataset=dataset, by=editor,
+                                     file=SimpleUploadedFile("arbres.csv", b"espece,hauteur\nerable,12\n"))
+    path = shared_path("realdata", "quebec", "montreal-geojson", "murales.geojson")
+    mapped = services.resource_create(dataset=dataset, by=editor,
+                                      file=SimpleUploadedFile("murales.geojson", path.read_bytes()))
+    body = client.get(table.get_absolute_url()).content.decode()
+    assert "data-ds-preview" in body and "geo-preview" not in body
+    body = client.get(mapped.get_absolute_url()).content.decode()
+    assert "geo-preview" in body
