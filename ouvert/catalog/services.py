@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import os
 from typing import Any
 
@@ -38,6 +39,8 @@ from .models import (
     Resource,
     Theme,
 )
+
+logger = logging.getLogger(__name__)
 
 DATASET_FIELDS = [
     "name", "title", "notes", "contact_name", "contact_email", "update_frequency", "spatial",
@@ -349,10 +352,44 @@ def resource_create(*, dataset: Dataset, by: User, name: str = "", description: 
     dataset.save(update_fields=["data_modified_at", "updated_at"])
     audit_record(actor=by, action="resource.create", obj=resource, organization=dataset.organization,
                  changes={"name": [None, resource.name], "format": [None, resource.format]})
+    if file:
+        transaction.on_commit(lambda: _schedule_processing(resource, by=by, first=first))
     _record(dataset, by=by, action="resource_create",
             notify=_("Nouvelle ressource « %(name)s » dans « %(title)s ».") % {"name": resource.name,
                                                                                "title": dataset.title})
     return resource
+
+
+TABULAR_FORMATS = {"CSV", "TSV", "TXT", "XLSX", "XLS", "JSON"}
+
+
+def _schedule_processing(resource: Resource, *, by: User, first: bytes) -> None:
+    """After an upload: datastore ingestion for tabular formats, map layer for geographic files.
+    Never fails the upload: a scheduling error is logged."""
+    from django.apps import apps
+
+    dataset = resource.dataset
+    if resource.format in TABULAR_FORMATS and apps.is_installed("ouvert.datastore"):
+        try:
+            from ouvert.datastore.services import datastore_ingest_schedule
+
+            datastore_ingest_schedule(resource_id=resource.pk, source_path=resource.file.name,
+                                      original_name=resource.name or resource.file.name,
+                                      organization=dataset.organization, by=by, options=None,
+                                      private=dataset.private)
+        except Exception:
+            logger.exception("datastore ingestion not scheduled for resource %s", resource.pk)
+    if apps.is_installed("ouvert.geo"):
+        try:
+            from ouvert.geo.tasks import is_geographic, layer_load_task
+
+            filename = os.path.basename(resource.file.name)
+            if is_geographic(first, filename):
+                layer_load_task.enqueue(resource_id=str(resource.pk), storage_name=resource.file.name,
+                                        filename=filename, organization_id=str(dataset.organization_id),
+                                        dataset_id=str(dataset.pk))
+        except Exception:
+            logger.exception("map layer not scheduled for resource %s", resource.pk)
 
 
 @transaction.atomic

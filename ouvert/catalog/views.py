@@ -317,8 +317,24 @@ def resource_detail(request: HttpRequest, name: str, pk) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse(resource_json(resource, request))
     return render(request, "catalog/resource_detail.html", {
-        "resource": resource, "dataset": resource.dataset,
+        "resource": resource, "dataset": resource.dataset, **_resource_previews(resource),
         "can_edit": permissions.can_edit_dataset(request.user, resource.dataset)})
+
+
+def _resource_previews(resource: Resource) -> dict:
+    """The datastore table (first sheet) and whether a map layer exists, for the resource page."""
+    from django.apps import apps
+
+    previews: dict = {"table": None, "has_map": False}
+    if apps.is_installed("ouvert.datastore"):
+        from ouvert.datastore.selectors import tables_for_resource
+
+        previews["table"] = next(iter(tables_for_resource(resource.pk)), None)
+    if apps.is_installed("ouvert.geo"):
+        from ouvert.geo.models import GeoLayer
+
+        previews["has_map"] = GeoLayer.objects.filter(resource_id=resource.pk).exists()
+    return previews
 
 
 def resource_download(request: HttpRequest, name: str, pk) -> HttpResponse:

@@ -310,6 +310,24 @@ def _facet_labels(name: str, values: list) -> dict:
     return {}
 
 
+def _spatial_filter(qs, data: dict[str, Any]):
+    """ckanext-spatial's ``ext_bbox`` (``minx,miny,maxx,maxy``) and our ``ext_place``, when the
+    geo app is installed; an invalid value is a 409 "Validation Error" with the geo app's message."""
+    from django.apps import apps
+
+    if not apps.is_installed("ouvert.geo") or not (data.get("ext_bbox") or data.get("ext_place")):
+        return qs
+    from ouvert.geo.selectors import datasets_for_search_params
+
+    params = {k: str(data[k]) for k in ("ext_bbox", "ext_place") if data.get(k)}
+    try:
+        ids = datasets_for_search_params(params)
+    except ValueError as exc:
+        key = "ext_bbox" if "ext_bbox" in params else "ext_place"
+        raise errors.ValidationError({key: [str(exc)]}) from None
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
 def package_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     """Search datasets with CKAN's parameters (see docs/api-ckan.md)."""
     q = as_str(data, "q").strip()
@@ -328,6 +346,7 @@ def package_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     for fq in filters:
         if fq.strip():
             qs = qs.filter(to_q(fq, _text_filter))
+    qs = _spatial_filter(qs, data)
     if not ranked:
         qs = qs.distinct()
     sort = as_str(data, "sort").strip() or ("score desc, metadata_modified desc" if ranked
