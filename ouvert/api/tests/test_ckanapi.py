@@ -94,11 +94,13 @@ DATASET_VOLATILE = {"metadata_created", "metadata_modified", "first_published_at
 
 
 def comparable(pkg: dict) -> dict:
-    """A package dict without what a load legitimately changes (timestamps, site address)."""
+    """A package dict without what a load legitimately changes (timestamps, site address) or derives
+    again on its own (``datastore_active``: the target's worker ingests the uploaded files after the
+    load, in the background)."""
     out = {k: v for k, v in pkg.items() if k not in DATASET_VOLATILE}
     out["organization"] = {k: v for k, v in pkg["organization"].items() if k not in VOLATILE}
     out["resources"] = [{k: v for k, v in r.items() if k not in {"created", "last_modified", "metadata_modified",
-                                                                  "url", "download_count"}}
+                                                                  "url", "download_count", "datastore_active"}}
                         for r in pkg["resources"]]
     return out
 
