@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import uuid
 
@@ -12,6 +11,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ouvert.api.auth import token_auth
+from ouvert.api.cursors import cursor_decode, cursor_encode
 from ouvert.core.models import Organization
 
 from . import learning, permissions, selectors, services
@@ -199,16 +199,15 @@ class RequestFilters(Schema):
 
 
 def _encode(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+    return cursor_encode(f"o:{offset}")
 
 
 def _decode(cursor: str | None) -> int:
     if not cursor:
         return 0
     try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        return max(0, int(text.removeprefix("o:")))
-    except (ValueError, UnicodeDecodeError):
+        return max(0, int(cursor_decode(cursor).removeprefix("o:")))
+    except ValueError:
         return 0
 
 

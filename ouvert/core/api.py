@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 
 from django.http import HttpRequest
@@ -10,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from ouvert.api.auth import token_auth
+from ouvert.api.cursors import cursor_decode, cursor_encode
 
 from . import permissions, selectors, services
 from .models import Organization, OrganizationKind, Role
@@ -73,27 +73,16 @@ class MeOut(Schema):
     organizations: list[dict]
 
 
-def _encode(value: str) -> str:
-    return base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")
-
-
-def _decode(value: str) -> str:
-    try:
-        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
-    except (ValueError, UnicodeDecodeError):
-        return ""
-
-
 @router.get("/organizations", response=OrganizationPage, summary="Lister les organisations")
 def organization_list(request: HttpRequest, filters: Query[OrganizationFilters]):
     qs = selectors.organization_list(kind=filters.kind, q=filters.q).order_by("slug")
     count = qs.count()
     if filters.cursor:
-        qs = qs.filter(slug__gt=_decode(filters.cursor))
+        qs = qs.filter(slug__gt=cursor_decode(filters.cursor))
     rows = list(qs[: filters.limit + 1])
     more = len(rows) > filters.limit
     rows = rows[: filters.limit]
-    return {"count": count, "next_cursor": _encode(rows[-1].slug) if more else None, "results": rows}
+    return {"count": count, "next_cursor": cursor_encode(rows[-1].slug) if more else None, "results": rows}
 
 
 @router.get("/organizations/{slug}", response=OrganizationOut, summary="Une organisation")
