@@ -4,12 +4,14 @@ into a fresh physical table (pass 2). No Django models here: the task and servic
 
 from __future__ import annotations
 
+import gc
 import itertools
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .backends import Backend
@@ -94,88 +96,115 @@ def iter_chunks(sheet: Sheet, limit: int | None = None) -> Iterator[list[list[st
         yield chunk
 
 
-def _profile(sheet: Sheet, options: IngestOptions, progress: Progress | None, started: float) -> SheetProfile:
-    width = len(sheet.labels)
-    profiles = [ColumnProfile() for _ in range(width)]
-    short_rows = long_rows = 0
-    short_examples: list[int] = []
-    long_examples: list[int] = []
-    count = 0
-    decorative: list[int] = []
-    blank_rows: list[int] = []
-    first_data_row = 2 if sheet.detected.get("has_header") else 1
-    for chunk in iter_chunks(sheet, options.row_limit):
-        first_line = count + first_data_row
+class _Profiler:
+    """Profiles a sheet block by block: pads short rows, notes long, blank and total rows, and feeds
+    every cell to its column's :class:`ColumnProfile`. Shared by the single pass and pass 1."""
+
+    def __init__(self, sheet: Sheet):
+        self.sheet = sheet
+        self.width = len(sheet.labels)
+        self.profiles = [ColumnProfile() for _ in range(self.width)]
+        self.short_rows = self.long_rows = 0
+        self.short_examples: list[int] = []
+        self.long_examples: list[int] = []
+        self.count = 0
+        self.decorative: list[int] = []
+        self.blank_rows: list[int] = []
+        self.first_data_row = 2 if sheet.detected.get("has_header") else 1
+
+    def feed(self, chunk: list[list[str]]) -> tuple[list[list[str]], list[tuple[str, ...]], int]:
+        """Profile one block; returns it padded to the sheet's width, its columns and its first row number."""
+        width = self.width
+        count = self.count
+        first_line = count + self.first_data_row
         widths = set(map(len, chunk))
         uneven = [i for i, row in enumerate(chunk) if len(row) != width] if widths != {width} else []
         for i in uneven:
             row = chunk[i]
             n = len(row)
             if n > width and any(row[width:]):
-                long_rows += 1
-                if len(long_examples) < 10:
-                    long_examples.append(first_line + i)
+                self.long_rows += 1
+                if len(self.long_examples) < 10:
+                    self.long_examples.append(first_line + i)
                 for _ in range(width, n):
                     extra = ColumnProfile()
                     extra.empty = count  # the rows of earlier chunks had nothing there
-                    profiles.append(extra)
-                width = n
+                    self.profiles.append(extra)
+                width = self.width = n
             elif n > width:
                 chunk[i] = row[:width]
             else:
-                short_rows += 1
-                if len(short_examples) < 10:
-                    short_examples.append(first_line + i)
+                self.short_rows += 1
+                if len(self.short_examples) < 10:
+                    self.short_examples.append(first_line + i)
                 chunk[i] = row + [""] * (width - n)
         if uneven:
             chunk = [row + [""] * (width - len(row)) if len(row) < width else row for row in chunk]
         columns = list(zip(*chunk, strict=True)) if chunk else []
         if columns:
-            for head in set(columns[0]):
-                if head[:1] in "tTsSgG" and head.strip().lower().split(" ")[0] in _TOTAL_WORDS:
-                    decorative.extend(first_line + i for i, v in enumerate(columns[0]) if v == head)
-        if columns and "" in columns[0]:
-            blank_rows.extend(first_line + i for i, row in enumerate(chunk) if not row[0] and not any(row))
-        for profile, values in zip(profiles, columns, strict=False):
+            firsts = "\n".join(columns[0]).lower()
+            if any(word in firsts for word in _TOTAL_WORDS):  # one search in C before looking cell by cell
+                for head in set(columns[0]):
+                    if head[:1] in "tTsSgG" and head.strip().lower().split(" ")[0] in _TOTAL_WORDS:
+                        self.decorative.extend(first_line + i for i, v in enumerate(columns[0]) if v == head)
+            if "" in columns[0]:
+                self.blank_rows.extend(first_line + i for i, row in enumerate(chunk) if not row[0] and not any(row))
+        for profile, values in zip(self.profiles, columns, strict=False):
             profile.observe_chunk(values, first_line)
-        count += len(chunk)
+        self.count += len(chunk)
+        return chunk, columns, first_line
+
+    def plans(self, options: IngestOptions) -> list[ColumnPlan]:
+        """The columns as the profile so far describes them, publisher overrides applied."""
+        labels = list(self.sheet.labels) + [None] * (self.width - len(self.sheet.labels))
+        names = make_column_names(labels)
+        columns: list[ColumnPlan] = []
+        for name, label, profile in zip(names, labels, self.profiles, strict=True):
+            override = options.columns.get(name) or options.columns.get(label or "") or {}
+            kind = override.get("type") or profile.final_type
+            if kind not in TYPES:
+                raise SourceError(_("Type inconnu « %(type)s » pour la colonne « %(col)s » (permis : %(types)s).")
+                                  % {"type": kind, "col": name, "types": ", ".join(TYPES)})
+            columns.append(ColumnPlan(
+                id=name, label=label, type=kind, detected_type=profile.final_type, detected=profile.describe(),
+                description=override.get("description", ""), unit=override.get("unit", ""),
+                overridden=bool(override.get("type")) and override.get("type") != profile.final_type,
+            ))
+        return columns
+
+    def result(self, options: IngestOptions, started: float) -> SheetProfile:
+        width_issues: dict[str, Any] = {}
+        if self.short_rows:
+            width_issues["short_rows"] = self.short_rows
+            width_issues["short_row_examples"] = self.short_examples
+        if self.long_rows:
+            width_issues["long_rows"] = self.long_rows
+            width_issues["long_row_examples"] = self.long_examples
+        if self.decorative:
+            width_issues["total_rows"] = self.decorative[:20]
+        if self.blank_rows:
+            width_issues["blank_rows"] = self.blank_rows[:20]
+        return SheetProfile(columns=self.plans(options), rows=self.count, width_issues=width_issues,
+                            profiles=self.profiles, detected=dict(self.sheet.detected),
+                            seconds=time.perf_counter() - started)
+
+
+def _profile(sheet: Sheet, options: IngestOptions, progress: Progress | None, started: float) -> SheetProfile:
+    profiler = _Profiler(sheet)
+    for chunk in iter_chunks(sheet, options.row_limit):
+        profiler.feed(chunk)
         if progress:
-            progress("profile", sheet.bytes_read(), count)
-    labels = list(sheet.labels) + [None] * (width - len(sheet.labels))
-    names = make_column_names(labels)
-    columns: list[ColumnPlan] = []
-    for name, label, profile in zip(names, labels, profiles, strict=True):
-        override = options.columns.get(name) or options.columns.get(label or "") or {}
-        kind = override.get("type") or profile.final_type
-        if kind not in TYPES:
-            raise SourceError(_("Type inconnu « %(type)s » pour la colonne « %(col)s » (permis : %(types)s).")
-                              % {"type": kind, "col": name, "types": ", ".join(TYPES)})
-        columns.append(ColumnPlan(
-            id=name, label=label, type=kind, detected_type=profile.final_type, detected=profile.describe(),
-            description=override.get("description", ""), unit=override.get("unit", ""),
-            overridden=bool(override.get("type")) and override.get("type") != profile.final_type,
-        ))
-    width_issues = {}
-    if short_rows:
-        width_issues["short_rows"] = short_rows
-        width_issues["short_row_examples"] = short_examples
-    if long_rows:
-        width_issues["long_rows"] = long_rows
-        width_issues["long_row_examples"] = long_examples
-    if decorative:
-        width_issues["total_rows"] = decorative[:20]
-    if blank_rows:
-        width_issues["blank_rows"] = blank_rows[:20]
-    return SheetProfile(columns=columns, rows=count, width_issues=width_issues, profiles=profiles,
-                        detected=dict(sheet.detected), seconds=time.perf_counter() - started)
+            progress("profile", sheet.bytes_read(), profiler.count)
+    return profiler.result(options, started)
 
 
 MAX_INDEXES = 12
 
 
 def index_columns(columns: list[ColumnPlan], profiles: list[ColumnProfile]) -> list[str]:
-    """Columns worth a B-tree index: typed ones, then short categorical text (filters and facets)."""
-    typed = [c.id for c in columns if c.type != "text"]
+    """Columns worth a B-tree index: typed ones, then short categorical text (filters and facets).
+    Booleans are left out: half the table matches either value, a scan is as fast."""
+    typed = [c.id for c in columns if c.type not in ("text", "bool")]
     categorical = [c.id for c, p in zip(columns, profiles, strict=False)
                    if c.type == "text" and p.distinct is not None and p.max_length <= 200 and p.non_empty]
     return (typed + categorical)[:MAX_INDEXES]
@@ -187,6 +216,7 @@ class LoadResult:
     load_seconds: float
     index_seconds: float
     fulltext_seconds: float
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # the same phases in process CPU time
 
 
 _NUMBER_TEXT = str.maketrans({" ": None, "\u00a0": None, "\u202f": None, ",": "."})
@@ -205,17 +235,24 @@ def column_converter(column: ColumnPlan, profile: ColumnProfile, errors: list[di
                          date_formats=profile.date_formats)
     clean = not profile.markers and column.type == column.detected_type
 
+    known: dict[str, Any] = {}  # raw -> converted, kept from block to block (dates, booleans repeat)
+
     def mapped(values: Sequence[str], first_row: int) -> list:
-        table: dict[str, Any] = {}
-        for value in set(values):
+        try:
+            return list(map(known.__getitem__, values))
+        except KeyError:
+            pass
+        if len(known) > 100_000:
+            known.clear()
+        for value in set(values).difference(known):
             try:
-                table[value] = fn(value)
+                known[value] = fn(value)
             except ConversionError as exc:
-                table[value] = None
+                known[value] = None
                 if len(errors) < MAX_REPORTED_ERRORS:
                     errors.append({"row": first_row + values.index(value), "column": column.id,
                                    "value": exc.value[:200], "expected": exc.expected})
-        return [table[v] for v in values]
+        return list(map(known.__getitem__, values))
 
     def translated(trans: dict[int, Any]) -> ColumnConverter:
         def convert(values: Sequence[str], first_row: int) -> list:
@@ -287,3 +324,202 @@ def load_sheet(sheet: Sheet, profile: SheetProfile, backend: Backend, table: str
     fulltext_seconds = time.perf_counter() - started
     return LoadResult(rows=loaded, load_seconds=load_seconds, index_seconds=index_seconds,
                       fulltext_seconds=fulltext_seconds)
+
+
+# Single pass ---------------------------------------------------------------------------------------
+
+GROUP_ROWS = 100_000  # rows per write transaction: progress becomes visible and cancellable between them
+
+
+class _Respeculate(Exception):
+    """A block contradicted what the first blocks said about a column: load again in two passes."""
+
+
+def _signature(column: ColumnPlan, profile: ColumnProfile) -> tuple:
+    """What a block may not change once rows are loaded: the type (as forced or as detected then)
+    and the day/month order."""
+    return (column.type if column.overridden or column.type != column.detected_type else profile.final_type,
+            profile.final_type, profile.month_first)
+
+
+def _refinements(profile: ColumnProfile) -> tuple:
+    """What a converter depends on besides the type; these may only grow block after block."""
+    return (bool(profile.decimal_comma), profile.thousands_space, bool(profile.markers),
+            tuple(profile.date_formats), frozenset(profile.bool_words), profile.empty > 0)
+
+
+class _SqliteWriter:
+    """Raw rows straight into ``executemany``, block by block, one transaction per group of blocks.
+    Columns SQLite can take as they are go in untouched (column affinity parses clean numbers in C);
+    the others (decimal commas, dates, booleans, empty markers, overrides) are converted in Python by
+    blocks and written back into the row."""
+
+    def __init__(self, backend: Backend, table: str):
+        self.backend, self.table = backend, table
+        self.pending_rows = 0
+        self._atomic: Any = None
+
+    def prepare(self, columns: list[ColumnPlan], profiles: list[ColumnProfile],
+                errors: list[dict[str, Any]]) -> None:
+        self.python: list[tuple[int, ColumnConverter]] = []
+        expressions = []
+        for n, (column, profile) in enumerate(zip(columns, profiles, strict=True), start=1):
+            expression = self.backend.cell_expression(n, column, profile)
+            if expression is None:
+                self.python.append((n - 1, column_converter(column, profile, errors)))
+                expression = f"?{n}"
+            expressions.append(expression)
+        self.sql = self.backend.insert_sql(self.table, [c.id for c in columns], expressions)
+
+    def add(self, chunk: list[list[str]], columns: list[tuple[str, ...]], first_row: int) -> None:
+        for position, convert in self.python:
+            for row, value in zip(chunk, convert(columns[position], first_row), strict=True):
+                row[position] = value
+        if self._atomic is None:
+            self._atomic = transaction.atomic()
+            self._atomic.__enter__()
+        self.backend.insert_rows(self.sql, chunk)
+        self.pending_rows += len(chunk)
+
+    def flush(self) -> int:
+        rows, self.pending_rows = self.pending_rows, 0
+        if self._atomic is not None:
+            atomic, self._atomic = self._atomic, None
+            atomic.__exit__(None, None, None)
+        return rows
+
+    def abort(self, exc: BaseException) -> None:
+        if self._atomic is not None:
+            atomic, self._atomic = self._atomic, None
+            atomic.__exit__(type(exc), exc, exc.__traceback__)
+
+
+class _CopyWriter:
+    """Converted rows into PostgreSQL's COPY, one COPY per group of rows."""
+
+    def __init__(self, backend: Backend, table: str):
+        self.backend, self.table = backend, table
+        self.pending: list[list[tuple]] = []
+        self.pending_rows = 0
+        self.next_id = 1
+
+    def prepare(self, columns: list[ColumnPlan], profiles: list[ColumnProfile],
+                errors: list[dict[str, Any]]) -> None:
+        self.columns = columns
+        self.converters = [column_converter(c, p, errors) for c, p in zip(columns, profiles, strict=True)]
+
+    def add(self, chunk: list[list[str]], columns: list[tuple[str, ...]], first_row: int) -> None:
+        converted = [convert(values, first_row) for convert, values in zip(self.converters, columns, strict=True)]
+        self.pending.append(list(zip(range(self.next_id, self.next_id + len(chunk)), *converted, strict=True)))
+        self.next_id += len(chunk)
+        self.pending_rows += len(chunk)
+
+    def flush(self) -> int:
+        rows = self.pending_rows
+        if rows:
+            self.backend.copy_rows(self.table, self.columns, self.pending)
+        self.pending, self.pending_rows = [], 0
+        return rows
+
+    def abort(self, exc: BaseException) -> None:
+        self.pending, self.pending_rows = [], 0
+
+
+def ingest_sheet(sheet: Sheet, options: IngestOptions, backend: Backend, table: str, *,
+                 progress: Progress | None = None) -> tuple[SheetProfile, LoadResult]:
+    """Profile and load a sheet in one read of the file.
+
+    Types are decided on the first block and every later block is still profiled in full: a block
+    may refine a column (a thousands separator, an empty marker, another date format: the converter
+    follows), but when it contradicts one (text in a number column, a day/month order reversed, a
+    wider row), the table is dropped and the sheet loaded again in two passes, types known from the
+    start. Either way the types come from every value of the file, never from a sample."""
+    started = time.perf_counter()
+    try:
+        try:
+            return _single_pass(sheet, options, backend, table, progress, started)
+        except UnicodeDecodeError as exc:
+            backend.drop_table(table)
+            if getattr(sheet, "encoding", None) in ("utf-8", "utf-8-sig") and not options.encoding:
+                sheet.encoding = "cp1252"
+                sheet.detected["encoding"] = "cp1252"
+                sheet.detected["encoding_note"] = f"utf-8_invalid_at_byte_{exc.start}"
+                return _single_pass(sheet, options, backend, table, progress, started)
+            raise SourceError(_("Le fichier n'est pas en %(enc)s (octet %(pos)d) : indiquez le bon encodage.")
+                              % {"enc": getattr(sheet, "encoding", "?"), "pos": exc.start}) from exc
+    except _Respeculate:
+        backend.drop_table(table)
+        profile = profile_sheet(sheet, options, progress)
+        result = load_sheet(sheet, profile, backend, table, options=options, progress=progress)
+        return profile, result
+
+
+def _single_pass(sheet: Sheet, options: IngestOptions, backend: Backend, table: str, progress: Progress | None,
+                 started: float) -> tuple[SheetProfile, LoadResult]:
+    cpu_started = time.process_time()
+    profiler = _Profiler(sheet)
+    errors: list[dict[str, Any]] = []
+    writer = _SqliteWriter(backend, table) if backend.vendor == "sqlite" else _CopyWriter(backend, table)
+    plans: list[ColumnPlan] | None = None
+    signatures: list[tuple] = []
+    refinements: list[tuple] = []
+    loaded = 0
+    collecting = gc.isenabled()
+    gc.disable()  # millions of short-lived lists and strings, no cycles: the collector would only rescan them
+    try:
+        for raw in iter_chunks(sheet, options.row_limit):
+            chunk, columns, first_row = profiler.feed(raw)
+            profiles = profiler.profiles
+            if plans is None:
+                plans = profiler.plans(options)
+                backend.create_table(table, plans)
+                signatures = [_signature(c, p) for c, p in zip(plans, profiles, strict=True)]
+                refinements = [_refinements(p) for p in profiles]
+                writer.prepare(plans, profiles, errors)
+            else:
+                if len(profiles) != len(plans):
+                    raise _Respeculate
+                if [_signature(c, p) for c, p in zip(plans, profiles, strict=True)] != signatures:
+                    raise _Respeculate
+                now = [_refinements(p) for p in profiles]
+                if now != refinements:
+                    refinements = now
+                    plans = profiler.plans(options)
+                    writer.prepare(plans, profiles, errors)
+            writer.add(chunk, columns, first_row)
+            if writer.pending_rows >= GROUP_ROWS:
+                loaded += writer.flush()
+                if progress:
+                    progress("load", sheet.bytes_read(), loaded)
+            if len(errors) >= MAX_REPORTED_ERRORS:
+                break
+    except BaseException as exc:
+        writer.abort(exc)
+        raise
+    finally:
+        if collecting:
+            gc.enable()
+    profile = profiler.result(options, started)
+    if plans is None:  # no data row at all: the table has the header's columns, as text
+        backend.create_table(table, profile.columns)
+    else:
+        loaded += writer.flush()
+    if errors:
+        raise LoadFailed(_("%(n)d valeur(s) ne correspondent pas au type de leur colonne.") % {"n": len(errors)},
+                         errors)
+    backend.finish_load(table)
+    load_seconds = time.perf_counter() - started
+    cpu = {"load": time.process_time() - cpu_started}
+    profile.seconds = 0.0  # profiling happened during the load
+    if progress:
+        progress("index", sheet.total_bytes, loaded)
+    index_started, cpu_started = time.perf_counter(), time.process_time()
+    backend.create_indexes(table, index_columns(profile.columns, profile.profiles))
+    index_seconds = time.perf_counter() - index_started
+    cpu["index"] = time.process_time() - cpu_started
+    fulltext_started, cpu_started = time.perf_counter(), time.process_time()
+    backend.create_fulltext(table, profile.columns)
+    fulltext_seconds = time.perf_counter() - fulltext_started
+    cpu["fulltext"] = time.process_time() - cpu_started
+    return profile, LoadResult(rows=loaded, load_seconds=load_seconds, index_seconds=index_seconds,
+                               fulltext_seconds=fulltext_seconds, cpu_seconds=cpu)

@@ -62,7 +62,7 @@ from ouvert.core.permissions import check_edit_in_organization
 
 from . import quality
 from .backends import get_backend, quote
-from .engine import Cancelled, ColumnPlan, LoadFailed, index_columns, load_sheet, profile_sheet
+from .engine import Cancelled, ColumnPlan, LoadFailed, index_columns, ingest_sheet
 from .infer import TYPES, ConversionError, make_normalizer
 from .models import ACTIVE_STATUSES, DatastoreTable, IngestJob, JobStatus
 from .sources import IngestOptions, SourceError, open_sheets
@@ -205,14 +205,11 @@ def datastore_ingest_run(*, job: IngestJob, private: bool = False) -> IngestJob:
             _update(job, bytes_total=path.stat().st_size)
             sheets = open_sheets(path, job.original_name, options)
             for sheet in sheets:
-                profile = profile_sheet(sheet, options, progress)
                 state["rows_base"] = 0
-                _update(job, phase="load", rows_expected=profile.rows, rows_done=0)
-                if IngestJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
-                    raise Cancelled
+                _update(job, phase="load", rows_done=0)
                 table = physical_name(job.resource_id, sheet.index, version)
                 created.append(table)
-                result = load_sheet(sheet, profile, backend, table, options=options, progress=progress)
+                profile, result = ingest_sheet(sheet, options, backend, table, progress=progress)
                 backend.analyze(table)
                 _update(job, phase="quality", rows_done=result.rows)
                 fields = [c.as_field() for c in profile.columns]

@@ -240,9 +240,7 @@ class CsvSheet(Sheet):
         try:
             if self.has_header:
                 next(reader, None)
-            for row in reader:
-                if row:
-                    yield row
+            yield from filter(None, reader)  # blank lines come out as empty lists
         finally:
             if self._handle:
                 self._handle.close()
