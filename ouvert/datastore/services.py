@@ -35,6 +35,9 @@ Calls the catalogue makes:
   query names: :func:`~ouvert.datastore.selectors.sql_resource_ids` lists them.
 - Quality: ``DatastoreTable.quality`` holds the findings per table (rules F1–F12, French and English)
   and ``quality.score_inputs`` / ``quality.reference_criteria`` give the catalogue its score inputs.
+  After a load, a dictionary change, ``datastore_create`` or a drop commits, the datastore calls
+  ``datastore_table_changed(resource_id=...)`` on every AppConfig defining it (the catalogue
+  recomputes the dataset's quality report).
 - Previews: ``/fr/donnees/tables/<resource_id>/`` (``datastore:table``), embeddable with the
   ``datastore/includes/preview.html`` include (context: ``table``).
 """
