@@ -369,7 +369,7 @@ class ConformityRates:
 def quality_period(*, start: dt.date | None = None, end: dt.date | None = None) -> tuple[dt.date, dt.date]:
     """The period of the rates: ``end`` defaults to today, ``start`` to twelve months before ``end``."""
     end = end or timezone.localdate()
-    start = start or (end - dt.timedelta(days=365))
+    start = start or (end - dt.timedelta(days=365) if end > dt.date.min + dt.timedelta(days=365) else dt.date.min)
     return (start, end) if start <= end else (end, start)
 
 
