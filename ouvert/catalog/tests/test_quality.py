@@ -156,7 +156,7 @@ def test_stars_and_format_rules_for_files_outside_the_datastore(client, editor):
 
 
 def test_conformity_rates_count_datasets_published_in_the_period(client, editor, make_org, make_user,
-                                                                 make_member):
+                                                                 make_member, django_assert_max_num_queries):
     user, org = editor
     recent = complete_dataset(user, org, title="Population récente")
     old = complete_dataset(user, org, title="Population ancienne")
@@ -191,8 +191,12 @@ def test_conformity_rates_count_datasets_published_in_the_period(client, editor,
                                "tabular_resources": 1, "queryable_resources": 1, "queryable_rate": 100.0}
     empty = client.get("/api/v1/organizations/msp/quality").json()
     assert empty["datasets"] == 0 and empty["conformity_rate"] is None
+    earliest = client.get("/api/v1/quality", {"to": "0001-01-01"})
+    assert earliest.status_code == 200 and earliest.json()["from"] == "0001-01-01"
+    assert client.get("/api/v1/quality", {"from": "hier"}).status_code == 422
 
-    page = client.get("/fr/donnees/qualite/")
+    with django_assert_max_num_queries(12):
+        page = client.get("/fr/donnees/qualite/")
     assert page.status_code == 200
     body = page.content.decode()
     assert "50,0 %" in body and "Ville de Laval" in body and "(1 sur 2)" in body
