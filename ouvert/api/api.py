@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 
 from ouvert import __version__
+from ouvert.catalog.api import quality_router
 from ouvert.catalog.api import router as catalog_router
 from ouvert.consultations.api import router as consultations_router
 from ouvert.core.api import router as core_router
@@ -29,6 +30,7 @@ api.add_router("/", harvest_router)
 api.add_router("/", geo_router)
 api.add_router("/", datastore_router)
 api.add_router("/", catalog_router)
+api.add_router("/", quality_router)
 api.add_router("/", consultations_router)
 
 

@@ -59,6 +59,9 @@ class DatasetOut(Schema):
     state: str
     private: bool
     is_reference: bool
+    quality_score: int | None = Field(description="Score de qualité de 0 à 100 (null : pas encore vérifié).")
+    openness_stars: int = Field(ge=0, le=5, description="Étoiles d'ouverture (échelle de Tim Berners-Lee).")
+    conforms: bool = Field(description="Respecte toutes les règles F1–F12 et M1–M6.")
     updated_at: dt.datetime
     first_published_at: dt.datetime | None
 
@@ -125,7 +128,6 @@ class DatasetIn(Schema):
     language: str = "fr"
     version_notes: str = ""
     private: bool = False
-    is_reference: bool = False
 
 
 class DatasetPatch(Schema):
@@ -145,7 +147,6 @@ class DatasetPatch(Schema):
     language: str | None = None
     version_notes: str | None = None
     private: bool | None = None
-    is_reference: bool | None = None
 
 
 class ResourceLinkIn(Schema):
@@ -438,3 +439,117 @@ def reuse_create(request: HttpRequest, payload: ReuseIn):
     reuse = learning.reuse_propose(by=request.auth, title=payload.title, description=payload.description,
                                    url=payload.url, kind=payload.kind, datasets=datasets)
     return Status(201, reuse_json(reuse))
+
+
+# Quality and conformity -----------------------------------------------------------------------------
+
+quality_router = Router(tags=["quality"])
+
+
+class Bilingual(Schema):
+    fr: str
+    en: str
+
+
+class FindingWhere(Schema):
+    resource: str | None = Field(None, description="Identifiant de la ressource.")
+    resource_name: str | None = None
+    sheet: str | None = None
+    column: str | None = None
+    columns: list[str] | None = None
+    rows: list[int] | None = Field(None, description="Numéros de ligne, quand ils sont connus.")
+    field: str | None = Field(None, description="Champ de métadonnées en cause.")
+    fields: list[str] | None = None
+
+
+class FindingOut(Schema):
+    rule: str = Field(description="F1–F12 (fichiers) ou M1–M6 (métadonnées).")
+    status: str = Field(description="`fail` ou `warning`.")
+    message: Bilingual
+    where: FindingWhere
+    fix: Bilingual
+
+
+class CriterionOut(Schema):
+    key: str
+    ok: bool
+    label: Bilingual
+
+
+class DatasetQualityOut(Schema):
+    dataset: str
+    checked_at: dt.datetime | None
+    score: int | None
+    openness_stars: int
+    openness_reason: Bilingual | None
+    conforms: bool
+    is_reference: bool
+    rules: dict[str, str] = Field(description="Statut le plus sévère de chaque règle.")
+    failed_rules: list[str]
+    warning_rules: list[str]
+    findings: list[FindingOut]
+    reference_criteria: list[CriterionOut]
+
+
+class RatesOut(Schema):
+    datasets: int = Field(description="Jeux publics publiés pendant la période.")
+    conforming: int = Field(description="Parmi eux, ceux qui respectent toutes les règles F et M.")
+    conformity_rate: float | None = Field(description="En pour cent; null sans jeu publié.")
+    tabular_resources: int = Field(description="Ressources CSV, XLSX, XLS, JSON ou TSV de ces jeux.")
+    queryable_resources: int = Field(description="Parmi elles, celles chargées dans le magasin de données.")
+    queryable_rate: float | None = Field(description="En pour cent; null sans ressource tabulaire.")
+
+
+class OrganizationRatesOut(RatesOut):
+    organization: str
+
+
+class ConformityOut(Schema):
+    period_from: dt.date = Field(alias="from")
+    period_to: dt.date = Field(alias="to")
+    portal: RatesOut
+    organizations: list[OrganizationRatesOut]
+
+
+class PeriodFilters(Schema):
+    period_from: dt.date | None = Field(None, alias="from",
+                                        description="Début (AAAA-MM-JJ); défaut : 12 mois avant la fin.")
+    period_to: dt.date | None = Field(None, alias="to", description="Fin (AAAA-MM-JJ); défaut : aujourd'hui.")
+
+
+def _rates(rates: selectors.ConformityRates) -> dict:
+    return {"datasets": rates.datasets, "conforming": rates.conforming, "conformity_rate": rates.conformity_rate,
+            "tabular_resources": rates.tabular_resources, "queryable_resources": rates.queryable_resources,
+            "queryable_rate": rates.queryable_rate}
+
+
+@quality_router.get("/quality", response=ConformityOut, by_alias=True,
+                    summary="Taux de conformité du portail et de chaque organisation")
+def quality_rates(request: HttpRequest, period: Query[PeriodFilters]):
+    start, end = selectors.quality_period(start=period.period_from, end=period.period_to)
+    portal = selectors.conformity_rates(start=start, end=end)
+    table = selectors.conformity_table(start=start, end=end)
+    return {"from": start, "to": end, "portal": _rates(portal),
+            "organizations": [{"organization": org.slug, **_rates(rates)} for org, rates in table]}
+
+
+@quality_router.get("/organizations/{slug}/quality", response=OrganizationRatesOut,
+                    summary="Taux de conformité d'une organisation")
+def organization_quality(request: HttpRequest, slug: str, period: Query[PeriodFilters]):
+    organization = get_object_or_404(Organization, slug=slug)
+    start, end = selectors.quality_period(start=period.period_from, end=period.period_to)
+    return {"organization": organization.slug,
+            **_rates(selectors.conformity_rates(start=start, end=end, organization=organization))}
+
+
+@quality_router.get("/datasets/{name}/quality", response=DatasetQualityOut,
+                    summary="Rapport de qualité d'un jeu de données")
+def dataset_quality(request: HttpRequest, name: str):
+    dataset = _visible_dataset(request, name)
+    report = dataset.quality_report or {}
+    return {"dataset": dataset.name, "checked_at": dataset.quality_checked_at, "score": dataset.quality_score,
+            "openness_stars": dataset.openness_stars, "openness_reason": report.get("stars_reason"),
+            "conforms": dataset.conforms, "is_reference": dataset.is_reference, "rules": report.get("rules", {}),
+            "failed_rules": report.get("failed_rules", []), "warning_rules": report.get("warning_rules", []),
+            "findings": report.get("findings", []),
+            "reference_criteria": report.get("reference", {}).get("criteria", [])}

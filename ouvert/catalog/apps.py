@@ -26,6 +26,12 @@ class CatalogConfig(AppConfig):
 
         return organization_section(request, organization)
 
+    def datastore_table_changed(self, *, resource_id) -> None:
+        """Hook called by the datastore after a table of a resource is loaded or changed."""
+        from .tasks import resource_quality_schedule
+
+        resource_quality_schedule(resource_id=resource_id)
+
     def demo_load(self, stdout=None) -> bool:
         from .demo import demo_load
 

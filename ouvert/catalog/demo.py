@@ -663,7 +663,6 @@ def demo_load(stdout=None) -> bool:
             contact_name=f"Équipe des données ouvertes — {organization.acronym or organization.name_fr}",
             contact_email=f"donnees.ouvertes@{slug}.demo.ouvert.quebec",
             temporal_start=dt.date(2015 + index % 8, 1, 1),
-            is_reference=index % 9 == 0,
         )
         for relative in files:
             path = REALDATA / relative

@@ -31,7 +31,7 @@ class DatasetForm(forms.ModelForm):
         model = Dataset
         fields = ["organization", "title", "name", "notes", "licence", "contact_name", "contact_email",
                   "update_frequency", "spatial", "temporal_start", "temporal_end", "source_url", "language",
-                  "version_notes", "private", "is_reference"]
+                  "version_notes", "private"]
         widgets = {"temporal_start": DateInput(), "temporal_end": DateInput(),
                    "notes": forms.Textarea(attrs={"rows": 8}), "version_notes": forms.Textarea(attrs={"rows": 3})}
         help_texts = {

@@ -132,6 +132,12 @@ class Dataset(models.Model):
     deleted_at = models.DateTimeField(_("supprimé le"), null=True, blank=True)
     view_count = models.PositiveIntegerField(_("consultations"), default=0)
     download_count = models.PositiveIntegerField(_("téléchargements"), default=0)
+    # Computed by quality.dataset_report in a background task (services.dataset_quality_refresh).
+    quality_score = models.PositiveSmallIntegerField(_("score de qualité"), null=True, blank=True)
+    openness_stars = models.PositiveSmallIntegerField(_("étoiles d'ouverture"), default=0)
+    conforms = models.BooleanField(_("conforme aux lignes directrices"), default=False, db_index=True)
+    quality_report = models.JSONField(_("rapport de qualité"), default=dict, blank=True)
+    quality_checked_at = models.DateTimeField(_("qualité vérifiée le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("jeu de données")

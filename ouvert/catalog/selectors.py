@@ -340,3 +340,105 @@ def requests_ranked(*, theme: str | None = None, organization: str | None = None
 
 def audit_for_dataset(*, dataset: Dataset) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(object_type="catalog.dataset", object_id=str(dataset.pk))
+
+
+# Quality and conformity -----------------------------------------------------------------------------
+
+
+@dataclass
+class ConformityRates:
+    """For datasets published in a period: how many pass every F and M rule, and how many of their
+    tabular resources (CSV, XLSX, XLS, JSON, TSV) are queryable through the datastore API."""
+
+    start: dt.date
+    end: dt.date
+    datasets: int = 0
+    conforming: int = 0
+    tabular_resources: int = 0
+    queryable_resources: int = 0
+
+    @property
+    def conformity_rate(self) -> float | None:
+        return round(100 * self.conforming / self.datasets, 1) if self.datasets else None
+
+    @property
+    def queryable_rate(self) -> float | None:
+        return round(100 * self.queryable_resources / self.tabular_resources, 1) if self.tabular_resources else None
+
+
+def quality_period(*, start: dt.date | None = None, end: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The period of the rates: ``end`` defaults to today, ``start`` to twelve months before ``end``."""
+    end = end or timezone.localdate()
+    start = start or (end - dt.timedelta(days=365) if end > dt.date.min + dt.timedelta(days=365) else dt.date.min)
+    return (start, end) if start <= end else (end, start)
+
+
+def _published_in(start: dt.date, end: dt.date) -> QuerySet[Dataset]:
+    return public_datasets().filter(first_published_at__date__gte=start, first_published_at__date__lte=end)
+
+
+def _queryable_ids() -> QuerySet | list:
+    from django.apps import apps
+
+    if not apps.is_installed("ouvert.datastore"):
+        return []
+    from ouvert.datastore.models import DatastoreTable
+
+    return DatastoreTable.objects.values("resource_id")
+
+
+def conformity_by_organization(*, start: dt.date, end: dt.date,
+                               organization: Organization | None = None) -> dict[Any, ConformityRates]:
+    """``{organization_id: ConformityRates}`` for every organization with a dataset published in the period."""
+    from .quality import TABULAR_FORMATS
+
+    datasets = _published_in(start, end)
+    if organization is not None:
+        datasets = datasets.filter(organization=organization)
+    out: dict[Any, ConformityRates] = {}
+    for org_id, total, conforming in (datasets.order_by().values_list("organization_id")
+                                      .annotate(n=Count("pk"), c=Count("pk", filter=Q(conforms=True)))):
+        out[org_id] = ConformityRates(start=start, end=end, datasets=total, conforming=conforming)
+    tabular = Resource.objects.filter(dataset__in=datasets.values("pk"), format__in=TABULAR_FORMATS)
+    for org_id, total, queryable in (tabular.order_by().values_list("dataset__organization_id")
+                                     .annotate(n=Count("pk"), q=Count("pk", filter=Q(pk__in=_queryable_ids())))):
+        rates = out.setdefault(org_id, ConformityRates(start=start, end=end))
+        rates.tabular_resources, rates.queryable_resources = total, queryable
+    return out
+
+
+def conformity_rates(*, start: dt.date, end: dt.date, organization: Organization | None = None) -> ConformityRates:
+    """The rates of one organization, or of the whole portal."""
+    total = ConformityRates(start=start, end=end)
+    for rates in conformity_by_organization(start=start, end=end, organization=organization).values():
+        total.datasets += rates.datasets
+        total.conforming += rates.conforming
+        total.tabular_resources += rates.tabular_resources
+        total.queryable_resources += rates.queryable_resources
+    return total
+
+
+def conformity_table(*, start: dt.date, end: dt.date) -> list[tuple[Organization, ConformityRates]]:
+    """Each organization with its rates, by name."""
+    by_org = conformity_by_organization(start=start, end=end)
+    organizations = Organization.objects.filter(pk__in=list(by_org)).order_by("name_fr")
+    return [(org, by_org[org.pk]) for org in organizations]
+
+
+def quality_summary(*, dataset: Dataset, language: str) -> dict[str, Any]:
+    """The stored report in one language, for the dataset page: failed and warned findings (with
+    where and how to fix), the reference-data criteria and the reason for the stars."""
+    lang = "en" if language.startswith("en") else "fr"
+    report = dataset.quality_report or {}
+    out = []
+    for item in report.get("findings", []):
+        where = item.get("where", {})
+        columns = where.get("columns") or ([where["column"]] if where.get("column") else [])
+        out.append({"rule": item["rule"], "status": item["status"], "message": item["message"].get(lang, ""),
+                    "fix": item.get("fix", {}).get(lang, ""), "resource": where.get("resource_name", ""),
+                    "sheet": where.get("sheet", ""), "columns": columns, "rows": where.get("rows", [])})
+    criteria = [{"ok": c["ok"], "label": c["label"].get(lang, "")}
+                for c in report.get("reference", {}).get("criteria", [])]
+    return {"checked": bool(report), "findings": out, "criteria": criteria,
+            "stars_reason": report.get("stars_reason", {}).get(lang, ""),
+            "failed_rules": report.get("failed_rules", []), "warning_rules": report.get("warning_rules", [])}

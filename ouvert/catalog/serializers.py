@@ -34,7 +34,9 @@ def dataset_json(dataset: Dataset, request: HttpRequest | None = None,
         "organization": dataset.organization.slug, "licence": dataset.licence.slug,
         "licence_is_open": dataset.licence.is_open,
         "update_frequency": dataset.update_frequency, "state": dataset.state, "private": dataset.private,
-        "is_reference": dataset.is_reference, "updated_at": dataset.updated_at.isoformat(),
+        "is_reference": dataset.is_reference, "quality_score": dataset.quality_score,
+        "openness_stars": dataset.openness_stars, "conforms": dataset.conforms,
+        "updated_at": dataset.updated_at.isoformat(),
         "first_published_at": dataset.first_published_at.isoformat() if dataset.first_published_at else None,
     }
     if resources is not None:

@@ -23,7 +23,7 @@ from ouvert.core import permissions as core_permissions
 from ouvert.core.audit import audit_record
 from ouvert.core.models import Organization, User
 
-from . import permissions, search
+from . import permissions, quality, search
 from .models import (
     Dataset,
     DatasetRequest,
@@ -44,7 +44,7 @@ logger = logging.getLogger(__name__)
 
 DATASET_FIELDS = [
     "name", "title", "notes", "contact_name", "contact_email", "update_frequency", "spatial",
-    "temporal_start", "temporal_end", "source_url", "language", "version_notes", "private", "is_reference",
+    "temporal_start", "temporal_end", "source_url", "language", "version_notes", "private",
 ]
 RESOURCE_FIELDS = ["name", "description", "url", "format", "size", "sha256", "encoding", "data_dictionary"]
 FORMATS = {
@@ -105,6 +105,9 @@ def _record(dataset: Dataset, *, by: User | None, action: str, notify: str | Non
         search.remove_dataset(dataset.pk)
     else:
         search.index_dataset(dataset)
+    from .tasks import dataset_quality_schedule
+
+    dataset_quality_schedule(dataset_id=dataset.pk)
     if notify and dataset.is_public:
         from .notifications import notify_followers
 
@@ -453,6 +456,40 @@ def resource_move(*, resource: Resource, by: User, offset: int) -> None:
             Resource.objects.filter(pk=item.pk).update(position=position)
     _touch(dataset)
     _record(dataset, by=by, action="resource_reorder")
+
+
+# Quality ------------------------------------------------------------------------------------------
+
+
+def dataset_quality_refresh(*, dataset: Dataset, now: dt.datetime | None = None) -> Dataset:
+    """Recompute and store the quality report (score, stars, conformity), and grant or withdraw the
+    reference badge by the guidelines' criteria, with an audit entry giving the reason. A system
+    action (run by the background task): no permission to check. Does not touch ``updated_at``."""
+    report = quality.dataset_report(dataset, now=now)
+    eligible = report["reference"]["eligible"]
+    fields = {"quality_score": report["score"], "openness_stars": report["stars"], "conforms": report["conforms"],
+              "quality_report": report, "quality_checked_at": now or timezone.now()}
+    with transaction.atomic():
+        current = Dataset.objects.select_for_update().filter(pk=dataset.pk).values_list("is_reference", flat=True)
+        was_reference = bool(current.first())
+        if eligible != was_reference:
+            fields["is_reference"] = eligible
+        Dataset.objects.filter(pk=dataset.pk).update(**fields)
+        if eligible != was_reference:
+            unmet = [c for c in report["reference"]["criteria"] if not c["ok"]]
+            reason = ({"fr": "Tous les critères des données de référence sont remplis.",
+                       "en": "Every reference-data criterion is met."} if eligible else
+                      {"fr": "Critères non remplis : " + " ; ".join(c["label"]["fr"] for c in unmet) + ".",
+                       "en": "Criteria not met: " + "; ".join(c["label"]["en"] for c in unmet) + "."})
+            audit_record(actor=None, action="dataset.reference_grant" if eligible else "dataset.reference_withdraw",
+                         obj=dataset, organization=dataset.organization,
+                         changes={"is_reference": [was_reference, eligible], "reason": reason,
+                                  "failed_rules": report["failed_rules"],
+                                  "unmet_criteria": [c["key"] for c in unmet]})
+    for key, value in fields.items():
+        setattr(dataset, key, value)
+    dataset.is_reference = eligible
+    return dataset
 
 
 # Usage counts (no IP address, no person: just counters) ------------------------------------------

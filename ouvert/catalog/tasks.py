@@ -1,6 +1,8 @@
-"""Background work: follower e-mails (immediate and daily digest)."""
+"""Background work: follower e-mails (immediate and daily digest) and quality reports."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -10,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
-from .models import Dataset, Follow, PendingNotice
+from .models import Dataset, Follow, PendingNotice, Resource
 
 
 def _unsubscribe_url(follow: Follow) -> str:
@@ -51,3 +53,27 @@ def send_daily_digests() -> int:
             PendingNotice.objects.filter(pk__in=[n.pk for n in notices]).delete()
             sent += 1
     return sent
+
+
+@task()
+def dataset_quality_task(*, dataset_id: str) -> int | None:
+    """Recompute one dataset's quality report and reference badge; returns its score."""
+    from .services import dataset_quality_refresh
+
+    dataset = Dataset.objects.select_related("organization", "licence").filter(pk=dataset_id).first()
+    if dataset is None:
+        return None
+    return dataset_quality_refresh(dataset=dataset).quality_score
+
+
+def dataset_quality_schedule(*, dataset_id: Any) -> None:
+    """Queue a quality recomputation once the current transaction commits."""
+    pk = str(dataset_id)
+    transaction.on_commit(lambda: dataset_quality_task.enqueue(dataset_id=pk))
+
+
+def resource_quality_schedule(*, resource_id: Any) -> None:
+    """The same, for the dataset owning a resource (called when its datastore table changes)."""
+    dataset_id = Resource.objects.filter(pk=resource_id).values_list("dataset_id", flat=True).first()
+    if dataset_id is not None:
+        dataset_quality_schedule(dataset_id=dataset_id)

@@ -9,6 +9,7 @@ urlpatterns = [
     path(_("donnees/"), views.search, name="search"),
     path(_("donnees/jeux/nouveau/"), views.dataset_create, name="dataset_create"),
     path(_("donnees/corbeille/"), views.trash, name="trash"),
+    path(_("donnees/qualite/"), views.quality, name="quality"),
     path(_("donnees/suivis/"), views.follows, name="follows"),
     path(_("donnees/suivre/"), views.follow, name="follow"),
     path(_("donnees/desabonnement/<uuid:token>/"), views.unsubscribe, name="unsubscribe"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -110,6 +113,8 @@ def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
         "can_manage_trash": permissions.can_manage_trash(request.user, dataset.organization),
         "activity": selectors.activity(dataset=dataset, limit=5),
         "reuses": learning.reuses_public(dataset=dataset),
+        "quality": selectors.quality_summary(dataset=dataset, language=get_language() or "fr"),
+        "quality_stars": range(dataset.openness_stars),
     })
 
 
@@ -471,9 +476,11 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def organization_section(request: HttpRequest, organization: Organization) -> str:
     datasets = selectors.organization_datasets(organization=organization, user=request.user)
+    start, end = selectors.quality_period()
     return render_to_string("catalog/includes/organization_section.html", {
         "organization": organization, "datasets": datasets[:50], "dataset_count": datasets.count(),
         "stats": selectors.organization_stats(organization=organization),
+        "conformity": selectors.conformity_rates(start=start, end=end, organization=organization),
         "calendar": selectors.publication_calendar(organization=organization)[:20],
         "requests": selectors.requests_ranked(organization=organization.slug)[:10],
         "can_edit": core_permissions.can_edit_in_organization(request.user, organization),
@@ -481,6 +488,42 @@ def organization_section(request: HttpRequest, organization: Organization) -> st
                                        public_only=not core_permissions.is_member_of(request.user, organization)),
         "DatasetState": DatasetState,
     }, request=request)
+
+
+# Quality and conformity ---------------------------------------------------------------------------
+
+
+def _period(request: HttpRequest) -> tuple[dt.date, dt.date, list[str]]:
+    errors, dates = [], {}
+    for key, label in (("from", _("début")), ("to", _("fin"))):
+        raw = request.GET.get(key, "").strip()
+        try:
+            dates[key] = dt.date.fromisoformat(raw) if raw else None
+        except ValueError:
+            dates[key] = None
+            errors.append(_("Date de %(label)s invalide : « %(value)s » (format AAAA-MM-JJ).")
+                          % {"label": label, "value": raw[:20]})
+    start, end = selectors.quality_period(start=dates["from"], end=dates["to"])
+    return start, end, errors
+
+
+def _rates_json(rates: selectors.ConformityRates) -> dict:
+    return {"datasets": rates.datasets, "conforming": rates.conforming, "conformity_rate": rates.conformity_rate,
+            "tabular_resources": rates.tabular_resources, "queryable_resources": rates.queryable_resources,
+            "queryable_rate": rates.queryable_rate}
+
+
+def quality(request: HttpRequest) -> HttpResponse:
+    """Conformity rates of the portal and of each organization for a period (``from``, ``to``)."""
+    start, end, errors = _period(request)
+    portal = selectors.conformity_rates(start=start, end=end)
+    table = selectors.conformity_table(start=start, end=end)
+    if _wants_json(request):
+        return JsonResponse({"from": start.isoformat(), "to": end.isoformat(), "portal": _rates_json(portal),
+                             "organizations": [{"organization": org.slug, **_rates_json(rates)}
+                                               for org, rates in table]})
+    return render(request, "catalog/quality.html", {"start": start, "end": end, "errors": errors,
+                                                    "portal": portal, "table": table})
 
 
 # Reuses, hackathons, learning --------------------------------------------------------------------

@@ -35,6 +35,9 @@ Calls the catalogue makes:
   query names: :func:`~ouvert.datastore.selectors.sql_resource_ids` lists them.
 - Quality: ``DatastoreTable.quality`` holds the findings per table (rules F1–F12, French and English)
   and ``quality.score_inputs`` / ``quality.reference_criteria`` give the catalogue its score inputs.
+  After a load, a dictionary change, ``datastore_create`` or a drop commits, the datastore calls
+  ``datastore_table_changed(resource_id=...)`` on every AppConfig defining it (the catalogue
+  recomputes the dataset's quality report).
 - Previews: ``/fr/donnees/tables/<resource_id>/`` (``datastore:table``), embeddable with the
   ``datastore/includes/preview.html`` include (context: ``table``).
 """
@@ -299,7 +302,17 @@ def _swap(job: IngestJob, loaded: list[dict[str, Any]], existing: dict[int, Data
             if index not in kept:
                 old.append(table.table_name)
                 table.delete()
+        _announce_change(job.resource_id)
     return old
+
+
+def _announce_change(resource_id: uuid.UUID) -> None:
+    """After commit, call ``datastore_table_changed(resource_id=...)`` on every AppConfig defining it
+    (the catalogue recomputes the dataset's quality report). The datastore imports no other app."""
+    from django.apps import apps
+
+    hooks = [c.datastore_table_changed for c in apps.get_app_configs() if hasattr(c, "datastore_table_changed")]
+    transaction.on_commit(lambda: [hook(resource_id=resource_id) for hook in hooks])
 
 
 def datastore_dictionary_update(*, resource_id: uuid.UUID | str, columns: dict[str, dict[str, str]],
@@ -340,6 +353,7 @@ def datastore_dictionary_update(*, resource_id: uuid.UUID | str, columns: dict[s
     table.quality = {"findings": findings, "score": quality.score_inputs(findings)}
     table.modified_at = timezone.now()
     table.save(update_fields=["fields", "quality", "modified_at"])
+    _announce_change(table.resource_id)
     options = dict(table.options or {})
     stored = dict(options.get("columns") or {})
     for name, change in columns.items():
@@ -373,6 +387,7 @@ def datastore_drop(*, resource_id: uuid.UUID | str, organization: Organization |
         if by is not None:
             audit_record(actor=by, action="datastore.delete", obj=table, organization=table.organization)
         table.delete()
+    _announce_change(rid)
     return len(tables)
 
 
@@ -497,6 +512,7 @@ def datastore_create(*, data: dict[str, Any], organization: Organization | None,
     if by is not None:
         audit_record(actor=by, action="datastore.create", obj=table, organization=table.organization,
                      changes={"records": len(records)})
+    _announce_change(rid)
     result = {"resource_id": str(rid), "fields": [_ckan_field(f) for f in table.fields],
               "method": "insert", "primary_key": table.primary_key}
     if records:

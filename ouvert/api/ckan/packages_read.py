@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ouvert.catalog import search as catalog_search
@@ -160,6 +161,7 @@ def package_dict(dataset: Dataset, context: Context) -> dict[str, Any]:
         "language": dataset.language,
         "version_notes": dataset.version_notes,
         "is_reference": dataset.is_reference,
+        "qa": _qa(dataset),
         "first_published_at": ckan_datetime(dataset.first_published_at),
         "data_modified_at": ckan_datetime(dataset.data_modified_at),
     }
@@ -170,6 +172,15 @@ def package_dict(dataset: Dataset, context: Context) -> dict[str, Any]:
         data["harvest_source"] = {"name": harvested.source.name, "url": harvested.source.url,
                                   "remote_id": harvested.remote_id, "remote_url": harvested.remote_url}
     return data
+
+
+def _qa(dataset: Dataset) -> dict[str, Any]:
+    """ckanext-qa's package ``qa`` (openness score 0–5 and its reason), plus Ouvert's score and conformity."""
+    reason = (dataset.quality_report or {}).get("stars_reason") or {}
+    lang = "en" if (get_language() or "fr").startswith("en") else "fr"
+    return {"openness_score": dataset.openness_stars, "openness_score_reason": reason.get(lang, ""),
+            "updated": ckan_datetime(dataset.quality_checked_at), "quality_score": dataset.quality_score,
+            "conforms": dataset.conforms}
 
 
 # Visibility ---------------------------------------------------------------------------------------

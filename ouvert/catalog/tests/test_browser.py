@@ -58,11 +58,12 @@ def test_every_catalogue_page_is_accessible(page, axe_check, live_server, make_u
                f"/fr/donnees/demandes/{item.pk}/", f"/fr/donnees/desabonnement/{follow.token}/",
                "/fr/organisations/laval/", "/fr/donnees/reutilisations/", "/fr/donnees/hackathons/hackqc-2026/",
                "/fr/donnees/apprendre/", "/fr/donnees/apprendre/office-csv-tableur/",
-               "/fr/donnees/apprendre/dev-curl/"],
+               "/fr/donnees/apprendre/dev-curl/", "/fr/donnees/qualite/", "/fr/donnees/qualite/?from=hier"],
         "en": ["/en/data/", "/en/data/?q=school", f"/en/data/datasets/{name}/",
                f"/en/data/datasets/{name}/resources/{upload.pk}/", f"/en/data/datasets/{name}/history/",
                "/en/data/requests/", f"/en/data/requests/{item.pk}/", english_org_url, "/en/data/reuses/",
-               "/en/data/hackathons/hackqc-2026/", "/en/data/learn/", "/en/data/learn/dev-python/"],
+               "/en/data/hackathons/hackqc-2026/", "/en/data/learn/", "/en/data/learn/dev-python/",
+               "/en/data/quality/"],
     }
     signed_in = {
         "fr": ["/fr/donnees/jeux/nouveau/", f"/fr/donnees/jeux/{name}/modifier/",
