@@ -357,6 +357,8 @@ def resource_create(*, dataset: Dataset, by: User, name: str = "", description: 
                  changes={"name": [None, resource.name], "format": [None, resource.format]})
     if file:
         transaction.on_commit(lambda: _schedule_processing(resource, by=by, first=first))
+    else:
+        transaction.on_commit(lambda: _schedule_link_ingest(resource, by=by))
     _record(dataset, by=by, action="resource_create",
             notify=_("Nouvelle ressource « %(name)s » dans « %(title)s ».") % {"name": resource.name,
                                                                                "title": dataset.title})
@@ -395,6 +397,27 @@ def _schedule_processing(resource: Resource, *, by: User, first: bytes) -> None:
             logger.exception("map layer not scheduled for resource %s", resource.pk)
 
 
+def _schedule_link_ingest(resource: Resource, *, by: User) -> None:
+    """A tabular file given by its link is fetched and loaded into the datastore too, and loaded
+    again whenever the link changes. Never fails the edit: a scheduling error is logged."""
+    from django.apps import apps
+
+    if not resource.url or resource.format not in TABULAR_FORMATS or not apps.is_installed("ouvert.datastore"):
+        return
+    dataset = resource.dataset
+    try:
+        from ouvert.datastore.services import datastore_ingest_schedule
+
+        name = resource.url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or resource.name
+        if not os.path.splitext(name)[1]:
+            name = f"{name}.{resource.format.lower()}"
+        datastore_ingest_schedule(resource_id=resource.pk, source_path=resource.url, original_name=name,
+                                  organization=dataset.organization, by=by, options=None,
+                                  private=dataset.private)
+    except Exception:
+        logger.exception("datastore ingestion not scheduled for linked resource %s", resource.pk)
+
+
 @transaction.atomic
 def resource_update(*, resource: Resource, by: User, **fields: Any) -> Resource:
     dataset = resource.dataset
@@ -422,6 +445,8 @@ def resource_update(*, resource: Resource, by: User, **fields: Any) -> Resource:
     changes = {k: [before[k], v] for k, v in fields.items() if before[k] != v}
     audit_record(actor=by, action="resource.update", obj=resource, organization=dataset.organization,
                  changes=changes)
+    if resource.url and ("url" in changes or "format" in changes):
+        transaction.on_commit(lambda: _schedule_link_ingest(resource, by=by))
     _touch(dataset)
     _record(dataset, by=by, action="resource_update",
             notify=_("La ressource « %(name)s » a été modifiée.") % {"name": resource.name})

@@ -63,7 +63,7 @@ from ouvert.core.audit import audit_record
 from ouvert.core.models import Organization, User
 from ouvert.core.permissions import check_edit_in_organization
 
-from . import quality
+from . import quality, remote
 from .backends import get_backend, quote
 from .engine import Cancelled, ColumnPlan, LoadFailed, index_columns, ingest_sheet
 from .infer import TYPES, ConversionError, make_normalizer
@@ -157,7 +157,13 @@ def datastore_ingest_retry(*, job: IngestJob, by: User | None) -> IngestJob:
 
 
 @contextlib.contextmanager
-def _local_file(source: str) -> Iterator[Path]:
+def _local_file(source: str, report: dict[str, Any] | None = None) -> Iterator[Path]:
+    if remote.is_remote(source):
+        with remote.fetched(source) as (path, fetched):
+            if report is not None:
+                report["fetched"] = fetched
+            yield path
+        return
     path = Path(source)
     if path.is_absolute() and path.exists():
         yield path
@@ -167,8 +173,8 @@ def _local_file(source: str) -> Iterator[Path]:
         return
     except NotImplementedError:
         pass
-    with default_storage.open(source, "rb") as remote, tempfile.NamedTemporaryFile(suffix=Path(source).suffix) as tmp:
-        shutil.copyfileobj(remote, tmp, 1 << 20)
+    with default_storage.open(source, "rb") as stored, tempfile.NamedTemporaryFile(suffix=Path(source).suffix) as tmp:
+        shutil.copyfileobj(stored, tmp, 1 << 20)
         tmp.flush()
         yield Path(tmp.name)
 
@@ -204,7 +210,7 @@ def datastore_ingest_run(*, job: IngestJob, private: bool = False) -> IngestJob:
             raise Cancelled
 
     try:
-        with _local_file(job.source_name) as path:
+        with _local_file(job.source_name, report) as path:
             _update(job, bytes_total=path.stat().st_size)
             sheets = open_sheets(path, job.original_name, options)
             for sheet in sheets:

@@ -65,3 +65,85 @@ def test_resource_page_embeds_table_and_map_previews(client, make_user, make_org
     assert "data-ds-preview" in body and "geo-preview" not in body
     body = client.get(mapped.get_absolute_url()).content.decode()
     assert "geo-preview" in body
+
+
+@pytest.fixture
+def file_server():
+    """A throwaway HTTP server on loopback serving {path: bytes}; 404 for anything else."""
+    import http.server
+    import threading
+
+    files: dict[str, bytes] = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 — http.server's naming
+            body = files.get(self.path)
+            if self.path == "/moved.csv":
+                self.send_response(302)
+                self.send_header("Location", "/v1.csv")
+                self.end_headers()
+                return
+            self.send_response(200 if body is not None else 404)
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield files, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _jobs(resource):
+    from ouvert.datastore.models import IngestJob
+
+    return list(IngestJob.objects.filter(resource_id=resource.pk).order_by("created_at"))
+
+
+def test_linked_csv_is_loaded_and_loaded_again_when_the_link_changes(client, settings, file_server, make_user,
+                                                                     make_org, make_member):
+    settings.DATASTORE_FETCH_ALLOW_PRIVATE = True  # the test server lives on loopback
+    files, base = file_server
+    files["/v1.csv"] = "espece;hauteur\nérable;12\nchêne;20\n".encode("cp1252")
+    files["/v2.csv"] = "espece,hauteur\nérable,12\nchêne,20\npin,31\n".encode()
+    editor, dataset = editor_and_dataset(make_user, make_org, make_member)
+    resource = services.resource_create(dataset=dataset, by=editor, url=f"{base}/moved.csv", format="CSV")
+    result = client.get("/api/3/action/datastore_search", {"resource_id": str(resource.pk)}).json()
+    assert result["success"], result
+    assert result["result"]["total"] == 2
+    first = _jobs(resource)[-1]
+    assert first.status == "succeeded"
+    assert first.report["fetched"]["url"] == f"{base}/v1.csv"  # the redirect was followed
+    assert first.report["fetched"]["bytes"] == len(files["/v1.csv"])
+
+    services.resource_update(resource=resource, by=editor, name="Arbres 2026")  # no link change: no reload
+    assert len(_jobs(resource)) == 1
+    services.resource_update(resource=resource, by=editor, url=f"{base}/v2.csv")
+    assert len(_jobs(resource)) == 2
+    result = client.get("/api/3/action/datastore_search", {"resource_id": str(resource.pk), "sort": "hauteur desc"})
+    records = result.json()["result"]["records"]
+    assert [r["espece"] for r in records] == ["pin", "chêne", "érable"]
+
+
+def test_linked_file_errors_say_why_and_keep_the_resource(settings, file_server, make_user, make_org,
+                                                          make_member):
+    files, base = file_server
+    editor, dataset = editor_and_dataset(make_user, make_org, make_member)
+    settings.DATASTORE_FETCH_ALLOW_PRIVATE = False
+    internal = services.resource_create(dataset=dataset, by=editor, url=f"{base}/v1.csv", format="CSV")
+    job = _jobs(internal)[-1]
+    assert job.status == "failed"
+    assert "adresse interne" in job.error
+    settings.DATASTORE_FETCH_ALLOW_PRIVATE = True
+    missing = services.resource_create(dataset=dataset, by=editor, url=f"{base}/absent.csv", format="CSV")
+    job = _jobs(missing)[-1]
+    assert job.status == "failed"
+    assert "404" in job.error
+    assert dataset.resources.count() == 2
+    not_tabular = services.resource_create(dataset=dataset, by=editor, url=f"{base}/rapport.pdf", format="PDF")
+    assert _jobs(not_tabular) == []
