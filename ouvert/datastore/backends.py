@@ -248,17 +248,24 @@ class PostgresBackend(Backend):
             cur.execute(f"ALTER TABLE {self.table_sql(table)} ADD PRIMARY KEY (_id)")
         return count
 
-    def copy_rows(self, table: str, columns: Sequence[Any], batches: Iterable[list[tuple]]) -> None:
-        names = ", ".join(["_id", *(quote(c.id) for c in columns)])
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+    @contextlib.contextmanager
+    def copy_in(self, table: str, column_ids: Sequence[str]) -> Iterator[Any]:
+        """A COPY … FROM STDIN (CSV) into the columns, then ``_id``; yields psycopg's copy object."""
+        names = ", ".join([*(quote(c) for c in column_ids), "_id"])
         statement = f"COPY {self.table_sql(table)} ({names}) FROM STDIN WITH (FORMAT csv)"
-        with transaction.atomic(), connection.cursor() as cur, cur.cursor.copy(statement) as copy:
-            for rows in batches:
-                writer.writerows(rows)
-                copy.write(buffer.getvalue().replace("\x00", ""))
-                buffer.seek(0)
-                buffer.truncate()
+        with connection.cursor() as cur, cur.cursor.copy(statement) as copy:
+            yield copy
+
+    def cell_expression(self, n: int, column: Any, profile: Any) -> str | None:
+        """``"raw"`` when COPY parses the raw cell as the column's type, else ``None`` (convert in
+        Python). COPY reads an empty unquoted CSV field as NULL."""
+        if column.type == "text":
+            return "raw"
+        if profile.markers or column.type != column.detected_type or column.type not in ("int", "numeric"):
+            return None
+        if profile.thousands_space or (column.type == "numeric" and profile.decimal_comma):
+            return None
+        return "raw"
 
     def finish_load(self, table: str) -> None:
         with connection.cursor() as cur:

@@ -4,7 +4,10 @@ into a fresh physical table (pass 2). No Django models here: the task and servic
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import gc
+import io
 import itertools
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -348,81 +351,95 @@ def _refinements(profile: ColumnProfile) -> tuple:
             tuple(profile.date_formats), frozenset(profile.bool_words), profile.empty > 0)
 
 
-class _SqliteWriter:
-    """Raw rows straight into ``executemany``, block by block, one transaction per group of blocks.
-    Columns SQLite can take as they are go in untouched (column affinity parses clean numbers in C);
-    the others (decimal commas, dates, booleans, empty markers, overrides) are converted in Python by
-    blocks and written back into the row."""
+class _Writer:
+    """Raw rows to the database block by block, one transaction per group of blocks. Columns the
+    database parses as they are (clean integers and decimals, text) go untouched; the others (a
+    decimal comma, a thousands separator, dates, booleans, empty markers, a forced type) are
+    converted in Python by blocks and written back into the rows, which are never rebuilt."""
 
     def __init__(self, backend: Backend, table: str):
         self.backend, self.table = backend, table
         self.pending_rows = 0
-        self._atomic: Any = None
+        self.next_id = 1
+        self._group: contextlib.ExitStack | None = None
 
     def prepare(self, columns: list[ColumnPlan], profiles: list[ColumnProfile],
                 errors: list[dict[str, Any]]) -> None:
+        self.columns = columns
         self.python: list[tuple[int, ColumnConverter]] = []
-        expressions = []
+        self.expressions = []
         for n, (column, profile) in enumerate(zip(columns, profiles, strict=True), start=1):
             expression = self.backend.cell_expression(n, column, profile)
             if expression is None:
                 self.python.append((n - 1, column_converter(column, profile, errors)))
                 expression = f"?{n}"
-            expressions.append(expression)
-        self.sql = self.backend.insert_sql(self.table, [c.id for c in columns], expressions)
+            self.expressions.append(expression)
 
     def add(self, chunk: list[list[str]], columns: list[tuple[str, ...]], first_row: int) -> None:
         for position, convert in self.python:
             for row, value in zip(chunk, convert(columns[position], first_row), strict=True):
                 row[position] = value
-        if self._atomic is None:
-            self._atomic = transaction.atomic()
-            self._atomic.__enter__()
-        self.backend.insert_rows(self.sql, chunk)
-        self.pending_rows += len(chunk)
-
-    def flush(self) -> int:
-        rows, self.pending_rows = self.pending_rows, 0
-        if self._atomic is not None:
-            atomic, self._atomic = self._atomic, None
-            atomic.__exit__(None, None, None)
-        return rows
-
-    def abort(self, exc: BaseException) -> None:
-        if self._atomic is not None:
-            atomic, self._atomic = self._atomic, None
-            atomic.__exit__(type(exc), exc, exc.__traceback__)
-
-
-class _CopyWriter:
-    """Converted rows into PostgreSQL's COPY, one COPY per group of rows."""
-
-    def __init__(self, backend: Backend, table: str):
-        self.backend, self.table = backend, table
-        self.pending: list[list[tuple]] = []
-        self.pending_rows = 0
-        self.next_id = 1
-
-    def prepare(self, columns: list[ColumnPlan], profiles: list[ColumnProfile],
-                errors: list[dict[str, Any]]) -> None:
-        self.columns = columns
-        self.converters = [column_converter(c, p, errors) for c, p in zip(columns, profiles, strict=True)]
-
-    def add(self, chunk: list[list[str]], columns: list[tuple[str, ...]], first_row: int) -> None:
-        converted = [convert(values, first_row) for convert, values in zip(self.converters, columns, strict=True)]
-        self.pending.append(list(zip(range(self.next_id, self.next_id + len(chunk)), *converted, strict=True)))
+        if self._group is None:
+            self._group = contextlib.ExitStack()
+            self._group.enter_context(transaction.atomic())
+            self.open_group(self._group)
+        self.write(chunk)
         self.next_id += len(chunk)
         self.pending_rows += len(chunk)
 
+    def open_group(self, stack: contextlib.ExitStack) -> None:
+        pass
+
+    def write(self, chunk: list[list[str]]) -> None:
+        raise NotImplementedError
+
     def flush(self) -> int:
-        rows = self.pending_rows
-        if rows:
-            self.backend.copy_rows(self.table, self.columns, self.pending)
-        self.pending, self.pending_rows = [], 0
+        rows, self.pending_rows = self.pending_rows, 0
+        if self._group is not None:
+            group, self._group = self._group, None
+            group.close()  # the COPY ends, the transaction commits
         return rows
 
     def abort(self, exc: BaseException) -> None:
-        self.pending, self.pending_rows = [], 0
+        if self._group is not None:
+            group, self._group = self._group, None
+            group.__exit__(type(exc), exc, exc.__traceback__)
+
+
+class _SqliteWriter(_Writer):
+    """``executemany`` of the rows as they are: column affinity parses clean numbers in C."""
+
+    def prepare(self, columns: list[ColumnPlan], profiles: list[ColumnProfile],
+                errors: list[dict[str, Any]]) -> None:
+        super().prepare(columns, profiles, errors)
+        self.sql = self.backend.insert_sql(self.table, [c.id for c in columns], self.expressions)
+
+    def write(self, chunk: list[list[str]]) -> None:
+        self.backend.insert_rows(self.sql, chunk)
+
+
+class _CopyWriter(_Writer):
+    """One COPY per group, fed block by block while the next block is read: PostgreSQL parses its
+    input in its own process, at the same time as this one profiles. Empty cells are NULL in COPY's
+    CSV format, so only cells needing a conversion are touched; ``_id`` goes last on each row."""
+
+    def prepare(self, columns: list[ColumnPlan], profiles: list[ColumnProfile],
+                errors: list[dict[str, Any]]) -> None:
+        super().prepare(columns, profiles, errors)
+        self.buffer = io.StringIO()
+        self.csv = csv.writer(self.buffer, lineterminator="\n")
+
+    def open_group(self, stack: contextlib.ExitStack) -> None:
+        self.copy = stack.enter_context(self.backend.copy_in(self.table, [c.id for c in self.columns]))
+
+    def write(self, chunk: list[list[str]]) -> None:
+        for number, row in enumerate(chunk, start=self.next_id):
+            row.append(number)
+        self.csv.writerows(chunk)
+        data = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.copy.write(data.replace("\x00", "") if "\x00" in data else data)
 
 
 def ingest_sheet(sheet: Sheet, options: IngestOptions, backend: Backend, table: str, *,
