@@ -311,7 +311,14 @@ class XlsxSheet(Sheet):
             yield row
 
     def bytes_read(self) -> int:
-        return 0
+        """The share of the sheet's rows read, as bytes of the file (a workbook is not read in order)."""
+        try:
+            total_rows = self.workbook[self.name].max_row
+        except Exception:  # noqa: BLE001 — a sheet without a declared size: no estimate
+            total_rows = None
+        if not total_rows:
+            return 0
+        return int(self.total_bytes * min(self._count / total_rows, 1.0))
 
 
 class XlsSheet(Sheet):
@@ -320,6 +327,7 @@ class XlsSheet(Sheet):
         self.sheet = book.sheet_by_index(index)
         self.name = self.sheet.name
         self.total_bytes = total_bytes
+        self._count = 0
         header, self.has_header = _split_header(self._raw_rows(), options.has_header)
         self.labels = header
         self.detected = {"format": "xls", "sheet": self.name, "has_header": self.has_header,
@@ -329,6 +337,7 @@ class XlsSheet(Sheet):
         import xlrd
 
         for r in range(self.sheet.nrows):
+            self._count = r + 1
             out: list[str | None] = []
             for cell in self.sheet.row(r):
                 if cell.ctype == xlrd.XL_CELL_DATE:
@@ -354,6 +363,9 @@ class XlsSheet(Sheet):
                 else:
                     continue
             yield row
+
+    def bytes_read(self) -> int:
+        return int(self.total_bytes * min(self._count / self.sheet.nrows, 1.0)) if self.sheet.nrows else 0
 
 
 # JSON ---------------------------------------------------------------------------------------------

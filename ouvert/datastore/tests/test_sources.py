@@ -99,3 +99,23 @@ def test_unreadable_files_say_why(write_file, name, content, message):
 def test_unknown_option_is_refused():
     with pytest.raises(SourceError, match="inconnues"):
         IngestOptions.from_dict({"delimitor": ";"})
+
+
+def test_spreadsheet_progress_follows_the_rows_read(tmp_path):
+    import itertools
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["n", "carré"])
+    for n in range(1, 201):
+        sheet.append([n, n * n])
+    path = tmp_path / "carres.xlsx"
+    book.save(path)
+    opened = open_sheets(path, path.name, IngestOptions())[0]
+    rows = opened.rows()
+    list(itertools.islice(rows, 100))
+    assert 0 < opened.bytes_read() < opened.total_bytes
+    list(rows)
+    assert opened.bytes_read() == opened.total_bytes
