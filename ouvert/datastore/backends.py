@@ -131,7 +131,8 @@ class SqliteBackend(Backend):
         param = f"?{n}"
         if column.type == "text":
             return f"NULLIF({param}, '')" if profile.empty else param
-        if profile.markers or column.type != column.detected_type or column.type not in ("int", "numeric"):
+        if profile.markers or column.type != column.detected_type or column.type not in ("int", "numeric") \
+                or column.forced:
             return None
         if profile.thousands_space or (column.type == "numeric" and profile.decimal_comma):
             return None
@@ -261,7 +262,8 @@ class PostgresBackend(Backend):
         Python). COPY reads an empty unquoted CSV field as NULL."""
         if column.type == "text":
             return "raw"
-        if profile.markers or column.type != column.detected_type or column.type not in ("int", "numeric"):
+        if profile.markers or column.type != column.detected_type or column.type not in ("int", "numeric") \
+                or column.forced:
             return None
         if profile.thousands_space or (column.type == "numeric" and profile.decimal_comma):
             return None

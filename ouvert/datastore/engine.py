@@ -48,10 +48,22 @@ class ColumnPlan:
     description: str = ""
     unit: str = ""
     overridden: bool = False
+    # the publisher's word on ambiguous values, None when the profile decides
+    month_first: bool | None = None
+    decimal_comma: bool | None = None
+
+    @property
+    def forced(self) -> bool:
+        return self.month_first is not None or self.decimal_comma is not None
 
     def as_field(self) -> dict[str, Any]:
-        return {"id": self.id, "type": self.type, "label": self.label or "", "description": self.description,
-                "unit": self.unit, "detected_type": self.detected_type, "detected": self.detected}
+        field = {"id": self.id, "type": self.type, "label": self.label or "", "description": self.description,
+                 "unit": self.unit, "detected_type": self.detected_type, "detected": self.detected}
+        if self.month_first is not None:
+            field["day_month_order"] = "month_first" if self.month_first else "day_first"
+        if self.decimal_comma is not None:
+            field["decimal_mark"] = "," if self.decimal_comma else "."
+        return field
 
 
 @dataclass
@@ -172,6 +184,8 @@ class _Profiler:
                 id=name, label=label, type=kind, detected_type=profile.final_type, detected=profile.describe(),
                 description=override.get("description", ""), unit=override.get("unit", ""),
                 overridden=bool(override.get("type")) and override.get("type") != profile.final_type,
+                month_first={"month_first": True, "day_first": False}.get(override.get("day_month_order", "")),
+                decimal_comma={",": True, ".": False}.get(override.get("decimal_mark", "")),
             ))
         return columns
 
@@ -234,9 +248,11 @@ def column_converter(column: ColumnPlan, profile: ColumnProfile, errors: list[di
     Columns whose every value passed the block checks of pass 1 take C-speed paths (string
     translation of the joined block); the others go through the per-value normalizer, once per
     distinct value of the block, and report each value that does not fit with its row."""
-    fn = make_normalizer(column.type, decimal_comma=bool(profile.decimal_comma), month_first=profile.month_first,
-                         date_formats=profile.date_formats)
-    clean = not profile.markers and column.type == column.detected_type
+    decimal_comma = bool(profile.decimal_comma) if column.decimal_comma is None else column.decimal_comma
+    month_first = profile.month_first if column.month_first is None else column.month_first
+    fn = make_normalizer(column.type, decimal_comma=decimal_comma, month_first=month_first,
+                         date_formats=profile.date_formats, thousands_comma=column.decimal_comma is False)
+    clean = not profile.markers and column.type == column.detected_type and not column.forced
 
     known: dict[str, Any] = {}  # raw -> converted, kept from block to block (dates, booleans repeat)
 
@@ -342,7 +358,7 @@ def _signature(column: ColumnPlan, profile: ColumnProfile) -> tuple:
     """What a block may not change once rows are loaded: the type (as forced or as detected then)
     and the day/month order."""
     return (column.type if column.overridden or column.type != column.detected_type else profile.final_type,
-            profile.final_type, profile.month_first)
+            profile.final_type, profile.month_first if column.month_first is None else column.month_first)
 
 
 def _refinements(profile: ColumnProfile) -> tuple:

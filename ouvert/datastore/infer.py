@@ -29,6 +29,7 @@ _SPACES = "\u00a0\u202f "
 _INT = re.compile(r"[+-]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)")
 _DEC_DOT = re.compile(r"[+-]?(?:(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)\.\d*|\.\d+)(?:[eE][+-]?\d+)?"
                       r"|[+-]?\d+[eE][+-]?\d+")
+_THOUSANDS_COMMA = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 _DEC_COMMA = re.compile(r"[+-]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+),\d+")
 
 # Whole-block checks: cells joined by "\n", one regular expression for thousands of cells. Atomic
@@ -401,10 +402,22 @@ EXPECTED = {
 
 
 def make_normalizer(kind: str, *, decimal_comma: bool = False, month_first: bool = False,
-                    date_formats: list[str] | None = None) -> Callable[[str | None], str | None] | None:
-    """A function ``raw -> text the database parses`` (``None`` for NULL), or ``None`` for text."""
+                    date_formats: list[str] | None = None,
+                    thousands_comma: bool = False) -> Callable[[str | None], str | None] | None:
+    """A function ``raw -> text the database parses`` (``None`` for NULL), or ``None`` for text.
+    ``thousands_comma`` (the publisher said the decimal mark is "."): commas separate thousands."""
     if kind == "text":
         return None
+    if thousands_comma and kind in ("int", "numeric"):
+        inner = make_normalizer(kind)
+
+        def without_commas(raw: str | None) -> str | None:
+            if raw and "," in raw:
+                if not _THOUSANDS_COMMA.fullmatch(raw.strip(" \t\u00a0\u202f")):
+                    raise ConversionError(raw, EXPECTED[kind])
+                raw = raw.replace(",", "")
+            return inner(raw)
+        return without_commas
     strip_chars = " \t\u00a0\u202f"
 
     if kind == "int":

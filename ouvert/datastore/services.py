@@ -324,7 +324,9 @@ def _announce_change(resource_id: uuid.UUID) -> None:
 def datastore_dictionary_update(*, resource_id: uuid.UUID | str, columns: dict[str, dict[str, str]],
                                 organization: Organization | None, by: User | None, sheet: int = 0
                                 ) -> tuple[DatastoreTable, IngestJob | None]:
-    """Save labels, descriptions, units and types. A type change re-ingests the file."""
+    """Save labels, descriptions, units and types, and the publisher's word on ambiguous values
+    (``day_month_order``: day_first or month_first; ``decimal_mark``: "," or ".", a "." meaning that
+    commas separate thousands). A change of type or of either setting loads the file again."""
     table = _table(resource_id, sheet)
     _check(by, organization or table.organization)
     known = {f["id"] for f in table.fields}
@@ -333,9 +335,15 @@ def datastore_dictionary_update(*, resource_id: uuid.UUID | str, columns: dict[s
         if name not in known:
             errors.setdefault("columns", []).append(_("Colonne inconnue : « %(c)s ».") % {"c": name})
             continue
-        unknown = set(change) - {"type", "label", "description", "unit"}
+        unknown = set(change) - {"type", "label", "description", "unit", "day_month_order", "decimal_mark"}
         if unknown:
             errors.setdefault(name, []).append(_("Propriétés inconnues : %(p)s.") % {"p": ", ".join(sorted(unknown))})
+        if change.get("day_month_order", "day_first") not in ("day_first", "month_first"):
+            errors.setdefault(name, []).append(_("Ordre jour/mois inconnu « %(v)s » (permis : day_first, "
+                                                 "month_first).") % {"v": change["day_month_order"]})
+        if change.get("decimal_mark", ",") not in (",", "."):
+            errors.setdefault(name, []).append(_("Séparateur décimal inconnu « %(v)s » (permis : « , » ou « . »).")
+                                               % {"v": change["decimal_mark"]})
         if "type" in change and change["type"] not in TYPES:
             errors.setdefault(name, []).append(_("Type inconnu « %(t)s » (permis : %(types)s).")
                                                % {"t": change["type"], "types": ", ".join(TYPES)})
@@ -351,6 +359,9 @@ def datastore_dictionary_update(*, resource_id: uuid.UUID | str, columns: dict[s
                 field[key] = str(change[key])[:2000]
         if change.get("type") and change["type"] != field["type"]:
             retype = True
+        for key in ("day_month_order", "decimal_mark"):
+            if change.get(key) and change[key] != field.get(key):
+                retype = True
         fields.append(field)
     table.fields = fields
     table.quality = {**table.quality}

@@ -145,3 +145,37 @@ def test_drop(ingest, write_file, publisher):
     job = ingest(write_file("a.csv", "a\n1\n"))
     assert services.datastore_drop(resource_id=job.resource_id, organization=org, by=user) == 1
     assert not DatastoreTable.objects.exists()
+
+
+def test_publisher_settles_day_month_order_and_decimal_mark(ingest, write_file, publisher):
+    """Dates that are all ambiguous (no day above 12) load day first, as detected and reported; the
+    publisher can say month first. "1,250" reads as a decimal comma; the publisher can say that
+    commas separate thousands. Either change loads the file again."""
+    user, org = publisher
+    job = ingest(write_file("ventes.csv", "jour;montant\n02/01/2012;1,250\n03/04/2012;12,500\n"))
+    assert job.status == "succeeded", job.error
+    rows = datastore_search(data={"resource_id": str(job.resource_id)}, user=None)["records"]
+    assert [r["jour"][:10] for r in rows] == ["2012-01-02", "2012-04-03"]
+    assert [float(r["montant"]) for r in rows] == [1.25, 12.5]
+    fields = {f["id"]: f for f in DatastoreTable.objects.get(resource_id=job.resource_id).fields}
+    assert fields["jour"]["detected"]["day_month_order"] == "day_first"
+    assert fields["montant"]["detected"]["decimal_mark"] == ","
+
+    with pytest.raises(Exception) as refused:
+        services.datastore_dictionary_update(resource_id=job.resource_id, organization=org, by=user,
+                                             columns={"jour": {"day_month_order": "year_first"}})
+    assert "year_first" in str(refused.value)
+
+    _table, new_job = services.datastore_dictionary_update(
+        resource_id=job.resource_id, organization=org, by=user,
+        columns={"jour": {"day_month_order": "month_first"}, "montant": {"decimal_mark": "."}})
+    assert new_job is not None
+    services.datastore_ingest_run(job=new_job)
+    new_job.refresh_from_db()
+    assert new_job.status == "succeeded", new_job.error
+    rows = datastore_search(data={"resource_id": str(job.resource_id)}, user=None)["records"]
+    assert [r["jour"][:10] for r in rows] == ["2012-02-01", "2012-03-04"]
+    assert [float(r["montant"]) for r in rows] == [1250, 12500]
+    fields = {f["id"]: f for f in DatastoreTable.objects.get(resource_id=job.resource_id).fields}
+    assert fields["jour"]["day_month_order"] == "month_first"
+    assert fields["montant"]["decimal_mark"] == "."
