@@ -70,7 +70,8 @@ def measure(name: str, url: str, *, requests: int, clients: int) -> dict:
 
 
 def prepare(csv_path: Path, work: Path) -> str:
-    """Migrate a fresh embedded database and ingest the CSV through the service (as a worker would)."""
+    """Migrate a fresh embedded database and ingest the CSV through the service (as a worker would);
+    a database left in ``work`` by an earlier run with the same file is reused."""
     os.environ["OUVERT_DATA_DIR"] = str(work)
     os.environ.pop("DATABASE_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "ouvert.settings.dev"
@@ -80,7 +81,12 @@ def prepare(csv_path: Path, work: Path) -> str:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from ouvert.datastore.models import IngestJob
+    from ouvert.datastore.models import DatastoreTable, IngestJob
+
+    done = DatastoreTable.objects.filter(source_name=str(csv_path)).first()
+    if done is not None:
+        print(f"reusing {done.row_count:,} rows already loaded in {work}")
+        return str(done.resource_id)
     from ouvert.datastore.services import datastore_ingest_run
 
     job = IngestJob.objects.create(resource_id=uuid.uuid4(), source_name=str(csv_path), original_name=csv_path.name)
@@ -98,8 +104,12 @@ def main() -> None:
     parser.add_argument("--csv", type=Path, required=True)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--work", type=Path, help="directory for the database (kept; reused when it already "
+                        "holds this CSV)")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="ouvert-qbench-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix="ouvert-qbench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"work directory: {work}")
     rid = prepare(args.csv, work)
     from ouvert.datastore.models import DatastoreTable
 

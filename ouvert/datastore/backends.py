@@ -11,7 +11,7 @@ import io
 import re
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection, transaction
@@ -80,7 +80,10 @@ class Backend:
         return "LIKE"
 
     @contextlib.contextmanager
-    def limited(self, *, seconds: float, read_only: bool = True) -> Iterator[None]:
+    def limited(self, *, seconds: float, read_only: bool = True,
+                tables: Collection[str] | None = None) -> Iterator[None]:
+        """Run the block with a time limit. ``read_only`` is for user SQL: nothing but reads of
+        ``tables`` (physical names; by default the datastore tables of public resources)."""
         raise NotImplementedError
         yield  # pragma: no cover
 
@@ -148,7 +151,10 @@ class SqliteBackend(Backend):
         return f'"_id" IN (SELECT rowid FROM {self.fts_table_sql(table)} WHERE body MATCH %s)', [match]  # noqa: S608 — quoted identifiers, bound values
 
     @contextlib.contextmanager
-    def limited(self, *, seconds: float, read_only: bool = True) -> Iterator[None]:
+    def limited(self, *, seconds: float, read_only: bool = True,
+                tables: Collection[str] | None = None) -> Iterator[None]:
+        if read_only and tables is None:
+            tables = public_table_names()
         connection.ensure_connection()
         raw: sqlite3.Connection = connection.connection
         deadline = time.monotonic() + seconds
@@ -162,7 +168,7 @@ class SqliteBackend(Backend):
 
         raw.set_progress_handler(check, 20_000)
         if read_only:
-            raw.set_authorizer(_sqlite_read_only)
+            raw.set_authorizer(_sqlite_reader(tables or ()))
         try:
             yield
         except Exception as exc:
@@ -175,18 +181,35 @@ class SqliteBackend(Backend):
                 raw.set_authorizer(None)
 
 
-_SQLITE_ALLOWED_ACTIONS = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION}
+_SQLITE_ALLOWED_ACTIONS = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_FUNCTION}
 if hasattr(sqlite3, "SQLITE_RECURSIVE"):
     _SQLITE_ALLOWED_ACTIONS.add(sqlite3.SQLITE_RECURSIVE)
+_SQLITE_REFUSED_FUNCTIONS = {"load_extension", "fts3_tokenizer", "readfile", "writefile", "edit"}
 
 
-def _sqlite_read_only(action: int, arg1: str | None, arg2: str | None, dbname: str | None,
-                      source: str | None) -> int:
-    if action in _SQLITE_ALLOWED_ACTIONS:
-        return sqlite3.SQLITE_OK
-    if action == sqlite3.SQLITE_PRAGMA and arg1 in {"data_version"}:
-        return sqlite3.SQLITE_OK
-    return sqlite3.SQLITE_DENY
+def _sqlite_reader(tables: Collection[str]) -> Callable[..., int]:
+    """An authorizer for user SQL: SELECT, reads of ``tables`` only, no privileged function."""
+    readable = {t.casefold() for t in tables}
+
+    def authorize(action: int, arg1: str | None, arg2: str | None, dbname: str | None, source: str | None) -> int:
+        if action == sqlite3.SQLITE_READ:
+            return sqlite3.SQLITE_OK if (arg1 or "").casefold() in readable else sqlite3.SQLITE_DENY
+        if action == sqlite3.SQLITE_FUNCTION:
+            return sqlite3.SQLITE_DENY if (arg2 or "").casefold() in _SQLITE_REFUSED_FUNCTIONS else sqlite3.SQLITE_OK
+        if action in _SQLITE_ALLOWED_ACTIONS:
+            return sqlite3.SQLITE_OK
+        if action == sqlite3.SQLITE_PRAGMA and arg1 in {"data_version"}:
+            return sqlite3.SQLITE_OK
+        return sqlite3.SQLITE_DENY
+
+    return authorize
+
+
+def public_table_names() -> list[str]:
+    """Physical names of the datastore tables of public resources."""
+    from .models import DatastoreTable
+
+    return list(DatastoreTable.objects.filter(private=False).values_list("table_name", flat=True))
 
 
 class PostgresBackend(Backend):
@@ -272,16 +295,32 @@ class PostgresBackend(Backend):
         return "ILIKE"
 
     @contextlib.contextmanager
-    def limited(self, *, seconds: float, read_only: bool = True) -> Iterator[None]:
+    def limited(self, *, seconds: float, read_only: bool = True,
+                tables: Collection[str] | None = None) -> Iterator[None]:
+        """``read_only``: a read-only transaction when outermost, and ``SET LOCAL ROLE`` to the
+        reader role (:mod:`ouvert.datastore.reader_role`), which reads schema ``datastore`` only.
+        Inside an outer transaction, the role and time limit are put back on the way out (an error
+        rolls the savepoint back, which undoes them too)."""
+        from .reader_role import reader_role_for_queries
+
         outermost = not connection.in_atomic_block
+        role = reader_role_for_queries() if read_only else None
+        previous_role = None
         try:
             with transaction.atomic():
                 with connection.cursor() as cur:
                     if read_only and outermost:
                         cur.execute("SET TRANSACTION READ ONLY")
                     cur.execute("SET LOCAL statement_timeout = %s", [f"{int(seconds * 1000)}ms"])
+                    if role is not None:
+                        if not outermost:
+                            cur.execute("SELECT current_setting('role')")
+                            previous_role = cur.fetchone()[0]
+                        cur.execute(f"SET LOCAL ROLE {quote(role)}")
                 yield
                 with connection.cursor() as cur:
+                    if previous_role is not None:
+                        cur.execute("SELECT set_config('role', %s, true)", [previous_role])
                     cur.execute("SET LOCAL statement_timeout = 0")
         except Exception as exc:
             if "statement timeout" in str(exc):
