@@ -90,6 +90,17 @@ class Backend:
     def text_expression(self, column_sql: str) -> str:
         return f"CAST({column_sql} AS TEXT)"
 
+    def filters_to_scan(self, table: str, *, row_count: int, filters: dict[str, int], sort: str,
+                        rows_wanted: int) -> set[str]:
+        """Filtered columns whose index the planner should not use, so that it walks the sort
+        column's index instead and stops after ``rows_wanted`` rows. ``filters`` maps each column
+        compared for equality to its number of values. PostgreSQL's planner weighs LIMIT itself."""
+        return set()
+
+    def column_unindexed(self, column_sql: str) -> str:
+        """The column in a condition, written so that the planner does not use its index."""
+        return column_sql
+
     def analyze(self, table: str) -> None:
         with connection.cursor() as cur:
             cur.execute(f"ANALYZE {self.table_sql(table)}")
@@ -150,6 +161,55 @@ class SqliteBackend(Backend):
         match = " ".join(f'"{w}"*' for w in words)
         return f'"_id" IN (SELECT rowid FROM {self.fts_table_sql(table)} WHERE body MATCH %s)', [match]  # noqa: S608 — quoted identifiers, bound values
 
+    def index_stats(self, table: str) -> dict[str, float]:
+        """Average rows per value of the first column of each index, from ``ANALYZE`` (cached per
+        physical table; a new load is a new table name). Columns indexed without statistics: 0."""
+        cached = _SQLITE_INDEX_STATS.get(table)
+        if cached is not None:
+            return cached
+        stats: dict[str, float] = {"_id": 1.0}
+        with connection.cursor() as cur:
+            cur.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            has_stats = cur.fetchone() is not None
+            cur.execute("SELECT il.name, ii.name FROM pragma_index_list(%s) il, pragma_index_info(il.name) ii "
+                        "WHERE ii.seqno = 0", [table])
+            firsts = cur.fetchall()
+            by_index = {}
+            if has_stats:
+                cur.execute("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+                by_index = dict(cur.fetchall())
+        for index, column in firsts:
+            parts = str(by_index.get(index) or "").split()
+            average = float(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0.0
+            stats[column] = max(stats.get(column, 0.0), average)
+        if len(_SQLITE_INDEX_STATS) > 1000:
+            _SQLITE_INDEX_STATS.clear()
+        _SQLITE_INDEX_STATS[table] = stats
+        return stats
+
+    def filters_to_scan(self, table: str, *, row_count: int, filters: dict[str, int], sort: str,
+                        rows_wanted: int) -> set[str]:
+        # SQLite's planner picks the filter's index and sorts every match, even for LIMIT 100 out
+        # of 66,000 matches (60 ms on 1M rows). Walking the sort index visits about
+        # rows_wanted × row_count / matches rows instead; worth it when that is fewer than matches.
+        if not filters or row_count <= 0:
+            return set()
+        stats = self.index_stats(table)
+        if sort not in stats:
+            return set()
+        matches = float(row_count)
+        for column, values in filters.items():
+            average = stats.get(column)
+            if average is None or average <= 0:
+                continue  # no index or no statistics: the planner cannot prefer it with knowledge
+            matches *= min(1.0, values * average / row_count)
+        if matches * matches > rows_wanted * row_count:
+            return {c for c in filters if c in stats}
+        return set()
+
+    def column_unindexed(self, column_sql: str) -> str:
+        return f"+{column_sql}"
+
     @contextlib.contextmanager
     def limited(self, *, seconds: float, read_only: bool = True,
                 tables: Collection[str] | None = None) -> Iterator[None]:
@@ -181,6 +241,7 @@ class SqliteBackend(Backend):
                 raw.set_authorizer(None)
 
 
+_SQLITE_INDEX_STATS: dict[str, dict[str, float]] = {}
 _SQLITE_ALLOWED_ACTIONS = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_FUNCTION}
 if hasattr(sqlite3, "SQLITE_RECURSIVE"):
     _SQLITE_ALLOWED_ACTIONS.add(sqlite3.SQLITE_RECURSIVE)
