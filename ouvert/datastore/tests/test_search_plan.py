@@ -81,3 +81,17 @@ def test_counts_are_remembered_until_the_rows_change(big, publisher):
                                                                                        "montant": None}},
                               organization=org, by=user)
     assert datastore_search(data=data, user=None)["total"] < 1000
+
+
+def test_the_shared_table_follows_privacy_and_dictionary_changes(big, publisher, make_user):
+    from django.core.exceptions import PermissionDenied
+
+    user, org = publisher
+    rid = str(big.resource_id)
+    assert selectors.table_for_query(rid, None) is selectors.table_for_query(rid, None)
+    services.datastore_visibility_update(resource_id=rid, private=True)
+    with pytest.raises(PermissionDenied):
+        datastore_search(data={"resource_id": rid}, user=None)
+    with pytest.raises(PermissionDenied):
+        datastore_search(data={"resource_id": rid}, user=make_user())
+    assert datastore_search(data={"resource_id": rid, "limit": 1}, user=user)["total"] == 4000
