@@ -3,7 +3,8 @@ full-text ``q``) against Datasette serving the same SQLite table (immutable, fac
 limit raised to 10 s so that no request fails under load).
 Median and p95 latency with one client, throughput with N concurrent clients, and ratios.
 
-    .venv/bin/python bench/datastore_query.py --csv /tmp/dsbench1m/messy-1000000.csv [--clients 8]
+    .venv/bin/python bench/datastore_query.py --csv /tmp/dsbench1m/messy-1000000.csv [--clients 8] \
+        [--rounds 3] [--work DIR] [--pg postgres://…/ouvert_querybench]
 
 The CSV is the one ``bench/datastore_ingest.py --keep DIR`` generates. Needs the ``bench`` extra.
 """
@@ -14,6 +15,7 @@ import argparse
 import json
 import os
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -81,11 +83,14 @@ def measure(name: str, url: str, *, requests: int, clients: int) -> dict:
     return result
 
 
-def prepare(csv_path: Path, work: Path) -> str:
-    """Migrate a fresh embedded database and ingest the CSV through the service (as a worker would);
-    a database left in ``work`` by an earlier run with the same file is reused."""
+def prepare(csv_path: Path, work: Path, database_url: str | None = None) -> str:
+    """Migrate a fresh database (embedded SQLite in ``work``, or ``database_url``) and ingest the CSV
+    through the service (as a worker would); a table already loaded from the same file is reused."""
     os.environ["OUVERT_DATA_DIR"] = str(work)
-    os.environ.pop("DATABASE_URL", None)
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "ouvert.settings.dev"
     import django
 
@@ -120,15 +125,28 @@ def main() -> None:
                         "machines: load changes between measurements)")
     parser.add_argument("--work", type=Path, help="directory for the database (kept; reused when it already "
                         "holds this CSV)")
+    parser.add_argument("--pg", metavar="URL", help="serve Ouvert from this PostgreSQL database instead (loaded "
+                        "once, then reused); Datasette serves the SQLite file an earlier run left in --work")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="ouvert-qbench-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"work directory: {work}")
-    rid = prepare(args.csv, work)
+    db = work / "ouvert.sqlite3"
+    if args.pg:
+        if not db.exists():
+            raise SystemExit(f"--pg: run once without --pg and with --work {work} first (Datasette's SQLite file)")
+        with sqlite3.connect(db) as lite:
+            found = lite.execute("SELECT table_name FROM datastore_datastoretable WHERE source_name = ?",
+                                 [str(args.csv)]).fetchone()
+        if found is None:
+            raise SystemExit(f"{db} does not hold {args.csv}")
+        ds_table = found[0]
+    rid = prepare(args.csv, work, args.pg)
     from ouvert.datastore.models import DatastoreTable
 
     table_name = DatastoreTable.objects.get(resource_id=rid).table_name
-    db = work / "ouvert.sqlite3"
+    if not args.pg:
+        ds_table = table_name
     env = {**os.environ, "OUVERT_DATA_DIR": str(work), "DEBUG": "false", "OUVERT_EMBEDDED_WORKER": "false"}
     ours_port, ds_port = free_port(), free_port()
     ours = subprocess.Popen([sys.executable, "-m", "ouvert", "serve", "--port", str(ours_port)],  # noqa: S603
@@ -144,9 +162,10 @@ def main() -> None:
         filters = urllib.parse.quote(json.dumps({"ville": "Québec"}))
         sort = urllib.parse.quote("montant desc")
         base = f"http://127.0.0.1:{ours_port}/api/v1/datastore/{rid}/search"
-        ds_url = (f"http://127.0.0.1:{ds_port}/ouvert/{table_name}.json?ville={urllib.parse.quote('Québec')}"
+        ds_url = (f"http://127.0.0.1:{ds_port}/ouvert/{ds_table}.json?ville={urllib.parse.quote('Québec')}"
                   f"&_sort_desc=montant&_size=100&_shape=objects")
-        print(f"table: {table_name} ({args.requests} sequential requests, then {args.requests * 2} "
+        engine = "PostgreSQL" if args.pg else "SQLite"
+        print(f"Ouvert on {engine}, table {table_name} ({args.requests} sequential requests, then {args.requests * 2} "
               f"with {args.clients} clients; {args.rounds} round(s), Ouvert and Datasette alternating)")
         ours_runs, theirs_runs = [], []
         for n in range(args.rounds):
@@ -154,7 +173,7 @@ def main() -> None:
             ours_runs.append(measure("Ouvert filter + sort (100 of 1M)",
                                      f"{base}?filters={filters}&sort={sort}&limit=100",
                                      requests=args.requests, clients=args.clients))
-            measure("Ouvert full-text q=pont", f"{base}?q=pont&limit=100", requests=args.requests,
+            measure("Ouvert full-text q=aqueduc (266k matches)", f"{base}?q=aqueduc&limit=100", requests=args.requests,
                     clients=args.clients)
             theirs_runs.append(measure("Datasette filter + sort (100 of 1M)", ds_url, requests=args.requests,
                                        clients=args.clients))

@@ -361,7 +361,19 @@ def datastore_search(*, data: dict[str, Any], user: User | None) -> dict[str, An
         order = '"_id"'
     target = backend.table_sql(table.table_name)
     columns = ", ".join(quote(s) for s in selected)
-    sql = f"SELECT {'DISTINCT ' if distinct else ''}{columns} FROM {target} WHERE {rows_where}"  # noqa: S608 — quoted identifiers, bound values
+    total = None
+    if include_total:
+        if where == "1 = 1" and not distinct:
+            total = table.row_count
+        else:
+            inner = f"SELECT {'DISTINCT ' + columns if distinct else '1'} FROM {target} WHERE {where}"  # noqa: S608 — quoted identifiers, bound values
+            total = _count(backend, table, f"SELECT COUNT(*) FROM ({inner}) AS _t", params)  # noqa: S608 — quoted identifiers, bound values
+    source = target
+    q = data.get("q")
+    if q not in (None, "") and not isinstance(q, dict) and not str(q).strip().startswith("{"):
+        source, rows_where = backend.fulltext_rows_source(target, rows_where, matches=total,
+                                                          row_count=table.row_count, rows_wanted=limit + offset)
+    sql = f"SELECT {'DISTINCT ' if distinct else ''}{columns} FROM {source} WHERE {rows_where}"  # noqa: S608 — quoted identifiers, bound values
     if order:
         sql += f" ORDER BY {order}"
     sql += f" LIMIT {limit} OFFSET {offset}"
@@ -386,11 +398,7 @@ def datastore_search(*, data: dict[str, Any], user: User | None) -> dict[str, An
         writer.writerows(rows)
         result["records"] = buffer.getvalue()
     if include_total:
-        if where == "1 = 1" and not distinct:
-            result["total"] = table.row_count
-        else:
-            inner = f"SELECT {'DISTINCT ' + columns if distinct else '1'} FROM {target} WHERE {where}"  # noqa: S608 — quoted identifiers, bound values
-            result["total"] = _count(backend, table, f"SELECT COUNT(*) FROM ({inner}) AS _t", params)  # noqa: S608 — quoted identifiers, bound values
+        result["total"] = total
         result["total_was_estimated"] = False
     base = {"resource_id": str(table.resource_id)}
     for key in ("filters", "q", "sort", "fields"):

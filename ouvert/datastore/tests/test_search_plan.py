@@ -95,3 +95,17 @@ def test_the_shared_table_follows_privacy_and_dictionary_changes(big, publisher,
     with pytest.raises(PermissionDenied):
         datastore_search(data={"resource_id": rid}, user=make_user())
     assert datastore_search(data={"resource_id": rid, "limit": 1}, user=user)["total"] == 4000
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the fence is for PostgreSQL's planner")
+def test_postgresql_fences_full_text_unless_matches_are_many(big):
+    backend = get_backend()
+    fenced, where = backend.fulltext_rows_source("datastore.t", "x @@ y", matches=3, row_count=4000, rows_wanted=100)
+    assert "OFFSET 0" in fenced and where == "1 = 1"
+    assert backend.fulltext_rows_source("datastore.t", "x @@ y", matches=None, row_count=4000,
+                                        rows_wanted=100)[0] == fenced
+    assert backend.fulltext_rows_source("datastore.t", "x @@ y", matches=3000, row_count=4000,
+                                        rows_wanted=100) == ("datastore.t", "x @@ y")
+    result = datastore_search(data={"resource_id": str(big.resource_id), "q": "laval", "sort": "montant desc",
+                                    "limit": 3}, user=None)
+    assert result["total"] == 1000 and len(result["records"]) == 3
