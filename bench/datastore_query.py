@@ -167,6 +167,13 @@ def main() -> None:
         engine = "PostgreSQL" if args.pg else "SQLite"
         print(f"Ouvert on {engine}, table {table_name} ({args.requests} sequential requests, then {args.requests * 2} "
               f"with {args.clients} clients; {args.rounds} round(s), Ouvert and Datasette alternating)")
+        with sqlite3.connect(db) as lite:
+            towns = [r[0] for r in lite.execute(f'SELECT DISTINCT ville FROM "{ds_table}" WHERE ville <> ? '  # noqa: S608
+                                                'ORDER BY ville', ["Québec"])]
+        cold = sorted(fetch(f"{base}?filters={urllib.parse.quote(json.dumps({'ville': town}))}&sort={sort}&limit=100")
+                      for town in towns)
+        print(f"{'Ouvert filter + sort, first request per town':<44} median {statistics.median(cold) * 1000:7.1f} ms  "
+              f"max {cold[-1] * 1000:7.1f} ms  ({len(cold)} towns; counts not remembered yet)")
         ours_runs, theirs_runs = [], []
         for n in range(args.rounds):
             print(f"round {n + 1}, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")

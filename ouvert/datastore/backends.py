@@ -107,6 +107,12 @@ class Backend:
         given the number of ``matches`` when known."""
         return table_sql, where
 
+    def fts_first_condition(self, table: str, text_columns: Sequence[str], q: str, *,
+                            first: int) -> tuple[str, list[Any]]:
+        """:meth:`fts_condition` when the caller orders by ``_id`` ascending, has no other condition
+        and wants ``first`` rows at most, so the match may stop there."""
+        return self.fts_condition(table, text_columns, q)
+
     def analyze(self, table: str) -> None:
         with connection.cursor() as cur:
             cur.execute(f"ANALYZE {self.table_sql(table)}")
@@ -215,6 +221,15 @@ class SqliteBackend(Backend):
 
     def column_unindexed(self, column_sql: str) -> str:
         return f"+{column_sql}"
+
+    def fts_first_condition(self, table: str, text_columns: Sequence[str], q: str, *,
+                            first: int) -> tuple[str, list[Any]]:
+        # FTS5 gives rowids in order: stopping after ``first`` avoids collecting every match (266,000
+        # for a common word on 1M rows: 34 ms against 6 ms).
+        sql, params = self.fts_condition(table, text_columns, q)
+        if sql.endswith("MATCH %s)"):
+            sql = sql[:-1] + f" ORDER BY rowid LIMIT {int(first)})"
+        return sql, params
 
     @contextlib.contextmanager
     def limited(self, *, seconds: float, read_only: bool = True,

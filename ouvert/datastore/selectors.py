@@ -172,10 +172,11 @@ def parse_filters(table: DatastoreTable, filters: Any) -> dict[str, list[Any]]:
 
 
 def build_where(table: DatastoreTable, backend: Backend, *, filters: Any, q: Any,
-                unindexed: frozenset[str] | set[str] = frozenset()) -> tuple[str, list[Any]]:
+                unindexed: frozenset[str] | set[str] = frozenset(), fts_first: int | None = None
+                ) -> tuple[str, list[Any]]:
     """CKAN ``filters`` (lists mean OR) and ``q`` (full text, or ``{field: text}``) as SQL. Columns in
     ``unindexed`` are written so that the planner leaves their index alone (see
-    :meth:`Backend.filters_to_scan`)."""
+    :meth:`Backend.filters_to_scan`); ``fts_first``: see :meth:`Backend.fts_condition`."""
     by_id = _fields_by_id(table)
     clauses: list[str] = []
     params: list[Any] = []
@@ -206,7 +207,10 @@ def build_where(table: DatastoreTable, backend: Backend, *, filters: Any, q: Any
             clauses.append(f"{backend.text_expression(quote(name))} {backend.like_operator()} %s")
             params.append(f"%{text}%")
     elif q not in (None, ""):
-        sql, extra = backend.fts_condition(table.table_name, texts, str(q))
+        if fts_first:
+            sql, extra = backend.fts_first_condition(table.table_name, texts, str(q), first=fts_first)
+        else:
+            sql, extra = backend.fts_condition(table.table_name, texts, str(q))
         clauses.append(sql)
         params.extend(extra)
     return (" AND ".join(clauses) or "1 = 1"), params
@@ -353,8 +357,12 @@ def datastore_search(*, data: dict[str, Any], user: User | None) -> dict[str, An
                                             sort=sort[0][0], rows_wanted=limit + offset)
     where, params = build_where(table, backend, filters=data.get("filters"), q=data.get("q"))
     rows_where = where
-    if unindexed:  # the count, below, still wants the filter's index
-        rows_where = build_where(table, backend, filters=data.get("filters"), q=data.get("q"), unindexed=unindexed)[0]
+    fts_first = None
+    if not sort and not distinct and not parse_filters(table, data.get("filters")):
+        fts_first = limit + offset  # rows come in _id order and the full-text match is the only condition
+    if unindexed or fts_first:  # the count keeps the plain condition
+        rows_where = build_where(table, backend, filters=data.get("filters"), q=data.get("q"), unindexed=unindexed,
+                                 fts_first=fts_first)[0]
     # NULLs sort as PostgreSQL (and so CKAN) sorts them, on both engines: last ascending, first descending.
     order = ", ".join(f"{quote(n)} {'DESC NULLS FIRST' if d else 'ASC NULLS LAST'}" for n, d in sort)
     if not order and not distinct:

@@ -109,3 +109,15 @@ def test_postgresql_fences_full_text_unless_matches_are_many(big):
     result = datastore_search(data={"resource_id": str(big.resource_id), "q": "laval", "sort": "montant desc",
                                     "limit": 3}, user=None)
     assert result["total"] == 1000 and len(result["records"]) == 3
+
+
+def test_full_text_pages_in_id_order_stop_early_and_stay_right(big):
+    data = {"resource_id": str(big.resource_id), "q": "laval", "fields": "_id,ville"}
+    every = datastore_search(data={**data, "limit": 2000}, user=None)["records"]
+    assert len(every) == 1000 and [r["_id"] for r in every] == sorted(r["_id"] for r in every)
+    page = datastore_search(data={**data, "limit": 10, "offset": 995}, user=None)
+    assert page["total"] == 1000 and page["records"] == every[995:]
+    with CaptureQueriesContext(connection) as queries:
+        datastore_search(data={**data, "limit": 10}, user=None)
+    if connection.vendor == "sqlite":
+        assert any("ORDER BY rowid LIMIT 10)" in q["sql"] for q in queries.captured_queries)
