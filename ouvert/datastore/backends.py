@@ -212,8 +212,10 @@ class SqliteBackend(Backend):
         matches = float(row_count)
         for column, values in filters.items():
             average = stats.get(column)
-            if average is None or average <= 0:
-                continue  # no index or no statistics: the planner cannot prefer it with knowledge
+            if average is None:
+                continue  # not indexed: the planner cannot pick it anyway
+            if average <= 0:
+                return set()  # indexed but never analyzed: no estimate, leave the planner alone
             matches *= min(1.0, values * average / row_count)
         if matches * matches > rows_wanted * row_count:
             return {c for c in filters if c in stats}

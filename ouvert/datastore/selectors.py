@@ -176,7 +176,7 @@ def build_where(table: DatastoreTable, backend: Backend, *, filters: Any, q: Any
                 ) -> tuple[str, list[Any]]:
     """CKAN ``filters`` (lists mean OR) and ``q`` (full text, or ``{field: text}``) as SQL. Columns in
     ``unindexed`` are written so that the planner leaves their index alone (see
-    :meth:`Backend.filters_to_scan`); ``fts_first``: see :meth:`Backend.fts_condition`."""
+    :meth:`Backend.filters_to_scan`); ``fts_first``: see :meth:`Backend.fts_first_condition`."""
     by_id = _fields_by_id(table)
     clauses: list[str] = []
     params: list[Any] = []

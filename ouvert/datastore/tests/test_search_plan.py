@@ -121,3 +121,12 @@ def test_full_text_pages_in_id_order_stop_early_and_stay_right(big):
         datastore_search(data={**data, "limit": 10}, user=None)
     if connection.vendor == "sqlite":
         assert any("ORDER BY rowid LIMIT 10)" in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite statistics")
+def test_without_statistics_the_planner_is_left_alone(big, monkeypatch):
+    from ouvert.datastore import backends
+
+    monkeypatch.setitem(backends._SQLITE_INDEX_STATS, big.table_name, {"_id": 1.0, "ville": 0.0, "montant": 0.0})
+    assert get_backend().filters_to_scan(big.table_name, row_count=4000, filters={"ville": 1}, sort="montant",
+                                         rows_wanted=10) == set()
