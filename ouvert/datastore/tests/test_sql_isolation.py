@@ -154,3 +154,21 @@ def test_ensure_is_idempotent():
     with transaction.atomic():
         assert reader_role_ensure().complete
         assert reader_role_ensure().complete
+
+
+@pg_only
+def test_check_warns_when_future_tables_would_not_be_readable(monkeypatch):
+    from ouvert.datastore import checks
+    from ouvert.datastore.reader_role import ReaderRoleStatus
+
+    assert checks.datastore_reader_role(None) == []
+    monkeypatch.setattr(checks, "reader_role_status",
+                        lambda: ReaderRoleStatus(exists=True, member=True, schema_usage=True, default_select=False))
+    assert [w.id for w in checks.datastore_reader_role(None)] == ["ouvert.W102"]
+
+
+@sqlite_only
+def test_check_is_silent_on_sqlite():
+    from ouvert.datastore import checks
+
+    assert checks.datastore_reader_role(None) == []
