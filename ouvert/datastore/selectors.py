@@ -462,12 +462,14 @@ def parse_filter(text: str, table: DatastoreTable) -> tuple[str, str, str | None
     return name, op, value
 
 
-def typed_where(table: DatastoreTable, backend: Backend, filters: list[str]) -> tuple[list[str], list[Any]]:
+def typed_where(table: DatastoreTable, backend: Backend, filters: list[str],
+                unindexed: frozenset[str] | set[str] = frozenset()) -> tuple[list[str], list[Any]]:
+    """``column:op:value`` filters as SQL conditions; ``unindexed``: see :func:`build_where`."""
     by_id = _fields_by_id(table)
     clauses, params = [], []
     for text in filters:
         name, op, value = parse_filter(text, table)
-        col = quote(name)
+        col = backend.column_unindexed(quote(name)) if name in unindexed and op == "eq" else quote(name)
         if op == "null":
             clauses.append(f"{col} IS NULL")
         elif op == "notnull":
@@ -519,28 +521,49 @@ def datastore_rows(*, table: DatastoreTable, filters: list[str], q: str | None =
         params.extend(extra)
     base_where = " AND ".join(clauses) or "1 = 1"
     page_clauses, page_params = list(clauses), list(params)
-    sort_col = quote(sort) if sort and sort != "_id" else None
-    if cursor:
-        last_value, last_id = _decode_cursor(cursor)
-        if sort_col is None:
-            page_clauses.append('"_id" < %s' if desc else '"_id" > %s')
-            page_params.append(last_id)
-        elif last_value is None:
-            page_clauses.append(f'{sort_col} IS NULL AND "_id" > %s')
-            page_params.append(last_id)
-        else:
-            typed = typed_value(by_id[sort], last_value, backend)
-            cmp = "<" if desc else ">"
-            page_clauses.append(f'({sort_col} IS NULL OR {sort_col} {cmp} %s OR ({sort_col} = %s AND "_id" > %s))')
-            page_params.extend([typed, typed, last_id])
-    if sort_col is None:
-        order = '"_id" DESC' if desc else '"_id"'
-    else:
-        order = f"({sort_col} IS NULL), {sort_col} {'DESC' if desc else 'ASC'}, \"_id\""
+    if sort and sort != "_id" and not q:
+        equal = {parse_filter(f, table)[0]: 1 for f in filters if parse_filter(f, table)[1] == "eq"}
+        unindexed = backend.filters_to_scan(table.table_name, row_count=table.row_count, filters=equal, sort=sort,
+                                            rows_wanted=int(limit) + 1)
+        if unindexed:
+            page_clauses, page_params = typed_where(table, backend, filters, unindexed)
     target = backend.table_sql(table.table_name)
-    sql = (f"SELECT {', '.join(quote(s) for s in selected)} FROM {target} WHERE {' AND '.join(page_clauses) or '1 = 1'}"  # noqa: S608 — quoted identifiers, bound values
-           f" ORDER BY {order} LIMIT {int(limit) + 1}")
-    rows = _convert_rows(_run(backend, sql, page_params), row_converters([by_id[s] for s in selected]))
+    columns = ", ".join(quote(s) for s in selected)
+    wanted = int(limit) + 1
+
+    def page(conditions: list[str], values: list[Any], order: str, count: int) -> list[tuple]:
+        sql = (f"SELECT {columns} FROM {target} WHERE {' AND '.join(conditions) or '1 = 1'} "  # noqa: S608 — quoted identifiers, bound values
+               f"ORDER BY {order} LIMIT {count}")
+        return _run(backend, sql, values)
+
+    last_value, last_id = _decode_cursor(cursor) if cursor else (None, None)
+    if sort and sort != "_id":
+        # Rows with a value, in the sort column's index order, then the NULLs by _id: two index
+        # range scans that stop after a page, instead of sorting the whole table on every page.
+        col = quote(sort)
+        raw = []
+        if not (cursor and last_value is None):
+            keyset, keyset_params = [f"{col} IS NOT NULL"], []
+            if cursor:
+                typed = typed_value(by_id[sort], last_value, backend)
+                cmp = "<" if desc else ">"
+                keyset.append(f'{col} {cmp}= %s AND ({col} {cmp} %s OR "_id" > %s)')
+                keyset_params.extend([typed, typed, last_id])
+            raw = page([*page_clauses, *keyset], [*page_params, *keyset_params],
+                       f"{col} {'DESC' if desc else 'ASC'}, \"_id\"", wanted)
+        if len(raw) < wanted:
+            nulls, nulls_params = [f"{col} IS NULL"], []
+            if cursor and last_value is None:
+                nulls.append('"_id" > %s')
+                nulls_params.append(last_id)
+            raw += page([*page_clauses, *nulls], [*page_params, *nulls_params], '"_id"', wanted - len(raw))
+    else:
+        keyset, keyset_params = [], []
+        if cursor:
+            keyset, keyset_params = ['"_id" < %s' if desc else '"_id" > %s'], [last_id]
+        raw = page([*page_clauses, *keyset], [*page_params, *keyset_params], '"_id" DESC' if desc else '"_id"',
+                   wanted)
+    rows = _convert_rows(raw, row_converters([by_id[s] for s in selected]))
     more = len(rows) > limit
     rows = rows[:limit]
     records = [dict(zip(selected, r, strict=True)) for r in rows]
@@ -553,7 +576,7 @@ def datastore_rows(*, table: DatastoreTable, filters: list[str], q: str | None =
         if base_where == "1 = 1":
             total = table.row_count
         else:
-            total = _run(backend, f"SELECT COUNT(*) FROM {target} WHERE {base_where}", params)[0][0]  # noqa: S608 — quoted identifiers, bound values
+            total = _count(backend, table, f"SELECT COUNT(*) FROM {target} WHERE {base_where}", params)  # noqa: S608 — quoted identifiers, bound values
     return {"fields": [by_id[s] for s in selected], "records": records, "next_cursor": next_cursor,
             "count": total}
 

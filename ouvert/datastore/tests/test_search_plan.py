@@ -130,3 +130,30 @@ def test_without_statistics_the_planner_is_left_alone(big, monkeypatch):
     monkeypatch.setitem(backends._SQLITE_INDEX_STATS, big.table_name, {"_id": 1.0, "ville": 0.0, "montant": 0.0})
     assert get_backend().filters_to_scan(big.table_name, row_count=4000, filters={"ville": 1}, sort="montant",
                                          rows_wanted=10) == set()
+
+
+@pytest.fixture
+def ties(ingest, write_file):
+    lines = ["ville;montant"] + [f"{TOWNS[n % 4]};{'' if n % 13 == 0 else n % 50}" for n in range(1500)]
+    job = ingest(write_file("egalites.csv", "\n".join(lines) + "\n"))
+    assert job.status == "succeeded", job.error
+    return DatastoreTable.objects.get(resource_id=job.resource_id)
+
+
+@pytest.mark.parametrize("desc", [False, True])
+@pytest.mark.parametrize(("filters", "ckan_filters"), [([], {}), (["ville:eq:Laval"], {"ville": "Laval"})])
+def test_keyset_pages_follow_the_order_through_ties_and_nulls(ties, desc, filters, ckan_filters):
+    every = datastore_search(data={"resource_id": str(ties.resource_id), "filters": ckan_filters, "limit": 32000},
+                             user=None)["records"]
+    sign = -1 if desc else 1
+    want = sorted(every, key=lambda r: (r["montant"] is None, sign * (r["montant"] or 0), r["_id"]))
+    got, cursor = [], None
+    while True:
+        page = selectors.datastore_rows(table=ties, filters=filters, sort="montant", desc=desc, limit=37,
+                                        cursor=cursor, count=True)
+        got += page["records"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert page["count"] == len(want)
+    assert [r["_id"] for r in got] == [r["_id"] for r in want]
