@@ -11,7 +11,9 @@ import datetime as dt
 import decimal
 import io
 import json
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlencode
@@ -45,6 +47,40 @@ def table_for_read(resource_id: Any, user: User | None, sheet: int = 0) -> Datas
         raise Http404(_("Aucune table de données pour la ressource %(id)s.") % {"id": rid})
     if table.private and not (table.organization and is_member_of(user, table.organization)):
         raise PermissionDenied(_("Cette table est privée."))
+    return table
+
+
+_SHARED_TABLES: dict[tuple, tuple[tuple, DatastoreTable]] = {}
+_VERSION_COLUMNS = ("id", "table_name", "version", "row_count", "modified_at", "private", "organization_id")
+
+
+def table_for_query(resource_id: Any, user: User | None, sheet: int = 0) -> DatastoreTable:
+    """:func:`table_for_read` for the query path: the table's row is kept per process and checked
+    with one plain query (its name, version, size, modification time, privacy and owner), which
+    costs a tenth of building the model instance again. The instance is shared: read it, never
+    change it."""
+    try:
+        rid = resource_id if isinstance(resource_id, uuid.UUID) else uuid.UUID(str(resource_id))
+    except (ValueError, TypeError, AttributeError):
+        return table_for_read(resource_id, user, sheet)
+    key = (connection.alias, connection.settings_dict.get("NAME"), rid, sheet)
+    model = DatastoreTable._meta
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {', '.join(quote(c) for c in _VERSION_COLUMNS)} FROM {quote(model.db_table)} "  # noqa: S608 — quoted identifiers, bound values
+                    "WHERE resource_id = %s AND sheet = %s",
+                    [model.get_field("resource_id").get_db_prep_value(rid, connection), sheet])
+        row = cur.fetchone()
+    cached = _SHARED_TABLES.get(key)
+    if row is not None and cached is not None and cached[0] == tuple(row):
+        table = cached[1]
+        if table.private and not (table.organization and is_member_of(user, table.organization)):
+            raise PermissionDenied(_("Cette table est privée."))
+        return table
+    table = table_for_read(rid, user, sheet)  # raises when absent or private
+    if row is not None:
+        if len(_SHARED_TABLES) > 1000:
+            _SHARED_TABLES.clear()
+        _SHARED_TABLES[key] = (tuple(row), table)
     return table
 
 
@@ -123,33 +159,44 @@ def _parse_json_param(value: Any, name: str) -> Any:
     return value
 
 
-def build_where(table: DatastoreTable, backend: Backend, *, filters: Any, q: Any) -> tuple[str, list[Any]]:
-    """CKAN ``filters`` (lists mean OR) and ``q`` (full text, or ``{field: text}``) as SQL."""
+def parse_filters(table: DatastoreTable, filters: Any) -> dict[str, list[Any]]:
+    """CKAN ``filters`` as ``{field: [values]}`` (a list means OR), fields checked."""
     by_id = _fields_by_id(table)
-    clauses: list[str] = []
-    params: list[Any] = []
     filters = _parse_json_param(filters, "filters") if filters not in (None, "") else {}
     if not isinstance(filters, dict):
         raise ValidationError({"filters": [_("« filters » doit être un objet {champ: valeur}.")]})
-    for name, value in filters.items():
-        field = by_id.get(name)
-        if field is None:
+    for name in filters:
+        if name not in by_id:
             raise ValidationError({"filters": [_("Champ inconnu : « %(f)s ».") % {"f": name}]})
-        values = value if isinstance(value, list) else [value]
+    return {name: value if isinstance(value, list) else [value] for name, value in filters.items()}
+
+
+def build_where(table: DatastoreTable, backend: Backend, *, filters: Any, q: Any,
+                unindexed: frozenset[str] | set[str] = frozenset(), fts_first: int | None = None
+                ) -> tuple[str, list[Any]]:
+    """CKAN ``filters`` (lists mean OR) and ``q`` (full text, or ``{field: text}``) as SQL. Columns in
+    ``unindexed`` are written so that the planner leaves their index alone (see
+    :meth:`Backend.filters_to_scan`); ``fts_first``: see :meth:`Backend.fts_first_condition`."""
+    by_id = _fields_by_id(table)
+    clauses: list[str] = []
+    params: list[Any] = []
+    for name, values in parse_filters(table, filters).items():
+        field = by_id[name]
         if not values:
             clauses.append("1 = 0")
             continue
+        column = backend.column_unindexed(quote(name)) if name in unindexed else quote(name)
         typed = [typed_value(field, v, backend) for v in values]
         non_null = [v for v in typed if v is not None]
         parts = []
         if non_null:
             if len(non_null) == 1:
-                parts.append(f"{quote(name)} = %s")
+                parts.append(f"{column} = %s")
             else:
-                parts.append(f"{quote(name)} IN ({', '.join(['%s'] * len(non_null))})")
+                parts.append(f"{column} IN ({', '.join(['%s'] * len(non_null))})")
             params.extend(non_null)
         if len(non_null) < len(typed):
-            parts.append(f"{quote(name)} IS NULL")
+            parts.append(f"{column} IS NULL")
         clauses.append("(" + " OR ".join(parts) + ")")
     q = _parse_json_param(q, "q") if isinstance(q, str) and q.strip().startswith("{") else q
     texts = [f["id"] for f in table.fields if f["type"] == "text"]
@@ -160,7 +207,10 @@ def build_where(table: DatastoreTable, backend: Backend, *, filters: Any, q: Any
             clauses.append(f"{backend.text_expression(quote(name))} {backend.like_operator()} %s")
             params.append(f"%{text}%")
     elif q not in (None, ""):
-        sql, extra = backend.fts_condition(table.table_name, texts, str(q))
+        if fts_first:
+            sql, extra = backend.fts_first_condition(table.table_name, texts, str(q), first=fts_first)
+        else:
+            sql, extra = backend.fts_condition(table.table_name, texts, str(q))
         clauses.append(sql)
         params.extend(extra)
     return (" AND ".join(clauses) or "1 = 1"), params
@@ -230,12 +280,56 @@ def _run(backend: Backend, sql: str, params: list[Any]) -> list[tuple]:
                                          % {"s": QUERY_SECONDS}]}) from exc
 
 
+class _CountCache:
+    """Exact counts of recent queries, per process. The key holds the table's physical name,
+    ``row_count`` and ``modified_at``, which every write to its rows changes (load, upsert, delete),
+    so a count is never served for data it was not taken on, once that write is recorded."""
+
+    def __init__(self, size: int = 2048) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple, int] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple) -> int | None:
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple, value: int) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+COUNTS = _CountCache()
+
+
+def _count(backend: Backend, table: DatastoreTable, sql: str, params: list[Any]) -> int:
+    """``COUNT(*)`` of a filtered query: counting 66,000 matches costs a few milliseconds, more than
+    the page of rows itself, and paging repeats the same count."""
+    key = (connection.alias, connection.settings_dict.get("NAME"), table.table_name, table.row_count,
+           table.modified_at.isoformat(), sql, tuple((type(p).__name__, str(p)) for p in params))
+    total = COUNTS.get(key)
+    if total is None:
+        total = _run(backend, sql, params)[0][0]
+        COUNTS.put(key, total)
+    return total
+
+
 def datastore_search(*, data: dict[str, Any], user: User | None) -> dict[str, Any]:
     """CKAN ``datastore_search``."""
     resource_id = data.get("resource_id") or data.get("id")
     if not resource_id:
         raise ValidationError({"resource_id": [_("Paramètre obligatoire.")]})
-    table = table_for_read(resource_id, user)
+    table = table_for_query(resource_id, user)
     backend = get_backend()
     by_id = _fields_by_id(table)
     limit = _int_param(data, "limit", DEFAULT_LIMIT, MAX_LIMIT)
@@ -255,15 +349,39 @@ def datastore_search(*, data: dict[str, Any], user: User | None) -> dict[str, An
             raise ValidationError({"fields": [_("Champs inconnus : %(f)s.") % {"f": ", ".join(unknown)}]})
     if distinct and "_id" in selected and wanted in (None, "", []):
         selected = [s for s in selected if s != "_id"]
-    where, params = build_where(table, backend, filters=data.get("filters"), q=data.get("q"))
     sort = _parse_sort(data.get("sort"), by_id)
+    unindexed: set[str] = set()
+    if sort and not distinct and data.get("q") in (None, ""):
+        equal = {name: len(values) for name, values in parse_filters(table, data.get("filters")).items()}
+        unindexed = backend.filters_to_scan(table.table_name, row_count=table.row_count, filters=equal,
+                                            sort=sort[0][0], rows_wanted=limit + offset)
+    where, params = build_where(table, backend, filters=data.get("filters"), q=data.get("q"))
+    rows_where = where
+    fts_first = None
+    if not sort and not distinct and not parse_filters(table, data.get("filters")):
+        fts_first = limit + offset  # rows come in _id order and the full-text match is the only condition
+    if unindexed or fts_first:  # the count keeps the plain condition
+        rows_where = build_where(table, backend, filters=data.get("filters"), q=data.get("q"), unindexed=unindexed,
+                                 fts_first=fts_first)[0]
     # NULLs sort as PostgreSQL (and so CKAN) sorts them, on both engines: last ascending, first descending.
     order = ", ".join(f"{quote(n)} {'DESC NULLS FIRST' if d else 'ASC NULLS LAST'}" for n, d in sort)
     if not order and not distinct:
         order = '"_id"'
     target = backend.table_sql(table.table_name)
     columns = ", ".join(quote(s) for s in selected)
-    sql = f"SELECT {'DISTINCT ' if distinct else ''}{columns} FROM {target} WHERE {where}"  # noqa: S608 — quoted identifiers, bound values
+    total = None
+    if include_total:
+        if where == "1 = 1" and not distinct:
+            total = table.row_count
+        else:
+            inner = f"SELECT {'DISTINCT ' + columns if distinct else '1'} FROM {target} WHERE {where}"  # noqa: S608 — quoted identifiers, bound values
+            total = _count(backend, table, f"SELECT COUNT(*) FROM ({inner}) AS _t", params)  # noqa: S608 — quoted identifiers, bound values
+    source = target
+    q = data.get("q")
+    if q not in (None, "") and not isinstance(q, dict) and not str(q).strip().startswith("{"):
+        source, rows_where = backend.fulltext_rows_source(target, rows_where, matches=total,
+                                                          row_count=table.row_count, rows_wanted=limit + offset)
+    sql = f"SELECT {'DISTINCT ' if distinct else ''}{columns} FROM {source} WHERE {rows_where}"  # noqa: S608 — quoted identifiers, bound values
     if order:
         sql += f" ORDER BY {order}"
     sql += f" LIMIT {limit} OFFSET {offset}"
@@ -288,11 +406,7 @@ def datastore_search(*, data: dict[str, Any], user: User | None) -> dict[str, An
         writer.writerows(rows)
         result["records"] = buffer.getvalue()
     if include_total:
-        if where == "1 = 1" and not distinct:
-            result["total"] = table.row_count
-        else:
-            inner = f"SELECT {'DISTINCT ' + columns if distinct else '1'} FROM {target} WHERE {where}"  # noqa: S608 — quoted identifiers, bound values
-            result["total"] = _run(backend, f"SELECT COUNT(*) FROM ({inner}) AS _t", params)[0][0]  # noqa: S608 — quoted identifiers, bound values
+        result["total"] = total
         result["total_was_estimated"] = False
     base = {"resource_id": str(table.resource_id)}
     for key in ("filters", "q", "sort", "fields"):
@@ -348,12 +462,14 @@ def parse_filter(text: str, table: DatastoreTable) -> tuple[str, str, str | None
     return name, op, value
 
 
-def typed_where(table: DatastoreTable, backend: Backend, filters: list[str]) -> tuple[list[str], list[Any]]:
+def typed_where(table: DatastoreTable, backend: Backend, filters: list[str],
+                unindexed: frozenset[str] | set[str] = frozenset()) -> tuple[list[str], list[Any]]:
+    """``column:op:value`` filters as SQL conditions; ``unindexed``: see :func:`build_where`."""
     by_id = _fields_by_id(table)
     clauses, params = [], []
     for text in filters:
         name, op, value = parse_filter(text, table)
-        col = quote(name)
+        col = backend.column_unindexed(quote(name)) if name in unindexed and op == "eq" else quote(name)
         if op == "null":
             clauses.append(f"{col} IS NULL")
         elif op == "notnull":
@@ -405,28 +521,49 @@ def datastore_rows(*, table: DatastoreTable, filters: list[str], q: str | None =
         params.extend(extra)
     base_where = " AND ".join(clauses) or "1 = 1"
     page_clauses, page_params = list(clauses), list(params)
-    sort_col = quote(sort) if sort and sort != "_id" else None
-    if cursor:
-        last_value, last_id = _decode_cursor(cursor)
-        if sort_col is None:
-            page_clauses.append('"_id" < %s' if desc else '"_id" > %s')
-            page_params.append(last_id)
-        elif last_value is None:
-            page_clauses.append(f'{sort_col} IS NULL AND "_id" > %s')
-            page_params.append(last_id)
-        else:
-            typed = typed_value(by_id[sort], last_value, backend)
-            cmp = "<" if desc else ">"
-            page_clauses.append(f'({sort_col} IS NULL OR {sort_col} {cmp} %s OR ({sort_col} = %s AND "_id" > %s))')
-            page_params.extend([typed, typed, last_id])
-    if sort_col is None:
-        order = '"_id" DESC' if desc else '"_id"'
-    else:
-        order = f"({sort_col} IS NULL), {sort_col} {'DESC' if desc else 'ASC'}, \"_id\""
+    if sort and sort != "_id" and not q:
+        equal = {parse_filter(f, table)[0]: 1 for f in filters if parse_filter(f, table)[1] == "eq"}
+        unindexed = backend.filters_to_scan(table.table_name, row_count=table.row_count, filters=equal, sort=sort,
+                                            rows_wanted=int(limit) + 1)
+        if unindexed:
+            page_clauses, page_params = typed_where(table, backend, filters, unindexed)
     target = backend.table_sql(table.table_name)
-    sql = (f"SELECT {', '.join(quote(s) for s in selected)} FROM {target} WHERE {' AND '.join(page_clauses) or '1 = 1'}"  # noqa: S608 — quoted identifiers, bound values
-           f" ORDER BY {order} LIMIT {int(limit) + 1}")
-    rows = _convert_rows(_run(backend, sql, page_params), row_converters([by_id[s] for s in selected]))
+    columns = ", ".join(quote(s) for s in selected)
+    wanted = int(limit) + 1
+
+    def page(conditions: list[str], values: list[Any], order: str, count: int) -> list[tuple]:
+        sql = (f"SELECT {columns} FROM {target} WHERE {' AND '.join(conditions) or '1 = 1'} "  # noqa: S608 — quoted identifiers, bound values
+               f"ORDER BY {order} LIMIT {count}")
+        return _run(backend, sql, values)
+
+    last_value, last_id = _decode_cursor(cursor) if cursor else (None, None)
+    if sort and sort != "_id":
+        # Rows with a value, in the sort column's index order, then the NULLs by _id: two index
+        # range scans that stop after a page, instead of sorting the whole table on every page.
+        col = quote(sort)
+        raw = []
+        if not (cursor and last_value is None):
+            keyset, keyset_params = [f"{col} IS NOT NULL"], []
+            if cursor:
+                typed = typed_value(by_id[sort], last_value, backend)
+                cmp = "<" if desc else ">"
+                keyset.append(f'{col} {cmp}= %s AND ({col} {cmp} %s OR "_id" > %s)')
+                keyset_params.extend([typed, typed, last_id])
+            raw = page([*page_clauses, *keyset], [*page_params, *keyset_params],
+                       f"{col} {'DESC' if desc else 'ASC'}, \"_id\"", wanted)
+        if len(raw) < wanted:
+            nulls, nulls_params = [f"{col} IS NULL"], []
+            if cursor and last_value is None:
+                nulls.append('"_id" > %s')
+                nulls_params.append(last_id)
+            raw += page([*page_clauses, *nulls], [*page_params, *nulls_params], '"_id"', wanted - len(raw))
+    else:
+        keyset, keyset_params = [], []
+        if cursor:
+            keyset, keyset_params = ['"_id" < %s' if desc else '"_id" > %s'], [last_id]
+        raw = page([*page_clauses, *keyset], [*page_params, *keyset_params], '"_id" DESC' if desc else '"_id"',
+                   wanted)
+    rows = _convert_rows(raw, row_converters([by_id[s] for s in selected]))
     more = len(rows) > limit
     rows = rows[:limit]
     records = [dict(zip(selected, r, strict=True)) for r in rows]
@@ -439,7 +576,7 @@ def datastore_rows(*, table: DatastoreTable, filters: list[str], q: str | None =
         if base_where == "1 = 1":
             total = table.row_count
         else:
-            total = _run(backend, f"SELECT COUNT(*) FROM {target} WHERE {base_where}", params)[0][0]  # noqa: S608 — quoted identifiers, bound values
+            total = _count(backend, table, f"SELECT COUNT(*) FROM {target} WHERE {base_where}", params)  # noqa: S608 — quoted identifiers, bound values
     return {"fields": [by_id[s] for s in selected], "records": records, "next_cursor": next_cursor,
             "count": total}
 

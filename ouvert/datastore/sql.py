@@ -3,8 +3,10 @@
 Defence in depth: (1) the statement is parsed with sqlglot and refused unless it is a single
 SELECT (UNION allowed) whose tables are all datastore resources and whose functions are all in
 :data:`ALLOWED_FUNCTIONS`; (2) table names are rewritten to the physical tables; (3) it runs
-read-only (SQLite authorizer; PostgreSQL ``SET TRANSACTION READ ONLY`` when outermost, always inside
-a savepoint) with a statement time limit and a row cap.
+read-only with a statement time limit and a row cap: on SQLite an authorizer lets it read the
+resolved tables and nothing else; on PostgreSQL ``SET TRANSACTION READ ONLY`` when outermost,
+always inside a savepoint, as the reader role of :mod:`ouvert.datastore.reader_role`, which may
+read schema ``datastore`` only.
 """
 
 from __future__ import annotations
@@ -136,7 +138,8 @@ def datastore_search_sql(*, data: dict[str, Any], user: User | None) -> dict[str
     inner = tree.sql(dialect=dialect)
     final = f"SELECT * FROM ({inner}) AS _q LIMIT {ROWS_MAX + 1}"  # noqa: S608 — quoted identifiers, bound values
     try:
-        with backend.limited(seconds=SQL_SECONDS, read_only=True), connection.cursor() as cur:
+        readable = [t.table_name for t in tables.values()]
+        with backend.limited(seconds=SQL_SECONDS, read_only=True, tables=readable), connection.cursor() as cur:
             cur.execute(final.replace("%", "%%"))
             names = [c[0] for c in cur.description]
             rows = cur.fetchall()
@@ -145,7 +148,7 @@ def datastore_search_sql(*, data: dict[str, Any], user: User | None) -> dict[str
                       % {"s": SQL_SECONDS}) from exc
     except DatabaseError as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if "not authorized" in message:
+        if any(word in message for word in ("not authorized", "prohibited", "permission denied")):
             message = _("opération non permise en lecture seule")
         raise _refuse(_("Erreur de la base de données : %(error)s.") % {"error": message}) from exc
     truncated = len(rows) > ROWS_MAX

@@ -1,0 +1,159 @@
+"""datastore_search answers a filter + sort from the sort column's index when the filter matches many
+rows (SQLite), and remembers exact counts until the table's rows change."""
+
+import random
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ouvert.datastore import selectors, services
+from ouvert.datastore.backends import get_backend
+from ouvert.datastore.models import DatastoreTable
+from ouvert.datastore.selectors import datastore_search
+
+pytestmark = pytest.mark.django_db
+
+TOWNS = ["Québec", "Lévis", "Gatineau", "Laval"]
+
+
+@pytest.fixture
+def big(ingest, write_file):
+    rng = random.Random(5)
+    lines = ["ville;montant"]
+    for n in range(4000):
+        amount = "" if n % 97 == 0 else f"{rng.randint(0, 10**6)},{rng.randint(0, 99):02d}"
+        lines.append(f"{TOWNS[n % 4]};{amount}")
+    job = ingest(write_file("gros.csv", "\n".join(lines) + "\n"))
+    assert job.status == "succeeded", job.error
+    return DatastoreTable.objects.get(resource_id=job.resource_id)
+
+
+def expected(table, town, limit):
+    rows = datastore_search(data={"resource_id": str(table.resource_id), "limit": 32000,
+                                  "filters": {"ville": town}}, user=None)["records"]
+    rows.sort(key=lambda r: (r["montant"] is not None, -(r["montant"] or 0)))  # NULLs first when descending
+    return [r["montant"] for r in rows[:limit]]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL's planner weighs LIMIT itself")
+def test_sqlite_walks_the_sort_index_when_the_filter_matches_many_rows(big):
+    backend = get_backend()
+    assert backend.filters_to_scan(big.table_name, row_count=4000, filters={"ville": 1}, sort="montant",
+                                   rows_wanted=10) == {"ville"}
+    # a selective filter (few matches) keeps its index: sorting 10 rows beats walking 4,000
+    assert backend.filters_to_scan(big.table_name, row_count=4000, filters={"ville": 1}, sort="montant",
+                                   rows_wanted=2000) == set()
+    assert backend.filters_to_scan(big.table_name, row_count=4000, filters={"ville": 1}, sort="absent",
+                                   rows_wanted=10) == set()
+    with connection.cursor() as cur:
+        cur.execute(f'EXPLAIN QUERY PLAN SELECT * FROM "{big.table_name}" WHERE +"ville" = %s '  # noqa: S608 — test SQL
+                    'ORDER BY "montant" DESC NULLS FIRST LIMIT 10', ["Laval"])
+        plan = " ".join(str(row[-1]) for row in cur.fetchall())
+    assert "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.parametrize("sort", ["montant desc", "montant asc"])
+def test_filter_and_sort_give_the_same_rows_whatever_the_plan(big, sort):
+    result = datastore_search(data={"resource_id": str(big.resource_id), "filters": {"ville": "Laval"},
+                                    "sort": sort, "limit": 10}, user=None)
+    assert result["total"] == 1000
+    want = expected(big, "Laval", 1000)
+    if sort.endswith("asc"):  # NULLs last ascending
+        want = sorted([m for m in want if m is not None]) + [m for m in want if m is None]
+    assert [r["montant"] for r in result["records"]] == want[:10]
+    assert all(r["ville"] == "Laval" for r in result["records"])
+
+
+def counts_run(data):
+    with CaptureQueriesContext(connection) as queries:
+        total = datastore_search(data=data, user=None)["total"]
+    return total, sum("COUNT(*)" in q["sql"] for q in queries.captured_queries)
+
+
+def test_counts_are_remembered_until_the_rows_change(big, publisher):
+    user, org = publisher
+    data = {"resource_id": str(big.resource_id), "filters": {"ville": "Laval"}, "limit": 1}
+    selectors.COUNTS.clear()
+    assert counts_run(data) == (1000, 1)
+    assert counts_run({**data, "offset": 5}) == (1000, 0)  # the next page: no second COUNT
+    services.datastore_delete(data={"resource_id": str(big.resource_id), "filters": {"ville": "Laval",
+                                                                                       "montant": None}},
+                              organization=org, by=user)
+    assert datastore_search(data=data, user=None)["total"] < 1000
+
+
+def test_the_shared_table_follows_privacy_and_dictionary_changes(big, publisher, make_user):
+    from django.core.exceptions import PermissionDenied
+
+    user, org = publisher
+    rid = str(big.resource_id)
+    assert selectors.table_for_query(rid, None) is selectors.table_for_query(rid, None)
+    services.datastore_visibility_update(resource_id=rid, private=True)
+    with pytest.raises(PermissionDenied):
+        datastore_search(data={"resource_id": rid}, user=None)
+    with pytest.raises(PermissionDenied):
+        datastore_search(data={"resource_id": rid}, user=make_user())
+    assert datastore_search(data={"resource_id": rid, "limit": 1}, user=user)["total"] == 4000
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the fence is for PostgreSQL's planner")
+def test_postgresql_fences_full_text_unless_matches_are_many(big):
+    backend = get_backend()
+    fenced, where = backend.fulltext_rows_source("datastore.t", "x @@ y", matches=3, row_count=4000, rows_wanted=100)
+    assert "OFFSET 0" in fenced and where == "1 = 1"
+    assert backend.fulltext_rows_source("datastore.t", "x @@ y", matches=None, row_count=4000,
+                                        rows_wanted=100)[0] == fenced
+    assert backend.fulltext_rows_source("datastore.t", "x @@ y", matches=3000, row_count=4000,
+                                        rows_wanted=100) == ("datastore.t", "x @@ y")
+    result = datastore_search(data={"resource_id": str(big.resource_id), "q": "laval", "sort": "montant desc",
+                                    "limit": 3}, user=None)
+    assert result["total"] == 1000 and len(result["records"]) == 3
+
+
+def test_full_text_pages_in_id_order_stop_early_and_stay_right(big):
+    data = {"resource_id": str(big.resource_id), "q": "laval", "fields": "_id,ville"}
+    every = datastore_search(data={**data, "limit": 2000}, user=None)["records"]
+    assert len(every) == 1000 and [r["_id"] for r in every] == sorted(r["_id"] for r in every)
+    page = datastore_search(data={**data, "limit": 10, "offset": 995}, user=None)
+    assert page["total"] == 1000 and page["records"] == every[995:]
+    with CaptureQueriesContext(connection) as queries:
+        datastore_search(data={**data, "limit": 10}, user=None)
+    if connection.vendor == "sqlite":
+        assert any("ORDER BY rowid LIMIT 10)" in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite statistics")
+def test_without_statistics_the_planner_is_left_alone(big, monkeypatch):
+    from ouvert.datastore import backends
+
+    monkeypatch.setitem(backends._SQLITE_INDEX_STATS, big.table_name, {"_id": 1.0, "ville": 0.0, "montant": 0.0})
+    assert get_backend().filters_to_scan(big.table_name, row_count=4000, filters={"ville": 1}, sort="montant",
+                                         rows_wanted=10) == set()
+
+
+@pytest.fixture
+def ties(ingest, write_file):
+    lines = ["ville;montant"] + [f"{TOWNS[n % 4]};{'' if n % 13 == 0 else n % 50}" for n in range(1500)]
+    job = ingest(write_file("egalites.csv", "\n".join(lines) + "\n"))
+    assert job.status == "succeeded", job.error
+    return DatastoreTable.objects.get(resource_id=job.resource_id)
+
+
+@pytest.mark.parametrize("desc", [False, True])
+@pytest.mark.parametrize(("filters", "ckan_filters"), [([], {}), (["ville:eq:Laval"], {"ville": "Laval"})])
+def test_keyset_pages_follow_the_order_through_ties_and_nulls(ties, desc, filters, ckan_filters):
+    every = datastore_search(data={"resource_id": str(ties.resource_id), "filters": ckan_filters, "limit": 32000},
+                             user=None)["records"]
+    sign = -1 if desc else 1
+    want = sorted(every, key=lambda r: (r["montant"] is None, sign * (r["montant"] or 0), r["_id"]))
+    got, cursor = [], None
+    while True:
+        page = selectors.datastore_rows(table=ties, filters=filters, sort="montant", desc=desc, limit=37,
+                                        cursor=cursor, count=True)
+        got += page["records"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert page["count"] == len(want)
+    assert [r["_id"] for r in got] == [r["_id"] for r in want]

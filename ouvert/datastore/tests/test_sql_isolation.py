@@ -1,0 +1,174 @@
+"""User SQL is confined by the database itself, not only by the parser: on SQLite an authorizer
+that reads the resolved datastore tables only; on PostgreSQL the reader role (``SET LOCAL ROLE``)."""
+
+import pytest
+import sqlglot
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
+
+from ouvert.datastore import services, sql
+from ouvert.datastore.backends import get_backend
+from ouvert.datastore.models import DatastoreTable
+from ouvert.datastore.reader_role import reader_role_forget, reader_role_name, reader_role_status
+from ouvert.datastore.sql import datastore_search_sql
+
+pytestmark = pytest.mark.django_db
+
+CSV = "ville;montant\nQuébec;1,5\nLévis;2\n"
+pg_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the reader role is a PostgreSQL role")
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="the authorizer is SQLite's")
+
+
+@pytest.fixture
+def rid(ingest, write_file):
+    job = ingest(write_file("villes.csv", CSV))
+    assert job.status == "succeeded", job.error
+    return str(job.resource_id)
+
+
+@pytest.fixture
+def slipped_past_parser(monkeypatch):
+    """Pretend the parser let a statement through: it reads ``rid`` and whatever else it names."""
+    def install(rid: str) -> None:
+        dialect = "postgres" if connection.vendor == "postgresql" else "sqlite"
+        monkeypatch.setattr(sql, "parse_sql", lambda text: (sqlglot.parse_one(text, read=dialect), [rid]))
+
+    return install
+
+
+def test_normal_search_sql_still_works(rid):
+    result = datastore_search_sql(data={"sql": f'SELECT ville FROM "{rid}" ORDER BY montant DESC'}, user=None)  # noqa: S608 — test SQL
+    assert [r["ville"] for r in result["records"]] == ["Lévis", "Québec"]
+
+
+def test_core_tables_are_refused_by_the_database_even_past_the_parser(rid, slipped_past_parser, make_user):
+    make_user("secret@exemple.qc.ca")
+    slipped_past_parser(rid)
+    for text in (f'SELECT (SELECT COUNT(*) FROM core_user) AS n FROM "{rid}"',  # noqa: S608 — test SQL
+                 f'SELECT ville FROM "{rid}" UNION ALL SELECT email FROM core_user'):  # noqa: S608 — test SQL
+        with pytest.raises(ValidationError) as caught:
+            datastore_search_sql(data={"sql": text}, user=None)
+        assert "lecture seule" in caught.value.message_dict["sql"][0]
+    # the application's own queries are unaffected afterwards
+    assert DatastoreTable.objects.filter(resource_id=rid).exists()
+
+
+def test_private_tables_are_not_readable_by_default(rid, ingest, write_file):
+    other = str(ingest(write_file("autre.csv", CSV)).resource_id)
+    services.datastore_visibility_update(resource_id=other, private=True)
+    hidden = DatastoreTable.objects.get(resource_id=other).table_name
+    visible = DatastoreTable.objects.get(resource_id=rid).table_name
+    backend = get_backend()
+    if backend.vendor != "sqlite":
+        pytest.skip("on PostgreSQL privacy is checked by table_for_read; the role reads the whole schema")
+    with backend.limited(seconds=5, read_only=True), connection.cursor() as cur:
+        cur.execute(f'SELECT COUNT(*) FROM "{visible}"')  # noqa: S608 — test SQL
+        assert cur.fetchone() == (2,)
+    with pytest.raises(DatabaseError), backend.limited(seconds=5, read_only=True), connection.cursor() as cur:
+        cur.execute(f'SELECT COUNT(*) FROM "{hidden}"')  # noqa: S608 — test SQL
+
+
+@sqlite_only
+def test_sqlite_authorizer_reads_only_the_given_tables(rid):
+    backend = get_backend()
+    table = DatastoreTable.objects.get(resource_id=rid).table_name
+    for text in ("SELECT * FROM core_user", "SELECT * FROM sqlite_master", "SELECT load_extension('x')",
+                 f'SELECT * FROM "{table}_fts"'):  # noqa: S608 — test SQL
+        with pytest.raises(DatabaseError), backend.limited(seconds=5, read_only=True, tables=[table]), \
+                connection.cursor() as cur:
+            cur.execute(text)
+    with backend.limited(seconds=5, read_only=True, tables=[table]), connection.cursor() as cur:
+        cur.execute(f'WITH t AS (SELECT * FROM "{table}") SELECT COUNT(*) FROM t')  # noqa: S608 — test SQL
+        assert cur.fetchone() == (2,)
+
+
+@pg_only
+def test_reader_role_is_in_place_after_migrate():
+    status = reader_role_status()
+    assert status.complete, status
+    with connection.cursor() as cur:
+        cur.execute("SELECT rolcanlogin, rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = %s",
+                    [reader_role_name()])
+        assert cur.fetchone() == (False, False, False, False)
+
+
+@pg_only
+@pytest.mark.parametrize("text", [
+    "SELECT email FROM public.core_user",
+    "SELECT * FROM public.core_apitoken",
+    "SELECT * FROM pg_authid",
+    "SELECT pg_read_file('/etc/hostname')",
+    "SELECT pg_ls_dir('.')",
+])
+def test_reader_role_is_refused_at_the_database_level(rid, text):
+    backend = get_backend()
+    with pytest.raises(DatabaseError) as caught, backend.limited(seconds=5, read_only=True), \
+            connection.cursor() as cur:
+        cur.execute(text)
+    assert "permission denied" in str(caught.value)
+
+
+@pg_only
+def test_reader_role_reads_datastore_tables_and_is_put_back(rid):
+    backend = get_backend()
+    table = DatastoreTable.objects.get(resource_id=rid).table_name
+    with connection.cursor() as cur:
+        cur.execute("SELECT current_user")
+        me = cur.fetchone()[0]
+    with backend.limited(seconds=5, read_only=True), connection.cursor() as cur:
+        cur.execute("SELECT current_user")
+        assert cur.fetchone() == (reader_role_name(),)
+        cur.execute(f'SELECT COUNT(*) FROM datastore."{table}"')  # noqa: S608 — test SQL
+        assert cur.fetchone() == (2,)
+    with pytest.raises(DatabaseError), backend.limited(seconds=5, read_only=True), connection.cursor() as cur:
+        cur.execute(f"DELETE FROM datastore.\"{table}\"")  # noqa: S608 — test SQL
+    with connection.cursor() as cur:  # back to the application's user, after success and after failure
+        cur.execute("SELECT current_user")
+        assert cur.fetchone() == (me,)
+        cur.execute(f'SELECT COUNT(*) FROM datastore."{table}"')  # noqa: S608 — test SQL
+        assert cur.fetchone() == (2,)
+
+
+@pg_only
+def test_without_the_role_search_sql_still_runs_and_check_warns(rid, monkeypatch):
+    from ouvert.datastore import checks, reader_role
+
+    monkeypatch.setattr(reader_role, "reader_role_name", lambda: "ouvert_role_absent_for_test")
+    monkeypatch.setattr(checks, "reader_role_name", lambda: "ouvert_role_absent_for_test")
+    monkeypatch.setattr(reader_role, "_try", lambda statement, params=None: False)  # may not create roles
+    reader_role_forget()
+    try:
+        result = datastore_search_sql(data={"sql": f'SELECT COUNT(*) AS n FROM "{rid}"'}, user=None)  # noqa: S608 — test SQL
+        assert result["records"] == [{"n": 2}]
+        warnings = checks.datastore_reader_role(None)
+        assert [w.id for w in warnings] == ["ouvert.W101"]
+        assert "CREATE ROLE" in warnings[0].hint
+    finally:
+        reader_role_forget()
+
+
+@pg_only
+def test_ensure_is_idempotent():
+    from ouvert.datastore.reader_role import reader_role_ensure
+
+    with transaction.atomic():
+        assert reader_role_ensure().complete
+        assert reader_role_ensure().complete
+
+
+@pg_only
+def test_check_warns_when_future_tables_would_not_be_readable(monkeypatch):
+    from ouvert.datastore import checks
+    from ouvert.datastore.reader_role import ReaderRoleStatus
+
+    assert checks.datastore_reader_role(None) == []
+    monkeypatch.setattr(checks, "reader_role_status",
+                        lambda: ReaderRoleStatus(exists=True, member=True, schema_usage=True, default_select=False))
+    assert [w.id for w in checks.datastore_reader_role(None)] == ["ouvert.W102"]
+
+
+@sqlite_only
+def test_check_is_silent_on_sqlite():
+    from ouvert.datastore import checks
+
+    assert checks.datastore_reader_role(None) == []
