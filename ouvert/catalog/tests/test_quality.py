@@ -31,14 +31,6 @@ MESSY = ("Date;Montant;Ville;Note\r\n"
          "17/03/2012;-3;Montréal;ok\r\n").encode("cp1252")
 
 
-@pytest.fixture
-def editor(make_user, make_org, make_member):
-    org = make_org("laval", kind="municipality", name_fr="Ville de Laval", name_en="City of Laval")
-    user = make_user("editeur@laval.ca")
-    make_member(user, org, "editor")
-    return user, org
-
-
 def complete_dataset(by, org, *, title: str = "Population des municipalités", content: str = CLEAN,
                      dictionary: list | None = None) -> Dataset:
     services.licence_default()  # seeds licences and themes
@@ -55,8 +47,8 @@ def complete_dataset(by, org, *, title: str = "Population des municipalités", c
     return dataset
 
 
-def test_messy_csv_upload_gets_a_report_naming_the_failed_rules(client, editor):
-    user, org = editor
+def test_messy_csv_upload_gets_a_report_naming_the_failed_rules(client, publisher):
+    user, org = publisher
     dataset = services.dataset_create(by=user, organization=org, title="Dépenses", notes="Dépenses.")
     services.resource_create(dataset=dataset, by=user, file=SimpleUploadedFile("depenses.csv", MESSY))
     services.dataset_publish(dataset=dataset, by=user)
@@ -85,8 +77,8 @@ def test_messy_csv_upload_gets_a_report_naming_the_failed_rules(client, editor):
     assert "Rules to fix" in english and "unknown values written as" in english
 
 
-def test_reference_badge_is_granted_then_withdrawn_with_reasons(client, editor):
-    user, org = editor
+def test_reference_badge_is_granted_then_withdrawn_with_reasons(client, publisher):
+    user, org = publisher
     dataset = complete_dataset(user, org)
 
     assert dataset.quality_report["failed_rules"] == [], dataset.quality_report["findings"]
@@ -112,8 +104,8 @@ def test_reference_badge_is_granted_then_withdrawn_with_reasons(client, editor):
     assert AuditEntry.objects.filter(object_id=str(dataset.pk), action__startswith="dataset.reference_").count() == 2
 
 
-def test_duplicate_identifier_keeps_the_badge_away(editor):
-    user, org = editor
+def test_duplicate_identifier_keeps_the_badge_away(publisher):
+    user, org = publisher
     dataset = complete_dataset(user, org, content="code,nom,population\nA1,Laval,1\nA1,Québec,2\n")
     assert dataset.conforms and not dataset.is_reference
     identifier = next(c for c in dataset.quality_report["reference"]["criteria"] if c["key"] == "identifier")
@@ -121,8 +113,8 @@ def test_duplicate_identifier_keeps_the_badge_away(editor):
     assert dataset.quality_report["reference"]["identifiers"][0]["duplicates"] == 1
 
 
-def test_command_withdraws_a_badge_set_by_hand(editor):
-    user, org = editor
+def test_command_withdraws_a_badge_set_by_hand(publisher):
+    user, org = publisher
     dataset = services.dataset_create(by=user, organization=org, title="Sans ressource", notes=NOTES)
     Dataset.objects.filter(pk=dataset.pk).update(is_reference=True, quality_report={}, quality_checked_at=None)
     out = io.StringIO()
@@ -135,8 +127,8 @@ def test_command_withdraws_a_badge_set_by_hand(editor):
     assert "Publié et public" in entry.changes["reason"]["fr"]
 
 
-def test_stars_and_format_rules_for_files_outside_the_datastore(client, editor):
-    user, org = editor
+def test_stars_and_format_rules_for_files_outside_the_datastore(client, publisher):
+    user, org = publisher
     dataset = services.dataset_create(by=user, organization=org, title="Rapport annuel", notes=NOTES)
     services.resource_create(dataset=dataset, by=user, file=SimpleUploadedFile("rapport.pdf", b"%PDF-1.4 rapport"))
     dataset.refresh_from_db()
@@ -155,9 +147,9 @@ def test_stars_and_format_rules_for_files_outside_the_datastore(client, editor):
     assert pkg["qa"]["openness_score"] == 3 and pkg["qa"]["conforms"] is False
 
 
-def test_conformity_rates_count_datasets_published_in_the_period(client, editor, make_org, make_user,
+def test_conformity_rates_count_datasets_published_in_the_period(client, publisher, make_org, make_user,
                                                                  make_member, django_assert_max_num_queries):
-    user, org = editor
+    user, org = publisher
     recent = complete_dataset(user, org, title="Population récente")
     old = complete_dataset(user, org, title="Population ancienne")
     messy = services.dataset_create(by=user, organization=org, title="Dépenses", notes="Dépenses.")
