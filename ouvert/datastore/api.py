@@ -153,9 +153,11 @@ def table_aggregate(request: HttpRequest, resource_id: uuid.UUID, group: str, sh
                                          filters=filter, limit=limit)
 
 
-@router.get("/datastore/{resource_id}/export.{fmt}", summary="Export en continu (CSV, JSON, Parquet, XLSX)",
+@router.get("/datastore/{resource_id}/export.{fmt}",
+            summary="Export en continu (CSV, JSON, Parquet, XLSX ; GeoJSON quand les lignes ont une géométrie)",
             response={200: None})
-def table_export(request: HttpRequest, resource_id: uuid.UUID, fmt: Literal["csv", "json", "parquet", "xlsx"],
+def table_export(request: HttpRequest, resource_id: uuid.UUID,
+                 fmt: Literal["csv", "json", "parquet", "xlsx", "geojson"],
                  sheet: int = 0, filter: list[str] = Query([]),  # noqa: A002,B008
                  protect_formulas: bool = False) -> StreamingHttpResponse:
     table = selectors.table_for_read(resource_id, request.user, sheet)

@@ -1,4 +1,5 @@
-"""Streaming exports in constant memory: CSV, JSON, Parquet and XLSX.
+"""Streaming exports in constant memory: CSV, JSON, Parquet, XLSX, and GeoJSON when rows carry a
+geometry (a WKT column, or latitude and longitude columns, in WGS 84).
 
 Rows come from :func:`~ouvert.datastore.selectors.iter_rows` (keyset chunks of 5,000), and each
 writer yields bytes as it goes; XLSX is the exception that must finish its zip before sending, so it
@@ -11,10 +12,18 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import tempfile
 from collections.abc import Iterator
 from typing import Any
 
+import shapely
+import shapely.geometry
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from .backends import get_backend, quote
 from .models import DatastoreTable
 from .selectors import iter_rows
 
@@ -24,7 +33,11 @@ FORMATS = {
     "json": "application/json",
     "parquet": "application/vnd.apache.parquet",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "geojson": "application/geo+json",
 }
+LAT_NAMES = {"latitude", "lat", "y_lat", "lat_dd", "latitude_dd"}
+LON_NAMES = {"longitude", "lon", "long", "lng", "x_long", "lon_dd", "longitude_dd"}
+_WKT = re.compile(r"\s*(?:MULTI)?(?:POINT|LINESTRING|POLYGON)\s*Z?\s*\(|\s*GEOMETRYCOLLECTION\s*\(", re.IGNORECASE)
 
 
 def _protect(value: Any) -> Any:
@@ -161,6 +174,81 @@ def export_xlsx(table: DatastoreTable, *, filters: list[str] | None = None) -> I
             yield chunk
 
 
+def _fold(name: str) -> str:
+    return name.strip().lower().replace(" ", "_")
+
+
+def geometry_of(table: DatastoreTable) -> dict[str, str]:
+    """Where the rows' geometry is: ``{"wkt": column}`` or ``{"lat": column, "lon": column}``, in
+    WGS 84 (the first value is checked). Raises ValidationError saying why there is none."""
+    backend = get_backend()
+    target = backend.table_sql(table.table_name)
+
+    def first_value(column: str) -> Any:
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT {quote(column)} FROM {target} WHERE {quote(column)} IS NOT NULL "  # noqa: S608 — quoted identifiers
+                        'ORDER BY "_id" LIMIT 1')
+            row = cur.fetchone()
+        return row[0] if row else None
+
+    texts = [f["id"] for f in table.fields if f["type"] == "text"]
+    texts.sort(key=lambda name: 0 if "geom" in name.lower() or "wkt" in name.lower() else 1)
+    for column in texts[:20]:
+        value = first_value(column)
+        if isinstance(value, str) and _WKT.match(value):
+            bounds = shapely.from_wkt(value, on_invalid="ignore")
+            if bounds is None:
+                continue
+            west, south, east, north = shapely.bounds(bounds)
+            if -180 <= west <= east <= 180 and -90 <= south <= north <= 90:
+                return {"wkt": column}
+            raise ValidationError({"format": [_(
+                "La colonne « %(col)s » contient des géométries, mais pas en WGS 84 (longitude, latitude) : "
+                "l'export GeoJSON n'est pas possible pour ce tableau ; utilisez la carte de la ressource.")
+                % {"col": column}]})
+    numeric = [f["id"] for f in table.fields if f["type"] in ("numeric", "int")]
+    lat = next((c for c in numeric if _fold(c) in LAT_NAMES), None)
+    lon = next((c for c in numeric if _fold(c) in LON_NAMES), None)
+    if lat and lon:
+        y, x = first_value(lat), first_value(lon)
+        if y is not None and x is not None and -90 <= float(y) <= 90 and -180 <= float(x) <= 180:
+            return {"lat": lat, "lon": lon}
+    raise ValidationError({"format": [_(
+        "Ce tableau n'a pas de géométrie : ni colonne WKT, ni colonnes latitude et longitude en degrés. "
+        "Exportez-le en CSV, JSON, Parquet ou XLSX.")]})
+
+
+def export_geojson(table: DatastoreTable, *, filters: list[str] | None = None,
+                   geometry: dict[str, str] | None = None) -> Iterator[bytes]:
+    """A FeatureCollection, one feature per row; the WKT column becomes the geometry, latitude and
+    longitude stay among the properties."""
+    geometry = geometry or geometry_of(table)
+    names = [f["id"] for f in table.fields]
+    wkt = geometry.get("wkt")
+    yield b'{"type": "FeatureCollection", "features": [\n'
+    first = True
+    chunk: list[str] = []
+    for row in iter_rows(table, filters=filters):
+        record = dict(zip(names, row, strict=True))
+        if wkt:
+            shape = shapely.from_wkt(record.pop(wkt), on_invalid="ignore") if record.get(wkt) else None
+            geom = shapely.geometry.mapping(shape) if shape is not None and not shape.is_empty else None
+        else:
+            y, x = record.get(geometry["lat"]), record.get(geometry["lon"])
+            geom = {"type": "Point", "coordinates": [float(x), float(y)]} if x is not None and y is not None \
+                else None
+        text = json.dumps({"type": "Feature", "geometry": geom, "properties": record}, ensure_ascii=False,
+                          default=str)
+        chunk.append(text if first else "," + text)
+        first = False
+        if len(chunk) >= 2000:
+            yield "\n".join(chunk).encode()
+            chunk = []
+    if chunk:
+        yield "\n".join(chunk).encode()
+    yield b"\n]}\n"
+
+
 def export_stream(table: DatastoreTable, fmt: str, *, filters: list[str] | None = None,
                   protect_formulas: bool = False) -> Iterator[bytes]:
     if fmt == "csv":
@@ -171,4 +259,6 @@ def export_stream(table: DatastoreTable, fmt: str, *, filters: list[str] | None 
         return export_parquet(table, filters=filters)
     if fmt == "xlsx":
         return export_xlsx(table, filters=filters)
+    if fmt == "geojson":
+        return export_geojson(table, filters=filters, geometry=geometry_of(table))
     raise ValueError(fmt)

@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,6 +43,18 @@ class DatastoreTable(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource_id} [{self.sheet_name or self.sheet}]"
+
+    @cached_property
+    def geometry(self) -> dict | None:
+        """Where the rows' geometry is (a WKT column, or latitude and longitude), or None."""
+        from django.core.exceptions import ValidationError
+
+        from .exports import geometry_of
+
+        try:
+            return geometry_of(self)
+        except ValidationError:
+            return None
 
     def field(self, name: str) -> dict | None:
         return next((f for f in self.fields if f["id"] == name), None)

@@ -60,6 +60,31 @@ def test_exports_stream_every_format(client, rid):
     assert load_workbook(io.BytesIO(xlsx)).active.max_row == 5
 
 
+def test_geojson_export_when_rows_carry_a_geometry(ingest, write_file, client, rid):
+    """A WKT column or latitude/longitude columns make GeoJSON available (and linked from the table
+    page); a table without geometry, or with coordinates that are not WGS 84, says why not."""
+    wkt = ingest(write_file("bornes.csv", 'id,etat,GEOM\n1,bon,"POINT (-75.738712 45.500612)"\n'
+                                          '2,mauvais,"POINT (-75.722305 45.47477)"\n3,bon,\n')).resource_id
+    body = json.loads(b"".join(client.get(f"/api/v1/datastore/{wkt}/export.geojson").streaming_content))
+    assert body["type"] == "FeatureCollection" and len(body["features"]) == 3
+    assert body["features"][0]["geometry"] == {"type": "Point", "coordinates": [-75.738712, 45.500612]}
+    assert body["features"][0]["properties"] == {"id": 1, "etat": "bon"}
+    assert body["features"][2]["geometry"] is None
+    assert "export.geojson" in client.get(f"/fr/donnees/tables/{wkt}/").content.decode()
+
+    points = ingest(write_file("lieux.csv", "nom;Latitude;Longitude\nParc;46,81;-71,21\n")).resource_id
+    body = json.loads(b"".join(client.get(f"/api/v1/datastore/{points}/export.geojson").streaming_content))
+    assert body["features"][0]["geometry"] == {"type": "Point", "coordinates": [-71.21, 46.81]}
+    assert body["features"][0]["properties"]["nom"] == "Parc"
+
+    refused = client.get(f"/api/v1/datastore/{rid}/export.geojson")
+    assert refused.status_code == 422 and "géométrie" in json.dumps(refused.json(), ensure_ascii=False)
+    assert "export.geojson" not in client.get(f"/fr/donnees/tables/{rid}/").content.decode()
+    lambert = ingest(write_file("lambert.csv", 'id,geom\n1,"POINT (-253000 5190000)"\n')).resource_id
+    refused = client.get(f"/api/v1/datastore/{lambert}/export.geojson")
+    assert refused.status_code == 422 and "WGS 84" in json.dumps(refused.json(), ensure_ascii=False)
+
+
 def test_formula_injection_protection(ingest, write_file, client):
     rid = ingest(write_file("f.csv", "a\n=1+1\n@SUM(A1)\nok\n")).resource_id
     raw = b"".join(client.get(f"/api/v1/datastore/{rid}/export.csv").streaming_content).decode()
