@@ -22,6 +22,8 @@ def main() -> int:
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
             entry.previous_msgid = None
+            entry.previous_msgid_plural = None
+            entry.previous_msgctxt = None
         if entry.msgid_plural:
             if entry.msgid in plurals:
                 one, many = plurals[entry.msgid]

@@ -322,19 +322,22 @@ def resource_detail(request: HttpRequest, name: str, pk) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse(resource_json(resource, request))
     return render(request, "catalog/resource_detail.html", {
-        "resource": resource, "dataset": resource.dataset, **_resource_previews(resource),
+        "resource": resource, "dataset": resource.dataset, **_resource_previews(resource, request.user),
         "can_edit": permissions.can_edit_dataset(request.user, resource.dataset)})
 
 
-def _resource_previews(resource: Resource) -> dict:
-    """The datastore table (first sheet) and whether a map layer exists, for the resource page."""
+def _resource_previews(resource: Resource, user) -> dict:
+    """The datastore table (first sheet), its latest load for the organization's editors, and
+    whether a map layer exists, for the resource page."""
     from django.apps import apps
 
-    previews: dict = {"table": None, "has_map": False}
+    previews: dict = {"table": None, "has_map": False, "job": None}
     if apps.is_installed("ouvert.datastore"):
         from ouvert.datastore.selectors import tables_for_resource
+        from ouvert.datastore.views import job_context
 
         previews["table"] = next(iter(tables_for_resource(resource.pk)), None)
+        previews.update(job_context(user, resource.pk))
     if apps.is_installed("ouvert.geo"):
         from ouvert.geo.models import GeoLayer
 

@@ -1,13 +1,22 @@
-"""The standalone page of a datastore table (the catalogue's resource page embeds the same include)."""
+"""The standalone page of a datastore table (the catalogue's resource page embeds the same include),
+and the load panel: progress while a file loads, its report when it failed, cancel and retry."""
 
 from __future__ import annotations
 
 import uuid
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from . import selectors
+from ouvert.core.permissions import can_edit_in_organization
+
+from . import selectors, services
+from .models import IngestJob
 
 
 def table_page(request: HttpRequest, resource_id: uuid.UUID) -> HttpResponse:
@@ -15,3 +24,49 @@ def table_page(request: HttpRequest, resource_id: uuid.UUID) -> HttpResponse:
     table = selectors.table_for_read(resource_id, request.user, int(sheet) if sheet.isdigit() else 0)
     sheets = selectors.tables_for_resource(table.resource_id)
     return render(request, "datastore/table.html", {"table": table, "sheets": sheets})
+
+
+def job_context(user, resource_id: uuid.UUID) -> dict:
+    """What the load panel shows: the latest job, to its organization's editors only."""
+    job = selectors.latest_job(resource_id)
+    if job is None or job.organization is None or not can_edit_in_organization(user, job.organization):
+        return {"job": None}
+    return {"job": job, "job_errors": (job.report or {}).get("errors", [])[:20]}
+
+
+def job_panel(request: HttpRequest, resource_id: uuid.UUID) -> HttpResponse:
+    """The panel alone, fetched again every few seconds by the page while a load runs."""
+    context = job_context(request.user, resource_id)
+    if context["job"] is None:
+        raise Http404
+    response = render(request, "datastore/includes/job.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _back(request: HttpRequest, job: IngestJob) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("datastore:table", resource_id=job.resource_id)
+
+
+@require_POST
+def job_cancel(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    job = get_object_or_404(IngestJob, pk=job_id)
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    services.datastore_ingest_cancel(job=job, by=request.user)
+    messages.success(request, _("Annulation demandée : la version précédente reste en ligne."))
+    return _back(request, job)
+
+
+@require_POST
+def job_retry(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    job = get_object_or_404(IngestJob, pk=job_id)
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    services.datastore_ingest_retry(job=job, by=request.user)
+    messages.success(request, _("Chargement relancé."))
+    return _back(request, job)
