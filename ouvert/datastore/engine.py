@@ -347,7 +347,7 @@ def load_sheet(sheet: Sheet, profile: SheetProfile, backend: Backend, table: str
 
 # Single pass ---------------------------------------------------------------------------------------
 
-GROUP_ROWS = 100_000  # rows per write transaction: progress becomes visible and cancellable between them
+GROUP_ROWS = 50_000  # rows per write transaction: progress becomes visible and cancellable between them
 
 
 class _Respeculate(Exception):
