@@ -12,20 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ouvert.core import permissions as core_permissions
-from ouvert.core.models import AuditEntry, Organization, OrganizationKind, User
+from ouvert.core.models import AuditEntry, Organization, User
 
 from . import search
+from .facets import facet_counts
 from .models import (
     FREQUENCY_DAYS,
     Dataset,
     DatasetRequest,
     DatasetState,
     DatasetVersion,
-    Keyword,
-    Licence,
     Resource,
-    Theme,
-    UpdateFrequency,
 )
 
 SORTS = {
@@ -147,6 +144,11 @@ class SearchResult:
     queryset: QuerySet[Dataset]
     params: SearchParams
     facets: dict[str, list[FacetItem]] = field(default_factory=dict)
+    # Known without a COUNT when the facets were counted (their pass yields it); None otherwise.
+    total: int | None = None
+
+    def count(self) -> int:
+        return self.total if self.total is not None else self.queryset.count()
 
 
 def _filtered(params: SearchParams, base: QuerySet[Dataset], skip: str | None = None) -> QuerySet[Dataset]:
@@ -189,51 +191,13 @@ def search_datasets(*, params: SearchParams, user: User | None = None, facets: b
     if facets:
         ids = search.matching_ids(params.q)
         base = public_datasets()
-        result.facets = _facets(params, base.filter(pk__in=ids) if ids is not None else base)
+        counted = facet_counts(params, base.filter(pk__in=ids) if ids is not None else base, _filtered)
+        result.facets = _facets(params, counted.counts)
+        result.total = counted.total
     return result
 
 
-def _facet_counts(params: SearchParams, matching: QuerySet[Dataset], name: str) -> list[tuple[str, str, int]]:
-    filtered = _filtered(params, matching, skip=name)
-    ids = filtered.values("pk")
-    # Without a many-to-many filter (no DISTINCT) the filtered queryset can be grouped directly.
-    base = filtered.order_by() if not (params.keyword or params.theme or params.format) else \
-        Dataset.objects.filter(pk__in=ids)
-    if name == "organization":
-        rows = base.values_list("organization__slug", "organization__name_fr").annotate(n=Count("pk"))
-        names = {o.slug: o.name for o in Organization.objects.filter(slug__in=[r[0] for r in rows])}
-        return [(slug, names.get(slug, label), n) for slug, label, n in rows]
-    if name == "kind":
-        labels = dict(OrganizationKind.choices)
-        rows = base.values_list("organization__kind").annotate(n=Count("pk"))
-        return [(kind, str(labels.get(kind, kind)), n) for kind, n in rows]
-    if name == "keyword":
-        rows = (Keyword.objects.filter(datasets__in=ids).values_list("name").annotate(n=Count("datasets"))
-                .order_by("-n", "name")[:15])
-        return [(kw, kw, n) for kw, n in rows]
-    if name == "theme":
-        themes = {t.slug: t.title for t in Theme.objects.all()}
-        rows = Theme.objects.filter(datasets__in=ids).values_list("slug").annotate(n=Count("datasets"))
-        return [(slug, themes[slug], n) for slug, n in rows]
-    if name == "format":
-        rows = (Resource.objects.filter(dataset__in=ids).exclude(format="").values_list("format")
-                .annotate(n=Count("dataset", distinct=True)))
-        return [(fmt, fmt, n) for fmt, n in rows]
-    if name == "licence":
-        licences = {lic.slug: lic.title for lic in Licence.objects.all()}
-        rows = base.values_list("licence__slug").annotate(n=Count("pk"))
-        return [(slug, licences.get(slug, slug), n) for slug, n in rows]
-    if name == "frequency":
-        labels = dict(UpdateFrequency.choices)
-        rows = base.values_list("update_frequency").annotate(n=Count("pk"))
-        return [(f, str(labels.get(f, f)), n) for f, n in rows]
-    if name == "reference":
-        n = base.filter(is_reference=True).count()
-        return [("1", str(_("Données de référence")), n)] if n else []
-    raise ValueError(name)
-
-
-def _facets(params: SearchParams, matching: QuerySet[Dataset]) -> dict[str, list[FacetItem]]:
+def _facets(params: SearchParams, counts: dict[str, list[tuple[str, str, int]]]) -> dict[str, list[FacetItem]]:
     result = {}
     for name in FACETS:
         selected = {"1"} if name == "reference" and params.reference else set(
@@ -241,7 +205,7 @@ def _facets(params: SearchParams, matching: QuerySet[Dataset]) -> dict[str, list
         items = [
             FacetItem(value=value, label=label, count=n, selected=value in selected,
                       url_query=params.toggle(name, value))
-            for value, label, n in _facet_counts(params, matching, name)
+            for value, label, n in counts[name]
         ]
         items.sort(key=lambda item: (not item.selected, -item.count, item.label.lower()))
         result[name] = items[:15]

@@ -66,6 +66,8 @@ def search(request: HttpRequest) -> HttpResponse:
     params = selectors.SearchParams.from_querydict(request.GET)
     result = selectors.search_datasets(params=params, user=request.user, facets=not _wants_json(request))
     paginator = Paginator(result.queryset, selectors.PAGE_SIZE)
+    if result.total is not None:
+        paginator.count = result.total  # counted with the facets: no second COUNT (a cached property)
     page = paginator.get_page(params.page)
     if _wants_json(request):
         return JsonResponse({"count": paginator.count, "page": page.number, "num_pages": paginator.num_pages,
