@@ -1,16 +1,18 @@
-"""Facet counts of the catalogue search in four queries, with the total as a by-product.
+"""Every facet count of the catalogue search, and the total, in one SQL statement.
 
 A facet ignores its own filter: the count of "kind = ministry" is taken over the matching datasets
 with every *other* filter applied, so that a visitor sees what ticking another value would give.
-Done naively that is one aggregate per facet over the matching set (eight, plus a ``COUNT``).
+Done naively that is one aggregate per facet over the matching set (eight, plus a ``COUNT``), each
+running the full-text match again — and on PostgreSQL, when a join makes the planner expect few
+rows, re-checking the ``tsvector`` of every candidate row instead of using the GIN index.
 
-Here the single-valued facets (organization, kind, licence, frequency, reference) come from **one**
-``GROUP BY organization_id, licence_id, update_frequency, is_reference`` over the matching datasets,
-with one boolean per many-to-many filter in use (has every selected keyword / theme / format).
-That gives a few hundred or thousand groups, not 100,000 rows; Python then adds up, for each facet,
-the groups that pass every filter but its own, and the total from the groups that pass them all.
-Each many-to-many facet (keyword, theme, format) stays one aggregate over the matching ids with
-the other filters applied. Both backends run the same SQL.
+Here the matching datasets are computed **once**, in a ``MATERIALIZED`` common table expression
+(SQLite ≥ 3.35, PostgreSQL ≥ 12) holding the few facet columns and one boolean per filter in use
+(``ok_kind``: the dataset passes the kind filter; ``ok_keyword``: it has every selected keyword…).
+Each facet is then a ``GROUP BY`` over that small in-memory set with every flag but its own, the
+total is the rows with every flag, and all of them travel back in one ``UNION ALL``. The inner query
+is built by the ORM (``sql_with_params``), so the text search and visibility rules stay where they
+are; only the outer aggregates are written here. Both backends run the same SQL.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ import operator
 from collections import Counter
 from dataclasses import dataclass
 from functools import reduce
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from ouvert.core.models import Organization, OrganizationKind
@@ -31,8 +34,7 @@ from .models import Dataset, Keyword, Licence, Resource, Theme, UpdateFrequency
 if TYPE_CHECKING:
     from .selectors import SearchParams
 
-SINGLE = ["organization", "kind", "licence", "frequency", "reference"]
-MANY = ["keyword", "theme", "format"]
+FILTERS = ["organization", "kind", "keyword", "theme", "format", "licence", "frequency", "reference"]
 KEYWORD_LIMIT = 15
 
 
@@ -43,92 +45,116 @@ class FacetCounts:
     counts: dict[str, list[tuple[str, str, int]]]
 
 
-def many_to_many_filters(params: SearchParams) -> dict[str, Q]:
-    """For each many-to-many facet with a filter, the condition "has every selected value"."""
-    through_keywords = Dataset.keywords.through.objects
-    through_themes = Dataset.themes.through.objects
-    subqueries = {
-        "keyword": [through_keywords.filter(keyword__name=v).values("dataset_id") for v in params.keyword],
-        "theme": [through_themes.filter(theme__slug=v).values("dataset_id") for v in params.theme],
-        "format": [Resource.objects.filter(format=v).values("dataset_id") for v in params.format],
-    }
-    return {name: reduce(operator.and_, (Q(pk__in=sub) for sub in subs))
-            for name, subs in subqueries.items() if subs}
-
-
-def _flag(condition: Q) -> Case:
+def _flag(condition: Q | None) -> Case | Value:
+    if condition is None:  # the filter names nothing that exists: no dataset passes it
+        return Value(False, output_field=BooleanField())
     return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
-def facet_counts(params: SearchParams, matching: QuerySet[Dataset],
-                 filtered: Any) -> FacetCounts:
-    """Counts of every facet over ``matching`` (the public datasets matching the text query).
+def _all(subqueries: list[QuerySet]) -> Q:
+    return reduce(operator.and_, (Q(pk__in=sub) for sub in subqueries))
 
-    ``filtered(params, queryset, skip=name)`` applies every filter but ``name``'s (selectors._filtered).
-    """
-    many = many_to_many_filters(params)
-    flags = {f"has_{name}": _flag(condition) for name, condition in many.items()}
-    groups = list(matching.order_by().annotate(**flags)
-                  .values_list("organization_id", "licence_id", "update_frequency", "is_reference", *flags)
-                  .annotate(n=Count("pk")))
-    organizations = {o.pk: o for o in Organization.objects.filter(pk__in={g[0] for g in groups})}
-    licences = {lic.pk: lic for lic in Licence.objects.all()}
 
-    single: dict[str, Counter] = {name: Counter() for name in SINGLE}
+def filter_conditions(params: SearchParams) -> dict[str, Q | None]:
+    """For each filter in use, the condition a dataset meets to pass it, on the dataset's own columns
+    (slugs resolved to ids first, so the matching set needs no join)."""
+    conditions: dict[str, Q | None] = {}
+
+    def among(column: str, ids: QuerySet) -> Q | None:
+        found = list(ids)
+        return Q(**{f"{column}__in": found}) if found else None
+
+    organizations = Organization.objects.values_list("pk", flat=True)
+    if params.organization:
+        conditions["organization"] = among("organization_id", organizations.filter(slug__in=params.organization))
+    if params.kind:
+        conditions["kind"] = among("organization_id", organizations.filter(kind__in=params.kind))
+    if params.keyword:
+        through = Dataset.keywords.through.objects
+        conditions["keyword"] = _all([through.filter(keyword__name=v).values("dataset_id") for v in params.keyword])
+    if params.theme:
+        through = Dataset.themes.through.objects
+        conditions["theme"] = _all([through.filter(theme__slug=v).values("dataset_id") for v in params.theme])
+    if params.format:
+        conditions["format"] = _all([Resource.objects.filter(format=v).values("dataset_id") for v in params.format])
+    if params.licence:
+        conditions["licence"] = among("licence_id", Licence.objects.filter(slug__in=params.licence)
+                                      .values_list("pk", flat=True))
+    if params.frequency:
+        conditions["frequency"] = Q(update_frequency__in=params.frequency)
+    if params.reference:
+        conditions["reference"] = Q(is_reference=True)
+    return conditions
+
+
+# One SELECT per facet (and the total) over ``m``, the matching datasets; ``{where}``: every filter
+# but the facet's own. Each returns (facet, value, count).
+BRANCHES = {
+    None: "SELECT 'total', '', COUNT(*) FROM m WHERE {where}",
+    "organization": "SELECT 'organization', o.slug, COUNT(*) FROM m JOIN {organization_table} o "
+                    "ON o.id = m.organization_id WHERE {where} GROUP BY o.slug",
+    "kind": "SELECT 'kind', o.kind, COUNT(*) FROM m JOIN {organization_table} o ON o.id = m.organization_id "
+            "WHERE {where} GROUP BY o.kind",
+    "licence": "SELECT 'licence', l.slug, COUNT(*) FROM m JOIN {licence_table} l ON l.id = m.licence_id "
+               "WHERE {where} GROUP BY l.slug",
+    "frequency": "SELECT 'frequency', m.update_frequency, COUNT(*) FROM m WHERE {where} GROUP BY m.update_frequency",
+    "reference": "SELECT 'reference', '1', COUNT(*) FROM m WHERE m.is_reference AND {where}",
+    # The keyword facet shows the 15 most used (the others would crowd it).
+    # CROSS JOIN keeps ``m`` as SQLite's outer loop (probing the link table by dataset) rather than
+    # scanning the whole link table; PostgreSQL plans it as any inner join.
+    "keyword": "SELECT * FROM (SELECT 'keyword', k.name, COUNT(*) AS n FROM m CROSS JOIN {dataset_keywords_table} dk "
+               "CROSS JOIN {keyword_table} k WHERE dk.dataset_id = m.id AND k.id = dk.keyword_id AND {where} "
+               "GROUP BY k.name ORDER BY n DESC, k.name LIMIT {limit}) kw",
+    "theme": "SELECT 'theme', t.slug, COUNT(*) FROM m CROSS JOIN {dataset_themes_table} dt CROSS JOIN {theme_table} t "
+             "WHERE dt.dataset_id = m.id AND t.id = dt.theme_id AND {where} GROUP BY t.slug",
+    "format": "SELECT 'format', r.format, COUNT(DISTINCT r.dataset_id) FROM m JOIN {resource_table} r "
+              "ON r.dataset_id = m.id WHERE r.format <> '' AND {where} GROUP BY r.format",
+}
+
+
+def facet_counts(params: SearchParams, matching: QuerySet[Dataset]) -> FacetCounts:
+    """Counts of every facet over ``matching`` (the public datasets matching the text query)."""
+    conditions = filter_conditions(params)
+    flags = {f"ok_{name}": _flag(condition) for name, condition in conditions.items()}
+    inner = (matching.order_by().annotate(**flags)
+             .values("id", "organization_id", "licence_id", "update_frequency", "is_reference", *flags))
+    inner_sql, inner_params = inner.query.sql_with_params()
+
+    def passing(*, but: str | None = None) -> str:
+        names = [f"m.ok_{name}" for name in conditions if name != but]
+        return " AND ".join(names) if names else "1 = 1"
+
+    tables = {"organization": Organization, "licence": Licence, "keyword": Keyword, "theme": Theme,
+              "resource": Resource, "dataset_keywords": Dataset.keywords.through,
+              "dataset_themes": Dataset.themes.through}
+    names = {f"{key}_table": connection.ops.quote_name(model._meta.db_table) for key, model in tables.items()}
+    # Only table names, the flags' names and a constant are interpolated: the user's values are
+    # bound parameters of the inner query.
+    branches = [branch.format(**names, where=passing(but=facet), limit=KEYWORD_LIMIT)  # noqa: S608
+                for facet, branch in BRANCHES.items()]
+    sql = f"WITH m AS MATERIALIZED ({inner_sql}) " + " UNION ALL ".join(branches)
+    counted: dict[str, Counter] = {name: Counter() for name in FILTERS}
     total = 0
-    for org_id, licence_id, frequency, is_reference, *has, n in groups:
-        org = organizations[org_id]
-        values = {"organization": org.slug, "kind": org.kind, "licence": licences[licence_id].slug,
-                  "frequency": frequency}
-        passes = {
-            "organization": not params.organization or values["organization"] in params.organization,
-            "kind": not params.kind or values["kind"] in params.kind,
-            "licence": not params.licence or values["licence"] in params.licence,
-            "frequency": not params.frequency or frequency in params.frequency,
-            "reference": not params.reference or is_reference,
-            **dict(zip(many, has, strict=True)),
-        }
-        failed = [name for name, ok in passes.items() if not ok]
-        if not failed:
-            total += n
-        if len(failed) > 1:
-            continue
-        for name in failed or SINGLE:
-            # This group counts for facet ``name`` when every other filter passes.
-            if name == "reference":
-                if is_reference:
-                    single["reference"]["1"] += n
-            elif name in values:
-                single[name][values[name]] += n
-
-    counts = _labelled(single, organizations, licences)
-    for name in MANY:
-        counts[name] = _many_counts(name, filtered(params, matching, skip=name).values("pk"))
-    return FacetCounts(total=total, counts=counts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, inner_params)
+        for facet, value, n in cursor.fetchall():
+            if facet == "total":
+                total = n
+            elif n:
+                counted[facet][value] += n
+    return FacetCounts(total=total, counts=_labelled(counted))
 
 
-def _labelled(single: dict[str, Counter], organizations: dict, licences: dict) -> dict[str, list]:
-    names = {o.slug: o.name for o in organizations.values()}
+def _labelled(counted: dict[str, Counter]) -> dict[str, list[tuple[str, str, int]]]:
+    names = {o.slug: o.name for o in Organization.objects.filter(slug__in=list(counted["organization"]))}
     kinds = dict(OrganizationKind.choices)
-    titles = {lic.slug: lic.title for lic in licences.values()}
+    licences = {lic.slug: lic.title for lic in Licence.objects.all()}
+    themes = {t.slug: t.title for t in Theme.objects.all()}
     frequencies = dict(UpdateFrequency.choices)
-    labels = {"organization": names.get, "kind": lambda v: str(kinds.get(v, v)), "licence": titles.get,
-              "frequency": lambda v: str(frequencies.get(v, v)), "reference": lambda v: _("Données de référence")}
-    return {name: [(value, str(labels[name](value)), n) for value, n in sorted(counter.items()) if n]
-            for name, counter in single.items()}
-
-
-def _many_counts(name: str, ids: QuerySet) -> list[tuple[str, str, int]]:
-    if name == "keyword":
-        rows = (Keyword.objects.filter(datasets__in=ids).values_list("name").annotate(n=Count("datasets"))
-                .order_by("-n", "name")[:KEYWORD_LIMIT])
-        return [(kw, kw, n) for kw, n in rows]
-    if name == "theme":
-        themes = {t.slug: t.title for t in Theme.objects.all()}
-        rows = Theme.objects.filter(datasets__in=ids).values_list("slug").annotate(n=Count("datasets"))
-        return [(slug, themes[slug], n) for slug, n in sorted(rows)]
-    if name == "format":
-        rows = (Resource.objects.filter(dataset__in=ids).exclude(format="").values_list("format")
-                .annotate(n=Count("dataset", distinct=True)))
-        return [(fmt, fmt, n) for fmt, n in sorted(rows)]
-    raise ValueError(name)
+    labels = {
+        "organization": names.get, "kind": lambda v: kinds.get(v, v), "licence": lambda v: licences.get(v, v),
+        "frequency": lambda v: frequencies.get(v, v), "reference": lambda v: _("Données de référence"),
+        "keyword": str, "theme": themes.get, "format": str,
+    }
+    return {name: [(value, str(labels[name](value)), n) for value, n in sorted(counter.items())]
+            for name, counter in counted.items()}

@@ -191,7 +191,7 @@ def search_datasets(*, params: SearchParams, user: User | None = None, facets: b
     if facets:
         ids = search.matching_ids(params.q)
         base = public_datasets()
-        counted = facet_counts(params, base.filter(pk__in=ids) if ids is not None else base, _filtered)
+        counted = facet_counts(params, base.filter(pk__in=ids) if ids is not None else base)
         result.facets = _facets(params, counted.counts)
         result.total = counted.total
     return result
