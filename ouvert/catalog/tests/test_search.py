@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from ouvert.catalog import search, services
 from ouvert.catalog.models import Dataset
@@ -180,3 +181,45 @@ def test_facet_counts_match_a_naive_recount_under_every_filter(make_user, make_o
         assert result.total == total == result.queryset.count(), case
         got = {name: {item.value: item.count for item in items} for name, items in result.facets.items()}
         assert got == expected, case
+
+
+def test_english_queries_find_french_only_datasets(client, publisher, make_dataset):
+    """Datasets are described in French only; an English query finds them by their theme and
+    publisher (indexed in both languages), without its English function words being required."""
+    from ouvert.catalog.models import Theme
+
+    user, org = publisher  # "Ville de Laval" / "City of Laval"
+    make_dataset(user, org, title="Écoles primaires", notes="Emplacement des écoles primaires publiques.",
+                 themes=[Theme.objects.get(slug="education-recherche")])  # "Education and research"
+    make_dataset(user, org, title="Arbres publics", notes="Inventaire des arbres.")
+    found = "Écoles primaires"
+    for query in ["education and research in laval", "research for the City of Laval"]:
+        page = client.get("/en/data/", {"q": query, "format": "json"}).json()
+        assert [d["title"] for d in page["results"]] == [found], query
+        api = client.get("/api/v1/datasets", {"q": query, "facets": "true"}, HTTP_ACCEPT_LANGUAGE="en").json()
+        assert api["count"] == 1 and api["results"][0]["title"] == found, query
+        assert sum(i["count"] for i in api["facets"]["kind"]) == 1
+        html = client.get("/en/data/", {"q": query})
+        assert html.context["count"] == 1
+    assert client.get("/en/data/", {"q": "City of Laval", "format": "json"}).json()["count"] == 2
+    with translation.override("fr"):  # French queries keep French rules: "in" is not dropped there
+        assert titles(q="ville de laval ecoles") == [found]
+        assert titles(q="ecoles in laval") == []
+    assert search.parse("ecoles in laval", language="en").words == ["ecoles", "laval"]
+
+
+def test_search_reindex_command_indexes_the_english_names(publisher, make_dataset):
+    import io
+
+    from django.core.management import call_command
+
+    from ouvert.catalog.models import SearchDocument
+
+    user, org = publisher
+    dataset = make_dataset(user, org, title="Arbres publics")
+    SearchDocument.objects.filter(dataset=dataset).update(body="")  # as indexed before English names were
+    out = io.StringIO()
+    call_command("search_reindex", stdout=out)
+    assert "1 jeu(x)" in out.getvalue()
+    assert "City of Laval" in SearchDocument.objects.get(dataset=dataset).body
+    assert titles(q="city laval arbres") == ["Arbres publics"]
