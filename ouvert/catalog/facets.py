@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
@@ -118,7 +119,10 @@ def facet_counts(params: SearchParams, matching: QuerySet[Dataset]) -> FacetCoun
     flags = {f"ok_{name}": _flag(condition) for name, condition in conditions.items()}
     inner = (matching.order_by().annotate(**flags)
              .values("id", "organization_id", "licence_id", "update_frequency", "is_reference", *flags))
-    inner_sql, inner_params = inner.query.sql_with_params()
+    try:
+        inner_sql, inner_params = inner.query.sql_with_params()
+    except EmptyResultSet:  # e.g. a rectangle that no dataset's coverage meets
+        return FacetCounts(total=0, counts={name: [] for name in FILTERS})
 
     def passing(*, but: str | None = None) -> str:
         names = [f"m.ok_{name}" for name in conditions if name != but]

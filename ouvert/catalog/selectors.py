@@ -36,6 +36,48 @@ SORTS = {
 URL_KEYS = {"format": "res_format"}
 FACETS = ["organization", "kind", "keyword", "theme", "format", "licence", "frequency", "reference"]
 PAGE_SIZE = 20
+# The spatial filter: a rectangle in decimal degrees (WGS 84), one parameter per side.
+BBOX_KEYS = ["west", "south", "east", "north"]
+BBox = tuple[float, float, float, float]
+
+
+def bbox_from_querydict(data: Any) -> tuple[BBox | None, dict[str, str], dict[str, str]]:
+    """The rectangle of ``west``, ``south``, ``east``, ``north`` (all four or none), the values as
+    typed, and the errors by side (French msgids: the page explains them). A comma may be the
+    decimal separator ("-73,6")."""
+    def first(key: str) -> str:
+        values = data.getlist(key) if hasattr(data, "getlist") else data.get(key, [])
+        if isinstance(values, str):
+            values = [values]
+        return (values[0] if values else "").strip()[:30]
+
+    raw = {key: first(key) for key in BBOX_KEYS}
+    if not any(raw.values()):
+        return None, raw, {}
+    errors: dict[str, str] = {}
+    numbers: dict[str, float] = {}
+    for key in BBOX_KEYS:
+        if not raw[key]:
+            errors[key] = str(_("Donnez les quatre limites (ouest, sud, est, nord) ou aucune."))
+            continue
+        try:
+            number = float(raw[key].replace(",", "."))
+        except ValueError:
+            errors[key] = str(_("« %(value)s » n'est pas un nombre (exemple : -73,6).") % {"value": raw[key]})
+            continue
+        limit = 180 if key in {"west", "east"} else 90
+        if not -limit <= number <= limit:  # also rejects nan
+            errors[key] = str(_("Une longitude va de -180 à 180.") if limit == 180 else
+                              _("Une latitude va de -90 à 90."))
+            continue
+        numbers[key] = number
+    if not errors and numbers["west"] > numbers["east"]:
+        errors["east"] = str(_("L'est doit être supérieur ou égal à l'ouest."))
+    if not errors and numbers["south"] > numbers["north"]:
+        errors["north"] = str(_("Le nord doit être supérieur ou égal au sud."))
+    if errors:
+        return None, raw, errors
+    return (numbers["west"], numbers["south"], numbers["east"], numbers["north"]), raw, {}
 
 
 def public_datasets() -> QuerySet[Dataset]:
@@ -64,6 +106,7 @@ class SearchParams:
     licence: list[str] = field(default_factory=list)
     frequency: list[str] = field(default_factory=list)
     reference: bool = False
+    bbox: BBox | None = None
     sort: str = ""
     page: int = 1
 
@@ -91,7 +134,7 @@ class SearchParams:
                    organization=many("organization"), kind=many("kind"), keyword=many("keyword"),
                    theme=many("theme"), format=[f.upper() for f in many("res_format")], licence=many("licence"),
                    frequency=many("frequency"), reference=one("reference") in {"1", "true", "on", "oui"},
-                   sort=sort if sort in SORTS else "", page=page)
+                   bbox=bbox_from_querydict(data)[0], sort=sort if sort in SORTS else "", page=page)
 
     def effective_sort(self) -> str:
         return self.sort or ("relevance" if self.q.strip() else "modified")
@@ -105,6 +148,8 @@ class SearchParams:
             pairs.extend((URL_KEYS.get(key, key), value) for value in getattr(self, key))
         if self.reference:
             pairs.append(("reference", "1"))
+        if self.bbox is not None:
+            pairs.extend((key, f"{value:g}") for key, value in zip(BBOX_KEYS, self.bbox, strict=True))
         if self.sort:
             pairs.append(("sort", self.sort))
         if page and self.page > 1:
@@ -182,15 +227,30 @@ def _ordered(qs: QuerySet[Dataset], sort: str, has_query: bool) -> QuerySet[Data
     }.get(sort, qs.order_by("-updated_at", "pk"))
 
 
+def _spatial(bbox: BBox | None) -> list | None:
+    """The datasets whose coverage meets ``bbox`` (the geo app's selector), or None: no filter
+    (no rectangle, or the geo app not installed)."""
+    from django.apps import apps
+
+    if bbox is None or not apps.is_installed("ouvert.geo"):
+        return None
+    from ouvert.geo.bbox import BBox as GeoBBox
+    from ouvert.geo.selectors import datasets_intersecting
+
+    return datasets_intersecting(GeoBBox(*bbox))
+
+
 def search_datasets(*, params: SearchParams, user: User | None = None, facets: bool = False) -> SearchResult:
     """Public datasets matching ``params``, sorted, with facet counts when asked."""
-    matching = search.apply(public_datasets(), params.q)
+    spatial = _spatial(params.bbox)
+    public = public_datasets() if spatial is None else public_datasets().filter(pk__in=spatial)
+    matching = search.apply(public, params.q)
     has_query = bool(search.parse(params.q))
     qs = _ordered(_filtered(params, matching), params.effective_sort(), has_query)
     result = SearchResult(queryset=qs.select_related("organization", "licence"), params=params)
     if facets:
         ids = search.matching_ids(params.q)
-        base = public_datasets()
+        base = public
         counted = facet_counts(params, base.filter(pk__in=ids) if ids is not None else base)
         result.facets = _facets(params, counted.counts)
         result.total = counted.total
