@@ -169,7 +169,11 @@ _PG_QUERY = "websearch_to_tsquery('french', unaccent(%s))"
 
 
 def apply(queryset: QuerySet[Dataset], query: str) -> QuerySet[Dataset]:
-    """Keep the datasets matching ``query`` and annotate ``search_rank`` (higher is better)."""
+    """Keep the datasets matching ``query`` and annotate ``search_rank`` (higher is better).
+
+    For the top-level query only: its raw join names ``catalog_dataset``, which inside a subquery
+    (``pk__in=apply(...).values("pk")``) would be the outer table, making the subquery correlated.
+    To filter by text inside another query, use :func:`matching_ids`."""
     parsed = parse(query)
     if not parsed:
         return queryset
