@@ -264,7 +264,7 @@ def dataset_list(request: HttpRequest, filters: Query[DatasetFilters]):
     if filters.facets:
         facets = {name: [{"value": i.value, "label": i.label, "count": i.count} for i in items]
                   for name, items in result.facets.items()}
-    return {"count": result.queryset.count(), "next_cursor": next_cursor,
+    return {"count": result.count(), "next_cursor": next_cursor,
             "results": [dataset_json(d, request) for d in rows], "facets": facets}
 
 

@@ -9,7 +9,9 @@ Both backends see the same text and the same parsed query:
   ``to_tsvector('french', unaccent(...))`` (weights A title, B keywords, D body) under a GIN index;
   queries use ``websearch_to_tsquery('french', unaccent(...))``.
 
-Quoted phrases match adjacent words; several words must all match. Services call
+Quoted phrases match adjacent words; several words must all match. Queries made in English also
+drop English function words (:data:`ENGLISH_STOPWORDS`); the indexed text carries the themes' and the
+organization's names in both languages. Services call
 :func:`index_dataset` inside the same transaction as the write, so a change is findable at once.
 """
 
@@ -24,6 +26,7 @@ import snowballstemmer
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils.translation import get_language
 
 from .models import Dataset, SearchDocument
 
@@ -33,6 +36,14 @@ FRENCH_STOPWORDS = frozenset([
     "nous", "on", "ou", "par", "pas", "pour", "qu", "que", "qui", "sa", "se", "ses", "son", "sur", "ta", "te",
     "tes", "toi", "ton", "tu", "un", "une", "vos", "votre", "vous", "c", "d", "j", "l", "m", "n", "s", "t",
     "y", "est", "sont", "ete", "etre", "avoir",
+])
+
+# English function words dropped from queries made in English (pages under /en/, API requests asking
+# for English): the text searched is mostly French, so "schools in Laval" must not require "in".
+# Not applied to French queries, where a few would be words once accents are folded ("thé" → "the").
+ENGLISH_STOPWORDS = frozenset([
+    "about", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "its", "of", "or",
+    "per", "than", "that", "the", "these", "this", "those", "to", "was", "were", "with",
 ])
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -86,7 +97,14 @@ class ParsedQuery:
         return " AND ".join(parts)
 
 
-def parse(query: str) -> ParsedQuery:
+def english_query(language: str | None = None) -> bool:
+    """Whether a query is read as English: ``language``, else the active language (the request's)."""
+    return (language or get_language() or "fr").startswith("en")
+
+
+def parse(query: str, *, language: str | None = None) -> ParsedQuery:
+    """Words and quoted phrases of ``query``, folded. In English (see :func:`english_query`) the
+    English function words outside phrases are dropped as well."""
     parsed = ParsedQuery()
     query = (query or "")[:500]
     for match in _PHRASE.finditer(query):
@@ -97,6 +115,8 @@ def parse(query: str) -> ParsedQuery:
             parsed.phrases.append(words)
     rest = _PHRASE.sub(" ", query).replace('"', " ")
     parsed.words.extend(_WORD.findall(fold(rest)))
+    if english_query(language):
+        parsed.words = [w for w in parsed.words if w not in ENGLISH_STOPWORDS]
     # A query of stop words only ("de la") would match nothing on either backend: drop them.
     if not any(w not in FRENCH_STOPWORDS for w in parsed.words) and not parsed.phrases:
         parsed.words = []
@@ -107,7 +127,9 @@ def _document(dataset: Dataset) -> tuple[str, str, str]:
     keywords = " ".join(k.name for k in dataset.keywords.all())
     themes = " ".join(f"{t.title_fr} {t.title_en}" for t in dataset.themes.all())
     org = dataset.organization
-    body = " ".join(filter(None, [dataset.notes, themes, org.name_fr, org.acronym, dataset.spatial,
+    # Themes and the organization in both languages: an English query finds a French-only dataset
+    # by its theme ("health") or its publisher ("City of Laval").
+    body = " ".join(filter(None, [dataset.notes, themes, org.name_fr, org.name_en, org.acronym, dataset.spatial,
                                   " ".join(r.name for r in dataset.resources.all())]))
     return dataset.title, keywords, body
 
@@ -147,7 +169,11 @@ _PG_QUERY = "websearch_to_tsquery('french', unaccent(%s))"
 
 
 def apply(queryset: QuerySet[Dataset], query: str) -> QuerySet[Dataset]:
-    """Keep the datasets matching ``query`` and annotate ``search_rank`` (higher is better)."""
+    """Keep the datasets matching ``query`` and annotate ``search_rank`` (higher is better).
+
+    For the top-level query only: its raw join names ``catalog_dataset``, which inside a subquery
+    (``pk__in=apply(...).values("pk")``) would be the outer table, making the subquery correlated.
+    To filter by text inside another query, use :func:`matching_ids`."""
     parsed = parse(query)
     if not parsed:
         return queryset

@@ -12,20 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ouvert.core import permissions as core_permissions
-from ouvert.core.models import AuditEntry, Organization, OrganizationKind, User
+from ouvert.core.models import AuditEntry, Organization, User
 
 from . import search
+from .facets import facet_counts
 from .models import (
     FREQUENCY_DAYS,
     Dataset,
     DatasetRequest,
     DatasetState,
     DatasetVersion,
-    Keyword,
-    Licence,
     Resource,
-    Theme,
-    UpdateFrequency,
 )
 
 SORTS = {
@@ -39,6 +36,48 @@ SORTS = {
 URL_KEYS = {"format": "res_format"}
 FACETS = ["organization", "kind", "keyword", "theme", "format", "licence", "frequency", "reference"]
 PAGE_SIZE = 20
+# The spatial filter: a rectangle in decimal degrees (WGS 84), one parameter per side.
+BBOX_KEYS = ["west", "south", "east", "north"]
+BBox = tuple[float, float, float, float]
+
+
+def bbox_from_querydict(data: Any) -> tuple[BBox | None, dict[str, str], dict[str, str]]:
+    """The rectangle of ``west``, ``south``, ``east``, ``north`` (all four or none), the values as
+    typed, and the errors by side (French msgids: the page explains them). A comma may be the
+    decimal separator ("-73,6")."""
+    def first(key: str) -> str:
+        values = data.getlist(key) if hasattr(data, "getlist") else data.get(key, [])
+        if isinstance(values, str):
+            values = [values]
+        return (values[0] if values else "").strip()[:30]
+
+    raw = {key: first(key) for key in BBOX_KEYS}
+    if not any(raw.values()):
+        return None, raw, {}
+    errors: dict[str, str] = {}
+    numbers: dict[str, float] = {}
+    for key in BBOX_KEYS:
+        if not raw[key]:
+            errors[key] = str(_("Donnez les quatre limites (ouest, sud, est, nord) ou aucune."))
+            continue
+        try:
+            number = float(raw[key].replace(",", "."))
+        except ValueError:
+            errors[key] = str(_("« %(value)s » n'est pas un nombre (exemple : -73,6).") % {"value": raw[key]})
+            continue
+        limit = 180 if key in {"west", "east"} else 90
+        if not -limit <= number <= limit:  # also rejects nan
+            errors[key] = str(_("Une longitude va de -180 à 180.") if limit == 180 else
+                              _("Une latitude va de -90 à 90."))
+            continue
+        numbers[key] = number
+    if not errors and numbers["west"] > numbers["east"]:
+        errors["east"] = str(_("L'est doit être supérieur ou égal à l'ouest."))
+    if not errors and numbers["south"] > numbers["north"]:
+        errors["north"] = str(_("Le nord doit être supérieur ou égal au sud."))
+    if errors:
+        return None, raw, errors
+    return (numbers["west"], numbers["south"], numbers["east"], numbers["north"]), raw, {}
 
 
 def public_datasets() -> QuerySet[Dataset]:
@@ -67,6 +106,7 @@ class SearchParams:
     licence: list[str] = field(default_factory=list)
     frequency: list[str] = field(default_factory=list)
     reference: bool = False
+    bbox: BBox | None = None
     sort: str = ""
     page: int = 1
 
@@ -94,7 +134,7 @@ class SearchParams:
                    organization=many("organization"), kind=many("kind"), keyword=many("keyword"),
                    theme=many("theme"), format=[f.upper() for f in many("res_format")], licence=many("licence"),
                    frequency=many("frequency"), reference=one("reference") in {"1", "true", "on", "oui"},
-                   sort=sort if sort in SORTS else "", page=page)
+                   bbox=bbox_from_querydict(data)[0], sort=sort if sort in SORTS else "", page=page)
 
     def effective_sort(self) -> str:
         return self.sort or ("relevance" if self.q.strip() else "modified")
@@ -108,6 +148,8 @@ class SearchParams:
             pairs.extend((URL_KEYS.get(key, key), value) for value in getattr(self, key))
         if self.reference:
             pairs.append(("reference", "1"))
+        if self.bbox is not None:
+            pairs.extend((key, f"{value:g}") for key, value in zip(BBOX_KEYS, self.bbox, strict=True))
         if self.sort:
             pairs.append(("sort", self.sort))
         if page and self.page > 1:
@@ -147,6 +189,11 @@ class SearchResult:
     queryset: QuerySet[Dataset]
     params: SearchParams
     facets: dict[str, list[FacetItem]] = field(default_factory=dict)
+    # Known without a COUNT when the facets were counted (their pass yields it); None otherwise.
+    total: int | None = None
+
+    def count(self) -> int:
+        return self.total if self.total is not None else self.queryset.count()
 
 
 def _filtered(params: SearchParams, base: QuerySet[Dataset], skip: str | None = None) -> QuerySet[Dataset]:
@@ -180,60 +227,37 @@ def _ordered(qs: QuerySet[Dataset], sort: str, has_query: bool) -> QuerySet[Data
     }.get(sort, qs.order_by("-updated_at", "pk"))
 
 
+def _spatial(bbox: BBox | None) -> list | None:
+    """The datasets whose coverage meets ``bbox`` (the geo app's selector), or None: no filter
+    (no rectangle, or the geo app not installed)."""
+    from django.apps import apps
+
+    if bbox is None or not apps.is_installed("ouvert.geo"):
+        return None
+    from ouvert.geo.bbox import BBox as GeoBBox
+    from ouvert.geo.selectors import datasets_intersecting
+
+    return datasets_intersecting(GeoBBox(*bbox))
+
+
 def search_datasets(*, params: SearchParams, user: User | None = None, facets: bool = False) -> SearchResult:
     """Public datasets matching ``params``, sorted, with facet counts when asked."""
-    matching = search.apply(public_datasets(), params.q)
+    spatial = _spatial(params.bbox)
+    public = public_datasets() if spatial is None else public_datasets().filter(pk__in=spatial)
+    matching = search.apply(public, params.q)
     has_query = bool(search.parse(params.q))
     qs = _ordered(_filtered(params, matching), params.effective_sort(), has_query)
     result = SearchResult(queryset=qs.select_related("organization", "licence"), params=params)
     if facets:
         ids = search.matching_ids(params.q)
-        base = public_datasets()
-        result.facets = _facets(params, base.filter(pk__in=ids) if ids is not None else base)
+        base = public
+        counted = facet_counts(params, base.filter(pk__in=ids) if ids is not None else base)
+        result.facets = _facets(params, counted.counts)
+        result.total = counted.total
     return result
 
 
-def _facet_counts(params: SearchParams, matching: QuerySet[Dataset], name: str) -> list[tuple[str, str, int]]:
-    filtered = _filtered(params, matching, skip=name)
-    ids = filtered.values("pk")
-    # Without a many-to-many filter (no DISTINCT) the filtered queryset can be grouped directly.
-    base = filtered.order_by() if not (params.keyword or params.theme or params.format) else \
-        Dataset.objects.filter(pk__in=ids)
-    if name == "organization":
-        rows = base.values_list("organization__slug", "organization__name_fr").annotate(n=Count("pk"))
-        names = {o.slug: o.name for o in Organization.objects.filter(slug__in=[r[0] for r in rows])}
-        return [(slug, names.get(slug, label), n) for slug, label, n in rows]
-    if name == "kind":
-        labels = dict(OrganizationKind.choices)
-        rows = base.values_list("organization__kind").annotate(n=Count("pk"))
-        return [(kind, str(labels.get(kind, kind)), n) for kind, n in rows]
-    if name == "keyword":
-        rows = (Keyword.objects.filter(datasets__in=ids).values_list("name").annotate(n=Count("datasets"))
-                .order_by("-n", "name")[:15])
-        return [(kw, kw, n) for kw, n in rows]
-    if name == "theme":
-        themes = {t.slug: t.title for t in Theme.objects.all()}
-        rows = Theme.objects.filter(datasets__in=ids).values_list("slug").annotate(n=Count("datasets"))
-        return [(slug, themes[slug], n) for slug, n in rows]
-    if name == "format":
-        rows = (Resource.objects.filter(dataset__in=ids).exclude(format="").values_list("format")
-                .annotate(n=Count("dataset", distinct=True)))
-        return [(fmt, fmt, n) for fmt, n in rows]
-    if name == "licence":
-        licences = {lic.slug: lic.title for lic in Licence.objects.all()}
-        rows = base.values_list("licence__slug").annotate(n=Count("pk"))
-        return [(slug, licences.get(slug, slug), n) for slug, n in rows]
-    if name == "frequency":
-        labels = dict(UpdateFrequency.choices)
-        rows = base.values_list("update_frequency").annotate(n=Count("pk"))
-        return [(f, str(labels.get(f, f)), n) for f, n in rows]
-    if name == "reference":
-        n = base.filter(is_reference=True).count()
-        return [("1", str(_("Données de référence")), n)] if n else []
-    raise ValueError(name)
-
-
-def _facets(params: SearchParams, matching: QuerySet[Dataset]) -> dict[str, list[FacetItem]]:
+def _facets(params: SearchParams, counts: dict[str, list[tuple[str, str, int]]]) -> dict[str, list[FacetItem]]:
     result = {}
     for name in FACETS:
         selected = {"1"} if name == "reference" and params.reference else set(
@@ -241,7 +265,7 @@ def _facets(params: SearchParams, matching: QuerySet[Dataset]) -> dict[str, list
         items = [
             FacetItem(value=value, label=label, count=n, selected=value in selected,
                       url_query=params.toggle(name, value))
-            for value, label, n in _facet_counts(params, matching, name)
+            for value, label, n in counts[name]
         ]
         items.sort(key=lambda item: (not item.selected, -item.count, item.label.lower()))
         result[name] = items[:15]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -62,14 +63,27 @@ def _wants_json(request: HttpRequest) -> bool:
 # Search -------------------------------------------------------------------------------------------
 
 
+def _bbox_fields(raw: dict[str, str], errors: dict[str, str]) -> list[dict]:
+    labels = {"west": _("Ouest (longitude)"), "south": _("Sud (latitude)"), "east": _("Est (longitude)"),
+              "north": _("Nord (latitude)")}
+    return [{"key": key, "label": labels[key], "value": raw[key], "error": errors.get(key, ""),
+             "limit": 180 if key in {"west", "east"} else 90} for key in selectors.BBOX_KEYS]
+
+
 def search(request: HttpRequest) -> HttpResponse:
     params = selectors.SearchParams.from_querydict(request.GET)
+    _bbox, bbox_raw, bbox_errors = selectors.bbox_from_querydict(request.GET)
     result = selectors.search_datasets(params=params, user=request.user, facets=not _wants_json(request))
     paginator = Paginator(result.queryset, selectors.PAGE_SIZE)
+    if result.total is not None:
+        paginator.count = result.total  # counted with the facets: no second COUNT (a cached property)
     page = paginator.get_page(params.page)
+    # An invalid rectangle is not applied; the page says why (400, like a form with errors).
+    status = 400 if bbox_errors else 200
     if _wants_json(request):
         return JsonResponse({"count": paginator.count, "page": page.number, "num_pages": paginator.num_pages,
-                             "results": [dataset_json(d, request) for d in page.object_list]})
+                             "results": [dataset_json(d, request) for d in page.object_list],
+                             **({"errors": bbox_errors} if bbox_errors else {})}, status=status)
     following = request.user.is_authenticated and Follow.objects.filter(
         user=request.user, kind=Follow.Kind.SEARCH, target=params.querystring()).exists()
     facet_titles = {
@@ -82,7 +96,9 @@ def search(request: HttpRequest) -> HttpResponse:
         "facets": [(name, facet_titles[name], items) for name, items in result.facets.items() if items],
         "sorts": selectors.SORTS.items(), "sort": params.effective_sort(), "following": following,
         "themes": Theme.objects.all(),
-    })
+        "spatial_search": apps.is_installed("ouvert.geo"), "bbox_fields": _bbox_fields(bbox_raw, bbox_errors),
+        "bbox_errors": bbox_errors, "bbox_clear": params.querystring(**dict.fromkeys(selectors.BBOX_KEYS, "")),
+    }, status=status)
 
 
 # Datasets -----------------------------------------------------------------------------------------

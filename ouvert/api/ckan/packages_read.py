@@ -268,8 +268,11 @@ def resource_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _text_filter(text: str) -> Q:
-    ids = catalog_search.apply(Dataset.objects.all(), text).values("pk")
-    return Q(pk__in=ids)
+    # The ids straight from the full-text index: a queryset from ``search.apply`` must not be nested in
+    # another query (its raw join names ``catalog_dataset``, which inside a subquery is the outer table:
+    # the subquery becomes correlated and runs once per dataset).
+    ids = catalog_search.matching_ids(text)
+    return Q() if ids is None else Q(pk__in=ids)
 
 
 def _sort(qs: QuerySet[Dataset], value: str, ranked: bool) -> QuerySet[Dataset]:
@@ -344,20 +347,23 @@ def package_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     q = as_str(data, "q").strip()
     rows = as_int(data, "rows", 10, maximum=ROWS_MAX)
     start = as_int(data, "start", 0)
-    qs = visible(context, include_private=as_bool(data, "include_private", False),
-                 include_drafts=as_bool(data, "include_drafts", False))
-    ranked = False
-    if q and q != "*:*":
-        if is_plain_text(q):
-            qs = catalog_search.apply(qs, q)
-            ranked = True
-        else:
-            qs = qs.filter(to_q(q, _text_filter))
+    # ``matching``: the datasets found, without ranking (facets are counted over it); ``qs``: the same,
+    # ranked when ``q`` is plain text, for the page.
+    matching = visible(context, include_private=as_bool(data, "include_private", False),
+                       include_drafts=as_bool(data, "include_drafts", False))
     filters = [as_str(data, "fq")] + [str(f) for f in (as_list(data, "fq_list") or [])]
     for fq in filters:
         if fq.strip():
-            qs = qs.filter(to_q(fq, _text_filter))
-    qs = _spatial_filter(qs, data)
+            matching = matching.filter(to_q(fq, _text_filter))
+    matching = _spatial_filter(matching, data)
+    qs, ranked = matching, False
+    if q and q != "*:*":
+        if is_plain_text(q):
+            qs = catalog_search.apply(matching, q)
+            ranked = True
+            matching = matching.filter(_text_filter(q))
+        else:
+            matching = qs = matching.filter(to_q(q, _text_filter))
     if not ranked:
         qs = qs.distinct()
     sort = as_str(data, "sort").strip() or ("score desc, metadata_modified desc" if ranked
@@ -371,7 +377,7 @@ def package_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     if as_bool(data, "facet", True) and fields:
         limit = as_int(data, "facet.limit", 50, minimum=-1)
         mincount = as_int(data, "facet.mincount", 1)
-        result["facets"], result["search_facets"] = _facets(qs.order_by(), [str(f) for f in fields], limit,
+        result["facets"], result["search_facets"] = _facets(matching.order_by(), [str(f) for f in fields], limit,
                                                             mincount)
     return result
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from ouvert.catalog import search, services
 from ouvert.catalog.models import Dataset
@@ -109,3 +110,116 @@ def test_parse_and_fold():
     assert parsed.fts5() == '"ecol primair" AND "montreal"'
     assert not search.parse("de la")
     assert search.terms("Écoles") == search.terms("ecoles") == ["ecol"]
+
+
+def _naive_facets(params: SearchParams) -> tuple[int, dict[str, dict[str, int]]]:
+    """Facet counts recounted dataset by dataset in Python: a facet ignores its own filter."""
+    matching = search.apply(Dataset.objects.filter(state="active", private=False), params.q) \
+        .select_related("organization", "licence").prefetch_related("keywords", "themes", "resources")
+    rows = []
+    for d in matching:
+        rows.append({"organization": {d.organization.slug}, "kind": {d.organization.kind},
+                     "licence": {d.licence.slug}, "frequency": {d.update_frequency},
+                     "reference": {"1"} if d.is_reference else set(),
+                     "keyword": {k.name for k in d.keywords.all()}, "theme": {t.slug for t in d.themes.all()},
+                     "format": {r.format for r in d.resources.all() if r.format}})
+
+    def passes(row: dict, name: str) -> bool:
+        if name in {"keyword", "theme", "format"}:  # every selected value
+            return set(getattr(params, name)) <= row[name]
+        if name == "reference":
+            return not params.reference or bool(row["reference"])
+        return not getattr(params, name) or bool(row[name] & set(getattr(params, name)))
+
+    names = ["organization", "kind", "keyword", "theme", "format", "licence", "frequency", "reference"]
+    total = sum(all(passes(row, n) for n in names) for row in rows)
+    counts: dict[str, dict[str, int]] = {}
+    for name in names:
+        counter: dict[str, int] = {}
+        for row in rows:
+            if all(passes(row, other) for other in names if other != name):
+                for value in row[name]:
+                    counter[value] = counter.get(value, 0) + 1
+        counts[name] = counter
+    return total, counts
+
+
+def test_facet_counts_match_a_naive_recount_under_every_filter(make_user, make_org, make_member):
+    import random
+
+    from ouvert.catalog.models import Keyword, Licence, Resource, Theme
+
+    rng = random.Random(7)
+    orgs = [make_org(f"o{i}", kind=kind) for i, kind in
+            enumerate(["municipality", "municipality", "ministry", "public_body", "civil_society"])]
+    licences = list(Licence.objects.all())[:3]
+    themes = list(Theme.objects.all())[:4]
+    keywords = [Keyword.objects.get_or_create(name=w)[0] for w in ["eau", "école", "vélo", "budget", "arbres"]]
+    subjects = ["Écoles primaires", "Qualité de l'eau", "Budget municipal", "Pistes cyclables"]
+    for i in range(60):
+        dataset = Dataset.objects.create(
+            name=f"jeu-{i}", title=f"{rng.choice(subjects)} {i}", notes="Données ouvertes de la ville.",
+            organization=rng.choice(orgs), licence=rng.choice(licences),
+            update_frequency=rng.choice(["daily", "monthly", "yearly"]), is_reference=rng.random() < 0.3,
+            state="active" if i % 11 else "draft", private=i % 13 == 0)
+        dataset.keywords.set(rng.sample(keywords, rng.randrange(0, 4)))
+        dataset.themes.set(rng.sample(themes, rng.randrange(0, 3)))
+        for fmt in rng.sample(["CSV", "JSON", "PDF", ""], rng.randrange(0, 3)):
+            Resource.objects.create(dataset=dataset, name="r", url="https://exemple.qc.ca/r", format=fmt)
+        search.index_dataset(dataset)
+    cases = [
+        {}, {"q": "ecoles"}, {"kind": ["municipality"]}, {"q": "eau", "kind": ["ministry", "municipality"]},
+        {"keyword": ["eau"]}, {"keyword": ["eau", "budget"], "format": ["CSV"]}, {"theme": [themes[0].slug]},
+        {"format": ["CSV", "JSON"], "frequency": ["monthly"]}, {"reference": True, "organization": ["o1", "o2"]},
+        {"q": "budget", "licence": [licences[0].slug], "reference": True, "theme": [themes[1].slug]},
+        {"organization": ["o0"], "kind": ["ministry"]},  # nothing passes both
+    ]
+    for case in cases:
+        params = SearchParams(**case)
+        result = search_datasets(params=params, facets=True)
+        total, expected = _naive_facets(params)
+        assert result.total == total == result.queryset.count(), case
+        got = {name: {item.value: item.count for item in items} for name, items in result.facets.items()}
+        assert got == expected, case
+
+
+def test_english_queries_find_french_only_datasets(client, publisher, make_dataset):
+    """Datasets are described in French only; an English query finds them by their theme and
+    publisher (indexed in both languages), without its English function words being required."""
+    from ouvert.catalog.models import Theme
+
+    user, org = publisher  # "Ville de Laval" / "City of Laval"
+    make_dataset(user, org, title="Écoles primaires", notes="Emplacement des écoles primaires publiques.",
+                 themes=[Theme.objects.get(slug="education-recherche")])  # "Education and research"
+    make_dataset(user, org, title="Arbres publics", notes="Inventaire des arbres.")
+    found = "Écoles primaires"
+    for query in ["education and research in laval", "research for the City of Laval"]:
+        page = client.get("/en/data/", {"q": query, "format": "json"}).json()
+        assert [d["title"] for d in page["results"]] == [found], query
+        api = client.get("/api/v1/datasets", {"q": query, "facets": "true"}, HTTP_ACCEPT_LANGUAGE="en").json()
+        assert api["count"] == 1 and api["results"][0]["title"] == found, query
+        assert sum(i["count"] for i in api["facets"]["kind"]) == 1
+        html = client.get("/en/data/", {"q": query})
+        assert html.context["count"] == 1
+    assert client.get("/en/data/", {"q": "City of Laval", "format": "json"}).json()["count"] == 2
+    with translation.override("fr"):  # French queries keep French rules: "in" is not dropped there
+        assert titles(q="ville de laval ecoles") == [found]
+        assert titles(q="ecoles in laval") == []
+    assert search.parse("ecoles in laval", language="en").words == ["ecoles", "laval"]
+
+
+def test_search_reindex_command_indexes_the_english_names(publisher, make_dataset):
+    import io
+
+    from django.core.management import call_command
+
+    from ouvert.catalog.models import SearchDocument
+
+    user, org = publisher
+    dataset = make_dataset(user, org, title="Arbres publics")
+    SearchDocument.objects.filter(dataset=dataset).update(body="")  # as indexed before English names were
+    out = io.StringIO()
+    call_command("search_reindex", stdout=out)
+    assert "1 jeu(x)" in out.getvalue()
+    assert "City of Laval" in SearchDocument.objects.get(dataset=dataset).body
+    assert titles(q="city laval arbres") == ["Arbres publics"]

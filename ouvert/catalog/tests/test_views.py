@@ -203,3 +203,50 @@ def test_dataset_page_embeds_schema_org_and_dcat_alternates(client, make_user, m
     data = json.loads(script)
     assert data["@type"] == "Dataset" and data["name"] == "Écoles primaires du Québec"
     assert f'href="/dataset/{dataset.name}.ttl"' in body
+
+
+def test_search_page_rectangle_filter(client, publisher, make_dataset):
+    """The search page's "west, south, east, north" filter uses the geo app's selector (datasets whose
+    coverage meets the rectangle), keeps the other filters, and explains what is wrong with a value."""
+    from ouvert.geo.models import GeoLayer
+
+    user, org = publisher
+    montreal = make_dataset(user, org, title="Arbres de Montréal")
+    quebec = make_dataset(user, org, title="Arbres de Québec")
+    make_dataset(user, org, title="Arbres sans carte")
+    for dataset, box in [(montreal, (-73.98, 45.40, -73.47, 45.71)), (quebec, (-71.55, 46.73, -71.13, 46.98))]:
+        GeoLayer.objects.create(dataset_id=dataset.pk, name=dataset.title, source_format="geojson",
+                                min_lon=box[0], min_lat=box[1], max_lon=box[2], max_lat=box[3])
+    island = {"q": "arbres", "west": "-74", "south": "45,3", "east": "-73.4", "north": "45.8"}
+    page = client.get("/fr/donnees/", island)
+    assert page.status_code == 200
+    assert [d.title for d in page.context["page"]] == ["Arbres de Montréal"]
+    assert page.context["count"] == 1
+    facets = {name: {i.value: i.count for i in items} for name, _title, items in page.context["facets"]}
+    assert facets["kind"] == {"municipality": 1}
+    html = page.content.decode()
+    assert '<label for="bbox-west">Ouest (longitude)</label>' in html
+    assert 'name="west" id="bbox-west" value="-74"' in html
+    assert "north=45.8" in html and "south=45.3" in html  # kept in facet links, canonical numbers
+    data = client.get("/fr/donnees/", {**island, "format": "json"}).json()
+    assert [d["title"] for d in data["results"]] == ["Arbres de Montréal"]
+    assert client.get("/fr/donnees/", {"west": "-180", "south": "-90", "east": "180", "north": "90",
+                                       "format": "json"}).json()["count"] == 2
+    assert client.get("/fr/donnees/", {"west": "0", "south": "0", "east": "1", "north": "1",
+                                       "format": "json"}).json()["count"] == 0
+
+    wrong = client.get("/fr/donnees/", {"q": "arbres", "west": "-74", "south": "abc", "east": "-75", "north": "95"})
+    assert wrong.status_code == 400
+    assert wrong.context["count"] == 3  # not applied
+    html = wrong.content.decode()
+    assert "« abc » n&#x27;est pas un nombre" in html
+    assert "Une latitude va de -90 à 90." in html
+    assert 'id="bbox-south" value="abc" aria-describedby="bbox-help bbox-south-error" aria-invalid="true"' in html
+    half = client.get("/en/data/", {"west": "-74", "format": "json"})
+    assert half.status_code == 400
+    assert half.json()["errors"]["south"] == "Give all four limits (west, south, east, north) or none."
+    assert client.get("/fr/donnees/", {"west": "-70", "south": "45", "east": "-71", "north": "46",
+                                       "format": "json"}).json()["errors"] == {
+        "east": "L'est doit être supérieur ou égal à l'ouest."}
+    english = client.get("/en/data/", island).content.decode()
+    assert '<label for="bbox-north">North (latitude)</label>' in english
