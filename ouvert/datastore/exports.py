@@ -66,13 +66,13 @@ def export_csv(table: DatastoreTable, *, filters: list[str] | None = None, prote
     yield buffer.getvalue().encode()
 
 
-def export_json(table: DatastoreTable, *, filters: list[str] | None = None) -> Iterator[bytes]:
-    names = [f["id"] for f in table.fields]
-    yield b"["
+def _json_array(items: Iterator[Any], opening: bytes = b"[", closing: bytes = b"]\n") -> Iterator[bytes]:
+    """A JSON array streamed 2,000 items at a time, one item per line."""
+    yield opening
     first = True
     chunk: list[str] = []
-    for row in iter_rows(table, filters=filters):
-        text = json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False, default=str)
+    for item in items:
+        text = json.dumps(item, ensure_ascii=False, default=str)
         chunk.append(text if first else "," + text)
         first = False
         if len(chunk) >= 2000:
@@ -80,7 +80,12 @@ def export_json(table: DatastoreTable, *, filters: list[str] | None = None) -> I
             chunk = []
     if chunk:
         yield "\n".join(chunk).encode()
-    yield b"]\n"
+    yield closing
+
+
+def export_json(table: DatastoreTable, *, filters: list[str] | None = None) -> Iterator[bytes]:
+    names = [f["id"] for f in table.fields]
+    return _json_array(dict(zip(names, row, strict=True)) for row in iter_rows(table, filters=filters))
 
 
 class _Sink(io.RawIOBase):
@@ -225,28 +230,20 @@ def export_geojson(table: DatastoreTable, *, filters: list[str] | None = None,
     geometry = geometry or geometry_of(table)
     names = [f["id"] for f in table.fields]
     wkt = geometry.get("wkt")
-    yield b'{"type": "FeatureCollection", "features": [\n'
-    first = True
-    chunk: list[str] = []
-    for row in iter_rows(table, filters=filters):
-        record = dict(zip(names, row, strict=True))
-        if wkt:
-            shape = shapely.from_wkt(record.pop(wkt), on_invalid="ignore") if record.get(wkt) else None
-            geom = shapely.geometry.mapping(shape) if shape is not None and not shape.is_empty else None
-        else:
-            y, x = record.get(geometry["lat"]), record.get(geometry["lon"])
-            geom = {"type": "Point", "coordinates": [float(x), float(y)]} if x is not None and y is not None \
-                else None
-        text = json.dumps({"type": "Feature", "geometry": geom, "properties": record}, ensure_ascii=False,
-                          default=str)
-        chunk.append(text if first else "," + text)
-        first = False
-        if len(chunk) >= 2000:
-            yield "\n".join(chunk).encode()
-            chunk = []
-    if chunk:
-        yield "\n".join(chunk).encode()
-    yield b"\n]}\n"
+
+    def features() -> Iterator[dict[str, Any]]:
+        for row in iter_rows(table, filters=filters):
+            record = dict(zip(names, row, strict=True))
+            if wkt:
+                shape = shapely.from_wkt(record.pop(wkt), on_invalid="ignore") if record.get(wkt) else None
+                geom = shapely.geometry.mapping(shape) if shape is not None and not shape.is_empty else None
+            else:
+                y, x = record.get(geometry["lat"]), record.get(geometry["lon"])
+                geom = {"type": "Point", "coordinates": [float(x), float(y)]} if x is not None and y is not None \
+                    else None
+            yield {"type": "Feature", "geometry": geom, "properties": record}
+
+    return _json_array(features(), b'{"type": "FeatureCollection", "features": [\n', b"\n]}\n")
 
 
 def export_stream(table: DatastoreTable, fmt: str, *, filters: list[str] | None = None,

@@ -52,21 +52,21 @@ def _back(request: HttpRequest, job: IngestJob) -> HttpResponse:
     return redirect("datastore:table", resource_id=job.resource_id)
 
 
-@require_POST
-def job_cancel(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+def _act(request: HttpRequest, job_id: uuid.UUID, action, done: str) -> HttpResponse:
     job = get_object_or_404(IngestJob, pk=job_id)
     if not request.user.is_authenticated:
         raise PermissionDenied
-    services.datastore_ingest_cancel(job=job, by=request.user)
-    messages.success(request, _("Annulation demandée : la version précédente reste en ligne."))
+    action(job=job, by=request.user)
+    messages.success(request, done)
     return _back(request, job)
+
+
+@require_POST
+def job_cancel(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    return _act(request, job_id, services.datastore_ingest_cancel,
+                _("Annulation demandée : la version précédente reste en ligne."))
 
 
 @require_POST
 def job_retry(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
-    job = get_object_or_404(IngestJob, pk=job_id)
-    if not request.user.is_authenticated:
-        raise PermissionDenied
-    services.datastore_ingest_retry(job=job, by=request.user)
-    messages.success(request, _("Chargement relancé."))
-    return _back(request, job)
+    return _act(request, job_id, services.datastore_ingest_retry, _("Chargement relancé."))
