@@ -6,12 +6,10 @@ domain code never branches on the engine.
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
 
 from django.db import connection, transaction
@@ -58,11 +56,13 @@ class Backend:
     def id_column_sql(self) -> str:
         raise NotImplementedError
 
-    def bulk_load(self, table: str, columns: Sequence[Any], chunks: Iterable[list[tuple]]) -> int:
-        raise NotImplementedError
-
     def finish_load(self, table: str) -> None:
-        """Called once every row is in (the single pass loads in several transactions)."""
+        """Called once every row is in (a load commits group by group)."""
+
+    def raw_cell_sql(self, n: int, *, nullable: bool) -> str:
+        """The insert's SQL for raw cell ``?n`` of a column the database parses itself (PostgreSQL's
+        COPY reads an empty CSV field as NULL by itself)."""
+        return f"?{n}"
 
     def create_indexes(self, table: str, column_ids: Sequence[str]) -> None:
         with connection.cursor() as cur:
@@ -131,38 +131,12 @@ class SqliteBackend(Backend):
     def id_column_sql(self) -> str:
         return '"_id" INTEGER PRIMARY KEY'
 
-    def bulk_load(self, table: str, columns: Sequence[Any], chunks: Iterable[list[tuple]]) -> int:
-        marks = ", ".join("?" * (len(columns) + 1))
-        sql = f"INSERT INTO {quote(table)} VALUES ({marks})"  # noqa: S608 — quoted identifiers, bound values
-        connection.ensure_connection()
-        raw: sqlite3.Connection = connection.connection
-        count = 0
-        with transaction.atomic():
-            for chunk in chunks:
-                raw.executemany(sql, chunk)
-                count += len(chunk)
-        return count
+    def raw_cell_sql(self, n: int, *, nullable: bool) -> str:
+        return f"NULLIF(?{n}, '')" if nullable else f"?{n}"
 
     def insert_sql(self, table: str, column_ids: Sequence[str], expressions: Sequence[str]) -> str:
         names = ", ".join(quote(c) for c in column_ids)
         return f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(expressions)})"  # noqa: S608 — quoted identifiers
-
-    def cell_expression(self, n: int, column: Any, profile: Any) -> str | None:
-        """SQL for raw cell ``?n`` when SQLite can take it as it is, else ``None`` (convert in Python).
-
-        Column affinity parses clean integers and decimals in C ('1234.5' into REAL, at no cost
-        measurable against a TEXT column); anything more (a decimal comma, a thousands separator, a
-        date, an empty marker) is cheaper to convert in Python by blocks than with SQL functions,
-        which doubled the insert time in bench/datastore_ingest.py."""
-        param = f"?{n}"
-        if column.type == "text":
-            return f"NULLIF({param}, '')" if profile.empty else param
-        if profile.markers or column.type != column.detected_type or column.type not in ("int", "numeric") \
-                or column.forced:
-            return None
-        if profile.thousands_space or (column.type == "numeric" and profile.decimal_comma):
-            return None
-        return f"NULLIF({param}, '')" if profile.empty else param
 
     def insert_rows(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """``executemany`` on the raw connection, inside the caller's transaction."""
@@ -350,22 +324,6 @@ class PostgresBackend(Backend):
             cur.execute(f"CREATE SCHEMA IF NOT EXISTS {PG_SCHEMA}")
         super().create_table(table, columns)
 
-    def bulk_load(self, table: str, columns: Sequence[Any], chunks: Iterable[list[tuple]]) -> int:
-        names = ", ".join(["_id", *(quote(c.id) for c in columns)])
-        count = 0
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        with transaction.atomic(), connection.cursor() as cur:
-            with cur.cursor.copy(f"COPY {self.table_sql(table)} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
-                for chunk in chunks:
-                    writer.writerows(chunk)
-                    copy.write(buffer.getvalue().replace("\x00", ""))
-                    buffer.seek(0)
-                    buffer.truncate()
-                    count += len(chunk)
-            cur.execute(f"ALTER TABLE {self.table_sql(table)} ADD PRIMARY KEY (_id)")
-        return count
-
     @contextlib.contextmanager
     def copy_in(self, table: str, column_ids: Sequence[str]) -> Iterator[Any]:
         """A COPY … FROM STDIN (CSV) into the columns, then ``_id``; yields psycopg's copy object."""
@@ -373,18 +331,6 @@ class PostgresBackend(Backend):
         statement = f"COPY {self.table_sql(table)} ({names}) FROM STDIN WITH (FORMAT csv)"
         with connection.cursor() as cur, cur.cursor.copy(statement) as copy:
             yield copy
-
-    def cell_expression(self, n: int, column: Any, profile: Any) -> str | None:
-        """``"raw"`` when COPY parses the raw cell as the column's type, else ``None`` (convert in
-        Python). COPY reads an empty unquoted CSV field as NULL."""
-        if column.type == "text":
-            return "raw"
-        if profile.markers or column.type != column.detected_type or column.type not in ("int", "numeric") \
-                or column.forced:
-            return None
-        if profile.thousands_space or (column.type == "numeric" and profile.decimal_comma):
-            return None
-        return "raw"
 
     def finish_load(self, table: str) -> None:
         with connection.cursor() as cur:

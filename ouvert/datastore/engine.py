@@ -297,57 +297,69 @@ def column_converter(column: ColumnPlan, profile: ColumnProfile, errors: list[di
 
 def load_sheet(sheet: Sheet, profile: SheetProfile, backend: Backend, table: str, *,
                options: IngestOptions, progress: Progress | None = None) -> LoadResult:
-    """Pass 2: convert every block of rows and bulk load it into ``table`` (created here), then index it."""
+    """Pass 2: convert every block of rows and load it into ``table`` (created here), then index it."""
+    started, cpu_started = time.perf_counter(), time.process_time()
     columns = profile.columns
     width = len(columns)
     errors: list[dict[str, Any]] = []
-    converters = [column_converter(c, p, errors) for c, p in zip(columns, profile.profiles, strict=True)]
+    writer = _writer(backend, table)
+    writer.prepare(columns, profile.profiles, errors)
     first_data_row = 2 if profile.detected.get("has_header") else 1
-    if backend.vendor == "postgresql":
-        # The COPY holds the connection: a progress query on it would wait for the COPY forever.
-        progress = None
-
-    def chunks() -> Iterator[list[tuple]]:
-        count = 0
+    backend.create_table(table, columns)
+    loaded = 0
+    try:
         for chunk in iter_chunks(sheet, options.row_limit):
             if set(map(len, chunk)) != {width}:
                 chunk = [row[:width] if len(row) > width else row + [""] * (width - len(row)) for row in chunk]
-            raw_columns = list(zip(*chunk, strict=True))
-            first_row = count + first_data_row
-            converted = [convert(values, first_row) for convert, values in zip(converters, raw_columns, strict=True)]
-            yield list(zip(range(count + 1, count + len(chunk) + 1), *converted, strict=True))
-            count += len(chunk)
-            if progress:
-                progress("load", sheet.bytes_read(), count)
+            first_row = writer.next_id - 1 + first_data_row
+            writer.add(chunk, list(zip(*chunk, strict=True)), first_row)
+            if writer.pending_rows >= GROUP_ROWS:
+                loaded += writer.flush()
+                if progress:
+                    progress("load", sheet.bytes_read(), loaded)
             if len(errors) >= MAX_REPORTED_ERRORS:
-                return
-
-    backend.create_table(table, columns)
-    started = time.perf_counter()
-    try:
-        loaded = backend.bulk_load(table, columns, chunks())
+                break
     except UnicodeDecodeError as exc:
+        writer.abort(exc)
         raise SourceError(_("Octet invalide pour l'encodage %(enc)s à la position %(pos)d.")
                           % {"enc": getattr(sheet, "encoding", "?"), "pos": exc.start}) from exc
-    load_seconds = time.perf_counter() - started
+    except BaseException as exc:
+        writer.abort(exc)
+        raise
+    loaded += writer.flush()
+    return _finish(sheet, backend, table, profile, errors, loaded, progress, started, cpu_started)
+
+
+def _finish(sheet: Sheet, backend: Backend, table: str, profile: SheetProfile, errors: list[dict[str, Any]],
+            loaded: int, progress: Progress | None, started: float, cpu_started: float) -> LoadResult:
+    """After the last row: refuse the load if values did not fit, else primary key, indexes, full text."""
     if errors:
         raise LoadFailed(_("%(n)d valeur(s) ne correspondent pas au type de leur colonne.") % {"n": len(errors)},
                          errors)
+    backend.finish_load(table)
+    load_seconds = time.perf_counter() - started
+    cpu = {"load": time.process_time() - cpu_started}
     if progress:
         progress("index", sheet.total_bytes, loaded)
-    started = time.perf_counter()
-    backend.create_indexes(table, index_columns(columns, profile.profiles))
-    index_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    backend.create_fulltext(table, columns)
-    fulltext_seconds = time.perf_counter() - started
+    index_started, cpu_started = time.perf_counter(), time.process_time()
+    backend.create_indexes(table, index_columns(profile.columns, profile.profiles))
+    index_seconds = time.perf_counter() - index_started
+    cpu["index"] = time.process_time() - cpu_started
+    fulltext_started, cpu_started = time.perf_counter(), time.process_time()
+    backend.create_fulltext(table, profile.columns)
+    fulltext_seconds = time.perf_counter() - fulltext_started
+    cpu["fulltext"] = time.process_time() - cpu_started
     return LoadResult(rows=loaded, load_seconds=load_seconds, index_seconds=index_seconds,
-                      fulltext_seconds=fulltext_seconds)
+                      fulltext_seconds=fulltext_seconds, cpu_seconds=cpu)
 
 
 # Single pass ---------------------------------------------------------------------------------------
 
 GROUP_ROWS = 50_000  # rows per write transaction: progress becomes visible and cancellable between them
+
+
+def _writer(backend: Backend, table: str) -> _Writer:
+    return _SqliteWriter(backend, table) if backend.vendor == "sqlite" else _CopyWriter(backend, table)
 
 
 class _Respeculate(Exception):
@@ -365,6 +377,20 @@ def _refinements(profile: ColumnProfile) -> tuple:
     """What a converter depends on besides the type; these may only grow block after block."""
     return (bool(profile.decimal_comma), profile.thousands_space, bool(profile.markers),
             tuple(profile.date_formats), frozenset(profile.bool_words), profile.empty > 0)
+
+
+def _database_parses(column: ColumnPlan, profile: ColumnProfile) -> bool:
+    """Whether the database can take the column's raw cells as they are: text, and integers and
+    decimals written the way SQLite's column affinity and PostgreSQL's COPY read them (a decimal
+    point, no thousands separator, no empty marker). Anything else is converted in Python; SQL
+    functions in the insert doubled its time in bench/datastore_ingest.py."""
+    if column.type == "text":
+        return True
+    if profile.markers or column.type != column.detected_type or column.forced:
+        return False
+    if column.type not in ("int", "numeric") or profile.thousands_space:
+        return False
+    return not (column.type == "numeric" and profile.decimal_comma)
 
 
 class _Writer:
@@ -385,11 +411,11 @@ class _Writer:
         self.python: list[tuple[int, ColumnConverter]] = []
         self.expressions = []
         for n, (column, profile) in enumerate(zip(columns, profiles, strict=True), start=1):
-            expression = self.backend.cell_expression(n, column, profile)
-            if expression is None:
+            if _database_parses(column, profile):
+                self.expressions.append(self.backend.raw_cell_sql(n, nullable=profile.empty > 0))
+            else:
                 self.python.append((n - 1, column_converter(column, profile, errors)))
-                expression = f"?{n}"
-            self.expressions.append(expression)
+                self.expressions.append(f"?{n}")
 
     def add(self, chunk: list[list[str]], columns: list[tuple[str, ...]], first_row: int) -> None:
         for position, convert in self.python:
@@ -492,7 +518,7 @@ def _single_pass(sheet: Sheet, options: IngestOptions, backend: Backend, table: 
     cpu_started = time.process_time()
     profiler = _Profiler(sheet)
     errors: list[dict[str, Any]] = []
-    writer = _SqliteWriter(backend, table) if backend.vendor == "sqlite" else _CopyWriter(backend, table)
+    writer = _writer(backend, table)
     plans: list[ColumnPlan] | None = None
     signatures: list[tuple] = []
     refinements: list[tuple] = []
@@ -537,22 +563,6 @@ def _single_pass(sheet: Sheet, options: IngestOptions, backend: Backend, table: 
         backend.create_table(table, profile.columns)
     else:
         loaded += writer.flush()
-    if errors:
-        raise LoadFailed(_("%(n)d valeur(s) ne correspondent pas au type de leur colonne.") % {"n": len(errors)},
-                         errors)
-    backend.finish_load(table)
-    load_seconds = time.perf_counter() - started
-    cpu = {"load": time.process_time() - cpu_started}
+    result = _finish(sheet, backend, table, profile, errors, loaded, progress, started, cpu_started)
     profile.seconds = 0.0  # profiling happened during the load
-    if progress:
-        progress("index", sheet.total_bytes, loaded)
-    index_started, cpu_started = time.perf_counter(), time.process_time()
-    backend.create_indexes(table, index_columns(profile.columns, profile.profiles))
-    index_seconds = time.perf_counter() - index_started
-    cpu["index"] = time.process_time() - cpu_started
-    fulltext_started, cpu_started = time.perf_counter(), time.process_time()
-    backend.create_fulltext(table, profile.columns)
-    fulltext_seconds = time.perf_counter() - fulltext_started
-    cpu["fulltext"] = time.process_time() - cpu_started
-    return profile, LoadResult(rows=loaded, load_seconds=load_seconds, index_seconds=index_seconds,
-                               fulltext_seconds=fulltext_seconds, cpu_seconds=cpu)
+    return profile, result
