@@ -186,20 +186,24 @@ def _fold(name: str) -> str:
 def geometry_of(table: DatastoreTable) -> dict[str, str]:
     """Where the rows' geometry is: ``{"wkt": column}`` or ``{"lat": column, "lon": column}``, in
     WGS 84 (the first value is checked). Raises ValidationError saying why there is none."""
-    backend = get_backend()
-    target = backend.table_sql(table.table_name)
-
-    def first_value(column: str) -> Any:
-        with connection.cursor() as cur:
-            cur.execute(f"SELECT {quote(column)} FROM {target} WHERE {quote(column)} IS NOT NULL "  # noqa: S608 — quoted identifiers
-                        'ORDER BY "_id" LIMIT 1')
-            row = cur.fetchone()
-        return row[0] if row else None
-
+    target = get_backend().table_sql(table.table_name)
     texts = [f["id"] for f in table.fields if f["type"] == "text"]
     texts.sort(key=lambda name: 0 if "geom" in name.lower() or "wkt" in name.lower() else 1)
+    numeric = [f["id"] for f in table.fields if f["type"] in ("numeric", "int")]
+    lat = next((c for c in numeric if _fold(c) in LAT_NAMES), None)
+    lon = next((c for c in numeric if _fold(c) in LON_NAMES), None)
+    candidates = [*texts[:20], *([lat, lon] if lat and lon else [])]
+    firsts: dict[str, Any] = {}
+    if candidates:  # every column's first value in one round trip: the table page asks on each view
+        with connection.cursor() as cur:
+            firsts_sql = ", ".join(
+                f'(SELECT {quote(c)} FROM {target} WHERE {quote(c)} IS NOT NULL ORDER BY "_id" LIMIT 1)'  # noqa: S608 — quoted identifiers
+                for c in candidates)
+            cur.execute(f"SELECT {firsts_sql}")
+            firsts = dict(zip(candidates, cur.fetchone(), strict=True))
+
     for column in texts[:20]:
-        value = first_value(column)
+        value = firsts[column]
         if isinstance(value, str) and _WKT.match(value):
             bounds = shapely.from_wkt(value, on_invalid="ignore")
             if bounds is None:
@@ -211,11 +215,8 @@ def geometry_of(table: DatastoreTable) -> dict[str, str]:
                 "La colonne « %(col)s » contient des géométries, mais pas en WGS 84 (longitude, latitude) : "
                 "l'export GeoJSON n'est pas possible pour ce tableau ; utilisez la carte de la ressource.")
                 % {"col": column}]})
-    numeric = [f["id"] for f in table.fields if f["type"] in ("numeric", "int")]
-    lat = next((c for c in numeric if _fold(c) in LAT_NAMES), None)
-    lon = next((c for c in numeric if _fold(c) in LON_NAMES), None)
     if lat and lon:
-        y, x = first_value(lat), first_value(lon)
+        y, x = firsts[lat], firsts[lon]
         if y is not None and x is not None and -90 <= float(y) <= 90 and -180 <= float(x) <= 180:
             return {"lat": lat, "lon": lon}
     raise ValidationError({"format": [_(
