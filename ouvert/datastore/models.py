@@ -84,7 +84,6 @@ class IngestJob(models.Model):
     bytes_total = models.BigIntegerField(default=0)
     bytes_done = models.BigIntegerField(default=0)
     rows_done = models.BigIntegerField(default=0)
-    rows_expected = models.BigIntegerField(default=0)
     cancel_requested = models.BooleanField(default=False)
     report = models.JSONField(_("rapport"), default=dict, blank=True)
     error = models.TextField(_("erreur"), blank=True)
