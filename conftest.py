@@ -72,6 +72,53 @@ def make_member(db):
 
 
 @pytest.fixture
+def catalogue_resource(db):
+    """``catalogue_resource(resource_id, organization, state="active", private=False)``: the
+    catalogue's dataset and resource owning ``resource_id`` (a link resource, nothing scheduled), so
+    that datastore tables and map layers made for that id in tests are read through the access
+    model as in production. Calling it again for the same id changes its dataset's standing."""
+    import uuid as _uuid
+
+    from ouvert.catalog.models import Dataset, Licence, Resource
+
+    def make(resource_id, organization, *, state: str = "active", private: bool = False,
+             dataset_id=None) -> Resource:
+        rid = resource_id if isinstance(resource_id, _uuid.UUID) else _uuid.UUID(str(resource_id))
+        resource = Resource.objects.select_related("dataset").filter(pk=rid).first()
+        if resource is not None:
+            Dataset.objects.filter(pk=resource.dataset_id).update(state=state, private=private)
+            resource.dataset.refresh_from_db()
+            return resource
+        licence = Licence.objects.order_by("position").first() or Licence.objects.create(
+            slug="cc-by-4.0", title_fr="CC BY 4.0", title_en="CC BY 4.0", is_default=True)
+        dataset = Dataset.objects.filter(pk=dataset_id).first() if dataset_id else None
+        if dataset is None:
+            dataset = Dataset.objects.create(id=dataset_id or _uuid.uuid4(), name=f"jeu-{rid.hex[:12]}",
+                                             title=f"Jeu {rid.hex[:8]}", licence=licence,
+                                             organization=organization, state=state, private=private)
+        return Resource.objects.create(id=rid, dataset=dataset, name=f"ressource-{rid.hex[:8]}",
+                                       url=f"https://donnees.exemple.qc.ca/{rid.hex}.csv", format="CSV")
+
+    return make
+
+
+@pytest.fixture
+def public_rid(catalogue_resource, make_org):
+    """``public_rid(dataset_id=None)``: a new resource id of a published public dataset (a layer or a
+    table made for an id the catalogue does not know is readable by nobody)."""
+    import uuid as _uuid
+
+    organization = make_org("cartes")
+
+    def make(dataset_id=None) -> _uuid.UUID:
+        rid = _uuid.uuid4()
+        catalogue_resource(rid, organization, dataset_id=dataset_id)
+        return rid
+
+    return make
+
+
+@pytest.fixture
 def site_admin(make_user):
     return make_user("admin@exemple.qc.ca", site_admin=True)
 

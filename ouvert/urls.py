@@ -1,11 +1,10 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
-from django.views.static import serve
 
 from ouvert.api.api import api
+from ouvert.core import files as core_files
 from ouvert.core import views as core_views
 
 urlpatterns = [
@@ -13,7 +12,7 @@ urlpatterns = [
     path("", include("ouvert.api.urls")),
     path("healthz", core_views.health, name="health"),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    path("media/<path:path>", core_files.media, name="media"),
 ]
 
 urlpatterns += i18n_patterns(

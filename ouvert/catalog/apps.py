@@ -10,6 +10,11 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalogue de données")
     nav_url_name = "catalog:search"
 
+    def ready(self) -> None:
+        from . import access
+
+        access.register()
+
     def home_section(self, section):
         from django.urls import reverse
 

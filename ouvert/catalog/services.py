@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
 import os
+import uuid
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -263,10 +266,14 @@ def dataset_purge(*, dataset: Dataset, by: User) -> None:
     if dataset.state != DatasetState.DELETED:
         raise ValidationError(_("Seul un jeu de données mis à la corbeille peut être purgé."))
     files = [r.file.name for r in dataset.resources.all() if r.file]
+    resource_ids = list(dataset.resources.values_list("pk", flat=True))
+    organization = dataset.organization
     audit_record(actor=by, action="dataset.purge", obj=dataset, organization=dataset.organization,
                  changes={"name": [dataset.name, None]})
     search.remove_dataset(dataset.pk)
     dataset.delete()
+    for resource_id in resource_ids:
+        transaction.on_commit(lambda rid=resource_id: _drop_derived(rid, organization=organization, by=by))
 
     def remove_files() -> None:
         from django.core.files.storage import default_storage
@@ -380,8 +387,7 @@ def _schedule_processing(resource: Resource, *, by: User, first: bytes) -> None:
 
             datastore_ingest_schedule(resource_id=resource.pk, source_path=resource.file.name,
                                       original_name=resource.name or resource.file.name,
-                                      organization=dataset.organization, by=by, options=None,
-                                      private=dataset.private)
+                                      organization=dataset.organization, by=by, options=None)
         except Exception:
             logger.exception("datastore ingestion not scheduled for resource %s", resource.pk)
     if apps.is_installed("ouvert.geo"):
@@ -412,8 +418,7 @@ def _schedule_link_ingest(resource: Resource, *, by: User) -> None:
         if not os.path.splitext(name)[1]:
             name = f"{name}.{resource.format.lower()}"
         datastore_ingest_schedule(resource_id=resource.pk, source_path=resource.url, original_name=name,
-                                  organization=dataset.organization, by=by, options=None,
-                                  private=dataset.private)
+                                  organization=dataset.organization, by=by, options=None)
     except Exception:
         logger.exception("datastore ingestion not scheduled for linked resource %s", resource.pk)
 
@@ -455,14 +460,35 @@ def resource_update(*, resource: Resource, by: User, **fields: Any) -> Resource:
 
 @transaction.atomic
 def resource_delete(*, resource: Resource, by: User) -> None:
-    """Remove a resource from its dataset. The stored original is kept (history refers to it)."""
+    """Remove a resource from its dataset, with its datastore tables and map layer. The stored
+    original is kept (history refers to it) but no longer served: its owner is gone."""
     dataset = resource.dataset
     permissions.check_edit_dataset(by, dataset)
     audit_record(actor=by, action="resource.delete", obj=resource, organization=dataset.organization,
                  changes={"name": [resource.name, None]})
+    resource_id, organization = resource.pk, dataset.organization
     resource.delete()
+    transaction.on_commit(lambda: _drop_derived(resource_id, organization=organization, by=by))
     _touch(dataset)
     _record(dataset, by=by, action="resource_delete")
+
+
+def _drop_derived(resource_id: uuid.UUID, *, organization: Organization, by: User) -> None:
+    """A deleted resource's tables and layer go with it (unless the same id was given again in the
+    same transaction, as a file replacement through the CKAN API does)."""
+    if Resource.objects.filter(pk=resource_id).exists():
+        return
+    if apps.is_installed("ouvert.datastore"):
+        from django.http import Http404
+
+        from ouvert.datastore.services import datastore_drop
+
+        with contextlib.suppress(Http404):
+            datastore_drop(resource_id=resource_id, organization=organization, by=by)
+    if apps.is_installed("ouvert.geo"):
+        from ouvert.geo.services import layer_delete
+
+        layer_delete(resource_id=resource_id, by=by)
 
 
 @transaction.atomic

@@ -8,6 +8,11 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations publiques")
     nav_url_name = "consultations:index"
 
+    def ready(self) -> None:
+        from . import access
+
+        access.register()
+
     def home_section(self, section):
         from django.urls import reverse
 

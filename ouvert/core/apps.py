@@ -8,4 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Noyau")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 — registers Ouvert's checks
+        from . import access, checks  # noqa: F401 — checks registers Ouvert's checks
+
+        # Organization logos are as public as organizations are.
+        access.register_files("logos/", lambda name: access.PUBLIC)

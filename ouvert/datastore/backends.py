@@ -293,10 +293,13 @@ def _sqlite_reader(tables: Collection[str]) -> Callable[..., int]:
 
 
 def public_table_names() -> list[str]:
-    """Physical names of the datastore tables of public resources."""
+    """Physical names of the datastore tables of public resources, asked of the access model now."""
+    from ouvert.core import access
+
     from .models import DatastoreTable
 
-    return list(DatastoreTable.objects.filter(private=False).values_list("table_name", flat=True))
+    public = access.readable_keys(None, "resource")
+    return list(DatastoreTable.objects.filter(resource_id__in=public).values_list("table_name", flat=True))
 
 
 class PostgresBackend(Backend):

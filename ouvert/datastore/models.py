@@ -21,7 +21,6 @@ class DatastoreTable(models.Model):
     sheet_name = models.CharField(_("nom de la feuille"), max_length=200, blank=True)
     organization = models.ForeignKey("core.Organization", on_delete=models.CASCADE, null=True, blank=True,
                                      related_name="datastore_tables")
-    private = models.BooleanField(_("privée"), default=False)
     table_name = models.CharField(_("table physique"), max_length=63, unique=True)
     fields = models.JSONField(_("champs"), default=list)
     primary_key = models.JSONField(_("clé primaire"), default=list, blank=True)

@@ -19,13 +19,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from ouvert.core import access
 from ouvert.core.models import User
-from ouvert.core.permissions import is_member_of
 
 from .backends import Backend, QueryTimeout, get_backend, quote
 from .infer import ConversionError, make_normalizer
@@ -42,23 +42,32 @@ def table_for_read(resource_id: Any, user: User | None, sheet: int = 0) -> Datas
         rid = resource_id if isinstance(resource_id, uuid.UUID) else uuid.UUID(str(resource_id))
     except (ValueError, TypeError, AttributeError) as exc:
         raise Http404(_("Identifiant de ressource invalide : « %(v)s ».") % {"v": resource_id}) from exc
+    _check_read(rid, user)
     table = DatastoreTable.objects.select_related("organization").filter(resource_id=rid, sheet=sheet).first()
     if table is None:
-        raise Http404(_("Aucune table de données pour la ressource %(id)s.") % {"id": rid})
-    if table.private and not (table.organization and is_member_of(user, table.organization)):
-        raise PermissionDenied(_("Cette table est privée."))
+        raise _not_found(rid)
     return table
 
 
+def _not_found(rid: Any) -> Http404:
+    return Http404(_("Aucune table de données pour la ressource %(id)s.") % {"id": rid})
+
+
+def _check_read(rid: uuid.UUID, user: User | None) -> None:
+    """A table is readable when its resource is, now (:mod:`ouvert.core.access`): absent and
+    forbidden give the same 404, and a table whose resource is gone is readable by nobody."""
+    access.check_read(user, "resource", rid, not_found=lambda: _not_found(rid))
+
+
 _SHARED_TABLES: dict[tuple, tuple[tuple, DatastoreTable]] = {}
-_VERSION_COLUMNS = ("id", "table_name", "version", "row_count", "modified_at", "private", "organization_id")
+_VERSION_COLUMNS = ("id", "table_name", "version", "row_count", "modified_at", "organization_id")
 
 
 def table_for_query(resource_id: Any, user: User | None, sheet: int = 0) -> DatastoreTable:
     """:func:`table_for_read` for the query path: the table's row is kept per process and checked
     with one plain query (its name, version, size, modification time, privacy and owner), which
-    costs a tenth of building the model instance again. The instance is shared: read it, never
-    change it."""
+    costs a tenth of building the model instance again; who may read it is asked every time. The
+    instance is shared: read it, never change it."""
     try:
         rid = resource_id if isinstance(resource_id, uuid.UUID) else uuid.UUID(str(resource_id))
     except (ValueError, TypeError, AttributeError):
@@ -72,11 +81,9 @@ def table_for_query(resource_id: Any, user: User | None, sheet: int = 0) -> Data
         row = cur.fetchone()
     cached = _SHARED_TABLES.get(key)
     if row is not None and cached is not None and cached[0] == tuple(row):
-        table = cached[1]
-        if table.private and not (table.organization and is_member_of(user, table.organization)):
-            raise PermissionDenied(_("Cette table est privée."))
-        return table
-    table = table_for_read(rid, user, sheet)  # raises when absent or private
+        _check_read(rid, user)
+        return cached[1]
+    table = table_for_read(rid, user, sheet)  # raises when absent or not readable
     if row is not None:
         if len(_SHARED_TABLES) > 1000:
             _SHARED_TABLES.clear()

@@ -13,7 +13,7 @@ Calls the catalogue makes:
       job = datastore_ingest_schedule(resource_id=resource.pk, source_path=resource.file.name,
                                       original_name=resource.name or resource.file.name,
                                       organization=resource.dataset.organization, by=request.user,
-                                      options=None, private=dataset.private)
+                                      options=None)
 
   ``source_path`` is a storage name (``default_storage``) or an absolute local path. The job is an
   :class:`~ouvert.datastore.models.IngestJob`; its ``progress()`` dict (status, phase, bytes, rows,
@@ -23,7 +23,9 @@ Calls the catalogue makes:
 - ``datastore_ingest_cancel(job=..., by=...)``, ``datastore_ingest_retry(job=..., by=...)``.
 - ``datastore_dictionary_update(resource_id=..., columns={name: {type, label, description, unit}},
   organization=..., by=...)``: saves the data dictionary; a type change re-ingests.
-- ``datastore_visibility_update(resource_id=..., private=...)`` when a dataset goes private/public.
+- Who may read a table is not the datastore's to remember: every read asks the access model
+  (:mod:`ouvert.core.access`, kind ``"resource"``) from the resource's current state, so a dataset
+  made private, sent to the trash or a deleted resource takes its tables along at once.
 - ``datastore_drop(resource_id=..., organization=..., by=...)`` when a resource is deleted.
 - CKAN actions (``/api/3/action/<name>``): ``datastore_create``, ``datastore_upsert``,
   ``datastore_delete`` here, taking ``data`` (the action's parameters as a dict), ``organization``
@@ -88,6 +90,14 @@ def _check(by: User | None, organization: Organization | None) -> None:
     check_edit_in_organization(by, organization)
 
 
+def _check_owner(by: User | None, organization: Organization | None, table: DatastoreTable) -> None:
+    """A table stays with the organization that made it: a write naming another organization (a
+    resource created with the id of another organization's table) is refused."""
+    if table.organization_id is not None and organization is not None and table.organization_id != organization.pk:
+        raise PermissionDenied(_("Cette table appartient à une autre organisation."))
+    _check(by, organization or table.organization)
+
+
 def _uuid(value: Any, field: str = "resource_id") -> uuid.UUID:
     try:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
@@ -99,7 +109,7 @@ def _uuid(value: Any, field: str = "resource_id") -> uuid.UUID:
 
 def datastore_ingest_schedule(*, resource_id: uuid.UUID | str, source_path: str | Path, original_name: str,
                               organization: Organization | None, by: User | None,
-                              options: dict[str, Any] | None = None, private: bool = False) -> IngestJob:
+                              options: dict[str, Any] | None = None) -> IngestJob:
     """Queue the ingestion of a file for a resource; returns the (possibly already active) job."""
     _check(by, organization)
     rid = _uuid(resource_id)
@@ -112,19 +122,18 @@ def datastore_ingest_schedule(*, resource_id: uuid.UUID | str, source_path: str 
     job = IngestJob.objects.create(resource_id=rid, organization=organization, source_name=source,
                                    original_name=original_name or Path(source).name, options=parsed.to_dict(),
                                    created_by=by if by and by.is_authenticated else None)
-    DatastoreTable.objects.filter(resource_id=rid).update(private=private)
     if by is not None:
         audit_record(actor=by, action="datastore.ingest", obj=job, organization=organization,
                      label=original_name, changes={"source": source})
-    _enqueue(job, private=private)
+    _enqueue(job)
     return job
 
 
-def _enqueue(job: IngestJob, *, private: bool = False) -> None:
+def _enqueue(job: IngestJob) -> None:
     from .tasks import datastore_ingest_task
 
-    job_id, is_private = str(job.id), private
-    transaction.on_commit(lambda: datastore_ingest_task.enqueue(job_id=job_id, private=is_private))
+    job_id = str(job.id)
+    transaction.on_commit(lambda: datastore_ingest_task.enqueue(job_id=job_id))
 
 
 def datastore_ingest_cancel(*, job: IngestJob, by: User | None) -> IngestJob:
@@ -151,8 +160,7 @@ def datastore_ingest_retry(*, job: IngestJob, by: User | None) -> IngestJob:
                                    source_name=job.source_name, original_name=job.original_name,
                                    options=job.options, attempt=job.attempt + 1,
                                    created_by=by if by and by.is_authenticated else None)
-    private = DatastoreTable.objects.filter(resource_id=job.resource_id, private=True).exists()
-    _enqueue(new, private=private)
+    _enqueue(new)
     return new
 
 
@@ -186,7 +194,7 @@ def _update(job: IngestJob, **fields: Any) -> None:
     IngestJob.objects.filter(pk=job.pk).update(**fields)
 
 
-def datastore_ingest_run(*, job: IngestJob, private: bool = False) -> IngestJob:
+def datastore_ingest_run(*, job: IngestJob) -> IngestJob:
     """Do the work of a job: profile and load every sheet into new tables, then swap them in."""
     job.refresh_from_db()
     if job.status != JobStatus.PENDING:
@@ -236,7 +244,7 @@ def datastore_ingest_run(*, job: IngestJob, private: bool = False) -> IngestJob:
                                "findings": findings, "detected": profile.detected})
                 if IngestJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
                     raise Cancelled
-        old_tables = _swap(job, loaded, existing, version, private)
+        old_tables = _swap(job, loaded, existing, version)
         for name in old_tables:
             backend.drop_table(name)
     except Cancelled:
@@ -278,8 +286,8 @@ def _discard(backend: Any, tables: list[str]) -> None:
             backend.drop_table(name)
 
 
-def _swap(job: IngestJob, loaded: list[dict[str, Any]], existing: dict[int, DatastoreTable], version: int,
-          private: bool) -> list[str]:
+def _swap(job: IngestJob, loaded: list[dict[str, Any]], existing: dict[int, DatastoreTable],
+          version: int) -> list[str]:
     """Point the resource's tables at the new physical tables in one transaction."""
     old: list[str] = []
     now = timezone.now()
@@ -302,8 +310,7 @@ def _swap(job: IngestJob, loaded: list[dict[str, Any]], existing: dict[int, Data
                     setattr(previous, key, value)
                 previous.save()
             else:
-                DatastoreTable.objects.create(resource_id=job.resource_id, sheet=sheet.index, private=private,
-                                              **values)
+                DatastoreTable.objects.create(resource_id=job.resource_id, sheet=sheet.index, **values)
         for index, table in existing.items():
             if index not in kept:
                 old.append(table.table_name)
@@ -328,7 +335,7 @@ def datastore_dictionary_update(*, resource_id: uuid.UUID | str, columns: dict[s
     (``day_month_order``: day_first or month_first; ``decimal_mark``: "," or ".", a "." meaning that
     commas separate thousands). A change of type or of either setting loads the file again."""
     table = _table(resource_id, sheet)
-    _check(by, organization or table.organization)
+    _check_owner(by, organization, table)
     known = {f["id"] for f in table.fields}
     errors: dict[str, list[str]] = {}
     for name, change in columns.items():
@@ -384,12 +391,8 @@ def datastore_dictionary_update(*, resource_id: uuid.UUID | str, columns: dict[s
     if retype and table.origin == "file":
         job = datastore_ingest_schedule(resource_id=table.resource_id, source_path=table.source_name,
                                         original_name=table.original_name, organization=table.organization,
-                                        by=by, options=options, private=table.private)
+                                        by=by, options=options)
     return table, job
-
-
-def datastore_visibility_update(*, resource_id: uuid.UUID | str, private: bool) -> int:
-    return DatastoreTable.objects.filter(resource_id=_uuid(resource_id)).update(private=private)
 
 
 def datastore_drop(*, resource_id: uuid.UUID | str, organization: Organization | None, by: User | None) -> int:
@@ -397,7 +400,7 @@ def datastore_drop(*, resource_id: uuid.UUID | str, organization: Organization |
     tables = list(DatastoreTable.objects.filter(resource_id=rid))
     if not tables:
         raise Http404(_("Aucune table pour la ressource %(id)s.") % {"id": rid})
-    _check(by, organization or tables[0].organization)
+    _check_owner(by, organization, tables[0])
     backend = get_backend()
     for table in tables:
         backend.drop_table(table.table_name)
@@ -512,7 +515,7 @@ def datastore_create(*, data: dict[str, Any], organization: Organization | None,
             backend.create_indexes(table.table_name, [f["id"] for f in fields if f["type"] != "text"][:12])
             backend.create_fulltext(table.table_name, plans)
     else:
-        _check(by, organization or existing.organization)
+        _check_owner(by, organization, existing)
         table = existing
         if "fields" in data:
             new_fields = [f for f in _ckan_fields(data["fields"]) if not table.field(f["id"])]
@@ -596,7 +599,7 @@ def _write_records(table: DatastoreTable, records: list[Any], *, method: str) ->
 def datastore_upsert(*, data: dict[str, Any], organization: Organization | None, by: User | None) -> dict[str, Any]:
     """CKAN ``datastore_upsert`` with ``method`` upsert (default), insert or update."""
     table = _table(data.get("resource_id"))
-    _check(by, organization or table.organization)
+    _check_owner(by, organization, table)
     method = data.get("method", "upsert")
     if method not in ("upsert", "insert", "update"):
         raise ValidationError({"method": [_("Méthode inconnue « %(m)s » (upsert, insert, update).") % {"m": method}]})
@@ -622,7 +625,7 @@ def datastore_delete(*, data: dict[str, Any], organization: Organization | None,
     from .selectors import build_where
 
     table = _table(data.get("resource_id"))
-    _check(by, organization or table.organization)
+    _check_owner(by, organization, table)
     filters = data.get("filters")
     if filters is None:
         datastore_drop(resource_id=table.resource_id, organization=organization, by=by)
@@ -644,5 +647,5 @@ def datastore_delete(*, data: dict[str, Any], organization: Organization | None,
 __all__ = [
     "datastore_create", "datastore_delete", "datastore_dictionary_update", "datastore_drop",
     "datastore_ingest_cancel", "datastore_ingest_retry", "datastore_ingest_run", "datastore_ingest_schedule",
-    "datastore_upsert", "datastore_visibility_update", "index_columns",
+    "datastore_upsert", "index_columns",
 ]

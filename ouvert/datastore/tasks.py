@@ -8,11 +8,11 @@ from .models import IngestJob
 
 
 @task()
-def datastore_ingest_task(job_id: str, private: bool = False) -> str:
+def datastore_ingest_task(job_id: str) -> str:
     """Profile, load, index and check one resource's file; returns the job's final status."""
     from .services import datastore_ingest_run
 
     job = IngestJob.objects.filter(pk=job_id).first()
     if job is None:
         return "missing"
-    return datastore_ingest_run(job=job, private=private).status
+    return datastore_ingest_run(job=job).status

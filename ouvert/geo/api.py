@@ -8,10 +8,12 @@ import uuid
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ouvert.api.auth import token_auth
+from ouvert.core import access
 from ouvert.core.models import Organization
 
 from . import selectors, services
@@ -73,14 +75,22 @@ def layer_out(layer: GeoLayer) -> dict:
     }
 
 
-def _layer(resource_id: uuid.UUID) -> GeoLayer:
-    return get_object_or_404(GeoLayer.objects.select_related("organization"), resource_id=resource_id)
+def _layer(request: HttpRequest, resource_id: uuid.UUID) -> GeoLayer:
+    """The layer of a resource the person may read now; 404 alike for absent and forbidden."""
+    layer = selectors.layer_get(resource_id=resource_id, user=_reader(request))
+    if layer is None:
+        raise Http404
+    return layer
+
+
+def _reader(request: HttpRequest):
+    return getattr(request, "auth", None) or request.user
 
 
 @router.get("/geo/layers/{resource_id}", response=LayerOut, summary="Couche géographique d'une ressource")
 def layer_detail(request: HttpRequest, resource_id: uuid.UUID):
     """Métadonnées, étendue (WGS 84), champs et rapport de lecture (quoi, où, comment corriger)."""
-    return layer_out(_layer(resource_id))
+    return layer_out(_layer(request, resource_id))
 
 
 class FeaturesQuery(Schema):
@@ -90,7 +100,8 @@ class FeaturesQuery(Schema):
                                                 "le seul attribut à joindre (choroplèthe).")
 
 
-def gzip_response(request: HttpRequest, body: bytes, *, etag: str, content_type: str) -> HttpResponse:
+def gzip_response(request: HttpRequest, body: bytes, *, etag: str, content_type: str,
+                  public: bool = True) -> HttpResponse:
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     elif "gzip" in request.headers.get("Accept-Encoding", ""):
@@ -100,7 +111,8 @@ def gzip_response(request: HttpRequest, body: bytes, *, etag: str, content_type:
         response = HttpResponse(gzip.decompress(body), content_type=content_type)
     response["ETag"] = etag
     response["Vary"] = "Accept-Encoding"
-    response["Cache-Control"] = "public, max-age=300"
+    # A layer that is not public must not stay in a shared cache after its dataset changes hands.
+    response["Cache-Control"] = "public, max-age=300" if public else "private, no-cache"
     return response
 
 
@@ -111,7 +123,7 @@ def layer_features(request: HttpRequest, resource_id: uuid.UUID, query: Query[Fe
     à moins de deux pixels fusionnés, coordonnées arrondies), mis en cache par couche, version et
     zoom. Le membre `ouvert` dit ce qui a été fait (`tolerance`, `total`, `returned`, `properties` :
     `all`, `none` — grande couche : attributs par `/features/{index}` — ou le nom de `field`)."""
-    layer = _layer(resource_id)
+    layer = _layer(request, resource_id)
     zoom = query.zoom if query.zoom is not None else selectors.layer_fit_zoom(layer)
     field = query.field if query.field in {f["name"] for f in layer.fields} else None
     if query.bbox:
@@ -124,7 +136,8 @@ def layer_features(request: HttpRequest, resource_id: uuid.UUID, query: Query[Fe
     else:
         body = selectors.layer_overview(layer=layer, zoom=zoom, field=field)
         etag = f'"{layer.pk}-{layer.version}-{zoom}-{field or ""}"'
-    return gzip_response(request, body, etag=etag, content_type="application/geo+json")
+    return gzip_response(request, body, etag=etag, content_type="application/geo+json",
+                         public=access.may_read(None, "resource", layer.resource_id))
 
 
 class FeatureOut(Schema):
@@ -136,7 +149,7 @@ class FeatureOut(Schema):
 @router.get("/geo/layers/{resource_id}/features/{index}", response=FeatureOut,
             summary="Attributs d'une entité (fenêtre contextuelle de la carte)")
 def feature_detail(request: HttpRequest, resource_id: uuid.UUID, index: int):
-    feature = selectors.feature_get(layer=_layer(resource_id), index=index)
+    feature = selectors.feature_get(layer=_layer(request, resource_id), index=index)
     if feature is None:
         raise Http404
     return {"id": feature.index, "geometry_type": feature.geometry_type, "properties": feature.properties}
@@ -151,7 +164,7 @@ EXPORTS = {"geojson": ("application/geo+json", "geojson"), "csv": ("text/csv; ch
 def layer_export(request: HttpRequest, resource_id: uuid.UUID, fmt: str):
     """`geojson`, `csv` (attributs et colonne `geometry_wkt`) ou `shapefile` (ZIP : .shp, .shx, .dbf
     en UTF-8, .prj, .cpg ; un shapefile par famille de géométrie)."""
-    layer = _layer(resource_id)
+    layer = _layer(request, resource_id)
     if fmt not in EXPORTS:
         return HttpResponse(status=404)
     content_type, extension = EXPORTS[fmt]
@@ -173,6 +186,14 @@ def layer_upload(request: HttpRequest, resource_id: uuid.UUID, file: File[Upload
     """Remplace la couche de la ressource. `declared_crs` (par exemple `32198`) l'emporte sur le .prj ;
     les parties d'un shapefile se publient dans un ZIP."""
     org = get_object_or_404(Organization, slug=organization)
+    # The layer belongs to the resource's organization, whatever the client says: only its editors
+    # may replace it.
+    standing = access.standing_of("resource", resource_id)
+    if standing is not None and standing.organization_id != org.pk:
+        return Status(403, {"detail": _("Cette ressource appartient à une autre organisation.")})
+    if standing is None or not access.may_change_standing(request.auth, standing):
+        return Status(403, {"detail": _("Seuls les éditeurs de l'organisation de la ressource peuvent publier "
+                                        "sa couche géographique.")})
     try:
         dataset = uuid.UUID(dataset_id) if dataset_id else None
         layer = services.layer_load_bytes(resource_id=resource_id, data=file.read(), filename=file.name or "fichier",
@@ -211,8 +232,8 @@ def datasets_search(request: HttpRequest, bbox: str | None = None, place: str | 
     except ValueError as exc:
         return Status(422, {"detail": str(exc)})
     hits = []
-    for dataset_id in selectors.datasets_intersecting(box):
-        coverage: BBox | None = selectors.dataset_spatial_coverage(dataset_id=dataset_id)
+    for dataset_id in selectors.datasets_intersecting(box, _reader(request)):
+        coverage: BBox | None = selectors.dataset_spatial_coverage(dataset_id=dataset_id, user=_reader(request))
         hits.append({"dataset_id": dataset_id, "bbox": coverage.as_list() if coverage else []})
     return hits
 

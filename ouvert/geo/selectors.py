@@ -12,6 +12,9 @@ import shapely
 from django.core.cache import cache
 from django.db.models import Max, Min, Q, QuerySet
 
+from ouvert.core import access
+from ouvert.core.models import User
+
 from .bbox import BBox
 from .models import GeoFeature, GeoLayer, GeoOverview
 from .simplify import MAX_ZOOM, collection_bytes, fit_zoom, overview_properties
@@ -20,15 +23,24 @@ WINDOW_CACHE_SECONDS = 24 * 3600
 MAX_WINDOW_FEATURES = 200_000
 
 
-def layer_get(*, resource_id: uuid.UUID | str) -> GeoLayer | None:
+def readable_layers(user: User | None) -> QuerySet[GeoLayer]:
+    """The layers whose resource the person may read now (:mod:`ouvert.core.access`); a layer whose
+    resource is gone is nobody's."""
+    return GeoLayer.objects.filter(resource_id__in=access.readable_keys(user, "resource"))
+
+
+def layer_get(*, resource_id: uuid.UUID | str, user: User | None) -> GeoLayer | None:
+    """The layer of a resource the person may read, or None (absent and forbidden alike)."""
+    if not access.may_read(user, "resource", resource_id):
+        return None
     try:
         return GeoLayer.objects.select_related("organization").get(resource_id=resource_id)
     except (GeoLayer.DoesNotExist, ValueError):
         return None
 
 
-def layer_list(*, dataset_id: uuid.UUID | None = None) -> QuerySet[GeoLayer]:
-    layers = GeoLayer.objects.order_by("name")
+def layer_list(*, user: User | None, dataset_id: uuid.UUID | None = None) -> QuerySet[GeoLayer]:
+    layers = readable_layers(user).order_by("name")
     return layers.filter(dataset_id=dataset_id) if dataset_id else layers
 
 
@@ -119,19 +131,21 @@ def decompress(body: bytes) -> bytes:
 
 # Spatial coverage and search ---------------------------------------------------------------------
 
-def dataset_spatial_coverage(*, dataset_id: uuid.UUID | str) -> BBox | None:
-    """The bounding box of every layer of a dataset (its spatial coverage), or None."""
-    agg = GeoLayer.objects.filter(dataset_id=dataset_id, min_lon__isnull=False).aggregate(
+def dataset_spatial_coverage(*, dataset_id: uuid.UUID | str, user: User | None = None) -> BBox | None:
+    """The bounding box of every layer of a dataset the person may read (its spatial coverage), or
+    None."""
+    agg = readable_layers(user).filter(dataset_id=dataset_id, min_lon__isnull=False).aggregate(
         minx=Min("min_lon"), miny=Min("min_lat"), maxx=Max("max_lon"), maxy=Max("max_lat"))
     if agg["minx"] is None:
         return None
     return BBox(agg["minx"], agg["miny"], agg["maxx"], agg["maxy"])
 
 
-def datasets_intersecting(bbox: BBox) -> list[uuid.UUID]:
-    """Datasets (by UUID) at least one of whose layers intersects ``bbox`` (ckanext-spatial's
-    semantics for ``ext_bbox``: intersection of bounding boxes), most overlapping first."""
-    layers = GeoLayer.objects.filter(
+def datasets_intersecting(bbox: BBox, user: User | None = None) -> list[uuid.UUID]:
+    """Datasets (by UUID) at least one of whose layers, readable by the person, intersects ``bbox``
+    (ckanext-spatial's semantics for ``ext_bbox``: intersection of bounding boxes), most
+    overlapping first."""
+    layers = readable_layers(user).filter(
         Q(dataset_id__isnull=False), min_lon__lte=bbox.maxx, max_lon__gte=bbox.minx,
         min_lat__lte=bbox.maxy, max_lat__gte=bbox.miny,
     ).values_list("dataset_id", "min_lon", "min_lat", "max_lon", "max_lat")
@@ -143,7 +157,7 @@ def datasets_intersecting(bbox: BBox) -> list[uuid.UUID]:
     return sorted(best, key=lambda d: (-best[d], str(d)))
 
 
-def datasets_for_search_params(params) -> list[uuid.UUID] | None:
+def datasets_for_search_params(params, user: User | None = None) -> list[uuid.UUID] | None:
     """The spatial filter of a dataset search, from request parameters: CKAN's ``ext_bbox``
     (ckanext-spatial: ``minx,miny,maxx,maxy``) or our ``ext_place`` (a code of
     :mod:`ouvert.geo.regions`). None when neither is given (no spatial filter); otherwise the UUIDs
@@ -153,10 +167,10 @@ def datasets_for_search_params(params) -> list[uuid.UUID] | None:
     from .regions import place_get
 
     if params.get("ext_bbox"):
-        return datasets_intersecting(parse_ext_bbox(params["ext_bbox"]))
+        return datasets_intersecting(parse_ext_bbox(params["ext_bbox"]), user)
     if params.get("ext_place"):
         place = place_get(params["ext_place"])
         if place is None:
             raise ValueError(f"ext_place: {params['ext_place']}")
-        return datasets_intersecting(place.bbox)
+        return datasets_intersecting(place.bbox, user)
     return None

@@ -13,9 +13,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ouvert.core import access
 from ouvert.core.audit import audit_record
 from ouvert.core.models import Organization, User
-from ouvert.core.permissions import can_edit_in_organization, is_site_admin
+from ouvert.core.permissions import can_edit_in_organization
 
 from .models import GeoFeature, GeoLayer, GeoOverview
 from .readers import GeoReadResult, read_geo_bytes, read_geo_path
@@ -25,11 +26,15 @@ BATCH = 2000
 COORDINATE_DECIMALS = 7  # about 1 cm
 
 
-def check_can_load(user: User | None, organization: Organization | None) -> None:
-    """System work (``user`` None: background task, CLI, demo) is allowed; people need edit rights."""
-    if user is None or is_site_admin(user):
+def check_can_load(user: User | None, organization: Organization | None, resource_id: uuid.UUID | str) -> None:
+    """System work (``user`` None: background task, CLI, demo) is allowed; a person needs to be an
+    editor of the organization owning the resource now (:mod:`ouvert.core.access`), and the layer
+    goes to that organization whatever ``organization`` the caller names."""
+    if user is None:
         return
-    if organization is None or not can_edit_in_organization(user, organization):
+    standing = access.standing_of("resource", resource_id)
+    if standing is None or not access.may_change_standing(user, standing) or (
+            organization is not None and standing.organization_id != organization.pk):
         raise PermissionDenied(_("Seuls les éditeurs de l'organisation peuvent publier cette couche géographique."))
 
 
@@ -38,7 +43,7 @@ def layer_load_bytes(*, resource_id: uuid.UUID, data: bytes, filename: str, sibl
                      organization: Organization | None = None, name: str = "", by: User | None,
                      **csv_options: str | None) -> GeoLayer:
     """Read an uploaded file and store it as the layer of ``resource_id``."""
-    check_can_load(by, organization)
+    check_can_load(by, organization, resource_id)
     result = read_geo_bytes(data, filename=filename, siblings=siblings, declared_crs=declared_crs, **csv_options)
     return layer_store(resource_id=resource_id, result=result, filename=filename, dataset_id=dataset_id,
                        organization=organization, name=name, by=by)
@@ -48,7 +53,7 @@ def layer_load_path(*, resource_id: uuid.UUID, path: Path | str, declared_crs: s
                     dataset_id: uuid.UUID | None = None, organization: Organization | None = None, name: str = "",
                     by: User | None, **csv_options: str | None) -> GeoLayer:
     """Read a file on disk (a loose shapefile's parts are taken beside it) into a layer."""
-    check_can_load(by, organization)
+    check_can_load(by, organization, resource_id)
     result = read_geo_path(path, declared_crs=declared_crs, **csv_options)
     return layer_store(resource_id=resource_id, result=result, filename=Path(path).name, dataset_id=dataset_id,
                        organization=organization, name=name, by=by)
@@ -59,7 +64,7 @@ def layer_store(*, resource_id: uuid.UUID, result: GeoReadResult, filename: str,
                 by: User | None) -> GeoLayer:
     """Replace the layer of ``resource_id`` by what was read, in one transaction (readers see the old
     version until the commit), then precompute the overviews the preview asks for first."""
-    check_can_load(by, organization)
+    check_can_load(by, organization, resource_id)
     geometries = np.array([f.geometry for f in result.features], dtype=object)
     if len(geometries):
         rounded = shapely.transform(geometries, lambda c: np.round(c, COORDINATE_DECIMALS))
@@ -133,7 +138,12 @@ def layer_delete(*, resource_id: uuid.UUID, by: User | None) -> None:
     layer = GeoLayer.objects.filter(resource_id=resource_id).first()
     if layer is None:
         return
-    check_can_load(by, layer.organization)
+    if access.standing_of("resource", resource_id) is None:
+        # the resource is gone (deleted with its layer): its organization's editors clean up
+        if by is not None and not (layer.organization and can_edit_in_organization(by, layer.organization)):
+            raise PermissionDenied(_("Seuls les éditeurs de l'organisation peuvent retirer cette couche."))
+    else:
+        check_can_load(by, layer.organization, resource_id)
     with transaction.atomic():
         audit_record(actor=by, action="geo.layer_delete", obj=layer, organization=layer.organization)
         layer.delete()

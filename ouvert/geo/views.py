@@ -79,7 +79,7 @@ def map_i18n() -> dict[str, str]:
 
 
 def map_preview(request: HttpRequest, resource_id: uuid.UUID) -> HttpResponse:
-    layer = selectors.layer_get(resource_id=resource_id)
+    layer = selectors.layer_get(resource_id=resource_id, user=request.user)
     if layer is None:
         raise Http404(_("Aucune couche géographique pour cette ressource."))
     try:
@@ -103,22 +103,23 @@ def spatial_search(request: HttpRequest) -> HttpResponse:
             error = str(exc)
     results = []
     if box is not None:
-        for dataset_id in selectors.datasets_intersecting(box):
-            layers = list(selectors.layer_list(dataset_id=dataset_id))
+        for dataset_id in selectors.datasets_intersecting(box, request.user):
+            layers = list(selectors.layer_list(user=request.user, dataset_id=dataset_id))
             results.append({"dataset_id": dataset_id, "layers": layers,
-                            "coverage": selectors.dataset_spatial_coverage(dataset_id=dataset_id),
+                            "coverage": selectors.dataset_spatial_coverage(dataset_id=dataset_id,
+                                                                          user=request.user),
                             "dataset": _catalog_dataset(dataset_id)})
     return render(request, "geo/search.html", {
         "places": PLACES, "place": place, "box": box, "bbox_value": request.GET.get("bbox", ""),
         "error": error, "results": results, "searched": box is not None,
-        "all_layers": [] if box is not None else list(GeoLayer.objects.order_by("name")[:200]),
+        "all_layers": [] if box is not None else list(selectors.layer_list(user=request.user)[:200]),
         "bbox_fields": [("minx", _("Longitude ouest (minx)")), ("miny", _("Latitude sud (miny)")),
                         ("maxx", _("Longitude est (maxx)")), ("maxy", _("Latitude nord (maxy)"))],
         "map_config": {"bbox": box.as_list() if box else [-79.8, 44.9, -57.1, 62.6],
                        "basemapUrl": settings.OUVERT_BASEMAP_URL,
                        "basemapAttribution": settings.OUVERT_BASEMAP_ATTRIBUTION,
                        "coverages": [[layer.name, list(layer.bbox)] for layer in
-                                     GeoLayer.objects.filter(min_lon__isnull=False).order_by("name")[:500]]},
+                                     selectors.layer_list(user=request.user).filter(min_lon__isnull=False)[:500]]},
     })
 
 

@@ -324,7 +324,7 @@ def _facet_labels(name: str, values: list) -> dict:
     return {}
 
 
-def _spatial_filter(qs, data: dict[str, Any]):
+def _spatial_filter(qs, data: dict[str, Any], user):
     """ckanext-spatial's ``ext_bbox`` (``minx,miny,maxx,maxy``) and our ``ext_place``, when the
     geo app is installed; an invalid value is a 409 "Validation Error" with the geo app's message."""
     from django.apps import apps
@@ -335,7 +335,7 @@ def _spatial_filter(qs, data: dict[str, Any]):
 
     params = {k: str(data[k]) for k in ("ext_bbox", "ext_place") if data.get(k)}
     try:
-        ids = datasets_for_search_params(params)
+        ids = datasets_for_search_params(params, user)
     except ValueError as exc:
         key = "ext_bbox" if "ext_bbox" in params else "ext_place"
         raise errors.ValidationError({key: [str(exc)]}) from None
@@ -355,7 +355,7 @@ def package_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     for fq in filters:
         if fq.strip():
             matching = matching.filter(to_q(fq, _text_filter))
-    matching = _spatial_filter(matching, data)
+    matching = _spatial_filter(matching, data, context.user)
     qs, ranked = matching, False
     if q and q != "*:*":
         if is_plain_text(q):

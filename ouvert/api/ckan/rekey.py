@@ -24,12 +24,27 @@ def wanted_uuid(value: object, field: str = "id") -> uuid.UUID:
         raise errors.ValidationError({field: [_("Identifiant UUID invalide.")]}) from None
 
 
+def _taken_elsewhere(instance: models.Model, new_pk: uuid.UUID) -> bool:
+    """A resource id still naming another organization's datastore table or map layer (left by a
+    resource deleted before tables went with it) must not be adopted: the new resource would publish
+    that organization's data."""
+    from ouvert.catalog.models import Resource
+    from ouvert.datastore.models import DatastoreTable
+    from ouvert.geo.models import GeoLayer
+
+    if not isinstance(instance, Resource):
+        return False
+    organization_id = instance.dataset.organization_id
+    return (DatastoreTable.objects.filter(resource_id=new_pk).exclude(organization_id=organization_id).exists()
+            or GeoLayer.objects.filter(resource_id=new_pk).exclude(organization_id=organization_id).exists())
+
+
 def rekey(instance: models.Model, new_pk: uuid.UUID) -> None:
     model = type(instance)
     old = instance.pk
     if old == new_pk:
         return
-    if model._base_manager.filter(pk=new_pk).exists():
+    if model._base_manager.filter(pk=new_pk).exists() or _taken_elsewhere(instance, new_pk):
         raise errors.ValidationError({"id": [_("Cet identifiant est déjà utilisé.")]})
     model._base_manager.filter(pk=old).update(**{model._meta.pk.attname: new_pk})
     for relation in model._meta.related_objects:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 import ckanapi
 import pytest
 
@@ -13,7 +11,7 @@ MONTREAL_BBOX = "-73.7,45.45,-73.5,45.6"
 GATINEAU_BBOX = "-76,45.3,-75.3,45.7"
 
 
-def montreal_dataset(make_user, make_org, make_member):
+def montreal_dataset(make_user, make_org, make_member, public_rid):
     from ouvert.catalog import services as catalog
     from ouvert.geo.services import layer_load_path
 
@@ -23,14 +21,14 @@ def montreal_dataset(make_user, make_org, make_member):
     dataset = catalog.dataset_create(by=editor, organization=org, title="Murales de Montréal",
                                      notes="Emplacement des murales subventionnées.")
     catalog.dataset_publish(dataset=dataset, by=editor)
-    layer_load_path(resource_id=uuid.uuid4(), by=None, dataset_id=dataset.pk,
+    layer_load_path(resource_id=public_rid(dataset.pk), by=None, dataset_id=dataset.pk,
                     path=shared_path("realdata", "quebec", "montreal-geojson", "murales.geojson"))
     return dataset
 
 
 @pytest.mark.django_db
-def test_package_search_ext_bbox_over_http(client, make_user, make_org, make_member):
-    dataset = montreal_dataset(make_user, make_org, make_member)
+def test_package_search_ext_bbox_over_http(client, make_user, make_org, make_member, public_rid):
+    dataset = montreal_dataset(make_user, make_org, make_member, public_rid)
     url = "/api/3/action/package_search"
     found = client.get(url, {"ext_bbox": MONTREAL_BBOX}).json()["result"]
     assert [r["id"] for r in found["results"]] == [str(dataset.pk)] and found["count"] == 1
@@ -43,8 +41,8 @@ def test_package_search_ext_bbox_over_http(client, make_user, make_org, make_mem
 
 
 @pytest.mark.django_db(transaction=True)
-def test_package_search_ext_bbox_with_ckanapi(live_server, make_user, make_org, make_member):
-    dataset = montreal_dataset(make_user, make_org, make_member)
+def test_package_search_ext_bbox_with_ckanapi(live_server, make_user, make_org, make_member, public_rid):
+    dataset = montreal_dataset(make_user, make_org, make_member, public_rid)
     ckan = ckanapi.RemoteCKAN(live_server.url)
     found = ckan.action.package_search(ext_bbox=MONTREAL_BBOX)
     assert [r["id"] for r in found["results"]] == [str(dataset.pk)]

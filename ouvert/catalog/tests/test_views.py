@@ -1,5 +1,7 @@
 """The done-when journey through HTTP, plus the publishing pages and the JSON twins."""
 
+import uuid
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -205,7 +207,7 @@ def test_dataset_page_embeds_schema_org_and_dcat_alternates(client, make_user, m
     assert f'href="/dataset/{dataset.name}.ttl"' in body
 
 
-def test_search_page_rectangle_filter(client, publisher, make_dataset):
+def test_search_page_rectangle_filter(client, publisher, make_dataset, catalogue_resource):
     """The search page's "west, south, east, north" filter uses the geo app's selector (datasets whose
     coverage meets the rectangle), keeps the other filters, and explains what is wrong with a value."""
     from ouvert.geo.models import GeoLayer
@@ -215,7 +217,9 @@ def test_search_page_rectangle_filter(client, publisher, make_dataset):
     quebec = make_dataset(user, org, title="Arbres de Québec")
     make_dataset(user, org, title="Arbres sans carte")
     for dataset, box in [(montreal, (-73.98, 45.40, -73.47, 45.71)), (quebec, (-71.55, 46.73, -71.13, 46.98))]:
-        GeoLayer.objects.create(dataset_id=dataset.pk, name=dataset.title, source_format="geojson",
+        rid = uuid.uuid4()
+        catalogue_resource(rid, org, dataset_id=dataset.pk)
+        GeoLayer.objects.create(resource_id=rid, dataset_id=dataset.pk, name=dataset.title, source_format="geojson",
                                 min_lon=box[0], min_lat=box[1], max_lon=box[2], max_lat=box[3])
     island = {"q": "arbres", "west": "-74", "south": "45,3", "east": "-73.4", "north": "45.8"}
     page = client.get("/fr/donnees/", island)

@@ -30,8 +30,10 @@ def publisher(make_user, make_org, make_member):
 
 
 @pytest.fixture
-def ingest(django_capture_on_commit_callbacks, publisher):
-    """Schedule and run an ingestion (tasks are immediate in tests); returns the finished job."""
+def ingest(django_capture_on_commit_callbacks, publisher, catalogue_resource):
+    """Schedule and run an ingestion (tasks are immediate in tests); returns the finished job. The
+    resource id belongs to a published public dataset of ``organization`` unless it exists already
+    (``catalogue_resource`` changes its standing)."""
     from ouvert.datastore.models import IngestJob
     from ouvert.datastore.services import datastore_ingest_schedule
 
@@ -39,8 +41,14 @@ def ingest(django_capture_on_commit_callbacks, publisher):
 
     def run(path: Path, *, resource_id: uuid.UUID | None = None, options: dict | None = None,
             original_name: str | None = None, by=user, organization=org) -> IngestJob:
+        resource_id = resource_id or uuid.uuid4()
+        if organization is not None:
+            from ouvert.catalog.models import Resource
+
+            if not Resource.objects.filter(pk=resource_id).exists():
+                catalogue_resource(resource_id, organization)
         with django_capture_on_commit_callbacks(execute=True):
-            job = datastore_ingest_schedule(resource_id=resource_id or uuid.uuid4(), source_path=str(path),
+            job = datastore_ingest_schedule(resource_id=resource_id, source_path=str(path),
                                             original_name=original_name or path.name, organization=organization,
                                             by=by, options=options)
         job.refresh_from_db()

@@ -123,19 +123,20 @@ def test_search_sql_row_cap(rid, monkeypatch):
     assert len(result["records"]) == 2 and result["records_truncated"] is True
 
 
-def test_private_tables_need_membership(rid, make_user, publisher):
-    user, _org = publisher
-    services.datastore_visibility_update(resource_id=rid, private=True)
-    with pytest.raises(PermissionDenied):
+def test_private_tables_need_membership(rid, make_user, publisher, catalogue_resource):
+    user, org = publisher
+    catalogue_resource(rid, org, private=True)
+    with pytest.raises(Http404):
         search(resource_id=rid)
     assert datastore_search(data={"resource_id": rid}, user=user)["total"] == 4
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         datastore_search(data={"resource_id": rid}, user=make_user())
 
 
-def test_create_upsert_delete_like_ckan(publisher, make_user):
+def test_create_upsert_delete_like_ckan(publisher, make_user, catalogue_resource):
     user, org = publisher
     rid = str(uuid.uuid4())
+    catalogue_resource(rid, org)
     created = services.datastore_create(data={
         "resource_id": rid, "primary_key": "code",
         "fields": [{"id": "code", "type": "text"}, {"id": "nom", "type": "text", "info": {"notes": "Nom officiel"}},

@@ -83,16 +83,16 @@ def test_counts_are_remembered_until_the_rows_change(big, publisher):
     assert datastore_search(data=data, user=None)["total"] < 1000
 
 
-def test_the_shared_table_follows_privacy_and_dictionary_changes(big, publisher, make_user):
-    from django.core.exceptions import PermissionDenied
+def test_the_shared_table_follows_privacy_and_dictionary_changes(big, publisher, make_user, catalogue_resource):
+    from django.http import Http404
 
     user, org = publisher
     rid = str(big.resource_id)
     assert selectors.table_for_query(rid, None) is selectors.table_for_query(rid, None)
-    services.datastore_visibility_update(resource_id=rid, private=True)
-    with pytest.raises(PermissionDenied):
+    catalogue_resource(rid, org, private=True)
+    with pytest.raises(Http404):
         datastore_search(data={"resource_id": rid}, user=None)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         datastore_search(data={"resource_id": rid}, user=make_user())
     assert datastore_search(data={"resource_id": rid, "limit": 1}, user=user)["total"] == 4000
 

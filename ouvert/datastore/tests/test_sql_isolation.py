@@ -6,7 +6,7 @@ import sqlglot
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 
-from ouvert.datastore import services, sql
+from ouvert.datastore import sql
 from ouvert.datastore.backends import get_backend
 from ouvert.datastore.models import DatastoreTable
 from ouvert.datastore.reader_role import reader_role_forget, reader_role_name, reader_role_status
@@ -53,9 +53,9 @@ def test_core_tables_are_refused_by_the_database_even_past_the_parser(rid, slipp
     assert DatastoreTable.objects.filter(resource_id=rid).exists()
 
 
-def test_private_tables_are_not_readable_by_default(rid, ingest, write_file):
+def test_private_tables_are_not_readable_by_default(rid, ingest, write_file, catalogue_resource, publisher):
     other = str(ingest(write_file("autre.csv", CSV)).resource_id)
-    services.datastore_visibility_update(resource_id=other, private=True)
+    catalogue_resource(other, publisher[1], private=True)
     hidden = DatastoreTable.objects.get(resource_id=other).table_name
     visible = DatastoreTable.objects.get(resource_id=rid).table_name
     backend = get_backend()

@@ -12,8 +12,8 @@ register = template.Library()
 
 @register.inclusion_tag("geo/includes/map.html", takes_context=True)
 def geo_map(context, resource_id, heading_level: int = 2) -> dict:
-    layer = selectors.layer_get(resource_id=resource_id)
+    request = context.get("request")
+    layer = selectors.layer_get(resource_id=resource_id, user=getattr(request, "user", None))
     if layer is None:
         return {"layer": None}
-    request = context.get("request")
     return {**map_context(layer, request), "request": request, "heading_level": heading_level, "embedded": True}

@@ -3,8 +3,6 @@ choropleth, keyboard, axe-core; screenshots written to var/screenshots/ for a hu
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from conftest import shared_path
@@ -15,8 +13,9 @@ Q = ("realdata", "quebec")
 
 
 @pytest.fixture
-def districts():
-    return layer_load_path(resource_id=uuid.uuid4(), dataset_id=uuid.uuid4(), by=None,
+def districts(public_rid):
+    dataset_id = uuid.uuid4()
+    return layer_load_path(resource_id=public_rid(dataset_id), dataset_id=dataset_id, by=None,
                            name="Districts électoraux de Montréal",
                            path=shared_path(*Q, "represent-canada-data", "montreal-districts", "merge.shp"))
 
@@ -55,8 +54,8 @@ def test_map_preview_draws_layer_and_passes_axe(page, axe_check, screenshots_dir
     (("gatineau-fire-hydrant", "borne_fontaine.csv"), "Points", 8077),
     (("montreal-geojson", "reseau-cyclable.geojson"), "Lignes", 6987),
 ])
-def test_points_and_lines_styled_by_type(page, axe_check, screenshots_dir, relative, legend, count):
-    layer = layer_load_path(resource_id=uuid.uuid4(), by=None, path=shared_path(*Q, *relative))
+def test_points_and_lines_styled_by_type(page, axe_check, screenshots_dir, relative, legend, count, public_rid):
+    layer = layer_load_path(resource_id=public_rid(), by=None, path=shared_path(*Q, *relative))
     page.goto(f"/fr/donnees/cartes/{layer.resource_id}/")
     page.wait_for_function("document.querySelector('[data-geo-status]').textContent.includes('sur')")
     status = page.locator("[data-geo-status]").text_content()
@@ -81,9 +80,9 @@ def test_map_is_keyboard_operable(page, districts):
     page.wait_for_function(f"document.querySelector('.geo-map')._ouvertMap.getZoom() === {before}")
 
 
-def test_large_layer_popup_fetches_attributes_and_choropleth_asks_for_its_column(page, monkeypatch):
+def test_large_layer_popup_fetches_attributes_and_choropleth_asks_for_its_column(page, monkeypatch, public_rid):
     monkeypatch.setattr("ouvert.geo.simplify.INLINE_PROPERTIES_MAX", 10)
-    layer = layer_load_path(resource_id=uuid.uuid4(), by=None, name="Grande couche",
+    layer = layer_load_path(resource_id=public_rid(), by=None, name="Grande couche",
                             path=shared_path(*Q, "represent-canada-data", "montreal-districts", "merge.shp"))
     page.goto(f"/fr/donnees/cartes/{layer.resource_id}/")
     page.wait_for_function("document.querySelector('[data-geo-status]').textContent.includes('116')")

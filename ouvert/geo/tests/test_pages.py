@@ -17,8 +17,9 @@ Q = ("realdata", "quebec")
 
 
 @pytest.fixture
-def districts():
-    return layer_load_path(resource_id=uuid.uuid4(), dataset_id=uuid.uuid4(), by=None, name="Districts de Montréal",
+def districts(public_rid):
+    dataset_id = uuid.uuid4()
+    return layer_load_path(resource_id=public_rid(dataset_id), dataset_id=dataset_id, by=None, name="Districts de Montréal",
                            path=shared_path(*Q, "represent-canada-data", "montreal-districts", "merge.shp"))
 
 
@@ -40,8 +41,8 @@ def test_map_preview_404_without_layer(client):
     assert client.get(f"/fr/donnees/cartes/{uuid.uuid4()}/").status_code == 404
 
 
-def test_map_preview_of_attributes_only_shapefile_says_why(client):
-    layer = layer_load_path(resource_id=uuid.uuid4(), by=None, path=shared_path(
+def test_map_preview_of_attributes_only_shapefile_says_why(client, public_rid):
+    layer = layer_load_path(resource_id=public_rid(), by=None, path=shared_path(
         *Q, "represent-canada-data", "qc-provincial-2017", "Circonscriptions_électorales_2017_shapefile.dbf"))
     body = client.get(f"/fr/donnees/cartes/{layer.resource_id}/").content.decode()
     assert "n'a de géométrie affichable" in body and "EPSG:3798" in body
@@ -81,13 +82,14 @@ def test_api_exports(client, districts):
     assert client.get(f"{base}/pdf").status_code == 404
 
 
-def test_api_upload_needs_editor_token(client, make_user, make_org, make_member, make_token):
+def test_api_upload_needs_editor_token(client, make_user, make_org, make_member, make_token, catalogue_resource):
     org = make_org("gatineau")
     editor = make_user()
     make_member(editor, org, "editor")
     token = make_token(editor)
     path = shared_path(*Q, "gatineau-fire-hydrant", "decoupage_administratif.json.txt")
     resource_id = uuid.uuid4()
+    catalogue_resource(resource_id, org)
     with path.open("rb") as handle:
         response = client.post(f"/api/v1/geo/layers/{resource_id}", {"file": handle, "organization": "gatineau"},
                                HTTP_AUTHORIZATION=f"Bearer {token}")
@@ -114,9 +116,9 @@ def test_spatial_search_page_and_api(client, districts):
     assert len(client.get("/api/v1/geo/places").json()) == 28
 
 
-def test_large_layer_overview_without_attributes_then_on_demand(client, monkeypatch):
+def test_large_layer_overview_without_attributes_then_on_demand(client, monkeypatch, public_rid):
     monkeypatch.setattr("ouvert.geo.simplify.INLINE_PROPERTIES_MAX", 10)
-    layer = layer_load_path(resource_id=uuid.uuid4(), by=None,
+    layer = layer_load_path(resource_id=public_rid(), by=None,
                             path=shared_path(*Q, "represent-canada-data", "montreal-districts", "merge.shp"))
     url = f"/api/v1/geo/layers/{layer.resource_id}/features"
     overview = json.loads(client.get(url).content)

@@ -25,12 +25,12 @@ MONTREAL = uuid.UUID("00000000-0000-4000-8000-00000000a001")
 
 
 def districts(**kwargs):
-    return layer_load_path(resource_id=kwargs.pop("resource_id", uuid.uuid4()), by=None, path=shared_path(
+    return layer_load_path(resource_id=kwargs.pop("resource_id"), by=None, path=shared_path(
         *Q, "represent-canada-data", "montreal-districts", "merge.shp"), **kwargs)
 
 
-def test_layer_stored_with_bbox_types_fields_and_report():
-    layer = districts(dataset_id=MONTREAL, name="Districts électoraux de Montréal")
+def test_layer_stored_with_bbox_types_fields_and_report(public_rid):
+    layer = districts(resource_id=public_rid(MONTREAL), dataset_id=MONTREAL, name="Districts électoraux de Montréal")
     assert layer.feature_count == 116 and layer.mappable_count == 116
     assert layer.geometry_types == ["MultiPolygon", "Polygon"] or layer.geometry_types == ["Polygon"]
     assert layer.source_crs == "EPSG:3798"
@@ -44,8 +44,8 @@ def test_layer_stored_with_bbox_types_fields_and_report():
     assert GeoOverview.objects.filter(layer=layer).count() == 3
 
 
-def test_reload_replaces_atomically_and_bumps_version():
-    resource_id = uuid.uuid4()
+def test_reload_replaces_atomically_and_bumps_version(public_rid):
+    resource_id = public_rid()
     first = districts(resource_id=resource_id)
     second = layer_load_path(resource_id=resource_id, by=None, path=shared_path(
         *Q, "gatineau-fire-hydrant", "decoupage_administratif.json.txt"))
@@ -54,8 +54,8 @@ def test_reload_replaces_atomically_and_bumps_version():
     assert not GeoOverview.objects.filter(layer=second, version=first.version).exists()
 
 
-def test_overview_is_simplified_and_smaller_than_the_source():
-    layer = districts()
+def test_overview_is_simplified_and_smaller_than_the_source(public_rid):
+    layer = districts(resource_id=public_rid())
     zoom = selectors.layer_fit_zoom(layer)
     body = json.loads(gzip.decompress(selectors.layer_overview(layer=layer, zoom=zoom)))
     assert body["ouvert"]["returned"] == 116 and len(body["features"]) == 116
@@ -68,8 +68,8 @@ def test_overview_is_simplified_and_smaller_than_the_source():
     assert GeoOverview.objects.filter(layer=layer, zoom=5).exists()
 
 
-def test_window_at_high_zoom_returns_only_intersecting_features():
-    layer = layer_load_path(resource_id=uuid.uuid4(), by=None,
+def test_window_at_high_zoom_returns_only_intersecting_features(public_rid):
+    layer = layer_load_path(resource_id=public_rid(), by=None,
                             path=shared_path(*Q, "gatineau-fire-hydrant", "borne_fontaine.csv"))
     box = BBox(-75.74, 45.49, -75.73, 45.51)
     body = json.loads(gzip.decompress(selectors.layer_window(layer=layer, zoom=16, bbox=box)))
@@ -84,8 +84,8 @@ def test_window_at_high_zoom_returns_only_intersecting_features():
     assert "window" not in overview["ouvert"] and overview["ouvert"]["returned"] < 8077
 
 
-def test_exports_geojson_csv_and_shapefile_round_trip():
-    layer = districts(name="Districts")
+def test_exports_geojson_csv_and_shapefile_round_trip(public_rid):
+    layer = districts(resource_id=public_rid(), name="Districts")
     collection = json.loads("".join(export_geojson(layer)))
     assert len(collection["features"]) == 116 and collection["bbox"] == list(layer.bbox)
     text = "".join(export_csv_wkt(layer))
@@ -107,12 +107,12 @@ def collection_centroid_x(collection):
     return shape(collection["features"][0]["geometry"]).centroid.x
 
 
-def test_spatial_coverage_and_datasets_intersecting():
+def test_spatial_coverage_and_datasets_intersecting(public_rid):
     montreal, gatineau, nowhere = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    districts(dataset_id=montreal)
-    layer_load_path(resource_id=uuid.uuid4(), by=None, dataset_id=gatineau,
+    districts(resource_id=public_rid(montreal), dataset_id=montreal)
+    layer_load_path(resource_id=public_rid(gatineau), by=None, dataset_id=gatineau,
                     path=shared_path(*Q, "gatineau-fire-hydrant", "decoupage_administratif.csv"))
-    layer_load_path(resource_id=uuid.uuid4(), by=None, dataset_id=montreal,
+    layer_load_path(resource_id=public_rid(montreal), by=None, dataset_id=montreal,
                     path=shared_path(*Q, "montreal-geojson", "murales.geojson"))
     coverage = selectors.dataset_spatial_coverage(dataset_id=montreal)
     assert coverage.minx < -73.9 and coverage.maxx > -73.5
@@ -134,19 +134,21 @@ def test_ext_bbox_accepts_spaces_and_round_trips():
     assert box == BBox(-73.7, 45.4, -73.4, 45.7) and box.as_ckan() == "-73.7,45.4,-73.4,45.7"
 
 
-def test_only_editors_of_the_organization_may_load(make_user, make_org, make_member):
+def test_only_editors_of_the_organization_may_load(make_user, make_org, make_member, catalogue_resource):
     org = make_org("montreal")
+    rid = uuid.uuid4()
+    catalogue_resource(rid, org)
     outsider, editor = make_user(), make_user()
     make_member(editor, org, "editor")
     path = shared_path(*Q, "montreal-geojson", "rue-pietonnes.geojson")
     with pytest.raises(PermissionDenied):
-        layer_load_path(resource_id=uuid.uuid4(), path=path, organization=org, by=outsider)
-    layer = layer_load_path(resource_id=uuid.uuid4(), path=path, organization=org, by=editor)
+        layer_load_path(resource_id=rid, path=path, organization=org, by=outsider)
+    layer = layer_load_path(resource_id=rid, path=path, organization=org, by=editor)
     assert layer.created_by == editor
     with pytest.raises(PermissionDenied):
         layer_delete(resource_id=layer.resource_id, by=outsider)
     layer_delete(resource_id=layer.resource_id, by=editor)
-    assert selectors.layer_get(resource_id=layer.resource_id) is None
+    assert selectors.layer_get(resource_id=layer.resource_id, user=None) is None
 
 
 def test_demo_load_is_idempotent_and_always_has_regions(make_org):
@@ -192,7 +194,7 @@ def test_simplify_thins_points_and_draws_tiny_polygons_as_points():
     assert body["features"][2]["geometry"]["type"] == "Polygon" and body["ouvert"]["as_points"] == 1
 
 
-def test_background_task_loads_from_storage_and_is_geographic():
+def test_background_task_loads_from_storage_and_is_geographic(public_rid):
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
@@ -200,13 +202,13 @@ def test_background_task_loads_from_storage_and_is_geographic():
 
     path = shared_path(*Q, "gatineau-fire-hydrant", "lieu_publique.csv")
     name = default_storage.save("geo-tests/lieu_publique.csv", ContentFile(path.read_bytes()))
-    resource_id = uuid.uuid4()
+    resource_id = public_rid()
     try:
         result = layer_load_task.enqueue(resource_id=str(resource_id), storage_name=name, filename="lieu_publique.csv")
         assert result.return_value["features"] == 1295 and result.return_value["errors"] == 0
     finally:
         default_storage.delete(name)
-    assert selectors.layer_get(resource_id=resource_id).mappable_count == 1295
+    assert selectors.layer_get(resource_id=resource_id, user=None).mappable_count == 1295
     assert is_geographic(path.read_bytes(), "lieu_publique.csv")
     assert is_geographic(shared_path(*Q, "jhroy-960forages", "960forages.csv").read_bytes(), "960forages.csv")
     assert is_geographic(shared_path(*Q, "gatineau-fire-hydrant", "decoupage_administratif.json.txt").read_bytes(),
@@ -214,9 +216,9 @@ def test_background_task_loads_from_storage_and_is_geographic():
     assert not is_geographic(shared_path(*Q, "pandas-cookbook", "bikes.csv").read_bytes(), "bikes.csv")
 
 
-def test_search_params_helper_for_catalogue_and_package_search():
+def test_search_params_helper_for_catalogue_and_package_search(public_rid):
     montreal = uuid.uuid4()
-    districts(dataset_id=montreal)
+    districts(resource_id=public_rid(montreal), dataset_id=montreal)
     assert selectors.datasets_for_search_params({}) is None
     assert selectors.datasets_for_search_params({"ext_bbox": "-74,45,-73,46"}) == [montreal]
     assert selectors.datasets_for_search_params({"ext_place": "ra-06"}) == [montreal]
@@ -225,14 +227,14 @@ def test_search_params_helper_for_catalogue_and_package_search():
         selectors.datasets_for_search_params({"ext_bbox": "1,2"})
 
 
-def test_layer_attributes_and_wkt_geometry_land_in_the_datastore():
+def test_layer_attributes_and_wkt_geometry_land_in_the_datastore(public_rid):
     from django.apps import apps
 
     if not apps.is_installed("ouvert.datastore"):
         pytest.skip("datastore app not installed")
     from ouvert.datastore.selectors import datastore_search
 
-    layer = layer_load_path(resource_id=uuid.uuid4(), by=None,
+    layer = layer_load_path(resource_id=public_rid(), by=None,
                             path=shared_path(*Q, "gatineau-fire-hydrant", "decoupage_administratif.json.txt"))
     found = datastore_search(data={"resource_id": str(layer.resource_id), "filters": {"NOM": "Buckingham"}},
                              user=None)
