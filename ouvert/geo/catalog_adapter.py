@@ -26,3 +26,37 @@ def dataset_summary(dataset_id: uuid.UUID) -> dict | None:
     title = getattr(dataset, "title", None) or str(dataset)
     url = dataset.get_absolute_url() if hasattr(dataset, "get_absolute_url") else ""
     return {"title": title, "url": url}
+
+
+def resource_dataset_id(resource_id: uuid.UUID) -> uuid.UUID | None:
+    if not apps.is_installed("ouvert.catalog"):
+        return None
+    return apps.get_model("catalog", "Resource").objects.filter(pk=resource_id).values_list(
+        "dataset_id", flat=True).first()
+
+
+def demo_dataset_publish(*, name: str, organization, title: str, filename: str, data: bytes) -> uuid.UUID | None:
+    """For the demo: a published dataset of ``organization`` holding one uploaded file, written
+    through the catalogue's services by the first site administrator; the resource's id, or None
+    when it exists already (or without catalogue or administrator)."""
+    if not apps.is_installed("ouvert.catalog"):
+        return None
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ouvert.catalog import services
+
+    dataset_model = apps.get_model("catalog", "Dataset")
+    if dataset_model.objects.filter(name=name).exists():
+        return None
+    admin = get_user_model().objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    if admin is None:
+        return None
+    dataset = services.dataset_create(
+        by=admin, organization=organization, title=title, name=name,
+        notes=f"{title}. Couche géographique de démonstration, lisible sur la carte, en tableau et par l'API ; "
+              "coordonnées en WGS 84 après reprojection.")
+    resource = services.resource_create(dataset=dataset, by=admin, file=SimpleUploadedFile(filename, data),
+                                        name=filename)
+    services.dataset_publish(dataset=dataset, by=admin)
+    return resource.pk

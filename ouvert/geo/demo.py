@@ -1,11 +1,14 @@
 """Demo layers: the real Montréal and Gatineau files from ../shared/realdata when that folder is
 beside the checkout (they are read in place, never copied), and always a layer of Québec's
-administrative regions (their approximate extents), so that the map pages have something to show."""
+administrative regions (their approximate extents), so that the map pages have something to show.
+Each is published as a catalogue dataset owning its file: maps are read as their resource stands."""
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
+import zipfile
 from pathlib import Path
 
 from django.conf import settings
@@ -13,9 +16,8 @@ from django.conf import settings
 from ouvert.core.models import Organization
 
 from .models import GeoLayer
-from .readers import read_geo_bytes
 from .regions import PLACES, REGION
-from .services import layer_load_bytes, layer_load_path, layer_store
+from .services import layer_load_bytes
 
 NAMESPACE = uuid.UUID("6f1d3c52-8b0e-4a5e-9a43-0c5e3f1b2d77")
 QUEBEC = Path(settings.PROJECT_DIR).parent / "shared" / "realdata" / "quebec"
@@ -71,21 +73,50 @@ def catalog_resources_load(stdout=None) -> bool:
     return loaded
 
 
+def _file_bytes(path: Path) -> tuple[str, bytes]:
+    """A loose shapefile travels as a ZIP of its parts (as a publisher uploads it); other files as they are."""
+    if path.suffix.lower() != ".shp":
+        return path.name, path.read_bytes()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part in sorted(path.parent.glob(path.stem + ".*")):
+            archive.write(part, part.name)
+    return f"{path.stem}.zip", buffer.getvalue()
+
+
+def _publish(key: str, org_slug: str, title: str, filename: str, data: bytes, stdout=None) -> bool:
+    """Publish a demo map as a catalogue dataset with its file (an orphan layer would be readable by
+    nobody), then read the layer at once so that the map shows before any worker runs."""
+    from .catalog_adapter import demo_dataset_publish
+
+    organization = Organization.objects.filter(slug=org_slug).first()
+    if organization is None:
+        return False
+    resource_id = demo_dataset_publish(name=f"carte-{key}", organization=organization, title=title,
+                                       filename=filename, data=data)
+    if resource_id is None or GeoLayer.objects.filter(resource_id=resource_id).exists():
+        return False
+    layer_load_bytes(resource_id=resource_id, data=data, filename=filename, organization=organization,
+                     dataset_id=demo_dataset_id(resource_id), name=title, by=None)
+    if stdout:
+        stdout.write(f"  couche géographique : {title}")
+    return True
+
+
+def demo_dataset_id(resource_id: uuid.UUID) -> uuid.UUID | None:
+    from .catalog_adapter import resource_dataset_id
+
+    return resource_dataset_id(resource_id)
+
+
 def geo_demo_load(stdout=None) -> bool:
     loaded = catalog_resources_load(stdout)
-    if not GeoLayer.objects.filter(resource_id=demo_id("regions")).exists():
-        result = read_geo_bytes(regions_geojson(), filename="regions-administratives.geojson")
-        layer_store(resource_id=demo_id("regions"), result=result, filename="regions-administratives.geojson",
-                    dataset_id=demo_id("dataset:regions"), organization=Organization.objects.filter(slug="sct").first(),
-                    name="Régions administratives du Québec (étendues approximatives)", by=None)
-        loaded = True
-    for key, org_slug, name, relative, dataset_key in REAL_FILES:
+    loaded = _publish("regions", "sct", "Régions administratives du Québec (étendues approximatives)",
+                      "regions-administratives.geojson", regions_geojson(), stdout) or loaded
+    for key, org_slug, name, relative, _dataset_key in REAL_FILES:
         path = QUEBEC / relative
-        if not path.exists() or GeoLayer.objects.filter(resource_id=demo_id(key)).exists():
+        if not path.exists():
             continue
-        layer_load_path(resource_id=demo_id(key), path=path, dataset_id=demo_id(f"dataset:{dataset_key}"),
-                        organization=Organization.objects.filter(slug=org_slug).first(), name=name, by=None)
-        if stdout:
-            stdout.write(f"  couche géographique : {name}")
-        loaded = True
+        filename, data = _file_bytes(path)
+        loaded = _publish(key, org_slug, name, filename, data, stdout) or loaded
     return loaded

@@ -3,6 +3,8 @@ choropleth, keyboard, axe-core; screenshots written to var/screenshots/ for a hu
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from conftest import shared_path

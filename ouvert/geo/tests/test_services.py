@@ -151,16 +151,19 @@ def test_only_editors_of_the_organization_may_load(make_user, make_org, make_mem
     assert selectors.layer_get(resource_id=layer.resource_id, user=None) is None
 
 
-def test_demo_load_is_idempotent_and_always_has_regions(make_org):
-    from ouvert.geo.demo import demo_id, geo_demo_load
+def test_demo_load_is_idempotent_and_always_has_regions(make_org, site_admin):
+    from ouvert.catalog.models import Dataset
+    from ouvert.geo.demo import geo_demo_load
     from ouvert.geo.models import GeoLayer
 
     make_org("sct")
     make_org("montreal")
     make_org("gatineau")
     assert geo_demo_load() is True
-    regions = GeoLayer.objects.get(resource_id=demo_id("regions"))
-    assert regions.feature_count == 17 and regions.mappable_count == 17
+    regions = Dataset.objects.get(name="carte-regions")
+    layer = GeoLayer.objects.get(resource_id=regions.resources.get().pk)
+    assert layer.feature_count == 17 and layer.mappable_count == 17 and layer.dataset_id == regions.pk
+    assert selectors.layer_get(resource_id=layer.resource_id, user=None) == layer  # public, like its dataset
     count = GeoLayer.objects.count()
     assert geo_demo_load() is False and GeoLayer.objects.count() == count
 
