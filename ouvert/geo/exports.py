@@ -102,7 +102,7 @@ def export_shapefile_zip(layer: GeoLayer) -> bytes:
     stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in layer.name)[:60] or "couche"
     with tempfile.TemporaryDirectory() as directory:
         writers: dict[str, pyshp.Writer] = {}
-        for _, geometry, properties in _rows(layer):
+        for index, geometry, properties in _rows(layer):
             if not geometry:
                 continue
             shape = shapely.from_geojson(geometry)
@@ -113,6 +113,8 @@ def export_shapefile_zip(layer: GeoLayer) -> bytes:
             if writer is None:
                 writer = pyshp.Writer(str(Path(directory) / f"{stem}-{family}"), shapeType=shape_type,
                                       encoding="utf-8")
+                if not names:  # a dBASE table needs one column: the feature's position
+                    writer.field("ID", "N", 18, 0)
                 for name, dbf_name in zip(names, dbf_names, strict=True):
                     kind = types.get(name)
                     if kind == "integer":
@@ -122,8 +124,9 @@ def export_shapefile_zip(layer: GeoLayer) -> bytes:
                     else:
                         writer.field(dbf_name, "C", 254)
                 writers[family] = writer
-            writer.shape(shape.__geo_interface__)
-            writer.record(*[_dbf_value(properties.get(n), types.get(n)) for n in names])
+            writer.shape(_lists(shape.__geo_interface__))
+            values = [_dbf_value(properties.get(n), types.get(n)) for n in names]
+            writer.record(*(values or [index]))
         for family, writer in writers.items():
             writer.close()
             (Path(directory) / f"{stem}-{family}.prj").write_text(prj)
@@ -135,9 +138,18 @@ def export_shapefile_zip(layer: GeoLayer) -> bytes:
     return buffer.getvalue()
 
 
+def _lists(value):
+    """pyshp reads coordinates from lists (shapely's ``__geo_interface__`` gives tuples)."""
+    if isinstance(value, dict):
+        return {key: _lists(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_lists(item) for item in value]
+    return value
+
+
 def _dbf_value(value, kind: str | None):
     if value is None or value == "":
-        return None
+        return None if kind in {"integer", "number"} else ""
     if kind in {"integer", "number"}:
         try:
             return int(value) if kind == "integer" else float(value)

@@ -1,0 +1,474 @@
+"""Nothing unpublished leaks: every URL pattern that can return data, tried by every kind of reader
+against every non-public state of a dataset and of a resource.
+
+``ROUTES`` has one entry for every URL pattern of the project and every CKAN action: a probe (how
+to ask that route for the secret dataset's or resource's data) or an exemption with its reason. A
+new URL pattern or action without an entry fails :func:`test_every_route_has_an_entry`, so nobody
+adds a read path without saying how it is kept from leaking.
+
+The world: organization A publishes a dataset whose title carries ``DATASET_MARK`` and one uploaded
+CSV file with coordinates (so it has a datastore table *and* a map layer) whose rows, name and
+file carry ``RESOURCE_MARK``. Each scenario moves it to one state; each reader (anonymous, a
+signed-in citizen, an editor of another organization) tries every probe; no answer may carry the
+marks, and object routes must refuse (401, 403 or 404). The same probes run on the public dataset
+first as a control: each must find the marks there, so a probe cannot pass by asking the wrong
+thing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from ouvert.api.ckan.table import ACTIONS
+
+DATASET_MARK = "Zqxdatasetmark"
+RESOURCE_MARK = "Zqxresourcemark"
+CSV = ("nom,latitude,longitude,valeur\n"
+       + "".join(f"{RESOURCE_MARK} {i},{45.50 + i / 1000:.3f},{-73.60 - i / 1000:.3f},{i}\n" for i in range(12)))
+BBOX = "-73.7,45.4,-73.5,45.6"
+WORD = "matriciel"  # what searches ask for: a word of the description, so that no page echoes a mark
+TAG = "matrice-acces"
+
+Level = Literal["dataset", "resource"]
+
+
+@dataclass(frozen=True)
+class Probe:
+    """``path`` is formatted with the world (``{name}``, ``{rid}``, ``{did}``, ``{media}``, ``{file}``,
+    ``{org}``); ``level`` says which mark it may reveal: ``dataset`` probes are about the dataset
+    (not tried once only the resource is gone), ``resource`` probes about the resource and what
+    derives from it. ``listing``: a list that must merely leave the secret out (200 is fine)."""
+
+    path: str
+    level: Level = "resource"
+    listing: bool = False
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+    token: bool = False  # sent with the reader's API token (token-only routes)
+    history: bool = False  # a public dataset's history: a resource deleted since was public then
+    shows: bool = True  # its answer names the object (False: counts or a binary file)
+
+
+@dataclass(frozen=True)
+class Exempt:
+    reason: str
+
+
+WRITE = Exempt("write: the service refuses anyone who is not an editor of the owning organization "
+               "(catalogue, datastore and geo service tests)")
+NO_DATA = Exempt("returns no object's data (static page, form, or the reader's own account)")
+OWN = Exempt("the reader's own things only (account, tokens, follows, trash of their organizations)")
+CONSULTATIONS = Exempt("consultations: their own publication state (can_view), covered by the "
+                       "consultations tests; no dataset-derived data")
+HARVEST = Exempt("harvest sources and runs: organization members only, tested in harvest tests; no dataset data")
+ORG = Exempt("organization pages list datasets through the catalogue's visible_datasets (see the listing "
+             "probes of the catalogue)")
+
+
+def ckan(action: str, level: Level = "resource", listing: bool = False, **data) -> Probe:
+    return Probe(f"/api/3/action/{action}", level=level, listing=listing, data=data)
+
+
+ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
+    # native API: geo
+    "api/v1/geo/layers/<resource_id>": Probe("/api/v1/geo/layers/{rid}"),
+    "api/v1/geo/layers/<resource_id>/features": Probe("/api/v1/geo/layers/{rid}/features"),
+    "api/v1/geo/layers/<resource_id>/features/<index>": Probe("/api/v1/geo/layers/{rid}/features/0"),
+    "api/v1/geo/layers/<resource_id>/export/<fmt>": [Probe("/api/v1/geo/layers/{rid}/export/geojson"),
+                                                     Probe("/api/v1/geo/layers/{rid}/export/csv"),
+                                                     Probe("/api/v1/geo/layers/{rid}/export/shapefile", shows=False)],
+    "api/v1/geo/datasets": Probe("/api/v1/geo/datasets?bbox=" + BBOX, listing=True, level="dataset"),
+    "api/v1/geo/places": NO_DATA,
+    # native API: datastore
+    "api/v1/datastore/<resource_id>": Probe("/api/v1/datastore/{rid}"),
+    "api/v1/datastore/<resource_id>/rows": Probe("/api/v1/datastore/{rid}/rows"),
+    "api/v1/datastore/<resource_id>/search": Probe("/api/v1/datastore/{rid}/search?q=valeur"),
+    "api/v1/datastore/<resource_id>/aggregate": Probe("/api/v1/datastore/{rid}/aggregate?group=nom"),
+    "api/v1/datastore/<resource_id>/export.<fmt>": [Probe("/api/v1/datastore/{rid}/export.csv"),
+                                                    Probe("/api/v1/datastore/{rid}/export.json"),
+                                                    Probe("/api/v1/datastore/{rid}/export.geojson")],
+    "api/v1/datastore/<resource_id>/quality": Probe("/api/v1/datastore/{rid}/quality", shows=False),
+    "api/v1/datastore/<resource_id>/jobs": Probe("/api/v1/datastore/{rid}/jobs", token=True, listing=True),
+    "api/v1/datastore/jobs/<job_id>": Probe("/api/v1/datastore/jobs/{job}", token=True),
+    "api/v1/datastore/jobs/<job_id>/cancel": WRITE,
+    "api/v1/datastore/jobs/<job_id>/retry": WRITE,
+    "api/v1/datastore/<resource_id>/dictionary": WRITE,
+    # native API: catalogue
+    "api/v1/datasets": Probe("/api/v1/datasets?q=" + WORD, listing=True, level="dataset"),
+    "api/v1/datasets/<name>": Probe("/api/v1/datasets/{name}", level="dataset"),
+    "api/v1/datasets/<name>/publish": WRITE,
+    "api/v1/resources": Probe("/api/v1/resources", listing=True),
+    "api/v1/resources/<resource_id>": Probe("/api/v1/resources/{rid}"),
+    "api/v1/datasets/<name>/resources": WRITE,
+    "api/v1/datasets/<name>/resources/upload": WRITE,
+    "api/v1/datasets/<name>/quality": Probe("/api/v1/datasets/{name}/quality", level="dataset"),
+    "api/v1/quality": Probe("/api/v1/quality", shows=False, listing=True, level="dataset"),
+    "api/v1/organizations/<slug>/quality": Probe("/api/v1/organizations/{org}/quality", shows=False, listing=True,
+                                                 level="dataset"),
+    "api/v1/requests": NO_DATA,
+    "api/v1/requests/<request_id>": NO_DATA,
+    "api/v1/requests/<request_id>/vote": WRITE,
+    "api/v1/reuses": NO_DATA,
+    # native API: the rest
+    "api/v1/openapi.json": NO_DATA,
+    "api/v1/docs": NO_DATA,
+    "api/v1/status": NO_DATA,
+    "api/v1/": NO_DATA,
+    "api/v1/organizations": Probe("/api/v1/organizations", shows=False, listing=True, level="dataset"),
+    "api/v1/organizations/<slug>": Probe("/api/v1/organizations/{org}", shows=False, listing=True, level="dataset"),
+    "api/v1/organizations/<slug>/members": Exempt("members of an organization: its admins only (core tests)"),
+    "api/v1/me": OWN,
+    "api/v1/harvest/sources": HARVEST,
+    "api/v1/harvest/sources/<slug>/runs": HARVEST,
+    "api/v1/harvest/runs/<run_id>": HARVEST,
+    "api/v1/consultations": CONSULTATIONS,
+    "api/v1/consultations/metrics": CONSULTATIONS,
+    "api/v1/consultations/<slug>": CONSULTATIONS,
+    "api/v1/consultations/<slug>/questions": CONSULTATIONS,
+    "api/v1/consultations/<slug>/responses": CONSULTATIONS,
+    "api/v1/consultations/<slug>/results": CONSULTATIONS,
+    # CKAN, DCAT, files
+    "^(?:/+)?api/(?:(?P<ver>3)/)?action/(?P<name>[A-Za-z0-9_]+)/?$": Exempt("each action has its own entry below"),
+    "^(?:/+)?api/(?P<ver>3)/?$": NO_DATA,
+    "^catalog\\.(?P<fmt>ttl|jsonld|rdf)$": [Probe("/catalog.ttl", listing=True, level="dataset"),
+                                            Probe("/catalog.jsonld", listing=True, level="dataset")],
+    "^dataset/(?P<name>[-\\w]+)\\.(?P<fmt>ttl|jsonld|rdf)$": [Probe("/dataset/{name}.ttl", level="dataset"),
+                                                              Probe("/dataset/{name}.rdf", level="dataset")],
+    "^dataset/(?P<name>[-\\w]+)/datapackage\\.json$": Probe("/dataset/{name}/datapackage.json", level="dataset"),
+    "^dataset/(?P<name>[-\\w]+)/?$": Probe("/dataset/{name}", level="dataset"),
+    "^dataset/(?P<dataset_id>[-\\w]+)/resource/(?P<resource_id>[0-9a-f-]{36})/download/(?P<filename>[^/]*)$":
+        Probe("/dataset/{did}/resource/{rid}/download/{file}"),
+    "media/<path:path>": Probe("/media/{media}"),
+    "healthz": NO_DATA,
+    "i18n/setlang/": NO_DATA,
+    # pages: maps and tables
+    "fr/donnees/cartes/recherche/": [Probe("/fr/donnees/cartes/recherche/?bbox=" + BBOX, listing=True, level="dataset"),
+                                     Probe("/fr/donnees/cartes/recherche/", listing=True)],
+    "fr/donnees/cartes/<uuid:resource_id>/": Probe("/fr/donnees/cartes/{rid}/"),
+    "fr/donnees/tables/<uuid:resource_id>/": Probe("/fr/donnees/tables/{rid}/"),
+    "fr/donnees/tables/<uuid:resource_id>/chargement/": Probe("/fr/donnees/tables/{rid}/chargement/"),
+    "fr/donnees/chargements/<uuid:job_id>/annuler/": WRITE,
+    "fr/donnees/chargements/<uuid:job_id>/relancer/": WRITE,
+    # pages: catalogue
+    "fr/donnees/": [Probe("/fr/donnees/?q=" + WORD, listing=True, level="dataset"),
+                    Probe("/en/data/?q=" + WORD, listing=True, level="dataset"),
+                    Probe("/fr/donnees/", listing=True, level="dataset")],
+    "fr/donnees/jeux/nouveau/": NO_DATA,
+    "fr/donnees/corbeille/": OWN,
+    "fr/donnees/qualite/": Probe("/fr/donnees/qualite/", shows=False, listing=True, level="dataset"),
+    "fr/donnees/suivis/": OWN,
+    "fr/donnees/suivre/": WRITE,
+    "fr/donnees/desabonnement/<uuid:token>/": OWN,
+    "fr/donnees/fil/": Probe("/fr/donnees/fil/", listing=True, level="dataset"),
+    "fr/donnees/fil/<str:kind>/<str:target>/": [Probe("/fr/donnees/fil/dataset/{name}/", listing=True, level="dataset"),
+                                                Probe("/fr/donnees/fil/organization/{org}/", listing=True,
+                                                      level="dataset")],
+    "fr/donnees/jeux/<slug:name>/": Probe("/fr/donnees/jeux/{name}/", level="dataset"),
+    "fr/donnees/jeux/<slug:name>/modifier/": Probe("/fr/donnees/jeux/{name}/modifier/", level="dataset"),
+    "fr/donnees/jeux/<slug:name>/publier/": WRITE,
+    "fr/donnees/jeux/<slug:name>/depublier/": WRITE,
+    "fr/donnees/jeux/<slug:name>/supprimer/": WRITE,
+    "fr/donnees/jeux/<slug:name>/restaurer/": WRITE,
+    "fr/donnees/jeux/<slug:name>/purger/": WRITE,
+    "fr/donnees/jeux/<slug:name>/historique/": Probe("/fr/donnees/jeux/{name}/historique/", level="dataset",
+                                                     history=True),
+    "fr/donnees/jeux/<slug:name>/ressources/nouvelle/": Probe("/fr/donnees/jeux/{name}/ressources/nouvelle/",
+                                                              level="dataset"),
+    "fr/donnees/jeux/<slug:name>/ressources/<uuid:pk>/": Probe("/fr/donnees/jeux/{name}/ressources/{rid}/"),
+    "fr/donnees/jeux/<slug:name>/ressources/<uuid:pk>/modifier/": Probe(
+        "/fr/donnees/jeux/{name}/ressources/{rid}/modifier/"),
+    "fr/donnees/jeux/<slug:name>/ressources/<uuid:pk>/deplacer/": WRITE,
+    "fr/donnees/jeux/<slug:name>/ressources/<uuid:pk>/retirer/": WRITE,
+    "fr/donnees/jeux/<slug:name>/ressources/<uuid:pk>/telecharger/": Probe(
+        "/fr/donnees/jeux/{name}/ressources/{rid}/telecharger/"),
+    "fr/donnees/reutilisations/": NO_DATA,
+    "fr/donnees/reutilisations/proposer/": NO_DATA,
+    "fr/donnees/hackathons/<slug:slug>/": NO_DATA,
+    "fr/donnees/apprendre/": NO_DATA,
+    "fr/donnees/apprendre/<slug:slug>/": NO_DATA,
+    "fr/donnees/demandes/": NO_DATA,
+    "fr/donnees/demandes/nouvelle/": NO_DATA,
+    "fr/donnees/demandes/<int:pk>/": NO_DATA,
+    # pages: core
+    "fr/": Probe("/fr/", shows=False, listing=True, level="dataset"),
+    "fr/a-propos/": NO_DATA,
+    "fr/compte/inscription/": NO_DATA,
+    "fr/compte/connexion/": NO_DATA,
+    "fr/compte/deconnexion/": NO_DATA,
+    "fr/compte/": OWN,
+    "fr/compte/supprimer/": OWN,
+    "fr/compte/jetons/": OWN,
+    "fr/compte/jetons/<int:pk>/revoquer/": OWN,
+    "fr/compte/mot-de-passe/": NO_DATA,
+    "fr/compte/mot-de-passe/done/": NO_DATA,
+    "fr/compte/mot-de-passe/<uidb64>/<token>/": NO_DATA,
+    "fr/compte/mot-de-passe/termine/": NO_DATA,
+    "fr/organisations/": Probe("/fr/organisations/", shows=False, listing=True, level="dataset"),
+    "fr/organisations/nouvelle/": NO_DATA,
+    "fr/organisations/<slug:slug>/": Probe("/fr/organisations/{org}/", listing=True, level="dataset"),
+    "fr/organisations/<slug:slug>/modifier/": ORG,
+    "fr/organisations/<slug:slug>/membres/": ORG,
+    "fr/organisations/<slug:slug>/membres/<int:pk>/retirer/": ORG,
+    "fr/journal/": Exempt("the audit log: organization admins only (core audit tests)"),
+    # harvest pages
+    "fr/moissonnage/": HARVEST,
+    "fr/moissonnage/nouvelle/": HARVEST,
+    "fr/moissonnage/<slug:slug>/": HARVEST,
+    "fr/moissonnage/<slug:slug>/modifier/": HARVEST,
+    "fr/moissonnage/<slug:slug>/lancer/": HARVEST,
+    "fr/moissonnage/<slug:slug>/supprimer/": HARVEST,
+    "fr/moissonnage/<slug:slug>/moissonnages/<int:pk>/": HARVEST,
+    # consultations
+    "fr/consultations/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/commentaires/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/memoires/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/merci/<str:token>/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/mes-reponses/supprimer/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/organiser/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/organiser/documents/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/organiser/en-personne/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/organiser/modifier/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/organiser/publier/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/organiser/questions/<int:pk>/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/organiser/questions/<int:pk>/supprimer/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/organiser/questions/nouvelle/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/organiser/rencontres/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/organiser/rencontres/<int:pk>/presences/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/organiser/resultats/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/participer/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/propositions/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/propositions/<int:pk>/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/propositions/<int:pk>/appuyer/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/propositions/<int:pk>/repondre/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/questionnaire/<str:token>/page-<int:page>/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/rencontres/<int:pk>/calendrier.ics": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/rencontres/<int:pk>/inscription/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/resultats/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/resultats/export.<str:fmt>": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/resultats/metadonnees.json": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/resultats/publier-donnees-ouvertes/": CONSULTATIONS,
+    "fr/consultations/<slug:slug>/suivre/": CONSULTATIONS,
+    "fr/consultations/calendrier/": CONSULTATIONS,
+    "fr/consultations/fil.atom": CONSULTATIONS,
+    "fr/consultations/indicateurs/": CONSULTATIONS,
+    "fr/consultations/moderation/": CONSULTATIONS,
+    "fr/consultations/moderation/<str:kind>/<int:pk>/": CONSULTATIONS,
+    "fr/consultations/organiser/": CONSULTATIONS,
+    "fr/consultations/organiser/nouvelle/": CONSULTATIONS,
+    "fr/consultations/politique-de-moderation/": CONSULTATIONS,
+    "fr/consultations/resultats.atom": CONSULTATIONS,
+    "fr/consultations/retroaction/": CONSULTATIONS,
+    "fr/consultations/retroaction/tableau/": CONSULTATIONS,
+    "fr/consultations/services/": CONSULTATIONS,
+    "fr/consultations/services/<slug:slug>/": CONSULTATIONS,
+    "fr/consultations/services/<slug:slug>/export.csv": CONSULTATIONS,
+    "fr/consultations/signaler/<str:kind>/<int:pk>/": CONSULTATIONS,
+    # CKAN actions
+    "ckan:site_read": NO_DATA,
+    "ckan:status_show": NO_DATA,
+    "ckan:help_show": NO_DATA,
+    "ckan:license_list": NO_DATA,
+    "ckan:organization_list": Probe("/api/3/action/organization_list", shows=False, level="dataset", listing=True,
+                                    data={"all_fields": "true", "include_dataset_count": "true"}),
+    "ckan:organization_show": ckan("organization_show", level="dataset", listing=True, id="{org}",
+                                   include_datasets="true"),
+    "ckan:user_show": Exempt("people, not datasets (core and CKAN user tests)"),
+    "ckan:package_list": ckan("package_list", level="dataset", listing=True),
+    "ckan:package_search": [ckan("package_search", level="dataset", listing=True, q=WORD),
+                            ckan("package_search", level="dataset", listing=True, ext_bbox=BBOX),
+                            ckan("package_search", level="dataset", listing=True, q=WORD,
+                                 include_private="true", include_drafts="true")],
+    "ckan:package_show": ckan("package_show", level="dataset", id="{name}"),
+    "ckan:resource_show": ckan("resource_show", id="{rid}"),
+    "ckan:group_list": Probe("/api/3/action/group_list", level="dataset", listing=True, shows=False,
+                             data={"all_fields": "true"}),
+    "ckan:group_show": Exempt("themes list datasets through the catalogue's visible() (package_search probes)"),
+    "ckan:tag_list": ckan("tag_list", level="dataset", listing=True),
+    "ckan:tag_show": ckan("tag_show", level="dataset", listing=True, id=TAG,
+                          include_datasets="true"),
+    "ckan:package_activity_list": Probe("/api/3/action/package_activity_list", level="dataset",
+                                        data={"id": "{name}"}, history=True),
+    "ckan:recently_changed_packages_activity_list": Probe("/api/3/action/recently_changed_packages_activity_list",
+                                                          level="dataset", listing=True, history=True),
+    "ckan:datastore_search": ckan("datastore_search", resource_id="{rid}"),
+    "ckan:datastore_info": ckan("datastore_info", resource_id="{rid}"),
+    "ckan:datastore_search_sql": ckan("datastore_search_sql", sql='SELECT * FROM "{rid}"'),
+}
+for name, action in ACTIONS.items():
+    if not action.read:
+        ROUTES.setdefault(f"ckan:{name}", WRITE)
+
+
+def _patterns(resolvers, prefix: str = ""):
+    for item in resolvers:
+        if isinstance(item, URLResolver):
+            if str(item.pattern).rstrip("/").endswith("admin"):
+                continue  # Django's admin: site administrators only
+            yield from _patterns(item.url_patterns, prefix + str(item.pattern))
+        elif isinstance(item, URLPattern):
+            yield prefix + str(item.pattern)
+
+
+def test_every_route_has_an_entry():
+    from django.utils import translation
+
+    with translation.override("fr"):
+        routes = set(_patterns(get_resolver().url_patterns)) | {f"ckan:{name}" for name in ACTIONS}
+    missing = sorted(routes - set(ROUTES))
+    assert not missing, ("URL patterns or CKAN actions without an entry in ROUTES (say how each is kept "
+                         f"from leaking unpublished data): {missing}")
+    stale = sorted(set(ROUTES) - routes)
+    assert not stale, f"ROUTES entries for patterns that no longer exist: {stale}"
+
+
+# The world -----------------------------------------------------------------------------------------
+
+SCENARIOS = ["private", "draft", "trashed", "made_private", "deleted_resource"]
+READERS = ["anonymous", "citizen", "other_editor"]
+
+
+@pytest.fixture
+def world(make_user, make_org, make_member, make_token, django_capture_on_commit_callbacks):
+    from ouvert.catalog import services
+    from ouvert.datastore.models import IngestJob
+
+    owner = make_org("proprietaire")
+    editor = make_user("editeur@proprietaire.qc.ca")
+    make_member(editor, owner, "editor")
+    other = make_org("autre")
+    other_editor = make_user("editeur@autre.qc.ca")
+    make_member(other_editor, other, "editor")
+    citizen = make_user("citoyenne@exemple.qc.ca")
+    with django_capture_on_commit_callbacks(execute=True):
+        dataset = services.dataset_create(by=editor, organization=owner, title=f"Points {DATASET_MARK}",
+                                          name="points-matrice", keywords=[TAG],
+                                          notes=f"Des points de démonstration ({WORD}) pour la matrice d'accès, "
+                                                "avec leurs coordonnées et une valeur par point.")
+        resource = services.resource_create(dataset=dataset, by=editor, name=f"points {RESOURCE_MARK}",
+                                            file=SimpleUploadedFile("points.csv", CSV.encode()))
+    job = IngestJob.objects.filter(resource_id=resource.pk).latest("created_at")
+    return {"rid": str(resource.pk), "media": resource.file.name,
+        "services": services, "dataset": dataset, "resource": resource, "editor": editor, "owner": owner,
+        "job": job, "readers": {"anonymous": None, "citizen": citizen, "other_editor": other_editor},
+        "tokens": {"citizen": make_token(citizen), "other_editor": make_token(other_editor)},
+        "capture": django_capture_on_commit_callbacks,
+    }
+
+
+def _move(world: dict, scenario: str) -> None:
+    services, dataset, editor = world["services"], world["dataset"], world["editor"]
+    with world["capture"](execute=True):
+        if scenario == "public":
+            services.dataset_publish(dataset=dataset, by=editor)
+        elif scenario == "private":
+            services.dataset_update(dataset=dataset, by=editor, private=True)
+            services.dataset_publish(dataset=dataset, by=editor)
+        elif scenario == "draft":
+            pass
+        elif scenario == "trashed":
+            services.dataset_publish(dataset=dataset, by=editor)
+            services.dataset_delete(dataset=dataset, by=editor)
+        elif scenario == "made_private":
+            services.dataset_publish(dataset=dataset, by=editor)
+            services.dataset_update(dataset=dataset, by=editor, private=True)
+        elif scenario == "deleted_resource":
+            services.dataset_publish(dataset=dataset, by=editor)
+            services.resource_delete(resource=world["resource"], by=editor)
+
+
+def _context(world: dict) -> dict[str, str]:
+    return {"name": world["dataset"].name, "rid": world["rid"], "did": str(world["dataset"].pk),
+            "media": world["media"], "file": world["media"].rsplit("/", 1)[-1],
+            "org": world["owner"].slug, "job": str(world["job"].pk)}
+
+
+def _probes():
+    for route, entry in ROUTES.items():
+        for probe in entry if isinstance(entry, list) else [entry]:
+            if isinstance(probe, Probe):
+                yield route, probe
+
+
+def _ask(client: Client, probe: Probe, ctx: dict[str, str], token: str | None):
+    path = probe.path.format(**ctx)
+    data = {k: v.format(**ctx) if isinstance(v, str) else v for k, v in probe.data.items()}
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token and probe.token else {}
+    response = client.get(path, data, **headers)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Encoding") == "gzip":
+        import gzip
+
+        body = gzip.decompress(body)
+    return response.status_code, body.decode("utf-8", "replace"), response.get("Location", "")
+
+
+def _refused(status: int, location: str) -> bool:
+    """401, 403, 404, or a redirect to the sign-in page (pages for editors, asked while signed out)."""
+    return status in (401, 403, 404) or (status == 302 and "/connexion/" in location)
+
+
+def _marks(probe: Probe) -> tuple[str, ...]:
+    return (DATASET_MARK, RESOURCE_MARK) if probe.level == "dataset" else (RESOURCE_MARK,)
+
+
+def _secrets(probe: Probe, ctx: dict[str, str], *, dataset_hidden: bool) -> tuple[str, ...]:
+    """What a reader must not see: the marks, and for a listing also the ids (a list of dataset ids
+    is a list of secrets too; an object route may echo the id it was asked for)."""
+    marks = _marks(probe) if dataset_hidden else (RESOURCE_MARK,)
+    if not probe.listing:
+        return marks
+    ids = (ctx["did"], ctx["rid"], ctx["name"], TAG) if dataset_hidden else (ctx["rid"],)
+    asked = probe.path.format(**ctx) + " ".join(str(v).format(**ctx) for v in probe.data.values())
+    return marks + tuple(i for i in ids if i not in asked)  # an answer may echo what it was asked
+
+
+def test_probes_find_the_public_data(world, client):
+    """Control: on the published dataset every probe reaches the data it is meant to ask for (200, or
+    a redirect for downloads and content negotiation) and shows a mark or the object's id, so that
+    the refusals below mean something."""
+    _move(world, "public")
+    ctx = _context(world)
+    misses = []
+    for route, probe in _probes():
+        if probe.token or probe.path.endswith(("/modifier/", "/nouvelle/", "/chargement/")):
+            continue  # editors' forms and panels: refused to the public even when published
+        status, body, _location = _ask(client, probe, ctx, None)
+        found = any(secret.lower() in body.lower() for secret in _secrets(probe, ctx, dataset_hidden=True)
+                    + (ctx["rid"], ctx["did"]))
+        redirect = status in (301, 302, 303) and not probe.listing
+        if not (status == 200 and (found or not probe.shows)) and not redirect:
+            misses.append(f"{route} {probe.path} {probe.data}: {status}, found {found}")
+    assert not misses, "probes that do not reach the public data:\n" + "\n".join(misses)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_nothing_unpublished_leaks(world, scenario):
+    _move(world, scenario)
+    ctx = _context(world)
+    leaks = []
+    for reader in READERS:
+        client = Client()
+        user = world["readers"][reader]
+        if user is not None:
+            client.force_login(user)
+        token = world["tokens"].get(reader)
+        for route, probe in _probes():
+            if scenario == "deleted_resource" and probe.history:
+                continue  # what the public saw then stays in the history; its files do not (/media/)
+            dataset_hidden = scenario != "deleted_resource"
+            # once only the resource is gone, the dataset's own routes still answer (it is public)
+            object_probe = not probe.listing and (dataset_hidden or probe.level == "resource")
+            status, body, location = _ask(client, probe, ctx, token)
+            shown = [m for m in _secrets(probe, ctx, dataset_hidden=dataset_hidden) if m.lower() in body.lower()]
+            if shown or (object_probe and not _refused(status, location)) or status >= 500:
+                leaks.append(f"{reader} {route} {probe.path.format(**ctx)} {json.dumps(probe.data)}: "
+                             f"{status}, marks {shown}")
+    assert not leaks, f"{scenario}: unpublished data reached readers:\n" + "\n".join(leaks)
