@@ -30,7 +30,7 @@ from .forms import (
     TokenForm,
 )
 from .models import Membership, Organization
-from .ratelimit import rate_limit_hit
+from .ratelimit import account_key, rate_limit_exceeded, rate_limit_hit
 from .sections import home_sections
 
 
@@ -101,10 +101,17 @@ class LoginView(auth_views.LoginView):
         return form
 
     def post(self, request, *args, **kwargs):
-        wait = rate_limit_hit(request, "login")
+        # Two limits: every attempt per client address (behind trusted proxies, the real client), and
+        # failed attempts per account, so a password is not guessed from many addresses at once.
+        wait = rate_limit_hit(request, "login") or rate_limit_exceeded(
+            "login_account", key=account_key(request.POST.get("username", "")))
         if wait:
             return _too_many(request, wait)
         return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        rate_limit_hit(self.request, "login_account", key=account_key(self.request.POST.get("username", "")))
+        return super().form_invalid(form)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
