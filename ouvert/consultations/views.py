@@ -557,4 +557,4 @@ def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 def moderation_policy(request: HttpRequest) -> HttpResponse:
     return render(request, "consultations/moderation_policy.html", {
-        "threshold": services._auto_hide_threshold()})
+        "threshold": services._auto_hide_threshold(), "min_days": services._report_min_account_days()})
