@@ -1,34 +1,17 @@
 """Rate limits on API writes, counted twice: per caller (token or account) and per client address.
 
 Builds on :mod:`ouvert.core.ratelimit`; limits are ``settings.RATE_LIMITS["api_write"]`` (per
-caller) and ``["api_write_ip"]`` (per address)."""
+caller) and ``["api_write_ip"]`` (per client address, :func:`ouvert.core.ratelimit.client_address`)."""
 
 from __future__ import annotations
 
-import hashlib
-import time
-
-from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 
-from ouvert.core.ratelimit import rate_limit_hit
+from ouvert.core.ratelimit import address_key, rate_limit_hit
 
 
 def _hit_address(request: HttpRequest, scope: str) -> int | None:
-    limit, window = settings.RATE_LIMITS.get(scope, (600, 60))
-    now = int(time.time())
-    bucket = now // window
-    address = request.META.get("REMOTE_ADDR", "")
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:24]
-    key = f"rl:{scope}:a{digest}:{bucket}"
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
-    return (bucket + 1) * window - now if count > limit else None
+    return rate_limit_hit(request, scope, key=address_key(request))
 
 
 def write_throttle(request: HttpRequest) -> int | None:

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from .models import Consultation
-from .selectors import consultation_results_rows
+from .selectors import consultation_results_rows, open_data_min_group
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
@@ -55,10 +55,12 @@ def results_xlsx(*, consultation: Consultation) -> bytes:
 
 def consultation_open_data_export(*, consultation: Consultation) -> dict[str, Any]:
     """The anonymized results as an open dataset: closed questions and socio-demographic groups only
-    (no free text, no files, no account), plus DCAT-style metadata. The catalogue app publishes it.
+    (no free text, no files, no account, no name or e-mail), the day each answer was sent, numbers as
+    ranges and dates as years, small groups masked (see ``consultation_results_rows(anonymize=True)``),
+    plus DCAT-style metadata. The catalogue app publishes it.
 
     Returns ``{"files": [{"name", "media_type", "content"}], "metadata": {...}}``."""
-    header, rows = consultation_results_rows(consultation=consultation, include_free_text=False,
+    header, rows = consultation_results_rows(consultation=consultation, anonymize=True,
                                              include_demographics=consultation.ask_demographics)
     content = _csv(header, rows)
     name = f"{consultation.slug}-resultats-anonymises.csv"
@@ -67,8 +69,10 @@ def consultation_open_data_export(*, consultation: Consultation) -> dict[str, An
         "title": f"Résultats anonymisés — {consultation.title}",
         "description": (f"Réponses anonymisées au questionnaire de la consultation « {consultation.title} » "
                         f"({consultation.organization.name_fr}). Une ligne par participant, une colonne par "
-                        "question fermée. Les réponses libres et les fichiers sont exclus; « s.o. » indique une "
-                        "question non affichée au participant."),
+                        "question fermée. Les réponses libres et les fichiers sont exclus; les dates d'envoi "
+                        "sont au jour, les nombres en tranches et les dates en années; les groupes "
+                        f"sociodémographiques de moins de {open_data_min_group()} personnes sont masqués; "
+                        "« s.o. » indique une question non affichée au participant."),
         "organization": consultation.organization.slug,
         "license": "CC-BY-4.0",
         "language": "fr",

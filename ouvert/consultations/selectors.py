@@ -66,6 +66,35 @@ def consultation_get(*, slug: str, user: User | None) -> Consultation | None:
     return consultation
 
 
+def content_visible(*, user: User | None, item: Any) -> bool:
+    """Whether ``user`` may see a proposal, comment or brief: its consultation is visible to them, and
+    hidden content only to moderators and to its own author (who is told why it was hidden)."""
+    if not permissions.can_view(user, item.consultation):
+        return False
+    if not item.hidden:
+        return True
+    if permissions.can_moderate(user, item.consultation):
+        return True
+    return bool(user is not None and user.is_authenticated and item.author_id == user.pk)
+
+
+def content_get_for(*, user: User | None, kind: str, pk: int, authors: bool = True) -> Any | None:
+    """A proposal, comment or brief by kind and id, if ``user`` may see it; ``None`` otherwise, the
+    same answer as for content that does not exist. ``authors=False``: hidden content for moderators
+    only (the report page)."""
+    from .models import Brief, Comment
+
+    model = {"proposal": Proposal, "comment": Comment, "brief": Brief}.get(kind)
+    if model is None:
+        return None
+    item = model.objects.select_related("consultation__organization").filter(pk=pk).first()
+    if item is None or not content_visible(user=user, item=item):
+        return None
+    if item.hidden and not authors and not permissions.can_moderate(user, item.consultation):
+        return None
+    return item
+
+
 def consultations_organized_by(*, user: User) -> QuerySet[Consultation]:
     from ouvert.core.models import Membership, Role
 
@@ -236,13 +265,47 @@ def _count(pairs: list[tuple[Any, int]]) -> Counter:
     return counter
 
 
+def _number_range(text: str) -> str:
+    """A number as the range of its first significant digit: 7 → "0–9", 37 → "30–39",
+    55 230 → "50000–59999"; exact values single people out (an age, an income)."""
+    try:
+        number = float(text)
+    except ValueError:
+        return ""
+    if number != number or number in (float("inf"), float("-inf")):  # NaN, infinities
+        return ""
+    magnitude = abs(int(number))
+    width = 10 ** max(1, len(str(magnitude)) - 1) if magnitude >= 10 else 10
+    low = int(number // width) * width
+    return f"{low}–{low + width - 1}"
+
+
+def _year(text: str) -> str:
+    """A date answer as its year (a birth date, with a region and a gender, names someone)."""
+    return text[:4] if len(text) >= 4 and text[:4].isdigit() else ""
+
+
+def open_data_min_group() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "CONSULTATIONS_OPEN_DATA_MIN_GROUP", 5))
+
+
 def consultation_results_rows(*, consultation: Consultation, include_free_text: bool = True,
-                              include_demographics: bool = False) -> tuple[list[str], list[list[Any]]]:
+                              include_demographics: bool = False,
+                              anonymize: bool = False) -> tuple[list[str], list[list[Any]]]:
     """One row per participant, one column per question (one per line of a grid). Questions a
-    participant never saw are marked "s.o."; free text is left out of anonymized exports."""
+    participant never saw are marked "s.o.". The date sent is the day only (an exact time could be
+    joined to other records).
+
+    ``anonymize`` (the open-data export): no free text nor files; numbers as ranges and dates as
+    years; socio-demographic groups shared by fewer than ``CONSULTATIONS_OPEN_DATA_MIN_GROUP``
+    participants masked; rows in an order that says nothing of who answered first, numbered after."""
     from .models import Answer
     from .survey import NOT_SHOWN, answer_text, is_visible
 
+    if anonymize:
+        include_free_text = False
     questions = list(consultation.questions.all())
     kept = [q for q in questions if include_free_text or q.kind not in (QuestionKind.SHORT_TEXT,
                                                                           QuestionKind.LONG_TEXT, QuestionKind.FILE)]
@@ -265,11 +328,12 @@ def consultation_results_rows(*, consultation: Consultation, include_free_text: 
     if include_demographics:
         demographics = {d.participation_id: d for d in Demographics.objects.filter(
             participation__consultation=consultation)}
+    coarsen = {QuestionKind.NUMBER: _number_range, QuestionKind.DATE: _year} if anonymize else {}
     rows = []
     for number, (pid, channel, sent) in enumerate(parts, start=1):
         answers = values[pid]
         shown: dict[int, Any] = {}
-        row: list[Any] = [number, channel, sent.isoformat() if sent else ""]
+        row: list[Any] = [number, channel, timezone.localtime(sent).date().isoformat() if sent else ""]
         visible = set()
         for q in questions:
             if is_visible(q, shown):
@@ -286,12 +350,30 @@ def consultation_results_rows(*, consultation: Consultation, include_free_text: 
             elif q.pk not in visible:
                 row.append(NOT_SHOWN)
             else:
-                row.append(answer_text(q, value))
+                text = answer_text(q, value)
+                row.append(coarsen[q.kind](text) if text and q.kind in coarsen else text)
         if include_demographics:
             d = demographics.get(pid)
             row += [d.age_band, d.region, d.gender] if d else ["", "", ""]
         rows.append(row)
+    if anonymize:
+        rows = _anonymized(rows, demographic_columns=3 if include_demographics else 0)
     return header, rows
+
+
+def _anonymized(rows: list[list[Any]], *, demographic_columns: int) -> list[list[Any]]:
+    """Mask small socio-demographic groups, then order rows by their content and number them."""
+    if demographic_columns:
+        groups = Counter(tuple(row[-demographic_columns:]) for row in rows)
+        masked = str(_("masqué"))
+        for row in rows:
+            group = tuple(row[-demographic_columns:])
+            if any(group) and groups[group] < open_data_min_group():
+                row[-demographic_columns:] = [masked] * demographic_columns
+    rows.sort(key=lambda row: [str(cell) for cell in row[1:]])
+    for number, row in enumerate(rows, start=1):
+        row[0] = number
+    return rows
 
 
 # Metrics --------------------------------------------------------------------------------------------

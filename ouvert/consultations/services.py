@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
@@ -57,6 +58,18 @@ QUESTION_FIELDS = ["page", "position", "kind", "label", "help_text", "required",
 
 def _auto_hide_threshold() -> int:
     return int(getattr(settings, "CONSULTATIONS_AUTO_HIDE_REPORTS", 3))
+
+
+def _report_min_account_days() -> int:
+    return int(getattr(settings, "CONSULTATIONS_REPORT_MIN_ACCOUNT_DAYS", 7))
+
+
+def _audit_participant(*, by: User | None, action: str, obj: Any, label: str | None = None,
+                       changes: dict[str, Any] | None = None) -> None:
+    """Audit what a participant does (answer, support, report, contribute, register) without the
+    organization: its administrators see the organization's audit entries, and must not be able to
+    tie a person to their answers. Site administrators still see who did what."""
+    audit_record(actor=by, action=action, obj=obj, organization=None, label=label, changes=changes)
 
 
 # Consultations ------------------------------------------------------------------------------------
@@ -371,8 +384,8 @@ def participation_submit(*, participation: Participation) -> Participation:
         raise ValidationError(_("Il manque des réponses obligatoires : %(q)s.") % {"q": " ; ".join(missing)})
     locked.submitted_at = timezone.now()
     locked.save(update_fields=["submitted_at", "updated_at"])
-    audit_record(actor=locked.user, action="consultation.participation_submit", obj=locked,
-                 organization=locked.consultation.organization, label=f"{locked.consultation.slug} #{locked.pk}")
+    _audit_participant(by=locked.user, action="consultation.participation_submit", obj=locked,
+                       label=f"{locked.consultation.slug} #{locked.pk}")
     participation.submitted_at = locked.submitted_at
     return locked
 
@@ -437,9 +450,8 @@ def participation_delete(*, participation: Participation, by: User) -> None:
     """A participant deletes their own answers (personal data is deletable)."""
     if participation.user_id != by.pk:
         raise PermissionDenied(_("Vous ne pouvez supprimer que vos propres réponses."))
-    audit_record(actor=by, action="consultation.participation_delete", obj=participation,
-                 organization=participation.consultation.organization,
-                 label=f"{participation.consultation.slug} #{participation.pk}")
+    _audit_participant(by=by, action="consultation.participation_delete", obj=participation,
+                       label=f"{participation.consultation.slug} #{participation.pk}")
     participation.delete()
 
 
@@ -459,8 +471,8 @@ def proposal_create(*, consultation: Consultation, by: User, title: str, body: s
     if not title.strip() or not body.strip():
         raise ValidationError(_("Donnez un titre et une description."))
     proposal = Proposal.objects.create(consultation=consultation, author=by, title=title.strip(), body=body.strip())
-    audit_record(actor=by, action="consultation.proposal_create", obj=proposal,
-                 organization=consultation.organization, changes={"title": [None, proposal.title]})
+    _audit_participant(by=by, action="consultation.proposal_create", obj=proposal,
+                       changes={"title": [None, proposal.title]})
     return proposal
 
 
@@ -475,8 +487,7 @@ def proposal_support(*, proposal: Proposal, by: User) -> bool:
             Support.objects.create(proposal=proposal, user=by)
     except IntegrityError:
         return False
-    audit_record(actor=by, action="consultation.proposal_support", obj=proposal,
-                 organization=proposal.consultation.organization)
+    _audit_participant(by=by, action="consultation.proposal_support", obj=proposal)
     return True
 
 
@@ -511,7 +522,7 @@ def comment_create(*, consultation: Consultation, by: User, body: str, proposal:
         raise ValidationError(_("Vous répondez à un commentaire d'une autre discussion."))
     comment = Comment.objects.create(consultation=consultation, proposal=proposal, parent=parent, author=by,
                                      body=body.strip())
-    audit_record(actor=by, action="consultation.comment_create", obj=comment, organization=consultation.organization)
+    _audit_participant(by=by, action="consultation.comment_create", obj=comment)
     return comment
 
 
@@ -530,7 +541,7 @@ def brief_submit(*, consultation: Consultation, by: User, title: str, summary: s
         raise ValidationError({"file": _("Le fichier dépasse 10 Mo.")})
     brief = Brief.objects.create(consultation=consultation, author=by, title=title, summary=summary, file=file,
                                  organization_name=organization_name)
-    audit_record(actor=by, action="consultation.brief_submit", obj=brief, organization=consultation.organization)
+    _audit_participant(by=by, action="consultation.brief_submit", obj=brief)
     return brief
 
 
@@ -546,12 +557,28 @@ def content_get(kind: str, pk: int):
     return model.objects.select_related("consultation__organization").get(pk=pk)
 
 
+def _established_reporters(kind: str, pk: int) -> int:
+    """How many distinct established accounts reported the item: active, address confirmed, and
+    older than ``CONSULTATIONS_REPORT_MIN_ACCOUNT_DAYS`` days. Only they count towards auto-hiding,
+    so a handful of fresh accounts cannot silence anyone."""
+    cutoff = timezone.now() - dt.timedelta(days=_report_min_account_days())
+    return (Report.objects.filter(target_kind=kind, target_id=pk, reporter__is_active=True,
+                                  reporter__email_verified_at__isnull=False, reporter__date_joined__lte=cutoff)
+            .values("reporter").distinct().count())
+
+
 @transaction.atomic
 def content_report(*, kind: str, pk: int, by: User, reason: str) -> bool:
-    """Report a contribution; past the threshold it is hidden until a moderator reviews it.
-    Returns False when this person had already reported it."""
+    """Report a contribution. Every report goes to the moderators' queue; once
+    ``CONSULTATIONS_AUTO_HIDE_REPORTS`` established accounts (see :func:`_established_reporters`)
+    reported it, it is hidden until a moderator reviews it. Returns False when this person had
+    already reported it."""
+    from .selectors import content_get_for
+
     permissions.check_signed_in(by)
-    item = content_get(kind, pk)
+    item = content_get_for(user=by, kind=kind, pk=pk, authors=False)
+    if item is None:
+        raise PermissionDenied(_("Ce contenu n'existe pas ou n'est plus visible."))
     if not reason.strip():
         raise ValidationError({"reason": _("Dites pourquoi ce contenu pose problème.")})
     try:
@@ -561,15 +588,16 @@ def content_report(*, kind: str, pk: int, by: User, reason: str) -> bool:
         return False
     type(item).objects.filter(pk=pk).update(report_count=F("report_count") + 1)
     item.refresh_from_db()
-    if not item.hidden and not item.reviewed and item.report_count >= _auto_hide_threshold():
-        item.hidden = True
-        item.moderation_reason = _("Masqué automatiquement après %(n)s signalements, en attente de révision.") % {
-            "n": item.report_count}
-        item.save(update_fields=["hidden", "moderation_reason"])
-        audit_record(actor=None, action="consultation.auto_hide", obj=item,
-                     organization=item.consultation.organization)
-    audit_record(actor=by, action="consultation.report", obj=item, organization=item.consultation.organization,
-                 changes={"reason": [None, reason.strip()[:300]]})
+    if not item.hidden and not item.reviewed:
+        established = _established_reporters(kind, pk)
+        if established >= _auto_hide_threshold():
+            item.hidden = True
+            item.moderation_reason = _("Masqué automatiquement après %(n)s signalements, en attente de "
+                                       "révision.") % {"n": established}
+            item.save(update_fields=["hidden", "moderation_reason"])
+            audit_record(actor=None, action="consultation.auto_hide", obj=item,
+                         organization=item.consultation.organization)
+    _audit_participant(by=by, action="consultation.report", obj=item, changes={"reason": [None, reason.strip()[:300]]})
     return True
 
 
@@ -618,8 +646,8 @@ def event_register(*, event: Event, by: User) -> Registration:
         return existing
     confirmed = event.registrations.filter(waitlisted=False).count()
     registration = Registration.objects.create(event=event, user=by, waitlisted=confirmed >= event.capacity)
-    audit_record(actor=by, action="consultation.event_register", obj=event,
-                 organization=event.consultation.organization, changes={"waitlisted": [None, registration.waitlisted]})
+    _audit_participant(by=by, action="consultation.event_register", obj=event,
+                       changes={"waitlisted": [None, registration.waitlisted]})
     return registration
 
 
@@ -632,8 +660,7 @@ def event_unregister(*, event: Event, by: User) -> Registration | None:
         return None
     was_confirmed = not registration.waitlisted
     registration.delete()
-    audit_record(actor=by, action="consultation.event_unregister", obj=event,
-                 organization=event.consultation.organization)
+    _audit_participant(by=by, action="consultation.event_unregister", obj=event)
     if was_confirmed:
         promoted = event.registrations.filter(waitlisted=True).order_by("created_at", "id").first()
         if promoted:

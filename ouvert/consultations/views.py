@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -31,7 +33,7 @@ from .forms import (
     ReportForm,
     SatisfactionForm,
 )
-from .models import Brief, Comment, Consultation, Event, Participation, Phase, Proposal, Registration
+from .models import Comment, Consultation, Event, Participation, Phase, Proposal, Registration
 from .survey_view import question_view
 
 
@@ -198,15 +200,32 @@ def survey_start(request: HttpRequest, slug: str) -> HttpResponse:
     }, status=400 if error else 200)
 
 
-def _stamp() -> str:
-    return signing.dumps(time.time(), salt="consultations.survey")
+STAMP_SALT = "consultations.survey"
+STAMP_MAX_AGE = 60 * 60 * 24  # a page left open longer is simply sent again, with a fresh stamp
 
 
-def _elapsed(stamp: str) -> float | None:
+def _stamp(token: str, page: int) -> str:
+    """The anti-bot stamp of one survey page as shown: when, a single-use nonce, and for which page."""
+    return signing.dumps({"t": time.time(), "n": secrets.token_urlsafe(16), "p": f"{token}:{page}"},
+                         salt=STAMP_SALT)
+
+
+def _stamp_problem(stamp: str, *, token: str, page: int, minimum: float) -> str | None:
+    """``None`` when the stamp is good, else ``"fast"`` (sent before ``minimum`` seconds) or
+    ``"invalid"`` (forged, expired, for another page, or already used). A good stamp is spent: its
+    nonce is recorded in the cache until the stamp would have expired anyway."""
     try:
-        return time.time() - float(signing.loads(stamp, salt="consultations.survey", max_age=60 * 60 * 24 * 30))
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
+        data = signing.loads(stamp, salt=STAMP_SALT, max_age=STAMP_MAX_AGE)
+        issued, nonce, target = float(data["t"]), str(data["n"]), data["p"]
+    except (signing.BadSignature, TypeError, ValueError, KeyError):
+        return "invalid"
+    if target != f"{token}:{page}":
+        return "invalid"
+    if time.time() - issued < minimum:
+        return "fast"
+    if not cache.add(f"consultations:stamp:{nonce}", 1, timeout=STAMP_MAX_AGE + 60):
+        return "invalid"
+    return None
 
 
 def survey(request: HttpRequest, slug: str, token: str, page: int) -> HttpResponse:
@@ -236,11 +255,16 @@ def survey(request: HttpRequest, slug: str, token: str, page: int) -> HttpRespon
         anonymous = not request.user.is_authenticated
         if anonymous and request.POST.get("website"):
             return redirect("consultations:detail", slug=slug)  # honeypot filled: a bot; store nothing
-        elapsed = _elapsed(request.POST.get("stamp", ""))
         minimum = getattr(settings, "CONSULTATIONS_MIN_SECONDS_PER_PAGE", 2)
-        if anonymous and minimum > 0 and (elapsed is None or elapsed < minimum):
+        problem = _stamp_problem(request.POST.get("stamp", ""), token=token, page=page, minimum=minimum) \
+            if anonymous and minimum > 0 else None
+        if problem == "fast":
             messages.error(request, _("Vos réponses sont arrivées trop vite pour avoir été lues. Vérifiez-les "
                                       "puis envoyez de nouveau."))
+            data = request.POST
+        elif problem:
+            messages.error(request, _("Cette page a expiré ou a déjà été envoyée. Vérifiez vos réponses puis "
+                                      "envoyez de nouveau."))
             data = request.POST
         else:
             errors = services.participation_save_page(participation=participation, page=page, data=request.POST,
@@ -288,7 +312,7 @@ def survey(request: HttpRequest, slug: str, token: str, page: int) -> HttpRespon
         "c": consultation, "participation": participation, "items": items, "errors": errors,
         "error_items": [i for i in items if i["error"]], "page": page, "page_number": index + 1,
         "page_count": len(pages), "is_last": index + 1 == len(pages), "has_previous": index > 0,
-        "stamp": _stamp(), "closed": closed, "token": token,
+        "stamp": _stamp(token, page), "closed": closed, "token": token,
     }, status=400 if errors else 200)
 
 
@@ -372,7 +396,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     consultation = get_consultation(request, slug)
     proposal = get_object_or_404(Proposal.objects.select_related("author"), consultation=consultation, pk=pk)
     is_author = request.user.is_authenticated and proposal.author_id == request.user.pk
-    if proposal.hidden and not (is_author or permissions.can_moderate(request.user, consultation)):
+    if not selectors.content_visible(user=request.user, item=proposal):
         raise Http404
     supported = request.user.is_authenticated and proposal.supports.filter(user=request.user).exists()
     return render(request, "consultations/proposal.html", {
@@ -387,6 +411,8 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def proposal_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     consultation = get_consultation(request, slug)
     proposal = get_object_or_404(Proposal, consultation=consultation, pk=pk)
+    if not selectors.content_visible(user=request.user, item=proposal):
+        raise Http404
     if not request.user.is_authenticated:
         return redirect(f"{reverse('core:login')}?next={proposal.get_absolute_url()}")
     try:
@@ -404,6 +430,8 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
     proposal = None
     if request.POST.get("proposal"):
         proposal = get_object_or_404(Proposal, consultation=consultation, pk=request.POST["proposal"])
+        if not selectors.content_visible(user=request.user, item=proposal):
+            raise Http404
     back = proposal.get_absolute_url() if proposal else consultation.get_absolute_url() + "#discussion"
     if not request.user.is_authenticated:
         return redirect(f"{reverse('core:login')}?next={back}")
@@ -417,6 +445,8 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
     parent = None
     if form.cleaned_data.get("parent"):
         parent = get_object_or_404(Comment, consultation=consultation, pk=form.cleaned_data["parent"])
+        if parent.hidden and not permissions.can_moderate(request.user, consultation):
+            raise Http404
     try:
         services.comment_create(consultation=consultation, by=request.user, body=form.cleaned_data["body"],
                                 proposal=proposal, parent=parent)
@@ -504,12 +534,12 @@ def event_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    try:
-        item = services.content_get(kind, pk)
-    except (ValidationError, Proposal.DoesNotExist, Comment.DoesNotExist, Brief.DoesNotExist) as exc:
-        raise Http404 from exc
     if not request.user.is_authenticated:
         return _login_redirect(request)
+    # Hidden content stays hidden here too (the page quotes it): moderators only.
+    item = selectors.content_get_for(user=request.user, kind=kind, pk=pk, authors=False)
+    if item is None:
+        raise Http404
     form = ReportForm(request.POST or None)
     if request.method == "POST":
         wait = rate_limit_hit(request, "consultation_contribute")
@@ -527,4 +557,4 @@ def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 def moderation_policy(request: HttpRequest) -> HttpResponse:
     return render(request, "consultations/moderation_policy.html", {
-        "threshold": services._auto_hide_threshold()})
+        "threshold": services._auto_hide_threshold(), "min_days": services._report_min_account_days()})

@@ -50,3 +50,20 @@ def production_database(app_configs, **kwargs):
         return [Warning("SQLite est utilisé hors du mode développement.", id="ouvert.W002",
                         hint="En production, définissez DATABASE_URL vers PostgreSQL.")]
     return []
+
+
+@register()
+def trusted_proxies_readable(app_configs, **kwargs):
+    import ipaddress
+
+    bad = []
+    for entry in getattr(settings, "OUVERT_TRUSTED_PROXIES", []) or []:
+        try:
+            ipaddress.ip_network(str(entry).strip(), strict=False)
+        except ValueError:
+            bad.append(str(entry))
+    if bad:
+        return [Error(f"OUVERT_TRUSTED_PROXIES : entrées illisibles {bad}.", id="ouvert.E003",
+                      hint="Donnez des adresses IP ou des blocs CIDR, séparés par des virgules "
+                           "(10.0.0.5,172.16.0.0/12).")]
+    return []

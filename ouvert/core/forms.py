@@ -3,7 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordResetForm as BasePasswordResetForm
+from django.contrib.auth.forms import SetPasswordForm as BaseSetPasswordForm
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
@@ -25,14 +27,8 @@ class SignupForm(forms.Form):
                               widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
 
     def clean_email(self):
-        from .models import User
-
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("Un compte existe déjà avec cette adresse courriel. Connectez-vous, ou demandez un "
-                  "nouveau mot de passe si vous l'avez oublié."))
-        return email
+        # Whether the address is taken is never said here: see ``services.user_signup``.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         data = super().clean()
@@ -130,3 +126,27 @@ class PasswordResetForm(BasePasswordResetForm):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         email_send.enqueue(subject=subject, body=body, to=[to_email])
+
+
+class LoginForm(AuthenticationForm):
+    """Signing in needs a confirmed address (said only once the password is right: no oracle)."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.email_verified_at is None:
+            raise forms.ValidationError(
+                _("Confirmez d'abord votre adresse : ouvrez le lien que nous vous avons envoyé. Pour en "
+                  "recevoir un nouveau, recommencez l'inscription avec la même adresse."),
+                code="unconfirmed")
+
+
+class SetPasswordForm(BaseSetPasswordForm):
+    """A password-reset link proves the mailbox too: it confirms an unconfirmed address."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit:
+            from .services import user_verify_email
+
+            user_verify_email(user=user)
+        return user

@@ -32,6 +32,31 @@ def organization_open_gov_contacts(*, organization: Organization) -> QuerySet[Me
     return organization.memberships.filter(is_open_gov_contact=True).select_related("user")
 
 
+def user_get_for(*, viewer: User | None, ref: str) -> User | None:
+    """The person ``ref`` names (public name, that is the numeric id; an e-mail address for site
+    administrators only), if ``viewer`` may see their profile: themselves, site administrators, and
+    the administrators of an organization the person belongs to. Nobody has a public profile, so
+    anyone else gets ``None`` — the same answer whether the account exists or not."""
+    ref = (ref or "").strip()
+    if viewer is None or not viewer.is_authenticated:
+        return None
+    site_admin = permissions.is_site_admin(viewer)
+    if ref.isdigit() and len(ref) < 19:
+        user = User.objects.filter(pk=int(ref), is_active=True).first()
+    elif "@" in ref and site_admin:
+        user = User.objects.filter(email__iexact=ref, is_active=True).first()
+    else:
+        return None
+    if user is None:
+        return None
+    if site_admin or user.pk == viewer.pk:
+        return user
+    managed = Membership.objects.filter(user=viewer, role=Role.ADMIN).values("organization_id")
+    if Membership.objects.filter(user=user, organization_id__in=managed).exists():
+        return user
+    return None
+
+
 def user_organizations(*, user: User, roles: list[str] | None = None) -> QuerySet[Organization]:
     if permissions.is_site_admin(user) and roles is not None:
         return Organization.objects.all()

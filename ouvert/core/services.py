@@ -7,11 +7,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -28,15 +32,84 @@ TOKEN_PREFIX = "ouv_"  # noqa: S105 — a public marker, not a secret
 # People ------------------------------------------------------------------------------------------
 
 
+class _EmailVerificationTokens(PasswordResetTokenGenerator):
+    """One-use links confirming an address: the hash covers the confirmation date and the password,
+    so a link dies once used, or when someone signs up again with the same unconfirmed address."""
+
+    key_salt = "ouvert.core.services.email_verification"
+
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
+        return f"{user.pk}{user.email}{user.email_verified_at}{user.password}{timestamp}"
+
+
+email_verification_tokens = _EmailVerificationTokens()
+
+
+def _mail_later(user: User, template: str, context: dict) -> None:
+    """Render ``core/email/<template>.txt`` (and ``_subject.txt``) in the person's language and send it
+    from the task queue after commit."""
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from .tasks import email_send
+
+    with translation.override(user.preferred_language or "fr"):
+        context = {"site_url": settings.SITE_URL, "uid": urlsafe_base64_encode(force_bytes(user.pk)), **context}
+        subject = "".join(render_to_string(f"core/email/{template}_subject.txt", context).splitlines())
+        body = render_to_string(f"core/email/{template}.txt", context)
+    to = [user.email]
+    transaction.on_commit(lambda: email_send.enqueue(subject=subject, body=body, to=to))
+
+
 @transaction.atomic
-def user_signup(*, email: str, password: str, full_name: str = "", preferred_language: str = "fr") -> User:
+def user_signup(*, email: str, password: str, full_name: str = "", preferred_language: str = "fr") -> None:
+    """Sign up, answering the same whether the address is new or taken (no account directory).
+
+    A new address gets an account that cannot sign in until the link mailed to it is opened. An
+    address with a confirmed account gets a notice ("someone tried to sign up with your address")
+    and a password-reset link instead; its account does not change. An address with an unconfirmed
+    account gets the new password and a fresh link (the old links die): whoever reads the mailbox
+    decides. Each branch hashes one password, writes, audits and queues one e-mail, so neither the
+    answer nor its time tells them apart."""
     email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": _("Un compte existe déjà avec cette adresse courriel.")})
-    user = User.objects.create_user(
-        email=email, password=password, full_name=full_name, preferred_language=preferred_language
-    )
+    existing = User.objects.select_for_update().filter(email__iexact=email).first()
+    if existing is not None and existing.email_verified_at is not None:
+        make_password(password)  # the same work as the other branches
+        audit_record(actor=None, action="user.signup_existing", obj=existing, label=f"#{existing.pk}")
+        _mail_later(existing, "signup_existing", {"token": default_token_generator.make_token(existing)})
+        return
+    if existing is not None:
+        user = existing
+        user.set_password(password)
+        user.full_name, user.preferred_language = full_name, preferred_language
+        user.save(update_fields=["password", "full_name", "preferred_language"])
+    else:
+        user = User.objects.create_user(email=email, password=password, full_name=full_name,
+                                        preferred_language=preferred_language, email_verified_at=None)
     audit_record(actor=user, action="user.signup", obj=user, changes={"email": [None, email]})
+    _mail_later(user, "signup_confirm", {"token": email_verification_tokens.make_token(user)})
+
+
+def user_for_verification_link(*, uidb64: str, token: str) -> User | None:
+    """The unconfirmed account a confirmation link names, if the link is valid."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    user = User.objects.filter(pk=pk, is_active=True, email_verified_at__isnull=True).first()
+    if user is None or not email_verification_tokens.check_token(user, token):
+        return None
+    return user
+
+
+@transaction.atomic
+def user_verify_email(*, user: User) -> User:
+    """The person proved they read the mailbox (a confirmation or password-reset link)."""
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+        audit_record(actor=user, action="user.verify_email", obj=user)
     return user
 
 

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(_("a-propos/"), views.about, name="about"),
     path(_("compte/inscription/"), views.signup, name="signup"),
+    path(_("compte/inscription/courriel-envoye/"), views.signup_done, name="signup_done"),
+    path(_("compte/confirmer/<uidb64>/<token>/"), views.signup_confirm, name="signup_confirm"),
     path(_("compte/connexion/"), views.LoginView.as_view(), name="login"),
     path(_("compte/deconnexion/"), views.logout_view, name="logout"),
     path(_("compte/"), views.profile, name="profile"),
@@ -19,9 +21,8 @@ urlpatterns = [
     path(_("compte/mot-de-passe/"), views.PasswordResetView.as_view(), name="password_reset"),
     path(_("compte/mot-de-passe/done/"), auth_views.PasswordResetDoneView.as_view(
         template_name="core/password_reset_done.html"), name="password_reset_done"),
-    path(_("compte/mot-de-passe/<uidb64>/<token>/"), auth_views.PasswordResetConfirmView.as_view(
-        template_name="core/password_reset_confirm.html",
-        success_url=reverse_lazy("core:password_reset_complete")), name="password_reset_confirm"),
+    path(_("compte/mot-de-passe/<uidb64>/<token>/"), views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
     path(_("compte/mot-de-passe/termine/"), auth_views.PasswordResetCompleteView.as_view(
         template_name="core/password_reset_complete.html"), name="password_reset_complete"),
     path(_("organisations/"), views.organization_list, name="organization_list"),

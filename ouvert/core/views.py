@@ -20,17 +20,19 @@ from . import permissions, selectors, services
 from .forms import (
     AuditFilterForm,
     DeleteAccountForm,
+    LoginForm,
     MemberForm,
     OrganizationCreateForm,
     OrganizationFilterForm,
     OrganizationForm,
     PasswordResetForm,
     ProfileForm,
+    SetPasswordForm,
     SignupForm,
     TokenForm,
 )
 from .models import Membership, Organization
-from .ratelimit import rate_limit_hit
+from .ratelimit import account_key, rate_limit_exceeded, rate_limit_hit
 from .sections import home_sections
 
 
@@ -63,6 +65,7 @@ def about(request: HttpRequest) -> HttpResponse:
 
 
 def signup(request: HttpRequest) -> HttpResponse:
+    """The same answer ("check your inbox") for a new and a taken address: see ``services.user_signup``."""
     if request.user.is_authenticated:
         return redirect("core:profile")
     form = SignupForm(request.POST or None)
@@ -73,9 +76,9 @@ def signup(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             if form.cleaned_data.get("website"):
                 # Honeypot filled in: a bot. Pretend nothing happened.
-                return redirect("core:home")
+                return redirect("core:signup_done")
             try:
-                user = services.user_signup(
+                services.user_signup(
                     email=form.cleaned_data["email"], password=form.cleaned_data["password"],
                     full_name=form.cleaned_data["full_name"],
                     preferred_language=(request.LANGUAGE_CODE or "fr")[:2],
@@ -83,15 +86,30 @@ def signup(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(request, _("Bienvenue! Votre compte est créé."))
-                return redirect("core:profile")
+                return redirect("core:signup_done")
     return render(request, "core/signup.html", {"form": form})
+
+
+def signup_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/signup_done.html")
+
+
+def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The link mailed at sign-up: a page with a button (mail scanners open links, they do not post)."""
+    user = services.user_for_verification_link(uidb64=uidb64, token=token)
+    if user is not None and request.method == "POST":
+        services.user_verify_email(user=user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Bienvenue! Votre compte est activé."))
+        return redirect("core:profile")
+    return render(request, "core/signup_confirm.html", {"valid": user is not None},
+                  status=200 if user is not None else 400)
 
 
 class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
@@ -101,10 +119,23 @@ class LoginView(auth_views.LoginView):
         return form
 
     def post(self, request, *args, **kwargs):
-        wait = rate_limit_hit(request, "login")
+        # Two limits: every attempt per client address (behind trusted proxies, the real client), and
+        # failed attempts per account, so a password is not guessed from many addresses at once.
+        wait = rate_limit_hit(request, "login") or rate_limit_exceeded(
+            "login_account", key=account_key(request.POST.get("username", "")))
         if wait:
             return _too_many(request, wait)
         return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        rate_limit_hit(self.request, "login_account", key=account_key(self.request.POST.get("username", "")))
+        return super().form_invalid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "core/password_reset_confirm.html"
+    success_url = reverse_lazy("core:password_reset_complete")
+    form_class = SetPasswordForm
 
 
 class PasswordResetView(auth_views.PasswordResetView):

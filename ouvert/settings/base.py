@@ -251,10 +251,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 RATE_LIMITS = {
     "signup": (int(os.environ.get("OUVERT_RATE_SIGNUP", "10")), 3600),
     "login": (int(os.environ.get("OUVERT_RATE_LOGIN", "30")), 300),
+    "login_account": (int(os.environ.get("OUVERT_RATE_LOGIN_ACCOUNT", "10")), 900),  # failed logins per account
     "password_reset": (int(os.environ.get("OUVERT_RATE_PASSWORD_RESET", "5")), 3600),
     "api_write": (int(os.environ.get("OUVERT_RATE_API_WRITE", "600")), 60),
     "api_write_ip": (int(os.environ.get("OUVERT_RATE_API_WRITE_IP", "1200")), 60),
 }
+# Reverse proxies (addresses or CIDR blocks) whose X-Forwarded-For is believed, right to left.
+OUVERT_TRUSTED_PROXIES = env_list("OUVERT_TRUSTED_PROXIES", "")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("CACHE_URL", "").startswith("redis://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -37,7 +37,8 @@ def get_organization(ref: str) -> Organization:
 
 
 def get_user(ref: str) -> User:
-    """A user by public name (numeric id); e-mail addresses are accepted too, never disclosed."""
+    """A user by public name (numeric id) or e-mail address, for write actions only, once the caller
+    has been found to manage the organization (a lookup is otherwise an existence oracle)."""
     user = None
     if ref.isdigit():
         user = User.objects.filter(pk=int(ref), is_active=True).first()
@@ -202,6 +203,7 @@ def organization_update(context: Context, data: dict[str, Any]) -> dict[str, Any
 def organization_member_create(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     """Add a person to an organization, or change their role (``id``, ``username``, ``role``)."""
     org = get_organization(required_id(data))
+    permissions.check_manage_organization(context.user, org)  # before the lookup: no existence oracle
     user = get_user(str(required(data, "username")))
     role = CKAN_ROLES.get(as_str(data, "role") or "member")
     if role is None:

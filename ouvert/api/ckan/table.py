@@ -50,7 +50,8 @@ _TABLE: list[Action] = [
         "username": "nom public (id numérique) ou courriel de la personne",
         "role": "admin, editor ou member",
     }),
-    Action("user_show", users.user_show, read=True, params={"id": "nom public (id numérique)"}),
+    Action("user_show", users.user_show, read=True, params={
+        "id": "nom public (id numérique) ; courriel pour les administrateurs du site"}),
 ]
 
 

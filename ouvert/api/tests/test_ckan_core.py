@@ -139,14 +139,52 @@ def test_invalid_token_and_session_csrf(client, make_user, password):
 
 def test_user_show_public_fields_only(client, make_user, make_token):
     person = make_user("priv@exemple.qc.ca", full_name="Marie Tremblay")
-    shown = client.get(f"/api/3/action/user_show?id={person.pk}").json()["result"]
-    assert shown["fullname"] == "Marie Tremblay" and "email" not in shown
-    assert "priv" not in json.dumps(shown)
     mine = client.get(f"/api/3/action/user_show?id={person.pk}", HTTP_AUTHORIZATION=make_token(person))
     assert mine.json()["result"]["email"] == "priv@exemple.qc.ca"
+    assert mine.json()["result"]["fullname"] == "Marie Tremblay"
     assert client.get("/api/3/action/user_show?id=999999").status_code == 404
-    assert client.get("/api/3/action/user_show?id=priv@exemple.qc.ca").status_code == 200
     assert client.get("/api/3/action/user_show").status_code == 409
+
+
+def test_user_show_is_no_directory_nor_existence_oracle(client, make_user, make_token, make_org, make_member):
+    """Anonymous and ordinary callers get the same Not Found for a hidden and an absent account,
+    by id or by e-mail; only site admins look people up by e-mail; org admins see their members."""
+    person = make_user("priv@exemple.qc.ca", full_name="Marie Tremblay")
+    stranger, org_admin = make_user(), make_user()
+    org = make_org()
+    make_member(person, org, "editor")
+    make_member(org_admin, org, "admin")
+    absent = str(person.pk + 1000)
+    for token in (None, make_token(stranger)):
+        headers = {"HTTP_AUTHORIZATION": token} if token else {}
+        answers = []
+        for ref in (str(person.pk), absent, "priv@exemple.qc.ca", "absent@exemple.qc.ca"):
+            response = client.get("/api/3/action/user_show", {"id": ref}, **headers)
+            assert response.status_code == 404
+            body = json.dumps(response.json()).replace(json.dumps(ref)[1:-1], "REF")
+            assert "Marie" not in body
+            answers.append(body)
+        assert len(set(answers)) == 1, answers
+    shown = client.get("/api/3/action/user_show", {"id": person.pk},
+                       HTTP_AUTHORIZATION=make_token(org_admin)).json()["result"]
+    assert shown["fullname"] == "Marie Tremblay" and "email" not in shown
+    by_email = client.get("/api/3/action/user_show", {"id": "priv@exemple.qc.ca"},
+                          HTTP_AUTHORIZATION=make_token(org_admin))
+    assert by_email.status_code == 404  # e-mail lookups: site admins only
+    admin = make_user(site_admin=True)
+    by_email = client.get("/api/3/action/user_show", {"id": "PRIV@exemple.qc.ca"},
+                          HTTP_AUTHORIZATION=make_token(admin)).json()["result"]
+    assert by_email["email"] == "priv@exemple.qc.ca"
+    assert client.get("/api/3/action/user_list").status_code == 400  # no directory of accounts
+
+
+def test_member_create_is_no_existence_oracle(client, make_user, make_token, make_org):
+    org = make_org()
+    make_user("existe@exemple.qc.ca")
+    token = make_token(make_user())
+    codes = {post(client, "organization_member_create", {"id": org.slug, "username": ref, "role": "member"},
+                  token=token).status_code for ref in ("existe@exemple.qc.ca", "absent@exemple.qc.ca")}
+    assert codes == {403}
 
 
 def test_cors_on_reads_only(client, site_admin, make_token):

@@ -74,7 +74,8 @@ def test_exports_one_row_per_participant_readable_with_conditions(client, answer
     assert client.get(f"/fr/consultations/{answered.slug}/resultats/export.csv").status_code == 403
 
 
-def test_open_data_export_is_anonymized(answered):
+def test_open_data_export_is_anonymized(answered, settings):
+    settings.CONSULTATIONS_OPEN_DATA_MIN_GROUP = 2
     package = consultation_open_data_export(consultation=answered)
     content = package["files"][0]["content"].decode("utf-8-sig")
     assert "Publier les données de dépenses" not in content  # no free text
@@ -130,7 +131,8 @@ def test_results_render_fast_on_many_answers(answered, django_assert_max_num_que
     assert data["total"] == 3
 
 
-def test_results_publish_as_an_open_dataset_in_the_catalogue(client, answered, organizer, make_user):
+def test_results_publish_as_an_open_dataset_in_the_catalogue(client, answered, organizer, make_user, settings):
+    settings.CONSULTATIONS_OPEN_DATA_MIN_GROUP = 2
     from ouvert.catalog.models import Dataset
     from ouvert.datastore.models import DatastoreTable  # noqa: F401 — the catalogue may ingest the CSV
 

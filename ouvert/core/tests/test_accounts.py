@@ -8,25 +8,81 @@ from ouvert.core.models import AuditEntry, Membership, User
 pytestmark = pytest.mark.django_db
 
 
-def test_signup_logs_in_and_records_audit(client):
-    response = client.post("/fr/compte/inscription/", {
-        "full_name": "Léa Dubé", "email": "Lea@Exemple.qc.ca", "password": "pommes-vertes-2026"})
-    assert response.status_code == 302
+def _link(message) -> str:
+    return re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
+
+
+def test_signup_confirms_the_address_then_logs_in_and_records_audit(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/fr/compte/inscription/", {
+            "full_name": "Léa Dubé", "email": "Lea@Exemple.qc.ca", "password": "pommes-vertes-2026"})
+    assert response.status_code == 302 and response["Location"] == "/fr/compte/inscription/courriel-envoye/"
     user = User.objects.get(email="lea@exemple.qc.ca")
-    assert user.full_name == "Léa Dubé"
-    assert client.get("/fr/compte/").status_code == 200
+    assert user.full_name == "Léa Dubé" and user.email_verified_at is None
     assert AuditEntry.objects.filter(action="user.signup", object_id=str(user.pk)).exists()
+    # Not signed in, and cannot sign in before confirming.
+    assert client.get("/fr/compte/").status_code == 302
+    refused = client.post("/fr/compte/connexion/", {"username": "lea@exemple.qc.ca",
+                                                    "password": "pommes-vertes-2026"})
+    assert refused.status_code == 200 and "Confirmez d" in refused.content.decode()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["lea@exemple.qc.ca"]
+    link = _link(mail.outbox[0])
+    assert client.get(link).status_code == 200  # a page with a button: mail scanners do not confirm
+    user.refresh_from_db()
+    assert user.email_verified_at is None
+    assert client.post(link).status_code == 302
+    assert client.get("/fr/compte/").status_code == 200
+    user.refresh_from_db()
+    assert user.email_verified_at is not None
+    client.logout()
+    assert client.post(link).status_code == 400  # one use
 
 
-def test_signup_error_keeps_what_was_typed_and_says_what_to_fix(client, make_user):
-    make_user("pris@exemple.qc.ca")
+def test_signup_answers_the_same_for_a_taken_address(client, make_user, password,
+                                                     django_capture_on_commit_callbacks):
+    """No existence oracle: same redirect, same page; the owner gets a notice with a reset link."""
+    owner = make_user("pris@exemple.qc.ca")
+    answers = []
+    for email in ("pris@exemple.qc.ca", "libre@exemple.qc.ca"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/fr/compte/inscription/", {
+                "full_name": "Jean Nadeau", "email": email, "password": "pommes-vertes-2026"}, follow=True)
+        page = re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", response.content.decode())
+        answers.append((response.status_code, response.redirect_chain, page.replace(email, "ADRESSE")))
+    assert answers[0] == answers[1]
+    owner.refresh_from_db()
+    assert owner.check_password(password) and owner.full_name == ""  # the account did not change
+    notice = next(m for m in mail.outbox if m.to == ["pris@exemple.qc.ca"])
+    assert "déjà un compte" in notice.body
+    reset = client.get(_link(notice), follow=True)
+    form_url = reset.redirect_chain[-1][0]
+    assert client.post(form_url, {"new_password1": "nouveau-secret-2026",
+                                  "new_password2": "nouveau-secret-2026"}).status_code == 302
+    owner.refresh_from_db()
+    assert owner.check_password("nouveau-secret-2026")
+
+
+def test_signup_again_with_an_unconfirmed_address_replaces_the_password_and_the_link(
+        client, django_capture_on_commit_callbacks):
+    """Someone who squats an address never gets the account: whoever reads the mailbox decides."""
+    for secret in ("mot-du-squatteur-1", "mot-de-la-vraie-2"):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/fr/compte/inscription/", {"email": "cible@exemple.qc.ca", "password": secret})
+    first, second = (_link(m) for m in mail.outbox)
+    assert client.post(first).status_code == 400
+    assert client.post(second).status_code == 302
+    user = User.objects.get(email="cible@exemple.qc.ca")
+    assert user.check_password("mot-de-la-vraie-2") and user.email_verified_at is not None
+
+
+def test_signup_error_keeps_what_was_typed_and_says_what_to_fix(client):
     response = client.post("/fr/compte/inscription/", {
         "full_name": "Jean Nadeau", "email": "pris@exemple.qc.ca", "password": "court"})
     assert response.status_code == 200
     body = response.content.decode()
     assert 'value="Jean Nadeau"' in body
     assert 'value="pris@exemple.qc.ca"' in body
-    assert "Un compte existe déjà avec cette adresse courriel" in body
+    assert "existe déjà" not in body
     assert "trop court" in body
 
 
@@ -92,3 +148,23 @@ def test_account_deletion_removes_personal_data(client, make_user, make_org, mak
     for entry in AuditEntry.objects.all():
         text = f"{entry.actor_label} {entry.object_label} {entry.changes}"
         assert "efface@exemple.qc.ca" not in text and "Personne Effacée" not in text
+
+
+def test_signup_does_the_same_work_for_a_new_and_a_taken_address(make_user, monkeypatch,
+                                                                 django_capture_on_commit_callbacks):
+    """No timing oracle: each branch hashes one password, writes one audit entry, queues one e-mail."""
+    from django.contrib.auth.hashers import MD5PasswordHasher
+
+    from ouvert.core import services
+
+    make_user("pris@exemple.qc.ca")
+    work = []
+    original = MD5PasswordHasher.encode
+    monkeypatch.setattr(MD5PasswordHasher, "encode", lambda self, *a, **k: work.append("hash") or original(
+        self, *a, **k))
+    for email in ("pris@exemple.qc.ca", "libre@exemple.qc.ca", "libre@exemple.qc.ca"):
+        before = (AuditEntry.objects.count(), len(mail.outbox))
+        with django_capture_on_commit_callbacks(execute=True):
+            services.user_signup(email=email, password="pommes-vertes-2026")
+        work.append((AuditEntry.objects.count() - before[0], len(mail.outbox) - before[1]))
+    assert work == ["hash", (1, 1)] * 3
