@@ -200,6 +200,8 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "fr/": Probe("/fr/", shows=False, listing=True, level="dataset"),
     "fr/a-propos/": NO_DATA,
     "fr/compte/inscription/": NO_DATA,
+    "fr/compte/inscription/courriel-envoye/": NO_DATA,
+    "fr/compte/confirmer/<uidb64>/<token>/": Exempt("a one-use signed link confirming the holder's own address"),
     "fr/compte/connexion/": NO_DATA,
     "fr/compte/deconnexion/": NO_DATA,
     "fr/compte/": OWN,
