@@ -27,7 +27,16 @@ from sqlglot import exp
 
 from ouvert.core.models import User
 
-from .backends import PG_SCHEMA, Backend, QueryTimeout, ReaderRoleMissing, RelationRefused, get_backend, quote
+from .backends import (
+    PG_SCHEMA,
+    SANDBOX_PREFIX,
+    Backend,
+    QueryTimeout,
+    ReaderRoleMissing,
+    RelationRefused,
+    get_backend,
+    quote,
+)
 from .models import DatastoreTable
 from .reader_role import reader_role_name
 from .selectors import _out_converter, table_for_read
@@ -50,13 +59,22 @@ def sql_resource_ids(sql: str) -> list[str]:
 
 
 def _physical_sql(parsed: ParsedSql, tables: dict[str, DatastoreTable], backend: Backend) -> str:
-    """The statement with each resource reference replaced by its physical table (keeping the alias)."""
+    """The statement with each resource reference replaced by its physical table and each CTE renamed
+    ``_sandbox_cte<n>`` (references keep their name as alias), so that nothing it reads can be
+    confused with a table of the database, and SQLite's authorizer can tell CTEs apart."""
     for node in parsed.tables:
         target = tables[node.name]
         alias = node.alias or node.name
         node.set("this", exp.to_identifier(target.table_name, quoted=True))
         node.set("db", exp.to_identifier(PG_SCHEMA, quoted=True) if backend.vendor == "postgresql" else None)
         node.set("alias", exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
+    renamed = {id(cte): f"{SANDBOX_PREFIX}cte{n}" for n, cte in enumerate(parsed.tree.find_all(exp.CTE))}
+    for node, cte in parsed.cte_references:
+        alias = node.alias or node.name
+        node.set("this", exp.to_identifier(renamed[id(cte)], quoted=True))
+        node.set("alias", exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
+    for cte in parsed.tree.find_all(exp.CTE):
+        cte.args["alias"].set("this", exp.to_identifier(renamed[id(cte)], quoted=True))
     return parsed.tree.sql(dialect=parsed.dialect)
 
 
@@ -64,12 +82,13 @@ def capped_sql(inner: str, columns: int, backend: Backend, *, rows: int, max_byt
     """``inner`` wrapped so that the database sends ``_size`` (the row's bytes), ``_total`` (the running
     total) and the columns, blanked (NULL) on every row past ``max_bytes``, ``rows`` rows at most."""
     names = [f"c{i}" for i in range(columns)]
+    q, s, r = (f"{SANDBOX_PREFIX}{n}" for n in "qsr")
     size = " + ".join(backend.byte_length_sql(quote(n)) for n in names) or "0"
     blanked = ", ".join(f"CASE WHEN _total > {int(max_bytes)} THEN NULL ELSE {quote(n)} END" for n in names)
-    return (f"WITH _q({', '.join(quote(n) for n in names)}) AS ({inner}), "  # noqa: S608 — quoted identifiers, no values
-            f"_s AS (SELECT _q.*, {size} AS _size FROM _q LIMIT {int(rows)}), "
-            "_r AS (SELECT _s.*, SUM(_size) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS _total FROM _s) "
-            f"SELECT _size, _total{', ' if blanked else ''}{blanked} FROM _r")
+    return (f"WITH {q}({', '.join(quote(n) for n in names)}) AS ({inner}), "  # noqa: S608 — quoted identifiers, no values
+            f"{s} AS (SELECT {q}.*, {size} AS _size FROM {q} LIMIT {int(rows)}), "
+            f"{r} AS (SELECT {s}.*, SUM(_size) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS _total "
+            f"FROM {s}) SELECT _size, _total{', ' if blanked else ''}{blanked} FROM {r}")
 
 
 def _database_error(exc: DatabaseError) -> ValidationError:
@@ -83,11 +102,12 @@ def _run(sql: str, *, backend: Backend, readable: list[str]) -> tuple[list[str],
     """Column names, rows, whether rows were left out for the row cap, and for the byte cap."""
     try:
         with backend.limited(seconds=SQL_SECONDS, read_only=True, tables=readable), connection.cursor() as cur:
-            probe = f"SELECT * FROM ({sql}) AS _q LIMIT 0".replace("%", "%%")  # noqa: S608 — checked statement
+            # no parameters: the driver leaves every "%" of the statement alone
+            probe = f"SELECT * FROM ({sql}) AS _q LIMIT 0"  # noqa: S608 — checked statement
             backend.check_relations(probe, readable)
             cur.execute(probe)
             names = [c[0] for c in cur.description]
-            cur.execute(capped_sql(sql, len(names), backend, rows=ROWS_MAX + 1, max_bytes=BYTES_MAX).replace("%", "%%"))
+            cur.execute(capped_sql(sql, len(names), backend, rows=ROWS_MAX + 1, max_bytes=BYTES_MAX))
             rows: list[tuple] = []
             over_bytes = False
             while not over_bytes and len(rows) <= ROWS_MAX:

@@ -94,6 +94,7 @@ class ParsedSql:
     tree: exp.Expression
     tables: tuple[exp.Table, ...]
     dialect: str
+    cte_references: tuple[tuple[exp.Table, exp.CTE], ...] = ()
 
     @property
     def resource_ids(self) -> list[str]:
@@ -193,25 +194,41 @@ def _check_table_shape(table: exp.Table) -> None:
                      % {"opts": ", ".join(extra).upper(), "n": table.sql()[:80]})
 
 
-def _physical_tables(tree: exp.Expression) -> list[exp.Table]:
-    """Table references that are not an in-scope CTE, by scope analysis (fail closed)."""
+def _unresolved(table: exp.Table) -> ValidationError:
+    return refuse(_("Requête non analysable : la table « %(n)s » n'a pas pu être rattachée à une portée. "
+                    "Simplifiez la requête (sous-requête nommée, CTE).") % {"n": table.sql()})
+
+
+def _resolve_tables(tree: exp.Expression) -> tuple[list[exp.Table], list[tuple[exp.Table, exp.CTE]]]:
+    """Table references that are not an in-scope CTE, and the others with the CTE each one names,
+    by scope analysis (fail closed)."""
     try:
         scopes = traverse_scope(tree)
     except Exception as exc:  # noqa: BLE001 — sqlglot raises several types; none may let a query through
         raise refuse(_("Requête non analysable (portée des tables) : %(error)s.") % {"error": exc}) from exc
-    is_cte: dict[int, bool] = {}
+    target: dict[int, exp.CTE | None] = {}
     for scope in scopes:  # depth-first post-order: a reference is first met in its innermost scope
         for table in scope.tables:
+            if id(table) in target:
+                continue
             visible = scope.cte_sources.get(table.name)
-            is_cte.setdefault(id(table), isinstance(visible, Scope) and visible.is_cte)
-    physical = []
+            if isinstance(visible, Scope) and visible.is_cte:
+                cte = visible.expression.parent
+                if not isinstance(cte, exp.CTE):
+                    raise _unresolved(table)
+                target[id(table)] = cte
+            else:
+                target[id(table)] = None
+    physical, ctes = [], []
     for table in tree.find_all(exp.Table):
-        if id(table) not in is_cte:
-            raise refuse(_("Requête non analysable : la table « %(n)s » n'a pas pu être rattachée à une "
-                           "portée. Simplifiez la requête (sous-requête nommée, CTE).") % {"n": table.sql()})
-        if not is_cte[id(table)]:
+        if id(table) not in target:
+            raise _unresolved(table)
+        cte = target[id(table)]
+        if cte is None:
             physical.append(table)
-    return physical
+        else:
+            ctes.append((table, cte))
+    return physical, ctes
 
 
 def parse_sql(sql: object, *, dialect: str) -> ParsedSql:
@@ -245,7 +262,7 @@ def parse_sql(sql: object, *, dialect: str) -> ParsedSql:
     if dialect == "postgres":
         # PostgreSQL folds unquoted names to lower case: compare CTE names as it does.
         tree = normalize_identifiers(tree, dialect=dialect)
-    tables = _physical_tables(tree)
+    tables, cte_references = _resolve_tables(tree)
     for table in tables:
         try:
             uuid.UUID(table.name)
@@ -255,4 +272,4 @@ def parse_sql(sql: object, *, dialect: str) -> ParsedSql:
                          ) from exc
     if not tables:
         raise refuse(_("La requête doit lire au moins une table de ressource."))
-    return ParsedSql(tree=tree, tables=tuple(tables), dialect=dialect)
+    return ParsedSql(tree=tree, tables=tuple(tables), dialect=dialect, cte_references=tuple(cte_references))
