@@ -1,9 +1,13 @@
-"""Fixed-window rate limits on public writes, keyed by a hash of the client address (never stored)."""
+"""Fixed-window rate limits on public writes and costly reads, keyed by the account or a hash of the
+client address (never stored); and per-process concurrency slots for costly anonymous reads."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import threading
 import time
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,3 +37,25 @@ def rate_limit_hit(request: HttpRequest, scope: str) -> int | None:
     if count > limit:
         return (bucket + 1) * window - now
     return None
+
+
+_slots_lock = threading.Lock()
+_slots_taken: dict[str, int] = {}
+
+
+@contextlib.contextmanager
+def concurrency_slot(pool: str, limit: int) -> Iterator[bool]:
+    """Hold one of ``limit`` slots of ``pool`` in this process for the block: yields True, or False
+    without holding anything when every slot is taken (the caller answers 429). Per process: with
+    several app servers, each has its own ``limit`` slots."""
+    with _slots_lock:
+        taken = _slots_taken.get(pool, 0)
+        acquired = taken < limit
+        if acquired:
+            _slots_taken[pool] = taken + 1
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with _slots_lock:
+                _slots_taken[pool] -= 1
