@@ -128,6 +128,9 @@ def test_unquoted_names_and_mixed_case(rid):
     # a CTE in one branch of a UNION does not cover the other
     "SELECT ville FROM {r} UNION ALL SELECT email FROM core_user "
     "UNION ALL SELECT * FROM (WITH core_user AS (SELECT 'x' AS email) SELECT email FROM core_user) q",
+    # a table alias is no FROM item for a subquery
+    "SELECT (SELECT COUNT(*) FROM core_user) AS n FROM {r} AS core_user",
+    "SELECT * FROM {r} AS core_user WHERE EXISTS (SELECT 1 FROM core_user WHERE is_superuser)",
 ])
 def test_cte_names_are_resolved_by_scope(rid, text, make_user):
     make_user("admin@exemple.qc.ca")
@@ -166,6 +169,9 @@ def test_ctes_in_scope_still_work(rid):
     ("SELECT * FROM {r}, pg_ls_dir('.')", "pg_ls_dir"),
     ("SELECT * FROM {r}, generate_series(1, 1000000000)", ""),
     ("SELECT * FROM {r}, lower('x')", "fonction ne peut pas servir de table"),
+    ("SELECT * FROM {r}, json_each('[1, 2]')", "fonction ne peut pas servir de table"),
+    ("SELECT * FROM {r}, pragma_table_info('core_user')", "fonction ne peut pas servir de table"),
+    ("SELECT * FROM {r}, unnest(ARRAY[1, 2])", ""),  # not SQLite syntax; on PostgreSQL not an allowed construction
     ("SELECT pg_read_file('/etc/passwd') FROM {r}", "PG_READ_FILE"),
     ("SELECT pg_ls_dir('.') FROM {r}", "PG_LS_DIR"),
     ("SELECT dblink('host=x', 'select 1') FROM {r}", "DBLINK"),
