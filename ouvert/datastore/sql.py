@@ -103,19 +103,20 @@ def _run(sql: str, *, backend: Backend, readable: list[str]) -> tuple[list[str],
     try:
         with backend.limited(seconds=SQL_SECONDS, read_only=True, tables=readable), connection.cursor() as cur:
             # no parameters: the driver leaves every "%" of the statement alone
-            probe = f"SELECT * FROM ({sql}) AS _q LIMIT 0"  # noqa: S608 — checked statement
+            probe = f"SELECT * FROM ({sql}) AS {SANDBOX_PREFIX}probe LIMIT 0"  # noqa: S608 — checked statement
             backend.check_relations(probe, readable)
             cur.execute(probe)
             names = [c[0] for c in cur.description]
             cur.execute(capped_sql(sql, len(names), backend, rows=ROWS_MAX + 1, max_bytes=BYTES_MAX))
             rows: list[tuple] = []
             over_bytes = False
+            per_row = sum(len(name) + 6 for name in names)  # what JSON adds around the cells of a record
             while not over_bytes and len(rows) <= ROWS_MAX:
                 batch = cur.fetchmany(FETCH_ROWS)
                 if not batch:
                     break
                 for row in batch:
-                    if row[1] > BYTES_MAX:
+                    if row[1] + (len(rows) + 1) * per_row > BYTES_MAX:
                         over_bytes = True
                         break
                     rows.append(row[2:])

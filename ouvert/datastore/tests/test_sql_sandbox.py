@@ -240,10 +240,10 @@ def test_string_growth_is_bounded_by_the_parser(rid, text):
 
 
 def test_byte_cap_truncates_the_answer(rid, monkeypatch):
-    monkeypatch.setattr(sql, "BYTES_MAX", 40)
+    monkeypatch.setattr(sql, "BYTES_MAX", 80)
     result = datastore_search_sql(data={"sql": f'SELECT ville, note FROM "{rid}" ORDER BY _id'}, user=None)  # noqa: S608 — test SQL
     assert result["records"] == [{"ville": "Québec", "note": "pont couvert"}, {"ville": "Lévis", "note": "traversier"}]
-    assert result["records_truncated"] is True and result["records_truncated_bytes"] == 40
+    assert result["records_truncated"] is True and result["records_truncated_bytes"] == 80
 
 
 def test_a_row_over_the_byte_cap_is_never_fetched(rid, monkeypatch):
