@@ -75,7 +75,8 @@ def _physical_sql(parsed: ParsedSql, tables: dict[str, DatastoreTable], backend:
         node.set("alias", exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
     for cte in parsed.tree.find_all(exp.CTE):
         cte.args["alias"].set("this", exp.to_identifier(renamed[id(cte)], quoted=True))
-    return parsed.tree.sql(dialect=parsed.dialect)
+    # generated from the checked tree, without the user's comments (PostgreSQL nests /* */)
+    return parsed.tree.sql(dialect=parsed.dialect, comments=False)
 
 
 def capped_sql(inner: str, columns: int, backend: Backend, *, rows: int, max_bytes: int) -> str:

@@ -146,6 +146,14 @@ def test_cte_names_follow_postgresql_case_folding(rid):
     assert run('WITH T AS (SELECT COUNT(*) AS n FROM {r}) SELECT n FROM "t"', rid) == [{"n": 4}]
 
 
+def test_comments_cannot_hide_checked_code(rid):
+    """sqlglot reads nested /* */ as PostgreSQL does; the statement that runs is generated from the
+    checked tree, without comments."""
+    assert "core_user" in refused("SELECT x FROM (WITH core_user AS (SELECT 1 AS x) -- /*\n"
+                                  " SELECT x FROM core_user) z, {r} -- */\n, core_user", rid)
+    assert run("SELECT COUNT(*) AS n /* a comment */ FROM {r} -- another\n", rid) == [{"n": 4}]
+
+
 def test_ctes_in_scope_still_work(rid):
     assert run("WITH core_user AS (SELECT ville FROM {r} WHERE _id = 2) SELECT ville FROM core_user", rid) == \
         [{"ville": "Lévis"}]
