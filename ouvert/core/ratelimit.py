@@ -1,3 +1,4 @@
+<<<<<<< HEAD
 """Fixed-window rate limits on public writes, keyed by a hash of the client (never stored in clear).
 
 The client address is :func:`client_address`: ``REMOTE_ADDR``, unless that is one of the proxies
@@ -10,7 +11,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import ipaddress
+=======
+"""Fixed-window rate limits on public writes and costly reads, keyed by the account or a hash of the
+client address (never stored); and per-process concurrency slots for costly anonymous reads."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import threading
+>>>>>>> sql
 import time
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.cache import cache
@@ -115,6 +127,7 @@ def rate_limit_hit(request: HttpRequest, scope: str, *, key: str | None = None) 
     except ValueError:
         cache.set(cache_key, 1, timeout=window + 5)
         count = 1
+<<<<<<< HEAD
     return wait if count > limit else None
 
 
@@ -123,3 +136,30 @@ def rate_limit_exceeded(scope: str, *, key: str) -> int | None:
     cache_key, limit, wait, _window = _bucket(scope, key)
     count = cache.get(cache_key) or 0
     return wait if count >= limit else None
+=======
+    if count > limit:
+        return (bucket + 1) * window - now
+    return None
+
+
+_slots_lock = threading.Lock()
+_slots_taken: dict[str, int] = {}
+
+
+@contextlib.contextmanager
+def concurrency_slot(pool: str, limit: int) -> Iterator[bool]:
+    """Hold one of ``limit`` slots of ``pool`` in this process for the block: yields True, or False
+    without holding anything when every slot is taken (the caller answers 429). Per process: with
+    several app servers, each has its own ``limit`` slots."""
+    with _slots_lock:
+        taken = _slots_taken.get(pool, 0)
+        acquired = taken < limit
+        if acquired:
+            _slots_taken[pool] = taken + 1
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with _slots_lock:
+                _slots_taken[pool] -= 1
+>>>>>>> sql

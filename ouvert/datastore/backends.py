@@ -16,6 +16,7 @@ from django.db import connection, transaction
 
 BATCH = 10_000
 PG_SCHEMA = "datastore"
+SANDBOX_PREFIX = "_sandbox_"  # names user SQL is given for its CTEs: never a table of the database
 FTS_CONFIG = "french"
 
 SQLITE_TYPES = {"int": "INTEGER", "numeric": "REAL", "bool": "INTEGER", "date": "TEXT", "timestamp": "TEXT",
@@ -26,6 +27,18 @@ PG_TYPES = {"int": "bigint", "numeric": "numeric", "bool": "boolean", "date": "d
 
 class QueryTimeout(Exception):
     """A user query ran past its time limit."""
+
+
+class ReaderRoleMissing(Exception):
+    """User SQL cannot run as the restricted reader role (PostgreSQL): it must not run at all."""
+
+
+class RelationRefused(Exception):
+    """The planner resolved a user statement to a relation or function outside what was checked."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
 
 
 def quote(name: str) -> str:
@@ -92,6 +105,14 @@ class Backend:
 
     def text_expression(self, column_sql: str) -> str:
         return f"CAST({column_sql} AS TEXT)"
+
+    def byte_length_sql(self, column_sql: str) -> str:
+        """The size in bytes of a value as text (0 for NULL), computed by the database."""
+        return f"coalesce(length(CAST({column_sql} AS BLOB)), 0)"
+
+    def check_relations(self, sql: str, tables: Collection[str]) -> None:
+        """Inside :meth:`limited`: raise :class:`RelationRefused` if ``sql`` would read anything
+        but ``tables``. SQLite's authorizer already refuses every other read while it runs."""
 
     def filters_to_scan(self, table: str, *, row_count: int, filters: dict[str, int], sort: str,
                         rows_wanted: int) -> set[str]:
@@ -271,16 +292,19 @@ _SQLITE_INDEX_STATS: dict[str, dict[str, float]] = {}
 _SQLITE_ALLOWED_ACTIONS = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_FUNCTION}
 if hasattr(sqlite3, "SQLITE_RECURSIVE"):
     _SQLITE_ALLOWED_ACTIONS.add(sqlite3.SQLITE_RECURSIVE)
-_SQLITE_REFUSED_FUNCTIONS = {"load_extension", "fts3_tokenizer", "readfile", "writefile", "edit"}
+_SQLITE_REFUSED_FUNCTIONS = {"load_extension", "fts3_tokenizer", "readfile", "writefile", "edit",
+                             "zeroblob", "randomblob"}  # the last two: a gigabyte from one call
 
 
 def _sqlite_reader(tables: Collection[str]) -> Callable[..., int]:
-    """An authorizer for user SQL: SELECT, reads of ``tables`` only, no privileged function."""
+    """An authorizer for user SQL: SELECT, reads of ``tables`` only (and of its CTEs, which SQLite
+    reports as reads too, renamed ``_sandbox_…`` by the caller), no privileged function."""
     readable = {t.casefold() for t in tables}
 
     def authorize(action: int, arg1: str | None, arg2: str | None, dbname: str | None, source: str | None) -> int:
         if action == sqlite3.SQLITE_READ:
-            return sqlite3.SQLITE_OK if (arg1 or "").casefold() in readable else sqlite3.SQLITE_DENY
+            name = (arg1 or "").casefold()
+            return sqlite3.SQLITE_OK if name in readable or name.startswith(SANDBOX_PREFIX) else sqlite3.SQLITE_DENY
         if action == sqlite3.SQLITE_FUNCTION:
             return sqlite3.SQLITE_DENY if (arg2 or "").casefold() in _SQLITE_REFUSED_FUNCTIONS else sqlite3.SQLITE_OK
         if action in _SQLITE_ALLOWED_ACTIONS:
@@ -404,13 +428,16 @@ class PostgresBackend(Backend):
     def limited(self, *, seconds: float, read_only: bool = True,
                 tables: Collection[str] | None = None) -> Iterator[None]:
         """``read_only``: a read-only transaction when outermost, and ``SET LOCAL ROLE`` to the
-        reader role (:mod:`ouvert.datastore.reader_role`), which reads schema ``datastore`` only.
-        Inside an outer transaction, the role and time limit are put back on the way out (an error
-        rolls the savepoint back, which undoes them too)."""
+        reader role (:mod:`ouvert.datastore.reader_role`), which reads schema ``datastore`` only;
+        without a usable role, :class:`ReaderRoleMissing` and nothing runs (``tables`` are checked
+        by :meth:`check_relations`). Inside an outer transaction, the role and time limit are put
+        back on the way out (an error rolls the savepoint back, which undoes them too)."""
         from .reader_role import reader_role_for_queries
 
         outermost = not connection.in_atomic_block
         role = reader_role_for_queries() if read_only else None
+        if read_only and role is None:
+            raise ReaderRoleMissing
         previous_role = None
         try:
             with transaction.atomic():
@@ -435,6 +462,33 @@ class PostgresBackend(Backend):
 
     def text_expression(self, column_sql: str) -> str:
         return f"CAST({column_sql} AS TEXT)"
+
+    def byte_length_sql(self, column_sql: str) -> str:
+        return f"coalesce(octet_length(CAST({column_sql} AS text)), 0)"
+
+    def check_relations(self, sql: str, tables: Collection[str]) -> None:
+        """Ask the planner (``EXPLAIN``, nothing runs) which relations the statement reads, names
+        resolved as PostgreSQL resolves them: each must be one of ``tables`` in schema ``datastore``;
+        a scan of a function's result (``pg_ls_dir``, ``dblink``…) is refused too. Behind the parser,
+        this is what keeps private tables of the same schema out of a statement."""
+        allowed = {t.casefold() for t in tables}
+        with connection.cursor() as cur:
+            cur.execute(f"EXPLAIN (VERBOSE, FORMAT JSON) {sql}")
+            plan = cur.fetchone()[0]
+        if isinstance(plan, str):
+            import json
+
+            plan = json.loads(plan)
+        pending = [entry["Plan"] for entry in plan]
+        while pending:
+            node = pending.pop()
+            pending.extend(node.get("Plans", []))
+            kind = str(node.get("Node Type", ""))
+            if "Function Name" in node or "Function" in kind or kind in {"Foreign Scan", "Custom Scan"}:
+                raise RelationRefused(str(node.get("Function Name") or kind))
+            relation = node.get("Relation Name")
+            if relation is not None and (node.get("Schema") != PG_SCHEMA or relation.casefold() not in allowed):
+                raise RelationRefused(f"{node.get('Schema')}.{relation}")
 
 
 def get_backend() -> Backend:

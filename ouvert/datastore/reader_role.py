@@ -6,11 +6,17 @@ default privileges of the role that creates them). User SQL runs after ``SET LOC
 statement that slipped past :mod:`ouvert.datastore.sql` still cannot read ``public`` tables (users,
 tokens) or call superuser-only functions: the database refuses.
 
+Fail closed: when the role cannot be used (missing, not granted to the application's user, no
+``USAGE`` on the schema, or able to read an application table or bypass privileges), user SQL does
+not run at all — :meth:`~ouvert.datastore.backends.PostgresBackend.limited` raises
+:class:`~ouvert.datastore.backends.ReaderRoleMissing` and the endpoint answers that it is not
+available; ``ouvert check`` reports ``ouvert.E101``.
+
 The role is set up by :func:`reader_role_ensure`, called after every ``migrate`` (``post_migrate``,
 connected in the app config) and on first use in a process. It needs a connecting user that may
 create roles (superuser or ``CREATEROLE``) the first time, and owns the ``datastore`` schema. When it
-cannot, user SQL still runs with the other limits, a warning is logged, and ``ouvert check`` reports
-``ouvert.W101`` with the statements an administrator can run instead.
+cannot, user SQL is refused, a warning is logged, and ``ouvert check`` reports ``ouvert.E101`` with
+the statements an administrator can run instead.
 
 Limit: ``SET ROLE`` is undone by ``RESET ROLE`` or ``set_config('role', …)``; the parser refuses both
 (no ``SET`` statement, ``set_config`` is not an allowed function). A separate login role with its
@@ -20,6 +26,7 @@ own connection would close that too.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -40,11 +47,12 @@ class ReaderRoleStatus:
     member: bool = False
     schema_usage: bool = False
     default_select: bool = False
+    privileged: bool = False  # superuser, BYPASSRLS, or SELECT on an application table
 
     @property
     def usable(self) -> bool:
-        """``SET ROLE`` works and the role can read the datastore schema."""
-        return self.exists and self.member and self.schema_usage
+        """``SET ROLE`` works, the role can read the datastore schema and nothing of the application."""
+        return self.exists and self.member and self.schema_usage and not self.privileged
 
     @property
     def complete(self) -> bool:
@@ -68,7 +76,22 @@ def reader_role_status() -> ReaderRoleStatus:
             "         AND a.grantee = %(r)s::regrole AND a.privilege_type = 'SELECT')",
             {"r": role, "s": PG_SCHEMA})
         member, usage, default_select = cur.fetchone()
-    return ReaderRoleStatus(exists=True, member=member, schema_usage=usage, default_select=default_select)
+        cur.execute(
+            "SELECT r.rolsuper OR r.rolbypassrls OR EXISTS ("
+            "  SELECT 1 FROM unnest(%(t)s::text[]) AS t(name)"
+            "  WHERE to_regclass(quote_ident(t.name)) IS NOT NULL"
+            "  AND has_table_privilege(r.oid, to_regclass(quote_ident(t.name)), 'SELECT'))"
+            " FROM pg_roles r WHERE r.rolname = %(r)s",
+            {"r": role, "t": _application_tables()})
+        privileged = bool(cur.fetchone()[0])
+    return ReaderRoleStatus(exists=True, member=member, schema_usage=usage, default_select=default_select,
+                            privileged=privileged)
+
+
+def _application_tables() -> list[str]:
+    from django.apps import apps
+
+    return sorted({m._meta.db_table for m in apps.get_models(include_auto_created=True)})
 
 
 def _try(statement: str, params: list | None = None) -> bool:
@@ -111,23 +134,26 @@ def quote_current_user() -> str:
         return quote(cur.fetchone()[0])
 
 
-_ready: dict[str, bool] = {}
+_ready: dict[str, tuple[bool, float]] = {}
+RECHECK_SECONDS = 60
 
 
 def reader_role_for_queries() -> str | None:
-    """The role to ``SET LOCAL ROLE`` to before user SQL, or None when it cannot be used (logged once
-    per process and database; ``ouvert check`` says why). Set up on first use when possible."""
-    key = f"{connection.alias}:{connection.settings_dict.get('NAME')}"
-    ready = _ready.get(key)
-    if ready is None:
+    """The role to ``SET LOCAL ROLE`` to before user SQL, or None when it cannot be used (then user
+    SQL must not run; logged, and ``ouvert check`` says why). Set up on first use when possible; a
+    missing role is looked for again after :data:`RECHECK_SECONDS`, so that an administrator's fix
+    is picked up without a restart."""
+    key = f"{connection.alias}:{connection.settings_dict.get('NAME')}:{reader_role_name()}"
+    cached = _ready.get(key)
+    if cached is None or (not cached[0] and time.monotonic() - cached[1] > RECHECK_SECONDS):
         status = reader_role_status()
-        if not status.usable:
+        if not status.usable and not status.privileged:
             status = reader_role_ensure()
-        ready = _ready[key] = status.usable
-        if not ready:
-            logger.warning("datastore_search_sql runs without the read-only role %s (%s); see `ouvert check`.",
-                           reader_role_name(), status)
-    return reader_role_name() if ready else None
+        cached = _ready[key] = (status.usable, time.monotonic())
+        if not status.usable:
+            logger.warning("datastore_search_sql is refused: the read-only role %s cannot be used (%s); "
+                           "see `ouvert check`.", reader_role_name(), status)
+    return reader_role_name() if cached[0] else None
 
 
 def reader_role_forget() -> None:

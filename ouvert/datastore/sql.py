@@ -1,158 +1,149 @@
 """CKAN ``datastore_search_sql``: one SELECT over datastore tables, checked before it runs.
 
-Defence in depth: (1) the statement is parsed with sqlglot and refused unless it is a single
-SELECT (UNION allowed) whose tables are all datastore resources and whose functions are all in
-:data:`ALLOWED_FUNCTIONS`; (2) table names are rewritten to the physical tables; (3) it runs
-read-only with a statement time limit and a row cap: on SQLite an authorizer lets it read the
-resolved tables and nothing else; on PostgreSQL ``SET TRANSACTION READ ONLY`` when outermost,
-always inside a savepoint, as the reader role of :mod:`ouvert.datastore.reader_role`, which may
-read schema ``datastore`` only.
+Defence in depth (``docs/security-sql.md`` states the guarantees):
+
+1. :mod:`ouvert.datastore.sql_guard` parses the statement and refuses anything but one SELECT made
+   of allowed constructions and functions, whose tables are resource ids or CTEs in scope;
+2. each resource is checked with :func:`~ouvert.datastore.selectors.table_for_read` and its
+   reference rewritten to the physical table;
+3. it runs read-only with a time limit (``DATASTORE_SQL_SECONDS``): on SQLite an authorizer lets it
+   read the resolved tables and nothing else; on PostgreSQL in a read-only transaction as the
+   reader role of :mod:`ouvert.datastore.reader_role` — or not at all when that role cannot be used —
+   after the planner confirmed (``EXPLAIN``) that it reads the resolved tables only;
+4. the answer is capped in rows (``DATASTORE_SQL_ROWS_MAX``) and bytes (``DATASTORE_SQL_BYTES_MAX``):
+   the database measures each row and a running total, and blanks every row past the cap before
+   it is sent, so neither a huge cell nor many rows reach this process.
 """
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-import sqlglot
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
 from django.utils.translation import gettext as _
 from sqlglot import exp
 
 from ouvert.core.models import User
 
-from .backends import PG_SCHEMA, QueryTimeout, get_backend
+from .backends import (
+    PG_SCHEMA,
+    SANDBOX_PREFIX,
+    Backend,
+    QueryTimeout,
+    ReaderRoleMissing,
+    RelationRefused,
+    get_backend,
+    quote,
+)
 from .models import DatastoreTable
+from .reader_role import reader_role_name
 from .selectors import _out_converter, table_for_read
+from .sql_guard import ALLOWED_FUNCTIONS as ALLOWED_FUNCTIONS  # re-exported: the documented allow-list
+from .sql_guard import ParsedSql, parse_sql, refuse
 
 ROWS_MAX = int(getattr(settings, "DATASTORE_SQL_ROWS_MAX", 32000))
 SQL_SECONDS = float(getattr(settings, "DATASTORE_SQL_SECONDS", 5))
-
-ALLOWED_FUNCTIONS = frozenset({
-    # aggregates
-    "count", "sum", "avg", "min", "max", "total", "group_concat", "string_agg", "array_agg", "stddev",
-    "variance", "median", "percentile_cont", "percentile_disc", "bool_and", "bool_or", "every",
-    # scalar
-    "abs", "round", "ceil", "ceiling", "floor", "trunc", "sign", "sqrt", "power", "pow", "exp", "ln", "log",
-    "mod", "greatest", "least", "coalesce", "nullif", "ifnull", "if", "iif", "cast", "trycast", "case",
-    "lower", "upper", "length", "char_length", "substr", "substring", "trim", "ltrim", "rtrim", "replace",
-    "concat", "concat_ws", "left", "right", "position", "strpos", "instr", "lpad", "rpad", "initcap",
-    "split_part", "regexp_replace", "unaccent", "dpipe", "stringtoarray",
-    # dates
-    "date", "datetime", "strftime", "julianday", "date_trunc", "datetrunc", "timestamptrunc", "extract",
-    "date_part", "to_char", "to_date", "to_timestamp", "now", "current_date", "current_timestamp", "age",
-    "datediff", "dateadd", "timestampadd", "timestampdiff", "strtotime", "timetostr", "strtodate", "date_add",
-    "date_sub", "tsordstodate", "tsordstotime", "year", "month", "day", "timestrtotime",
-    # window
-    "row_number", "rank", "dense_rank", "ntile", "lag", "lead", "first_value", "last_value",
-    # full text (PostgreSQL)
-    "to_tsvector", "to_tsquery", "plainto_tsquery", "websearch_to_tsquery", "ts_rank",
-})
-_STATEMENT_KINDS = (exp.Select, exp.Union, exp.Intersect, exp.Except)
+BYTES_MAX = int(getattr(settings, "DATASTORE_SQL_BYTES_MAX", 20_000_000))
+FETCH_ROWS = 500
 
 
-def _refuse(message: str) -> ValidationError:
-    return ValidationError({"sql": [message]})
-
-
-def _function_name(node: exp.Func) -> str:
-    if isinstance(node, exp.Anonymous):
-        return str(node.name).lower()
-    return node.sql_name().lower()
-
-
-def parse_sql(sql: str) -> tuple[exp.Expression, list[str]]:
-    """The parsed statement and the resource ids it reads, or a ValidationError saying why not."""
-    if not isinstance(sql, str) or not sql.strip():
-        raise _refuse(_("Le paramètre « sql » est obligatoire."))
-    if len(sql) > 20_000:
-        raise _refuse(_("Requête trop longue (20 000 caractères au plus)."))
-    dialect = "postgres" if connection.vendor == "postgresql" else "sqlite"
-    try:
-        statements = [s for s in sqlglot.parse(sql, read=dialect) if s is not None]
-    except sqlglot.errors.ParseError as exc:
-        first = exc.errors[0] if exc.errors else {}
-        raise _refuse(_("Requête SQL invalide (ligne %(line)s, colonne %(col)s) : %(error)s.")
-                      % {"line": first.get("line", "?"), "col": first.get("col", "?"),
-                         "error": first.get("description", str(exc))}) from exc
-    if len(statements) != 1:
-        raise _refuse(_("Une seule instruction est permise (pas de « ; » entre plusieurs requêtes)."))
-    tree = statements[0]
-    if not isinstance(tree, _STATEMENT_KINDS):
-        raise _refuse(_("Seules les requêtes SELECT sont permises (reçu : %(kind)s).")
-                      % {"kind": tree.key.upper()})
-    for node in tree.walk():
-        if isinstance(node, (exp.Into, exp.Lock)):
-            raise _refuse(_("SELECT … INTO et FOR UPDATE ne sont pas permis."))
-        if isinstance(node, (exp.Insert, exp.Update, exp.Delete, exp.Create, exp.Drop, exp.Alter, exp.Command,
-                             exp.Pragma, exp.Set, exp.Transaction)):
-            raise _refuse(_("Seules les lectures sont permises (trouvé : %(kind)s).") % {"kind": node.key.upper()})
-        if isinstance(node, exp.Func) and not isinstance(node, (exp.Cast, exp.Case, exp.Paren)):
-            name = _function_name(node)
-            if name not in ALLOWED_FUNCTIONS:
-                raise _refuse(_("Fonction non permise : %(name)s.") % {"name": name.upper()})
-    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
-    resources: list[str] = []
-    for table in tree.find_all(exp.Table):
-        name = table.name
-        if not table.db and name.lower() in ctes:
-            continue
-        if table.db or table.catalog:
-            raise _refuse(_("Nommez les tables par leur identifiant de ressource, sans schéma : « %(n)s ».")
-                          % {"n": table.sql()})
-        try:
-            uuid.UUID(name)
-        except ValueError as exc:
-            raise _refuse(_("Table inconnue : « %(n)s ». Utilisez l'identifiant d'une ressource entre guillemets "
-                            "doubles, par exemple \"%(example)s\".") % {"n": name, "example": uuid.uuid4()}) from exc
-        resources.append(name)
-    if not resources:
-        raise _refuse(_("La requête doit lire au moins une table de ressource."))
-    return tree, resources
+def _dialect(backend: Backend) -> str:
+    return "postgres" if backend.vendor == "postgresql" else "sqlite"
 
 
 def sql_resource_ids(sql: str) -> list[str]:
     """The resource ids a query reads (for the CKAN layer's permission checks)."""
-    return sorted(set(parse_sql(sql)[1]))
+    return parse_sql(sql, dialect=_dialect(get_backend())).resource_ids
 
 
-def datastore_search_sql(*, data: dict[str, Any], user: User | None) -> dict[str, Any]:
-    sql = data.get("sql")
-    tree, resources = parse_sql(sql)
-    tables: dict[str, DatastoreTable] = {}
-    for rid in resources:
-        tables[rid] = table_for_read(rid, user)
-    backend = get_backend()
-    for node in list(tree.find_all(exp.Table)):
-        target = tables.get(node.name)
-        if target is None:
-            continue
+def _physical_sql(parsed: ParsedSql, tables: dict[str, DatastoreTable], backend: Backend) -> str:
+    """The statement with each resource reference replaced by its physical table and each CTE renamed
+    ``_sandbox_cte<n>`` (references keep their name as alias), so that nothing it reads can be
+    confused with a table of the database, and SQLite's authorizer can tell CTEs apart."""
+    for node in parsed.tables:
+        target = tables[node.name]
         alias = node.alias or node.name
-        replacement = exp.Table(this=exp.to_identifier(target.table_name, quoted=True),
-                                db=exp.to_identifier(PG_SCHEMA) if backend.vendor == "postgresql" else None,
-                                alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
-        node.replace(replacement)
-    dialect = "postgres" if backend.vendor == "postgresql" else "sqlite"
-    inner = tree.sql(dialect=dialect)
-    final = f"SELECT * FROM ({inner}) AS _q LIMIT {ROWS_MAX + 1}"  # noqa: S608 — quoted identifiers, bound values
+        node.set("this", exp.to_identifier(target.table_name, quoted=True))
+        node.set("db", exp.to_identifier(PG_SCHEMA, quoted=True) if backend.vendor == "postgresql" else None)
+        node.set("alias", exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
+    renamed = {id(cte): f"{SANDBOX_PREFIX}cte{n}" for n, cte in enumerate(parsed.tree.find_all(exp.CTE))}
+    for node, cte in parsed.cte_references:
+        alias = node.alias or node.name
+        node.set("this", exp.to_identifier(renamed[id(cte)], quoted=True))
+        node.set("alias", exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
+    for cte in parsed.tree.find_all(exp.CTE):
+        cte.args["alias"].set("this", exp.to_identifier(renamed[id(cte)], quoted=True))
+    # generated from the checked tree, without the user's comments (PostgreSQL nests /* */)
+    return parsed.tree.sql(dialect=parsed.dialect, comments=False)
+
+
+def capped_sql(inner: str, columns: int, backend: Backend, *, rows: int, max_bytes: int) -> str:
+    """``inner`` wrapped so that the database sends ``_size`` (the row's bytes), ``_total`` (the running
+    total) and the columns, blanked (NULL) on every row past ``max_bytes``, ``rows`` rows at most."""
+    names = [f"c{i}" for i in range(columns)]
+    q, s, r = (f"{SANDBOX_PREFIX}{n}" for n in "qsr")
+    size = " + ".join(backend.byte_length_sql(quote(n)) for n in names) or "0"
+    blanked = ", ".join(f"CASE WHEN _total > {int(max_bytes)} THEN NULL ELSE {quote(n)} END" for n in names)
+    return (f"WITH {q}({', '.join(quote(n) for n in names)}) AS ({inner}), "  # noqa: S608 — quoted identifiers, no values
+            f"{s} AS (SELECT {q}.*, {size} AS _size FROM {q} LIMIT {int(rows)}), "
+            f"{r} AS (SELECT {s}.*, SUM(_size) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS _total "
+            f"FROM {s}) SELECT _size, _total{', ' if blanked else ''}{blanked} FROM {r}")
+
+
+def _database_error(exc: DatabaseError) -> ValidationError:
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if any(word in message for word in ("not authorized", "prohibited", "permission denied")):
+        message = _("opération non permise en lecture seule")
+    return refuse(_("Erreur de la base de données : %(error)s.") % {"error": message})
+
+
+def _run(sql: str, *, backend: Backend, readable: list[str]) -> tuple[list[str], list[tuple], bool, bool]:
+    """Column names, rows, whether rows were left out for the row cap, and for the byte cap."""
     try:
-        readable = [t.table_name for t in tables.values()]
         with backend.limited(seconds=SQL_SECONDS, read_only=True, tables=readable), connection.cursor() as cur:
-            cur.execute(final.replace("%", "%%"))
+            # no parameters: the driver leaves every "%" of the statement alone
+            probe = f"SELECT * FROM ({sql}) AS {SANDBOX_PREFIX}probe LIMIT 0"  # noqa: S608 — checked statement
+            backend.check_relations(probe, readable)
+            cur.execute(probe)
             names = [c[0] for c in cur.description]
-            rows = cur.fetchall()
+            cur.execute(capped_sql(sql, len(names), backend, rows=ROWS_MAX + 1, max_bytes=BYTES_MAX))
+            rows: list[tuple] = []
+            over_bytes = False
+            per_row = sum(len(name) + 6 for name in names)  # what JSON adds around the cells of a record
+            while not over_bytes and len(rows) <= ROWS_MAX:
+                batch = cur.fetchmany(FETCH_ROWS)
+                if not batch:
+                    break
+                for row in batch:
+                    if row[1] + (len(rows) + 1) * per_row > BYTES_MAX:
+                        over_bytes = True
+                        break
+                    rows.append(row[2:])
+    except ReaderRoleMissing as exc:
+        raise PermissionDenied(
+            _("L'interface SQL (datastore_search_sql) n'est pas disponible : le rôle en lecture seule %(role)s "
+              "de PostgreSQL est absent ou inutilisable, et aucune requête ne s'exécute sans lui. "
+              "Un administrateur doit lancer « ouvert migrate » avec un utilisateur autorisé à créer des rôles, "
+              "puis « ouvert check ». datastore_search reste disponible.") % {"role": reader_role_name()}
+        ) from exc
+    except RelationRefused as exc:
+        raise refuse(_("La requête lit « %(what)s », qui n'est pas une table de ressource nommée dans la requête. "
+                       "Lisez seulement des ressources, par leur identifiant.") % {"what": exc.what}) from exc
     except QueryTimeout as exc:
-        raise _refuse(_("Requête trop longue (plus de %(s)s s) : ajoutez des filtres ou une limite.")
-                      % {"s": SQL_SECONDS}) from exc
+        raise refuse(_("Requête trop longue (plus de %(s)s s) : ajoutez des filtres ou une limite.")
+                     % {"s": SQL_SECONDS}) from exc
     except DatabaseError as exc:
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if any(word in message for word in ("not authorized", "prohibited", "permission denied")):
-            message = _("opération non permise en lecture seule")
-        raise _refuse(_("Erreur de la base de données : %(error)s.") % {"error": message}) from exc
+        raise _database_error(exc) from exc
+    if over_bytes and not rows:
+        raise refuse(_("La première ligne du résultat dépasse %(n)s octets : choisissez moins de colonnes ou "
+                       "raccourcissez les textes (substr).") % {"n": BYTES_MAX})
     truncated = len(rows) > ROWS_MAX
-    rows = rows[:ROWS_MAX]
+    return names, rows[:ROWS_MAX], truncated, over_bytes
+
+
+def _fields(names: list[str], rows: list[tuple], tables: dict[str, DatastoreTable]) -> list[dict[str, str]]:
     known = {}
     for table in tables.values():
         known.update({f["id"]: f["type"] for f in table.fields})
@@ -166,6 +157,18 @@ def datastore_search_sql(*, data: dict[str, Any], user: User | None) -> dict[str
                     "numeric" if isinstance(sample, float) or type(sample).__name__ == "Decimal" else
                     "bool" if isinstance(sample, bool) else "text")
         fields.append({"id": name, "type": kind})
+    return fields
+
+
+def datastore_search_sql(*, data: dict[str, Any], user: User | None) -> dict[str, Any]:
+    sql = data.get("sql")
+    backend = get_backend()
+    parsed = parse_sql(sql, dialect=_dialect(backend))
+    tables = {name: table_for_read(name, user) for name in parsed.resource_ids}
+    inner = _physical_sql(parsed, tables, backend)
+    names, rows, truncated, over_bytes = _run(inner, backend=backend,
+                                              readable=sorted({t.table_name for t in tables.values()}))
+    fields = _fields(names, rows, tables)
     converters = [_out_converter(f["type"]) for f in fields]
     records = []
     for row in rows:
@@ -180,6 +183,8 @@ def datastore_search_sql(*, data: dict[str, Any], user: User | None) -> dict[str
             record[name] = value
         records.append(record)
     result: dict[str, Any] = {"sql": sql, "records": records, "fields": fields}
-    if truncated:
+    if truncated or over_bytes:
         result["records_truncated"] = True
+    if over_bytes:
+        result["records_truncated_bytes"] = BYTES_MAX
     return result

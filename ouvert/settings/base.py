@@ -255,9 +255,20 @@ RATE_LIMITS = {
     "password_reset": (int(os.environ.get("OUVERT_RATE_PASSWORD_RESET", "5")), 3600),
     "api_write": (int(os.environ.get("OUVERT_RATE_API_WRITE", "600")), 60),
     "api_write_ip": (int(os.environ.get("OUVERT_RATE_API_WRITE_IP", "1200")), 60),
+    # user queries of the CKAN-compatible API, per caller (account, or client address when anonymous)
+    "datastore_sql": (int(os.environ.get("OUVERT_RATE_DATASTORE_SQL", "60")), 60),
+    "datastore_search": (int(os.environ.get("OUVERT_RATE_DATASTORE_SEARCH", "600")), 60),
 }
 # Reverse proxies (addresses or CIDR blocks) whose X-Forwarded-For is believed, right to left.
 OUVERT_TRUSTED_PROXIES = env_list("OUVERT_TRUSTED_PROXIES", "")
+
+# Anonymous datastore_search / datastore_search_sql calls running at once in one process (the others get
+# 429): slow anonymous queries must not hold every server thread (`ouvert serve` has 8).
+API_ANONYMOUS_QUERY_SLOTS = int(os.environ.get("OUVERT_API_ANONYMOUS_QUERY_SLOTS", "3"))
+# datastore_search_sql: time limit (seconds), rows and bytes of an answer (see docs/security-sql.md).
+DATASTORE_SQL_SECONDS = float(os.environ.get("OUVERT_DATASTORE_SQL_SECONDS", "5"))
+DATASTORE_SQL_ROWS_MAX = int(os.environ.get("OUVERT_DATASTORE_SQL_ROWS_MAX", "32000"))
+DATASTORE_SQL_BYTES_MAX = int(os.environ.get("OUVERT_DATASTORE_SQL_BYTES_MAX", "20000000"))
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("CACHE_URL", "").startswith("redis://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -39,14 +39,17 @@ Handler = Callable[[Context, dict[str, Any]], Any]
 class Action:
     """One entry of the action table.
 
-    ``read`` actions have no side effect: they answer GET and POST, are open to CORS and are not
-    rate-limited. Other actions answer POST only, need a signed-in caller (an API token) and
-    count against the write rate limits."""
+    ``read`` actions have no side effect: they answer GET and POST and are open to CORS. Other
+    actions answer POST only, need a signed-in caller (an API token) and count against the write
+    rate limits. A read that runs a user's query names a ``throttle`` scope of
+    ``settings.RATE_LIMITS`` (counted per caller), and anonymous calls of such reads share
+    ``settings.API_ANONYMOUS_QUERY_SLOTS`` slots per process."""
 
     name: str
     handler: Handler
     read: bool
     params: dict[str, str] = field(default_factory=dict)
+    throttle: str | None = None
 
     @property
     def help(self) -> str:

@@ -117,9 +117,10 @@ def _datastore_actions() -> list[Action]:
         Action("datastore_search", ds.datastore_search, read=True, params={
             "resource_id": "ressource", "filters": "{colonne: valeur ou [valeurs]}", "q": "texte",
             "distinct": "", "fields": "", "sort": "", "limit": "au plus 32000", "offset": "",
-            "include_total": "", "records_format": "objects, lists, csv, tsv"}),
+            "include_total": "", "records_format": "objects, lists, csv, tsv"}, throttle="datastore_search"),
         Action("datastore_info", ds.datastore_info, read=True, params={"resource_id": "ressource"}),
-        Action("datastore_search_sql", ds.datastore_search_sql, read=True, params={"sql": "un seul SELECT"}),
+        Action("datastore_search_sql", ds.datastore_search_sql, read=True, params={"sql": "un seul SELECT"},
+               throttle="datastore_sql"),
         Action("datastore_create", ds.datastore_create, read=False, params={
             "resource_id": "ressource", "fields": "[{id, type}]", "records": "[{…}]", "primary_key": ""}),
         Action("datastore_upsert", ds.datastore_upsert, read=False, params={

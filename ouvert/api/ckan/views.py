@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from ouvert.api.throttle import write_throttle
+from ouvert.core.ratelimit import concurrency_slot, rate_limit_hit
 
 from . import errors
 from .registry import Action, Context
@@ -92,6 +95,15 @@ def call(action: Action, context: Context, data: dict[str, Any]) -> Any:
         raise errors.NotFound(str(exc)) from None
 
 
+ANONYMOUS_QUERY_POOL = "ckan_anonymous_queries"
+SLOT_RETRY_SECONDS = 2
+
+
+def _rate_limited(envelope: dict[str, Any], wait: int, message: str) -> JsonResponse:
+    envelope.update(success=False, error={"__type": "Rate Limit Error", "message": message})
+    return _respond(envelope, 429, {"Retry-After": str(wait)})
+
+
 @csrf_exempt
 def action_view(request: HttpRequest, name: str, ver: str | None = None) -> JsonResponse:
     version = int(ver or 3)
@@ -122,7 +134,19 @@ def action_view(request: HttpRequest, name: str, ver: str | None = None) -> Json
             data = request_data(request, action)
         except RequestDataTooBig:
             raise errors.BadRequest(_("Requête trop volumineuse.")) from None
-        result = call(action, Context(request=request, user=user, api_version=version), data)
+        with contextlib.ExitStack() as held:
+            if action.throttle is not None:
+                wait = rate_limit_hit(request, action.throttle)
+                if wait is not None:
+                    return _rate_limited(envelope, wait, _(
+                        "Trop de requêtes %(action)s. Réessayez dans %(s)s secondes.") % {"action": name, "s": wait})
+                slots = int(settings.API_ANONYMOUS_QUERY_SLOTS)
+                if user is None and not held.enter_context(concurrency_slot(ANONYMOUS_QUERY_POOL, slots)):
+                    return _rate_limited(envelope, SLOT_RETRY_SECONDS, _(
+                        "Le serveur traite déjà %(n)s requêtes anonymes sur le magasin de données. Réessayez dans "
+                        "%(s)s secondes, ou authentifiez-vous avec un jeton d'API.")
+                        % {"n": slots, "s": SLOT_RETRY_SECONDS})
+            result = call(action, Context(request=request, user=user, api_version=version), data)
     except errors.ActionError as exc:
         envelope.update(success=False, error=exc.error_dict())
         return _respond(envelope, exc.status)

@@ -3,11 +3,16 @@ that reads the resolved datastore tables only; on PostgreSQL the reader role (``
 
 import pytest
 import sqlglot
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 
+<<<<<<< HEAD
 from ouvert.datastore import sql
 from ouvert.datastore.backends import get_backend
+=======
+from ouvert.datastore import services, sql
+from ouvert.datastore.backends import PostgresBackend, RelationRefused, get_backend
+>>>>>>> sql
 from ouvert.datastore.models import DatastoreTable
 from ouvert.datastore.reader_role import reader_role_forget, reader_role_name, reader_role_status
 from ouvert.datastore.sql import datastore_search_sql
@@ -30,8 +35,12 @@ def rid(ingest, write_file):
 def slipped_past_parser(monkeypatch):
     """Pretend the parser let a statement through: it reads ``rid`` and whatever else it names."""
     def install(rid: str) -> None:
-        dialect = "postgres" if connection.vendor == "postgresql" else "sqlite"
-        monkeypatch.setattr(sql, "parse_sql", lambda text: (sqlglot.parse_one(text, read=dialect), [rid]))
+        def parse(text, *, dialect):
+            tree = sqlglot.parse_one(text, read=dialect)
+            return sql.ParsedSql(tree=tree, tables=tuple(t for t in tree.find_all(sqlglot.exp.Table) if t.name == rid),
+                                 dialect=dialect)
+
+        monkeypatch.setattr(sql, "parse_sql", parse)
 
     return install
 
@@ -48,24 +57,64 @@ def test_core_tables_are_refused_by_the_database_even_past_the_parser(rid, slipp
                  f'SELECT ville FROM "{rid}" UNION ALL SELECT email FROM core_user'):  # noqa: S608 — test SQL
         with pytest.raises(ValidationError) as caught:
             datastore_search_sql(data={"sql": text}, user=None)
-        assert "lecture seule" in caught.value.message_dict["sql"][0]
+        message = caught.value.message_dict["sql"][0]
+        # SQLite: the authorizer; PostgreSQL: the planner check (EXPLAIN) names the relation first
+        assert "lecture seule" in message or "« public.core_user »" in message, message
     # the application's own queries are unaffected afterwards
     assert DatastoreTable.objects.filter(resource_id=rid).exists()
 
 
+<<<<<<< HEAD
 def test_private_tables_are_not_readable_by_default(rid, ingest, write_file, catalogue_resource, publisher):
+=======
+@pg_only
+def test_core_tables_are_refused_by_the_role_even_past_parser_and_planner_check(rid, slipped_past_parser,
+                                                                                 monkeypatch):
+    slipped_past_parser(rid)
+    monkeypatch.setattr(PostgresBackend, "check_relations", lambda self, sql, tables: None)
+    with pytest.raises(ValidationError) as caught:
+        datastore_search_sql(data={"sql": f'SELECT ville FROM "{rid}" UNION ALL SELECT password FROM core_user'},  # noqa: S608 — test SQL
+                             user=None)
+    assert "lecture seule" in caught.value.message_dict["sql"][0]
+
+
+def test_private_tables_are_not_readable_by_default(rid, ingest, write_file):
+>>>>>>> sql
     other = str(ingest(write_file("autre.csv", CSV)).resource_id)
     catalogue_resource(other, publisher[1], private=True)
     hidden = DatastoreTable.objects.get(resource_id=other).table_name
     visible = DatastoreTable.objects.get(resource_id=rid).table_name
     backend = get_backend()
     if backend.vendor != "sqlite":
-        pytest.skip("on PostgreSQL privacy is checked by table_for_read; the role reads the whole schema")
+        pytest.skip("PostgreSQL: see test_only_the_resolved_tables_pass_the_planner_check")
     with backend.limited(seconds=5, read_only=True), connection.cursor() as cur:
         cur.execute(f'SELECT COUNT(*) FROM "{visible}"')  # noqa: S608 — test SQL
         assert cur.fetchone() == (2,)
     with pytest.raises(DatabaseError), backend.limited(seconds=5, read_only=True), connection.cursor() as cur:
         cur.execute(f'SELECT COUNT(*) FROM "{hidden}"')  # noqa: S608 — test SQL
+
+
+@pg_only
+def test_only_the_resolved_tables_pass_the_planner_check(rid, ingest, write_file):
+    """The role may read every table of schema ``datastore``, private ones too: the planner check
+    keeps a statement to the tables it was resolved to."""
+    other = str(ingest(write_file("autre.csv", CSV)).resource_id)
+    services.datastore_visibility_update(resource_id=other, private=True)
+    hidden = DatastoreTable.objects.get(resource_id=other).table_name
+    visible = DatastoreTable.objects.get(resource_id=rid).table_name
+    backend = get_backend()
+    with backend.limited(seconds=5, read_only=True, tables=[visible]):
+        backend.check_relations(f'SELECT COUNT(*) FROM datastore."{visible}" a JOIN datastore."{visible}" b USING (_id)',  # noqa: S608 — test SQL
+                                [visible])
+    for text in (f'SELECT COUNT(*) FROM datastore."{hidden}"',  # noqa: S608 — test SQL
+                 f'SELECT (SELECT COUNT(*) FROM datastore."{hidden}") FROM datastore."{visible}"',  # noqa: S608 — test SQL
+                 f'SELECT * FROM datastore."{visible}" WHERE EXISTS (SELECT 1 FROM pg_authid)',  # noqa: S608 — test SQL
+                 "SELECT * FROM pg_catalog.pg_class", "SELECT * FROM information_schema.tables",
+                 "SELECT * FROM pg_ls_dir('.')", "SELECT * FROM generate_series(1, 3)"):
+        # refused by the check, or by the role when planning needs a privilege it lacks (pg_authid)
+        with pytest.raises((RelationRefused, DatabaseError)), backend.limited(seconds=5, read_only=True,
+                                                                              tables=[visible]):
+            backend.check_relations(text, [visible])
 
 
 @sqlite_only
@@ -129,22 +178,78 @@ def test_reader_role_reads_datastore_tables_and_is_put_back(rid):
         assert cur.fetchone() == (2,)
 
 
-@pg_only
-def test_without_the_role_search_sql_still_runs_and_check_warns(rid, monkeypatch):
+@pytest.fixture
+def role_unavailable(monkeypatch):
+    """Make the reader role look absent and impossible to create, without touching the cluster's role
+    (it is shared: never create or drop it in a test)."""
     from ouvert.datastore import checks, reader_role
 
     monkeypatch.setattr(reader_role, "reader_role_name", lambda: "ouvert_role_absent_for_test")
     monkeypatch.setattr(checks, "reader_role_name", lambda: "ouvert_role_absent_for_test")
+    monkeypatch.setattr(sql, "reader_role_name", lambda: "ouvert_role_absent_for_test")
     monkeypatch.setattr(reader_role, "_try", lambda statement, params=None: False)  # may not create roles
     reader_role_forget()
+    yield
+    reader_role_forget()
+
+
+@pg_only
+def test_without_the_role_search_sql_is_refused_and_check_errs(rid, role_unavailable, make_user):
+    from ouvert.datastore import checks
+
+    make_user("admin@exemple.qc.ca")
+    for text in (f'SELECT COUNT(*) AS n FROM "{rid}"',  # noqa: S608 — test SQL
+                 f'SELECT ville FROM "{rid}"'):  # noqa: S608 — test SQL
+        with pytest.raises(PermissionDenied) as caught:
+            datastore_search_sql(data={"sql": text}, user=None)
+        assert "ouvert_role_absent_for_test" in str(caught.value) and "ouvert migrate" in str(caught.value)
+    errors = checks.datastore_reader_role(None)
+    assert [e.id for e in errors] == ["ouvert.E101"] and errors[0].is_serious()
+    assert "CREATE ROLE" in errors[0].hint
+
+
+@pg_only
+def test_without_the_role_nothing_runs_even_past_the_parser(rid, role_unavailable, slipped_past_parser):
+    slipped_past_parser(rid)
+    executed = []
+    from django.db.backends.utils import CursorWrapper
+
+    original = CursorWrapper.execute
+
+    def spy(self, statement, params=None):
+        executed.append(statement)
+        return original(self, statement, params)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(CursorWrapper, "execute", spy)
+        with pytest.raises(PermissionDenied):
+            datastore_search_sql(data={"sql": f'SELECT ville FROM "{rid}" UNION ALL SELECT password FROM core_user'},  # noqa: S608 — test SQL
+                                 user=None)
+    assert not any("core_user" in s for s in executed), executed
+
+
+@pg_only
+def test_a_role_that_reads_application_tables_is_not_used(rid, monkeypatch):
+    from ouvert.datastore import checks, reader_role
+    from ouvert.datastore.reader_role import ReaderRoleStatus
+
+    overpowered = ReaderRoleStatus(exists=True, member=True, schema_usage=True, default_select=True, privileged=True)
+    monkeypatch.setattr(reader_role, "reader_role_status", lambda: overpowered)
+    monkeypatch.setattr(checks, "reader_role_status", lambda: overpowered)
+    monkeypatch.setattr(reader_role, "reader_role_ensure", lambda: overpowered)
+    reader_role_forget()
     try:
-        result = datastore_search_sql(data={"sql": f'SELECT COUNT(*) AS n FROM "{rid}"'}, user=None)  # noqa: S608 — test SQL
-        assert result["records"] == [{"n": 2}]
-        warnings = checks.datastore_reader_role(None)
-        assert [w.id for w in warnings] == ["ouvert.W101"]
-        assert "CREATE ROLE" in warnings[0].hint
+        with pytest.raises(PermissionDenied):
+            datastore_search_sql(data={"sql": f'SELECT ville FROM "{rid}"'}, user=None)  # noqa: S608 — test SQL
+        assert [e.id for e in checks.datastore_reader_role(None)] == ["ouvert.E101"]
     finally:
         reader_role_forget()
+
+
+@pg_only
+def test_the_real_role_reads_no_application_table():
+    status = reader_role_status()
+    assert status.usable and not status.privileged, status
 
 
 @pg_only
