@@ -1,4 +1,3 @@
-<<<<<<< HEAD
 """Fixed-window rate limits on public writes, keyed by a hash of the client (never stored in clear).
 
 The client address is :func:`client_address`: ``REMOTE_ADDR``, unless that is one of the proxies
@@ -8,19 +7,11 @@ rate limit (pages, API writes) goes through it."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import ipaddress
-=======
-"""Fixed-window rate limits on public writes and costly reads, keyed by the account or a hash of the
-client address (never stored); and per-process concurrency slots for costly anonymous reads."""
-
-from __future__ import annotations
-
-import contextlib
-import hashlib
 import threading
->>>>>>> sql
 import time
 from collections.abc import Iterator
 
@@ -127,7 +118,6 @@ def rate_limit_hit(request: HttpRequest, scope: str, *, key: str | None = None) 
     except ValueError:
         cache.set(cache_key, 1, timeout=window + 5)
         count = 1
-<<<<<<< HEAD
     return wait if count > limit else None
 
 
@@ -136,10 +126,6 @@ def rate_limit_exceeded(scope: str, *, key: str) -> int | None:
     cache_key, limit, wait, _window = _bucket(scope, key)
     count = cache.get(cache_key) or 0
     return wait if count >= limit else None
-=======
-    if count > limit:
-        return (bucket + 1) * window - now
-    return None
 
 
 _slots_lock = threading.Lock()
@@ -162,4 +148,3 @@ def concurrency_slot(pool: str, limit: int) -> Iterator[bool]:
         if acquired:
             with _slots_lock:
                 _slots_taken[pool] -= 1
->>>>>>> sql

@@ -6,13 +6,8 @@ import sqlglot
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 
-<<<<<<< HEAD
 from ouvert.datastore import sql
-from ouvert.datastore.backends import get_backend
-=======
-from ouvert.datastore import services, sql
 from ouvert.datastore.backends import PostgresBackend, RelationRefused, get_backend
->>>>>>> sql
 from ouvert.datastore.models import DatastoreTable
 from ouvert.datastore.reader_role import reader_role_forget, reader_role_name, reader_role_status
 from ouvert.datastore.sql import datastore_search_sql
@@ -64,9 +59,6 @@ def test_core_tables_are_refused_by_the_database_even_past_the_parser(rid, slipp
     assert DatastoreTable.objects.filter(resource_id=rid).exists()
 
 
-<<<<<<< HEAD
-def test_private_tables_are_not_readable_by_default(rid, ingest, write_file, catalogue_resource, publisher):
-=======
 @pg_only
 def test_core_tables_are_refused_by_the_role_even_past_parser_and_planner_check(rid, slipped_past_parser,
                                                                                  monkeypatch):
@@ -78,8 +70,7 @@ def test_core_tables_are_refused_by_the_role_even_past_parser_and_planner_check(
     assert "lecture seule" in caught.value.message_dict["sql"][0]
 
 
-def test_private_tables_are_not_readable_by_default(rid, ingest, write_file):
->>>>>>> sql
+def test_private_tables_are_not_readable_by_default(rid, ingest, write_file, catalogue_resource, publisher):
     other = str(ingest(write_file("autre.csv", CSV)).resource_id)
     catalogue_resource(other, publisher[1], private=True)
     hidden = DatastoreTable.objects.get(resource_id=other).table_name
@@ -95,11 +86,11 @@ def test_private_tables_are_not_readable_by_default(rid, ingest, write_file):
 
 
 @pg_only
-def test_only_the_resolved_tables_pass_the_planner_check(rid, ingest, write_file):
+def test_only_the_resolved_tables_pass_the_planner_check(rid, ingest, write_file, catalogue_resource, publisher):
     """The role may read every table of schema ``datastore``, private ones too: the planner check
     keeps a statement to the tables it was resolved to."""
     other = str(ingest(write_file("autre.csv", CSV)).resource_id)
-    services.datastore_visibility_update(resource_id=other, private=True)
+    catalogue_resource(other, publisher[1], private=True)
     hidden = DatastoreTable.objects.get(resource_id=other).table_name
     visible = DatastoreTable.objects.get(resource_id=rid).table_name
     backend = get_backend()

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from ouvert.datastore import services, sql
+from ouvert.datastore import sql
 from ouvert.datastore.sql import datastore_search_sql
 
 pytestmark = pytest.mark.django_db
@@ -207,12 +207,12 @@ def test_only_resources_and_allowed_functions(rid, text, message):
     assert message.lower() in refused(text, rid).lower()
 
 
-def test_private_table_of_the_same_schema_is_refused(rid, ingest, write_file):
+def test_private_table_of_the_same_schema_is_refused(rid, ingest, write_file, catalogue_resource, publisher):
     other = str(ingest(write_file("autre.csv", CSV)).resource_id)
-    services.datastore_visibility_update(resource_id=other, private=True)
-    from django.core.exceptions import PermissionDenied
+    catalogue_resource(other, publisher[1], private=True)
+    from django.http import Http404
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         run('SELECT * FROM {r} UNION ALL SELECT * FROM "{o}"', rid, o=other)
 
 
