@@ -289,11 +289,16 @@ def address_refusal(address: Address) -> str:
     return ""
 
 
+def _lookup(host: str, port: int) -> list[tuple[Any, ...]]:
+    """The name service's answer for ``host`` (the one place a name is looked up; tests replace it)."""
+    return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+
+
 def _resolve(target: _Target) -> tuple[str, ...]:
     """Every address of the host, looked up once; all must be allowed (a name that also points
     inside is refused, even if another of its addresses is public)."""
     try:
-        infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
+        infos = _lookup(target.host, target.port)
     except (OSError, UnicodeError):
         raise FetchError("dns", url=target.url, host=target.host) from None
     addresses: list[str] = []
