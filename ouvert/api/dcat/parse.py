@@ -74,6 +74,8 @@ def graph_parse(text: str, syntax: str) -> Graph:
     if syntax == "json-ld":
         data = json.loads(text)
         _refuse_remote_contexts(data)
+        if isinstance(data, list):  # a top-level array is the same as a default graph
+            data = {"@graph": data}
     elif syntax == "xml":
         _refuse_xml_declarations(text)
     try:
