@@ -65,12 +65,11 @@ def test_a_job_recorded_with_such_a_source_fails_without_reading_it(publisher, s
 def test_links_to_internal_addresses_are_refused_by_default(settings):
     assert settings.OUVERT_FETCH_ALLOW_PRIVATE is False
     for url in ("http://127.0.0.1:8080/x.csv", "http://[::1]:8080/x.csv", "http://169.254.169.254/latest/"):
-        with pytest.raises(SourceError, match="adresse interne"):
-            with remote.fetched(url):
-                pass
+        with pytest.raises(SourceError, match="adresse interne"), remote.fetched(url):
+            pass
 
 
-def test_linked_file_dns_rebinding_uses_the_checked_address(monkeypatch, allow_loopback):
+def test_linked_file_dns_rebinding_uses_the_checked_address(monkeypatch):
     """Resolver says public, then loopback: the one lookup is used and the connection goes to it."""
     from ouvert.core.tests.test_fetch import reply, server
 
@@ -92,8 +91,8 @@ def test_linked_file_dns_rebinding_uses_the_checked_address(monkeypatch, allow_l
     monkeypatch.setattr(fetch, "_lookup", lookup)
     monkeypatch.setattr(fetch, "_open_socket", open_socket)
     monkeypatch.setattr(fetch, "address_refusal", lambda a: "" if str(a) == PUBLIC else "loopback")
-    with server(reply(body=b"a,b\n1,2\n", content_type="text/csv")) as (port, seen):
-        with remote.fetched(f"http://donnees.example:{port}/t.csv") as (path, fetched):
-            assert path.read_bytes() == b"a,b\n1,2\n"
+    with server(reply(body=b"a,b\n1,2\n", content_type="text/csv")) as (port, _seen), \
+            remote.fetched(f"http://donnees.example:{port}/t.csv") as (path, fetched):
+        assert path.read_bytes() == b"a,b\n1,2\n"
     assert settings_calls == ["donnees.example"] and connected == [PUBLIC]
     assert fetched["url"] == f"http://donnees.example:{port}/t.csv" and fetched["bytes"] == 8
