@@ -17,9 +17,8 @@ The rules (``docs/security-fetch.md``):
 ``OUVERT_FETCH_ALLOW_PRIVATE`` lifts the address rule for loopback and private networks (tests, a
 closed network); ``OUVERT_FETCH_ALLOWED_NETWORKS`` lists networks allowed one by one.
 
-:func:`outbound_forbidden` is the reverse guard: inside it, no connection and no file outside the
-Python installation may be opened (parsers that could follow references, such as rdflib's JSON-LD
-contexts, run inside it).
+:func:`ouvert.core.outbound_guard.outbound_forbidden` is the reverse guard, for parsers that could
+follow references themselves.
 """
 
 from __future__ import annotations
@@ -33,7 +32,6 @@ import json
 import os
 import socket
 import ssl
-import sys
 import tempfile
 import threading
 import time
@@ -464,7 +462,9 @@ def _exchange(url: str, *, method: str, headers: Mapping[str, str] | None, body:
     if limits.deadline is not None and time.monotonic() > limits.deadline:
         raise FetchError("deadline", url=url)
     sent: dict[str, str] = {"User-Agent": USER_AGENT, "Accept": "*/*", "Accept-Encoding": "gzip, deflate"}
-    sent.update(headers or {})
+    for name, value in (headers or {}).items():  # the caller's headers win, whatever their case
+        sent = {k: v for k, v in sent.items() if k.lower() != name.lower()}
+        sent[name] = value
     watchdog = _Watchdog(limits.total_seconds)
     token = _current_watchdog.set(watchdog)
     watchdog.start()
@@ -580,65 +580,8 @@ def post_json(url: str, payload: Any, *, headers: Mapping[str, str] | None = Non
     """POST ``payload`` as JSON (UTF-8) through the guard. Redirects are not followed unless
     ``limits.max_redirects`` says so (default 0: a redirect is an error)."""
     sent = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json, */*;q=0.5"}
-    sent.update(headers or {})
+    for name, value in (headers or {}).items():
+        sent = {k: v for k, v in sent.items() if k.lower() != name.lower()}
+        sent[name] = value
     return fetch(url, method="POST", headers=sent, limits=limits or FetchLimits(max_redirects=0),
                  body=json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-
-
-# The reverse guard --------------------------------------------------------------------------------
-
-class OutboundForbidden(RuntimeError):
-    """Code run inside :func:`outbound_forbidden` tried to open a connection or a file."""
-
-    def __init__(self, event: str, target: str):
-        self.event, self.target = event, target
-        super().__init__(f"{event}: {target}")
-
-
-_forbidding: contextvars.ContextVar[bool] = contextvars.ContextVar("ouvert_outbound_forbidden", default=False)
-_hook_lock = threading.Lock()
-_hook_installed = False
-_NETWORK_EVENTS = frozenset({"socket.connect", "socket.getaddrinfo", "socket.gethostbyname",
-                             "socket.gethostbyname_ex", "socket.gethostbyaddr", "urllib.Request",
-                             "http.client.connect", "ftplib.connect", "smtplib.connect"})
-
-
-@lru_cache(maxsize=1)
-def _python_dirs() -> tuple[str, ...]:
-    import site
-    import sysconfig
-
-    dirs = {sys.prefix, sys.base_prefix, sys.exec_prefix, sysconfig.get_paths().get("stdlib", ""),
-            sysconfig.get_paths().get("purelib", ""), sysconfig.get_paths().get("platlib", ""),
-            *site.getsitepackages()}
-    return tuple(sorted(os.path.realpath(d) + os.sep for d in dirs if d))
-
-
-def _audit(event: str, args: tuple[Any, ...]) -> None:
-    if not _forbidding.get():
-        return
-    if event in _NETWORK_EVENTS:
-        raise OutboundForbidden(event, str(args[1] if event == "socket.connect" and len(args) > 1 else
-                                           args[0] if args else ""))
-    if event == "open" and args and isinstance(args[0], str | bytes | os.PathLike):
-        path = os.path.realpath(os.fsdecode(args[0]))
-        if not path.startswith(_python_dirs()):
-            raise OutboundForbidden(event, path)
-
-
-@contextlib.contextmanager
-def outbound_forbidden() -> Iterator[None]:
-    """Inside this block (this thread or task only), opening a connection, looking a name up or
-    opening a file outside the Python installation raises :class:`OutboundForbidden`."""
-    global _hook_installed
-    if not _hook_installed:
-        with _hook_lock:
-            if not _hook_installed:
-                _python_dirs()  # computed before the guard is on (it opens files)
-                sys.addaudithook(_audit)
-                _hook_installed = True
-    token = _forbidding.set(True)
-    try:
-        yield
-    finally:
-        _forbidding.reset(token)

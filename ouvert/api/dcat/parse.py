@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS
 from rdflib.term import Node
 
-from ouvert.core.fetch import OutboundForbidden, outbound_forbidden
+from ouvert.core.outbound_guard import OutboundForbidden, outbound_forbidden
 
 from . import vocab
 from .graph import VCARD
@@ -65,7 +65,7 @@ def _refuse_xml_declarations(text: str) -> None:
 def graph_parse(text: str, syntax: str) -> Graph:
     """The graph of a document in ``syntax`` (``turtle``, ``json-ld`` or ``xml``) that reads nothing
     but ``text``: remote or local JSON-LD contexts and XML DTDs/entities are refused with
-    :class:`RdfRefused`, and rdflib runs under :func:`~ouvert.core.fetch.outbound_forbidden` so that no
+    :class:`RdfRefused`, and rdflib runs under :func:`~ouvert.core.outbound_guard.outbound_forbidden` so that no
     connection and no file can be opened whatever it tries. Syntax errors are rdflib's (see
     :func:`rdf_error_reason`)."""
     if syntax not in RDF_SYNTAXES:

@@ -380,20 +380,3 @@ def test_deadline_stops_new_requests(names):
     with pytest.raises(fetch.FetchError) as caught:
         fetch.fetch("https://example.org/", limits=fetch.FetchLimits(deadline=time.monotonic() - 1))
     assert caught.value.code == "deadline" and names.lookups == []
-
-
-# The reverse guard ------------------------------------------------------------------------------
-
-def test_outbound_forbidden_blocks_connections_and_files(tmp_path):
-    secret = tmp_path / "secret.txt"
-    secret.write_text("x")
-    with fetch.outbound_forbidden():
-        with pytest.raises(fetch.OutboundForbidden):
-            socket.create_connection(("127.0.0.1", 9), timeout=0.1)
-        with pytest.raises(fetch.OutboundForbidden):
-            secret.read_text()
-        import urllib.request
-
-        with pytest.raises(fetch.OutboundForbidden):
-            urllib.request.urlopen(secret.as_uri())  # noqa: S310 — what is being refused
-    assert secret.read_text() == "x"  # outside the block, nothing changes

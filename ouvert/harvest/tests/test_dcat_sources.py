@@ -153,7 +153,7 @@ def test_parse_errors_do_not_repeat_the_document(site_admin):
 @pytest.mark.parametrize("context", ["file", "http"])
 def test_rdflib_itself_cannot_read_under_the_guard(tmp_path, context):
     """Second line of defence: were a remote context to reach rdflib, the guard stops the read."""
-    from ouvert.core.fetch import OutboundForbidden, outbound_forbidden
+    from ouvert.core.outbound_guard import OutboundForbidden, outbound_forbidden
 
     secret = tmp_path / "context.jsonld"
     secret.write_text('{"@context": {"dct": "http://purl.org/dc/terms/"}}')
