@@ -43,9 +43,8 @@ class Limits:
 
 def get_bytes(url: str, limits: Limits, *, params: dict[str, Any] | None = None,
               accept: str = "application/json") -> tuple[bytes, str]:
-    """The body of a GET (at most ``limits.max_bytes``) and its declared charset ('' if none)."""
-    if limits.deadline is not None and time.monotonic() > limits.deadline:
-        raise FetchError(_("Durée maximale du moissonnage dépassée."))
+    """The body of a GET (at most ``limits.max_bytes``) and its declared charset ('' if none); after the
+    run's deadline, no request starts (the fetcher's ``deadline`` refusal)."""
     try:
         result = guarded.fetch(url, params=params, limits=limits.guarded(),
                                headers={"User-Agent": USER_AGENT, "Accept": accept})

@@ -159,3 +159,12 @@ def test_one_run_at_a_time_and_schedule(ckan_source, site_admin):
     HarvestRun.objects.update(status=RunStatus.FAILED)
     runs = services.runs_due(later)
     assert len(runs) == 1 and runs[0].trigger == "schedule"
+
+
+def test_a_run_past_its_deadline_starts_no_request(ckan_source, settings, allow_loopback):
+    settings.HARVEST_MAX_RUN_SECONDS = -1
+    hits = []
+    with serve(lambda path, query: (hits.append(path), (200, {}, b"{}"))[1]) as url:
+        run = services.run_request(source=ckan_source(url), by=None, trigger="schedule")
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED and "Durée maximale" in run.message and hits == []
