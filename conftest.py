@@ -119,6 +119,13 @@ def public_rid(catalogue_resource, make_org):
 
 
 @pytest.fixture
+def allow_loopback(settings):
+    """Lets the outbound fetcher (``ouvert.core.fetch``) reach test servers on 127.0.0.1, which it
+    refuses by default. Every test talking to a loopback server asks for this explicitly."""
+    settings.OUVERT_FETCH_ALLOW_PRIVATE = True
+
+
+@pytest.fixture
 def site_admin(make_user):
     return make_user("admin@exemple.qc.ca", site_admin=True)
 

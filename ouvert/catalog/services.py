@@ -410,6 +410,8 @@ def _schedule_link_ingest(resource: Resource, *, by: User) -> None:
 
     if not resource.url or resource.format not in TABULAR_FORMATS or not apps.is_installed("ouvert.datastore"):
         return
+    if not resource.url.lower().startswith(("http://", "https://")):
+        return  # only web links are loaded (an ftp:// or other link stays a link, never a stored file)
     dataset = resource.dataset
     try:
         from ouvert.datastore.services import datastore_ingest_schedule
@@ -417,7 +419,7 @@ def _schedule_link_ingest(resource: Resource, *, by: User) -> None:
         name = resource.url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or resource.name
         if not os.path.splitext(name)[1]:
             name = f"{name}.{resource.format.lower()}"
-        datastore_ingest_schedule(resource_id=resource.pk, source_path=resource.url, original_name=name,
+        datastore_ingest_schedule(resource_id=resource.pk, source_url=resource.url, original_name=name,
                                   organization=dataset.organization, by=by, options=None)
     except Exception:
         logger.exception("datastore ingestion not scheduled for linked resource %s", resource.pk)

@@ -1,97 +1,70 @@
-"""Fetching a linked resource's file for the datastore: streamed to a temporary file with a size cap
-and time limits, and never from the platform's own network (loopback, private, link-local and
-reserved addresses are refused unless ``DATASTORE_FETCH_ALLOW_PRIVATE`` is set, for tests)."""
+"""Fetching a linked resource's file for the datastore: ``http://`` and ``https://`` links only,
+through :mod:`ouvert.core.fetch` (every hop's address checked and the connection pinned to it,
+streamed to a temporary file with the upload size cap and time limits, no response text in errors).
+
+A link is never a path: anything else that looks like an address (``ftp:``, ``file:``, ``s3:``…) is
+refused, it is never looked up in storage or on disk."""
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import ipaddress
-import socket
-import tempfile
-import time
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import urlsplit
 
-import requests
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ouvert import __version__
+from ouvert.core import fetch as guarded
 
 from .sources import SourceError
 
 USER_AGENT = f"Ouvert-entrepot/{__version__}"
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def is_remote(source: str) -> bool:
-    return source.startswith(("http://", "https://"))
+    return source[:8].lower().startswith(("http://", "https://"))
 
 
-def _check_host(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SourceError(_("Lien invalide : « %(url)s » (une adresse http:// ou https:// est attendue).")
-                          % {"url": url})
-    if getattr(settings, "DATASTORE_FETCH_ALLOW_PRIVATE", False):
-        return
+def looks_like_address(source: str) -> bool:
+    """True for anything with a URL scheme (``ftp://…``, ``file:…``, ``HTTP://…``): such a source is a
+    link, and a link may only be fetched, never read as a storage name or a path."""
+    return bool(_SCHEME.match(source.strip())) or source.strip().startswith("//")
+
+
+def link_refusal(url: str) -> str:
+    """Why ``url`` cannot be loaded as a linked file (``""`` when its form is acceptable)."""
+    if not is_remote(url.strip()):
+        return _("Lien refusé : « %(url)s » n'est pas une adresse http:// ou https://. Seuls les liens web "
+                 "sont chargés ; déposez le fichier ou donnez son adresse https://.") % {"url": guarded.shown_url(url)}
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
-                                   proto=socket.IPPROTO_TCP)
-    except socket.gaierror as exc:
-        raise SourceError(_("Le serveur « %(host)s » est introuvable : vérifiez le lien.")
-                          % {"host": parts.hostname}) from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise SourceError(_("Le lien pointe vers une adresse interne (%(addr)s) : seules les adresses "
-                                "publiques sont lues.") % {"addr": address})
+        guarded.check_url(url)
+    except guarded.FetchError as exc:
+        return str(exc)
+    return ""
+
+
+def limits() -> guarded.FetchLimits:
+    timeout = getattr(settings, "DATASTORE_FETCH_TIMEOUT", 30.0)
+    return guarded.FetchLimits(timeout=timeout, total_seconds=timeout * 20, max_bytes=settings.UPLOAD_MAX_BYTES)
 
 
 @contextlib.contextmanager
-def fetched(url: str) -> Iterator[tuple[Path, dict]]:
+def fetched(url: str) -> Iterator[tuple[Path, dict[str, Any]]]:
     """The linked file in a temporary file, with what was fetched (final URL, size, SHA-256)."""
-    max_bytes = settings.UPLOAD_MAX_BYTES
-    timeout = getattr(settings, "DATASTORE_FETCH_TIMEOUT", 30.0)
-    suffix = Path(urlsplit(url).path).suffix[:10]
-    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-        digest, size, started = hashlib.sha256(), 0, time.monotonic()
+    refusal = link_refusal(url)
+    if refusal:
+        raise SourceError(refusal)
+    with contextlib.ExitStack() as stack:
         try:
-            response = _follow(url, timeout)
-            with response:
-                if response.status_code >= 400:
-                    raise SourceError(_("Le lien a répondu %(code)s (%(url)s) : le fichier n'a pas pu être lu.")
-                                      % {"code": response.status_code, "url": response.url})
-                for block in response.iter_content(1 << 20):
-                    size += len(block)
-                    if size > max_bytes:
-                        raise SourceError(_("Le fichier lié dépasse %(max)s octets, la limite des dépôts.")
-                                          % {"max": max_bytes})
-                    if time.monotonic() - started > timeout * 20:
-                        raise SourceError(_("Le serveur envoie le fichier trop lentement (%(url)s).")
-                                          % {"url": url})
-                    digest.update(block)
-                    tmp.write(block)
-                final_url = response.url
-        except requests.RequestException as exc:
-            raise SourceError(_("Le lien est injoignable (%(url)s) : %(error)s") % {"url": url, "error": exc}) from exc
-        tmp.flush()
-        yield Path(tmp.name), {"url": final_url, "bytes": size, "sha256": digest.hexdigest()}
-
-
-MAX_REDIRECTS = 5
-
-
-def _follow(url: str, timeout: float) -> requests.Response:
-    """GET ``url``, following redirects one by one so that every hop's host is checked first."""
-    for _hop in range(MAX_REDIRECTS + 1):
-        _check_host(url)
-        response = requests.get(url, stream=True, timeout=timeout, allow_redirects=False,
-                                headers={"User-Agent": USER_AGENT})
-        if not response.is_redirect:
-            return response
-        location = response.headers.get("Location", "")
-        response.close()
-        url = requests.compat.urljoin(url, location)
-    raise SourceError(_("Trop de redirections depuis le lien (plus de %(n)d).") % {"n": MAX_REDIRECTS})
+            result = stack.enter_context(guarded.fetch_to_file(
+                url, headers={"User-Agent": USER_AGENT}, limits=limits(),
+                suffix=Path(urlsplit(url).path).suffix))
+        except guarded.FetchError as exc:
+            raise SourceError(str(exc)) from None
+        yield cast(Path, result.path), {"url": result.url, "bytes": result.size, "sha256": result.sha256,
+                            "content_type": result.content_type}

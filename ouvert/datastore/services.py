@@ -15,7 +15,11 @@ Calls the catalogue makes:
                                       organization=resource.dataset.organization, by=request.user,
                                       options=None)
 
-  ``source_path`` is a storage name (``default_storage``) or an absolute local path. The job is an
+  For a linked file, ``source_url=resource.url`` instead of ``source_path``: only ``http://`` and
+  ``https://`` links are accepted (anything else is a ``ValidationError``), and a link is only ever
+  fetched through :mod:`ouvert.core.fetch`, never read as a storage name or a path.
+  ``source_path`` is a storage name (``default_storage``) or an absolute local path, never an
+  address (a value with a URL scheme or a ``..`` part is refused). The job is an
   :class:`~ouvert.datastore.models.IngestJob`; its ``progress()`` dict (status, phase, bytes, rows,
   percentage, rate, eta, report) is what the resource page and the API show. Scheduling twice the
   same source while a job is active returns the active job (idempotent). ``by=None`` means "the
@@ -107,14 +111,38 @@ def _uuid(value: Any, field: str = "resource_id") -> uuid.UUID:
 
 # Ingestion ----------------------------------------------------------------------------------------
 
-def datastore_ingest_schedule(*, resource_id: uuid.UUID | str, source_path: str | Path, original_name: str,
+def _checked_source(source_path: str | Path | None, source_url: str | None) -> str:
+    """The job's source: a link (http/https only) or a storage name/local path (never an address)."""
+    if (source_path is None) == (source_url is None):
+        raise TypeError("give exactly one of source_path (a stored file) and source_url (a link)")
+    if source_url is not None:
+        refusal = remote.link_refusal(source_url)
+        if refusal:
+            raise ValidationError({"url": [refusal]})
+        return source_url.strip()
+    source = str(source_path)
+    if remote.looks_like_address(source) or ".." in Path(source).parts:
+        raise ValidationError({"source": [_("Source refusée : « %(source)s » n'est pas un fichier déposé. Un lien "
+                                            "se charge avec son adresse http:// ou https://.")
+                                          % {"source": source[:200]}]})
+    return source
+
+
+def _source_arguments(source: str) -> dict[str, str]:
+    """``source_url`` or ``source_path`` for a source recorded on a job or a table."""
+    return {"source_url": source} if remote.looks_like_address(source) else {"source_path": source}
+
+
+def datastore_ingest_schedule(*, resource_id: uuid.UUID | str, original_name: str,
                               organization: Organization | None, by: User | None,
+                              source_path: str | Path | None = None, source_url: str | None = None,
                               options: dict[str, Any] | None = None) -> IngestJob:
-    """Queue the ingestion of a file for a resource; returns the (possibly already active) job."""
+    """Queue the ingestion of a stored file (``source_path``) or of a linked file (``source_url``) for a
+    resource; returns the (possibly already active) job."""
     _check(by, organization)
     rid = _uuid(resource_id)
     parsed = IngestOptions.from_dict(options) if options else IngestOptions()
-    source = str(source_path)
+    source = _checked_source(source_path, source_url)
     active = IngestJob.objects.filter(resource_id=rid, status__in=ACTIVE_STATUSES, source_name=source,
                                       options=parsed.to_dict()).first()
     if active:
@@ -166,12 +194,15 @@ def datastore_ingest_retry(*, job: IngestJob, by: User | None) -> IngestJob:
 
 @contextlib.contextmanager
 def _local_file(source: str, report: dict[str, Any] | None = None) -> Iterator[Path]:
-    if remote.is_remote(source):
+    if remote.looks_like_address(source):  # a link: fetched (http/https) or refused, never a path
         with remote.fetched(source) as (path, fetched):
             if report is not None:
                 report["fetched"] = fetched
             yield path
         return
+    if ".." in Path(source).parts:
+        raise SourceError(_("Source refusée : « %(source)s » sort du dossier des fichiers déposés.")
+                          % {"source": source[:200]})
     path = Path(source)
     if path.is_absolute() and path.exists():
         yield path
@@ -389,7 +420,7 @@ def datastore_dictionary_update(*, resource_id: uuid.UUID | str, columns: dict[s
                      changes={"columns": columns})
     job = None
     if retype and table.origin == "file":
-        job = datastore_ingest_schedule(resource_id=table.resource_id, source_path=table.source_name,
+        job = datastore_ingest_schedule(resource_id=table.resource_id, **_source_arguments(table.source_name),
                                         original_name=table.original_name, organization=table.organization,
                                         by=by, options=options)
     return table, job

@@ -1,5 +1,7 @@
-"""Reading from remote sources without trusting them: a time limit per request and per run, a
-size cap on every response, strict decoding, and errors that say what went wrong in plain words."""
+"""Reading from remote sources without trusting them. Every request goes through
+:mod:`ouvert.core.fetch` (addresses checked on every hop, connection pinned, size and time caps, no
+response text in errors); this module adds the harvest's limits (per request and per run) and strict
+decoding, and turns failures into the reason shown in the run's report."""
 
 from __future__ import annotations
 
@@ -8,11 +10,11 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import requests
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ouvert import __version__
+from ouvert.core import fetch as guarded
 
 USER_AGENT = f"Ouvert-moissonneur/{__version__} (+https://github.com/ouvert)"
 
@@ -23,7 +25,7 @@ class FetchError(Exception):
 
 @dataclass
 class Limits:
-    timeout: float = 30.0  # seconds to connect and between bytes
+    timeout: float = 30.0  # seconds to connect and between bytes; a whole response gets 4 times that
     max_bytes: int = 50 * 1024 * 1024  # per response
     deadline: float | None = None  # time.monotonic() after which the run stops
 
@@ -34,38 +36,21 @@ class Limits:
                    max_bytes=getattr(settings, "HARVEST_MAX_BYTES", 50 * 1024 * 1024),
                    deadline=time.monotonic() + run_seconds)
 
+    def guarded(self) -> guarded.FetchLimits:
+        return guarded.FetchLimits(timeout=self.timeout, total_seconds=self.timeout * 4,
+                                   max_bytes=self.max_bytes, deadline=self.deadline)
+
 
 def get_bytes(url: str, limits: Limits, *, params: dict[str, Any] | None = None,
               accept: str = "application/json") -> tuple[bytes, str]:
-    """The body of a GET (at most ``limits.max_bytes``) and its declared charset ('' if none)."""
-    if limits.deadline is not None and time.monotonic() > limits.deadline:
-        raise FetchError(_("Durée maximale du moissonnage dépassée."))
+    """The body of a GET (at most ``limits.max_bytes``) and its declared charset ('' if none); after the
+    run's deadline, no request starts (the fetcher's ``deadline`` refusal)."""
     try:
-        with requests.get(url, params=params, timeout=limits.timeout, stream=True, allow_redirects=True,
-                          headers={"User-Agent": USER_AGENT, "Accept": accept}) as response:
-            if response.status_code >= 400:
-                raise FetchError(_("La source a répondu %(code)s à %(url)s.")
-                                 % {"code": response.status_code, "url": response.url})
-            declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > limits.max_bytes:
-                raise FetchError(_("Réponse trop volumineuse (%(n)s octets annoncés, limite %(max)s).")
-                                 % {"n": declared, "max": limits.max_bytes})
-            chunks, size, started = [], 0, time.monotonic()
-            for chunk in response.iter_content(64 * 1024):
-                size += len(chunk)
-                if size > limits.max_bytes:
-                    raise FetchError(_("Réponse trop volumineuse (plus de %(max)s octets).")
-                                     % {"max": limits.max_bytes})
-                if time.monotonic() - started > limits.timeout * 4:
-                    raise FetchError(_("La source envoie sa réponse trop lentement (%(url)s).") % {"url": url})
-                chunks.append(chunk)
-            return b"".join(chunks), (response.encoding if "charset" in
-                                      response.headers.get("Content-Type", "").lower() else "") or ""
-    except requests.Timeout:
-        raise FetchError(_("Délai dépassé : la source n'a pas répondu en %(s)s secondes (%(url)s).")
-                         % {"s": int(limits.timeout), "url": url}) from None
-    except requests.RequestException as exc:
-        raise FetchError(_("Source injoignable (%(url)s) : %(error)s") % {"url": url, "error": exc}) from None
+        result = guarded.fetch(url, params=params, limits=limits.guarded(),
+                               headers={"User-Agent": USER_AGENT, "Accept": accept})
+    except guarded.FetchError as exc:
+        raise FetchError(str(exc)) from None
+    return result.content or b"", result.charset
 
 
 def decode_utf8(body: bytes, declared: str = "") -> str:
@@ -85,4 +70,9 @@ def get_json(url: str, limits: Limits, *, params: dict[str, Any] | None = None) 
     try:
         return json.loads(text)
     except ValueError as exc:
-        raise FetchError(_("JSON invalide reçu de %(url)s : %(error)s") % {"url": url, "error": exc}) from None
+        # the decoder's message and position only: never the response's text
+        reason = (_("%(msg)s, ligne %(line)s, colonne %(col)s") % {"msg": exc.msg, "line": exc.lineno,
+                                                                    "col": exc.colno}
+                  if isinstance(exc, json.JSONDecodeError) else type(exc).__name__)
+        raise FetchError(_("JSON invalide reçu de %(url)s : %(error)s") % {"url": guarded.shown_url(url),
+                                                                          "error": reason}) from None

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from rdflib import Graph
 
-from ouvert.api.dcat.parse import packages_from_graph
+from ouvert.api.dcat.parse import RdfRefused, graph_parse, packages_from_graph, rdf_error_reason
 
 from .fetch import FetchError, Limits, decode_utf8, get_bytes, get_json
 from .models import HarvestSource, SourceKind
@@ -30,13 +30,22 @@ class RemoteDataset:
 Progress = Callable[[int], None]
 
 
+# CKAN's error types (``error.__type``): the only part of an error answer a report repeats, the
+# free text of the answer is never shown (it could be anything the address returned).
+CKAN_ERROR_TYPES = frozenset({"Authorization Error", "Not Found Error", "Validation Error", "Search Error",
+                              "Search Query Error", "Search Index Error", "Internal Server Error",
+                              "Parameter Error", "Integrity Error"})
+
+
 def _ckan_result(body: Any, url: str) -> Any:
     if not isinstance(body, dict) or "success" not in body:
         raise FetchError(_("Réponse inattendue de %(url)s : ce n'est pas l'API Action de CKAN.") % {"url": url})
     if body.get("success") is not True:
         error = body.get("error")
-        message = error.get("message") if isinstance(error, dict) else error
-        raise FetchError(_("La source signale une erreur (%(url)s) : %(error)s") % {"url": url, "error": message})
+        kind = error.get("__type") if isinstance(error, dict) else None
+        raise FetchError(_("La source signale une erreur (%(url)s) : %(type)s. Vérifiez l'adresse du portail "
+                           "et que ses jeux de données sont publics.")
+                         % {"url": url, "type": kind if kind in CKAN_ERROR_TYPES else _("type non précisé")})
     return body.get("result")
 
 
@@ -87,9 +96,11 @@ def parse_rdf(body: bytes, hint: str, declared: str = "") -> Graph:
     errors = []
     for candidate in formats:
         try:
-            return Graph().parse(data=text, format=candidate)
-        except Exception as exc:  # noqa: BLE001 — rdflib raises many types; each becomes a reason
-            errors.append(f"{candidate}: {exc}"[:300])
+            return graph_parse(text, candidate)
+        except RdfRefused as exc:
+            raise FetchError(str(exc)) from None
+        except Exception as exc:  # noqa: BLE001 — rdflib raises many types; each becomes a short reason
+            errors.append(f"{candidate} : {rdf_error_reason(exc)}"[:300])
     raise FetchError(_("Document DCAT illisible : %(errors)s") % {"errors": " | ".join(errors)})
 
 

@@ -15,6 +15,8 @@ Environment variables (all optional in the embedded profile):
 - ``OUVERT_EMBEDDED_WORKER``: ``true`` to start a background worker inside ``ouvert serve``
   (default: true on SQLite, false otherwise).
 - ``OUVERT_UPLOAD_MAX_BYTES``: largest resource file accepted, in bytes (default 500 MB).
+- ``OUVERT_FETCH_ALLOW_PRIVATE``, ``OUVERT_FETCH_ALLOWED_NETWORKS``: which non-public addresses the
+  outbound fetcher may reach (default: none; see ``docs/security-fetch.md``).
 - ``OUVERT_SITE_URL``: the public base URL, used in e-mails and feeds.
 - ``OUVERT_BASEMAP_URL``: tile URL template of the maps' basemap, e.g.
   ``https://tile.openstreetmap.org/{z}/{x}/{y}.png``; empty (default): maps without a basemap.
@@ -212,6 +214,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Largest resource file accepted (bytes); uploads are streamed to storage, never held in memory.
 UPLOAD_MAX_BYTES = int(os.environ.get("OUVERT_UPLOAD_MAX_BYTES", str(500 * 1024 * 1024)))
 LOGO_MAX_BYTES = int(os.environ.get("OUVERT_LOGO_MAX_BYTES", str(2 * 1024 * 1024)))
+# Outbound requests (ouvert.core.fetch: harvest sources, linked files, webhooks) go to public
+# addresses only. OUVERT_FETCH_ALLOW_PRIVATE lets them reach loopback and private networks (tests, a
+# closed network); OUVERT_FETCH_ALLOWED_NETWORKS (CIDR, comma-separated) allows networks one by one.
+# Link-local, multicast, reserved and unspecified addresses stay refused unless listed there.
+OUVERT_FETCH_ALLOW_PRIVATE = env_bool("OUVERT_FETCH_ALLOW_PRIVATE", False)
+OUVERT_FETCH_ALLOWED_NETWORKS = env_list("OUVERT_FETCH_ALLOWED_NETWORKS", "")
 
 
 def _email() -> dict:

@@ -1,18 +1,103 @@
-"""A DCAT graph → CKAN-shaped package dicts (used to harvest DCAT catalogues)."""
+"""A DCAT document → a graph that read nothing else, and a DCAT graph → CKAN-shaped package dicts
+(used to harvest DCAT catalogues, fetched or uploaded)."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
+from xml.sax import SAXParseException
 
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeElementTree
+from django.utils.translation import gettext as _
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS
 from rdflib.term import Node
+
+from ouvert.core.outbound_guard import OutboundForbidden, outbound_forbidden
 
 from . import vocab
 from .graph import VCARD
 
 SLUG = re.compile(r"[^a-z0-9_-]+")
+RDF_SYNTAXES = ("turtle", "json-ld", "xml")
+
+
+class RdfRefused(ValueError):
+    """The document asks to read something outside itself (a remote JSON-LD context, a DTD or an
+    entity); ``str(exc)`` says what and how to fix it."""
+
+
+def _refuse_remote_contexts(node: Any) -> None:
+    """Every ``@context`` must be written out in the document: a context given by address (absolute,
+    relative or ``file:``) or an ``@import`` would make the parser read it."""
+    if isinstance(node, list):
+        for item in node:
+            _refuse_remote_contexts(item)
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if key == "@import" and value is not None:
+            raise RdfRefused(_("Le contexte JSON-LD importe « %(ref)s » (@import) : les contextes distants ne "
+                               "sont pas lus. Écrivez le contexte dans le document.") % {"ref": str(value)[:200]})
+        if key == "@context":
+            for context in value if isinstance(value, list) else [value]:
+                if isinstance(context, str):
+                    raise RdfRefused(_("Le document JSON-LD renvoie au contexte « %(ref)s » : les contextes "
+                                       "distants ne sont pas lus. Écrivez le contexte dans le document (objet "
+                                       "@context) ou publiez le catalogue en Turtle ou en RDF/XML.")
+                                     % {"ref": context[:200]})
+        _refuse_remote_contexts(value)
+
+
+def _refuse_xml_declarations(text: str) -> None:
+    try:
+        SafeElementTree.fromstring(text.encode("utf-8"), forbid_dtd=True, forbid_entities=True,
+                                   forbid_external=True)
+    except DefusedXmlException:
+        raise RdfRefused(_("Le document RDF/XML déclare une DTD ou des entités : elles ne sont pas lues. "
+                           "Retirez la déclaration <!DOCTYPE …> et écrivez les adresses en entier.")) from None
+    # a syntax error is left to rdflib, which reports it with its line
+
+
+def graph_parse(text: str, syntax: str) -> Graph:
+    """The graph of a document in ``syntax`` (``turtle``, ``json-ld`` or ``xml``) that reads nothing
+    but ``text``: remote or local JSON-LD contexts and XML DTDs/entities are refused with
+    :class:`RdfRefused`, and rdflib runs under :func:`~ouvert.core.outbound_guard.outbound_forbidden` so that no
+    connection and no file can be opened whatever it tries. Syntax errors are rdflib's (see
+    :func:`rdf_error_reason`)."""
+    if syntax not in RDF_SYNTAXES:
+        raise ValueError(f"unsupported RDF syntax {syntax!r}")
+    data: Any = text
+    if syntax == "json-ld":
+        data = json.loads(text)
+        _refuse_remote_contexts(data)
+        if isinstance(data, list):  # a top-level array is the same as a default graph
+            data = {"@graph": data}
+    elif syntax == "xml":
+        _refuse_xml_declarations(text)
+    try:
+        with outbound_forbidden():
+            return Graph().parse(data=data, format=syntax)
+    except OutboundForbidden:
+        raise RdfRefused(_("Le document demande de lire une autre ressource (adresse ou fichier) : "
+                           "seul le document lui-même est lu.")) from None
+
+
+def rdf_error_reason(exc: Exception) -> str:
+    """A short reason for a parse error: where and what kind, never the document's text."""
+    if isinstance(exc, RdfRefused):
+        return str(exc)
+    if isinstance(exc, json.JSONDecodeError):
+        return _("%(msg)s, ligne %(line)s") % {"msg": exc.msg, "line": exc.lineno}
+    if isinstance(exc, SAXParseException):
+        return _("%(msg)s, ligne %(line)s") % {"msg": exc.getMessage(), "line": exc.getLineNumber()}
+    line = getattr(exc, "lines", None)
+    if isinstance(line, int):
+        return _("syntaxe invalide, ligne %(line)s") % {"line": line + 1}
+    return _("syntaxe invalide (%(kind)s)") % {"kind": type(exc).__name__}
 
 
 def slugify(value: str) -> str:

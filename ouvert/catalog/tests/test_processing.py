@@ -107,7 +107,7 @@ def _jobs(resource):
 
 def test_linked_csv_is_loaded_and_loaded_again_when_the_link_changes(client, settings, file_server, make_user,
                                                                      make_org, make_member):
-    settings.DATASTORE_FETCH_ALLOW_PRIVATE = True  # the test server lives on loopback
+    settings.OUVERT_FETCH_ALLOW_PRIVATE = True  # the test server lives on loopback
     files, base = file_server
     files["/v1.csv"] = "espece;hauteur\nérable;12\nchêne;20\n".encode("cp1252")
     files["/v2.csv"] = "espece,hauteur\nérable,12\nchêne,20\npin,31\n".encode()
@@ -134,12 +134,12 @@ def test_linked_file_errors_say_why_and_keep_the_resource(settings, file_server,
                                                           make_member):
     files, base = file_server
     editor, dataset = editor_and_dataset(make_user, make_org, make_member)
-    settings.DATASTORE_FETCH_ALLOW_PRIVATE = False
+    assert settings.OUVERT_FETCH_ALLOW_PRIVATE is False  # loopback is refused by default
     internal = services.resource_create(dataset=dataset, by=editor, url=f"{base}/v1.csv", format="CSV")
     job = _jobs(internal)[-1]
     assert job.status == "failed"
     assert "adresse interne" in job.error
-    settings.DATASTORE_FETCH_ALLOW_PRIVATE = True
+    settings.OUVERT_FETCH_ALLOW_PRIVATE = True
     missing = services.resource_create(dataset=dataset, by=editor, url=f"{base}/absent.csv", format="CSV")
     job = _jobs(missing)[-1]
     assert job.status == "failed"
@@ -147,3 +147,25 @@ def test_linked_file_errors_say_why_and_keep_the_resource(settings, file_server,
     assert dataset.resources.count() == 2
     not_tabular = services.resource_create(dataset=dataset, by=editor, url=f"{base}/rapport.pdf", format="PDF")
     assert _jobs(not_tabular) == []
+
+
+@pytest.mark.parametrize("link", ["ftp://files.example/../../{name}", "ftps://files.example/../../{name}"])
+def test_a_link_is_never_read_as_a_stored_file(client, make_user, make_org, make_member, link):
+    """An editor of one organization cannot point a link at another organization's stored private file:
+    only http(s) links are loaded, and only by fetching them."""
+    from ouvert.datastore.models import IngestJob
+
+    other_editor, other = editor_and_dataset(make_user, make_org, make_member)
+    services.dataset_update(dataset=other, by=other_editor, private=True)
+    stored = services.resource_create(dataset=other, by=other_editor,
+                                      file=SimpleUploadedFile("secret.csv", b"code,valeur\nSECRET,42\n"))
+    intruder = make_user()
+    mine = make_org("laval", kind="municipality")
+    make_member(intruder, mine, "editor")
+    dataset = services.dataset_create(by=intruder, organization=mine, title="Public")
+    services.dataset_publish(dataset=dataset, by=intruder)
+    url = link.format(name=stored.file.name)  # the catalogue refuses file:, s3: … as links already
+    resource = services.resource_create(dataset=dataset, by=intruder, url=url, format="CSV")
+    assert not IngestJob.objects.filter(resource_id=resource.pk).exists()
+    result = client.get("/api/3/action/datastore_search", {"resource_id": str(resource.pk)}).json()
+    assert not result["success"]

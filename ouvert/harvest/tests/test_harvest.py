@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -48,7 +49,7 @@ def test_only_site_admins_manage_sources(make_user, site_admin):
         services.run_request(source=source, by=make_user())
 
 
-def test_recorded_real_ckan_is_harvested(ckan_source, settings, make_org, client):
+def test_recorded_real_ckan_is_harvested(ckan_source, settings, make_org, client, allow_loopback):
     settings.HARVEST_TIMEOUT = 5
     with serve(recorded_ckan) as url:
         source = ckan_source(url)
@@ -81,12 +82,12 @@ def test_recorded_real_ckan_is_harvested(ckan_source, settings, make_org, client
     (fixed(b'{"success": true}', content_type="application/json; charset=windows-1252"), "windows-1252"),
     (fixed(b" " * 300_000), "trop volumineuse"),
     (fixed(b"<html>Maintenance</html>", content_type="text/html"), "JSON invalide"),
-    (fixed(b'{"success": false, "error": {"message": "Access denied"}}', status=200), "Access denied"),
+    (fixed(b'{"success": false, "error": {"__type": "Authorization Error", "message": "x"}}'), "Authorization Error"),
     (fixed(b"", status=503), "503"),
     (fixed(b'[1, 2, 3]'), "API Action"),
     (fixed(b'{"success": true, "result": {"count": 5, "results": []}}'), "incomplet"),
 ])
-def test_hostile_sources_fail_clearly_and_change_nothing(ckan_source, settings, route, reason):
+def test_hostile_sources_fail_clearly_and_change_nothing(ckan_source, settings, route, reason, allow_loopback):
     settings.HARVEST_TIMEOUT = 1
     settings.HARVEST_MAX_BYTES = 200_000
     before = Organization.objects.count()
@@ -100,12 +101,50 @@ def test_hostile_sources_fail_clearly_and_change_nothing(ckan_source, settings, 
     assert Organization.objects.count() == before
 
 
-def test_unreachable_source(ckan_source, settings):
+def test_unreachable_source(ckan_source, settings, allow_loopback):
     settings.HARVEST_TIMEOUT = 1
-    source = ckan_source("http://127.0.0.1:9")
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    source = ckan_source(f"http://127.0.0.1:{port}")
     run = services.run_request(source=source, by=source.owner)
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED and "injoignable" in run.message
+
+
+def test_a_source_on_loopback_is_refused_by_default(ckan_source, settings):
+    assert settings.OUVERT_FETCH_ALLOW_PRIVATE is False
+    hits = []
+
+    def route(path, query):
+        hits.append(path)
+        return 200, {"Content-Type": "application/json"}, b'{"success": true, "result": "SECRET-42"}'
+
+    with serve(route) as url:
+        run = services.run_request(source=ckan_source(url), by=None, trigger="schedule")
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED and "adresse interne" in run.message
+    assert hits == [] and "SECRET" not in run.message
+
+
+SECRET = b"SECRET-TOKEN-42"
+
+
+@pytest.mark.parametrize("route,shown", [
+    (fixed(b"<html>" + SECRET + b"</html>", content_type="text/html", status=403), ["403", "text/html"]),
+    (fixed(b'{"success": false, "error": {"message": "' + SECRET + b'"}}'), ["type non précisé"]),
+    (fixed(b'{"success": false, "error": {"__type": "' + SECRET + b'"}}'), ["type non précisé"]),
+    (fixed(b'{"success": true, "result": ' + SECRET + b'}'), ["JSON invalide"]),
+])
+def test_reports_keep_status_type_and_reason_never_the_answer(ckan_source, settings, allow_loopback, route,
+                                                              shown):
+    settings.HARVEST_TIMEOUT = 1
+    with serve(route) as url:
+        run = services.run_request(source=ckan_source(url), by=None, trigger="schedule")
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED
+    assert all(part in run.message for part in shown), run.message
+    assert SECRET.decode() not in run.message
 
 
 def test_one_run_at_a_time_and_schedule(ckan_source, site_admin):
@@ -120,3 +159,12 @@ def test_one_run_at_a_time_and_schedule(ckan_source, site_admin):
     HarvestRun.objects.update(status=RunStatus.FAILED)
     runs = services.runs_due(later)
     assert len(runs) == 1 and runs[0].trigger == "schedule"
+
+
+def test_a_run_past_its_deadline_starts_no_request(ckan_source, settings, allow_loopback):
+    settings.HARVEST_MAX_RUN_SECONDS = -1
+    hits = []
+    with serve(lambda path, query: (hits.append(path), (200, {}, b"{}"))[1]) as url:
+        run = services.run_request(source=ckan_source(url), by=None, trigger="schedule")
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED and "Durée maximale" in run.message and hits == []

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 COMPARED = ("name", "title", "notes", "license_id", "update_frequency", "private", "state", "num_resources")
 
 
-def test_harvest_mirrors_another_ouvert(client, site_admin, tmp_path, settings):
+def test_harvest_mirrors_another_ouvert(client, site_admin, tmp_path, settings, allow_loopback):
     settings.HARVEST_TIMEOUT = 10
     with second_ouvert(tmp_path / "source") as (url, token):
         remote = ckanapi.RemoteCKAN(url, apikey=token)

@@ -22,7 +22,7 @@ def test_pages_are_for_site_admins(client, make_user, site_admin, settings):
                                                     "organization_map": "{pas du json"})
     assert bad.status_code == 200 and "JSON invalide" in bad.content.decode()
     created = client.post("/fr/moissonnage/nouvelle/", {
-        "name": "Portail test", "kind": "ckan", "url": "http://127.0.0.1:9", "schedule": "manual",
+        "name": "Portail test", "kind": "ckan", "url": "http://127.0.0.1:9999", "schedule": "manual",
         "enabled": "on", "create_organizations": "on", "organization_map": '{"sdb": "sct"}'})
     assert created.status_code == 302
     source = HarvestSource.objects.get(slug="portail-test")
@@ -31,7 +31,7 @@ def test_pages_are_for_site_admins(client, make_user, site_admin, settings):
     ran = client.post(f"/fr/moissonnage/{source.slug}/lancer/")
     assert ran.status_code == 302
     page = client.get(ran["Location"])
-    assert page.status_code == 200 and "injoignable" in page.content.decode()
+    assert page.status_code == 200 and "adresse interne" in page.content.decode()  # refused by default
     report = client.get(ran["Location"] + "?format=json").json()
     assert report["status"] == "failed" and report["created"] == 0
     assert client.post(f"/fr/moissonnage/{source.slug}/supprimer/").status_code == 302
@@ -42,7 +42,7 @@ def test_native_api(client, site_admin, make_user, make_token, settings):
     settings.HARVEST_TIMEOUT = 1
     from ouvert.harvest import services
 
-    source = services.source_create(by=site_admin, name="Loin", kind="ckan", url="http://127.0.0.1:9")
+    source = services.source_create(by=site_admin, name="Loin", kind="ckan", url="http://127.0.0.1:9999")
     token = make_token(site_admin)
     assert client.get("/api/v1/harvest/sources", HTTP_AUTHORIZATION=make_token(make_user())).status_code == 403
     assert client.get("/api/v1/harvest/sources").status_code == 401
@@ -50,5 +50,5 @@ def test_native_api(client, site_admin, make_user, make_token, settings):
     started = client.post(f"/api/v1/harvest/sources/{source.slug}/runs", HTTP_AUTHORIZATION=token)
     assert started.status_code == 202 and started.json()["status"] == "failed"
     shown = client.get(f"/api/v1/harvest/runs/{started.json()['id']}", HTTP_AUTHORIZATION=token).json()
-    assert "injoignable" in shown["message"] and shown["items"] == []
+    assert "adresse interne" in shown["message"] and shown["items"] == []
     assert client.post("/api/v1/harvest/sources/absent/runs", HTTP_AUTHORIZATION=token).status_code == 404
