@@ -52,10 +52,10 @@ def content_security_policy() -> str:
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.policy = content_security_policy()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if response.get("Content-Type", "").startswith("text/html"):
-            response.headers.setdefault("Content-Security-Policy", self.policy)
+            # built per response (a few string joins) so that it follows the settings, as the maps do
+            response.headers.setdefault("Content-Security-Policy", content_security_policy())
         return response

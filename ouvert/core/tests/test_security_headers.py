@@ -77,6 +77,6 @@ def test_templates_have_no_inline_script_handler_style_or_javascript_url():
     for path in ROOT.glob("*/static/**/*.js"):
         if "vendor" in path.parts:
             continue
-        if re.search(r"style=\\?\"|\.setAttribute\(\s*[\"']style|\beval\(|new Function\(", path.read_text()):
+        if re.search(r"style=\\?\"|\bstyle:\s*[\"']|\.setAttribute\(\s*[\"']style|\beval\(|new Function\(", path.read_text()):
             problems.append(f"{path.relative_to(ROOT)}: inline style or eval in a script")
     assert not problems, "\n".join(problems)
