@@ -204,3 +204,15 @@ def test_out_of_range_messages_name_the_parameter_and_the_range(client, public):
     assert "9223372036854775807" in typed
     cursor = client.get(f"/api/v1/datastore/{rid}/rows", {"cursor": _cursor(["x", 2**70])}).json()["detail"]
     assert "next_cursor" in cursor["cursor"][0]
+
+
+def test_html_pages_and_linked_data(client, public):
+    """The pages that read a page number, a sort or a filter from the query string (fewer values: a
+    page renders more slowly than an API answer)."""
+    few = [v for v in NASTY if len(v) < 30 and not v.startswith(("W", "ey"))][::2] + [HUGE, str(2**63 - 1)]
+    failures = _sweep(client, "/fr/donnees/", ["page", "q", "sort"], values=few)
+    failures += _sweep(client, f"/fr/donnees/tables/{public['rid']}/", ["page", "sort", "filter", "cursor", "sheet"],
+                       values=few)
+    failures += _sweep(client, "/catalog.ttl", ["page"])
+    failures += _sweep(client, "/api/3/action/package_search", ["ext_bbox"])
+    _assert_none(failures)
