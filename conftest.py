@@ -165,13 +165,38 @@ def _playwright_browser():
         browser.close()
 
 
+# Every page a browser test visits must load without a Content-Security-Policy violation: Chromium
+# reports each one on the console ("Refused to …") and as a ``securitypolicyviolation`` event, which
+# this script forwards to the console with a recognizable prefix.
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline") +
+                " at " + e.sourceFile + ":" + e.lineNumber);
+});"""
+
+
 @pytest.fixture
-def page(_playwright_browser, live_server):
+def csp_violations() -> list[str]:
+    """The CSP violations seen by the ``page`` fixture so far (the fixture fails the test on any)."""
+    return []
+
+
+@pytest.fixture
+def page(_playwright_browser, live_server, csp_violations):
     context = _playwright_browser.new_context(base_url=live_server.url, locale="fr-CA")
+    context.add_init_script(CSP_LISTENER)
     page = context.new_page()
     page.set_default_timeout(15000)
+
+    def on_console(message):
+        text = message.text
+        if text.startswith(("Refused to", "CSP violation:")):
+            csp_violations.append(f"{page.url}: {text}")
+
+    page.on("console", on_console)
     yield page
     context.close()
+    if csp_violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(dict.fromkeys(csp_violations)))
 
 
 @pytest.fixture
@@ -180,7 +205,7 @@ def axe_check():
     script = AXE_JS.read_text()
 
     def check(page, *, context: str = "") -> list[dict]:
-        page.add_script_tag(content=script)
+        page.evaluate(script)  # not add_script_tag: an inline <script> is refused by the site's CSP
         result = page.evaluate(
             "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
             "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"

@@ -27,9 +27,18 @@ def _usage() -> str:
     return "\n".join(lines)
 
 
+def debug_requested(argv: list[str]) -> bool:
+    """``ouvert serve --debug`` / ``ouvert demo --debug``: DEBUG must be known before the settings load,
+    so the flag is read here and passed on as ``DEBUG=true``; without it (or ``DEBUG=true`` in the
+    environment) the platform serves with DEBUG off."""
+    return len(argv) > 1 and argv[1] in {"serve", "demo"} and "--debug" in argv[2:]
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ouvert.settings.dev")
+    if debug_requested(argv):
+        os.environ["DEBUG"] = "true"
     if len(argv) < 2 or argv[1] in {"-h", "--help"}:
         print(_usage())
         return 0

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as SchemaError
 
 from ouvert import __version__
 from ouvert.catalog.api import quality_router
@@ -42,6 +44,42 @@ def _permission_denied(request: HttpRequest, exc: PermissionDenied):
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError):
     detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+def _schema_problem(error: dict) -> str:
+    """Pydantic's error for one parameter, in the user's language: which parameter, what is accepted,
+    what to do."""
+    loc = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body", "form")]
+    name = ".".join(loc) or "?"
+    ctx = error.get("ctx") or {}
+    kind = error.get("type", "")
+    values: dict = {"name": name}
+    if "le" in ctx or "lt" in ctx:
+        values["max"] = ctx.get("le", ctx.get("lt"))
+        return _("« %(name)s » doit être au plus %(max)s ; corrigez ce paramètre.") % values
+    if "ge" in ctx or "gt" in ctx:
+        values["min"] = ctx.get("ge", ctx.get("gt"))
+        return _("« %(name)s » doit être au moins %(min)s ; corrigez ce paramètre.") % values
+    if kind.startswith("int_"):
+        return _("« %(name)s » doit être un nombre entier, sans décimale ni exposant ; "
+                 "corrigez ce paramètre.") % values
+    if kind.startswith("bool_"):
+        return _("« %(name)s » doit valoir true ou false.") % values
+    if kind == "missing":
+        return _("« %(name)s » est obligatoire : ajoutez ce paramètre.") % values
+    if kind in ("literal_error", "enum"):
+        values["allowed"] = ctx.get("expected", "")
+        return _("« %(name)s » doit être l'une des valeurs %(allowed)s.") % values
+    return _("« %(name)s » est invalide : %(why)s") % {**values, "why": error.get("msg", "")}
+
+
+@api.exception_handler(SchemaError)
+def _schema_error(request: HttpRequest, exc: SchemaError):
+    """Parameters that do not fit the operation's schema: 422 as before (same list of pydantic
+    errors), each with a ``message`` saying which parameter, the accepted range and how to fix it."""
+    detail = [{**error, "message": _schema_problem(error)} if isinstance(error, dict) else error
+              for error in exc.errors]
     return api.create_response(request, {"detail": detail}, status=422)
 
 

@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 
 from ouvert.api.auth import token_auth
 from ouvert.api.cursors import cursor_decode, cursor_encode
+from ouvert.core.bounds import int_param
 from ouvert.core.models import Organization
 
 from . import learning, permissions, selectors, services
@@ -207,9 +208,9 @@ def _decode(cursor: str | None) -> int:
     if not cursor:
         return 0
     try:
-        return max(0, int(cursor_decode(cursor).removeprefix("o:")))
+        return int_param(cursor_decode(cursor).removeprefix("o:"), name="cursor", minimum=0)
     except ValueError:
-        return 0
+        return 0  # not one of ours: the first page
 
 
 def _page(qs, cursor: str | None, limit: int) -> tuple[list, str | None]:

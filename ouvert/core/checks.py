@@ -46,8 +46,8 @@ def migrations_applied(app_configs, **kwargs):
 
 @register(deploy=True)
 def production_database(app_configs, **kwargs):
-    if settings.IS_SQLITE and not settings.DEBUG:
-        return [Warning("SQLite est utilisé hors du mode développement.", id="ouvert.W002",
+    if settings.IS_SQLITE and getattr(settings, "PRODUCTION", False):
+        return [Warning("SQLite est utilisé avec le profil de production (ouvert.settings.prod).", id="ouvert.W002",
                         hint="En production, définissez DATABASE_URL vers PostgreSQL.")]
     return []
 
@@ -67,3 +67,33 @@ def trusted_proxies_readable(app_configs, **kwargs):
                       hint="Donnez des adresses IP ou des blocs CIDR, séparés par des virgules "
                            "(10.0.0.5,172.16.0.0/12).")]
     return []
+
+
+LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+@register(Tags.security, deploy=True)
+def http_safety(app_configs, **kwargs):
+    """Unsafe HTTP settings. With the production profile (``settings.PRODUCTION``): DEBUG fails the
+    check; HSTS off and cookies sent over plain HTTP warn. In any profile: DEBUG with a host other
+    than this machine's warns (DEBUG pages show settings and code to whoever reaches them)."""
+    problems = []
+    production = getattr(settings, "PRODUCTION", False)
+    if settings.DEBUG and production:
+        problems.append(Error("DEBUG est actif avec le profil de production : les pages d'erreur montrent le code "
+                              "et les réglages.", id="ouvert.E010",
+                              hint="Retirez DEBUG=true (ou la surcharge de DEBUG) des réglages de production."))
+    elif settings.DEBUG and set(settings.ALLOWED_HOSTS) - LOOPBACK:
+        problems.append(Warning("DEBUG est actif et le site accepte d'autres hôtes que cette machine "
+                                f"({', '.join(sorted(set(settings.ALLOWED_HOSTS) - LOOPBACK))}).", id="ouvert.W010",
+                                hint="Servez sans --debug ni DEBUG=true dès que d'autres personnes ont accès."))
+    if production and settings.SECURE_HSTS_SECONDS <= 0:
+        problems.append(Warning("HSTS est désactivé (SECURE_HSTS_SECONDS=0) : un navigateur peut être ramené en HTTP "
+                                "par un intermédiaire.", id="ouvert.W011",
+                                hint="Laissez SECURE_HSTS_SECONDS à sa valeur par défaut (31536000, un an) une fois "
+                                     "le site servi en HTTPS."))
+    if production and not (settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE):
+        problems.append(Warning("Les témoins de session et CSRF peuvent partir en HTTP clair (SECURE_COOKIES=false).",
+                                id="ouvert.W012",
+                                hint="Servez en HTTPS et retirez SECURE_COOKIES=false."))
+    return problems

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from .backends import Backend
 from .infer import TYPES, ColumnProfile, ConversionError, make_normalizer
-from .sources import IngestOptions, Sheet, SourceError, make_column_names
+from .sources import IngestOptions, Sheet, SourceError, check_width, make_column_names
 
 PROGRESS_EVERY = 20_000
 MAX_REPORTED_ERRORS = 50
@@ -138,6 +138,7 @@ class _Profiler:
             row = chunk[i]
             n = len(row)
             if n > width and any(row[width:]):
+                check_width(n, sheet=self.sheet.detected.get("sheet"))
                 self.long_rows += 1
                 if len(self.long_examples) < 10:
                     self.long_examples.append(first_line + i)

@@ -25,6 +25,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from ouvert.core import access
+from ouvert.core.bounds import in_int64, int_message, int_param
 from ouvert.core.models import User
 
 from .backends import Backend, QueryTimeout, get_backend, quote
@@ -145,7 +146,10 @@ def typed_value(field: dict[str, Any], value: Any, backend: Backend) -> Any:
     if normalized is None:
         return None
     if kind == "int":
-        return int(normalized)
+        number = int(normalized)
+        if not in_int64(number):  # beyond what the database stores: a 4xx, not an OverflowError
+            raise ValidationError({field["id"]: [int_message(field["id"], value, None, None)]})
+        return number
     if kind == "numeric":
         return decimal.Decimal(normalized) if backend.vendor == "postgresql" else float(normalized)
     if kind == "bool":
@@ -243,14 +247,9 @@ def _parse_sort(sort: Any, by_id: dict[str, dict[str, Any]]) -> list[tuple[str, 
 def _int_param(data: dict[str, Any], name: str, default: int, maximum: int | None = None) -> int:
     value = data.get(name, default)
     try:
-        number = int(value)
-    except (TypeError, ValueError) as exc:
-        raise ValidationError({name: [_("Doit être un entier.")]}) from exc
-    if number < 0:
-        raise ValidationError({name: [_("Doit être positif ou nul.")]})
-    if maximum is not None and number > maximum:
-        raise ValidationError({name: [_("Au plus %(max)d.") % {"max": maximum}]})
-    return number
+        return int_param(default if value in (None, "") else value, name=name, minimum=0, maximum=maximum)
+    except ValueError as exc:
+        raise ValidationError({name: [str(exc)]}) from None
 
 
 def _bool_param(data: dict[str, Any], name: str, default: bool) -> bool:
@@ -351,9 +350,12 @@ def datastore_search(*, data: dict[str, Any], user: User | None) -> dict[str, An
         selected = ["_id", *(f["id"] for f in table.fields)]
     else:
         selected = wanted if isinstance(wanted, list) else [w.strip() for w in str(wanted).split(",") if w.strip()]
-        unknown = [w for w in selected if w not in by_id]
+        unknown = [str(w) for w in selected if not isinstance(w, str) or w not in by_id]
         if unknown:
             raise ValidationError({"fields": [_("Champs inconnus : %(f)s.") % {"f": ", ".join(unknown)}]})
+        if not selected:
+            raise ValidationError({"fields": [_("« fields » ne nomme aucun champ : donnez des noms de champs séparés "
+                                                "par des virgules, ou omettez-le pour tous les champs.")]})
     if distinct and "_id" in selected and wanted in (None, "", []):
         selected = [s for s in selected if s != "_id"]
     sort = _parse_sort(data.get("sort"), by_id)
@@ -502,9 +504,18 @@ def _decode_cursor(cursor: str) -> list[Any]:
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if not isinstance(values, list) or len(values) != 2:
             raise ValueError
+        last_value, last_id = values
+        # Ours hold a sort value (a scalar) and an _id; anything else was not made by us.
+        if last_value is not None and not isinstance(last_value, (str, int, float)):
+            raise ValueError
+        if isinstance(last_value, int) and not in_int64(last_value):
+            raise ValueError
+        int_param(last_id, name="cursor", minimum=0)
         return values
     except (ValueError, TypeError) as exc:
-        raise ValidationError({"cursor": [_("Curseur invalide.")]}) from exc
+        raise ValidationError({"cursor": [_("Curseur invalide : reprenez la valeur « next_cursor » d'une réponse "
+                                            "précédente, sans la modifier, ou omettez « cursor » pour la première "
+                                            "page.")]}) from exc
 
 
 def datastore_rows(*, table: DatastoreTable, filters: list[str], q: str | None = None, sort: str | None = None,

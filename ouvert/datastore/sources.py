@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .infer import ColumnProfile
@@ -31,6 +32,36 @@ SAMPLE_BYTES = 256 * 1024
 JSON_OBJECT_MAX_BYTES = 64 * 1024 * 1024
 DELIMITERS = [",", ";", "\t", "|"]
 MAX_NAME = 60  # PostgreSQL identifiers are at most 63 bytes
+# A table has at most this many columns (settings.DATASTORE_MAX_COLUMNS). A spreadsheet declares its
+# size before its cells: a 23 KB XLSX can declare 16,384 columns and a million rows, and reading it
+# cell by cell padded to that width took a worker to 1 GB. Checked before any cell is read.
+MAX_COLUMNS_DEFAULT = 2000
+# Parts of an XLSX that openpyxl reads whole into memory (shared strings, styles, workbook): their
+# uncompressed size is bounded before opening (settings.DATASTORE_XLSX_MAX_INMEMORY_BYTES).
+XLSX_INMEMORY_BYTES_DEFAULT = 256 * 1024 * 1024
+
+
+def max_columns() -> int:
+    return int(getattr(settings, "DATASTORE_MAX_COLUMNS", MAX_COLUMNS_DEFAULT))
+
+
+def check_width(columns: int, *, sheet: str | None = None, declared: bool = False) -> None:
+    """Refuse a table wider than :func:`max_columns`, before its rows are read."""
+    limit = max_columns()
+    if columns <= limit:
+        return
+    values = {"n": columns, "max": limit, "sheet": sheet or ""}
+    if declared:
+        message = _("La feuille « %(sheet)s » déclare %(n)s colonnes ; au plus %(max)s sont acceptées. "
+                    "Supprimez les colonnes vides au-delà des données (ou la mise en forme appliquée à des "
+                    "colonnes entières), enregistrez puis republiez le fichier.")
+    elif sheet:
+        message = _("La feuille « %(sheet)s » a une valeur dans la colonne %(n)s ; au plus %(max)s colonnes sont "
+                    "acceptées. Supprimez les colonnes au-delà des données, puis republiez le fichier.")
+    else:
+        message = _("Une ligne du fichier a %(n)s colonnes ; au plus %(max)s sont acceptées. Vérifiez le "
+                    "séparateur (option « delimiter ») ou découpez le tableau.")
+    raise SourceError(message % values)
 
 
 class SourceError(ValueError):
@@ -198,6 +229,7 @@ class CsvSheet(Sheet):
         has_header, header_reason = self._detect_header(rows) if options.has_header is None else (
             options.has_header, "forced")
         self.has_header = has_header
+        check_width(len(first))
         self.labels = list(first) if has_header else [None] * len(first)
         crlf = b"\r\n" in sample
         self.detected = {
@@ -288,13 +320,19 @@ class XlsxSheet(Sheet):
         self.total_bytes = path.stat().st_size
         self._options = options
         self._count = 0
+        declared = workbook[name].max_column
+        if declared:
+            check_width(declared, sheet=name, declared=True)
         header, self.has_header = _split_header(self._raw_rows(), options.has_header)
         self.labels = header
         self.detected = {"format": "xlsx", "sheet": name, "has_header": self.has_header, "encoding": "utf-8"}
 
     def _raw_rows(self) -> Iterator[list[str | None]]:
+        limit = max_columns()
         for row in self.workbook[self.name].iter_rows(values_only=True):
             self._count += 1
+            if len(row) > limit:  # no declared size: a row is as wide as its last cell
+                check_width(len(row), sheet=self.name)
             yield [_cell_text(v) for v in row]
 
     def rows(self) -> Iterator[list[str | None]]:
@@ -326,6 +364,7 @@ class XlsSheet(Sheet):
         self.book, self.index = book, index
         self.sheet = book.sheet_by_index(index)
         self.name = self.sheet.name
+        check_width(self.sheet.ncols, sheet=self.name, declared=True)
         self.total_bytes = total_bytes
         self._count = 0
         header, self.has_header = _split_header(self._raw_rows(), options.has_header)
@@ -339,7 +378,7 @@ class XlsSheet(Sheet):
         for r in range(self.sheet.nrows):
             self._count = r + 1
             out: list[str | None] = []
-            for cell in self.sheet.row(r):
+            for cell in self.sheet.row(r):  # ragged: only up to the row's last cell
                 if cell.ctype == xlrd.XL_CELL_DATE:
                     out.append(_cell_text(xlrd.xldate_as_datetime(cell.value, self.book.datemode)))
                 elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
@@ -477,6 +516,24 @@ class JsonSheet(Sheet):
             return 0
 
 
+def _check_xlsx_parts(path: Path) -> None:
+    """Refuse an XLSX whose parts read whole into memory (everything but the worksheets, which are
+    streamed) would be larger than the bound once uncompressed — a zip bomb of shared strings."""
+    import zipfile
+
+    limit = int(getattr(settings, "DATASTORE_XLSX_MAX_INMEMORY_BYTES", XLSX_INMEMORY_BYTES_DEFAULT))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            whole = sum(info.file_size for info in archive.infolist()
+                        if not info.filename.startswith("xl/worksheets/"))
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SourceError(_("Classeur XLSX illisible : %(error)s.") % {"error": exc}) from exc
+    if whole > limit:
+        raise SourceError(_("Le classeur déclare %(mb)s Mo de textes et de styles une fois décompressé ; au plus "
+                            "%(max)s Mo sont acceptés. Enregistrez-le en CSV, puis republiez-le.")
+                          % {"mb": whole // 2**20, "max": limit // 2**20})
+
+
 def open_sheets(path: Path, original_name: str, options: IngestOptions) -> list[Sheet]:
     """The tables in a file, in order (one for CSV and JSON, one per non-empty sheet otherwise)."""
     if not path.exists():
@@ -491,6 +548,7 @@ def open_sheets(path: Path, original_name: str, options: IngestOptions) -> list[
     if kind == "xlsx":
         import openpyxl
 
+        _check_xlsx_parts(path)
         try:
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds on a corrupt file
@@ -504,7 +562,8 @@ def open_sheets(path: Path, original_name: str, options: IngestOptions) -> list[
         import xlrd
 
         try:
-            book = xlrd.open_workbook(str(path), on_demand=False)
+            # ragged rows: a cell in the last column does not pad every other row to that width
+            book = xlrd.open_workbook(str(path), on_demand=False, ragged_rows=True)
         except Exception as exc:  # xlrd raises XLRDError and others on a corrupt file
             raise SourceError(_("Classeur XLS illisible : %(error)s.") % {"error": exc}) from exc
         indexes = [i for i in range(book.nsheets)

@@ -63,7 +63,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = env_bool("DEBUG", False)
+DEBUG = env_bool("DEBUG", False)  # never on by default, in any profile (``ouvert serve --debug`` asks)
+PRODUCTION = False  # ouvert.settings.prod: ``ouvert check`` then fails on unsafe settings
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("OUVERT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -85,10 +86,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # the API docs page from ninja's own static files, not a CDN (the CSP allows 'self' only)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ouvert.core.security.ContentSecurityPolicyMiddleware",  # CSP on HTML responses (docs/security-http.md)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -251,9 +254,10 @@ EMBEDDED_WORKER = env_bool("OUVERT_EMBEDDED_WORKER", IS_SQLITE)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-X_FRAME_OPTIONS = "DENY"
+X_FRAME_OPTIONS = "SAMEORIGIN"  # as the CSP's frame-ancestors 'self' (ouvert.core.security), for old browsers
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # Rate limits on public writes: (requests, seconds) per client.
 RATE_LIMITS = {

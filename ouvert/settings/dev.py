@@ -1,6 +1,6 @@
-"""Embedded default: SQLite in the data dir, console e-mail, worker inside ``ouvert serve``."""
+"""Embedded default: SQLite in the data dir, console e-mail, worker inside ``ouvert serve``.
+
+DEBUG stays off unless asked for (``DEBUG=true``, or ``ouvert serve --debug``): this profile is
+also what a small deployment runs, and DEBUG pages show settings and code to anyone."""
 
 from .base import *  # noqa: F403
-from .base import env_bool
-
-DEBUG = env_bool("DEBUG", True)

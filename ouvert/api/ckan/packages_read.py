@@ -360,7 +360,7 @@ def package_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     if q and q != "*:*":
         if is_plain_text(q):
             qs = catalog_search.apply(matching, q)
-            ranked = True
+            ranked = "search_rank" in qs.query.extra_select  # not when q has no searchable word ("%", "[")
             matching = matching.filter(_text_filter(q))
         else:
             matching = qs = matching.filter(to_q(q, _text_filter))
@@ -385,7 +385,7 @@ def package_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
 def group_list(context: Context, data: dict[str, Any]) -> list:
     """Themes, as CKAN groups: names, or dictionaries with ``all_fields``."""
     all_fields = as_bool(data, "all_fields", False)
-    sort = (as_str(data, "sort") or as_str(data, "order_by") or "title asc").split()
+    sort = (as_str(data, "sort").strip() or as_str(data, "order_by").strip() or "title asc").split()
     if sort[0] not in {"name", "title", "package_count"} or len(sort) > 2:
         raise errors.ValidationError({"sort": [_("Tri impossible : « %(s)s ».") % {"s": " ".join(sort)}]})
     limit = as_int(data, "limit", ROWS_MAX, maximum=ROWS_MAX)

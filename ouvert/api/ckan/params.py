@@ -7,6 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ouvert.core.bounds import int_param
+
 from .errors import NotFound, ValidationError
 
 TRUE = {"true", "1", "yes", "on", "t", "y"}
@@ -28,20 +30,16 @@ def as_bool(data: dict[str, Any], key: str, default: bool) -> bool:
 
 def as_int(data: dict[str, Any], key: str, default: int | None, *, minimum: int = 0,
            maximum: int | None = None) -> int | None:
+    """An integer parameter within ``minimum``..``maximum`` (at most the database's int64 range): any
+    other value — text, fraction, NaN, infinity, too large — is a Validation Error naming the key and
+    the accepted range."""
     value = data.get(key)
     if value is None or value == "":
         return default
     try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError({key: [_("Nombre entier attendu.")]}) from None
-    if isinstance(value, float) and value != number:
-        raise ValidationError({key: [_("Nombre entier attendu.")]})
-    if number < minimum:
-        raise ValidationError({key: [_("Doit être au moins %(n)s.") % {"n": minimum}]})
-    if maximum is not None and number > maximum:
-        raise ValidationError({key: [_("Doit être au plus %(n)s.") % {"n": maximum}]})
-    return number
+        return int_param(value, name=key, minimum=minimum, maximum=maximum)
+    except ValueError as exc:
+        raise ValidationError({key: [str(exc)]}) from None
 
 
 def as_str(data: dict[str, Any], key: str, default: str = "") -> str:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from ouvert.api.ckan import bridge, errors
 from ouvert.api.ckan.registry import Context
+from ouvert.core.bounds import INT64_MAX
 
 from .datapackage import datapackage
 from .graph import catalog_graph, dataset_graph, serialize
@@ -51,6 +52,8 @@ def catalog_document(request: HttpRequest, fmt: str) -> HttpResponse:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
+    if page > INT64_MAX // PER_PAGE:  # its offset would not fit the database's integers: no such page
+        raise Http404(_("Cette page du catalogue n'existe pas."))
     anonymous = Context(request=request, user=None)
     total, packages = bridge.package_page(anonymous, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
     if page > 1 and not packages:

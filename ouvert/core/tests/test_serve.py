@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -67,6 +68,46 @@ def test_serve_runs_embedded_worker_that_sends_queued_mail(tmp_path):
                         and "Subject:" in log.read_text())
         assert sent, f"the worker did not send the queued e-mail:\n{log.read_text()}"
         assert "ops@exemple.qc.ca" in log.read_text()
+        # DEBUG is off unless asked: static files still come from whitenoise, errors get our pages
+        css = urllib.request.urlopen(f"{base}/static/ouvert/ouvert.css", timeout=5)  # noqa: S310
+        assert css.status == 200 and "text/css" in css.headers["Content-Type"]
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"{base}/fr/cette-page-n-existe-pas/", timeout=5)  # noqa: S310
+        page = missing.value.read().decode()
+        assert missing.value.code == 404 and "Page introuvable" in page and "URLconf" not in page
+        assert "Mode débogage" not in log.read_text()
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=10)
+
+
+@pytest.mark.django_db
+def test_serve_debug_only_when_asked(tmp_path):
+    assert ouvert("migrate", "-v", "0", data_dir=tmp_path).returncode == 0
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "OUVERT_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "ouvert.settings.dev",
+           "PYTHONUNBUFFERED": "1"}
+    env.pop("DATABASE_URL", None)
+    env.pop("DEBUG", None)
+    with log.open("w") as out:
+        server = subprocess.Popen([sys.executable, "-m", "ouvert", "serve", "--port", str(port), "--no-worker",  # noqa: S603
+                                   "--debug"], stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+
+        def missing_page():
+            try:
+                urllib.request.urlopen(f"{base}/fr/cette-page-n-existe-pas/", timeout=2)  # noqa: S310
+            except urllib.error.HTTPError as error:
+                return error.read().decode()
+            except OSError:
+                return None
+            return None
+
+        page = wait_for(missing_page)
+        assert page and "URLconf" in page, log.read_text()  # Django's technical 404: DEBUG is on
+        assert "Mode débogage actif" in log.read_text()
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=10)

@@ -18,15 +18,15 @@ def test_table_preview_and_chart(page, axe_check, ingest, write_file):
     page.goto(f"/fr/donnees/tables/{rid}/")
     page.wait_for_selector("[data-ds-body] tr")
     page.get_by_role("button", name="montant").click()
-    page.wait_for_function("document.querySelector('th[aria-sort=ascending]') !== null")
+    page.wait_for_function("() => document.querySelector('th[aria-sort=ascending]') !== null")
     page.get_by_role("button", name="montant").click()
-    page.wait_for_function("document.querySelector('[data-ds-body] tr td:nth-child(2)').textContent.startsWith('88')")
+    page.wait_for_function("() => document.querySelector('[data-ds-body] tr td:nth-child(2)').textContent.startsWith('88')")
     page.get_by_role("button", name="Page suivante").click()  # 60 rows: a second page of 25
-    page.wait_for_function("document.querySelector('[data-ds-body] tr td:nth-child(2)').textContent.startsWith('51')")
+    page.wait_for_function("() => document.querySelector('[data-ds-body] tr td:nth-child(2)').textContent.startsWith('51')")
     page.get_by_label("Filtrer la colonne").select_option("ville")
     page.get_by_label("Valeur", exact=True).fill("Lévis")
     page.get_by_role("button", name="Appliquer").click()
-    page.wait_for_function("document.querySelector('[data-ds-status]').textContent.startsWith('20')")
+    page.wait_for_function("() => document.querySelector('[data-ds-status]').textContent.startsWith('20')")
     assert page.get_by_role("button", name="Page suivante").is_disabled()  # 20 rows: one page
     page.get_by_label("Regrouper par").select_option("ville")
     page.get_by_label("Type de graphique").select_option("pie")
@@ -64,7 +64,7 @@ def test_load_panel_follows_a_running_load(page, axe_check, live_server, publish
         axe_check(page, context=path)
     IngestJob.objects.filter(pk=job.pk).update(status="succeeded", phase="done", rows_done=60,
                                                finished_at=timezone.now())
-    page.wait_for_function("document.querySelector('#ds-job [role=status]').textContent.includes('Loading finished')"
+    page.wait_for_function("() => document.querySelector('#ds-job [role=status]').textContent.includes('Loading finished')"
                            " || document.querySelector('#ds-job [role=status]').textContent.includes('terminé')",
                            timeout=10_000)
     assert page.locator("#ds-job progress").count() == 0

@@ -30,7 +30,7 @@ def test_map_preview_draws_layer_and_passes_axe(page, axe_check, screenshots_dir
     page.goto(path.format(districts.resource_id))
     status = page.locator("[data-geo-status]")
     status.wait_for()
-    page.wait_for_function("document.querySelector('[data-geo-status]').textContent.includes('116')")
+    page.wait_for_function("() => document.querySelector('[data-geo-status]').textContent.includes('116')")
     assert shown in status.text_content()
     # Canvas renderer: one canvas with the polygons; the legend names the geometry family.
     assert page.locator(".geo-map canvas").count() >= 1
@@ -46,7 +46,7 @@ def test_map_preview_draws_layer_and_passes_axe(page, axe_check, screenshots_dir
 
     # Choropleth on a numeric column: the legend lists value classes in words, not colour alone.
     page.select_option("select[data-geo-action=choropleth]", "NO_ARON")
-    page.wait_for_function("document.querySelector('[data-geo-legend]').textContent.includes('NO_ARON')")
+    page.wait_for_function("() => document.querySelector('[data-geo-legend]').textContent.includes('NO_ARON')")
     assert page.locator("[data-geo-legend] li").count() >= 3
     page.screenshot(path=str(screenshots_dir / f"geo-map-choropleth-{lang}.png"), full_page=False)
     axe_check(page, context=f"map preview choropleth {lang}")
@@ -59,7 +59,7 @@ def test_map_preview_draws_layer_and_passes_axe(page, axe_check, screenshots_dir
 def test_points_and_lines_styled_by_type(page, axe_check, screenshots_dir, relative, legend, count, public_rid):
     layer = layer_load_path(resource_id=public_rid(), by=None, path=shared_path(*Q, *relative))
     page.goto(f"/fr/donnees/cartes/{layer.resource_id}/")
-    page.wait_for_function("document.querySelector('[data-geo-status]').textContent.includes('sur')")
+    page.wait_for_function("() => document.querySelector('[data-geo-status]').textContent.includes('sur')")
     status = page.locator("[data-geo-status]").text_content()
     assert "".join(c for c in status if c.isdigit()).endswith(str(count))  # "… sur 8 077 (…)"
     assert page.locator("[data-geo-legend] li").first.text_content() == legend
@@ -69,17 +69,17 @@ def test_points_and_lines_styled_by_type(page, axe_check, screenshots_dir, relat
 
 def test_map_is_keyboard_operable(page, districts):
     page.goto(f"/fr/donnees/cartes/{districts.resource_id}/")
-    page.wait_for_function("document.querySelector('[data-geo-status]').textContent.includes('116')")
+    page.wait_for_function("() => document.querySelector('[data-geo-status]').textContent.includes('116')")
     before = page.evaluate("document.querySelector('.geo-map')._ouvertMap.getZoom()")
     page.locator(".geo-map").focus()
     page.keyboard.press("Equal")  # "+" zooms in (Leaflet keyboard handler)
-    page.wait_for_function(f"document.querySelector('.geo-map')._ouvertMap.getZoom() > {before}")
+    page.wait_for_function(f"() => document.querySelector('.geo-map')._ouvertMap.getZoom() > {before}")
     page.wait_for_timeout(400)  # let the zoom animation end before panning
     page.keyboard.press("ArrowLeft")
     page.wait_for_timeout(400)
     page.locator("[data-geo-action=extent]").focus()
     page.keyboard.press("Enter")
-    page.wait_for_function(f"document.querySelector('.geo-map')._ouvertMap.getZoom() === {before}")
+    page.wait_for_function(f"() => document.querySelector('.geo-map')._ouvertMap.getZoom() === {before}")
 
 
 def test_large_layer_popup_fetches_attributes_and_choropleth_asks_for_its_column(page, monkeypatch, public_rid):
@@ -87,13 +87,13 @@ def test_large_layer_popup_fetches_attributes_and_choropleth_asks_for_its_column
     layer = layer_load_path(resource_id=public_rid(), by=None, name="Grande couche",
                             path=shared_path(*Q, "represent-canada-data", "montreal-districts", "merge.shp"))
     page.goto(f"/fr/donnees/cartes/{layer.resource_id}/")
-    page.wait_for_function("document.querySelector('[data-geo-status]').textContent.includes('116')")
+    page.wait_for_function("() => document.querySelector('[data-geo-status]').textContent.includes('116')")
     page.locator("[data-geo-show='0']").click()
-    page.wait_for_function("(document.querySelector('.leaflet-popup-content') || {}).textContent"
+    page.wait_for_function("() => (document.querySelector('.leaflet-popup-content') || {}).textContent"
                            "?.includes('Ahuntsic-Cartierville')")
     with page.expect_response(lambda r: "field=NO_ARON" in r.url):
         page.select_option("select[data-geo-action=choropleth]", "NO_ARON")
-    page.wait_for_function("document.querySelector('[data-geo-legend]').textContent.includes('NO_ARON')")
+    page.wait_for_function("() => document.querySelector('[data-geo-legend]').textContent.includes('NO_ARON')")
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

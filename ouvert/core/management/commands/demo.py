@@ -12,8 +12,10 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (défaut 127.0.0.1)")
         parser.add_argument("--port", type=int, default=8000, help="port d'écoute (défaut 8000)")
         parser.add_argument("--no-serve", action="store_true", help="charger seulement, sans servir")
+        parser.add_argument("--debug", action="store_true",
+                            help="servir en mode débogage (sans cette option, DEBUG reste désactivé)")
 
-    def handle(self, *args, host: str, port: int, no_serve: bool, **options):
+    def handle(self, *args, host: str, port: int, no_serve: bool, debug: bool = False, **options):
         call_command("migrate", interactive=False, verbosity=0)
         loaded = demo_load(stdout=self.stdout)
         if loaded:
@@ -26,4 +28,4 @@ class Command(BaseCommand):
         self.stdout.write("  editeur.sct@demo.ouvert.quebec (éditeur du SCT)")
         self.stdout.write("  citoyen@demo.ouvert.quebec (citoyen)")
         if not no_serve:
-            call_command("serve", host=host, port=port)
+            call_command("serve", host=host, port=port, debug=debug)

@@ -27,8 +27,12 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8, help="fils de traitement (défaut 8)")
         parser.add_argument("--no-worker", action="store_true",
                             help="ne pas démarrer le travailleur intégré")
+        parser.add_argument("--debug", action="store_true",
+                            help="mode débogage (pages d'erreur détaillées) : jamais sur un serveur accessible "
+                                 "à d'autres ; sans cette option, DEBUG reste désactivé sauf DEBUG=true")
 
-    def handle(self, *args, host: str, port: int, threads: int, no_worker: bool, **options):
+    def handle(self, *args, host: str, port: int, threads: int, no_worker: bool, debug: bool = False,
+               **options):
         from waitress import serve
 
         from ouvert.wsgi import application
@@ -48,6 +52,10 @@ class Command(BaseCommand):
             sys.exit(0)
 
         signal.signal(signal.SIGTERM, _stop)
+        if settings.DEBUG:
+            self.stderr.write(self.style.WARNING(
+                "Mode débogage actif (DEBUG) : les pages d'erreur montrent le code et les réglages. "
+                "Ne l'exposez pas ; relancez sans --debug ni DEBUG=true pour le désactiver."))
         shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
         self.stdout.write(self.style.SUCCESS(f"Ouvert sert sur http://{shown}:{port}/ (Ctrl+C pour arrêter)"))
         sys.stdout.flush()

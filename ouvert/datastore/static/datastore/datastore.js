@@ -191,7 +191,12 @@
     rows.forEach(function (r, i) {
       var tr = el("tr");
       var th = el("th", { scope: "row" }, formatValue(r.key));
-      if (kind === "pie") { th.prepend(el("span", { class: "ds-swatch", style: "background:" + PALETTE[i % PALETTE.length], "aria-hidden": "true" })); }
+      if (kind === "pie") {
+        // the colour through the CSSOM: the Content-Security-Policy refuses inline style attributes
+        var swatch = el("span", { class: "ds-swatch", "aria-hidden": "true" });
+        swatch.style.background = PALETTE[i % PALETTE.length];
+        th.prepend(swatch);
+      }
       tr.appendChild(th);
       tr.appendChild(el("td", { class: "ds-num" }, formatValue(r.value)));
       body.appendChild(tr);

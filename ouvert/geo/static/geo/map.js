@@ -81,6 +81,17 @@
         "</caption><tbody>" + rows + "</tbody></table>";
     }
 
+    // Colours through the CSSOM, not an inline style attribute: the Content-Security-Policy (style-src 'self')
+    // refuses inline style attributes, not properties set from a script file.
+    function swatch(className, border, fill) {
+      var span = document.createElement("span");
+      span.className = className;
+      span.setAttribute("aria-hidden", "true");
+      if (border) span.style.borderColor = border;
+      if (fill) span.style.background = fill;
+      return span;
+    }
+
     function drawLegend() {
       legend.innerHTML = "";
       if (choropleth && data) {
@@ -95,7 +106,7 @@
         labels.push(["#bdbdbd", format(text.noValueFor, { field: choropleth })]);
         labels.forEach(function (item) {
           var li = document.createElement("li");
-          li.innerHTML = "<span class=\"geo-swatch geo-swatch-fill\" style=\"background:" + item[0] + "\" aria-hidden=\"true\"></span>";
+          li.appendChild(swatch("geo-swatch geo-swatch-fill", null, item[0]));
           li.appendChild(document.createTextNode(item[1]));
           legend.appendChild(li);
         });
@@ -107,8 +118,8 @@
         if (seen[fam]) return;
         seen[fam] = true;
         var li = document.createElement("li");
-        li.innerHTML = "<span class=\"geo-swatch geo-swatch-" + fam.toLowerCase() + "\" style=\"border-color:" +
-          TYPE_STYLE[fam].color + ";background:" + TYPE_STYLE[fam].fillColor + "\" aria-hidden=\"true\"></span>";
+        li.appendChild(swatch("geo-swatch geo-swatch-" + fam.toLowerCase(), TYPE_STYLE[fam].color,
+                              TYPE_STYLE[fam].fillColor));
         li.appendChild(document.createTextNode(text[TYPE_STYLE[fam].label] || fam));
         legend.appendChild(li);
       });
