@@ -23,11 +23,12 @@ def test_back_office_and_api_docs(page, make_user, password):
     page.wait_for_selector(".swagger-ui .opblock", timeout=20000)
 
 
-def test_map_with_a_basemap(page, settings, live_server):
+def test_map_with_a_basemap(page, settings, live_server, public_rid):
     from ouvert.geo.services import layer_load_path
 
     settings.OUVERT_BASEMAP_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"  # nothing listens: tiles fail, unblocked
-    layer = layer_load_path(resource_id=uuid.uuid4(), dataset_id=uuid.uuid4(), by=None, name="Districts",
+    dataset_id = uuid.uuid4()
+    layer = layer_load_path(resource_id=public_rid(dataset_id), dataset_id=dataset_id, by=None, name="Districts",
                             path=shared_path("realdata", "quebec", "represent-canada-data", "montreal-districts",
                                              "merge.shp"))
     response = page.goto(f"/fr/donnees/cartes/{layer.resource_id}/")
