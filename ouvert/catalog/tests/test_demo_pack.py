@@ -81,7 +81,7 @@ def _clean_clone(target: Path) -> Path:
 def test_demo_from_a_clean_clone_serves_real_tables_and_maps(tmp_path):
     """What ``sh scripts/demo`` runs once installed (``ouvert demo --port P``), from a copy of the
     checkout with no ../shared beside it; counted through the CKAN and geo APIs as a visitor's
-    program would. On PostgreSQL (DATABASE_URL set) the demo uses that database."""
+    program would. On PostgreSQL (DATABASE_URL set) the demo uses that database, which must exist."""
     clone = _clean_clone(tmp_path)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
