@@ -76,6 +76,10 @@ class ResourceForm(forms.Form):
     data_dictionary = forms.CharField(
         label=_("Dictionnaire de données"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Une colonne par ligne : nom | type | description | unité."))
+    is_documentation = forms.BooleanField(
+        label=_("Documentation (pas des données)"), required=False,
+        help_text=_("Cochez pour une page ou un document qui décrit les données : les règles de qualité des "
+                    "fichiers ne s'y appliquent pas."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

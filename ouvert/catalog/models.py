@@ -176,6 +176,10 @@ class Resource(models.Model):
     size = models.BigIntegerField(_("taille (octets)"), null=True, blank=True)
     sha256 = models.CharField(_("somme de contrôle SHA-256"), max_length=64, blank=True)
     encoding = models.CharField(_("encodage"), max_length=40, blank=True)
+    is_documentation = models.BooleanField(
+        _("documentation"), default=False,
+        help_text=_("Une page ou un document qui décrit les données (pas les données elles-mêmes) : "
+                    "les règles de qualité des fichiers ne s'y appliquent pas."))
     last_modified = models.DateTimeField(_("dernière modification"), default=timezone.now)
     data_dictionary = models.JSONField(_("dictionnaire de données"), default=list, blank=True)
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)

@@ -1,6 +1,7 @@
 """Dataset quality: the metadata rules M1–M6 of the publication guidelines, combined with each
-resource's file rules F1–F12, into one report with a score, openness stars, a conformity flag and
-the reference-data criteria (../shared/GUIDELINES.md; weighting documented in docs/catalog.md).
+data resource's file rules F1–F12 (documentation resources are left out), into one report with a
+score, openness stars, a conformity flag and the reference-data criteria (../shared/GUIDELINES.md;
+weighting documented in docs/catalog.md).
 
 Plain functions that read; :func:`ouvert.catalog.services.dataset_quality_refresh` stores the
 result. Reports are kept and read in either language, so every message is stored in French and
@@ -416,7 +417,8 @@ def reference_check(dataset: Dataset, resources: list[Resource], tables: dict[st
 def dataset_report(dataset: Dataset, *, now: dt.datetime | None = None) -> dict[str, Any]:
     """The full quality report of a dataset (what :func:`services.dataset_quality_refresh` stores)."""
     now = now or timezone.now()
-    resources = list(dataset.resources.order_by("position", "created_at"))
+    # Documentation (a web page or document describing the data) is not data: no rule applies to it.
+    resources = list(dataset.resources.filter(is_documentation=False).order_by("position", "created_at"))
     tables = _tables_by_resource(resources)
     metadata = check_metadata(dataset, resources, tables, now)
     per_resource = [check_resource(r, tables.get(str(r.pk), [])) for r in resources]

@@ -49,7 +49,8 @@ DATASET_FIELDS = [
     "name", "title", "notes", "contact_name", "contact_email", "update_frequency", "spatial",
     "temporal_start", "temporal_end", "source_url", "language", "version_notes", "private",
 ]
-RESOURCE_FIELDS = ["name", "description", "url", "format", "size", "sha256", "encoding", "data_dictionary"]
+RESOURCE_FIELDS = ["name", "description", "url", "format", "size", "sha256", "encoding", "data_dictionary",
+                   "is_documentation"]
 FORMATS = {
     "csv": "CSV", "json": "JSON", "geojson": "GeoJSON", "xml": "XML", "kml": "KML", "gpkg": "GPKG",
     "zip": "ZIP", "parquet": "Parquet", "xls": "XLS", "xlsx": "XLSX", "pdf": "PDF", "txt": "TXT",
@@ -326,13 +327,14 @@ def check_upload_size(upload: UploadedFile) -> None:
 @transaction.atomic
 def resource_create(*, dataset: Dataset, by: User, name: str = "", description: str = "",
                     file: UploadedFile | None = None, url: str = "", format: str = "",  # noqa: A002
-                    encoding: str = "", data_dictionary: list[dict] | None = None) -> Resource:
+                    encoding: str = "", data_dictionary: list[dict] | None = None,
+                    is_documentation: bool = False) -> Resource:
     permissions.check_edit_dataset(by, dataset)
     if bool(file) == bool(url):
         raise ValidationError({"file": _("Déposez un fichier ou donnez un lien, l'un ou l'autre.")})
     position = (dataset.resources.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     resource = Resource(dataset=dataset, position=position, description=description.strip(), url=url.strip(),
-                        data_dictionary=clean_dictionary(data_dictionary))
+                        data_dictionary=clean_dictionary(data_dictionary), is_documentation=is_documentation)
     if file:
         check_upload_size(file)
         digest = hashlib.sha256()
@@ -429,7 +431,7 @@ def _schedule_link_ingest(resource: Resource, *, by: User) -> None:
 def resource_update(*, resource: Resource, by: User, **fields: Any) -> Resource:
     dataset = resource.dataset
     permissions.check_edit_dataset(by, dataset)
-    allowed = {"name", "description", "url", "format", "encoding", "data_dictionary"}
+    allowed = {"name", "description", "url", "format", "encoding", "data_dictionary", "is_documentation"}
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"unknown resource fields: {sorted(unknown)}")

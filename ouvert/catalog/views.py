@@ -274,7 +274,8 @@ def resource_create(request: HttpRequest, name: str) -> HttpResponse:
             services.resource_create(dataset=dataset, by=request.user, name=data["name"],
                                      description=data["description"], file=data["file"], url=data["url"],
                                      format=data["format"], encoding=data["encoding"],
-                                     data_dictionary=data["data_dictionary"])
+                                     data_dictionary=data["data_dictionary"],
+                                     is_documentation=data["is_documentation"])
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -295,7 +296,8 @@ def resource_edit(request: HttpRequest, name: str, pk) -> HttpResponse:
     permissions.check_edit_dataset(request.user, resource.dataset)
     initial = {"name": resource.name, "description": resource.description, "url": resource.url,
                "format": resource.format, "encoding": resource.encoding,
-               "data_dictionary": dictionary_text(resource.data_dictionary)}
+               "data_dictionary": dictionary_text(resource.data_dictionary),
+               "is_documentation": resource.is_documentation}
     form = ResourceEditForm(request.POST or None, initial=initial)
     del form.fields["file"]
     if resource.file:

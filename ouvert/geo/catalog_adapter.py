@@ -6,6 +6,7 @@ the catalogue is not installed, layers are listed by their own names."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.apps import apps
@@ -55,7 +56,12 @@ def demo_dataset_publish(*, name: str, organization, title: str, filename: str, 
     dataset = services.dataset_create(
         by=admin, organization=organization, title=title, name=name,
         notes=f"{title}. Couche géographique de démonstration, lisible sur la carte, en tableau et par l'API ; "
-              "coordonnées en WGS 84 après reprojection.")
+              "coordonnées en WGS 84 après reprojection.",
+        keywords="carte, territoire, régions administratives", spatial="Québec (province)",
+        themes=list(apps.get_model("catalog", "Theme").objects.filter(slug="territoire")),
+        contact_name="Équipe des données ouvertes", update_frequency="irregular",
+        contact_email=f"donnees.ouvertes@{organization.slug}.demo.ouvert.quebec",
+        temporal_start=dt.date(2026, 1, 1))
     resource = services.resource_create(dataset=dataset, by=admin, file=SimpleUploadedFile(filename, data),
                                         name=filename)
     services.dataset_publish(dataset=dataset, by=admin)

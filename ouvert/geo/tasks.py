@@ -3,7 +3,9 @@ or a link change; the datastore's loader handles the tabular side)."""
 
 from __future__ import annotations
 
+import io
 import uuid
+import zipfile
 
 from django.core.files.storage import default_storage
 from django_tasks import task
@@ -11,16 +13,30 @@ from django_tasks import task
 from ouvert.core.models import Organization
 
 from .readers import detect_format
-from .readers.csvgeo import LAT_NAMES, LON_NAMES, WKT_NAMES, _norm
+from .readers.csvgeo import LAT_NAMES, LON_NAMES, WKT_NAMES, X_NAMES, Y_NAMES, _norm
 from .services import layer_load_bytes
 
 GEOGRAPHIC_FORMATS = {"geojson", "shapefile", "kml", "kmz", "gpkg", "zip"}
+GEOGRAPHIC_MEMBERS = (".shp", ".kml", ".geojson", ".json", ".gpkg", ".csv")
+OFFICE_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".docx", ".odt", ".pptx")
+
+
+def _zip_holds_geography(data: bytes, filename: str) -> bool:
+    """A ZIP is mapped when it holds a geographic file: an office document (.xlsx…) is a ZIP too. Given
+    only the first bytes (no central directory), the file's name decides."""
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except zipfile.BadZipFile:
+        return not filename.lower().endswith(OFFICE_SUFFIXES)
+    return any(name.lower().endswith(GEOGRAPHIC_MEMBERS) for name in names)
 
 
 def is_geographic(data: bytes, filename: str) -> bool:
     """Whether a file (its first bytes are enough) should get a map preview: a geographic format, or
-    a CSV whose header names a WKT, latitude/longitude or X/Y column."""
+    a ZIP holding one, or a CSV whose header names a WKT, latitude/longitude or X/Y column."""
     kind = detect_format(data[:65536], filename)
+    if kind == "zip":
+        return _zip_holds_geography(data, filename)
     if kind in GEOGRAPHIC_FORMATS:
         return kind != "geojson" or b'"type"' in data[:65536]
     if kind != "csv":
@@ -31,7 +47,8 @@ def is_geographic(data: bytes, filename: str) -> bool:
     names = {_norm(c.strip().strip('"')) for c in head[0].replace(";", ",").replace("\t", ",").split(",")}
     has_lat = any(n in LAT_NAMES or "latitude" in n for n in names)
     has_lon = any(n in LON_NAMES or "longitude" in n for n in names)
-    return bool(names & WKT_NAMES) or (has_lat and has_lon)
+    has_xy = bool(names & set(X_NAMES)) and bool(names & set(Y_NAMES))
+    return bool(names & WKT_NAMES) or (has_lat and has_lon) or has_xy
 
 
 @task()

@@ -82,7 +82,7 @@ def resource_dict(resource: Resource, dataset: Dataset, context: Context) -> dic
         "metadata_modified": ckan_datetime(resource.last_modified),
         "position": resource.position,
         "state": "active",
-        "resource_type": None,
+        "resource_type": "documentation" if resource.is_documentation else None,
         "cache_url": None,
         "datastore_active": _datastore_active(resource),
         # Ouvert's fields

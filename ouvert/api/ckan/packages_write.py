@@ -142,7 +142,8 @@ def _resource_create(dataset: Dataset, data: dict[str, Any], by: User) -> Resour
     resource = services.resource_create(
         dataset=dataset, by=by, name=as_str(data, "name"), description=as_str(data, "description"),
         file=upload, url=url, format=as_str(data, "format"), encoding=as_str(data, "encoding"),
-        data_dictionary=_dictionary(data.get("data_dictionary")))
+        data_dictionary=_dictionary(data.get("data_dictionary")),
+        is_documentation=data.get("resource_type") == "documentation")
     if data.get("id"):
         wanted = wanted_uuid(data["id"])
         if wanted != resource.pk:
@@ -156,6 +157,8 @@ def _resource_changes(resource: Resource, data: dict[str, Any]) -> dict[str, Any
         fields["url"] = as_str(data, "url").strip()
     if "data_dictionary" in data:
         fields["data_dictionary"] = _dictionary(data["data_dictionary"]) or []
+    if "resource_type" in data:
+        fields["is_documentation"] = data["resource_type"] == "documentation"
     return {k: v for k, v in fields.items() if getattr(resource, k) != v}
 
 

@@ -201,3 +201,26 @@ def test_conformity_rates_count_datasets_published_in_the_period(client, publish
     org_page = client.get("/fr/organisations/laval/").content.decode()
     assert "Conformité aux lignes directrices" in org_page and "(1 sur 2)" in org_page
     assert "/fr/donnees/qualite/" in client.get("/fr/donnees/").content.decode()
+
+
+def test_documentation_link_is_left_out_of_the_rules(client, publisher, make_token):
+    """A web page describing the data (the demo's link to its source) fails no file rule: the
+    dataset conforms on its data alone, and CKAN clients see the link as documentation."""
+    user, org = publisher
+    dataset = complete_dataset(user, org)
+    assert dataset.conforms
+    page = services.resource_create(dataset=dataset, by=user, url="https://www.donneesquebec.ca/recherche/",
+                                    name="Page d'origine sur Données Québec", format="HTML", is_documentation=True)
+    dataset.refresh_from_db()
+    assert dataset.conforms and "F1" not in dataset.quality_report["failed_rules"]
+    assert all(f.get("where", {}).get("resource") != str(page.pk) for f in dataset.quality_report["findings"])
+    shown = client.get("/api/3/action/resource_show", {"id": str(page.pk)}).json()["result"]
+    assert shown["resource_type"] == "documentation"
+    services.resource_update(resource=page, by=user, is_documentation=False)
+    dataset.refresh_from_db()
+    assert not dataset.conforms and "F1" in dataset.quality_report["failed_rules"]
+    token = make_token(user)
+    answer = client.post("/api/3/action/resource_create", {"package_id": dataset.name, "resource_type":
+                         "documentation", "url": "https://exemple.quebec/guide.pdf", "format": "PDF"},
+                         content_type="application/json", HTTP_AUTHORIZATION=token).json()
+    assert answer["success"] and answer["result"]["resource_type"] == "documentation"

@@ -249,3 +249,24 @@ def test_layer_attributes_and_wkt_geometry_land_in_the_datastore(public_rid):
     layer_load_path(resource_id=layer.resource_id, by=None,
                     path=shared_path(*Q, "gatineau-fire-hydrant", "decoupage_administratif.json.txt"))
     assert datastore_search(data={"resource_id": str(layer.resource_id)}, user=None)["total"] == 5
+
+
+def test_office_documents_are_not_maps_and_xy_csvs_are():
+    import io
+    import zipfile
+
+    from ouvert.geo.tasks import is_geographic
+
+    workbook = shared_path(*Q, "mtess-stats", "Donnes-OE.xlsx").read_bytes()
+    assert not is_geographic(workbook, "Donnes-OE.xlsx")
+    assert not is_geographic(workbook[:65536], "Donnes-OE.xlsx")  # first bytes only: the name decides
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for part in ("shp", "shx", "dbf", "prj"):
+            archive.write(shared_path(*Q, "represent-canada-data", "montreal-districts", f"merge.{part}"),
+                          f"merge.{part}")
+    assert is_geographic(buffer.getvalue(), "districts.zip")
+    assert is_geographic(buffer.getvalue()[:65536], "districts.zip")
+    counters = shared_path(*Q, "tdhock-montreal-velos", "defivelomtl",
+                           "Comptages cyclistes automatiques par boucles de détection", "localisationcompteursvelo2015.csv")
+    assert is_geographic(counters.read_bytes(), counters.name)  # coord_X / coord_Y

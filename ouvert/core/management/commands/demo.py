@@ -1,3 +1,6 @@
+import os
+
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -16,6 +19,11 @@ class Command(BaseCommand):
                             help="servir en mode débogage (sans cette option, DEBUG reste désactivé)")
 
     def handle(self, *args, host: str, port: int, no_serve: bool, debug: bool = False, **options):
+        if "OUVERT_SITE_URL" not in os.environ:
+            # E-mails and links name the address the demo serves on (the worker child inherits it).
+            shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
+            shown = f"[{shown}]" if ":" in shown else shown
+            os.environ["OUVERT_SITE_URL"] = settings.SITE_URL = f"http://{shown}:{port}"
         call_command("migrate", interactive=False, verbosity=0)
         loaded = demo_load(stdout=self.stdout)
         if loaded:

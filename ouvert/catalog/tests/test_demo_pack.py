@@ -1,0 +1,139 @@
+"""The demo data pack (ouvert/catalog/demo_data) and the demo a newcomer starts from a clean clone."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from ouvert.catalog.demo import PACK, pack_files, pack_manifest
+
+MAX_PACK_BYTES = 15 * 1024 * 1024
+
+
+def test_pack_files_match_the_manifest_and_each_names_its_source_and_licence():
+    manifest = pack_manifest()
+    total = 0
+    for item in manifest["datasets"]:
+        assert item["publisher"] and item["licence"]["slug"] == "cc-by-4.0" and item["files"]
+        for entry in item["files"]:
+            data = (PACK / entry["file"]).read_bytes()
+            total += len(data)
+            assert len(data) == entry["bytes"] and hashlib.sha256(data).hexdigest() == entry["sha256"]
+            assert entry["source"]["repository"].startswith("https://github.com/") and entry["source"]["commit"]
+            if entry["rows_kept"] is not None:  # trimmed: the header and the first rows, nothing else
+                assert data.count(b"\n") == entry["rows_kept"] + 1 and entry["rows_total"] > entry["rows_kept"]
+    assert total <= MAX_PACK_BYTES
+    notice = (PACK / "NOTICE.md").read_text(encoding="utf-8")
+    assert all(item["title"] in notice for item in manifest["datasets"])
+    shipped = {str(p.relative_to(PACK)) for p in PACK.rglob("*") if p.is_file()} - {"manifest.json", "NOTICE.md"}
+    assert shipped == {e["file"] for item in manifest["datasets"] for e in item["files"]}
+
+
+def test_pack_covers_what_a_visitor_meets():
+    items = pack_manifest()["datasets"]
+    organizations = {item["organization"] for item in items}
+    assert {"gatineau", "montreal"} <= organizations  # municipalities
+    assert {"msp", "mtmd", "mtess"} <= organizations  # ministries
+    assert {"seao", "frqnt"} <= organizations  # public bodies
+    assert {"votepour", "ulaval-chaire-ssn"} <= organizations  # civil society
+    names = {e["name"] for item in items for e in item["files"]}
+    assert {"merge.shp", "merge.dbf", "merge.shx", "merge.prj"} <= names  # a shapefile in Québec Lambert
+    assert "bikes.csv" in names and "quartiers-sociologiques.json" in names  # Windows-1252 files
+    assert "contrats-nb3.csv" in names  # no header row: fails a guideline and shows its report
+    districts = next(i for i in items if i["key"] == "districts-electoraux-de-montreal")
+    assert [f.filename for f in pack_files(districts)] == ["merge.zip"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(base: str, path: str) -> dict:
+    with urllib.request.urlopen(base + path, timeout=30) as response:  # noqa: S310 — our local demo
+        return json.load(response)
+
+
+def _clean_clone(target: Path) -> Path:
+    """The checkout as a newcomer gets it, in a folder with nothing beside it (no ../shared)."""
+    ignore = shutil.ignore_patterns(".git", ".venv", "node_modules", "var", "__pycache__", "*.egg-info",
+                                    "test-results", ".pytest_cache", ".ruff_cache")
+    clone = target / "ouvert-clone"
+    shutil.copytree(settings.PROJECT_DIR, clone, ignore=ignore)
+    assert not (clone.parent / "shared").exists()
+    return clone
+
+
+@pytest.mark.slow
+def test_demo_from_a_clean_clone_serves_real_tables_and_maps(tmp_path):
+    """What ``sh scripts/demo`` runs once installed (``ouvert demo --port P``), from a copy of the
+    checkout with no ../shared beside it; counted through the CKAN and geo APIs as a visitor's
+    program would. On PostgreSQL (DATABASE_URL set) the demo uses that database, which must exist."""
+    clone = _clean_clone(tmp_path)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "OUVERT_DATA_DIR": str(clone / "var"), "DJANGO_SETTINGS_MODULE": "ouvert.settings.dev",
+           "PYTHONPATH": str(clone)}
+    env.pop("OUVERT_SITE_URL", None)
+    log = (tmp_path / "demo.log").open("w+")
+    process = subprocess.Popen([sys.executable, "-m", "ouvert", "demo", "--port", str(port)],  # noqa: S603
+                               cwd=clone, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        started = time.monotonic()
+        while True:
+            try:
+                _get(base, "/api/3/action/status_show")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert process.poll() is None, (tmp_path / "demo.log").read_text()
+                assert time.monotonic() - started < 600, "the demo did not serve within 10 minutes"
+                time.sleep(1)
+        found = _get(base, "/api/3/action/package_search?rows=1000")["result"]
+        keys = {item["key"] for item in pack_manifest()["datasets"]}
+        packages = {p["name"]: p for p in found["results"]}
+        assert keys <= set(packages)
+        queryable, mapped = set(), set()
+        for name, package in packages.items():
+            data = [r for r in package["resources"] if r["resource_type"] != "documentation"]
+            if name in keys:  # a real data resource, and the documentation link marked as such
+                assert data and any(r["resource_type"] == "documentation" for r in package["resources"])
+            for resource in data:
+                shown = _get(base, f"/api/3/action/resource_show?id={resource['id']}")["result"]
+                if shown["datastore_active"]:
+                    rows = _get(base, f"/api/3/action/datastore_search?resource_id={resource['id']}&limit=1")
+                    if rows["result"]["total"] > 0 and rows["result"]["records"]:
+                        queryable.add(name)
+                try:
+                    layer = _get(base, f"/api/v1/geo/layers/{resource['id']}")
+                except urllib.error.HTTPError as error:
+                    assert error.code == 404
+                    continue
+                if layer["mappable_count"] > 0:
+                    mapped.add(name)
+        assert len(queryable) >= 20, sorted(queryable)
+        assert len(mapped) >= 8, sorted(mapped)
+        with urllib.request.urlopen(f"{base}/fr/", timeout=30) as response:  # noqa: S310
+            home = response.read().decode()
+        assert f"<strong>{found['count']}</strong> jeux de données publiés" in home
+        if not os.environ.get("DATABASE_URL"):  # the embedded worker sends the demo's e-mails (console)
+            while f"{base}/fr/consultations/" not in (tmp_path / "demo.log").read_text():
+                assert time.monotonic() - started < 600, "no demo e-mail names the address served on"
+                time.sleep(1)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    output = (tmp_path / "demo.log").read_text()
+    assert f"catalogue : {len(keys)} jeux de données" in output and "http://127.0.0.1:8000" not in output
