@@ -4,7 +4,7 @@ SQLite stores integers as signed 64-bit values (PostgreSQL's ``bigint`` is the s
 Python ``int`` raises ``OverflowError`` inside the driver, and an ``OFFSET`` beyond it is a
 "datatype mismatch". Every integer taken from a query string, a JSON body or a cursor goes through
 :func:`int_param` (or :func:`in_int64`) first, so that a bad value is a 4xx naming the parameter,
-never a 500. See docs/security-http.md."""
+never a 500. See docs/security.md."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The one way out: every request the platform makes to an address someone gave it (harvest sources,
 linked files, later webhooks) goes through :func:`fetch`, :func:`fetch_to_file` or :func:`post_json`.
 
-The rules (``docs/security-fetch.md``):
+The rules (``docs/security.md``):
 
 - ``http://`` and ``https://`` only, no user name or password in the address, ports 80, 443 and
   1024–65535;

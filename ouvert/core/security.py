@@ -4,7 +4,7 @@ Django 5.2 has no CSP of its own (6.0 will). The policy is one fixed string plus
 host, so a small middleware is simpler to read and to test than a dependency with its own settings
 language. Django's ``SecurityMiddleware`` already sends ``X-Content-Type-Options: nosniff``,
 ``Referrer-Policy`` and ``Cross-Origin-Opener-Policy`` (settings in ``ouvert/settings/base.py``) and,
-in production over HTTPS, HSTS. See docs/security-http.md.
+in production over HTTPS, HSTS. See docs/security.md.
 
 A response that already carries a ``Content-Security-Policy`` (a downloaded file served with its own
 sandbox policy, for instance) keeps it."""

@@ -1,6 +1,6 @@
 """CKAN ``datastore_search_sql``: one SELECT over datastore tables, checked before it runs.
 
-Defence in depth (``docs/security-sql.md`` states the guarantees):
+Defence in depth (``docs/security.md`` states the guarantees):
 
 1. :mod:`ouvert.datastore.sql_guard` parses the statement and refuses anything but one SELECT made
    of allowed constructions and functions, whose tables are resource ids or CTEs in scope;

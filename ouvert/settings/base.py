@@ -16,7 +16,7 @@ Environment variables (all optional in the embedded profile):
   (default: true on SQLite, false otherwise).
 - ``OUVERT_UPLOAD_MAX_BYTES``: largest resource file accepted, in bytes (default 500 MB).
 - ``OUVERT_FETCH_ALLOW_PRIVATE``, ``OUVERT_FETCH_ALLOWED_NETWORKS``: which non-public addresses the
-  outbound fetcher may reach (default: none; see ``docs/security-fetch.md``).
+  outbound fetcher may reach (default: none; see ``docs/security.md``).
 - ``OUVERT_SITE_URL``: the public base URL, used in e-mails and feeds.
 - ``OUVERT_BASEMAP_URL``: tile URL template of the maps' basemap, e.g.
   ``https://tile.openstreetmap.org/{z}/{x}/{y}.png``; empty (default): maps without a basemap.
@@ -91,7 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "ouvert.core.security.ContentSecurityPolicyMiddleware",  # CSP on HTML responses (docs/security-http.md)
+    "ouvert.core.security.ContentSecurityPolicyMiddleware",  # CSP on HTML responses (docs/security.md)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -277,7 +277,7 @@ OUVERT_TRUSTED_PROXIES = env_list("OUVERT_TRUSTED_PROXIES", "")
 # Anonymous datastore_search / datastore_search_sql calls running at once in one process (the others get
 # 429): slow anonymous queries must not hold every server thread (`ouvert serve` has 8).
 API_ANONYMOUS_QUERY_SLOTS = int(os.environ.get("OUVERT_API_ANONYMOUS_QUERY_SLOTS", "3"))
-# datastore_search_sql: time limit (seconds), rows and bytes of an answer (see docs/security-sql.md).
+# datastore_search_sql: time limit (seconds), rows and bytes of an answer (see docs/security.md).
 DATASTORE_SQL_SECONDS = float(os.environ.get("OUVERT_DATASTORE_SQL_SECONDS", "5"))
 DATASTORE_SQL_ROWS_MAX = int(os.environ.get("OUVERT_DATASTORE_SQL_ROWS_MAX", "32000"))
 DATASTORE_SQL_BYTES_MAX = int(os.environ.get("OUVERT_DATASTORE_SQL_BYTES_MAX", "20000000"))
