@@ -78,6 +78,8 @@ def _clean_clone(target: Path) -> Path:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="the demo is the embedded default (SQLite); "
+                    "the PostgreSQL pass shares one server database between workers")
 def test_demo_from_a_clean_clone_serves_real_tables_and_maps(tmp_path):
     """What ``sh scripts/demo`` runs once installed (``ouvert demo --port P``), from a copy of the
     checkout with no ../shared beside it; counted through the CKAN and geo APIs as a visitor's
