@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from ouvert.core import permissions as core_permissions
 from ouvert.core import selectors as core_selectors
+from ouvert.core.http_ranges import is_head
 from ouvert.core.models import Organization
 
 from . import learning, permissions, selectors, services
@@ -365,8 +366,8 @@ def _resource_previews(resource: Resource, user) -> dict:
 
 def resource_download(request: HttpRequest, name: str, pk) -> HttpResponse:
     resource = _resource_or_404(request, name, pk)
-    if resource.dataset.is_public:
-        services.resource_record_download(resource=resource)
+    if resource.dataset.is_public and not is_head(request) and "HTTP_RANGE" not in request.META:
+        services.resource_record_download(resource=resource)  # a download, not a probe or a part
     if resource.file:
         try:
             handle = resource.file.open("rb")

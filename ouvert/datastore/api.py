@@ -3,7 +3,9 @@ CKAN-shaped search, chart aggregation, streaming exports, ingestion jobs and the
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Iterator
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
@@ -14,6 +16,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from ouvert.api.auth import token_auth
+from ouvert.core.http_ranges import materialized_response, wants_size
 from ouvert.core.permissions import can_edit_in_organization
 
 from . import exports, selectors, services
@@ -162,9 +165,17 @@ def table_export(request: HttpRequest, resource_id: uuid.UUID,
                  protect_formulas: bool = False) -> StreamingHttpResponse:
     table = selectors.table_for_read(resource_id, request.user, sheet)
     selectors.typed_where(table, selectors.get_backend(), filter)  # validate before streaming starts
-    stream = exports.export_stream(table, fmt, filters=filter, protect_formulas=protect_formulas)
-    response = StreamingHttpResponse(stream, content_type=exports.FORMATS[fmt])
     name = f"{resource_id}{'-' + str(sheet) if sheet else ''}.{fmt}"
+
+    def produce() -> Iterator[bytes]:
+        return exports.export_stream(table, fmt, filters=filter, protect_formulas=protect_formulas)
+
+    if wants_size(request):  # HEAD or a byte range (GDAL /vsicurl/, DuckDB httpfs): a file of known size
+        return materialized_response(  # type: ignore[return-value]
+            identity=json.dumps(["datastore", table.pk, fmt, filter, protect_formulas]),
+            generation=f"{table.version}:{table.row_count}:{table.modified_at.isoformat()}",
+            produce=produce, content_type=exports.FORMATS[fmt], filename=name)
+    response = StreamingHttpResponse(produce(), content_type=exports.FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

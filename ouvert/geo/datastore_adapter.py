@@ -48,7 +48,12 @@ def datastore_load_layer(layer: GeoLayer, result: GeoReadResult) -> bool:
     if not datastore_available() or not result.features:
         return False
     from ouvert.datastore import services as datastore  # only when installed
+    from ouvert.datastore.models import DatastoreTable
 
+    if DatastoreTable.objects.filter(resource_id=layer.resource_id, origin="file").exists():
+        # a table file (CSV, spreadsheet) already loaded typed by the datastore's own ingestion: the
+        # layer's attributes, read as text, must not replace it (its types, full text and report)
+        return False
     fields, records = datastore_records(layer, result)
     resource_id = str(layer.resource_id)
     try:

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ouvert.core.http_ranges.HeadAndRangeMiddleware",  # HEAD without a body, byte ranges (docs/security.md)
     "django.middleware.security.SecurityMiddleware",
     "ouvert.core.security.ContentSecurityPolicyMiddleware",  # CSP on HTML responses (docs/security.md)
     "whitenoise.middleware.WhiteNoiseMiddleware",
