@@ -35,7 +35,7 @@ def _cursor(values) -> str:
 
 
 def _offset_cursor(text: str) -> str:
-    from ouvert.api.cursors import cursor_encode
+    from ouvert.core.cursors import cursor_encode
 
     return cursor_encode(text)
 
