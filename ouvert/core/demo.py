@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db import transaction
 
+from . import actors
 from .audit import audit_record
 from .models import Membership, Organization, OrganizationKind, Role, User
 
@@ -108,7 +109,7 @@ def _core_load() -> bool:
     for slug, kind, acronym, name_fr, name_en, website, description in ORGANIZATIONS:
         org = Organization.objects.create(slug=slug, kind=kind, acronym=acronym, name_fr=name_fr,
                                           name_en=name_en, website=website, description_fr=description)
-        audit_record(actor=None, action="organization.create", obj=org, organization=org,
+        audit_record(actor=actors.DEMO, action="organization.create", obj=org, organization=org,
                      changes={"name_fr": [None, name_fr]})
     for email, name, site_admin, memberships in USERS:
         if User.objects.filter(email=email).exists():
