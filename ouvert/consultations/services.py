@@ -58,11 +58,11 @@ QUESTION_FIELDS = ["page", "position", "kind", "label", "help_text", "required",
 
 
 def _auto_hide_threshold() -> int:
-    return int(getattr(settings, "CONSULTATIONS_AUTO_HIDE_REPORTS", 3))
+    return settings.CONSULTATIONS_AUTO_HIDE_REPORTS
 
 
 def _report_min_account_days() -> int:
-    return int(getattr(settings, "CONSULTATIONS_REPORT_MIN_ACCOUNT_DAYS", 7))
+    return settings.CONSULTATIONS_REPORT_MIN_ACCOUNT_DAYS
 
 
 def _audit_participant(*, by: User | None, action: str, obj: Any, label: str | None = None,
