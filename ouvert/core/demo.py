@@ -5,11 +5,11 @@ defining ``demo_load(stdout)`` on their AppConfig; it runs after the organizatio
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.db import transaction
 
 from . import actors
 from .audit import audit_record
+from .hooks import app_hooks
 from .models import Membership, Organization, OrganizationKind, Role, User
 
 DEMO_PASSWORD = "demo-ouvert-2026"  # noqa: S105 — published demo accounts only
@@ -126,8 +126,7 @@ def _core_load() -> bool:
 
 def demo_load(stdout=None) -> bool:
     loaded = _core_load()
-    for config in apps.get_app_configs():
-        loader = getattr(config, "demo_load", None)
-        if loader is not None and config.label != "core":
+    for label, loader in app_hooks("demo_load").items():
+        if label != "core":
             loaded = bool(loader(stdout=stdout)) or loaded
     return loaded

@@ -356,9 +356,9 @@ def _swap(job: IngestJob, loaded: list[dict[str, Any]], existing: dict[int, Data
 def _announce_change(resource_id: uuid.UUID) -> None:
     """After commit, call ``datastore_table_changed(resource_id=...)`` on every AppConfig defining it
     (the catalogue recomputes the dataset's quality report). The datastore imports no other app."""
-    from django.apps import apps
+    from ouvert.core.hooks import app_hooks
 
-    hooks = [c.datastore_table_changed for c in apps.get_app_configs() if hasattr(c, "datastore_table_changed")]
+    hooks = list(app_hooks("datastore_table_changed").values())
     transaction.on_commit(lambda: [hook(resource_id=resource_id) for hook in hooks])
 
 
