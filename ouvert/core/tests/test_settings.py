@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.slow  # every test loads the settings in a fresh Python process
+
 PRINT = ("import json; from django.conf import settings as s; print(json.dumps({"
          "'engine': s.DATABASES['default']['ENGINE'], 'name': str(s.DATABASES['default']['NAME']),"
          "'storage': s.STORAGES['default'], 'hosts': s.ALLOWED_HOSTS, 'email': s.EMAIL_BACKEND,"
