@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from ouvert.api.auth import token_auth
-from ouvert.api.cursors import cursor_decode, cursor_encode
+from ouvert.core.api_auth import token_auth
 from ouvert.core.bounds import int_param
+from ouvert.core.cursors import cursor_decode, cursor_encode
 from ouvert.core.models import Organization
 
 from . import learning, permissions, selectors, services

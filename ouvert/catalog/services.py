@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ouvert.core import actors
 from ouvert.core import permissions as core_permissions
 from ouvert.core.audit import audit_record
 from ouvert.core.models import Organization, User
@@ -536,7 +537,8 @@ def dataset_quality_refresh(*, dataset: Dataset, now: dt.datetime | None = None)
                        "en": "Every reference-data criterion is met."} if eligible else
                       {"fr": "Critères non remplis : " + " ; ".join(c["label"]["fr"] for c in unmet) + ".",
                        "en": "Criteria not met: " + "; ".join(c["label"]["en"] for c in unmet) + "."})
-            audit_record(actor=None, action="dataset.reference_grant" if eligible else "dataset.reference_withdraw",
+            audit_record(actor=actors.QUALITY,
+                         action="dataset.reference_grant" if eligible else "dataset.reference_withdraw",
                          obj=dataset, organization=dataset.organization,
                          changes={"is_reference": [was_reference, eligible], "reason": reason,
                                   "failed_rules": report["failed_rules"],

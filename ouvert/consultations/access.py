@@ -1,8 +1,9 @@
 """The consultations' part of the access model (:mod:`ouvert.core.access`): who may read a
 consultation (kind ``consultation``, keyed by its primary key) and its stored files. A consultation
-is public once published; before, only its organization's members and site administrators read it. A consultation's documents are public once it is published; a brief once its
-consultation is published and while moderation has not hidden it; a file attached to an answer is
-never public (only the organizing organization's members, for analysis)."""
+is public once published; before, only its organization's members and site administrators read
+it. Its documents are public once it is published; a brief once its consultation is published and
+while moderation has not hidden it; a file attached to an answer is never public (only the
+organizing organization's members, for analysis)."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ouvert.core import actors
 from ouvert.core.audit import audit_record, diff, snapshot
 from ouvert.core.models import Organization, User
 from ouvert.core.permissions import check_edit_in_organization, check_site_admin
@@ -57,11 +58,11 @@ QUESTION_FIELDS = ["page", "position", "kind", "label", "help_text", "required",
 
 
 def _auto_hide_threshold() -> int:
-    return int(getattr(settings, "CONSULTATIONS_AUTO_HIDE_REPORTS", 3))
+    return settings.CONSULTATIONS_AUTO_HIDE_REPORTS
 
 
 def _report_min_account_days() -> int:
-    return int(getattr(settings, "CONSULTATIONS_REPORT_MIN_ACCOUNT_DAYS", 7))
+    return settings.CONSULTATIONS_REPORT_MIN_ACCOUNT_DAYS
 
 
 def _audit_participant(*, by: User | None, action: str, obj: Any, label: str | None = None,
@@ -595,7 +596,7 @@ def content_report(*, kind: str, pk: int, by: User, reason: str) -> bool:
             item.moderation_reason = _("Masqué automatiquement après %(n)s signalements, en attente de "
                                        "révision.") % {"n": established}
             item.save(update_fields=["hidden", "moderation_reason"])
-            audit_record(actor=None, action="consultation.auto_hide", obj=item,
+            audit_record(actor=actors.MODERATION, action="consultation.auto_hide", obj=item,
                          organization=item.consultation.organization)
     _audit_participant(by=by, action="consultation.report", obj=item, changes={"reason": [None, reason.strip()[:300]]})
     return True

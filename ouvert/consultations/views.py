@@ -255,7 +255,7 @@ def survey(request: HttpRequest, slug: str, token: str, page: int) -> HttpRespon
         anonymous = not request.user.is_authenticated
         if anonymous and request.POST.get("website"):
             return redirect("consultations:detail", slug=slug)  # honeypot filled: a bot; store nothing
-        minimum = getattr(settings, "CONSULTATIONS_MIN_SECONDS_PER_PAGE", 2)
+        minimum = settings.CONSULTATIONS_MIN_SECONDS_PER_PAGE
         problem = _stamp_problem(request.POST.get("stamp", ""), token=token, page=page, minimum=minimum) \
             if anonymous and minimum > 0 else None
         if problem == "fast":

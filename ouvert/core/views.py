@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.apps import apps as django_apps
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -31,6 +30,7 @@ from .forms import (
     SignupForm,
     TokenForm,
 )
+from .hooks import app_hooks
 from .models import Membership, Organization
 from .ratelimit import account_key, rate_limit_exceeded, rate_limit_hit
 from .sections import home_sections
@@ -258,10 +258,8 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "member_count": organization.memberships.count(),
     }
     # Domain apps add their part of the page (datasets, requests…) through AppConfig.organization_section.
-    context["app_sections"] = [
-        config.organization_section(request, organization)
-        for config in django_apps.get_app_configs() if hasattr(config, "organization_section")
-    ]
+    context["app_sections"] = [section(request, organization)
+                               for section in app_hooks("organization_section").values()]
     if can_manage:
         context["members"] = selectors.organization_members(organization=organization)
         context["member_form"] = MemberForm()

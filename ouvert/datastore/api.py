@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from ouvert.api.auth import token_auth
+from ouvert.core.api_auth import token_auth
 from ouvert.core.http_ranges import materialized_response, wants_size
 from ouvert.core.permissions import can_edit_in_organization
 

@@ -34,7 +34,7 @@ from .models import DatastoreTable, IngestJob
 
 MAX_LIMIT = 32000
 DEFAULT_LIMIT = 100
-QUERY_SECONDS = float(getattr(settings, "DATASTORE_QUERY_SECONDS", 5))
+QUERY_SECONDS = settings.DATASTORE_QUERY_SECONDS
 CKAN_SEARCH_URL = "/api/3/action/datastore_search"
 
 

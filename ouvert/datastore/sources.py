@@ -32,17 +32,15 @@ SAMPLE_BYTES = 256 * 1024
 JSON_OBJECT_MAX_BYTES = 64 * 1024 * 1024
 DELIMITERS = [",", ";", "\t", "|"]
 MAX_NAME = 60  # PostgreSQL identifiers are at most 63 bytes
-# A table has at most this many columns (settings.DATASTORE_MAX_COLUMNS). A spreadsheet declares its
-# size before its cells: a 23 KB XLSX can declare 16,384 columns and a million rows, and reading it
-# cell by cell padded to that width took a worker to 1 GB. Checked before any cell is read.
-MAX_COLUMNS_DEFAULT = 2000
+# A table has at most settings.DATASTORE_MAX_COLUMNS columns. A spreadsheet declares its size before
+# its cells: a 23 KB XLSX can declare 16,384 columns and a million rows, and reading it cell by cell
+# padded to that width took a worker to 1 GB. Checked before any cell is read.
 # Parts of an XLSX that openpyxl reads whole into memory (shared strings, styles, workbook): their
 # uncompressed size is bounded before opening (settings.DATASTORE_XLSX_MAX_INMEMORY_BYTES).
-XLSX_INMEMORY_BYTES_DEFAULT = 256 * 1024 * 1024
 
 
 def max_columns() -> int:
-    return int(getattr(settings, "DATASTORE_MAX_COLUMNS", MAX_COLUMNS_DEFAULT))
+    return settings.DATASTORE_MAX_COLUMNS
 
 
 def check_width(columns: int, *, sheet: str | None = None, declared: bool = False) -> None:
@@ -521,7 +519,7 @@ def _check_xlsx_parts(path: Path) -> None:
     streamed) would be larger than the bound once uncompressed — a zip bomb of shared strings."""
     import zipfile
 
-    limit = int(getattr(settings, "DATASTORE_XLSX_MAX_INMEMORY_BYTES", XLSX_INMEMORY_BYTES_DEFAULT))
+    limit = settings.DATASTORE_XLSX_MAX_INMEMORY_BYTES
     try:
         with zipfile.ZipFile(path) as archive:
             whole = sum(info.file_size for info in archive.infolist()

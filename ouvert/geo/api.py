@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from ouvert.api.auth import token_auth
 from ouvert.core import access
+from ouvert.core.api_auth import token_auth
 from ouvert.core.http_ranges import materialized_response, wants_size
 from ouvert.core.models import Organization
 

@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from ouvert.api.auth import token_auth
 from ouvert.core import permissions
+from ouvert.core.api_auth import token_auth
 
 from . import services
 from .models import HarvestRun, HarvestSource, ItemAction, RunStatus, Schedule, SourceKind

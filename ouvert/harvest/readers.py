@@ -52,7 +52,7 @@ def _ckan_result(body: Any, url: str) -> Any:
 def read_ckan(source: HarvestSource, limits: Limits, progress: Progress) -> list[RemoteDataset]:
     """Every public dataset of a CKAN portal, by pages of ``package_search``."""
     endpoint = source.url.rstrip("/") + "/api/3/action/package_search"
-    maximum = getattr(settings, "HARVEST_MAX_DATASETS", 50000)
+    maximum = settings.HARVEST_MAX_DATASETS
     found: dict[str, RemoteDataset] = {}
     start, count = 0, None
     while count is None or start < count:

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from ouvert.core import permissions
+from ouvert.core import actors, permissions
+from ouvert.core.actors import Actor
 from ouvert.core.audit import audit_record, diff, snapshot
 from ouvert.core.models import User
 
@@ -98,16 +99,17 @@ def source_delete(*, source: HarvestSource, by: User) -> None:
     source.delete()
 
 
-def run_request(*, source: HarvestSource, by: User | None, trigger: str = "manual") -> HarvestRun:
-    """Queue a run (one at a time per source) and hand it to the background worker."""
-    if trigger == "manual":
+def run_request(*, source: HarvestSource, by: Actor, trigger: str = "manual") -> HarvestRun:
+    """Queue a run (one at a time per source) and hand it to the background worker. A person must
+    be a site admin; the scheduler and ``ouvert harvest`` pass :data:`ouvert.core.actors.HARVEST`."""
+    if trigger == "manual" or not actors.is_system(by):
         permissions.check_site_admin(by)
     with transaction.atomic():
         if source.runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
             raise ValidationError(_("Un moissonnage de cette source est déjà en cours."))
-        run = HarvestRun.objects.create(source=source, trigger=trigger, requested_by=by)
-        if by is not None:
-            audit_record(actor=by, action="harvest.run", obj=source, label=str(source))
+        run = HarvestRun.objects.create(source=source, trigger=trigger,
+                                        requested_by=None if actors.is_system(by) else by)
+        audit_record(actor=by, action="harvest.run", obj=source, label=str(source))
     from .tasks import harvest_execute
 
     harvest_execute.enqueue(run.pk)
@@ -122,7 +124,7 @@ def runs_due(now: dt.datetime | None = None) -> list[HarvestRun]:
         _schedule_next(source, now)
         source.save(update_fields=["next_run_at"])
         try:
-            runs.append(run_request(source=source, by=None, trigger="schedule"))
+            runs.append(run_request(source=source, by=actors.HARVEST, trigger="schedule"))
         except ValidationError:
             continue
     return runs

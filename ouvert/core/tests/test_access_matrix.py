@@ -456,6 +456,7 @@ def _secrets(probe: Probe, ctx: dict[str, str], *, dataset_hidden: bool) -> tupl
     return marks + tuple(i for i in ids if i not in asked)  # an answer may echo what it was asked
 
 
+@pytest.mark.slow  # every route, every reader
 def test_probes_find_the_public_data(world, client):
     """Control: on the published dataset every probe reaches the data it is meant to ask for (200, or
     a redirect for downloads and content negotiation) and shows a mark or the object's id, so that
@@ -475,6 +476,7 @@ def test_probes_find_the_public_data(world, client):
     assert not misses, "probes that do not reach the public data:\n" + "\n".join(misses)
 
 
+@pytest.mark.slow  # every route, every reader
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_nothing_unpublished_leaks(world, scenario):
     _move(world, scenario)
