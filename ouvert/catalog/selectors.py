@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ouvert.core import permissions as core_permissions
-from ouvert.core.models import AuditEntry, Organization, User
+from ouvert.core.models import Organization, User
 
 from . import search
 from .facets import facet_counts
@@ -360,10 +360,6 @@ def requests_ranked(*, theme: str | None = None, organization: str | None = None
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-vote_count", "-created_at", "pk")
-
-
-def audit_for_dataset(*, dataset: Dataset) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(object_type="catalog.dataset", object_id=str(dataset.pk))
 
 
 # Quality and conformity -----------------------------------------------------------------------------

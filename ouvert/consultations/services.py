@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from ouvert.core.audit import audit_record, diff, snapshot
 from ouvert.core.models import Organization, User
-from ouvert.core.permissions import check_edit_in_organization, check_site_admin
+from ouvert.core.permissions import check_edit_in_organization
 
 from . import permissions
 from .models import (
@@ -716,6 +716,3 @@ def service_feedback_record(*, service: Service, rating: int, comment: str = "")
     return ServiceFeedback.objects.create(service=service, rating=rating, comment=mask_personal(comment)[:2000])
 
 
-def page_feedback_clear(*, by: User) -> int:
-    check_site_admin(by)
-    return PageFeedback.objects.all().delete()[0]

@@ -88,10 +88,6 @@ def is_empty_marker(value: str) -> bool:
     return low in EMPTY_MARKERS or low in SPREADSHEET_ERRORS or (len(low) > 2 and set(low) == {"*"})
 
 
-def is_spreadsheet_error(value: str) -> bool:
-    return value.strip().lower() in SPREADSHEET_ERRORS
-
-
 def _parse_date(value: str, fmt: str, month_first: bool) -> tuple[dt.datetime, bool] | None:
     """``(datetime, has_time)`` or ``None`` when ``value`` is not a valid date in ``fmt``."""
     match = DATE_FORMATS[fmt].fullmatch(value)
