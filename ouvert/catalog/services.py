@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from ouvert.core import permissions as core_permissions
 from ouvert.core.audit import audit_record
 from ouvert.core.models import Organization, User
+from ouvert.core.slugs import unique_slug
 
 from . import permissions, quality, search
 from .models import (
@@ -159,12 +160,7 @@ def _validate(dataset: Dataset) -> None:
 
 
 def _unique_name(title: str) -> str:
-    base = slugify(title)[:90] or "jeu-de-donnees"
-    name, n = base, 1
-    while Dataset.objects.filter(name=name).exists():
-        n += 1
-        name = f"{base}-{n}"
-    return name
+    return unique_slug(Dataset, title, field="name", max_length=90, default="jeu-de-donnees")
 
 
 @transaction.atomic

@@ -30,6 +30,7 @@ from .forms import (
     SetPasswordForm,
     SignupForm,
     TokenForm,
+    apply_errors,
 )
 from .models import Membership, Organization
 from .ratelimit import account_key, rate_limit_exceeded, rate_limit_hit
@@ -40,14 +41,6 @@ def _too_many(request: HttpRequest, wait: int) -> HttpResponse:
     response = render(request, "core/too_many.html", {"wait": wait}, status=429)
     response["Retry-After"] = str(wait)
     return response
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -84,7 +77,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                     preferred_language=(request.LANGUAGE_CODE or "fr")[:2],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 return redirect("core:signup_done")
     return render(request, "core/signup.html", {"form": form})
@@ -185,7 +178,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         try:
             services.user_delete(user=request.user, by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             logout(request)
             messages.info(request, _("Votre compte et vos données personnelles ont été supprimés."))
@@ -202,7 +195,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             _token, new_secret = services.token_create(user=request.user, by=request.user,
                                                        name=form.cleaned_data["name"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             form = TokenForm()
     return render(request, "core/tokens.html", {
@@ -277,7 +270,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
         try:
             organization = services.organization_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Organisation créée."))
             return redirect(organization)
@@ -298,7 +291,7 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.organization_update(organization=fresh, by=request.user, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Organisation enregistrée."))
             return redirect(fresh)
@@ -315,7 +308,7 @@ def organization_member_add(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.membership_set(organization=organization, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("%(email)s a maintenant le rôle « %(role)s ».") % {
                 "email": form.cleaned_data["email"],

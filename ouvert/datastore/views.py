@@ -9,10 +9,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ouvert.core.http import safe_next
 from ouvert.core.permissions import can_edit_in_organization
 
 from . import selectors, services
@@ -45,11 +46,8 @@ def job_panel(request: HttpRequest, resource_id: uuid.UUID) -> HttpResponse:
 
 
 def _back(request: HttpRequest, job: IngestJob) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
-        return redirect(target)
-    return redirect("datastore:table", resource_id=job.resource_id)
+    return redirect(safe_next(request, request.POST.get("next"),
+                              reverse("datastore:table", kwargs={"resource_id": job.resource_id})))
 
 
 def _act(request: HttpRequest, job_id: uuid.UUID, action, done: str) -> HttpResponse:
