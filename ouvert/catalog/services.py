@@ -26,6 +26,7 @@ from ouvert.core import permissions as core_permissions
 from ouvert.core.audit import audit_record
 from ouvert.core.models import Organization, User
 from ouvert.core.slugs import unique_slug
+from ouvert.core.unset import UNSET, Unset, given
 
 from . import permissions, quality, search
 from .models import (
@@ -424,17 +425,19 @@ def _schedule_link_ingest(resource: Resource, *, by: User) -> None:
 
 
 @transaction.atomic
-def resource_update(*, resource: Resource, by: User, **fields: Any) -> Resource:
+def resource_update(*, resource: Resource, by: User, name: str | Unset = UNSET, description: str | Unset = UNSET,
+                    url: str | Unset = UNSET, format: str | None | Unset = UNSET,  # noqa: A002 — the field's name
+                    encoding: str | Unset = UNSET, data_dictionary: list[dict[str, Any]] | None | Unset = UNSET,
+                    is_documentation: bool | Unset = UNSET) -> Resource:
+    """Change the given fields of a resource (the others are left as they are)."""
     dataset = resource.dataset
     permissions.check_edit_dataset(by, dataset)
-    allowed = {"name", "description", "url", "format", "encoding", "data_dictionary", "is_documentation"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TypeError(f"unknown resource fields: {sorted(unknown)}")
-    if "data_dictionary" in fields:
-        fields["data_dictionary"] = clean_dictionary(fields["data_dictionary"])
-    if "format" in fields:
-        fields["format"] = (fields["format"] or "").upper()
+    fields: dict[str, Any] = given(name=name, description=description, url=url, encoding=encoding,
+                                   is_documentation=is_documentation)
+    if not isinstance(data_dictionary, Unset):
+        fields["data_dictionary"] = clean_dictionary(data_dictionary)
+    if not isinstance(format, Unset):
+        fields["format"] = (format or "").upper()
     if resource.file and fields.get("url"):
         raise ValidationError({"url": _("Cette ressource est un fichier déposé : "
                                         "elle ne peut pas aussi être un lien.")})

@@ -51,6 +51,7 @@ Calls the catalogue makes:
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import shutil
 import tempfile
 import uuid
@@ -68,6 +69,7 @@ from django.utils.translation import gettext as _
 from ouvert.core.audit import audit_record
 from ouvert.core.models import Organization, User
 from ouvert.core.permissions import check_edit_in_organization
+from ouvert.core.unset import UNSET, Unset, given
 
 from . import quality, remote
 from .backends import get_backend, quote
@@ -218,7 +220,13 @@ def _local_file(source: str, report: dict[str, Any] | None = None) -> Iterator[P
         yield Path(tmp.name)
 
 
-def _update(job: IngestJob, **fields: Any) -> None:
+def _update(job: IngestJob, *, status: str | Unset = UNSET, phase: str | Unset = UNSET,
+            bytes_total: int | Unset = UNSET, bytes_done: int | Unset = UNSET, rows_done: int | Unset = UNSET,
+            started_at: dt.datetime | Unset = UNSET, finished_at: dt.datetime | Unset = UNSET,
+            report: dict[str, Any] | Unset = UNSET, error: str | Unset = UNSET) -> None:
+    """Write the given progress fields of a running job (on the object and in the database at once)."""
+    fields = given(status=status, phase=phase, bytes_total=bytes_total, bytes_done=bytes_done, rows_done=rows_done,
+                   started_at=started_at, finished_at=finished_at, report=report, error=error)
     for key, value in fields.items():
         setattr(job, key, value)
     fields["heartbeat_at"] = timezone.now()
@@ -241,10 +249,7 @@ def datastore_ingest_run(*, job: IngestJob) -> IngestJob:
     state = {"rows_base": 0}
 
     def progress(phase: str, bytes_read: int, rows: int) -> None:
-        fields: dict[str, Any] = {"phase": phase, "rows_done": state["rows_base"] + rows}
-        if bytes_read:
-            fields["bytes_done"] = bytes_read
-        _update(job, **fields)
+        _update(job, phase=phase, rows_done=state["rows_base"] + rows, bytes_done=bytes_read or UNSET)
         if IngestJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
             raise Cancelled
 

@@ -1,6 +1,6 @@
 """The helpers every app shares, through the pages and services that use them: a ``next`` (or
 ``path``) parameter never sends anyone off-site, new objects get an identifier nobody else has, a
-service's refusal is shown on the form."""
+service's refusal is shown on the form, and partial updates take only the fields they know."""
 
 from __future__ import annotations
 
@@ -115,3 +115,22 @@ def test_a_refused_source_shows_its_error_next_to_the_field(client, make_user):
         "name": "Autre", "kind": "ckan", "url": "", "schedule": "manual", "enabled": "on"})
     assert response.status_code == 200
     assert response.context["form"].errors == {"url": ["Indiquez l'adresse de la source."]}
+
+
+def test_partial_updates_accept_only_known_fields(editor, make_user):
+    from ouvert.harvest import services as harvest
+
+    user, org = editor
+    dataset = catalog.dataset_create(by=user, organization=org, title="Arbres")
+    resource = catalog.resource_create(dataset=dataset, by=user, url="https://exemple.qc.ca/arbres.csv")
+    with pytest.raises(TypeError):
+        catalog.resource_update(resource=resource, by=user, colour="vert")  # type: ignore[call-arg]
+    updated = catalog.resource_update(resource=resource, by=user, name="Arbres 2026", format="csv")
+    assert (updated.name, updated.format, updated.url) == ("Arbres 2026", "CSV", "https://exemple.qc.ca/arbres.csv")
+    admin = make_user("admin@exemple.qc.ca", site_admin=True)
+    source = harvest.source_create(by=admin, name="Laval", kind="ckan", url="https://laval.example")
+    with pytest.raises(TypeError):
+        harvest.source_update(source=source, by=admin, colour="vert")  # type: ignore[call-arg]
+    source = harvest.source_update(source=source, by=admin, enabled=False)
+    source.refresh_from_db()
+    assert (source.enabled, source.url, source.create_organizations) == (False, "https://laval.example", True)
