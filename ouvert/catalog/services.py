@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 
 from ouvert.core import permissions as core_permissions
 from ouvert.core.audit import audit_record
+from ouvert.core.guidelines import TABULAR_FORMATS
+from ouvert.core.messages import message
 from ouvert.core.models import Organization, User
 from ouvert.core.slugs import unique_slug
 from ouvert.core.unset import UNSET, Unset, given
@@ -371,7 +373,6 @@ def resource_create(*, dataset: Dataset, by: User, name: str = "", description: 
     return resource
 
 
-TABULAR_FORMATS = {"CSV", "TSV", "TXT", "XLSX", "XLS", "JSON"}
 
 
 def _schedule_processing(resource: Resource, *, by: User, first: bytes) -> None:
@@ -531,10 +532,8 @@ def dataset_quality_refresh(*, dataset: Dataset, now: dt.datetime | None = None)
         Dataset.objects.filter(pk=dataset.pk).update(**fields)
         if eligible != was_reference:
             unmet = [c for c in report["reference"]["criteria"] if not c["ok"]]
-            reason = ({"fr": "Tous les critères des données de référence sont remplis.",
-                       "en": "Every reference-data criterion is met."} if eligible else
-                      {"fr": "Critères non remplis : " + " ; ".join(c["label"]["fr"] for c in unmet) + ".",
-                       "en": "Criteria not met: " + "; ".join(c["label"]["en"] for c in unmet) + "."})
+            reason = (message("reference.met") if eligible else
+                      message("reference.unmet", criteria=[c["label"] for c in unmet]))
             audit_record(actor=None, action="dataset.reference_grant" if eligible else "dataset.reference_withdraw",
                          obj=dataset, organization=dataset.organization,
                          changes={"is_reference": [was_reference, eligible], "reason": reason,

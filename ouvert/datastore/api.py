@@ -14,6 +14,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from ouvert.api.auth import token_auth
+from ouvert.core.guidelines import render_finding
 from ouvert.core.permissions import can_edit_in_organization
 
 from . import exports, selectors, services
@@ -173,7 +174,8 @@ def table_export(request: HttpRequest, resource_id: uuid.UUID,
             summary="Rapport de conformité aux lignes directrices (règles F1 à F12)")
 def table_quality(request: HttpRequest, resource_id: uuid.UUID, sheet: int = 0) -> dict[str, Any]:
     table = selectors.table_for_read(resource_id, request.user, sheet)
-    return {"findings": (table.quality or {}).get("findings", []), "score": (table.quality or {}).get("score", {})}
+    return {"findings": [render_finding(f) for f in (table.quality or {}).get("findings", [])],
+            "score": (table.quality or {}).get("score", {})}
 
 
 def _job_for_editor(request: HttpRequest, job_id: uuid.UUID) -> IngestJob:

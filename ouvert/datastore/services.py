@@ -67,6 +67,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ouvert.core.audit import audit_record
+from ouvert.core.messages import legacy, message, render
 from ouvert.core.models import Organization, User
 from ouvert.core.permissions import check_edit_in_organization
 from ouvert.core.unset import UNSET, Unset, given
@@ -170,8 +171,10 @@ def datastore_ingest_cancel(*, job: IngestJob, by: User | None) -> IngestJob:
     _check(by, job.organization)
     if job.status == JobStatus.PENDING:
         job.status, job.finished_at = JobStatus.CANCELLED, timezone.now()
-        job.error = _("Annulé avant le début.")
-        job.save(update_fields=["status", "finished_at", "error"])
+        reason = message("ingest.cancelled_before_start")
+        job.report = {**(job.report or {}), "error": reason}
+        job.error = render(reason)
+        job.save(update_fields=["status", "finished_at", "error", "report"])
     elif job.status == JobStatus.RUNNING:
         IngestJob.objects.filter(pk=job.pk).update(cancel_requested=True)
         job.cancel_requested = True
@@ -283,27 +286,34 @@ def datastore_ingest_run(*, job: IngestJob) -> IngestJob:
         old_tables = _swap(job, loaded, existing, version)
         for name in old_tables:
             backend.drop_table(name)
+    # The report keeps the reason as a message code (read in each reader's language, see
+    # ``report.job_messages``); ``error`` keeps it as text, in the language of the run, for logs.
     except Cancelled:
         _discard(backend, created)
+        report["error"] = message("ingest.cancelled")
         _update(job, status=JobStatus.CANCELLED, finished_at=timezone.now(), report=report,
-                error=_("Chargement annulé : la version précédente reste en ligne."))
+                error=render(report["error"]))
         return job
     except LoadFailed as exc:
         _discard(backend, created)
-        report["errors"] = exc.errors
+        report["errors"], report["error"] = exc.errors, exc.stored
         _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=str(exc))
         return job
     except (SourceError, ValidationError) as exc:
         _discard(backend, created)
-        report["errors"] = [{"message": str(exc.messages[0] if isinstance(exc, ValidationError) else exc)}]
-        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report,
-                error=report["errors"][0]["message"])
+        if isinstance(exc, SourceError):
+            reason = exc.as_message()
+        else:
+            text = str(exc.messages[0])
+            reason = legacy({"fr": text, "en": text})
+        report["errors"], report["error"] = [{"message": reason}], reason
+        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=render(reason))
         return job
     except Exception as exc:
         _discard(backend, created)
-        message = _describe_db_error(exc)
-        report["errors"] = [{"message": message}]
-        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=message)
+        reason = _describe_db_error(exc)
+        report["errors"], report["error"] = [{"message": reason}], reason
+        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=render(reason))
         if not isinstance(exc, (OSError, ValueError)) and "DataError" not in type(exc).__name__:
             raise
         return job
@@ -311,9 +321,9 @@ def datastore_ingest_run(*, job: IngestJob) -> IngestJob:
     return job
 
 
-def _describe_db_error(exc: Exception) -> str:
+def _describe_db_error(exc: Exception) -> dict[str, Any]:
     text = str(exc).strip().splitlines()
-    return _("Erreur pendant le chargement : %(error)s") % {"error": " ".join(text[:3])[:500]}
+    return message("ingest.db_error", error=" ".join(text[:3])[:500])
 
 
 def _discard(backend: Any, tables: list[str]) -> None:

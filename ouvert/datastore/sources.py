@@ -24,6 +24,9 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from ouvert.core.messages import legacy, message, render
+
+from . import report  # noqa: F401 — registers the codes raised here
 from .infer import ColumnProfile
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -65,7 +68,23 @@ def check_width(columns: int, *, sheet: str | None = None, declared: bool = Fals
 
 
 class SourceError(ValueError):
-    """The file cannot be read as a table; the message says why, in the user's language."""
+    """The file cannot be read as a table; the message says why, in the user's language.
+
+    Raised with :meth:`of` (a message code of :mod:`ouvert.datastore.report`), the reason is kept as
+    a code in the load report and read in each reader's language; raised with a text, the text is kept.
+    """
+
+    def __init__(self, text: str = "", *, stored: dict[str, Any] | None = None):
+        super().__init__(text or (render(stored) if stored else ""))
+        self.stored = stored
+
+    @classmethod
+    def of(cls, code: str, **params: Any) -> SourceError:
+        return cls(stored=message(code, **params))
+
+    def as_message(self) -> dict[str, Any]:
+        """The reason as a stored message (a text raised without a code is kept as it was said)."""
+        return self.stored or legacy({"fr": str(self), "en": str(self)})
 
 
 @dataclass
@@ -106,11 +125,11 @@ def detect_format(path: Path, original_name: str) -> str:
         return "json"
     suffix = Path(original_name).suffix.lower()
     if suffix in (".gz", ".zip", ".7z", ".bz2"):
-        raise SourceError(_("Fichier compressé (%(ext)s) : publiez le fichier décompressé.") % {"ext": suffix})
+        raise SourceError.of("source.compressed", extension=suffix)
     if suffix in (".pdf", ".png", ".jpg", ".jpeg", ".doc", ".docx") or head.startswith(b"%PDF"):
-        raise SourceError(_("« %(name)s » est un document, pas un tableau de données.") % {"name": original_name})
+        raise SourceError.of("source.document", name=original_name)
     if b"\x00" in head[:1024]:
-        raise SourceError(_("Fichier binaire non reconnu : ce n'est ni un CSV, ni un XLSX, ni un XLS, ni un JSON."))
+        raise SourceError.of("source.binary")
     return "csv"
 
 
@@ -211,7 +230,7 @@ class CsvSheet(Sheet):
             text = text[: text.rfind("\n") + 1] or text
         lines = text.splitlines(keepends=True)[:200]
         if not any(line.strip() for line in lines):
-            raise SourceError(_("Le fichier est vide."))
+            raise SourceError.of("source.empty")
         quotechar = options.quotechar or ('"' if text.count('"') >= text.count("'") or "'" not in text else "'")
         if options.delimiter:
             delimiter = {"tab": "\t", "\\t": "\t"}.get(options.delimiter, options.delimiter)
@@ -537,9 +556,9 @@ def _check_xlsx_parts(path: Path) -> None:
 def open_sheets(path: Path, original_name: str, options: IngestOptions) -> list[Sheet]:
     """The tables in a file, in order (one for CSV and JSON, one per non-empty sheet otherwise)."""
     if not path.exists():
-        raise SourceError(_("Fichier introuvable : %(name)s.") % {"name": original_name})
+        raise SourceError.of("source.missing", name=original_name)
     if path.stat().st_size == 0:
-        raise SourceError(_("Le fichier est vide."))
+        raise SourceError.of("source.empty")
     kind = options.format or detect_format(path, original_name)
     if kind in ("csv", "tsv", "txt"):
         return [CsvSheet(path, options)]

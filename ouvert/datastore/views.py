@@ -18,6 +18,7 @@ from ouvert.core.permissions import can_edit_in_organization
 
 from . import selectors, services
 from .models import IngestJob
+from .report import job_messages
 
 
 def table_page(request: HttpRequest, resource_id: uuid.UUID) -> HttpResponse:
@@ -32,7 +33,8 @@ def job_context(user, resource_id: uuid.UUID) -> dict:
     job = selectors.latest_job(resource_id)
     if job is None or job.organization is None or not can_edit_in_organization(user, job.organization):
         return {"job": None}
-    return {"job": job, "job_errors": (job.report or {}).get("errors", [])[:20]}
+    shown = job_messages(job.report, job.error)
+    return {"job": job, "job_error": shown["error"], "job_errors": shown["errors"][:20]}
 
 
 def job_panel(request: HttpRequest, resource_id: uuid.UUID) -> HttpResponse:

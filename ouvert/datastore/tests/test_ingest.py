@@ -5,6 +5,7 @@ import uuid
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.utils import translation
 
 from ouvert.datastore import services
 from ouvert.datastore.models import DatastoreTable, IngestJob
@@ -48,7 +49,14 @@ def test_reingest_swaps_atomically_and_failure_keeps_previous(ingest, write_file
                     options={"columns": {"a": {"type": "int"}}})
     assert failed.status == "failed"
     assert failed.report["errors"][0] == {"row": 3, "column": "a", "value": "deux",
-                                          "expected": "un entier (ex. 42 ou 1 234)"}
+                                          "expected": {"code": "expected.int", "params": {}}}
+    assert failed.report["error"] == {"code": "ingest.type_mismatch", "params": {"count": 1}}
+    assert failed.error == "1 valeur(s) ne correspondent pas au type de leur colonne."
+    assert failed.progress()["report"]["errors"][0]["expected"] == "un entier (ex. 42 ou 1 234)"
+    with translation.override("en"):
+        shown = failed.progress()
+    assert shown["error"] == "1 value(s) do not match the type of their column."
+    assert shown["report"]["errors"][0]["expected"] == "an integer (e.g. 42 or 1 234)"
     table = DatastoreTable.objects.get(resource_id=rid)
     assert table.table_name == old_name and table.version == 1
     assert datastore_search(data={"resource_id": str(rid)}, user=None)["total"] == 2

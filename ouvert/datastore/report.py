@@ -1,0 +1,39 @@
+"""Message codes of the load report: why a file could not be loaded, and what a column expects
+(``expected.<type>``, registered by :mod:`ouvert.datastore.infer`). Stored as codes and parameters
+in ``IngestJob.report`` and rendered in the reader's language by :func:`job_messages`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from ouvert.core.guidelines import render_text
+from ouvert.core.messages import register
+
+register({
+    "ingest.type_mismatch": _("{count} valeur(s) ne correspondent pas au type de leur colonne."),
+    "ingest.cancelled": _("Chargement annulé : la version précédente reste en ligne."),
+    "ingest.cancelled_before_start": _("Annulé avant le début."),
+    "ingest.db_error": _("Erreur pendant le chargement : {error}"),
+    "source.compressed": _("Fichier compressé ({extension}) : publiez le fichier décompressé."),
+    "source.document": _("« {name} » est un document, pas un tableau de données."),
+    "source.binary": _("Fichier binaire non reconnu : ce n'est ni un CSV, ni un XLSX, ni un XLS, ni un JSON."),
+    "source.missing": _("Fichier introuvable : {name}."),
+    "source.empty": _("Le fichier est vide."),
+    "source.encoding": _("Le fichier n'est pas en {encoding} (octet {position}) : indiquez le bon encodage."),
+    "source.invalid_byte": _("Octet invalide pour l'encodage {encoding} à la position {position}."),
+})
+
+
+def job_messages(report: Mapping[str, Any] | None, error: str = "") -> dict[str, Any]:
+    """What a job's report says, in the active language: the reason it failed (``error``) and the
+    values refused (``errors``: row, column, value, what was expected, or a message)."""
+    report = report or {}
+    rows = []
+    for item in report.get("errors", []):
+        rows.append({**item, "message": render_text(item.get("message")) if item.get("message") else "",
+                     "expected": render_text(item.get("expected")) if item.get("expected") else ""})
+    reason = report.get("error")
+    return {"error": render_text(reason) if reason else error, "errors": rows}
