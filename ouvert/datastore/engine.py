@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from ouvert.core.messages import message, render
 
@@ -184,8 +183,7 @@ class _Profiler:
             override = options.columns.get(name) or options.columns.get(label or "") or {}
             kind = override.get("type") or profile.final_type
             if kind not in TYPES:
-                raise SourceError(_("Type inconnu « %(type)s » pour la colonne « %(col)s » (permis : %(types)s).")
-                                  % {"type": kind, "col": name, "types": ", ".join(TYPES)})
+                raise SourceError.of("source.unknown_type", type=kind, column=name, types=list(TYPES))
             columns.append(ColumnPlan(
                 id=name, label=label, type=kind, detected_type=profile.final_type, detected=profile.describe(),
                 description=override.get("description", ""), unit=override.get("unit", ""),

@@ -206,8 +206,7 @@ def _local_file(source: str, report: dict[str, Any] | None = None) -> Iterator[P
             yield path
         return
     if ".." in Path(source).parts:
-        raise SourceError(_("Source refusée : « %(source)s » sort du dossier des fichiers déposés.")
-                          % {"source": source[:200]})
+        raise SourceError.of("source.outside_uploads", source=source[:200])
     path = Path(source)
     if path.is_absolute() and path.exists():
         yield path

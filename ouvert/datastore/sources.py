@@ -53,18 +53,8 @@ def check_width(columns: int, *, sheet: str | None = None, declared: bool = Fals
     limit = max_columns()
     if columns <= limit:
         return
-    values = {"n": columns, "max": limit, "sheet": sheet or ""}
-    if declared:
-        message = _("La feuille « %(sheet)s » déclare %(n)s colonnes ; au plus %(max)s sont acceptées. "
-                    "Supprimez les colonnes vides au-delà des données (ou la mise en forme appliquée à des "
-                    "colonnes entières), enregistrez puis republiez le fichier.")
-    elif sheet:
-        message = _("La feuille « %(sheet)s » a une valeur dans la colonne %(n)s ; au plus %(max)s colonnes sont "
-                    "acceptées. Supprimez les colonnes au-delà des données, puis republiez le fichier.")
-    else:
-        message = _("Une ligne du fichier a %(n)s colonnes ; au plus %(max)s sont acceptées. Vérifiez le "
-                    "séparateur (option « delimiter ») ou découpez le tableau.")
-    raise SourceError(message % values)
+    code = "source.too_wide_declared" if declared else "source.too_wide_sheet" if sheet else "source.too_wide_row"
+    raise SourceError.of(code, columns=columns, max=limit, sheet=sheet or "")
 
 
 class SourceError(ValueError):
@@ -106,7 +96,7 @@ class IngestOptions:
         data = dict(data or {})
         known = {k: data.pop(k) for k in list(data) if k in cls.__dataclass_fields__}
         if data:
-            raise SourceError(_("Options inconnues : %(names)s.") % {"names": ", ".join(sorted(data))})
+            raise SourceError.of("source.unknown_options", names=sorted(data))
         return cls(**known)
 
     def to_dict(self) -> dict[str, Any]:
@@ -222,7 +212,7 @@ class CsvSheet(Sheet):
             try:
                 codecs.lookup(options.encoding)
             except LookupError as exc:
-                raise SourceError(_("Encodage inconnu : %(enc)s.") % {"enc": options.encoding}) from exc
+                raise SourceError.of("source.unknown_encoding", encoding=options.encoding) from exc
             encoding = options.encoding
         self.encoding = encoding
         text = sample.decode(encoding if encoding != "utf-8" else "utf-8", errors="replace")
@@ -235,7 +225,7 @@ class CsvSheet(Sheet):
         if options.delimiter:
             delimiter = {"tab": "\t", "\\t": "\t"}.get(options.delimiter, options.delimiter)
             if len(delimiter) != 1:
-                raise SourceError(_("Le séparateur doit être un seul caractère."))
+                raise SourceError.of("source.delimiter_length")
         else:
             scores = {d: _score_delimiter(lines, d, quotechar) for d in DELIMITERS}
             delimiter = max(DELIMITERS, key=lambda d: (scores[d][0] >= 0.9, scores[d][1] > 1, scores[d][0],
@@ -433,14 +423,14 @@ def _iter_json_array(handle: io.TextIOBase, chunk: int = 1 << 16) -> Iterator[An
     decoder = json.JSONDecoder()
     buffer = handle.read(chunk).lstrip("\ufeff \t\r\n")
     if not buffer.startswith("["):
-        raise SourceError(_("Le JSON doit être un tableau d'objets."))
+        raise SourceError.of("source.json_not_array")
     buffer = buffer[1:]
     while True:
         buffer = buffer.lstrip(" \t\r\n,")
         while not buffer:
             more = handle.read(chunk)
             if not more:
-                raise SourceError(_("JSON tronqué : le tableau n'est pas fermé."))
+                raise SourceError.of("source.json_truncated")
             buffer = more.lstrip(" \t\r\n,")
         if buffer.startswith("]"):
             return
@@ -451,7 +441,7 @@ def _iter_json_array(handle: io.TextIOBase, chunk: int = 1 << 16) -> Iterator[An
             except json.JSONDecodeError as exc:
                 more = handle.read(chunk)
                 if not more:
-                    raise SourceError(_("JSON invalide : %(error)s.") % {"error": exc.msg}) from exc
+                    raise SourceError.of("source.json_invalid", error=exc.msg) from exc
                 buffer += more
         yield item
         buffer = buffer[end:]
@@ -497,13 +487,11 @@ class JsonSheet(Sheet):
                 yield from _iter_json_array(text)
                 return
             if self.total_bytes > JSON_OBJECT_MAX_BYTES:
-                raise SourceError(_("Objet JSON trop gros (plus de %(mb)d Mo) : publiez un tableau d'objets.")
-                                  % {"mb": JSON_OBJECT_MAX_BYTES // 2**20})
+                raise SourceError.of("source.json_object_too_big", mb=JSON_OBJECT_MAX_BYTES // 2**20)
             try:
                 document = json.load(text)
             except json.JSONDecodeError as exc:
-                raise SourceError(_("JSON invalide, ligne %(line)d : %(error)s.")
-                                  % {"line": exc.lineno, "error": exc.msg}) from exc
+                raise SourceError.of("source.json_invalid_line", line=exc.lineno, error=exc.msg) from exc
             if isinstance(document, dict) and isinstance(document.get("features"), list):
                 self.detected["json_shape"] = "geojson"
                 for feature in document["features"]:
@@ -516,7 +504,7 @@ class JsonSheet(Sheet):
                 if isinstance(value, list) and value and all(isinstance(v, dict) for v in value[:10]):
                     yield from value
                     return
-            raise SourceError(_("Le JSON ne contient pas de tableau d'objets à charger."))
+            raise SourceError.of("source.json_no_table")
         finally:
             text.close()
 
@@ -546,11 +534,9 @@ def _check_xlsx_parts(path: Path) -> None:
             whole = sum(info.file_size for info in archive.infolist()
                         if not info.filename.startswith("xl/worksheets/"))
     except (zipfile.BadZipFile, OSError) as exc:
-        raise SourceError(_("Classeur XLSX illisible : %(error)s.") % {"error": exc}) from exc
+        raise SourceError.of("source.xlsx_unreadable", error=exc) from exc
     if whole > limit:
-        raise SourceError(_("Le classeur déclare %(mb)s Mo de textes et de styles une fois décompressé ; au plus "
-                            "%(max)s Mo sont acceptés. Enregistrez-le en CSV, puis republiez-le.")
-                          % {"mb": whole // 2**20, "max": limit // 2**20})
+        raise SourceError.of("source.xlsx_too_big", mb=whole // 2**20, max=limit // 2**20)
 
 
 def open_sheets(path: Path, original_name: str, options: IngestOptions) -> list[Sheet]:
@@ -571,7 +557,7 @@ def open_sheets(path: Path, original_name: str, options: IngestOptions) -> list[
         try:
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds on a corrupt file
-            raise SourceError(_("Classeur XLSX illisible : %(error)s.") % {"error": exc}) from exc
+            raise SourceError.of("source.xlsx_unreadable", error=exc) from exc
         names = list(workbook.sheetnames)
         if options.sheets:
             names = [n for n in names if n in options.sheets]
@@ -584,12 +570,12 @@ def open_sheets(path: Path, original_name: str, options: IngestOptions) -> list[
             # ragged rows: a cell in the last column does not pad every other row to that width
             book = xlrd.open_workbook(str(path), on_demand=False, ragged_rows=True)
         except Exception as exc:  # xlrd raises XLRDError and others on a corrupt file
-            raise SourceError(_("Classeur XLS illisible : %(error)s.") % {"error": exc}) from exc
+            raise SourceError.of("source.xls_unreadable", error=exc) from exc
         indexes = [i for i in range(book.nsheets)
                    if not options.sheets or book.sheet_by_index(i).name in options.sheets]
         sheets = [XlsSheet(book, i, options, path.stat().st_size) for i in indexes]
         return [s for s in sheets if s.labels] or sheets[:1]
-    raise SourceError(_("Format non pris en charge : %(kind)s.") % {"kind": kind})
+    raise SourceError.of("source.unsupported_format", kind=kind)
 
 
 _WS = re.compile(r"\s+")

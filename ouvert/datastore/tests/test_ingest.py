@@ -136,6 +136,11 @@ def test_retry_is_idempotent(ingest, write_file, publisher):
 def test_unreadable_file_fails_with_a_clear_report(ingest, write_file):
     job = ingest(write_file("a.pdf", b"%PDF-1.4 blah"))
     assert job.status == "failed" and "document" in job.error
+    assert job.report["error"] == {"code": "source.document", "params": {"name": "a.pdf"}}
+    assert job.progress()["error"] == "« a.pdf » est un document, pas un tableau de données."
+    with translation.override("en"):
+        assert job.progress()["error"] == "\"a.pdf\" is a document, not a data table."
+        assert job.progress()["report"]["errors"][0]["message"] == "\"a.pdf\" is a document, not a data table."
 
 
 def test_xlsx_sheets_become_tables(ingest):
