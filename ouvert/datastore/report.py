@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from ouvert.core.guidelines import render_text
+from ouvert.core.guidelines import render_finding, render_text
 from ouvert.core.messages import register
 
 register({
@@ -52,12 +52,15 @@ register({
 
 
 def job_messages(report: Mapping[str, Any] | None, error: str = "") -> dict[str, Any]:
-    """What a job's report says, in the active language: the reason it failed (``error``) and the
-    values refused (``errors``: row, column, value, what was expected, or a message)."""
+    """What a job's report says, in the active language: the reason it failed (``error``), the
+    values refused (``errors``: row, column, value, what was expected, or a message) and each
+    sheet's findings (``sheets``)."""
     report = report or {}
     rows = []
     for item in report.get("errors", []):
         rows.append({**item, "message": render_text(item.get("message")) if item.get("message") else "",
                      "expected": render_text(item.get("expected")) if item.get("expected") else ""})
     reason = report.get("error")
-    return {"error": render_text(reason) if reason else error, "errors": rows}
+    sheets = [{**sheet, "quality": [render_finding(f) for f in sheet.get("quality") or []]}
+              for sheet in report.get("sheets") or []]
+    return {"error": render_text(reason) if reason else error, "errors": rows, "sheets": sheets}

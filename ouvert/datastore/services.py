@@ -39,7 +39,8 @@ Calls the catalogue makes:
   ``PermissionDenied`` (→ "Authorization Error", 403) and ``Http404`` (→ "Not Found Error").
   For ``datastore_search_sql`` the CKAN layer must also check the user may read every resource the
   query names: :func:`~ouvert.datastore.selectors.sql_resource_ids` lists them.
-- Quality: ``DatastoreTable.quality`` holds the findings per table (rules F1–F12, French and English)
+- Quality: ``DatastoreTable.quality`` holds the findings per table (rules F1–F12, message codes
+  rendered in the reader's language by ``ouvert.core.guidelines.render_finding``)
   and ``quality.score_inputs`` / ``quality.reference_criteria`` give the catalogue its score inputs.
   After a load, a dictionary change, ``datastore_create`` or a drop commits, the datastore calls
   ``datastore_table_changed(resource_id=...)`` on every AppConfig defining it (the catalogue

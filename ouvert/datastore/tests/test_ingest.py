@@ -38,6 +38,10 @@ def test_messy_cp1252_file_loads_typed(ingest, write_file):
     assert rules["F9"] == "fail"
     assert job.progress()["percentage"] == 100.0 and job.rows_done == 3
     assert job.report["sheets"][0]["timings"]["load"] >= 0
+    with translation.override("en"):
+        shown = {f["code"]: f["message"] for f in job.progress()["report"]["sheets"][0]["quality"]}
+    assert shown["f2.not_utf8"] == "Text encoded in cp1252, not UTF-8."
+    assert shown["f3.problems"] == 'CSV: delimiter ";" instead of a comma.'
 
 
 def test_reingest_swaps_atomically_and_failure_keeps_previous(ingest, write_file):
