@@ -373,8 +373,6 @@ def resource_create(*, dataset: Dataset, by: User, name: str = "", description: 
     return resource
 
 
-
-
 def _schedule_processing(resource: Resource, *, by: User, first: bytes) -> None:
     """After an upload: datastore ingestion for tabular formats, map layer for geographic files.
     Never fails the upload: a scheduling error is logged."""
