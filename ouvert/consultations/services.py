@@ -12,13 +12,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ouvert.core import actors
 from ouvert.core.audit import audit_record, diff, snapshot
 from ouvert.core.models import Organization, User
-from ouvert.core.permissions import check_edit_in_organization, check_site_admin
+from ouvert.core.permissions import check_edit_in_organization
+from ouvert.core.slugs import unique_slug
 
 from . import permissions
 from .models import (
@@ -76,14 +76,6 @@ def _audit_participant(*, by: User | None, action: str, obj: Any, label: str | N
 # Consultations ------------------------------------------------------------------------------------
 
 
-def _unique_slug(title: str) -> str:
-    base = slugify(title)[:100] or "consultation"
-    slug, n = base, 2
-    while Consultation.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 def _check_dates(data: dict[str, Any]) -> None:
     if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
         raise ValidationError({"closes_at": _("La fermeture doit venir après l'ouverture.")})
@@ -96,7 +88,8 @@ def consultation_create(*, organization: Organization, by: User, **data: Any) ->
     unknown = set(data) - set(CONSULTATION_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
-    consultation = Consultation(organization=organization, slug=_unique_slug(data["title"]), **data)
+    slug = unique_slug(Consultation, data["title"], default="consultation")
+    consultation = Consultation(organization=organization, slug=slug, **data)
     consultation.body_html = render_markdown(consultation.body)
     consultation.full_clean(exclude=["slug"])
     consultation.save()
@@ -702,10 +695,7 @@ def page_feedback_record(*, path: str, useful: bool, comment: str = "", language
 @transaction.atomic
 def service_create(*, organization: Organization, by: User, name: str, description: str = "") -> Service:
     check_edit_in_organization(by, organization)
-    base = slugify(f"{organization.slug}-{name}")[:90] or "service"
-    slug, n = base, 2
-    while Service.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
+    slug = unique_slug(Service, f"{organization.slug}-{name}", max_length=90, default="service")
     service = Service.objects.create(organization=organization, slug=slug, name=name, description=description)
     audit_record(actor=by, action="consultation.service_create", obj=service, organization=organization)
     return service
@@ -717,6 +707,3 @@ def service_feedback_record(*, service: Service, rating: int, comment: str = "")
     return ServiceFeedback.objects.create(service=service, rating=rating, comment=mask_personal(comment)[:2000])
 
 
-def page_feedback_clear(*, by: User) -> int:
-    check_site_admin(by)
-    return PageFeedback.objects.all().delete()[0]

@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,6 +29,7 @@ from .forms import (
     SetPasswordForm,
     SignupForm,
     TokenForm,
+    apply_errors,
 )
 from .hooks import app_hooks
 from .models import Membership, Organization
@@ -40,14 +41,6 @@ def _too_many(request: HttpRequest, wait: int) -> HttpResponse:
     response = render(request, "core/too_many.html", {"wait": wait}, status=429)
     response["Retry-After"] = str(wait)
     return response
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -84,7 +77,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                     preferred_language=(request.LANGUAGE_CODE or "fr")[:2],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 return redirect("core:signup_done")
     return render(request, "core/signup.html", {"form": form})
@@ -185,7 +178,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         try:
             services.user_delete(user=request.user, by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             logout(request)
             messages.info(request, _("Votre compte et vos données personnelles ont été supprimés."))
@@ -202,7 +195,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             _token, new_secret = services.token_create(user=request.user, by=request.user,
                                                        name=form.cleaned_data["name"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             form = TokenForm()
     return render(request, "core/tokens.html", {
@@ -275,7 +268,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
         try:
             organization = services.organization_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Organisation créée."))
             return redirect(organization)
@@ -296,7 +289,7 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.organization_update(organization=fresh, by=request.user, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Organisation enregistrée."))
             return redirect(fresh)
@@ -313,7 +306,7 @@ def organization_member_add(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.membership_set(organization=organization, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("%(email)s a maintenant le rôle « %(role)s ».") % {
                 "email": form.cleaned_data["email"],
@@ -364,7 +357,3 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "organizations": Organization.objects.aggregate(n=Count("id"))["n"]})
-
-
-def login_url_for(path: str) -> str:
-    return f"{reverse('core:login')}?next={path}"

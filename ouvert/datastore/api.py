@@ -16,6 +16,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from ouvert.core.api_auth import token_auth
+from ouvert.core.guidelines import render_finding
 from ouvert.core.http_ranges import materialized_response, wants_size
 from ouvert.core.permissions import can_edit_in_organization
 
@@ -184,7 +185,8 @@ def table_export(request: HttpRequest, resource_id: uuid.UUID,
             summary="Rapport de conformité aux lignes directrices (règles F1 à F12)")
 def table_quality(request: HttpRequest, resource_id: uuid.UUID, sheet: int = 0) -> dict[str, Any]:
     table = selectors.table_for_read(resource_id, request.user, sheet)
-    return {"findings": (table.quality or {}).get("findings", []), "score": (table.quality or {}).get("score", {})}
+    return {"findings": [render_finding(f) for f in (table.quality or {}).get("findings", [])],
+            "score": (table.quality or {}).get("score", {})}
 
 
 def _job_for_editor(request: HttpRequest, job_id: uuid.UUID) -> IngestJob:

@@ -18,7 +18,7 @@ class DatastoreConfig(AppConfig):
     verbose_name = _("Magasin de données")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 — registers the datastore's checks
+        from . import checks, quality, report  # noqa: F401 — registers checks and message codes
 
         post_migrate.connect(_reader_role_after_migrate, sender=self,
                              dispatch_uid="ouvert.datastore.reader_role")

@@ -40,7 +40,8 @@ Calls the catalogue makes:
   ``PermissionDenied`` (→ "Authorization Error", 403) and ``Http404`` (→ "Not Found Error").
   For ``datastore_search_sql`` the CKAN layer must also check the user may read every resource the
   query names: :func:`~ouvert.datastore.selectors.sql_resource_ids` lists them.
-- Quality: ``DatastoreTable.quality`` holds the findings per table (rules F1–F12, French and English)
+- Quality: ``DatastoreTable.quality`` holds the findings per table (rules F1–F12, message codes
+  rendered in the reader's language by ``ouvert.core.guidelines.render_finding``)
   and ``quality.score_inputs`` / ``quality.reference_criteria`` give the catalogue its score inputs.
   After a load, a dictionary change, ``datastore_create`` or a drop commits, the datastore calls
   ``datastore_table_changed(resource_id=...)`` on every AppConfig defining it (the catalogue
@@ -52,6 +53,7 @@ Calls the catalogue makes:
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import shutil
 import tempfile
 import uuid
@@ -68,8 +70,10 @@ from django.utils.translation import gettext as _
 
 from ouvert.core.actors import Actor, is_system
 from ouvert.core.audit import audit_record
+from ouvert.core.messages import legacy, message, render
 from ouvert.core.models import Organization
 from ouvert.core.permissions import check_edit_in_organization
+from ouvert.core.unset import UNSET, Unset, given
 
 from . import quality, remote
 from .backends import get_backend, quote
@@ -172,8 +176,10 @@ def datastore_ingest_cancel(*, job: IngestJob, by: Actor | None) -> IngestJob:
     _check(by, job.organization)
     if job.status == JobStatus.PENDING:
         job.status, job.finished_at = JobStatus.CANCELLED, timezone.now()
-        job.error = _("Annulé avant le début.")
-        job.save(update_fields=["status", "finished_at", "error"])
+        reason = message("ingest.cancelled_before_start")
+        job.report = {**(job.report or {}), "error": reason}
+        job.error = render(reason)
+        job.save(update_fields=["status", "finished_at", "error", "report"])
     elif job.status == JobStatus.RUNNING:
         IngestJob.objects.filter(pk=job.pk).update(cancel_requested=True)
         job.cancel_requested = True
@@ -204,8 +210,7 @@ def _local_file(source: str, report: dict[str, Any] | None = None) -> Iterator[P
             yield path
         return
     if ".." in Path(source).parts:
-        raise SourceError(_("Source refusée : « %(source)s » sort du dossier des fichiers déposés.")
-                          % {"source": source[:200]})
+        raise SourceError.of("source.outside_uploads", source=source[:200])
     path = Path(source)
     if path.is_absolute() and path.exists():
         yield path
@@ -221,7 +226,13 @@ def _local_file(source: str, report: dict[str, Any] | None = None) -> Iterator[P
         yield Path(tmp.name)
 
 
-def _update(job: IngestJob, **fields: Any) -> None:
+def _update(job: IngestJob, *, status: str | Unset = UNSET, phase: str | Unset = UNSET,
+            bytes_total: int | Unset = UNSET, bytes_done: int | Unset = UNSET, rows_done: int | Unset = UNSET,
+            started_at: dt.datetime | Unset = UNSET, finished_at: dt.datetime | Unset = UNSET,
+            report: dict[str, Any] | Unset = UNSET, error: str | Unset = UNSET) -> None:
+    """Write the given progress fields of a running job (on the object and in the database at once)."""
+    fields = given(status=status, phase=phase, bytes_total=bytes_total, bytes_done=bytes_done, rows_done=rows_done,
+                   started_at=started_at, finished_at=finished_at, report=report, error=error)
     for key, value in fields.items():
         setattr(job, key, value)
     fields["heartbeat_at"] = timezone.now()
@@ -244,10 +255,7 @@ def datastore_ingest_run(*, job: IngestJob) -> IngestJob:
     state = {"rows_base": 0}
 
     def progress(phase: str, bytes_read: int, rows: int) -> None:
-        fields: dict[str, Any] = {"phase": phase, "rows_done": state["rows_base"] + rows}
-        if bytes_read:
-            fields["bytes_done"] = bytes_read
-        _update(job, **fields)
+        _update(job, phase=phase, rows_done=state["rows_base"] + rows, bytes_done=bytes_read or UNSET)
         if IngestJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
             raise Cancelled
 
@@ -281,27 +289,34 @@ def datastore_ingest_run(*, job: IngestJob) -> IngestJob:
         old_tables = _swap(job, loaded, existing, version)
         for name in old_tables:
             backend.drop_table(name)
+    # The report keeps the reason as a message code (read in each reader's language, see
+    # ``report.job_messages``); ``error`` keeps it as text, in the language of the run, for logs.
     except Cancelled:
         _discard(backend, created)
+        report["error"] = message("ingest.cancelled")
         _update(job, status=JobStatus.CANCELLED, finished_at=timezone.now(), report=report,
-                error=_("Chargement annulé : la version précédente reste en ligne."))
+                error=render(report["error"]))
         return job
     except LoadFailed as exc:
         _discard(backend, created)
-        report["errors"] = exc.errors
+        report["errors"], report["error"] = exc.errors, exc.stored
         _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=str(exc))
         return job
     except (SourceError, ValidationError) as exc:
         _discard(backend, created)
-        report["errors"] = [{"message": str(exc.messages[0] if isinstance(exc, ValidationError) else exc)}]
-        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report,
-                error=report["errors"][0]["message"])
+        if isinstance(exc, SourceError):
+            reason = exc.as_message()
+        else:
+            text = str(exc.messages[0])
+            reason = legacy({"fr": text, "en": text})
+        report["errors"], report["error"] = [{"message": reason}], reason
+        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=render(reason))
         return job
     except Exception as exc:
         _discard(backend, created)
-        message = _describe_db_error(exc)
-        report["errors"] = [{"message": message}]
-        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=message)
+        reason = _describe_db_error(exc)
+        report["errors"], report["error"] = [{"message": reason}], reason
+        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=render(reason))
         if not isinstance(exc, (OSError, ValueError)) and "DataError" not in type(exc).__name__:
             raise
         return job
@@ -309,9 +324,9 @@ def datastore_ingest_run(*, job: IngestJob) -> IngestJob:
     return job
 
 
-def _describe_db_error(exc: Exception) -> str:
+def _describe_db_error(exc: Exception) -> dict[str, Any]:
     text = str(exc).strip().splitlines()
-    return _("Erreur pendant le chargement : %(error)s") % {"error": " ".join(text[:3])[:500]}
+    return message("ingest.db_error", error=" ".join(text[:3])[:500])
 
 
 def _discard(backend: Any, tables: list[str]) -> None:

@@ -9,6 +9,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -17,7 +18,8 @@ from django.utils.translation import gettext as _
 from ouvert.core import actors, permissions
 from ouvert.core.actors import Actor
 from ouvert.core.audit import audit_record, diff, snapshot
-from ouvert.core.models import User
+from ouvert.core.models import Organization, User
+from ouvert.core.unset import UNSET, Unset, given
 
 from . import apply
 from .fetch import FetchError, Limits
@@ -30,6 +32,7 @@ from .models import (
     HarvestSource,
     ItemAction,
     RunStatus,
+    Schedule,
     SourceKind,
 )
 from .readers import RemoteDataset, read_source
@@ -57,12 +60,19 @@ def _schedule_next(source: HarvestSource, now: dt.datetime | None = None) -> Non
 
 
 @transaction.atomic
-def source_create(*, by: User, name: str, kind: str, slug: str = "", **fields: Any) -> HarvestSource:
+def source_create(*, by: User, name: str, kind: str, slug: str = "", url: str = "", upload: File | None = None,
+                  default_organization: Organization | None = None, create_organizations: bool = True,
+                  organization_map: dict[str, str] | None = None, licence_map: dict[str, str] | None = None,
+                  format_map: dict[str, str] | None = None, schedule: str = Schedule.MANUAL,
+                  enabled: bool = True) -> HarvestSource:
     permissions.check_site_admin(by)
     slug = slug or slugify(name)[:100] or "source"
     if HarvestSource.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": _("L'identifiant « %(slug)s » est déjà pris.") % {"slug": slug}})
-    source = HarvestSource(name=name, slug=slug, kind=kind, owner=by, **fields)
+    source = HarvestSource(name=name, slug=slug, kind=kind, owner=by, url=url, upload=upload or "",
+                           default_organization=default_organization, create_organizations=create_organizations,
+                           organization_map=organization_map or {}, licence_map=licence_map or {},
+                           format_map=format_map or {}, schedule=schedule, enabled=enabled)
     _check_source(source)
     source.full_clean()
     _schedule_next(source)
@@ -73,14 +83,21 @@ def source_create(*, by: User, name: str, kind: str, slug: str = "", **fields: A
 
 
 @transaction.atomic
-def source_update(*, source: HarvestSource, by: User, **fields: Any) -> HarvestSource:
+def source_update(*, source: HarvestSource, by: User, name: str | Unset = UNSET, slug: str | Unset = UNSET,
+                  kind: str | Unset = UNSET, url: str | Unset = UNSET, upload: File | None | Unset = UNSET,
+                  default_organization: Organization | None | Unset = UNSET,
+                  create_organizations: bool | Unset = UNSET, organization_map: dict[str, str] | Unset = UNSET,
+                  licence_map: dict[str, str] | Unset = UNSET, format_map: dict[str, str] | Unset = UNSET,
+                  schedule: str | Unset = UNSET, enabled: bool | Unset = UNSET) -> HarvestSource:
+    """Change the given fields of a source (the others are left as they are)."""
     permissions.check_site_admin(by)
-    unknown = set(fields) - set(SOURCE_FIELDS)
-    if unknown:
-        raise ValidationError(_("Champs inconnus : %(f)s") % {"f": ", ".join(sorted(unknown))})
     before = snapshot(source, SOURCE_FIELDS)
-    for name, value in fields.items():
-        setattr(source, name, value)
+    fields = given(name=name, slug=slug, kind=kind, url=url, upload=upload,
+                   default_organization=default_organization, create_organizations=create_organizations,
+                   organization_map=organization_map, licence_map=licence_map, format_map=format_map,
+                   schedule=schedule, enabled=enabled)
+    for field, value in fields.items():
+        setattr(source, field, value)
     _check_source(source)
     source.full_clean()
     _schedule_next(source)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ouvert.core import permissions
+from ouvert.core.forms import apply_errors
 
 from . import services
 from .forms import HarvestSourceForm
@@ -19,14 +20,6 @@ from .models import HarvestRun, HarvestSource
 
 def _admin(request: HttpRequest) -> None:
     permissions.check_site_admin(request.user)
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -55,7 +48,7 @@ def source_create(request: HttpRequest) -> HttpResponse:
         try:
             source = services.source_create(by=request.user, **_data(form))
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Source enregistrée."))
             return redirect(source)
@@ -72,7 +65,7 @@ def source_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.source_update(source=fresh, by=request.user, **_data(form))
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Source enregistrée."))
             return redirect(fresh)

@@ -11,13 +11,13 @@ from urllib.parse import quote
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ouvert.catalog import search as catalog_search
 from ouvert.catalog import selectors
 from ouvert.catalog.models import Dataset, DatasetState, DatasetVersion, Keyword, Licence, Resource, Theme
 from ouvert.core import permissions
+from ouvert.core.guidelines import render_text
 from ouvert.core.models import Organization
 
 from . import errors
@@ -176,9 +176,8 @@ def package_dict(dataset: Dataset, context: Context) -> dict[str, Any]:
 
 def _qa(dataset: Dataset) -> dict[str, Any]:
     """ckanext-qa's package ``qa`` (openness score 0–5 and its reason), plus Ouvert's score and conformity."""
-    reason = (dataset.quality_report or {}).get("stars_reason") or {}
-    lang = "en" if (get_language() or "fr").startswith("en") else "fr"
-    return {"openness_score": dataset.openness_stars, "openness_score_reason": reason.get(lang, ""),
+    reason = render_text((dataset.quality_report or {}).get("stars_reason"))
+    return {"openness_score": dataset.openness_stars, "openness_score_reason": reason,
             "updated": ckan_datetime(dataset.quality_checked_at), "quality_score": dataset.quality_score,
             "conforms": dataset.conforms}
 
