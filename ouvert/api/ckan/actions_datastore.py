@@ -3,18 +3,13 @@ against the organization of the resource's dataset (editors of that organization
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from django.utils.translation import gettext as _
-
-from ouvert.catalog.models import Resource
 from ouvert.datastore import selectors as datastore_selectors
 from ouvert.datastore import services as datastore_services
 from ouvert.datastore.sql import datastore_search_sql as run_sql
 
-from . import errors
-from .packages_read import get_dataset
+from .packages_read import get_resource
 from .params import required
 from .registry import Context
 
@@ -23,13 +18,7 @@ def _organization(context: Context, data: dict[str, Any]):
     resource_data = data.get("resource")
     ref = data.get("resource_id") or (resource_data.get("id") if isinstance(resource_data, dict) else None)
     ref = str(required({"resource_id": ref}, "resource_id"))
-    try:
-        resource = Resource.objects.select_related("dataset__organization").filter(pk=uuid.UUID(ref)).first()
-    except ValueError:
-        resource = None
-    if resource is None:
-        raise errors.NotFound(_("ressource « %(ref)s »") % {"ref": ref})
-    get_dataset(str(resource.dataset_id), context)
+    resource = get_resource(ref, context)
     data["resource_id"] = ref
     return resource.dataset.organization
 

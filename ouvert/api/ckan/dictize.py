@@ -7,7 +7,8 @@ import datetime as dt
 from typing import Any
 
 from ouvert.core import permissions
-from ouvert.core.models import Membership, Organization, User
+from ouvert.core.models import Membership, User
+from ouvert.core.read_model import OrganizationView
 
 from .registry import Context
 
@@ -21,8 +22,8 @@ def ckan_datetime(value: dt.datetime | None) -> str | None:
     return value.isoformat(timespec="microseconds")
 
 
-def organization_dict(org: Organization, context: Context, *, package_count: int | None = None) -> dict[str, Any]:
-    logo = context.absolute(org.logo.url) if org.logo else ""
+def organization_dict(org: OrganizationView, context: Context, *, package_count: int | None = None) -> dict[str, Any]:
+    logo = context.absolute(org.logo_url) if org.logo_url else ""
     data: dict[str, Any] = {
         "id": str(org.id),
         "name": org.slug,

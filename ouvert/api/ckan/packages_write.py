@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -19,7 +18,7 @@ from ouvert.core.models import Organization, User
 
 from . import errors
 from .actions_organizations import get_organization
-from .packages_read import get_dataset, package_dict, resource_dict
+from .packages_read import get_dataset, get_resource, package_dict_of, resource_dict_of
 from .params import as_bool, as_str, required, required_id
 from .registry import Context
 from .rekey import rekey, wanted_uuid
@@ -185,7 +184,7 @@ def _sync_resources(dataset: Dataset, resources: Any, by: User) -> None:
 
 
 def _reload(dataset: Dataset, context: Context) -> dict[str, Any]:
-    return package_dict(get_dataset(str(dataset.pk), context), context)
+    return package_dict_of(get_dataset(str(dataset.pk), context), context)
 
 
 def package_create(context: Context, data: dict[str, Any]) -> dict[str, Any]:
@@ -254,27 +253,15 @@ def package_delete(context: Context, data: dict[str, Any]) -> None:
     services.dataset_delete(dataset=dataset, by=context.user)
 
 
-def _get_resource(context: Context, data: dict[str, Any]) -> Resource:
-    ref = required_id(data)
-    try:
-        resource = Resource.objects.select_related("dataset").filter(pk=uuid.UUID(ref)).first()
-    except ValueError:
-        resource = None
-    if resource is None:
-        raise errors.NotFound(_("ressource « %(ref)s »") % {"ref": ref})
-    get_dataset(str(resource.dataset_id), context)
-    return resource
-
-
 def resource_create(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     """Add a resource: a link (``url``) or a file (multipart ``upload``)."""
     dataset = get_dataset(str(required(data, "package_id")), context)
     resource = _resource_create(dataset, data, context.user)
-    return resource_dict(Resource.objects.get(pk=resource.pk), dataset, context)
+    return resource_dict_of(resource, context)
 
 
 def _resource_write(context: Context, data: dict[str, Any]) -> dict[str, Any]:
-    resource = _get_resource(context, data)
+    resource = get_resource(required_id(data), context)
     dataset = resource.dataset
     upload = data.get("upload")
     if isinstance(upload, UploadedFile):
@@ -285,11 +272,11 @@ def _resource_write(context: Context, data: dict[str, Any]) -> dict[str, Any]:
         replacement = {**values, **{k: data[k] for k in RESOURCE_TEXT if k in data}, "upload": upload,
                        "id": str(old_id), "data_dictionary": data.get("data_dictionary", resource.data_dictionary)}
         _resource_create(dataset, replacement, context.user)
-        return resource_dict(Resource.objects.get(pk=old_id), dataset, context)
+        return resource_dict_of(Resource.objects.get(pk=old_id), context)
     changes = _resource_changes(resource, data)
     if changes:
         services.resource_update(resource=resource, by=context.user, **changes)
-    return resource_dict(Resource.objects.get(pk=resource.pk), dataset, context)
+    return resource_dict_of(resource, context)
 
 
 def resource_update(context: Context, data: dict[str, Any]) -> dict[str, Any]:
@@ -304,7 +291,7 @@ def resource_patch(context: Context, data: dict[str, Any]) -> dict[str, Any]:
 
 def resource_delete(context: Context, data: dict[str, Any]) -> None:
     """Remove a resource from its dataset (the stored original is kept for the history)."""
-    resource = _get_resource(context, data)
+    resource = get_resource(required_id(data), context)
     services.resource_delete(resource=resource, by=context.user)
 
 
