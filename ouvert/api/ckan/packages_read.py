@@ -3,11 +3,8 @@ activity. Reads only, through the catalogue's models and selectors."""
 
 from __future__ import annotations
 
-import mimetypes
-import os
 import uuid
 from typing import Any
-from urllib.parse import quote
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
@@ -31,7 +28,7 @@ from ouvert.core import permissions
 from ouvert.core.models import Organization
 
 from . import errors
-from .dictize import ckan_datetime, organization_dict
+from .dictize import ckan_datetime, organization_dict, resource_download_path, resource_mimetype
 from .params import as_bool, as_int, as_list, as_str, required_id
 from .query import is_plain_text, to_q
 from .registry import Context
@@ -57,13 +54,8 @@ def with_relations(qs: QuerySet[Dataset]) -> QuerySet[Dataset]:
 
 
 def resource_dict(resource: ResourceView, context: Context) -> dict[str, Any]:
-    if resource.file_name:
-        # CKAN's form, ending with the file name (clients such as ``ckanapi load`` name uploads after it).
-        filename = quote(os.path.basename(resource.file_name)) or "fichier"
-        url = context.absolute(f"/dataset/{resource.dataset_id}/resource/{resource.id}/download/{filename}")
-    else:
-        url = resource.url
-    mimetype = mimetypes.guess_type(f"x.{resource.format.lower()}")[0] if resource.format else None
+    url = context.absolute(resource_download_path(resource)) if resource.file_name else resource.url
+    mimetype = resource_mimetype(resource)
     return {
         "id": str(resource.id),
         "package_id": str(resource.dataset_id),
@@ -238,13 +230,17 @@ def organization_packages(org: Organization, context: Context) -> list[dict[str,
     return package_dicts(qs.order_by("name")[:ROWS_MAX], context)
 
 
-def visible_page(context: Context, *, offset: int, limit: int) -> tuple[int, list[dict[str, Any]]]:
+def visible_page(context: Context, *, offset: int, limit: int) -> tuple[int, list[DatasetView]]:
     qs = visible(context, include_private=False, include_drafts=False)
-    return qs.count(), package_dicts(qs.order_by("created_at", "pk")[offset:offset + limit], context)
+    return qs.count(), dataset_views(datasets=qs.order_by("created_at", "pk")[offset:offset + limit])
 
 
-def html_url(pkg: dict[str, Any]) -> str:
-    return reverse("catalog:dataset_detail", kwargs={"name": pkg["name"]})
+def get_dataset_view(ref: str, context: Context) -> DatasetView:
+    """The read model of a dataset the caller may see (by id or name); ``NotFound`` otherwise."""
+    view = dataset_view(dataset_id=get_dataset(ref, context).pk)
+    if view is None:
+        raise errors.NotFound(_("jeu de données « %(ref)s »") % {"ref": ref})
+    return view
 
 
 # Actions ------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rdflib import Graph
 
-from ouvert.api.dcat.graph import catalog_graph, serialize
+from ouvert.api.dcat.graph import Agent, catalog_graph, serialize
 from ouvert.api.dcat.parse import packages_from_graph
 from ouvert.api.tests.test_dcat import BASE, COMPLETE
 from ouvert.harvest import services
@@ -21,20 +21,20 @@ pytestmark = pytest.mark.django_db
 
 def _catalog(fmt: str) -> bytes:
     graph = catalog_graph(BASE, [COMPLETE], title="Ouvert", description="Catalogue",
-                          publisher={"name": "ouvert", "title": "Ouvert"})
+                          publisher=Agent(slug="ouvert", names={"fr": "Ouvert"}))
     return serialize(graph, fmt)[0]
 
 
 @pytest.mark.parametrize("fmt,parser", [("ttl", "turtle"), ("jsonld", "json-ld"), ("rdf", "xml")])
 def test_dcat_round_trip_keeps_the_metadata(fmt, parser):
     [pkg] = packages_from_graph(Graph().parse(data=_catalog(fmt), format=parser))
-    assert pkg["id"] == COMPLETE["id"] and pkg["title"] == COMPLETE["title"]
-    assert pkg["title_translated"] == COMPLETE["title_translated"] and pkg["notes"] == COMPLETE["notes"]
+    assert pkg["id"] == str(COMPLETE.id) and pkg["title"] == COMPLETE.title
+    assert pkg["title_translated"] == {"fr": COMPLETE.title} and pkg["notes"] == COMPLETE.notes
     assert sorted(t["name"] for t in pkg["tags"]) == ["mobilité", "vélo"]
     assert pkg["frequency"] == "daily" and sorted(pkg["language"]) == ["en", "fr"]
     assert pkg["organization"]["name"] == "montreal" and pkg["organization"]["title"] == "Ville de Montréal"
-    assert pkg["license_url"] == COMPLETE["license_url"]
-    assert pkg["contact_email"] == COMPLETE["contact_email"]
+    assert pkg["license_url"] == COMPLETE.licence.url
+    assert pkg["contact_email"] == COMPLETE.contact_email
     assert pkg["temporal_start"] == "2012-01-01" and pkg["temporal_end"] == "2012-12-31"
     formats = sorted(r["format"] for r in pkg["resources"])
     assert formats == ["CSV", "HTML"]
@@ -46,7 +46,7 @@ def test_dcat_by_url_and_by_upload_are_read(site_admin, allow_loopback):
     with serve(fixed(_catalog("ttl"), content_type="text/turtle; charset=utf-8")) as url:
         source = services.source_create(by=site_admin, name="DCAT", kind=SourceKind.DCAT_URL, url=f"{url}/catalog.ttl")
         remote = read_source(source, Limits(timeout=5), lambda n: None)
-    assert [r.remote_id for r in remote] == [COMPLETE["id"]]
+    assert [r.remote_id for r in remote] == [str(COMPLETE.id)]
     upload = services.source_create(by=site_admin, name="Fichier", kind=SourceKind.DCAT_UPLOAD,
                                     upload=SimpleUploadedFile("catalogue.jsonld", _catalog("jsonld")))
     assert [r.name for r in read_source(upload, Limits(timeout=5), lambda n: None)] == ["comptages-velos-2012"]
