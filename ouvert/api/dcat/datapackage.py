@@ -6,9 +6,9 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ouvert.api.ckan.dictize import ckan_datetime, resource_mimetype
+from ouvert.catalog.dcat_vocab import format_uris
 
 from .schemaorg import resource_url
-from .vocab import format_uris
 
 if TYPE_CHECKING:
     from ouvert.catalog.read_model import DatasetView, ResourceView

@@ -12,8 +12,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from ouvert.api.ckan.dictize import ckan_datetime, resource_download_path, resource_mimetype
-
-from . import vocab
+from ouvert.catalog import dcat_vocab as vocab
 
 if TYPE_CHECKING:
     from ouvert.catalog.read_model import DatasetView, ResourceView

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ouvert.api.ckan.dictize import ckan_datetime, resource_download_path, resource_mimetype
+from ouvert.catalog.dcat_vocab import format_uris
 
 from .graph import safe_uri
-from .vocab import format_uris
 
 if TYPE_CHECKING:
     from ouvert.catalog.read_model import DatasetView, ResourceView

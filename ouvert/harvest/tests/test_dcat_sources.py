@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rdflib import Graph
 
 from ouvert.api.dcat.graph import Agent, catalog_graph, serialize
-from ouvert.api.dcat.parse import packages_from_graph
 from ouvert.api.tests.test_dcat import BASE, COMPLETE
 from ouvert.harvest import services
+from ouvert.harvest.dcat import packages_from_graph
 from ouvert.harvest.fetch import Limits
 from ouvert.harvest.models import RunStatus, SourceKind
 from ouvert.harvest.readers import read_source
