@@ -52,6 +52,39 @@ def test_dcat_by_url_and_by_upload_are_read(site_admin, allow_loopback):
     assert [r.name for r in read_source(upload, Limits(timeout=5), lambda n: None)] == ["comptages-velos-2012"]
 
 
+def test_dcat_catalogue_harvested_into_the_catalogue(site_admin, make_org, client, settings, allow_loopback):
+    """A DCAT dataset becomes a local dataset through the typed input and the catalogue's upsert:
+    its languages (fr and en) become "fr,en", its dates, contact, frequency and links are kept; a
+    second run with a changed title updates the same dataset."""
+    settings.HARVEST_TIMEOUT = 5
+    make_org("montreal", name_fr="Ville de Montréal")
+    with serve(fixed(_catalog("ttl"), content_type="text/turtle; charset=utf-8")) as url:
+        source = services.source_create(by=site_admin, name="DCAT", kind=SourceKind.DCAT_URL, url=f"{url}/catalog.ttl")
+        run = services.run_request(source=source, by=site_admin)
+    run.refresh_from_db()
+    assert run.status == RunStatus.SUCCEEDED and run.created == 1, run.items.values_list("reason", flat=True)
+    pkg = client.get("/api/3/action/package_show?id=comptages-velos-2012").json()["result"]
+    assert pkg["language"] == "fr,en" and pkg["update_frequency"] == "daily"
+    assert pkg["temporal_start"] == "2012-01-01" and pkg["contact_email"] == COMPLETE.contact_email
+    assert pkg["organization"]["name"] == "montreal" and pkg["harvest_source"]["name"] == "DCAT"
+    assert sorted(r["url"] for r in pkg["resources"]) == ["https://donnees.exemple.quebec/f/bikes.csv",
+                                                          "https://montreal.ca/velo%20avec%20espace"]
+    changed = Graph().parse(data=_catalog("ttl"), format="turtle")
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS
+
+    node = URIRef(f"{BASE}/dataset/{COMPLETE.name}")
+    changed.set((node, DCTERMS.title, Literal("Vélos comptés", lang="fr")))
+    with serve(fixed(changed.serialize(format="turtle").encode(), content_type="text/turtle")) as url:
+        services.source_update(source=source, by=site_admin, url=f"{url}/catalog.ttl")
+        again = services.run_request(source=source, by=site_admin)
+    again.refresh_from_db()
+    assert again.updated == 1 and again.created == 0
+    shown = client.get(f"/api/3/action/package_show?id={pkg['id']}").json()["result"]
+    assert shown["title"] == "Vélos comptés" and len(shown["resources"]) == 2
+    assert [r["id"] for r in shown["resources"]] == [r["id"] for r in pkg["resources"]]
+
+
 @pytest.mark.parametrize("body,reason", [
     (b"@prefix dcat: <http://www.w3.org/ns/dcat#> . <a> a dcat:Dataset ;;; garbage", "illisible"),
     ("<rdf:RDF>é</rdf:RDF>".encode("cp1252"), "UTF-8"),
