@@ -17,6 +17,12 @@ takes part by defining any of these on its ``AppConfig`` (all optional; document
 ``datastore_table_changed(self, *, resource_id: uuid.UUID) -> None``
     Called after commit whenever a resource's datastore table is loaded, re-described, created or
     dropped.
+``catalog_datastore_active(self, *, resource_ids: list[uuid.UUID]) -> set[uuid.UUID]``
+    The resources among ``resource_ids`` that have a datastore table (one query for all).
+``catalog_map_layers(self, *, resource_ids: list[uuid.UUID]) -> set[uuid.UUID]``
+    The resources among ``resource_ids`` that have a map layer (one query for all).
+``catalog_harvest_origins(self, *, dataset_ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]``
+    Where each harvested dataset among ``dataset_ids`` comes from (one query for all).
 
 :class:`OuvertAppConfig` states them as a typing ``Protocol``; :data:`HOOKS` lists them for
 :func:`app_hooks` and for the test that keeps apps, this module and the docs in step."""
@@ -51,6 +57,12 @@ class OuvertAppConfig(Protocol):
 
     def datastore_table_changed(self, *, resource_id: uuid.UUID) -> None: ...
 
+    def catalog_datastore_active(self, *, resource_ids: list[uuid.UUID]) -> set[uuid.UUID]: ...
+
+    def catalog_map_layers(self, *, resource_ids: list[uuid.UUID]) -> set[uuid.UUID]: ...
+
+    def catalog_harvest_origins(self, *, dataset_ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]: ...
+
 
 @dataclass(frozen=True)
 class Hook:
@@ -73,6 +85,9 @@ HOOKS: dict[str, Hook] = {hook.name: hook for hook in [
     Hook("organization_section", method=True),
     Hook("demo_load", method=True),
     Hook("datastore_table_changed", method=True),
+    Hook("catalog_datastore_active", method=True),
+    Hook("catalog_map_layers", method=True),
+    Hook("catalog_harvest_origins", method=True),
 ]}
 
 

@@ -34,8 +34,9 @@ Calls the catalogue makes:
 - ``datastore_drop(resource_id=..., organization=..., by=...)`` when a resource is deleted.
 - CKAN actions (``/api/3/action/<name>``): ``datastore_create``, ``datastore_upsert``,
   ``datastore_delete`` here, taking ``data`` (the action's parameters as a dict), ``organization``
-  and ``by``, returning CKAN's result dict; ``datastore_search``, ``datastore_search_sql``,
-  ``datastore_info`` in :mod:`ouvert.datastore.selectors`, taking ``data`` and ``user``. They raise
+  and ``by``, returning CKAN's result dict; ``datastore_search``, ``datastore_search_sql`` in
+  :mod:`ouvert.datastore.selectors`, taking ``data`` and ``user``. ``datastore_info`` is built by the
+  CKAN layer from the typed :func:`~ouvert.datastore.selectors.datastore_table_info`. They raise
   ``django.core.exceptions.ValidationError`` (→ CKAN "Validation Error", 409),
   ``PermissionDenied`` (→ "Authorization Error", 403) and ``Http404`` (→ "Not Found Error").
   For ``datastore_search_sql`` the CKAN layer must also check the user may read every resource the

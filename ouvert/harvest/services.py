@@ -23,7 +23,7 @@ from ouvert.core.unset import UNSET, Unset, given
 
 from . import apply
 from .fetch import FetchError, Limits
-from .mapping import MappingError, map_package, resolve_organization
+from .mapping import MappingError, map_dataset, resolve_organization
 from .models import (
     SCHEDULE_SECONDS,
     HarvestedObject,
@@ -174,10 +174,10 @@ def _apply_one(run: HarvestRun, remote: RemoteDataset, by: User) -> None:
         return
     try:
         with transaction.atomic():
-            pkg = map_package(source, remote.package)
-            organization = resolve_organization(source, pkg.get("organization"), by=by)
-            local_id = apply.upsert(pkg, organization=organization, local_id=known.local_id if known else None,
-                                    by=by, source_label=source.name)
+            data = map_dataset(source, remote.dataset)
+            organization = resolve_organization(source, remote.organization, by=by)
+            local_id = apply.upsert(data, organization=organization, local_id=known.local_id if known else None,
+                                    by=by)
             HarvestedObject.objects.update_or_create(
                 source=source, remote_id=remote.remote_id,
                 defaults={"remote_name": remote.name[:500], "remote_url": remote.url[:1000], "local_id": local_id,

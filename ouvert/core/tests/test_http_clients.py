@@ -73,7 +73,7 @@ def published(make_user, make_org, make_member, django_capture_on_commit_callbac
                                             file=SimpleUploadedFile("bornes.csv", CSV.encode()))
         services.dataset_publish(dataset=dataset, by=editor)
     return {"rid": str(resource.pk), "media": f"/media/{resource.file.name}",
-            "download": resource.get_absolute_url().rstrip("/") + "/telecharger/"}
+            "ckan_download": f"/dataset/{dataset.pk}/resource/{resource.pk}/download/bornes.csv"}
 
 
 def _connection(base: str) -> http.client.HTTPConnection:
@@ -143,6 +143,8 @@ def test_gdal_reads_layers_and_files_over_vsicurl(server, published, monkeypatch
     assert geojson["features"] == 40
     original = pyogrio.read_info(f"/vsicurl/{server}{published['media']}")
     assert original["features"] == 40
+    through_ckan = pyogrio.read_info(f"/vsicurl/{server}{published['ckan_download']}")  # the bytes, no redirect
+    assert through_ckan["features"] == 40
 
 
 def test_duckdb_reads_the_parquet_export_over_http(server, published):
