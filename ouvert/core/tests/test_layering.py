@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2]
-LOWER_LAYERS = ["core", "catalog", "datastore", "geo", "consultations"]
+LOWER_LAYERS = ["core", "catalog", "datastore", "geo", "consultations", "harvest"]
 TOP = "ouvert.api"
 
 
@@ -44,14 +44,6 @@ def _api_imports(app: str) -> list[str]:
 @pytest.mark.parametrize("app", LOWER_LAYERS)
 def test_lower_layers_never_import_the_api_layer(app):
     assert _api_imports(app) == []
-
-
-# harvest still reads and writes through the CKAN and DCAT code of the API layer
-# (ouvert.api.ckan.packages_write, ouvert.api.dcat.parse); that is being moved out in another branch.
-# When it is, this test passes unexpectedly and fails (strict): move "harvest" into LOWER_LAYERS.
-@pytest.mark.xfail(strict=True, reason="harvest imports ouvert.api.ckan / ouvert.api.dcat (being removed)")
-def test_harvest_never_imports_the_api_layer():
-    assert _api_imports("harvest") == []
 
 
 def test_the_check_sees_relative_and_absolute_imports():
