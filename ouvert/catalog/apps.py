@@ -11,9 +11,10 @@ class CatalogConfig(AppConfig):
     nav_url_name = "catalog:search"
 
     def ready(self) -> None:
-        from . import access
+        from . import access, notifications
 
         access.register()
+        notifications.register()
 
     def home_section(self, section):
         from django.urls import reverse

@@ -1,14 +1,42 @@
-"""The consultations' part of the access model (:mod:`ouvert.core.access`): who may read their
-stored files. A consultation's documents are public once it is published; a brief once its
-consultation is published and while moderation has not hidden it; a file attached to an answer is
-never public (only the organizing organization's members, for analysis)."""
+"""The consultations' part of the access model (:mod:`ouvert.core.access`): who may read a
+consultation (kind ``consultation``: public once published) and their stored files. A
+consultation's documents are public once it is published; a brief once its consultation is
+published and while moderation has not hidden it; a file attached to an answer is never public (only the organizing organization's members, for analysis)."""
 
 from __future__ import annotations
+
+from collections.abc import Collection, Hashable
+from typing import Any
+
+from django.db.models import Q, QuerySet
 
 from ouvert.core import access
 from ouvert.core.access import Standing
 
-from .models import Answer, Brief, Document
+from .models import Answer, Brief, Consultation, Document
+
+
+class ConsultationPolicy:
+    """A consultation is public once published; before, for its organization's members."""
+
+    kind = "consultation"
+
+    def normalize(self, key: Any) -> Hashable | None:
+        try:
+            return int(str(key))
+        except ValueError:
+            return None
+
+    def standings(self, keys: Collection[Any]) -> dict[Any, Standing]:
+        rows = Consultation.objects.filter(pk__in=list(keys)).values_list("pk", "organization_id", "published_at")
+        return {pk: Standing(organization_id=org, public=published is not None) for pk, org, published in rows}
+
+    def readable_keys(self, *, organization_ids: Collection[int] | None) -> QuerySet:
+        qs = Consultation.objects.all()
+        if organization_ids is not None:
+            published = Q(published_at__isnull=False)
+            qs = qs.filter(published | Q(organization_id__in=list(organization_ids)) if organization_ids else published)
+        return qs.values_list("pk", flat=True)
 
 
 def document_file_standing(name: str) -> Standing | None:
@@ -36,6 +64,7 @@ def answer_file_standing(name: str) -> Standing | None:
 
 
 def register() -> None:
+    access.register(ConsultationPolicy())
     access.register_files("consultations/documents/", document_file_standing)
     access.register_files("consultations/briefs/", brief_file_standing)
     access.register_files("consultations/answers/", answer_file_standing)
