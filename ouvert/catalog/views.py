@@ -17,9 +17,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ouvert.core import follows
 from ouvert.core import permissions as core_permissions
 from ouvert.core import selectors as core_selectors
-from ouvert.core import follows
 from ouvert.core.models import Frequency, Organization
 
 from . import learning, permissions, selectors, services

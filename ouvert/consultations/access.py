@@ -1,7 +1,8 @@
 """The consultations' part of the access model (:mod:`ouvert.core.access`): who may read a
 consultation (kind ``consultation``: public once published) and their stored files. A
 consultation's documents are public once it is published; a brief once its consultation is
-published and while moderation has not hidden it; a file attached to an answer is never public (only the organizing organization's members, for analysis)."""
+published and while moderation has not hidden it; a file attached to an answer is never public
+(only the organizing organization's members, for analysis)."""
 
 from __future__ import annotations
 

@@ -68,7 +68,7 @@ def notify(*, kind: str, key: object, event: str, summary: str = "", params: Par
     and no longer exists for anyone (deleted, unpublished); only webhooks hear of it, the caller
     having checked that it was public. ``by`` is the person or system actor who caused it (kept out
     of every payload)."""
-    values = {name: value for name, value in (params or {}).items()}
+    values = dict(params or {})
     data = {"kind": kind, "key": str(key), "event": event, "summary": summary, "params": values,
             "subject": subject, "gone": gone, "event_id": str(uuid.uuid4()),
             "occurred_at": timezone.now().isoformat()}

@@ -20,6 +20,7 @@ and public URL. An object that is no longer public when an attempt is made is no
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -257,10 +258,9 @@ def _failed(delivery: WebhookDelivery, error: fetch.FetchError, now: dt.datetime
     if subscription.consecutive_failures >= DISABLE_AFTER and subscription.disabled_at is None:
         _disable(subscription, now)
     elif delivery.next_attempt_at is not None:
-        try:
+        # A backend without deferred tasks relies on ``ouvert notices due`` to sweep it.
+        with contextlib.suppress(InvalidTaskError):
             webhook_deliver.using(run_after=delivery.next_attempt_at).enqueue(delivery_id=delivery.pk)
-        except InvalidTaskError:
-            pass  # a backend without deferred tasks: ``ouvert notices due`` sweeps it
 
 
 def _disable(subscription: WebhookSubscription, now: dt.datetime) -> None:

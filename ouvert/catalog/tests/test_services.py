@@ -8,8 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from ouvert.catalog import selectors, services, tasks
 from ouvert.catalog.models import Dataset, DatasetState
-from ouvert.core.models import Follow, PendingNotice
-from ouvert.core.models import AuditEntry
+from ouvert.core.models import AuditEntry, Follow, PendingNotice
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,6 @@ from django.utils import timezone
 
 from ouvert.catalog import services as catalog_services
 from ouvert.consultations import services as consultation_services
-from ouvert.consultations import tasks as consultation_tasks
-from ouvert.consultations.models import Consultation
 from ouvert.core import webhooks
 from ouvert.core.models import WebhookDelivery, WebhookSubscription
 
