@@ -69,10 +69,10 @@ def notify(*, kind: str, key: object, event: str, summary: str = "", params: Par
     having checked that it was public. ``by`` is the person or system actor who caused it (kept out
     of every payload)."""
     values = dict(params or {})
-    data = {"kind": kind, "key": str(key), "event": event, "summary": summary, "params": values,
-            "subject": subject, "gone": gone, "event_id": str(uuid.uuid4()),
-            "occurred_at": timezone.now().isoformat()}
-    transaction.on_commit(lambda: notice_dispatch.enqueue(**data))
+    event_id, occurred_at, key_text = str(uuid.uuid4()), timezone.now().isoformat(), str(key)
+    transaction.on_commit(lambda: notice_dispatch.enqueue(
+        kind=kind, key=key_text, event=event, summary=summary, params=values, subject=subject, gone=gone,
+        event_id=event_id, occurred_at=occurred_at))
 
 
 def _mail(follows: list[Follow], *, items: list[tuple[str, str]], subject: str, digest: bool) -> None:

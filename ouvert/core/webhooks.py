@@ -93,7 +93,7 @@ def sign(secret: str, body: bytes) -> str:
 
 def backoff(attempts: int) -> dt.timedelta:
     """The wait after the ``attempts``-th failed attempt: 1, 2, 4, 8… minutes, at most 6 hours."""
-    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+    return min(BACKOFF_BASE * (1 << max(attempts - 1, 0)), BACKOFF_MAX)
 
 
 # Subscriptions ------------------------------------------------------------------------------------
