@@ -131,3 +131,30 @@ def test_private_dataset_has_no_feed(client, dataset, publisher):
     assert client.get(f"/fr/suivis/fil/dataset/{dataset.pk}/").status_code == 404
     body = client.get(f"/fr/suivis/fil/organization/{dataset.organization.slug}/").content
     assert "Écoles primaires".encode() not in body
+
+
+def test_consultation_feed_and_follow_page(client, make_user, make_org, make_member):
+    from ouvert.consultations import services as consultation_services
+
+    org = make_org("sct", name_fr="Secrétariat du Conseil du trésor")
+    organizer = make_user("organisatrice@exemple.qc.ca")
+    make_member(organizer, org, "editor")
+    now = timezone.now()
+    consultation = consultation_services.consultation_create(
+        organization=org, by=organizer, title="Budget participatif", summary="Vos idées.", body="Le budget.",
+        topic="governance", region="all", contact_name="Équipe", contact_email="go@exemple.qc.ca",
+        opens_at=now + dt.timedelta(days=1), closes_at=now + dt.timedelta(days=20), purpose_stated=True,
+        feedback_planned=True, has_survey=False, has_proposals=True, consent_text="Pour le budget.")
+    feed = f"/fr/suivis/fil/consultation/{consultation.pk}/"
+    assert client.get(feed).status_code == 404  # a draft has no public feed
+    citizen = make_user()
+    with pytest.raises(ValidationError):
+        follows.follow_create(user=citizen, kind="consultation", key=str(consultation.pk), by=citizen)
+    consultation_services.consultation_publish(consultation=consultation, by=organizer)
+    response = client.get(feed)
+    assert response.status_code == 200 and "Budget participatif".encode() in response.content
+    client.force_login(citizen)
+    client.post(f"/fr/consultations/{consultation.slug}/suivre/", {"follow": "1"})
+    assert Follow.objects.filter(user=citizen, kind="consultation", key=str(consultation.pk)).exists()
+    page = client.get("/fr/donnees/suivis/").content.decode()
+    assert "Consultation" in page and "Budget participatif" in page
