@@ -131,7 +131,10 @@ def webhook_deliveries(request: HttpRequest, webhook_id: int, filters: Query[Del
     qs = subscription.deliveries.select_related("subscription").order_by("-id")
     if filters.cursor:
         try:
-            qs = qs.filter(id__lt=int(cursor_decode(filters.cursor)))
+            before = int(cursor_decode(filters.cursor))
+            if not 0 < before < webhooks.MAX_ID:
+                raise ValueError(before)
+            qs = qs.filter(id__lt=before)
         except ValueError:
             from django.core.exceptions import ValidationError
 

@@ -109,15 +109,24 @@ def _clean_events(chosen: Sequence[str]) -> list[str]:
     picked = sorted({str(code) for code in chosen})
     unknown = [code for code in picked if code not in _EVENTS]
     if unknown:
-        raise ValidationError(_("Événement inconnu : %(codes)s.") % {"codes": ", ".join(unknown)})
+        shown = ", ".join(code.encode("unicode_escape").decode("ascii")[:60] for code in unknown[:5])
+        raise ValidationError(_("Événement inconnu : %(codes)s.") % {"codes": shown})
     if not picked:
         raise ValidationError(_("Choisissez au moins un événement."))
     return picked
 
 
+MAX_URL = 500
+MAX_ID = 2**62
+
+
 def _clean_url(url: str) -> str:
+    url = (url or "").strip()
+    if len(url) > MAX_URL or any(ord(c) < 32 or ord(c) == 127 for c in url):
+        raise ValidationError(_("Adresse refusée : donnez un lien web complet (https://…) de %(max)s caractères "
+                                "au plus.") % {"max": MAX_URL})
     try:
-        return fetch.check_url((url or "").strip())
+        return fetch.check_url(url)
     except fetch.FetchError as error:
         raise ValidationError(error.message) from None
 
@@ -131,9 +140,12 @@ def subscription_get_for(*, user: User | None, pk: object) -> WebhookSubscriptio
     if user is None or not user.is_authenticated:
         return None
     try:
-        return WebhookSubscription.objects.filter(user=user, pk=int(str(pk))).first()
+        number = int(str(pk))
     except ValueError:
         return None
+    if not 0 < number < MAX_ID:
+        return None
+    return WebhookSubscription.objects.filter(user=user, pk=number).first()
 
 
 @transaction.atomic

@@ -152,7 +152,7 @@ def test_consultation_feed_and_follow_page(client, make_user, make_org, make_mem
         follows.follow_create(user=citizen, kind="consultation", key=str(consultation.pk), by=citizen)
     consultation_services.consultation_publish(consultation=consultation, by=organizer)
     response = client.get(feed)
-    assert response.status_code == 200 and "Budget participatif".encode() in response.content
+    assert response.status_code == 200 and b"Budget participatif" in response.content
     client.force_login(citizen)
     client.post(f"/fr/consultations/{consultation.slug}/suivre/", {"follow": "1"})
     assert Follow.objects.filter(user=citizen, kind="consultation", key=str(consultation.pk)).exists()
