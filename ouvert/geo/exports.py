@@ -5,6 +5,7 @@ in a temporary folder."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import tempfile
@@ -132,9 +133,14 @@ def export_shapefile_zip(layer: GeoLayer) -> bytes:
             (Path(directory) / f"{stem}-{family}.prj").write_text(prj)
             (Path(directory) / f"{stem}-{family}.cpg").write_text("UTF-8")
         buffer = io.BytesIO()
+        # The same bytes for the same layer version: a client reading the archive in byte ranges
+        # (GDAL's /vsizip//vsicurl/) asks for it several times, so no member may carry "now".
+        stamp = layer.updated_at.astimezone(dt.UTC).timetuple()[:6] if layer.updated_at else (1980, 1, 1, 0, 0, 0)
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(Path(directory).iterdir()):
-                archive.write(path, path.name)
+                member = zipfile.ZipInfo(path.name, date_time=stamp)
+                member.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(member, path.read_bytes())
     return buffer.getvalue()
 
 
