@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from ouvert.core.models import Organization
 from ouvert.core.ratelimit import rate_limit_hit
+from ouvert.core.typing import signed_in_user
 
 from . import permissions, selectors, services
 from .forms import (
@@ -52,7 +53,7 @@ def apply_errors(form, error: ValidationError) -> None:
 
 
 def get_consultation(request: HttpRequest, slug: str) -> Consultation:
-    consultation = selectors.consultation_get(slug=slug, user=request.user)
+    consultation = selectors.consultation_get(slug=slug, user=signed_in_user(request))
     if consultation is None:
         raise Http404(_("Consultation introuvable."))
     return consultation
@@ -124,7 +125,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "c": consultation, "timeline": selectors.timeline(consultation=consultation),
         "participation": participation, "proposals": proposals, "comments": comments, "events": events,
         "briefs": consultation.briefs.filter(hidden=False) if consultation.has_briefs else [],
-        "can_organize": permissions.can_organize(user, consultation),
+        "can_organize": permissions.can_organize(signed_in_user(request), consultation),
         "following": user.is_authenticated and consultation.follows.filter(user=user).exists(),
         "what_we_heard": render_markdown(consultation.what_we_heard),
         "what_we_did": render_markdown(consultation.what_we_did),
@@ -184,7 +185,7 @@ def survey_start(request: HttpRequest, slug: str) -> HttpResponse:
             return too_many(request, wait)
         try:
             participation = services.participation_start(
-                consultation=consultation, user=request.user, consent=request.POST.get("consent") == "1")
+                consultation=consultation, user=signed_in_user(request), consent=request.POST.get("consent") == "1")
         except ValidationError as exc:
             error = exc.message_dict.get("consent", exc.messages)[0] if hasattr(exc, "error_dict") else exc.messages[0]
         except PermissionDenied as exc:
@@ -396,14 +397,14 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     consultation = get_consultation(request, slug)
     proposal = get_object_or_404(Proposal.objects.select_related("author"), consultation=consultation, pk=pk)
     is_author = request.user.is_authenticated and proposal.author_id == request.user.pk
-    if not selectors.content_visible(user=request.user, item=proposal):
+    if not selectors.content_visible(user=signed_in_user(request), item=proposal):
         raise Http404
     supported = request.user.is_authenticated and proposal.supports.filter(user=request.user).exists()
     return render(request, "consultations/proposal.html", {
         "c": consultation, "proposal": proposal, "supports": proposal.supports.count(), "supported": supported,
         "comments": _thread(proposal.comments.select_related("author")), "comment_form": CommentForm(),
         "is_open": consultation.phase == Phase.PARTICIPATION, "is_author": is_author,
-        "can_organize": permissions.can_organize(request.user, consultation),
+        "can_organize": permissions.can_organize(signed_in_user(request), consultation),
     })
 
 
@@ -411,7 +412,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def proposal_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     consultation = get_consultation(request, slug)
     proposal = get_object_or_404(Proposal, consultation=consultation, pk=pk)
-    if not selectors.content_visible(user=request.user, item=proposal):
+    if not selectors.content_visible(user=signed_in_user(request), item=proposal):
         raise Http404
     if not request.user.is_authenticated:
         return redirect(f"{reverse('core:login')}?next={proposal.get_absolute_url()}")
@@ -430,7 +431,7 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
     proposal = None
     if request.POST.get("proposal"):
         proposal = get_object_or_404(Proposal, consultation=consultation, pk=request.POST["proposal"])
-        if not selectors.content_visible(user=request.user, item=proposal):
+        if not selectors.content_visible(user=signed_in_user(request), item=proposal):
             raise Http404
     back = proposal.get_absolute_url() if proposal else consultation.get_absolute_url() + "#discussion"
     if not request.user.is_authenticated:

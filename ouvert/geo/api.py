@@ -15,6 +15,7 @@ from ninja.files import UploadedFile
 from ouvert.api.auth import token_auth
 from ouvert.core import access
 from ouvert.core.models import Organization
+from ouvert.core.typing import TokenHttpRequest
 
 from . import selectors, services
 from .bbox import BBox, parse_ext_bbox
@@ -180,7 +181,7 @@ def layer_export(request: HttpRequest, resource_id: uuid.UUID, fmt: str):
 
 @router.post("/geo/layers/{resource_id}", response={201: LayerOut, 403: dict, 422: dict}, auth=token_auth,
              summary="Publier un fichier géographique pour une ressource")
-def layer_upload(request: HttpRequest, resource_id: uuid.UUID, file: File[UploadedFile],
+def layer_upload(request: TokenHttpRequest, resource_id: uuid.UUID, file: File[UploadedFile],
                  organization: Form[str], declared_crs: Form[str] = "", dataset_id: Form[str] = "",
                  name: Form[str] = ""):
     """Remplace la couche de la ressource. `declared_crs` (par exemple `32198`) l'emporte sur le .prj ;

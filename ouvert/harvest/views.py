@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ouvert.core import permissions
+from ouvert.core.typing import AuthedHttpRequest, signed_in_user
 
 from . import services
 from .forms import HarvestSourceForm
@@ -18,7 +19,7 @@ from .models import HarvestRun, HarvestSource
 
 
 def _admin(request: HttpRequest) -> None:
-    permissions.check_site_admin(request.user)
+    permissions.check_site_admin(signed_in_user(request))
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -30,7 +31,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 
 
 @login_required
-def source_list(request: HttpRequest) -> HttpResponse:
+def source_list(request: AuthedHttpRequest) -> HttpResponse:
     _admin(request)
     sources = HarvestSource.objects.select_related("default_organization").order_by("name")
     latest = {}
@@ -48,7 +49,7 @@ def _data(form: HarvestSourceForm) -> dict:
 
 
 @login_required
-def source_create(request: HttpRequest) -> HttpResponse:
+def source_create(request: AuthedHttpRequest) -> HttpResponse:
     _admin(request)
     form = HarvestSourceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -63,7 +64,7 @@ def source_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def source_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def source_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     _admin(request)
     source = get_object_or_404(HarvestSource, slug=slug)
     form = HarvestSourceForm(request.POST or None, request.FILES or None, instance=source)
@@ -80,7 +81,7 @@ def source_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def source_detail(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     _admin(request)
     source = get_object_or_404(HarvestSource, slug=slug)
     return render(request, "harvest/source_detail.html", {
@@ -90,7 +91,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def source_run(request: HttpRequest, slug: str) -> HttpResponse:
+def source_run(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     _admin(request)
     source = get_object_or_404(HarvestSource, slug=slug)
     try:
@@ -103,7 +104,7 @@ def source_run(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def source_delete(request: HttpRequest, slug: str) -> HttpResponse:
+def source_delete(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     _admin(request)
     source = get_object_or_404(HarvestSource, slug=slug)
     services.source_delete(source=source, by=request.user)
@@ -124,7 +125,7 @@ def run_json(run: HarvestRun) -> dict:
 
 
 @login_required
-def run_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def run_detail(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     _admin(request)
     run = get_object_or_404(HarvestRun.objects.select_related("source"), source__slug=slug, pk=pk)
     if request.GET.get("format") == "json":
