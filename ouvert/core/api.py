@@ -96,7 +96,7 @@ def organization_show(request: HttpRequest, slug: str):
 def organization_members(request: TokenHttpRequest, slug: str):
     organization = get_object_or_404(Organization, slug=slug)
     permissions.check_manage_organization(request.auth, organization)
-    return [MemberOut(email=m.user.email, full_name=m.user.full_name, role=m.role,
+    return [MemberOut(email=m.user.email, full_name=m.user.full_name, role=Role(m.role),
                       is_open_gov_contact=m.is_open_gov_contact)
             for m in selectors.organization_members(organization=organization)]
 
@@ -108,7 +108,7 @@ def organization_member_set(request: TokenHttpRequest, slug: str, payload: Membe
     membership = services.membership_set(organization=organization, by=request.auth, email=payload.email,
                                          role=payload.role, is_open_gov_contact=payload.is_open_gov_contact)
     return MemberOut(email=membership.user.email, full_name=membership.user.full_name,
-                     role=membership.role, is_open_gov_contact=membership.is_open_gov_contact)
+                     role=Role(membership.role), is_open_gov_contact=membership.is_open_gov_contact)
 
 
 @router.get("/me", response=MeOut, auth=token_auth, tags=["users"], summary="Le compte du jeton")

@@ -43,10 +43,10 @@ def audit_record(
     organization: Organization | None = None,
     label: str | None = None,
 ) -> AuditEntry:
-    is_person = actor is not None and getattr(actor, "is_authenticated", False)
+    person = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     return AuditEntry.objects.create(
-        actor=actor if is_person else None,
-        actor_label=(actor.email if is_person else "système"),
+        actor=person,
+        actor_label=(person.email if person is not None else "système"),
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

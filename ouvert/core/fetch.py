@@ -468,7 +468,7 @@ def _exchange(url: str, *, method: str, headers: Mapping[str, str] | None, body:
     watchdog = _Watchdog(limits.total_seconds)
     token = _current_watchdog.set(watchdog)
     watchdog.start()
-    current, hops = url, []
+    current, hops = url, list[str]()
     try:
         while True:
             target = _parse_url(current)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from django import forms
 from django.apps import apps as django_apps
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -31,7 +34,7 @@ from .forms import (
     SignupForm,
     TokenForm,
 )
-from .models import Membership, Organization
+from .models import Membership, Organization, Role
 from .ratelimit import account_key, rate_limit_exceeded, rate_limit_hit
 from .sections import home_sections
 from .typing import AuthedHttpRequest, signed_in_user
@@ -320,7 +323,7 @@ def organization_member_add(request: AuthedHttpRequest, slug: str) -> HttpRespon
         else:
             messages.success(request, _("%(email)s a maintenant le rôle « %(role)s ».") % {
                 "email": form.cleaned_data["email"],
-                "role": dict(form.fields["role"].choices)[form.cleaned_data["role"]]})
+                "role": Role(form.cleaned_data["role"]).label})
             return redirect(organization)
     return render(request, "core/organization_detail.html", {
         "organization": organization, "can_manage": True, "member_form": form,
@@ -353,7 +356,7 @@ def audit_log(request: AuthedHttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Le journal d'audit est réservé aux administrateurs."))
     form = AuditFilterForm(request.GET or None)
     if not permissions.is_site_admin(request.user):
-        form.fields["organization"].queryset = selectors.user_organizations(
+        cast(forms.ModelChoiceField, form.fields["organization"]).queryset = selectors.user_organizations(
             user=request.user, roles=["admin"])
     filters = form.cleaned_data if form.is_valid() else {}
     entries = selectors.audit_list(viewer=request.user, **{k: v for k, v in filters.items() if v})
