@@ -118,7 +118,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     if user.is_authenticated:
         my_registrations = {r.event_id: r for r in Registration.objects.filter(user=user, event__in=events)}
     for event in events:
-        event.mine = my_registrations.get(event.pk)
+        event.mine = my_registrations.get(event.pk)  # type: ignore[attr-defined]  # read by the template
     from .text import render_markdown
 
     return render(request, "consultations/detail.html", {
@@ -384,7 +384,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(request, _("Votre proposition est publiée."))
                 return redirect(proposal)
-    mine = []
+    mine = consultation.proposals.none()
     if request.user.is_authenticated:
         mine = consultation.proposals.filter(author=request.user, hidden=True)
     return render(request, "consultations/proposals.html", {

@@ -183,7 +183,8 @@ def event_attendance(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResp
     consultation = _organizable(request, slug)
     event = get_object_or_404(Event, consultation=consultation, pk=pk)
     try:
-        services.event_record_attendance(event=event, by=request.user, attendance=int(request.POST.get("attendance")))
+        services.event_record_attendance(event=event, by=request.user,
+                                         attendance=int(request.POST.get("attendance", "")))
         messages.success(request, _("Présences enregistrées."))
     except (TypeError, ValueError):
         messages.error(request, _("Indiquez un nombre de personnes présentes."))

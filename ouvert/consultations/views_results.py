@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -120,10 +122,9 @@ def page_feedback(request: HttpRequest) -> HttpResponse:
 def feedback_dashboard(request: HttpRequest) -> HttpResponse:
     if not is_site_admin(signed_in_user(request)):
         raise PermissionDenied(_("Réservé aux administrateurs du site."))
-    pages = PageFeedback.objects.values("path").annotate(
-        total=Count("id"), useful=Count("id", filter=Q(useful=True))).order_by("-total")[:50]
-    for row in pages:
-        row["percent"] = round(100 * row["useful"] / row["total"]) if row["total"] else 0
+    pages = [{**row, "percent": round(100 * row["useful"] / row["total"]) if row["total"] else 0}
+             for row in PageFeedback.objects.values("path").annotate(
+                 total=Count("id"), useful=Count("id", filter=Q(useful=True))).order_by("-total")[:50]]
     from .models import Participation
 
     satisfaction = Participation.objects.exclude(satisfaction=None).aggregate(avg=Avg("satisfaction"), n=Count("id"))
@@ -146,7 +147,7 @@ def services_list(request: HttpRequest) -> HttpResponse:
             memberships__user=request.user, memberships__role__in=["admin", "editor"])
         if orgs.exists():
             form = ServiceForm(request.POST or None)
-            form.fields["organization"].queryset = orgs
+            cast(forms.ModelChoiceField, form.fields["organization"]).queryset = orgs
             if request.method == "POST" and form.is_valid():
                 service = services.service_create(by=request.user, **form.cleaned_data)
                 messages.success(request, _("Service ajouté. Partagez l'adresse de son formulaire d'appréciation."))
