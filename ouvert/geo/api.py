@@ -170,6 +170,7 @@ def layer_export(request: HttpRequest, resource_id: uuid.UUID, fmt: str):
         return HttpResponse(status=404)
     content_type, extension = EXPORTS[fmt]
     stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in layer.name)[:80] or str(layer.resource_id)
+    response: HttpResponse | StreamingHttpResponse
     if fmt == "shapefile":
         response = HttpResponse(export_shapefile_zip(layer), content_type=content_type)
     else:

@@ -120,8 +120,9 @@ def spatial_search(request: HttpRequest) -> HttpResponse:
         "map_config": {"bbox": box.as_list() if box else [-79.8, 44.9, -57.1, 62.6],
                        "basemapUrl": settings.OUVERT_BASEMAP_URL,
                        "basemapAttribution": settings.OUVERT_BASEMAP_ATTRIBUTION,
-                       "coverages": [[layer.name, list(layer.bbox)] for layer in
-                                     selectors.layer_list(user=signed_in_user(request)).filter(min_lon__isnull=False)[:500]]},
+                       "coverages": [[layer.name, list(layer.bbox or ())] for layer in
+                                     selectors.layer_list(user=signed_in_user(request)).filter(
+                                         min_lon__isnull=False)[:500]]},
     })
 
 
