@@ -18,6 +18,7 @@ from ouvert.core.permissions import can_edit_in_organization
 from ouvert.core.typing import TokenHttpRequest, signed_in_user
 
 from . import exports, selectors, services
+from .backends import get_backend
 from .models import IngestJob
 
 router = Router(tags=["datastore"])
@@ -162,7 +163,7 @@ def table_export(request: HttpRequest, resource_id: uuid.UUID,
                  sheet: int = 0, filter: list[str] = Query([]),  # noqa: A002,B008
                  protect_formulas: bool = False) -> StreamingHttpResponse:
     table = selectors.table_for_read(resource_id, signed_in_user(request), sheet)
-    selectors.typed_where(table, selectors.get_backend(), filter)  # validate before streaming starts
+    selectors.typed_where(table, get_backend(), filter)  # validate before streaming starts
     stream = exports.export_stream(table, fmt, filters=filter, protect_formulas=protect_formulas)
     response = StreamingHttpResponse(stream, content_type=exports.FORMATS[fmt])
     name = f"{resource_id}{'-' + str(sheet) if sheet else ''}.{fmt}"

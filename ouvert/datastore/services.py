@@ -470,7 +470,9 @@ def _ckan_fields(raw: Any) -> list[dict[str, Any]]:
         if kind is None:
             raise ValidationError({"fields": [_("Type inconnu « %(t)s » pour « %(n)s ».")
                                               % {"t": item.get("type"), "n": name}]})
-        info = item.get("info") if isinstance(item.get("info"), dict) else {}
+        info = item.get("info")
+        if not isinstance(info, dict):
+            info = {}
         fields.append({"id": name, "type": kind, "label": str(info.get("label", "")),
                        "description": str(info.get("notes", "")), "unit": str(info.get("unit", "")),
                        "detected_type": kind, "detected": {}})
