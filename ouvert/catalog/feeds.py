@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -51,11 +52,11 @@ class FollowFeed(RecentFeed):
             raise Http404
         return kind, target
 
-    def title(self, obj) -> str:
+    def title(self, obj: tuple[str, str]) -> str:  # type: ignore[override]  # Feed passes the object when there is one
         kind, target = obj
         return _("Ouvert : %(target)s") % {"target": target}
 
-    def items(self, obj):
+    def items(self, obj: tuple[str, str]) -> QuerySet[Dataset]:  # type: ignore[override]  # as title()
         kind, target = obj
         qs = selectors.public_datasets()
         if kind == "dataset":

@@ -58,7 +58,7 @@ def _tables_by_resource(resources: list[Resource]) -> dict[str, list[Any]]:
 
 
 def _extension(resource: Resource) -> str:
-    name = resource.file.name if resource.file else resource.url.split("?", 1)[0]
+    name = (resource.file.name or "") if resource.file else resource.url.split("?", 1)[0]
     return os.path.splitext(name.lower())[1].lstrip(".")
 
 
@@ -194,7 +194,7 @@ def _check_resources_reachable(resources: list[Resource], tables: dict[str, list
         if resource.size is None and not api_table:
             gaps_fr.append("taille inconnue")
             gaps_en.append("size unknown")
-        if resource.file and not default_storage.exists(resource.file.name):
+        if resource.file and not default_storage.exists(resource.file.name or ""):
             gaps_fr.append("fichier introuvable dans le stockage")
             gaps_en.append("file missing from storage")
         if gaps_fr:

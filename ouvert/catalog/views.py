@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.apps import apps
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -364,7 +366,7 @@ def _resource_previews(resource: Resource, user) -> dict:
     return previews
 
 
-def resource_download(request: HttpRequest, name: str, pk) -> HttpResponse:
+def resource_download(request: HttpRequest, name: str, pk: uuid.UUID) -> HttpResponseBase:
     resource = _resource_or_404(request, name, pk)
     if resource.dataset.is_public:
         services.resource_record_download(resource=resource)
@@ -373,7 +375,7 @@ def resource_download(request: HttpRequest, name: str, pk) -> HttpResponse:
             handle = resource.file.open("rb")
         except FileNotFoundError as error:
             raise Http404(_("Le fichier est introuvable dans le stockage.")) from error
-        return FileResponse(handle, as_attachment=True, filename=resource.file.name.rsplit("/", 1)[-1])
+        return FileResponse(handle, as_attachment=True, filename=(resource.file.name or "").rsplit("/", 1)[-1])
     return HttpResponseRedirect(resource.url)
 
 
