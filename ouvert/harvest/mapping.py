@@ -22,7 +22,8 @@ class MappingError(Exception):
 def resolve_organization(source: HarvestSource, remote: dict[str, Any] | None, *, by: User | None) -> Organization:
     """The local organization for a remote one: the source's map, the same name here, a new
     organization (when the source allows it), or the source's default organization."""
-    name = str((remote or {}).get("name") or "").strip()
+    remote = remote or {}
+    name = str(remote.get("name") or "").strip()
     if name and name in source.organization_map:
         wanted = str(source.organization_map[name])
         org = Organization.objects.filter(slug=wanted).first()
@@ -35,7 +36,9 @@ def resolve_organization(source: HarvestSource, remote: dict[str, Any] | None, *
         if org is not None:
             return org
         if source.create_organizations and by is not None:
-            translated = remote.get("title_translated") if isinstance(remote.get("title_translated"), dict) else {}
+            translated = remote.get("title_translated")
+            if not isinstance(translated, dict):
+                translated = {}
             try:
                 return core_services.organization_create(
                     by=by, kind=OrganizationKind.PUBLIC_BODY, slug=slugify(name)[:100],
@@ -48,7 +51,7 @@ def resolve_organization(source: HarvestSource, remote: dict[str, Any] | None, *
                 raise MappingError(_("Impossible de créer l'organisation « %(name)s » : %(error)s")
                                    % {"name": name, "error": "; ".join(getattr(exc, "messages", [str(exc)]))}) \
                     from None
-    if source.default_organization_id:
+    if source.default_organization_id and source.default_organization is not None:
         return source.default_organization
     raise MappingError(_("Aucune organisation locale pour « %(name)s » : ajoutez une correspondance ou une "
                          "organisation par défaut.") % {"name": name or _("(sans organisation)")})

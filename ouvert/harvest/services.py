@@ -141,8 +141,9 @@ def _item(run: HarvestRun, action: str, remote: RemoteDataset | HarvestedObject,
                                   remote_name=str(getattr(remote, "name", "") or
                                                   getattr(remote, "remote_name", ""))[:500],
                                   local_id=local_id, reason=reason[:2000])
-    field = {ItemAction.CREATED: "created", ItemAction.UPDATED: "updated", ItemAction.DELETED: "deleted",
-             ItemAction.ERROR: "errors"}[action]
+    fields: dict[str, str] = {ItemAction.CREATED: "created", ItemAction.UPDATED: "updated",
+                              ItemAction.DELETED: "deleted", ItemAction.ERROR: "errors"}
+    field = fields[action]
     setattr(run, field, getattr(run, field) + 1)
 
 

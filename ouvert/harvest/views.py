@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -34,7 +36,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 def source_list(request: AuthedHttpRequest) -> HttpResponse:
     _admin(request)
     sources = HarvestSource.objects.select_related("default_organization").order_by("name")
-    latest = {}
+    latest: dict[Any, HarvestRun] = {}
     for run in HarvestRun.objects.filter(source__in=sources).order_by("source_id", "-created_at"):
         latest.setdefault(run.source_id, run)
     rows = [(source, latest.get(source.pk)) for source in sources]

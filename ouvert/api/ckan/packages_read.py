@@ -32,10 +32,11 @@ FACET_FIELDS = {
     "res_format": "resources__format", "license_id": "licence__slug", "update_frequency": "update_frequency",
     "organization_kind": "organization__kind", "is_reference": "is_reference", "language": "language",
 }
-SORT_FIELDS = {"id": "pk", "metadata_modified": "updated_at", "metadata_created": "created_at", "title_string": "title",
-               "title": "title", "name": "name", "score": None, "views_recent": "view_count",
-               "views_total": "view_count", "num_resources": None}
-STATE = {DatasetState.ACTIVE: "active", DatasetState.DRAFT: "draft", DatasetState.DELETED: "deleted"}
+SORT_FIELDS: dict[str, str | None] = {
+    "id": "pk", "metadata_modified": "updated_at", "metadata_created": "created_at", "title_string": "title",
+    "title": "title", "name": "name", "score": None, "views_recent": "view_count",
+    "views_total": "view_count", "num_resources": None}
+STATE: dict[str, str] = {DatasetState.ACTIVE: "active", DatasetState.DRAFT: "draft", DatasetState.DELETED: "deleted"}
 
 
 def _user(context: Context):
@@ -59,7 +60,7 @@ def _datastore_active(resource: Resource) -> bool:
 def resource_dict(resource: Resource, dataset: Dataset, context: Context) -> dict[str, Any]:
     if resource.file:
         # CKAN's form, ending with the file name (clients such as ``ckanapi load`` name uploads after it).
-        filename = quote(os.path.basename(resource.file.name)) or "fichier"
+        filename = quote(os.path.basename(resource.file.name or "")) or "fichier"
         url = context.absolute(f"/dataset/{dataset.pk}/resource/{resource.pk}/download/{filename}")
     else:
         url = resource.url
@@ -290,7 +291,7 @@ def _sort(qs: QuerySet[Dataset], value: str, ranked: bool) -> QuerySet[Dataset]:
             qs = qs.annotate(num_resources=Count("resources", distinct=True))
             column = "num_resources"
         else:
-            column = SORT_FIELDS[name]
+            column = SORT_FIELDS[name] or name  # only score and num_resources have none, handled above
         order.append(f"-{column}" if direction == "desc" else column)
     return qs.order_by(*order, "pk")
 

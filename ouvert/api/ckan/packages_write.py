@@ -152,7 +152,7 @@ def _resource_create(dataset: Dataset, data: dict[str, Any], by: User) -> Resour
 
 
 def _resource_changes(resource: Resource, data: dict[str, Any]) -> dict[str, Any]:
-    fields = {key: as_str(data, key) for key in RESOURCE_TEXT if key in data}
+    fields: dict[str, Any] = {key: as_str(data, key) for key in RESOURCE_TEXT if key in data}
     if "url" in data and not resource.file:
         fields["url"] = as_str(data, "url").strip()
     if "data_dictionary" in data:
@@ -197,7 +197,7 @@ def package_create(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     organization = _check_org(data)
     fields = dataset_fields(data, complete=False)
     title = fields.pop("title", "") or name
-    dataset = services.dataset_create(by=context.user, organization=organization, title=title, name=name,
+    dataset = services.dataset_create(by=context.caller, organization=organization, title=title, name=name,
                                       keywords=_tags(data) or [], themes=_themes(data) or [],
                                       licence=_licence(data), **fields)
     if data.get("id"):
@@ -210,8 +210,8 @@ def package_create(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     for item in data.get("resources") or []:
         if not isinstance(item, dict):
             raise errors.ValidationError({"resources": [_("Chaque ressource doit être un objet.")]})
-        _resource_create(dataset, item, context.user)
-    _apply_state(dataset, as_str(data, "state") or "active", context.user)
+        _resource_create(dataset, item, context.caller)
+    _apply_state(dataset, as_str(data, "state") or "active", context.caller)
     return _reload(dataset, context)
 
 
@@ -227,13 +227,13 @@ def _update(context: Context, data: dict[str, Any], *, complete: bool) -> dict[s
         raise errors.ValidationError({"owner_org": [_("Changer l'organisation d'un jeu de données n'est pas "
                                                       "possible par l'API ; faites-le dans l'interface.")]})
     tags = _tags(data)
-    services.dataset_update(dataset=dataset, by=context.user,
+    services.dataset_update(dataset=dataset, by=context.caller,
                             keywords=tags if tags is not None else ([] if complete else None),
                             themes=_themes(data) if "groups" in data else ([] if complete else None),
                             licence=_licence(data), **fields)
     if "resources" in data:
-        _sync_resources(dataset, data["resources"], context.user)
-    _apply_state(dataset, as_str(data, "state"), context.user)
+        _sync_resources(dataset, data["resources"], context.caller)
+    _apply_state(dataset, as_str(data, "state"), context.caller)
     return _reload(dataset, context)
 
 
@@ -251,7 +251,7 @@ def package_patch(context: Context, data: dict[str, Any]) -> dict[str, Any]:
 def package_delete(context: Context, data: dict[str, Any]) -> None:
     """Move a dataset to the trash (its organization's administrators can restore or purge it)."""
     dataset = get_dataset(required_id(data), context)
-    services.dataset_delete(dataset=dataset, by=context.user)
+    services.dataset_delete(dataset=dataset, by=context.caller)
 
 
 def _get_resource(context: Context, data: dict[str, Any]) -> Resource:
@@ -269,7 +269,7 @@ def _get_resource(context: Context, data: dict[str, Any]) -> Resource:
 def resource_create(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     """Add a resource: a link (``url``) or a file (multipart ``upload``)."""
     dataset = get_dataset(str(required(data, "package_id")), context)
-    resource = _resource_create(dataset, data, context.user)
+    resource = _resource_create(dataset, data, context.caller)
     return resource_dict(Resource.objects.get(pk=resource.pk), dataset, context)
 
 
@@ -281,14 +281,14 @@ def _resource_write(context: Context, data: dict[str, Any]) -> dict[str, Any]:
         # The catalogue keeps every original: a new file is a new resource that takes the old one's
         # place and id.
         old_id, values = resource.pk, {k: getattr(resource, k) for k in ("name", "description", "encoding")}
-        services.resource_delete(resource=resource, by=context.user)
+        services.resource_delete(resource=resource, by=context.caller)
         replacement = {**values, **{k: data[k] for k in RESOURCE_TEXT if k in data}, "upload": upload,
                        "id": str(old_id), "data_dictionary": data.get("data_dictionary", resource.data_dictionary)}
-        _resource_create(dataset, replacement, context.user)
+        _resource_create(dataset, replacement, context.caller)
         return resource_dict(Resource.objects.get(pk=old_id), dataset, context)
     changes = _resource_changes(resource, data)
     if changes:
-        services.resource_update(resource=resource, by=context.user, **changes)
+        services.resource_update(resource=resource, by=context.caller, **changes)
     return resource_dict(Resource.objects.get(pk=resource.pk), dataset, context)
 
 
@@ -305,7 +305,7 @@ def resource_patch(context: Context, data: dict[str, Any]) -> dict[str, Any]:
 def resource_delete(context: Context, data: dict[str, Any]) -> None:
     """Remove a resource from its dataset (the stored original is kept for the history)."""
     resource = _get_resource(context, data)
-    services.resource_delete(resource=resource, by=context.user)
+    services.resource_delete(resource=resource, by=context.caller)
 
 
 # Harvesting ---------------------------------------------------------------------------------------
@@ -334,7 +334,7 @@ def harvest_upsert(pkg: dict[str, Any], *, organization: Organization, local_id:
             data["state"] = state
             created = package_create(context, data)
             return created["id"]
-        current = {(r.url, r.name): str(r.pk) for r in existing.resources.all()}
+        current: dict[tuple[Any, Any], str] = {(r.url, r.name): str(r.pk) for r in existing.resources.all()}
         data["resources"] = [{**r, "id": current.get((r["url"], r["name"]))} for r in resources]
         data["id"] = str(existing.pk)
         data["state"] = state

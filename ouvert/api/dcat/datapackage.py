@@ -30,7 +30,9 @@ def _schema(res: dict[str, Any]) -> dict[str, Any] | None:
     for field in fields:
         if not isinstance(field, dict) or not (field.get("name") or field.get("id")):
             continue
-        info = field.get("info") if isinstance(field.get("info"), dict) else {}
+        info = field.get("info")
+        if not isinstance(info, dict):
+            info = {}
         entry = {"name": str(field.get("name") or field.get("id")),
                  "type": TYPES.get(str(field.get("type") or "").lower(), "any")}
         description = field.get("description") or info.get("notes")
@@ -85,7 +87,7 @@ def datapackage(pkg: dict[str, Any], *, base: str) -> dict[str, Any]:
             item["format"] = str(res["format"]).lower()
         _eu, mime = format_uris(res.get("format"))
         if res.get("mimetype") or mime:
-            item["mediatype"] = res.get("mimetype") or mime.rsplit("media-types/", 1)[-1]
+            item["mediatype"] = res.get("mimetype") or (mime or "").rsplit("media-types/", 1)[-1]
         if isinstance(res.get("size"), int):
             item["bytes"] = res["size"]
         digest = str(res.get("hash") or "").removeprefix("sha256:")

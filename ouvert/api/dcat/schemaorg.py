@@ -60,7 +60,7 @@ def dataset_jsonld(pkg: dict[str, Any], *, base: str, page_url: str | None = Non
                                 "contentUrl": str(safe_uri(res["url"]))}
         _eu, mime = format_uris(res.get("format"))
         if res.get("mimetype") or mime:
-            item["encodingFormat"] = res.get("mimetype") or mime.rsplit("media-types/", 1)[-1]
+            item["encodingFormat"] = res.get("mimetype") or (mime or "").rsplit("media-types/", 1)[-1]
         elif res.get("format"):
             item["encodingFormat"] = res["format"]
         if isinstance(res.get("size"), int):

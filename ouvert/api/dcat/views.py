@@ -107,6 +107,7 @@ def dataset_negotiated(request: HttpRequest, name: str) -> HttpResponse:
     """``/dataset/<name>``: RDF or JSON by ``Accept``; browsers go to the dataset's page."""
     pkg = _package(request, name)
     fmt = negotiate(request.headers.get("Accept", ""))
+    response: HttpResponse
     if fmt == "json":
         response = JsonResponse(pkg, json_dumps_params={"ensure_ascii": False})
     elif fmt:
