@@ -69,8 +69,8 @@ class Backend(Protocol):
 
     def fulltext_rows_changed(self, table: str, columns: Sequence[Any], ids: Sequence[int] | None,
                               deleted: dict[int, str] | None = None) -> None:
-        """Bring the full-text index up to date after rows ``ids`` changed (``None``: any row) and
-        rows ``deleted`` (id → their old text) went away."""
+        """Bring the full-text index up to date after a write to the table's rows (``ids``: the rows
+        written, ``None`` for any; both engines currently refresh the whole index or need nothing)."""
         ...
 
     def drop_table(self, table: str) -> None: ...
