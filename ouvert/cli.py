@@ -34,6 +34,22 @@ def debug_requested(argv: list[str]) -> bool:
     return len(argv) > 1 and argv[1] in {"serve", "demo"} and "--debug" in argv[2:]
 
 
+def prepare_data_dir() -> None:
+    """Create what the embedded profile keeps in ``OUVERT_DATA_DIR``: the folder of the SQLite file,
+    the static folder and the generated secret key (unless ``SECRET_KEY`` is set). Importing the
+    settings writes nothing; the ``ouvert`` command and ``ouvert.wsgi`` call this first."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3" and str(database["NAME"]) not in ("", ":memory:") \
+            and not str(database["NAME"]).startswith("file:"):
+        Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    str(settings.SECRET_KEY)  # the kept key is generated at its first use
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ouvert.settings.dev")
@@ -48,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         argv.remove("--no-deploy")
     from django.core.management import execute_from_command_line
 
+    prepare_data_dir()
     execute_from_command_line(["ouvert", *argv[1:]])
     return 0
 

@@ -5,7 +5,7 @@
   credentials); preflight ``OPTIONS`` requests for them are answered here. Write endpoints get no
   CORS header, so browsers keep other sites from calling them.
 - Writes to the native API (POST, PUT, PATCH, DELETE under ``/api/v1/``) count against the per-caller
-  and per-address limits of :mod:`ouvert.api.throttle`; past them: ``429`` with ``Retry-After``.
+  and per-address limits of :func:`ouvert.core.ratelimit.write_throttle`; past them: ``429`` with ``Retry-After``.
   The CKAN-compatible API applies the same limits to its write actions itself."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
-from .throttle import write_throttle
+from ouvert.core.ratelimit import write_throttle
 
 SAFE = {"GET", "HEAD"}
 NATIVE = "/api/v1/"

@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from ouvert.api.auth import token_auth
-from ouvert.api.cursors import cursor_decode, cursor_encode
+from ouvert.core.api_auth import token_auth
 from ouvert.core.bounds import int_param
+from ouvert.core.cursors import cursor_decode, cursor_encode
+from ouvert.core.guidelines import render_finding, render_text
 from ouvert.core.models import Organization
 from ouvert.core.typing import TokenHttpRequest, signed_in_user
 
@@ -448,11 +449,6 @@ def reuse_create(request: TokenHttpRequest, payload: ReuseIn):
 quality_router = Router(tags=["quality"])
 
 
-class Bilingual(Schema):
-    fr: str
-    en: str
-
-
 class FindingWhere(Schema):
     resource: str | None = Field(None, description="Identifiant de la ressource.")
     resource_name: str | None = None
@@ -467,15 +463,17 @@ class FindingWhere(Schema):
 class FindingOut(Schema):
     rule: str = Field(description="F1–F12 (fichiers) ou M1–M6 (métadonnées).")
     status: str = Field(description="`fail` ou `warning`.")
-    message: Bilingual
+    code: str = Field(description="Code stable du message (par exemple `f6.markers`), à utiliser plutôt que le "
+                                  "texte pour un traitement automatique.")
+    message: str = Field(description="Ce qui ne va pas, dans la langue de la requête (français par défaut).")
     where: FindingWhere
-    fix: Bilingual
+    fix: str = Field(description="Comment corriger, dans la langue de la requête.")
 
 
 class CriterionOut(Schema):
     key: str
     ok: bool
-    label: Bilingual
+    label: str = Field(description="Dans la langue de la requête.")
 
 
 class DatasetQualityOut(Schema):
@@ -483,7 +481,7 @@ class DatasetQualityOut(Schema):
     checked_at: dt.datetime | None
     score: int | None
     openness_stars: int
-    openness_reason: Bilingual | None
+    openness_reason: str | None = Field(description="Dans la langue de la requête (français par défaut).")
     conforms: bool
     is_reference: bool
     rules: dict[str, str] = Field(description="Statut le plus sévère de chaque règle.")
@@ -549,9 +547,11 @@ def organization_quality(request: HttpRequest, slug: str, period: Query[PeriodFi
 def dataset_quality(request: HttpRequest, name: str):
     dataset = _visible_dataset(request, name)
     report = dataset.quality_report or {}
+    reason = report.get("stars_reason")
     return {"dataset": dataset.name, "checked_at": dataset.quality_checked_at, "score": dataset.quality_score,
-            "openness_stars": dataset.openness_stars, "openness_reason": report.get("stars_reason"),
+            "openness_stars": dataset.openness_stars, "openness_reason": render_text(reason) if reason else None,
             "conforms": dataset.conforms, "is_reference": dataset.is_reference, "rules": report.get("rules", {}),
             "failed_rules": report.get("failed_rules", []), "warning_rules": report.get("warning_rules", []),
-            "findings": report.get("findings", []),
-            "reference_criteria": report.get("reference", {}).get("criteria", [])}
+            "findings": [render_finding(f) for f in report.get("findings", [])],
+            "reference_criteria": [{**c, "label": render_text(c.get("label"))}
+                                   for c in report.get("reference", {}).get("criteria", [])]}

@@ -11,7 +11,7 @@ class CatalogConfig(AppConfig):
     nav_url_name = "catalog:search"
 
     def ready(self) -> None:
-        from . import access
+        from . import access, quality  # noqa: F401 — quality registers its message codes
 
         access.register()
 

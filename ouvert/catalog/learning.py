@@ -10,12 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ouvert.core import permissions as core_permissions
 from ouvert.core.audit import audit_record
 from ouvert.core.models import User
+from ouvert.core.slugs import unique_slug
 
 from . import permissions
 from .models import Dataset, Hackathon, Reuse, Tutorial
@@ -65,8 +65,9 @@ def hackathon_create(*, by: User, title: str, theme: str, starts_on: dt.date, en
     core_permissions.check_site_admin(by)
     if ends_on < starts_on:
         raise ValidationError({"ends_on": [_("La fin précède le début.")]})
-    event = Hackathon.objects.create(slug=slugify(title)[:100], title=title, theme=theme, starts_on=starts_on,
-                                     ends_on=ends_on, description=description, location=location)
+    event = Hackathon.objects.create(slug=unique_slug(Hackathon, title, default="hackathon"), title=title,
+                                     theme=theme, starts_on=starts_on, ends_on=ends_on,
+                                     description=description, location=location)
     event.datasets.set(datasets)
     audit_record(actor=by, action="hackathon.create", obj=event)
     return event

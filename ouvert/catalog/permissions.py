@@ -26,11 +26,6 @@ def can_manage_trash(user: User | None, organization: Organization) -> bool:
     return core.can_manage_organization(user, organization)
 
 
-def check_view_dataset(user: User | None, dataset: Dataset) -> None:
-    if not can_view_dataset(user, dataset):
-        raise PermissionDenied(_("Ce jeu de données n'est visible que par les membres de son organisation."))
-
-
 def check_edit_dataset(user: User | None, dataset: Dataset) -> None:
     if dataset.state == DatasetState.DELETED:
         raise PermissionDenied(_("Ce jeu de données est dans la corbeille : restaurez-le avant de le modifier."))

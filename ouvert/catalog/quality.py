@@ -4,8 +4,8 @@ score, openness stars, a conformity flag and the reference-data criteria (../sha
 weighting documented in docs/catalog.md).
 
 Plain functions that read; :func:`ouvert.catalog.services.dataset_quality_refresh` stores the
-result. Reports are kept and read in either language, so every message is stored in French and
-English (``{"fr": ..., "en": ...}``), like the datastore's findings.
+result. Reports are kept and read in either language, so every message is stored as a code and its
+parameters (:mod:`ouvert.core.messages`), like the datastore's findings, and rendered when shown.
 """
 
 from __future__ import annotations
@@ -17,33 +17,101 @@ from typing import Any
 from django.apps import apps
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ouvert.core.guidelines import (
+    COMPRESSED_EXTENSIONS,
+    FILE_RULES,
+    LINKED_FORMATS,
+    METADATA_RULES,
+    OPEN_FORMATS,
+    PROPRIETARY_FORMATS,
+    STATUS_ORDER,
+    TABULAR_FORMATS,
+    bilingual,
+    finding,
+)
+from ouvert.core.messages import Template, message, register
 
 from .models import FREQUENCY_DAYS, Dataset, Resource
 
-REPORT_VERSION = 1
-METADATA_RULES = ["M1", "M2", "M3", "M4", "M5", "M6"]
-FILE_RULES = ["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12"]
-# Formats the conformity rates count as tabular (the datastore can load them).
-TABULAR_FORMATS = ("CSV", "XLSX", "XLS", "JSON", "TSV")
-# F1: open, machine-readable; accepted but not open; documents (not data).
-OPEN_FORMATS = {"CSV", "TSV", "JSON", "GEOJSON", "XML", "KML", "GPKG", "PARQUET", "SHP", "ODS",
-                "RDF", "TTL", "JSONLD", "JSON-LD", "NT"}
-PROPRIETARY_FORMATS = {"XLS", "XLSX"}
-LINKED_FORMATS = {"RDF", "TTL", "JSONLD", "JSON-LD", "NT"}
-COMPRESSED_EXTENSIONS = {"zip", "gz", "tgz", "bz2", "xz", "7z", "rar", "tar"}
+__all__ = ["FILE_RULES", "METADATA_RULES", "TABULAR_FORMATS", "dataset_report"]
+
+REPORT_VERSION = 2  # 2: messages stored as codes and parameters (1: French and English texts)
 MIN_DESCRIPTION = 100
 MIN_KEYWORDS = 3
 # Weights of the 0–100 score: metadata rules and file rules (see docs/catalog.md).
 METADATA_WEIGHT = 40
 FILES_WEIGHT = 60
-STATUS_ORDER = {"fail": 3, "warning": 2, "pass": 1, "not_applicable": 0}
 STATUS_VALUE = {"pass": 1.0, "warning": 0.5, "fail": 0.0}
 
-
-def finding(rule: str, status: str, fr: str, en: str, *, where: dict[str, Any] | None = None, fix_fr: str = "",
-            fix_en: str = "") -> dict[str, Any]:
-    return {"rule": rule, "status": status, "message": {"fr": fr, "en": en}, "where": where or {},
-            "fix": {"fr": fix_fr, "en": fix_en}}
+register({
+    "m1.short": (_("Description de {length} caractères : il en faut au moins {minimum}."),
+                 _("Décrivez ce que contiennent les données, qui les produit, comment elles sont recueillies et "
+                   "leurs limites.")),
+    "m1.pass": _("Titre et description complets."),
+    "m2.missing": (_("Il manque : {missing}."),
+                   _("Complétez les métadonnées : courriel de contact, au moins trois mots-clés et un thème.")),
+    "m2.contact": _("courriel du contact"),
+    "m2.keywords": _("mots-clés ({count} sur {minimum} au moins)"),
+    "m2.theme": _("thème"),
+    "m2.pass": _("Organisation, contact, mots-clés et thème indiqués."),
+    "m3.open": _("Licence ouverte : {licence}."),
+    "m3.not_open": (_("Licence non ouverte : {licence}."), _("Choisissez une licence ouverte (CC BY 4.0 par défaut).")),
+    "m4.irregular": (_("Fréquence « irrégulière » : les utilisateurs ne savent pas quand attendre la prochaine mise "
+                       "à jour."),
+                     _("Déclarez la fréquence réelle de mise à jour, ou « archivé » si les données ne changeront "
+                       "plus.")),
+    "m4.declared": _("Fréquence de mise à jour déclarée."),
+    "m4.late": (_("Mise à jour en retard : dernière mise à jour des données le {date}, {late} jour(s) au-delà de la "
+                  "fréquence déclarée."),
+                _("Publiez les données à jour, ou corrigez la fréquence déclarée.")),
+    "m4.on_time": _("Mises à jour faites selon la fréquence déclarée."),
+    "m5.missing": Template(_("Couverture non indiquée : {gaps}."),
+                           _("Indiquez la période couverte (début, et fin s'il y a lieu) et le territoire."),
+                           sep=_(" et ")),
+    "m5.temporal": _("temporelle"),
+    "m5.geographic": _("géographique"),
+    "m5.pass": _("Couvertures temporelle et géographique indiquées."),
+    "m6.no_resource": (_("Aucune ressource : le jeu de données ne contient pas de données."),
+                       _("Ajoutez au moins un fichier ou un lien vers les données.")),
+    "m6.gaps": (_("Ressource « {resource} » : {gaps}."),
+                _("Indiquez le format et la taille de la ressource (ou déposez le fichier : ils sont alors mesurés "
+                  "automatiquement).")),
+    "m6.no_format": _("format non indiqué"),
+    "m6.no_size": _("taille inconnue"),
+    "m6.file_missing": _("fichier introuvable dans le stockage"),
+    "m6.unchecked_link": (_("Lien « {resource} » non vérifié automatiquement."),
+                          _("Déposez le fichier sur la plateforme pour que sa disponibilité soit garantie.")),
+    "m6.pass": _("Ressources accessibles, format et taille indiqués."),
+    "f1.open_format": _("Format {format} : ouvert et lisible par machine."),
+    "f1.zip": (_("Archive ZIP : le format des données qu'elle contient n'est pas déclaré."),
+               _("Indiquez le format des données (SHP pour un shapefile compressé).")),
+    "f1.document": (_("Format {format} : un document, pas des données lisibles par machine."),
+                    _("Publiez les données dans un format ouvert (CSV, JSON, GeoJSON, XML…).")),
+    "f3.not_loaded": (_("Fichier tabulaire pas (encore) chargé dans le magasin de données : son contenu n'a pas pu "
+                        "être vérifié."),
+                      _("Déposez le fichier sur la plateforme, ou consultez le rapport de chargement.")),
+    "f4.compressed": (_("Fichier compressé (.{extension})."),
+                      _("Publiez le fichier non compressé (seul un shapefile peut être livré en ZIP).")),
+    "f4.pass_format": _("Fichier non compressé (ou shapefile zippé)."),
+    "stars.not_open": _("Licence non ouverte."),
+    "stars.no_resource": _("Aucune ressource en ligne."),
+    "stars.4": _("Format ouvert avec des adresses (URI) : données liées, ou enregistrements interrogeables par l'API "
+                 "du magasin de données et décrits en DCAT."),
+    "stars.3": _("Données dans un format ouvert."),
+    "stars.2": _("Données structurées dans un format propriétaire."),
+    "stars.1": _("En ligne sous licence ouverte, mais pas dans un format lisible par machine."),
+    "criterion.public": _("Publié et public"),
+    "criterion.rules": _("Règles F1–F12 et M1–M6 respectées"),
+    "criterion.identifier": _("Colonne identifiant déclarée, unique et jamais vide"),
+    "criterion.checksum": _("Somme de contrôle publiée pour chaque fichier"),
+    "criterion.availability": _("Disponibilité surveillée (fichiers servis par la plateforme)"),
+    "criterion.schema": _("Schéma documenté (Table Schema du magasin de données) que les données respectent"),
+    "criterion.steward": _("Responsable nommé (nom et courriel du contact)"),
+    "reference.met": _("Tous les critères des données de référence sont remplis."),
+    "reference.unmet": Template(_("Critères non remplis : {criteria}."), sep=_(" ; ")),
+})
 
 
 def _tables_by_resource(resources: list[Resource]) -> dict[str, list[Any]]:
@@ -84,67 +152,44 @@ def check_metadata(dataset: Dataset, resources: list[Resource], tables: dict[str
     # M1
     length = len((dataset.notes or "").strip())
     if not dataset.title.strip() or length < MIN_DESCRIPTION:
-        out.append(finding(
-            "M1", "fail",
-            f"Description de {length} caractères : il en faut au moins {MIN_DESCRIPTION}.",
-            f"Description of {length} characters: at least {MIN_DESCRIPTION} are needed.",
-            where={"field": "notes"},
-            fix_fr="Décrivez ce que contiennent les données, qui les produit, comment elles sont recueillies et "
-                   "leurs limites.",
-            fix_en="Describe what the data contains, who produces it, how it is collected and its limits."))
+        out.append(finding("M1", "fail", "m1.short", where={"field": "notes"}, length=length,
+                           minimum=MIN_DESCRIPTION))
     else:
-        out.append(finding("M1", "pass", "Titre et description complets.", "Complete title and description."))
+        out.append(finding("M1", "pass", "m1.pass"))
     # M2
-    missing_fr, missing_en, fields = [], [], []
+    missing: list[dict[str, Any]] = []
+    fields = []
     if not dataset.contact_email:
-        missing_fr.append("courriel du contact")
-        missing_en.append("contact e-mail")
+        missing.append(message("m2.contact"))
         fields.append("contact_email")
     keywords = dataset.keywords.count()
     if keywords < MIN_KEYWORDS:
-        missing_fr.append(f"mots-clés ({keywords} sur {MIN_KEYWORDS} au moins)")
-        missing_en.append(f"keywords ({keywords} of at least {MIN_KEYWORDS})")
+        missing.append(message("m2.keywords", count=keywords, minimum=MIN_KEYWORDS))
         fields.append("keywords")
     if not dataset.themes.exists():
-        missing_fr.append("thème")
-        missing_en.append("theme")
+        missing.append(message("m2.theme"))
         fields.append("themes")
-    if missing_fr:
-        out.append(finding("M2", "fail", "Il manque : " + ", ".join(missing_fr) + ".",
-                           "Missing: " + ", ".join(missing_en) + ".", where={"fields": fields},
-                           fix_fr="Complétez les métadonnées : courriel de contact, au moins trois mots-clés et "
-                                  "un thème.",
-                           fix_en="Complete the metadata: contact e-mail, at least three keywords and a theme."))
+    if missing:
+        out.append(finding("M2", "fail", "m2.missing", where={"fields": fields}, missing=missing))
     else:
-        out.append(finding("M2", "pass", "Organisation, contact, mots-clés et thème indiqués.",
-                           "Organization, contact, keywords and theme given."))
+        out.append(finding("M2", "pass", "m2.pass"))
     # M3
+    licence = bilingual(dataset.licence.title_fr, dataset.licence.title_en)
     if dataset.licence.is_open:
-        out.append(finding("M3", "pass", f"Licence ouverte : {dataset.licence.title_fr}.",
-                           f"Open licence: {dataset.licence.title_en}."))
+        out.append(finding("M3", "pass", "m3.open", licence=licence))
     else:
-        out.append(finding("M3", "fail", f"Licence non ouverte : {dataset.licence.title_fr}.",
-                           f"Licence not open: {dataset.licence.title_en}.", where={"field": "licence"},
-                           fix_fr="Choisissez une licence ouverte (CC BY 4.0 par défaut).",
-                           fix_en="Choose an open licence (CC BY 4.0 by default)."))
+        out.append(finding("M3", "fail", "m3.not_open", where={"field": "licence"}, licence=licence))
     out.append(_check_frequency(dataset, resources, tables, now))
     # M5
-    gaps_fr, gaps_en = [], []
+    gaps: list[dict[str, Any]] = []
     if not (dataset.temporal_start or dataset.temporal_end):
-        gaps_fr.append("temporelle")
-        gaps_en.append("temporal")
+        gaps.append(message("m5.temporal"))
     if not dataset.spatial.strip():
-        gaps_fr.append("géographique")
-        gaps_en.append("geographic")
-    if gaps_fr:
-        out.append(finding("M5", "fail", "Couverture non indiquée : " + " et ".join(gaps_fr) + ".",
-                           "Coverage not given: " + " and ".join(gaps_en) + ".",
-                           where={"fields": ["temporal_start", "spatial"]},
-                           fix_fr="Indiquez la période couverte (début, et fin s'il y a lieu) et le territoire.",
-                           fix_en="Give the period covered (start, and end if any) and the territory."))
+        gaps.append(message("m5.geographic"))
+    if gaps:
+        out.append(finding("M5", "fail", "m5.missing", where={"fields": ["temporal_start", "spatial"]}, gaps=gaps))
     else:
-        out.append(finding("M5", "pass", "Couvertures temporelle et géographique indiquées.",
-                           "Temporal and geographic coverage given."))
+        out.append(finding("M5", "pass", "m5.pass"))
     out.extend(_check_resources_reachable(resources, tables))
     return out
 
@@ -153,65 +198,37 @@ def _check_frequency(dataset: Dataset, resources: list[Resource], tables: dict[s
                      now: dt.datetime) -> dict[str, Any]:
     frequency = dataset.update_frequency
     if frequency == "irregular":
-        return finding("M4", "warning", "Fréquence « irrégulière » : les utilisateurs ne savent pas quand attendre "
-                       "la prochaine mise à jour.",
-                       "\"Irregular\" frequency: users cannot tell when to expect the next update.",
-                       where={"field": "update_frequency"},
-                       fix_fr="Déclarez la fréquence réelle de mise à jour, ou « archivé » si les données ne "
-                              "changeront plus.",
-                       fix_en="Declare the actual update frequency, or \"archived\" if the data will not change.")
+        return finding("M4", "warning", "m4.irregular", where={"field": "update_frequency"})
     days = FREQUENCY_DAYS.get(frequency)
     last = last_data_update(dataset, resources, tables)
     if days is None or last is None:
-        return finding("M4", "pass", "Fréquence de mise à jour déclarée.", "Update frequency declared.")
+        return finding("M4", "pass", "m4.declared")
     late = (now - last).days - days
     if late > 0:
-        return finding("M4", "fail",
-                       f"Mise à jour en retard : dernière mise à jour des données le {last.date().isoformat()}, "
-                       f"{late} jour(s) au-delà de la fréquence déclarée.",
-                       f"Update overdue: data last updated on {last.date().isoformat()}, {late} day(s) past the "
-                       "declared frequency.",
-                       where={"field": "update_frequency", "last_update": last.isoformat()},
-                       fix_fr="Publiez les données à jour, ou corrigez la fréquence déclarée.",
-                       fix_en="Publish up-to-date data, or correct the declared frequency.")
-    return finding("M4", "pass", "Mises à jour faites selon la fréquence déclarée.",
-                   "Updates made on time for the declared frequency.")
+        return finding("M4", "fail", "m4.late", date=last.date().isoformat(), late=late,
+                       where={"field": "update_frequency", "last_update": last.isoformat()})
+    return finding("M4", "pass", "m4.on_time")
 
 
 def _check_resources_reachable(resources: list[Resource], tables: dict[str, list[Any]]) -> list[dict[str, Any]]:
     if not resources:
-        return [finding("M6", "fail", "Aucune ressource : le jeu de données ne contient pas de données.",
-                        "No resource: the dataset holds no data.",
-                        fix_fr="Ajoutez au moins un fichier ou un lien vers les données.",
-                        fix_en="Add at least one file or link to the data.")]
+        return [finding("M6", "fail", "m6.no_resource")]
     out = []
     for resource in resources:
         api_table = any(t.origin == "api" for t in tables.get(str(resource.pk), []))
-        gaps_fr, gaps_en = [], []
+        gaps: list[dict[str, Any]] = []
         if not resource.format:
-            gaps_fr.append("format non indiqué")
-            gaps_en.append("format not given")
+            gaps.append(message("m6.no_format"))
         if resource.size is None and not api_table:
-            gaps_fr.append("taille inconnue")
-            gaps_en.append("size unknown")
+            gaps.append(message("m6.no_size"))
         if resource.file and not default_storage.exists(resource.file.name or ""):
-            gaps_fr.append("fichier introuvable dans le stockage")
-            gaps_en.append("file missing from storage")
-        if gaps_fr:
-            out.append(finding("M6", "fail", f"Ressource « {resource.name} » : " + ", ".join(gaps_fr) + ".",
-                               f"Resource \"{resource.name}\": " + ", ".join(gaps_en) + ".", where=_where(resource),
-                               fix_fr="Indiquez le format et la taille de la ressource (ou déposez le fichier : "
-                                      "ils sont alors mesurés automatiquement).",
-                               fix_en="Give the resource's format and size (or upload the file: both are then "
-                                      "measured automatically)."))
+            gaps.append(message("m6.file_missing"))
+        if gaps:
+            out.append(finding("M6", "fail", "m6.gaps", where=_where(resource), resource=resource.name, gaps=gaps))
         elif resource.url and not resource.file:
-            out.append(finding("M6", "warning", f"Lien « {resource.name} » non vérifié automatiquement.",
-                               f"Link \"{resource.name}\" not checked automatically.", where=_where(resource),
-                               fix_fr="Déposez le fichier sur la plateforme pour que sa disponibilité soit garantie.",
-                               fix_en="Upload the file to the platform so that its availability is guaranteed."))
+            out.append(finding("M6", "warning", "m6.unchecked_link", where=_where(resource), resource=resource.name))
     if not out:
-        out.append(finding("M6", "pass", "Ressources accessibles, format et taille indiqués.",
-                           "Resources reachable, with format and size."))
+        out.append(finding("M6", "pass", "m6.pass"))
     return out
 
 
@@ -240,23 +257,15 @@ def _documented_table_findings(resource: Resource, table: Any) -> list[dict[str,
         if field.get("type") in ("int", "numeric") and not (field.get("unit") or entry.get("unit")):
             no_unit.append(field["id"])
     if no_unit:
-        out.append(finding("F10", "warning", "Unité non précisée pour les colonnes numériques : "
-                           + ", ".join(no_unit[:20]) + ".",
-                           "No unit given for numeric columns: " + ", ".join(no_unit[:20]) + ".",
-                           where=_where(resource, **sheet, columns=no_unit[:50]),
-                           fix_fr="Indiquez l'unité (dollars canadiens, unités SI) dans le dictionnaire de données.",
-                           fix_en="State the unit (Canadian dollars, SI units) in the data dictionary."))
+        out.append(finding("F10", "warning", "f10.no_unit", columns=no_unit[:20],
+                           where=_where(resource, **sheet, columns=no_unit[:50])))
     else:
-        out.append(finding("F10", "pass", "Unités déclarées.", "Units declared.", where=_where(resource, **sheet)))
+        out.append(finding("F10", "pass", "f10.pass", where=_where(resource, **sheet)))
     if undocumented:
-        out.append(finding("F12", "fail", f"{len(undocumented)} colonne(s) sans description dans le dictionnaire "
-                           "de données.", f"{len(undocumented)} column(s) without a description in the data "
-                           "dictionary.", where=_where(resource, **sheet, columns=undocumented[:50]),
-                           fix_fr="Décrivez chaque colonne (nom, type, description, unité) dans le dictionnaire.",
-                           fix_en="Describe every column (name, type, description, unit) in the dictionary."))
+        out.append(finding("F12", "fail", "f12.undocumented", count=len(undocumented),
+                           where=_where(resource, **sheet, columns=undocumented[:50])))
     else:
-        out.append(finding("F12", "pass", "Dictionnaire de données complet.", "Complete data dictionary.",
-                           where=_where(resource, **sheet)))
+        out.append(finding("F12", "pass", "f12.pass", where=_where(resource, **sheet)))
     return out
 
 
@@ -267,31 +276,17 @@ def check_format(resource: Resource) -> list[dict[str, Any]]:
     where = _where(resource)
     out = []
     if fmt in OPEN_FORMATS:
-        out.append(finding("F1", "pass", f"Format {fmt} : ouvert et lisible par machine.",
-                           f"{fmt} format: open and machine-readable.", where=where))
+        out.append(finding("F1", "pass", "f1.open_format", where=where, format=fmt))
     elif fmt in PROPRIETARY_FORMATS:
-        out.append(finding("F1", "warning", f"Format {fmt} : lisible par machine mais pas ouvert.",
-                           f"{fmt} format: machine-readable but not open.", where=where,
-                           fix_fr="Publiez aussi chaque feuille en CSV UTF-8.",
-                           fix_en="Also publish each sheet as UTF-8 CSV."))
+        out.append(finding("F1", "warning", "f1.proprietary", where=where, format=fmt))
     elif fmt == "ZIP":
-        out.append(finding("F1", "warning", "Archive ZIP : le format des données qu'elle contient n'est pas déclaré.",
-                           "ZIP archive: the format of the data inside is not declared.", where=where,
-                           fix_fr="Indiquez le format des données (SHP pour un shapefile compressé).",
-                           fix_en="State the format of the data (SHP for a zipped shapefile)."))
+        out.append(finding("F1", "warning", "f1.zip", where=where))
     else:
-        label = fmt or "?"
-        out.append(finding("F1", "fail", f"Format {label} : un document, pas des données lisibles par machine.",
-                           f"{label} format: a document, not machine-readable data.", where=where,
-                           fix_fr="Publiez les données dans un format ouvert (CSV, JSON, GeoJSON, XML…).",
-                           fix_en="Publish the data in an open format (CSV, JSON, GeoJSON, XML…)."))
+        out.append(finding("F1", "fail", "f1.document", where=where, format=fmt or "?"))
     if ext in COMPRESSED_EXTENSIONS and fmt != "SHP":
-        out.append(finding("F4", "fail", f"Fichier compressé (.{ext}).", f"Compressed file (.{ext}).", where=where,
-                           fix_fr="Publiez le fichier non compressé (seul un shapefile peut être livré en ZIP).",
-                           fix_en="Publish the file uncompressed (only a shapefile may come zipped)."))
+        out.append(finding("F4", "fail", "f4.compressed", where=where, extension=ext))
     else:
-        out.append(finding("F4", "pass", "Fichier non compressé (ou shapefile zippé).",
-                           "File not compressed (or a zipped shapefile).", where=where))
+        out.append(finding("F4", "pass", "f4.pass_format", where=where))
     return out
 
 
@@ -304,12 +299,7 @@ def check_resource(resource: Resource, tables: list[Any]) -> list[dict[str, Any]
         return out
     out = check_format(resource)
     if (resource.format or "").upper() in TABULAR_FORMATS:
-        out.append(finding("F3", "warning", "Fichier tabulaire pas (encore) chargé dans le magasin de données : "
-                           "son contenu n'a pas pu être vérifié.",
-                           "Tabular file not (yet) loaded into the datastore: its content could not be checked.",
-                           where=_where(resource),
-                           fix_fr="Déposez le fichier sur la plateforme, ou consultez le rapport de chargement.",
-                           fix_en="Upload the file to the platform, or read the load report."))
+        out.append(finding("F3", "warning", "f3.not_loaded", where=_where(resource)))
     return out
 
 
@@ -340,27 +330,23 @@ def quality_score(metadata: list[dict[str, Any]], per_resource: list[list[dict[s
     return round(METADATA_WEIGHT * meta + FILES_WEIGHT * files)
 
 
-def openness_stars(dataset: Dataset, resources: list[Resource], tables: dict[str, list[Any]]) -> tuple[int, dict]:
-    """Tim Berners-Lee's scale as ckanext-qa applies it (see docs/catalog.md)."""
+def openness_stars(dataset: Dataset, resources: list[Resource],
+                   tables: dict[str, list[Any]]) -> tuple[int, dict[str, Any]]:
+    """Tim Berners-Lee's scale as ckanext-qa applies it (see docs/catalog.md), with the reason (a message)."""
     if not dataset.licence.is_open:
-        return 0, {"fr": "Licence non ouverte.", "en": "Licence not open."}
+        return 0, message("stars.not_open")
     if not resources:
-        return 0, {"fr": "Aucune ressource en ligne.", "en": "No resource on the web."}
+        return 0, message("stars.no_resource")
     formats = {(r.format or "").upper() for r in resources}
     queryable_open = any(str(r.pk) in tables and (r.format or "").upper() not in PROPRIETARY_FORMATS
                          for r in resources)
     if formats & LINKED_FORMATS or queryable_open:
-        return 4, {"fr": "Format ouvert avec des adresses (URI) : données liées, ou enregistrements interrogeables "
-                         "par l'API du magasin de données et décrits en DCAT.",
-                   "en": "Open format with URIs: linked data, or records queryable through the datastore API and "
-                         "described in DCAT."}
+        return 4, message("stars.4")
     if formats & OPEN_FORMATS:
-        return 3, {"fr": "Données dans un format ouvert.", "en": "Data in an open format."}
+        return 3, message("stars.3")
     if formats & (PROPRIETARY_FORMATS | {"ZIP"}) or any(str(r.pk) in tables for r in resources):
-        return 2, {"fr": "Données structurées dans un format propriétaire.",
-                   "en": "Structured data in a proprietary format."}
-    return 1, {"fr": "En ligne sous licence ouverte, mais pas dans un format lisible par machine.",
-               "en": "On the web under an open licence, but not in a machine-readable format."}
+        return 2, message("stars.2")
+    return 1, message("stars.1")
 
 
 def _identifier(resource: Resource, table: Any) -> str | None:
@@ -393,24 +379,17 @@ def reference_check(dataset: Dataset, resources: list[Resource], tables: dict[st
 
             identifiers.append({"resource": str(resource.pk), **identifier_check(table.table_name, column)})
     criteria = [
-        ("public", public, "Publié et public", "Published and public"),
-        ("rules", conforms, "Règles F1–F12 et M1–M6 respectées", "Rules F1–F12 and M1–M6 met"),
-        ("identifier", bool(identifiers) and all(i["ok"] for i in identifiers),
-         "Colonne identifiant déclarée, unique et jamais vide", "Declared identifier column, unique and never empty"),
+        ("public", public),
+        ("rules", conforms),
+        ("identifier", bool(identifiers) and all(i["ok"] for i in identifiers)),
         ("checksum", bool(resources) and all(r.sha256 or str(r.pk) in tables and any(
-            t.origin == "api" for t in tables[str(r.pk)]) for r in resources),
-         "Somme de contrôle publiée pour chaque fichier", "Checksum published for each file"),
-        ("availability", bool(resources) and all(r.file or str(r.pk) in tables for r in resources),
-         "Disponibilité surveillée (fichiers servis par la plateforme)",
-         "Availability monitored (files served by the platform)"),
-        ("schema", bool(tabular) and len(tabular) == len(resources),
-         "Schéma documenté (Table Schema du magasin de données) que les données respectent",
-         "Documented schema (datastore Table Schema) the data validates against"),
-        ("steward", bool(dataset.contact_name.strip() and dataset.contact_email),
-         "Responsable nommé (nom et courriel du contact)", "Named steward (contact name and e-mail)"),
+            t.origin == "api" for t in tables[str(r.pk)]) for r in resources)),
+        ("availability", bool(resources) and all(r.file or str(r.pk) in tables for r in resources)),
+        ("schema", bool(tabular) and len(tabular) == len(resources)),
+        ("steward", bool(dataset.contact_name.strip() and dataset.contact_email)),
     ]
-    return {"eligible": all(ok for _key, ok, _fr, _en in criteria),
-            "criteria": [{"key": key, "ok": ok, "label": {"fr": fr, "en": en}} for key, ok, fr, en in criteria],
+    return {"eligible": all(ok for _key, ok in criteria),
+            "criteria": [{"key": key, "ok": ok, "label": message(f"criterion.{key}")} for key, ok in criteria],
             "identifiers": identifiers}
 
 

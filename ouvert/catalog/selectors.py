@@ -9,11 +9,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from ouvert.core import permissions as core_permissions
-from ouvert.core.models import AuditEntry, Organization, User
+from ouvert.core.models import Organization, User
 
 from . import search
 from .facets import facet_counts
@@ -363,10 +363,6 @@ def requests_ranked(*, theme: str | None = None, organization: str | None = None
     return qs.order_by("-vote_count", "-created_at", "pk")
 
 
-def audit_for_dataset(*, dataset: Dataset) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(object_type="catalog.dataset", object_id=str(dataset.pk))
-
-
 # Quality and conformity -----------------------------------------------------------------------------
 
 
@@ -415,7 +411,7 @@ def _queryable_ids() -> QuerySet[Any, Any] | list[Any]:
 def conformity_by_organization(*, start: dt.date, end: dt.date,
                                organization: Organization | None = None) -> dict[Any, ConformityRates]:
     """``{organization_id: ConformityRates}`` for every organization with a dataset published in the period."""
-    from .quality import TABULAR_FORMATS
+    from ouvert.core.guidelines import TABULAR_FORMATS
 
     datasets = _published_in(start, end)
     if organization is not None:
@@ -453,17 +449,21 @@ def conformity_table(*, start: dt.date, end: dt.date) -> list[tuple[Organization
 def quality_summary(*, dataset: Dataset, language: str) -> dict[str, Any]:
     """The stored report in one language, for the dataset page: failed and warned findings (with
     where and how to fix), the reference-data criteria and the reason for the stars."""
-    lang = "en" if language.startswith("en") else "fr"
+    from ouvert.core.guidelines import render_finding, render_text, rule_title
+
     report = dataset.quality_report or {}
     out = []
-    for item in report.get("findings", []):
-        where = item.get("where", {})
-        columns = where.get("columns") or ([where["column"]] if where.get("column") else [])
-        out.append({"rule": item["rule"], "status": item["status"], "message": item["message"].get(lang, ""),
-                    "fix": item.get("fix", {}).get(lang, ""), "resource": where.get("resource_name", ""),
-                    "sheet": where.get("sheet", ""), "columns": columns, "rows": where.get("rows", [])})
-    criteria = [{"ok": c["ok"], "label": c["label"].get(lang, "")}
-                for c in report.get("reference", {}).get("criteria", [])]
+    with translation.override("en" if language.startswith("en") else "fr"):
+        for item in report.get("findings", []):
+            shown = render_finding(item)
+            where = shown["where"]
+            columns = where.get("columns") or ([where["column"]] if where.get("column") else [])
+            out.append({"rule": shown["rule"], "title": rule_title(shown["rule"]), "status": shown["status"],
+                        "message": shown["message"], "fix": shown["fix"], "resource": where.get("resource_name", ""),
+                        "sheet": where.get("sheet", ""), "columns": columns, "rows": where.get("rows", [])})
+        criteria = [{"ok": c["ok"], "label": render_text(c["label"])}
+                    for c in report.get("reference", {}).get("criteria", [])]
+        stars_reason = render_text(report.get("stars_reason"))
     return {"checked": bool(report), "findings": out, "criteria": criteria,
-            "stars_reason": report.get("stars_reason", {}).get(lang, ""),
+            "stars_reason": stars_reason,
             "failed_rules": report.get("failed_rules", []), "warning_rules": report.get("warning_rules", [])}

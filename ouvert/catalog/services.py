@@ -24,9 +24,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ouvert.core import actors
 from ouvert.core import permissions as core_permissions
 from ouvert.core.audit import audit_record
+from ouvert.core.guidelines import TABULAR_FORMATS
+from ouvert.core.messages import message
 from ouvert.core.models import Organization, User
+from ouvert.core.slugs import unique_slug
+from ouvert.core.unset import UNSET, Unset, given
 
 from . import permissions, quality, search
 from .models import (
@@ -161,12 +166,7 @@ def _validate(dataset: Dataset) -> None:
 
 
 def _unique_name(title: str) -> str:
-    base = slugify(title)[:90] or "jeu-de-donnees"
-    name, n = base, 1
-    while Dataset.objects.filter(name=name).exists():
-        n += 1
-        name = f"{base}-{n}"
-    return name
+    return unique_slug(Dataset, title, field="name", max_length=90, default="jeu-de-donnees")
 
 
 @transaction.atomic
@@ -377,9 +377,6 @@ def resource_create(*, dataset: Dataset, by: User, name: str = "", description: 
     return resource
 
 
-TABULAR_FORMATS = {"CSV", "TSV", "TXT", "XLSX", "XLS", "JSON"}
-
-
 def _schedule_processing(resource: Resource, *, by: User, first: bytes) -> None:
     """After an upload: datastore ingestion for tabular formats, map layer for geographic files.
     Never fails the upload: a scheduling error is logged."""
@@ -432,17 +429,19 @@ def _schedule_link_ingest(resource: Resource, *, by: User) -> None:
 
 
 @transaction.atomic
-def resource_update(*, resource: Resource, by: User, **fields: Any) -> Resource:
+def resource_update(*, resource: Resource, by: User, name: str | Unset = UNSET, description: str | Unset = UNSET,
+                    url: str | Unset = UNSET, format: str | None | Unset = UNSET,  # noqa: A002 — the field's name
+                    encoding: str | Unset = UNSET, data_dictionary: list[dict[str, Any]] | None | Unset = UNSET,
+                    is_documentation: bool | Unset = UNSET) -> Resource:
+    """Change the given fields of a resource (the others are left as they are)."""
     dataset = resource.dataset
     permissions.check_edit_dataset(by, dataset)
-    allowed = {"name", "description", "url", "format", "encoding", "data_dictionary", "is_documentation"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TypeError(f"unknown resource fields: {sorted(unknown)}")
-    if "data_dictionary" in fields:
-        fields["data_dictionary"] = clean_dictionary(fields["data_dictionary"])
-    if "format" in fields:
-        fields["format"] = (fields["format"] or "").upper()
+    fields: dict[str, Any] = given(name=name, description=description, url=url, encoding=encoding,
+                                   is_documentation=is_documentation)
+    if not isinstance(data_dictionary, Unset):
+        fields["data_dictionary"] = clean_dictionary(data_dictionary)
+    if not isinstance(format, Unset):
+        fields["format"] = (format or "").upper()
     if resource.file and fields.get("url"):
         raise ValidationError({"url": _("Cette ressource est un fichier déposé : "
                                         "elle ne peut pas aussi être un lien.")})
@@ -536,11 +535,10 @@ def dataset_quality_refresh(*, dataset: Dataset, now: dt.datetime | None = None)
         Dataset.objects.filter(pk=dataset.pk).update(**fields)
         if eligible != was_reference:
             unmet = [c for c in report["reference"]["criteria"] if not c["ok"]]
-            reason = ({"fr": "Tous les critères des données de référence sont remplis.",
-                       "en": "Every reference-data criterion is met."} if eligible else
-                      {"fr": "Critères non remplis : " + " ; ".join(c["label"]["fr"] for c in unmet) + ".",
-                       "en": "Criteria not met: " + "; ".join(c["label"]["en"] for c in unmet) + "."})
-            audit_record(actor=None, action="dataset.reference_grant" if eligible else "dataset.reference_withdraw",
+            reason = (message("reference.met") if eligible else
+                      message("reference.unmet", criteria=[c["label"] for c in unmet]))
+            audit_record(actor=actors.QUALITY,
+                         action="dataset.reference_grant" if eligible else "dataset.reference_withdraw",
                          obj=dataset, organization=dataset.organization,
                          changes={"is_reference": [was_reference, eligible], "reason": reason,
                                   "failed_rules": report["failed_rules"],

@@ -21,6 +21,9 @@ from django.views.decorators.http import require_POST
 
 from ouvert.core import permissions as core_permissions
 from ouvert.core import selectors as core_selectors
+from ouvert.core.forms import apply_errors
+from ouvert.core.http import safe_next
+from ouvert.core.http_ranges import is_head
 from ouvert.core.models import Organization
 from ouvert.core.typing import AuthedHttpRequest, signed_in_user
 
@@ -49,14 +52,6 @@ from .models import (
     Tutorial,
 )
 from .serializers import dataset_json, request_json, resource_json, reuse_json
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -154,7 +149,7 @@ def dataset_create(request: AuthedHttpRequest) -> HttpResponse:
             dataset = services.dataset_create(by=request.user, organization=organization, keywords=form.keyword_list(),
                                               themes=list(themes), licence=licence, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Brouillon créé. Ajoutez maintenant des ressources, puis publiez."))
             return redirect(dataset.get_absolute_url())
@@ -178,7 +173,7 @@ def dataset_edit(request: AuthedHttpRequest, name: str) -> HttpResponse:
             dataset = services.dataset_update(dataset=dataset, by=request.user, keywords=form.keyword_list(),
                                               themes=list(themes), licence=licence, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Modifications enregistrées."))
             return redirect(dataset.get_absolute_url())
@@ -280,7 +275,7 @@ def resource_create(request: AuthedHttpRequest, name: str) -> HttpResponse:
                                      data_dictionary=data["data_dictionary"],
                                      is_documentation=data["is_documentation"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Ressource ajoutée."))
             return redirect(dataset.get_absolute_url())
@@ -310,7 +305,7 @@ def resource_edit(request: AuthedHttpRequest, name: str, pk) -> HttpResponse:
         try:
             services.resource_update(resource=resource, by=request.user, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Ressource modifiée."))
             return redirect(resource.get_absolute_url())
@@ -368,8 +363,8 @@ def _resource_previews(resource: Resource, user) -> dict:
 
 def resource_download(request: HttpRequest, name: str, pk: uuid.UUID) -> HttpResponseBase:
     resource = _resource_or_404(request, name, pk)
-    if resource.dataset.is_public:
-        services.resource_record_download(resource=resource)
+    if resource.dataset.is_public and not is_head(request) and "HTTP_RANGE" not in request.META:
+        services.resource_record_download(resource=resource)  # a download, not a probe or a part
     if resource.file:
         try:
             handle = resource.file.open("rb")
@@ -386,9 +381,7 @@ def resource_download(request: HttpRequest, name: str, pk: uuid.UUID) -> HttpRes
 @require_POST
 def follow(request: AuthedHttpRequest) -> HttpResponse:
     kind, target = request.POST.get("kind", ""), request.POST.get("target", "")
-    back = request.POST.get("next") or reverse("catalog:search")
-    if not back.startswith("/") or back.startswith("//"):
-        back = reverse("catalog:search")
+    back = safe_next(request, request.POST.get("next"), reverse("catalog:search"))
     existing = Follow.objects.filter(user=request.user, kind=kind, target=target).first()
     if request.POST.get("action") == "unfollow":
         if existing:
@@ -448,7 +441,7 @@ def request_create(request: AuthedHttpRequest) -> HttpResponse:
         try:
             item = services.request_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Demande enregistrée. Invitez d'autres personnes à voter pour elle."))
             return redirect(item.get_absolute_url())
@@ -487,7 +480,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Réponse publiée."))
                 return redirect(item.get_absolute_url())
         except ValidationError as error:
-            _apply_errors(answer_form if which == "answer" else comment_form, error)
+            apply_errors(answer_form if which == "answer" else comment_form, error)
     has_voted = request.user.is_authenticated and item.votes.filter(user=request.user).exists()
     return render(request, "catalog/request_detail.html", {
         "item": item, "comments": item.comments.select_related("author"), "comment_form": comment_form,
@@ -577,7 +570,7 @@ def reuse_create(request: AuthedHttpRequest) -> HttpResponse:
         try:
             learning.reuse_propose(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Merci! Votre réutilisation sera publiée après modération."))
             return redirect("catalog:reuse_list")

@@ -1,14 +1,47 @@
-"""The consultations' part of the access model (:mod:`ouvert.core.access`): who may read their
-stored files. A consultation's documents are public once it is published; a brief once its
-consultation is published and while moderation has not hidden it; a file attached to an answer is
-never public (only the organizing organization's members, for analysis)."""
+"""The consultations' part of the access model (:mod:`ouvert.core.access`): who may read a
+consultation (kind ``consultation``, keyed by its primary key) and its stored files. A consultation
+is public once published; before, only its organization's members and site administrators read
+it. Its documents are public once it is published; a brief once its consultation is published and
+while moderation has not hidden it; a file attached to an answer is never public (only the
+organizing organization's members, for analysis)."""
 
 from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Hashable
+from typing import Any
+
+from django.db.models import Q, QuerySet
 
 from ouvert.core import access
 from ouvert.core.access import Standing
 
-from .models import Answer, Brief, Document
+from .models import Answer, Brief, Consultation, Document
+
+
+def consultation_standing(consultation: Consultation) -> Standing:
+    """The standing of a consultation already loaded (no query)."""
+    return Standing(organization_id=consultation.organization_id, public=consultation.published_at is not None)
+
+
+class ConsultationPolicy:
+    kind = "consultation"
+
+    def normalize(self, key: Any) -> Hashable | None:
+        try:
+            return int(key)
+        except (TypeError, ValueError):
+            return None
+
+    def standings(self, keys: Collection[Any]) -> dict[Any, Standing]:
+        rows = Consultation.objects.filter(pk__in=list(keys)).values_list("pk", "organization_id", "published_at")
+        return {pk: Standing(organization_id=org_id, public=published is not None) for pk, org_id, published in rows}
+
+    def readable_keys(self, *, organization_ids: Collection[uuid.UUID] | None) -> QuerySet[Any, Any]:
+        rows = Consultation.objects.all()
+        if organization_ids is not None:
+            rows = rows.filter(Q(published_at__isnull=False) | Q(organization_id__in=list(organization_ids)))
+        return rows.values_list("pk", flat=True)
 
 
 def document_file_standing(name: str) -> Standing | None:
@@ -36,6 +69,7 @@ def answer_file_standing(name: str) -> Standing | None:
 
 
 def register() -> None:
+    access.register(ConsultationPolicy())
     access.register_files("consultations/documents/", document_file_standing)
     access.register_files("consultations/briefs/", brief_file_standing)
     access.register_files("consultations/answers/", answer_file_standing)

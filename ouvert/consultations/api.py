@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from ouvert.api.auth import token_auth
+from ouvert.core.api_auth import token_auth
 from ouvert.core.ratelimit import rate_limit_hit
 from ouvert.core.typing import TokenHttpRequest
 

@@ -21,7 +21,12 @@ def check_organize(user: User | None, consultation: Consultation) -> None:
 
 
 def can_view(user: User | None, consultation: Consultation) -> bool:
-    return consultation.published_at is not None or can_organize(user, consultation)
+    """Asked of the access model: published, or the reader belongs to the organizing organization."""
+    from ouvert.core.access import may_read_standing
+
+    from .access import consultation_standing
+
+    return may_read_standing(user, consultation_standing(consultation))
 
 
 def check_participation_open(consultation: Consultation) -> None:

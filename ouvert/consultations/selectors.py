@@ -292,7 +292,7 @@ def _year(text: str) -> str:
 def open_data_min_group() -> int:
     from django.conf import settings
 
-    return int(getattr(settings, "CONSULTATIONS_OPEN_DATA_MIN_GROUP", 5))
+    return settings.CONSULTATIONS_OPEN_DATA_MIN_GROUP
 
 
 def consultation_results_rows(*, consultation: Consultation, include_free_text: bool = True,

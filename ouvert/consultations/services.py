@@ -12,12 +12,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ouvert.core import actors
 from ouvert.core.audit import audit_record, diff, snapshot
 from ouvert.core.models import Organization, User
-from ouvert.core.permissions import check_edit_in_organization, check_site_admin
+from ouvert.core.permissions import check_edit_in_organization
+from ouvert.core.slugs import unique_slug
 
 from . import permissions
 from .models import (
@@ -57,11 +58,11 @@ QUESTION_FIELDS = ["page", "position", "kind", "label", "help_text", "required",
 
 
 def _auto_hide_threshold() -> int:
-    return int(getattr(settings, "CONSULTATIONS_AUTO_HIDE_REPORTS", 3))
+    return settings.CONSULTATIONS_AUTO_HIDE_REPORTS
 
 
 def _report_min_account_days() -> int:
-    return int(getattr(settings, "CONSULTATIONS_REPORT_MIN_ACCOUNT_DAYS", 7))
+    return settings.CONSULTATIONS_REPORT_MIN_ACCOUNT_DAYS
 
 
 def _audit_participant(*, by: User | None, action: str, obj: Any, label: str | None = None,
@@ -78,14 +79,6 @@ if TYPE_CHECKING:
 # Consultations ------------------------------------------------------------------------------------
 
 
-def _unique_slug(title: str) -> str:
-    base = slugify(title)[:100] or "consultation"
-    slug, n = base, 2
-    while Consultation.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 def _check_dates(data: dict[str, Any]) -> None:
     if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
         raise ValidationError({"closes_at": _("La fermeture doit venir après l'ouverture.")})
@@ -98,7 +91,8 @@ def consultation_create(*, organization: Organization, by: User, **data: Any) ->
     unknown = set(data) - set(CONSULTATION_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
-    consultation = Consultation(organization=organization, slug=_unique_slug(data["title"]), **data)
+    slug = unique_slug(Consultation, data["title"], default="consultation")
+    consultation = Consultation(organization=organization, slug=slug, **data)
     consultation.body_html = render_markdown(consultation.body)
     consultation.full_clean(exclude=["slug"])
     consultation.save()
@@ -598,7 +592,7 @@ def content_report(*, kind: str, pk: int, by: User, reason: str) -> bool:
             item.moderation_reason = _("Masqué automatiquement après %(n)s signalements, en attente de "
                                        "révision.") % {"n": established}
             item.save(update_fields=["hidden", "moderation_reason"])
-            audit_record(actor=None, action="consultation.auto_hide", obj=item,
+            audit_record(actor=actors.MODERATION, action="consultation.auto_hide", obj=item,
                          organization=item.consultation.organization)
     _audit_participant(by=by, action="consultation.report", obj=item, changes={"reason": [None, reason.strip()[:300]]})
     return True
@@ -704,10 +698,7 @@ def page_feedback_record(*, path: str, useful: bool, comment: str = "", language
 @transaction.atomic
 def service_create(*, organization: Organization, by: User, name: str, description: str = "") -> Service:
     check_edit_in_organization(by, organization)
-    base = slugify(f"{organization.slug}-{name}")[:90] or "service"
-    slug, n = base, 2
-    while Service.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
+    slug = unique_slug(Service, f"{organization.slug}-{name}", max_length=90, default="service")
     service = Service.objects.create(organization=organization, slug=slug, name=name, description=description)
     audit_record(actor=by, action="consultation.service_create", obj=service, organization=organization)
     return service
@@ -719,6 +710,3 @@ def service_feedback_record(*, service: Service, rating: int, comment: str = "")
     return ServiceFeedback.objects.create(service=service, rating=rating, comment=mask_personal(comment)[:2000])
 
 
-def page_feedback_clear(*, by: User) -> int:
-    check_site_admin(by)
-    return PageFeedback.objects.all().delete()[0]

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ouvert.core.forms import apply_errors
 from ouvert.core.models import Organization
 from ouvert.core.ratelimit import rate_limit_hit
 from ouvert.core.typing import signed_in_user
@@ -42,14 +43,6 @@ def too_many(request: HttpRequest, wait: int) -> HttpResponse:
     response = render(request, "core/too_many.html", {"wait": wait}, status=429)
     response["Retry-After"] = str(wait)
     return response
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def get_consultation(request: HttpRequest, slug: str) -> Consultation:
@@ -256,7 +249,7 @@ def survey(request: HttpRequest, slug: str, token: str, page: int) -> HttpRespon
         anonymous = not request.user.is_authenticated
         if anonymous and request.POST.get("website"):
             return redirect("consultations:detail", slug=slug)  # honeypot filled: a bot; store nothing
-        minimum = getattr(settings, "CONSULTATIONS_MIN_SECONDS_PER_PAGE", 2)
+        minimum = settings.CONSULTATIONS_MIN_SECONDS_PER_PAGE
         problem = _stamp_problem(request.POST.get("stamp", ""), token=token, page=page, minimum=minimum) \
             if anonymous and minimum > 0 else None
         if problem == "fast":

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ouvert.core.forms import apply_errors
 from ouvert.core.models import Membership, Organization, Role
 from ouvert.core.typing import AuthedHttpRequest, signed_in_user
 
@@ -28,7 +29,6 @@ from .forms import (
 from .models import Brief, Comment, Consultation, Event, Proposal, Question
 from .survey import read_page
 from .survey_view import question_view
-from .views import apply_errors
 
 
 def _organizable(request: HttpRequest, slug: str) -> Consultation:
@@ -119,12 +119,7 @@ def question_add(request: AuthedHttpRequest, slug: str, pk: int | None = None) -
             else:
                 services.question_create(consultation=consultation, by=request.user, **form.service_data())
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errs in exc.message_dict.items():
-                    target = {"choices": "choices_text", "rows": "rows_text"}.get(field, field)
-                    form.add_error(target if target in form.fields else None, errs)
-            else:
-                form.add_error(None, exc.messages)
+            apply_errors(form, exc, field_map={"choices": "choices_text", "rows": "rows_text"})
         else:
             messages.success(request, _("Question enregistrée."))
             return redirect(f"{consultation.get_absolute_url()}organiser/#questionnaire")

@@ -15,11 +15,11 @@ from django.db.models import Avg, Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from ouvert.core.http import safe_next
 from ouvert.core.models import Organization
 from ouvert.core.permissions import can_edit_in_organization, is_site_admin
 from ouvert.core.ratelimit import rate_limit_hit
@@ -108,8 +108,8 @@ def page_feedback(request: HttpRequest) -> HttpResponse:
     wait = rate_limit_hit(request, "page_feedback")
     if wait:
         return too_many(request, wait)
-    path = request.POST.get("path", "/")
-    if not url_has_allowed_host_and_scheme(path, allowed_hosts=None) or not path.startswith("/"):
+    path = safe_next(request, request.POST.get("path"), "/")
+    if not path.startswith("/"):  # only a path on this site is recorded (and followed)
         path = "/"
     useful = request.POST.get("useful")
     if useful in ("1", "0") and not request.POST.get("website"):

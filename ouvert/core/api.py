@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from ouvert.api.auth import token_auth
-from ouvert.api.cursors import cursor_decode, cursor_encode
+from ouvert.core.api_auth import token_auth
+from ouvert.core.cursors import cursor_decode, cursor_encode
 
 from . import permissions, selectors, services
 from .models import Organization, OrganizationKind, Role

@@ -7,7 +7,8 @@ from typing import Any
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
-from .models import AuditEntry, Organization, User
+from .actors import Actor, actor_label, is_system
+from .models import AuditEntry, Organization
 
 
 def _jsonable(value: Any) -> Any:
@@ -36,17 +37,19 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 def audit_record(
     *,
-    actor: User | None,
+    actor: Actor | None,
     action: str,
     obj: models.Model,
     changes: dict[str, Any] | None = None,
     organization: Organization | None = None,
     label: str | None = None,
 ) -> AuditEntry:
-    person = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    """One entry: a person is linked and named by e-mail; a system actor (:mod:`ouvert.core.actors`)
+    is named ``system:<name>`` with no link; ``None`` or an anonymous user is ``anonyme``."""
+    person = actor if actor is not None and not is_system(actor) and actor.is_authenticated else None
     return AuditEntry.objects.create(
         actor=person,
-        actor_label=(person.email if person is not None else "système"),
+        actor_label=actor_label(actor),
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

@@ -46,7 +46,7 @@ def migrations_applied(app_configs, **kwargs):
 
 @register(deploy=True)
 def production_database(app_configs, **kwargs):
-    if settings.IS_SQLITE and getattr(settings, "PRODUCTION", False):
+    if settings.IS_SQLITE and settings.PRODUCTION:
         return [Warning("SQLite est utilisé avec le profil de production (ouvert.settings.prod).", id="ouvert.W002",
                         hint="En production, définissez DATABASE_URL vers PostgreSQL.")]
     return []
@@ -57,7 +57,7 @@ def trusted_proxies_readable(app_configs, **kwargs):
     import ipaddress
 
     bad = []
-    for entry in getattr(settings, "OUVERT_TRUSTED_PROXIES", []) or []:
+    for entry in settings.OUVERT_TRUSTED_PROXIES or []:
         try:
             ipaddress.ip_network(str(entry).strip(), strict=False)
         except ValueError:
@@ -78,7 +78,7 @@ def http_safety(app_configs, **kwargs):
     check; HSTS off and cookies sent over plain HTTP warn. In any profile: DEBUG with a host other
     than this machine's warns (DEBUG pages show settings and code to whoever reaches them)."""
     problems: list[CheckMessage] = []
-    production = getattr(settings, "PRODUCTION", False)
+    production = settings.PRODUCTION
     if settings.DEBUG and production:
         problems.append(Error("DEBUG est actif avec le profil de production : les pages d'erreur montrent le code "
                               "et les réglages.", id="ouvert.E010",

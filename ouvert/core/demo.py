@@ -5,10 +5,11 @@ defining ``demo_load(stdout)`` on their AppConfig; it runs after the organizatio
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.db import transaction
 
+from . import actors
 from .audit import audit_record
+from .hooks import app_hooks
 from .models import Membership, Organization, OrganizationKind, Role, User
 
 DEMO_PASSWORD = "demo-ouvert-2026"  # noqa: S105 — published demo accounts only
@@ -108,7 +109,7 @@ def _core_load() -> bool:
     for slug, kind, acronym, name_fr, name_en, website, description in ORGANIZATIONS:
         org = Organization.objects.create(slug=slug, kind=kind, acronym=acronym, name_fr=name_fr,
                                           name_en=name_en, website=website, description_fr=description)
-        audit_record(actor=None, action="organization.create", obj=org, organization=org,
+        audit_record(actor=actors.DEMO, action="organization.create", obj=org, organization=org,
                      changes={"name_fr": [None, name_fr]})
     for email, name, site_admin, memberships in USERS:
         if User.objects.filter(email=email).exists():
@@ -125,8 +126,7 @@ def _core_load() -> bool:
 
 def demo_load(stdout=None) -> bool:
     loaded = _core_load()
-    for config in apps.get_app_configs():
-        loader = getattr(config, "demo_load", None)
-        if loader is not None and config.label != "core":
+    for label, loader in app_hooks("demo_load").items():
+        if label != "core":
             loaded = bool(loader(stdout=stdout)) or loaded
     return loaded

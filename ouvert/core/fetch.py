@@ -227,7 +227,7 @@ def check_url(url: str) -> str:
 
 
 def _allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-    values = getattr(settings, "OUVERT_FETCH_ALLOWED_NETWORKS", []) or []
+    values = settings.OUVERT_FETCH_ALLOWED_NETWORKS or []
     try:
         return [ipaddress.ip_network(str(v).strip(), strict=False) for v in values if str(v).strip()]
     except ValueError as exc:
@@ -282,7 +282,7 @@ def address_refusal(address: Address) -> str:
             soft = "not-global"
     if hard:
         return hard
-    if soft and not getattr(settings, "OUVERT_FETCH_ALLOW_PRIVATE", False):
+    if soft and not settings.OUVERT_FETCH_ALLOW_PRIVATE:
         return soft
     return ""
 

@@ -1,15 +1,31 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordResetForm as BasePasswordResetForm
 from django.contrib.auth.forms import SetPasswordForm as BaseSetPasswordForm
+from django.core.exceptions import ValidationError
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organization, OrganizationKind, Role
+
+
+def apply_errors(form: forms.BaseForm, error: ValidationError, *,
+                 field_map: Mapping[str, str] | None = None) -> None:
+    """Show a service's ``ValidationError`` on the form: each field's errors next to the field (after
+    renaming through ``field_map`` when the service and the form name a field differently), the rest
+    at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            target = (field_map or {}).get(name, name)
+            form.add_error(target if target in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
 
 
 class SignupForm(forms.Form):

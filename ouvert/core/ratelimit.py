@@ -3,7 +3,10 @@
 The client address is :func:`client_address`: ``REMOTE_ADDR``, unless that is one of the proxies
 named in ``settings.OUVERT_TRUSTED_PROXIES``; then ``X-Forwarded-For`` is read from right to left,
 through trusted hops only, and the first address no trusted proxy vouches for is the client. Every
-rate limit (pages, API writes) goes through it."""
+rate limit (pages, API writes) goes through it.
+
+One counter (:func:`rate_limit_hit`) serves every scope: page forms, CKAN query actions and API
+writes (:func:`write_throttle`, counted per caller and per client address)."""
 
 from __future__ import annotations
 
@@ -50,7 +53,7 @@ def _parse(value: str) -> Address | None:
 
 
 def trusted_proxies() -> tuple[Network, ...]:
-    entries = getattr(settings, "OUVERT_TRUSTED_PROXIES", ()) or ()
+    entries = settings.OUVERT_TRUSTED_PROXIES or ()
     if isinstance(entries, str):
         entries = entries.split(",")
     return _networks(tuple(str(e) for e in entries if str(e).strip()))
@@ -126,6 +129,16 @@ def rate_limit_exceeded(scope: str, *, key: str) -> int | None:
     cache_key, limit, wait, _window = _bucket(scope, key)
     count = cache.get(cache_key) or 0
     return wait if count >= limit else None
+
+
+def write_throttle(request: HttpRequest) -> int | None:
+    """Count one API write, per caller (``RATE_LIMITS["api_write"]``: token or account, else address)
+    and per client address (``["api_write_ip"]``); the seconds to wait if either limit is exceeded,
+    else ``None``. The native API's middleware and the CKAN write actions both call it."""
+    waits = [wait for wait in (rate_limit_hit(request, "api_write"),
+                               rate_limit_hit(request, "api_write_ip", key=address_key(request)))
+             if wait is not None]
+    return max(waits) if waits else None
 
 
 _slots_lock = threading.Lock()

@@ -1,16 +1,18 @@
 """The five parts of the platform, as the home page presents them.
 
-Each domain app registers its part by defining ``home_section()`` on its AppConfig, returning a
-:class:`Section` whose ``count`` is computed live. Parts whose app is not installed are presented
-with their mission only."""
+Each domain app registers its part by defining the ``home_section`` hook on its AppConfig
+(:mod:`ouvert.core.hooks`), returning a :class:`Section` whose ``count`` is computed live, and
+``nav_url_name`` to appear in the navigation. Parts whose app is not installed are presented with
+their mission only."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from .hooks import app_hooks
 
 
 @dataclass
@@ -43,15 +45,12 @@ MISSIONS = [
 
 
 def home_sections() -> list[Section]:
+    fillers = app_hooks("home_section")
     sections = []
     for key, title, mission in MISSIONS:
         section = Section(key=key, title=title, mission=mission)
-        try:
-            config = apps.get_app_config(key)
-        except LookupError:
-            config = None
-        if config is not None and hasattr(config, "home_section"):
-            section = config.home_section(section)
+        if key in fillers:
+            section = fillers[key](section)
         sections.append(section)
     return sections
 
@@ -60,13 +59,6 @@ def nav_sections() -> list[Section]:
     """Parts that have pages, for the main navigation (no counts: this runs on every page)."""
     from django.urls import reverse
 
-    sections = []
-    for key, title, mission in MISSIONS:
-        try:
-            config = apps.get_app_config(key)
-        except LookupError:
-            continue
-        url_name = getattr(config, "nav_url_name", None)
-        if url_name:
-            sections.append(Section(key=key, title=title, mission=mission, url=reverse(url_name)))
-    return sections
+    url_names = app_hooks("nav_url_name")
+    return [Section(key=key, title=title, mission=mission, url=reverse(url_names[key]))
+            for key, title, mission in MISSIONS if url_names.get(key)]

@@ -33,7 +33,7 @@ def basemap_source(url: str) -> str | None:
 
 def content_security_policy() -> str:
     images = ["'self'", "data:"]
-    tiles = basemap_source(getattr(settings, "OUVERT_BASEMAP_URL", ""))
+    tiles = basemap_source(settings.OUVERT_BASEMAP_URL)
     if tiles:
         images.append(tiles)
     directives = {

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import uuid
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -18,12 +17,12 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from . import permissions
 from .audit import audit_record, diff, snapshot
 from .models import ApiToken, AuditEntry, Membership, Organization, Role, User
+from .slugs import unique_slug
 
 ORGANIZATION_FIELDS = [
     "slug", "kind", "name_fr", "name_en", "acronym", "description_fr", "description_en", "website", "logo",
@@ -155,15 +154,6 @@ def user_delete(*, user: User, by: User) -> None:
 # Organizations -----------------------------------------------------------------------------------
 
 
-def _unique_slug(base: str, exclude_pk: uuid.UUID | None = None) -> str:
-    slug = slugify(base)[:90] or "organisation"
-    candidate, n = slug, 2
-    others = Organization.objects.all() if exclude_pk is None else Organization.objects.exclude(pk=exclude_pk)
-    while others.filter(slug=candidate).exists():
-        candidate, n = f"{slug}-{n}", n + 1
-    return candidate
-
-
 def _check_logo(logo: UploadedFile[Any] | None) -> None:
     from django.conf import settings
 
@@ -181,7 +171,8 @@ def organization_create(*, by: User, kind: str, name_fr: str, name_en: str = "",
     if slug and Organization.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": _("L'identifiant « %(slug)s » est déjà pris.") % {"slug": slug}})
     org = Organization(
-        slug=slug or _unique_slug(acronym or name_fr), kind=kind, name_fr=name_fr, name_en=name_en,
+        slug=slug or unique_slug(Organization, acronym or name_fr, max_length=90, default="organisation"),
+        kind=kind, name_fr=name_fr, name_en=name_en,
         acronym=acronym, description_fr=description_fr, description_en=description_en, website=website,
     )
     if logo is not None:

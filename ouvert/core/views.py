@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import cast
 
 from django import forms
-from django.apps import apps as django_apps
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -15,7 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,7 +32,9 @@ from .forms import (
     SetPasswordForm,
     SignupForm,
     TokenForm,
+    apply_errors,
 )
+from .hooks import app_hooks
 from .models import Membership, Organization, Role
 from .ratelimit import account_key, rate_limit_exceeded, rate_limit_hit
 from .sections import home_sections
@@ -44,14 +45,6 @@ def _too_many(request: HttpRequest, wait: int) -> HttpResponse:
     response = render(request, "core/too_many.html", {"wait": wait}, status=429)
     response["Retry-After"] = str(wait)
     return response
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -88,7 +81,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                     preferred_language=(request.LANGUAGE_CODE or "fr")[:2],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 return redirect("core:signup_done")
     return render(request, "core/signup.html", {"form": form})
@@ -189,7 +182,7 @@ def account_delete(request: AuthedHttpRequest) -> HttpResponse:
         try:
             services.user_delete(user=request.user, by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             logout(request)
             messages.info(request, _("Votre compte et vos données personnelles ont été supprimés."))
@@ -206,7 +199,7 @@ def tokens(request: AuthedHttpRequest) -> HttpResponse:
             _token, new_secret = services.token_create(user=request.user, by=request.user,
                                                        name=form.cleaned_data["name"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             form = TokenForm()
     return render(request, "core/tokens.html", {
@@ -262,10 +255,8 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "member_count": organization.memberships.count(),
     }
     # Domain apps add their part of the page (datasets, requests…) through AppConfig.organization_section.
-    context["app_sections"] = [
-        config.organization_section(request, organization)
-        for config in django_apps.get_app_configs() if hasattr(config, "organization_section")
-    ]
+    context["app_sections"] = [section(request, organization)
+                               for section in app_hooks("organization_section").values()]
     if can_manage:
         context["members"] = selectors.organization_members(organization=organization)
         context["member_form"] = MemberForm()
@@ -281,7 +272,7 @@ def organization_create(request: AuthedHttpRequest) -> HttpResponse:
         try:
             organization = services.organization_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Organisation créée."))
             return redirect(organization)
@@ -302,7 +293,7 @@ def organization_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         try:
             services.organization_update(organization=fresh, by=request.user, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Organisation enregistrée."))
             return redirect(fresh)
@@ -319,7 +310,7 @@ def organization_member_add(request: AuthedHttpRequest, slug: str) -> HttpRespon
         try:
             services.membership_set(organization=organization, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("%(email)s a maintenant le rôle « %(role)s ».") % {
                 "email": form.cleaned_data["email"],
@@ -370,7 +361,3 @@ def audit_log(request: AuthedHttpRequest) -> HttpResponse:
 
 def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "organizations": Organization.objects.aggregate(n=Count("id"))["n"]})
-
-
-def login_url_for(path: str) -> str:
-    return f"{reverse('core:login')}?next={path}"

@@ -3,7 +3,9 @@ CKAN-shaped search, chart aggregation, streaming exports, ingestion jobs and the
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Iterator
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
@@ -13,7 +15,9 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from ouvert.api.auth import token_auth
+from ouvert.core.api_auth import token_auth
+from ouvert.core.guidelines import render_finding
+from ouvert.core.http_ranges import materialized_response, wants_size
 from ouvert.core.permissions import can_edit_in_organization
 from ouvert.core.typing import TokenHttpRequest, signed_in_user
 
@@ -164,9 +168,17 @@ def table_export(request: HttpRequest, resource_id: uuid.UUID,
                  protect_formulas: bool = False) -> StreamingHttpResponse:
     table = selectors.table_for_read(resource_id, signed_in_user(request), sheet)
     selectors.typed_where(table, get_backend(), filter)  # validate before streaming starts
-    stream = exports.export_stream(table, fmt, filters=filter, protect_formulas=protect_formulas)
-    response = StreamingHttpResponse(stream, content_type=exports.FORMATS[fmt])
     name = f"{resource_id}{'-' + str(sheet) if sheet else ''}.{fmt}"
+
+    def produce() -> Iterator[bytes]:
+        return exports.export_stream(table, fmt, filters=filter, protect_formulas=protect_formulas)
+
+    if wants_size(request):  # HEAD or a byte range (GDAL /vsicurl/, DuckDB httpfs): a file of known size
+        return materialized_response(
+            identity=json.dumps(["datastore", table.pk, fmt, filter, protect_formulas]),
+            generation=f"{table.version}:{table.row_count}:{table.modified_at.isoformat()}",
+            produce=produce, content_type=exports.FORMATS[fmt], filename=name)
+    response = StreamingHttpResponse(produce(), content_type=exports.FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -175,7 +187,8 @@ def table_export(request: HttpRequest, resource_id: uuid.UUID,
             summary="Rapport de conformité aux lignes directrices (règles F1 à F12)")
 def table_quality(request: HttpRequest, resource_id: uuid.UUID, sheet: int = 0) -> dict[str, Any]:
     table = selectors.table_for_read(resource_id, signed_in_user(request), sheet)
-    return {"findings": (table.quality or {}).get("findings", []), "score": (table.quality or {}).get("score", {})}
+    return {"findings": [render_finding(f) for f in (table.quality or {}).get("findings", [])],
+            "score": (table.quality or {}).get("score", {})}
 
 
 def _job_for_editor(request: TokenHttpRequest, job_id: uuid.UUID) -> IngestJob:

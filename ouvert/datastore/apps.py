@@ -1,3 +1,5 @@
+import uuid
+
 from django.apps import AppConfig
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.signals import post_migrate
@@ -18,7 +20,13 @@ class DatastoreConfig(AppConfig):
     verbose_name = _("Magasin de données")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 — registers the datastore's checks
+        from . import checks, quality, report  # noqa: F401 — registers checks and message codes
 
         post_migrate.connect(_reader_role_after_migrate, sender=self,
                              dispatch_uid="ouvert.datastore.reader_role")
+
+    def catalog_datastore_active(self, *, resource_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+        """Hook of the catalogue's read model: which of these resources have a datastore table."""
+        from .models import DatastoreTable
+
+        return set(DatastoreTable.objects.filter(resource_id__in=resource_ids).values_list("resource_id", flat=True))

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+
+from ouvert.core.messages import message, render
 
 from .backends import Backend, PostgresBackend, SqliteBackend
 from .infer import TYPES, ColumnProfile, ConversionError, make_normalizer
@@ -30,8 +31,11 @@ class Cancelled(Exception):
 
 
 class LoadFailed(Exception):
-    def __init__(self, message: str, errors: list[dict[str, Any]]):
-        super().__init__(message)
+    """Values did not fit their columns: ``stored`` says so (a message), ``errors`` lists them."""
+
+    def __init__(self, stored: dict[str, Any], errors: list[dict[str, Any]]):
+        super().__init__(render(stored))
+        self.stored = stored
         self.errors = errors
 
 
@@ -88,8 +92,8 @@ def profile_sheet(sheet: Sheet, options: IngestOptions, progress: Progress | Non
             sheet.detected["encoding"] = "cp1252"
             sheet.detected["encoding_note"] = f"utf-8_invalid_at_byte_{exc.start}"
             return _profile(sheet, options, progress, started)
-        raise SourceError(_("Le fichier n'est pas en %(enc)s (octet %(pos)d) : indiquez le bon encodage.")
-                          % {"enc": getattr(sheet, "encoding", "?"), "pos": exc.start}) from exc
+        raise SourceError.of("source.encoding", encoding=getattr(sheet, "encoding", "?"),
+                             position=exc.start) from exc
 
 
 CHUNK = 10_000
@@ -179,8 +183,7 @@ class _Profiler:
             override = options.columns.get(name) or options.columns.get(label or "") or {}
             kind = override.get("type") or profile.final_type
             if kind not in TYPES:
-                raise SourceError(_("Type inconnu « %(type)s » pour la colonne « %(col)s » (permis : %(types)s).")
-                                  % {"type": kind, "col": name, "types": ", ".join(TYPES)})
+                raise SourceError.of("source.unknown_type", type=kind, column=name, types=list(TYPES))
             columns.append(ColumnPlan(
                 id=name, label=label, type=kind, detected_type=profile.final_type, detected=profile.describe(),
                 description=override.get("description", ""), unit=override.get("unit", ""),
@@ -271,7 +274,7 @@ def column_converter(column: ColumnPlan, profile: ColumnProfile, errors: list[di
                 known[value] = None
                 if len(errors) < MAX_REPORTED_ERRORS:
                     errors.append({"row": first_row + values.index(value), "column": column.id,
-                                   "value": exc.value[:200], "expected": exc.expected})
+                                   "value": exc.value[:200], "expected": exc.expected_message()})
         return list(map(known.__getitem__, values))
 
     def translated(trans: dict[int, Any]) -> ColumnConverter:
@@ -322,8 +325,8 @@ def load_sheet(sheet: Sheet, profile: SheetProfile, backend: Backend, table: str
                 break
     except UnicodeDecodeError as exc:
         writer.abort(exc)
-        raise SourceError(_("Octet invalide pour l'encodage %(enc)s à la position %(pos)d.")
-                          % {"enc": getattr(sheet, "encoding", "?"), "pos": exc.start}) from exc
+        raise SourceError.of("source.invalid_byte", encoding=getattr(sheet, "encoding", "?"),
+                             position=exc.start) from exc
     except BaseException as exc:
         writer.abort(exc)
         raise
@@ -335,8 +338,7 @@ def _finish(sheet: Sheet, backend: Backend, table: str, profile: SheetProfile, e
             loaded: int, progress: Progress | None, started: float, cpu_started: float) -> LoadResult:
     """After the last row: refuse the load if values did not fit, else primary key, indexes, full text."""
     if errors:
-        raise LoadFailed(_("%(n)d valeur(s) ne correspondent pas au type de leur colonne.") % {"n": len(errors)},
-                         errors)
+        raise LoadFailed(message("ingest.type_mismatch", count=len(errors)), errors)
     backend.finish_load(table)
     load_seconds = time.perf_counter() - started
     cpu = {"load": time.process_time() - cpu_started}
@@ -513,8 +515,8 @@ def ingest_sheet(sheet: Sheet, options: IngestOptions, backend: Backend, table: 
                 sheet.detected["encoding"] = "cp1252"
                 sheet.detected["encoding_note"] = f"utf-8_invalid_at_byte_{exc.start}"
                 return _single_pass(sheet, options, backend, table, progress, started)
-            raise SourceError(_("Le fichier n'est pas en %(enc)s (octet %(pos)d) : indiquez le bon encodage.")
-                              % {"enc": getattr(sheet, "encoding", "?"), "pos": exc.start}) from exc
+            raise SourceError.of("source.encoding", encoding=getattr(sheet, "encoding", "?"),
+                                 position=exc.start) from exc
     except _Respeculate:
         backend.drop_table(table)
         profile = profile_sheet(sheet, options, progress)

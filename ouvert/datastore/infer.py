@@ -12,6 +12,11 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from ouvert.core.messages import message, register
 
 TYPES = ("int", "numeric", "bool", "date", "timestamp", "text")
 
@@ -86,10 +91,6 @@ _SWAPPABLE = {"dmy/", "dmy-", "dmy."}
 def is_empty_marker(value: str) -> bool:
     low = value.strip().lower()
     return low in EMPTY_MARKERS or low in SPREADSHEET_ERRORS or (len(low) > 2 and set(low) == {"*"})
-
-
-def is_spreadsheet_error(value: str) -> bool:
-    return value.strip().lower() in SPREADSHEET_ERRORS
 
 
 def _parse_date(value: str, fmt: str, month_first: bool) -> tuple[dt.datetime, bool] | None:
@@ -391,21 +392,35 @@ class ColumnProfile:
 
 # Normalizers -------------------------------------------------------------------------------------
 
+# What a column of each type expects, said to whoever reads the load report (message codes
+# ``expected.<type>``, translated when shown).
+EXPECTED = {
+    "int": _("un entier (ex. 42 ou 1 234)"),
+    "numeric": _("un nombre (ex. 3.14, 3,14 ou 1 234,56)"),
+    "bool": _("un booléen (oui/non, vrai/faux, true/false, 1/0)"),
+    "date": _("une date (ex. 2012-03-15, 15/03/2012 ou jeudi 01 janv 2009)"),
+    "timestamp": _("une date et heure (ex. 2012-12-15 09:30:00)"),
+    "text": _("du texte"),
+}
+register({f"expected.{kind}": text for kind, text in EXPECTED.items()})
+
+
 class ConversionError(ValueError):
-    def __init__(self, value: str, expected: str):
+    """``value`` does not fit a column of type ``kind``."""
+
+    def __init__(self, value: str, kind: str):
         super().__init__(value)
         self.value = value
-        self.expected = expected
+        self.kind = kind
 
+    @property
+    def expected(self) -> str:
+        """What the column expects, in the active language."""
+        return str(EXPECTED[self.kind])
 
-EXPECTED = {
-    "int": "un entier (ex. 42 ou 1 234)",
-    "numeric": "un nombre (ex. 3.14, 3,14 ou 1 234,56)",
-    "bool": "un booléen (oui/non, vrai/faux, true/false, 1/0)",
-    "date": "une date (ex. 2012-03-15, 15/03/2012 ou jeudi 01 janv 2009)",
-    "timestamp": "une date et heure (ex. 2012-12-15 09:30:00)",
-    "text": "du texte",
-}
+    def expected_message(self) -> dict[str, Any]:
+        """The same, as a stored message."""
+        return message(f"expected.{self.kind}")
 
 
 def make_normalizer(kind: str, *, decimal_comma: bool = False, month_first: bool = False,
@@ -423,7 +438,7 @@ def make_normalizer(kind: str, *, decimal_comma: bool = False, month_first: bool
         def without_commas(raw: str | None) -> str | None:
             if raw and "," in raw:
                 if not _THOUSANDS_COMMA.fullmatch(raw.strip(" \t\u00a0\u202f")):
-                    raise ConversionError(raw, EXPECTED[kind])
+                    raise ConversionError(raw, kind)
                 raw = raw.replace(",", "")
             return inner(raw)
         return without_commas
@@ -444,7 +459,7 @@ def make_normalizer(kind: str, *, decimal_comma: bool = False, month_first: bool
                 number = float(value.translate(_DROP_SPACES).replace(",", "."))
                 if number.is_integer():
                     return str(int(number))
-            raise ConversionError(raw, EXPECTED["int"])
+            raise ConversionError(raw, "int")
         return to_int
 
     if kind == "numeric":
@@ -460,7 +475,7 @@ def make_normalizer(kind: str, *, decimal_comma: bool = False, month_first: bool
                 return value.translate(_DROP_SPACES).replace(",", ".")
             if _DEC_DOT.fullmatch(value):
                 return value.translate(_DROP_SPACES)
-            raise ConversionError(raw, EXPECTED["numeric"])
+            raise ConversionError(raw, "numeric")
         return to_numeric
 
     if kind == "bool":
@@ -474,7 +489,7 @@ def make_normalizer(kind: str, *, decimal_comma: bool = False, month_first: bool
                 return "0"
             if not low or is_empty_marker(low):
                 return None
-            raise ConversionError(raw, EXPECTED["bool"])
+            raise ConversionError(raw, "bool")
         return to_bool
 
     formats = list(date_formats or []) + [f for f in DATE_FORMATS if f not in (date_formats or [])]
@@ -498,12 +513,12 @@ def make_normalizer(kind: str, *, decimal_comma: bool = False, month_first: bool
                     text = moment.isoformat(sep=" ")
                 else:
                     if parsed[1] and (moment.hour or moment.minute or moment.second):
-                        raise ConversionError(raw, EXPECTED["date"])
+                        raise ConversionError(raw, "date")
                     text = moment.date().isoformat()
                 if len(cache) < 50_000:
                     cache[raw] = text
                 return text
-        raise ConversionError(raw, EXPECTED[kind])
+        raise ConversionError(raw, kind)
 
     return to_temporal
 

@@ -142,6 +142,10 @@ class IngestJob(models.Model):
         return round(seconds * (100 - pct) / pct, 1)
 
     def progress(self) -> dict:
+        """The job as the API and the page show it; the report's messages in the active language."""
+        from .report import job_messages
+
+        shown = job_messages(self.report, self.error)
         return {
             "id": str(self.id), "resource_id": str(self.resource_id), "status": self.status, "phase": self.phase,
             "bytes_total": self.bytes_total, "bytes_done": self.bytes_done, "rows_done": self.rows_done,
@@ -150,5 +154,5 @@ class IngestJob(models.Model):
             "created_at": self.created_at.isoformat(),
             "started_at": self.started_at.isoformat() if self.started_at else None,
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
-            "error": self.error, "report": self.report,
+            "error": shown["error"], "report": {**(self.report or {}), **shown},
         }

@@ -1,8 +1,9 @@
 """Checks of the publication guidelines (../shared/GUIDELINES.md, rules F1–F12) on what ingestion
 learned, plus SQL checks on loaded tables. Run in the ingestion task, never in a request.
 
-Each finding is stored in both languages, since reports are kept and read in either:
-``{"rule", "status": pass|warning|fail|not_applicable, "message": {fr, en}, "where": {...}, "fix": {fr, en}}``.
+Each finding is stored as a message code and its parameters (:func:`ouvert.core.guidelines.finding`),
+and rendered in the reader's language when shown:
+``{"rule", "status": pass|warning|fail|not_applicable, "message": {"code", "params"}, "where": {...}}``.
 """
 
 from __future__ import annotations
@@ -10,17 +11,54 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
+
+from ouvert.core.guidelines import FILE_RULES, PROPRIETARY_FORMATS, STATUS_ORDER, finding
+from ouvert.core.messages import Template, message, register
 
 from .backends import get_backend, quote
 
-OPEN_FORMATS = {"csv", "json", "geojson", "xml", "kml", "gpkg", "parquet", "shp"}
-FILE_RULES = ["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12"]
+__all__ = ["FILE_RULES", "check_sheet", "identifier_check", "reference_criteria", "score_inputs"]
 
-
-def _finding(rule: str, status: str, fr: str, en: str, *, where: dict | None = None, fix_fr: str = "",
-             fix_en: str = "") -> dict[str, Any]:
-    return {"rule": rule, "status": status, "message": {"fr": fr, "en": en}, "where": where or {},
-            "fix": {"fr": fix_fr, "en": fix_en}}
+register({
+    "f1.open_table": _("Format ouvert et lisible par machine."),
+    "f2.not_utf8": (_("Texte encodé en {encoding}, pas en UTF-8."),
+                    _("Enregistrez le fichier en « CSV UTF-8 » (Excel : Enregistrer sous > CSV UTF-8).")),
+    "f2.bom": (_("UTF-8 avec BOM (marque d'ordre des octets) : toléré."), _("Enregistrez en UTF-8 sans BOM.")),
+    "f2.pass": _("Texte en UTF-8."),
+    "f3.problems": Template(_("CSV : {problems}."),
+                            _("Utilisez la virgule comme séparateur, une seule ligne d'en-tête et le même nombre "
+                              "de champs sur chaque ligne."), sep=_(" ; ")),
+    "f3.delimiter": _("séparateur « {delimiter} » au lieu de la virgule"),
+    "f3.tab": _("tabulation"),
+    "f3.no_header": _("pas de ligne d'en-tête"),
+    "f3.width": _("{count} ligne(s) n'ont pas le même nombre de champs que l'en-tête"),
+    "f3.pass": _("CSV bien formé."),
+    "f3.not_csv": _("Pas un CSV."),
+    "f4.pass_table": _("Fichier non compressé."),
+    "f5.headers": Template(_("En-têtes : {problems}."), _("Donnez à chaque colonne un nom unique et non vide."),
+                           sep=_(" ; ")),
+    "f5.blank": _("colonne(s) sans nom en position {positions}"),
+    "f5.duplicates": _("noms en double : {names}"),
+    "f5.pass": _("Noms de colonnes uniques et non vides."),
+    "f5.decorative_rows": (_("Lignes de total ou lignes vides au milieu des données."),
+                           _("Retirez les totaux, titres, notes et lignes vides : une ligne par enregistrement, un "
+                             "tableau par fichier.")),
+    "f6.markers": (_("Colonne « {column} » : valeurs inconnues notées {markers}."),
+                   _("Laissez la cellule vide quand la valeur est inconnue ; corrigez les erreurs de formule "
+                     "(#REF!).")),
+    "f6.marker": _("« {value} » ×{count}"),
+    "f6.pass": _("Valeurs inconnues laissées vides."),
+    "f7.commas": (_("Virgule décimale ou séparateur de milliers dans : {columns}."),
+                  _("Écrivez les nombres avec un point décimal et sans espace (1234.56).")),
+    "f7.pass": _("Nombres au format international."),
+    "f8.non_iso": (_("Dates hors ISO 8601 dans : {columns}."),
+                   _("Écrivez les dates AAAA-MM-JJ (et AAAA-MM-JJThh:mm:ss±hh:mm avec l'heure).")),
+    "f8.pass": _("Dates en ISO 8601."),
+    "f9.words": (_("Booléens écrits en texte libre dans : {columns}."), _("Écrivez true/false (ou 1/0).")),
+    "f9.pass": _("Booléens conformes."),
+    "f11.no_geometry": _("Pas de géométrie à vérifier dans ce tableau."),
+})
 
 
 def check_sheet(*, detected: dict[str, Any], columns: list[dict[str, Any]], width_issues: dict[str, Any],
@@ -29,162 +67,108 @@ def check_sheet(*, detected: dict[str, Any], columns: list[dict[str, Any]], widt
     out: list[dict[str, Any]] = []
     base = {"sheet": sheet_name} if sheet_name else {}
     fmt = detected.get("format", "csv")
-    if fmt in ("xlsx", "xls"):
-        out.append(_finding("F1", "warning", f"Format {fmt.upper()} : lisible par machine mais pas ouvert.",
-                            f"{fmt.upper()} format: machine-readable but not open.", where=base,
-                            fix_fr="Publiez aussi chaque feuille en CSV UTF-8.",
-                            fix_en="Also publish each sheet as UTF-8 CSV."))
+    if fmt.upper() in PROPRIETARY_FORMATS:
+        out.append(finding("F1", "warning", "f1.proprietary", where=base, format=fmt.upper()))
     else:
-        out.append(_finding("F1", "pass", "Format ouvert et lisible par machine.", "Open, machine-readable format."))
+        out.append(finding("F1", "pass", "f1.open_table"))
     encoding = detected.get("encoding", "utf-8")
     if encoding not in ("utf-8", "ascii"):
-        out.append(_finding("F2", "fail", f"Texte encodé en {encoding}, pas en UTF-8.",
-                            f"Text encoded in {encoding}, not UTF-8.", where=base,
-                            fix_fr="Enregistrez le fichier en « CSV UTF-8 » (Excel : Enregistrer sous > CSV UTF-8).",
-                            fix_en="Save the file as \"CSV UTF-8\" (Excel: Save as > CSV UTF-8)."))
+        out.append(finding("F2", "fail", "f2.not_utf8", where=base, encoding=encoding))
     elif detected.get("bom"):
-        out.append(_finding("F2", "warning", "UTF-8 avec BOM (marque d'ordre des octets) : toléré.",
-                            "UTF-8 with a byte-order mark (BOM): tolerated.", where=base,
-                            fix_fr="Enregistrez en UTF-8 sans BOM.", fix_en="Save as UTF-8 without BOM."))
+        out.append(finding("F2", "warning", "f2.bom", where=base))
     else:
-        out.append(_finding("F2", "pass", "Texte en UTF-8.", "Text in UTF-8."))
+        out.append(finding("F2", "pass", "f2.pass"))
     if fmt == "csv":
-        problems_fr, problems_en = [], []
+        problems: list[dict[str, Any]] = []
         if detected.get("delimiter") != ",":
-            sep = {"\t": "tabulation"}.get(detected.get("delimiter", ""), detected.get("delimiter", ""))
-            problems_fr.append(f"séparateur « {sep} » au lieu de la virgule")
-            problems_en.append(f"delimiter \"{sep}\" instead of a comma")
+            delimiter = detected.get("delimiter", "")
+            problems.append(message("f3.delimiter",
+                                    delimiter=message("f3.tab") if delimiter == "\t" else delimiter))
         if not detected.get("has_header"):
-            problems_fr.append("pas de ligne d'en-tête")
-            problems_en.append("no header row")
+            problems.append(message("f3.no_header"))
         where = dict(base)
         if width_issues.get("short_rows") or width_issues.get("long_rows"):
             rows = width_issues.get("short_row_examples", []) + width_issues.get("long_row_examples", [])
             where["rows"] = rows[:10]
-            problems_fr.append(f"{width_issues.get('short_rows', 0) + width_issues.get('long_rows', 0)} ligne(s) "
-                               "n'ont pas le même nombre de champs que l'en-tête")
-            problems_en.append(f"{width_issues.get('short_rows', 0) + width_issues.get('long_rows', 0)} line(s) "
-                               "do not have as many fields as the header")
-        if problems_fr:
-            out.append(_finding("F3", "fail", "CSV : " + " ; ".join(problems_fr) + ".",
-                                "CSV: " + "; ".join(problems_en) + ".", where=where,
-                                fix_fr="Utilisez la virgule comme séparateur, une seule ligne d'en-tête et le même "
-                                       "nombre de champs sur chaque ligne.",
-                                fix_en="Use a comma delimiter, one header row and the same number of fields on "
-                                       "every line."))
+            problems.append(message("f3.width",
+                                    count=width_issues.get("short_rows", 0) + width_issues.get("long_rows", 0)))
+        if problems:
+            out.append(finding("F3", "fail", "f3.problems", where=where, problems=problems))
         else:
-            out.append(_finding("F3", "pass", "CSV bien formé.", "Well-formed CSV."))
+            out.append(finding("F3", "pass", "f3.pass"))
     else:
-        out.append(_finding("F3", "not_applicable", "Pas un CSV.", "Not a CSV."))
-    out.append(_finding("F4", "pass", "Fichier non compressé.", "File not compressed."))
+        out.append(finding("F3", "not_applicable", "f3.not_csv"))
+    out.append(finding("F4", "pass", "f4.pass_table"))
     labels = [c.get("label") or "" for c in columns]
     blank = [i + 1 for i, label in enumerate(labels) if not label.strip()]
     seen: dict[str, int] = {}
-    dupes = []
     for label in labels:
         key = label.strip().lower()
         if key:
             seen[key] = seen.get(key, 0) + 1
     dupes = sorted({label for label in labels if label.strip() and seen[label.strip().lower()] > 1})
     if (blank or dupes) and detected.get("has_header", True):
-        fr = []
-        en = []
+        parts = []
         if blank:
-            fr.append(f"colonne(s) sans nom en position {', '.join(map(str, blank))}")
-            en.append(f"unnamed column(s) at position {', '.join(map(str, blank))}")
+            parts.append(message("f5.blank", positions=blank))
         if dupes:
-            fr.append(f"noms en double : {', '.join(dupes)}")
-            en.append(f"duplicate names: {', '.join(dupes)}")
-        out.append(_finding("F5", "fail", "En-têtes : " + " ; ".join(fr) + ".", "Headers: " + "; ".join(en) + ".",
-                            where={**base, "columns": [columns[i - 1]["id"] for i in blank] + dupes},
-                            fix_fr="Donnez à chaque colonne un nom unique et non vide.",
-                            fix_en="Give every column a unique, non-empty name."))
+            parts.append(message("f5.duplicates", names=dupes))
+        out.append(finding("F5", "fail", "f5.headers", problems=parts,
+                           where={**base, "columns": [columns[i - 1]["id"] for i in blank] + dupes}))
     else:
-        out.append(_finding("F5", "pass", "Noms de colonnes uniques et non vides.", "Unique, non-empty column names."))
+        out.append(finding("F5", "pass", "f5.pass"))
     if width_issues.get("total_rows") or width_issues.get("blank_rows"):
         rows = (width_issues.get("total_rows", []) + width_issues.get("blank_rows", []))[:10]
-        out.append(_finding("F5", "fail", "Lignes de total ou lignes vides au milieu des données.",
-                            "Total rows or blank rows inside the data.", where={**base, "rows": rows},
-                            fix_fr="Retirez les totaux, titres, notes et lignes vides : une ligne par "
-                                   "enregistrement, un tableau par fichier.",
-                            fix_en="Remove totals, titles, notes and blank rows: one line per record, one "
-                                   "table per file."))
+        out.append(finding("F5", "fail", "f5.decorative_rows", where={**base, "rows": rows}))
     markers = [(c, c["detected"].get("empty_markers")) for c in columns if c.get("detected", {}).get("empty_markers")]
     if markers:
         for column, found in markers:
-            sample = ", ".join(f"« {k} » ×{v}" for k, v in list(found.items())[:5])
-            sample_en = ", ".join(f"\"{k}\" ×{v}" for k, v in list(found.items())[:5])
-            out.append(_finding("F6", "fail", f"Colonne « {column['id']} » : valeurs inconnues notées {sample}.",
-                                f"Column \"{column['id']}\": unknown values written as {sample_en}.",
-                                where={**base, "column": column["id"],
-                                       "rows": column["detected"].get("empty_marker_rows", [])[:10]},
-                                fix_fr="Laissez la cellule vide quand la valeur est inconnue ; corrigez les "
-                                       "erreurs de formule (#REF!).",
-                                fix_en="Leave the cell empty when the value is unknown; fix formula errors (#REF!)."))
+            out.append(finding("F6", "fail", "f6.markers", column=column["id"],
+                               markers=[message("f6.marker", value=k, count=v) for k, v in list(found.items())[:5]],
+                               where={**base, "column": column["id"],
+                                      "rows": column["detected"].get("empty_marker_rows", [])[:10]}))
     else:
-        out.append(_finding("F6", "pass", "Valeurs inconnues laissées vides.", "Unknown values left empty."))
+        out.append(finding("F6", "pass", "f6.pass"))
     commas = [c["id"] for c in columns if c.get("detected", {}).get("decimal_mark") == ","
               or c.get("detected", {}).get("thousands_separator")]
     if commas:
-        out.append(_finding("F7", "fail",
-                            "Virgule décimale ou séparateur de milliers dans : " + ", ".join(commas) + ".",
-                            "Decimal comma or thousands separator in: " + ", ".join(commas) + ".",
-                            where={**base, "columns": commas},
-                            fix_fr="Écrivez les nombres avec un point décimal et sans espace (1234.56).",
-                            fix_en="Write numbers with a decimal point and no spaces (1234.56)."))
+        out.append(finding("F7", "fail", "f7.commas", columns=commas, where={**base, "columns": commas}))
     else:
-        out.append(_finding("F7", "pass", "Nombres au format international.", "Numbers in international format."))
+        out.append(finding("F7", "pass", "f7.pass"))
     non_iso = [c["id"] for c in columns if c["type"] in ("date", "timestamp")
                and any(f != "iso" for f in c.get("detected", {}).get("date_formats", []))]
     if non_iso:
-        out.append(_finding("F8", "fail", "Dates hors ISO 8601 dans : " + ", ".join(non_iso) + ".",
-                            "Dates not in ISO 8601 in: " + ", ".join(non_iso) + ".",
-                            where={**base, "columns": non_iso},
-                            fix_fr="Écrivez les dates AAAA-MM-JJ (et AAAA-MM-JJThh:mm:ss±hh:mm avec l'heure).",
-                            fix_en="Write dates as YYYY-MM-DD (and YYYY-MM-DDThh:mm:ss±hh:mm with a time)."))
+        out.append(finding("F8", "fail", "f8.non_iso", columns=non_iso, where={**base, "columns": non_iso}))
     else:
-        out.append(_finding("F8", "pass", "Dates en ISO 8601.", "Dates in ISO 8601."))
+        out.append(finding("F8", "pass", "f8.pass"))
     words = [c["id"] for c in columns if c["type"] == "bool"
              and set(c.get("detected", {}).get("bool_words", [])) - {"true", "false"}]
     if words:
-        out.append(_finding("F9", "fail", "Booléens écrits en texte libre dans : " + ", ".join(words) + ".",
-                            "Booleans written as free text in: " + ", ".join(words) + ".",
-                            where={**base, "columns": words},
-                            fix_fr="Écrivez true/false (ou 1/0).", fix_en="Write true/false (or 1/0)."))
+        out.append(finding("F9", "fail", "f9.words", columns=words, where={**base, "columns": words}))
     else:
-        out.append(_finding("F9", "pass", "Booléens conformes.", "Booleans conform."))
+        out.append(finding("F9", "pass", "f9.pass"))
     no_unit = [c["id"] for c in columns if c["type"] in ("int", "numeric") and not c.get("unit")]
     if no_unit:
-        out.append(_finding("F10", "warning", "Unité non précisée pour les colonnes numériques : "
-                            + ", ".join(no_unit[:20]) + ".",
-                            "No unit given for numeric columns: " + ", ".join(no_unit[:20]) + ".",
-                            where={**base, "columns": no_unit},
-                            fix_fr="Indiquez l'unité (dollars canadiens, unités SI) dans le dictionnaire de données.",
-                            fix_en="State the unit (Canadian dollars, SI units) in the data dictionary."))
+        out.append(finding("F10", "warning", "f10.no_unit", columns=no_unit[:20], where={**base, "columns": no_unit}))
     else:
-        out.append(_finding("F10", "pass", "Unités déclarées.", "Units declared."))
-    out.append(_finding("F11", "not_applicable", "Pas de géométrie à vérifier dans ce tableau.",
-                        "No geometry to check in this table."))
+        out.append(finding("F10", "pass", "f10.pass"))
+    out.append(finding("F11", "not_applicable", "f11.no_geometry"))
     undocumented = [c["id"] for c in columns if not (c.get("description") or "").strip()]
     if undocumented:
-        out.append(_finding("F12", "fail", f"{len(undocumented)} colonne(s) sans description dans le dictionnaire "
-                            "de données.", f"{len(undocumented)} column(s) without a description in the data "
-                            "dictionary.", where={**base, "columns": undocumented[:50]},
-                            fix_fr="Décrivez chaque colonne (nom, type, description, unité) dans le dictionnaire.",
-                            fix_en="Describe every column (name, type, description, unit) in the dictionary."))
+        out.append(finding("F12", "fail", "f12.undocumented", count=len(undocumented),
+                           where={**base, "columns": undocumented[:50]}))
     else:
-        out.append(_finding("F12", "pass", "Dictionnaire de données complet.", "Complete data dictionary."))
+        out.append(finding("F12", "pass", "f12.pass"))
     return out
 
 
 def score_inputs(findings: list[dict[str, Any]]) -> dict[str, Any]:
     """What the catalogue's 0–100 quality score needs from the datastore, per resource."""
     by_rule: dict[str, str] = {}
-    order = {"fail": 3, "warning": 2, "pass": 1, "not_applicable": 0}
-    for finding in findings:
-        current = by_rule.get(finding["rule"])
-        if current is None or order[finding["status"]] > order[current]:
-            by_rule[finding["rule"]] = finding["status"]
+    for item in findings:
+        current = by_rule.get(item["rule"])
+        if current is None or STATUS_ORDER[item["status"]] > STATUS_ORDER[current]:
+            by_rule[item["rule"]] = item["status"]
     applicable = [r for r, s in by_rule.items() if s != "not_applicable"]
     passed = [r for r in applicable if by_rule[r] == "pass"]
     warned = [r for r in applicable if by_rule[r] == "warning"]

@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 
 def reader_role_name() -> str:
-    return str(getattr(settings, "DATASTORE_READER_ROLE", "ouvert_datastore_reader"))
+    return settings.DATASTORE_READER_ROLE
 
 
 @dataclass(frozen=True)

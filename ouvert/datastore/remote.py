@@ -49,7 +49,7 @@ def link_refusal(url: str) -> str:
 
 
 def limits() -> guarded.FetchLimits:
-    timeout = getattr(settings, "DATASTORE_FETCH_TIMEOUT", 30.0)
+    timeout = settings.DATASTORE_FETCH_TIMEOUT
     return guarded.FetchLimits(timeout=timeout, total_seconds=timeout * 20, max_bytes=settings.UPLOAD_MAX_BYTES)
 
 

@@ -15,6 +15,7 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -34,7 +35,7 @@ from .models import DatastoreTable, IngestJob
 
 MAX_LIMIT = 32000
 DEFAULT_LIMIT = 100
-QUERY_SECONDS = float(getattr(settings, "DATASTORE_QUERY_SECONDS", 5))
+QUERY_SECONDS = settings.DATASTORE_QUERY_SECONDS
 CKAN_SEARCH_URL = "/api/3/action/datastore_search"
 
 
@@ -430,22 +431,39 @@ def datastore_search(*, data: dict[str, Any], user: User | None) -> dict[str, An
     return result
 
 
-def datastore_info(*, data: dict[str, Any], user: User | None) -> dict[str, Any]:
-    """CKAN ``datastore_info``: the table's size and its fields with their data dictionary."""
-    resource_id = data.get("resource_id") or data.get("id")
-    if not resource_id:
-        raise ValidationError({"resource_id": [_("Paramètre obligatoire.")]})
+@dataclass(frozen=True)
+class ColumnInfo:
+    """One column of a table, with its data dictionary."""
+
+    id: str
+    type: str
+    native_type: str
+    label: str
+    description: str
+    unit: str
+    type_override: str  # the type chosen when it differs from the detected one, else ""
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    resource_id: uuid.UUID
+    row_count: int
+    version: int
+    sheet_name: str
+    columns: tuple[ColumnInfo, ...]
+
+
+def datastore_table_info(*, resource_id: Any, user: User | None) -> TableInfo:
+    """A table's size and its columns with their data dictionary (``Http404`` when the person may
+    not read it). CKAN's ``datastore_info`` envelope is built in ``ouvert/api/ckan/actions_datastore.py``."""
     table = table_for_read(resource_id, user)
     backend = get_backend()
-    fields = []
-    for f in table.fields:
-        info = {"label": f.get("label") or "", "notes": f.get("description") or "", "unit": f.get("unit") or "",
-                "type_override": f["type"] if f.get("type") != f.get("detected_type") else ""}
-        fields.append({"id": f["id"], "type": f["type"], "info": info,
-                       "schema": {"native_type": backend.types[f["type"]], "is_index": False, "notnull": False}})
-    return {"meta": {"id": str(table.resource_id), "count": table.row_count, "table_type": "BASE TABLE",
-                     "aliases": [], "version": table.version, "sheet": table.sheet_name},
-            "fields": fields}
+    columns = tuple(ColumnInfo(
+        id=f["id"], type=f["type"], native_type=backend.types[f["type"]], label=f.get("label") or "",
+        description=f.get("description") or "", unit=f.get("unit") or "",
+        type_override=f["type"] if f.get("type") != f.get("detected_type") else "") for f in table.fields)
+    return TableInfo(resource_id=table.resource_id, row_count=table.row_count, version=table.version,
+                     sheet_name=table.sheet_name, columns=columns)
 
 
 # Native API ---------------------------------------------------------------------------------------

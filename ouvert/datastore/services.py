@@ -22,8 +22,9 @@ Calls the catalogue makes:
   address (a value with a URL scheme or a ``..`` part is refused). The job is an
   :class:`~ouvert.datastore.models.IngestJob`; its ``progress()`` dict (status, phase, bytes, rows,
   percentage, rate, eta, report) is what the resource page and the API show. Scheduling twice the
-  same source while a job is active returns the active job (idempotent). ``by=None`` means "the
-  system" (harvester, link checker) and skips the permission check.
+  same source while a job is active returns the active job (idempotent). ``by`` is a person
+  (checked) or an explicit system actor from :mod:`ouvert.core.actors` (background work, trusted and
+  audited as ``system:<name>``); ``by=None`` is anonymous and refused.
 - ``datastore_ingest_cancel(job=..., by=...)``, ``datastore_ingest_retry(job=..., by=...)``.
 - ``datastore_dictionary_update(resource_id=..., columns={name: {type, label, description, unit}},
   organization=..., by=...)``: saves the data dictionary; a type change re-ingests.
@@ -33,13 +34,15 @@ Calls the catalogue makes:
 - ``datastore_drop(resource_id=..., organization=..., by=...)`` when a resource is deleted.
 - CKAN actions (``/api/3/action/<name>``): ``datastore_create``, ``datastore_upsert``,
   ``datastore_delete`` here, taking ``data`` (the action's parameters as a dict), ``organization``
-  and ``by``, returning CKAN's result dict; ``datastore_search``, ``datastore_search_sql``,
-  ``datastore_info`` in :mod:`ouvert.datastore.selectors`, taking ``data`` and ``user``. They raise
+  and ``by``, returning CKAN's result dict; ``datastore_search``, ``datastore_search_sql`` in
+  :mod:`ouvert.datastore.selectors`, taking ``data`` and ``user``. ``datastore_info`` is built by the
+  CKAN layer from the typed :func:`~ouvert.datastore.selectors.datastore_table_info`. They raise
   ``django.core.exceptions.ValidationError`` (→ CKAN "Validation Error", 409),
   ``PermissionDenied`` (→ "Authorization Error", 403) and ``Http404`` (→ "Not Found Error").
   For ``datastore_search_sql`` the CKAN layer must also check the user may read every resource the
   query names: :func:`~ouvert.datastore.selectors.sql_resource_ids` lists them.
-- Quality: ``DatastoreTable.quality`` holds the findings per table (rules F1–F12, French and English)
+- Quality: ``DatastoreTable.quality`` holds the findings per table (rules F1–F12, message codes
+  rendered in the reader's language by ``ouvert.core.guidelines.render_finding``)
   and ``quality.score_inputs`` / ``quality.reference_criteria`` give the catalogue its score inputs.
   After a load, a dictionary change, ``datastore_create`` or a drop commits, the datastore calls
   ``datastore_table_changed(resource_id=...)`` on every AppConfig defining it (the catalogue
@@ -51,6 +54,7 @@ Calls the catalogue makes:
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import shutil
 import tempfile
 import uuid
@@ -65,9 +69,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ouvert.core.actors import Actor, is_system
 from ouvert.core.audit import audit_record
-from ouvert.core.models import Organization, User
+from ouvert.core.messages import legacy, message, render
+from ouvert.core.models import Organization
 from ouvert.core.permissions import check_edit_in_organization
+from ouvert.core.unset import UNSET, Unset, given
 
 from . import quality, remote
 from .backends import get_backend, quote
@@ -86,15 +93,18 @@ def physical_name(resource_id: uuid.UUID, sheet: int, version: int) -> str:
     return f"ds_{resource_id.hex}_{sheet}_v{version}"
 
 
-def _check(by: User | None, organization: Organization | None) -> None:
-    if by is None:
+def _check(by: Actor | None, organization: Organization | None) -> None:
+    """A system actor may write any table; a person must edit in its organization; nobody else."""
+    if is_system(by):
         return
+    if by is None or not by.is_authenticated:
+        raise PermissionDenied(_("Connectez-vous pour modifier les tables du magasin de données."))
     if organization is None:
         raise PermissionDenied(_("Cette table n'appartient à aucune organisation : seul le système peut la modifier."))
     check_edit_in_organization(by, organization)
 
 
-def _check_owner(by: User | None, organization: Organization | None, table: DatastoreTable) -> None:
+def _check_owner(by: Actor | None, organization: Organization | None, table: DatastoreTable) -> None:
     """A table stays with the organization that made it: a write naming another organization (a
     resource created with the id of another organization's table) is refused."""
     if table.organization_id is not None and organization is not None and table.organization_id != organization.pk:
@@ -134,7 +144,7 @@ def _source_arguments(source: str) -> dict[str, str]:
 
 
 def datastore_ingest_schedule(*, resource_id: uuid.UUID | str, original_name: str,
-                              organization: Organization | None, by: User | None,
+                              organization: Organization | None, by: Actor | None,
                               source_path: str | Path | None = None, source_url: str | None = None,
                               options: dict[str, Any] | None = None) -> IngestJob:
     """Queue the ingestion of a stored file (``source_path``) or of a linked file (``source_url``) for a
@@ -149,10 +159,9 @@ def datastore_ingest_schedule(*, resource_id: uuid.UUID | str, original_name: st
         return active
     job = IngestJob.objects.create(resource_id=rid, organization=organization, source_name=source,
                                    original_name=original_name or Path(source).name, options=parsed.to_dict(),
-                                   created_by=by if by and by.is_authenticated else None)
-    if by is not None:
-        audit_record(actor=by, action="datastore.ingest", obj=job, organization=organization,
-                     label=original_name, changes={"source": source})
+                                   created_by=None if by is None or is_system(by) or not by.is_authenticated else by)
+    audit_record(actor=by, action="datastore.ingest", obj=job, organization=organization,
+                 label=original_name, changes={"source": source})
     _enqueue(job)
     return job
 
@@ -164,21 +173,22 @@ def _enqueue(job: IngestJob) -> None:
     transaction.on_commit(lambda: datastore_ingest_task.enqueue(job_id=job_id))
 
 
-def datastore_ingest_cancel(*, job: IngestJob, by: User | None) -> IngestJob:
+def datastore_ingest_cancel(*, job: IngestJob, by: Actor | None) -> IngestJob:
     _check(by, job.organization)
     if job.status == JobStatus.PENDING:
         job.status, job.finished_at = JobStatus.CANCELLED, timezone.now()
-        job.error = _("Annulé avant le début.")
-        job.save(update_fields=["status", "finished_at", "error"])
+        reason = message("ingest.cancelled_before_start")
+        job.report = {**(job.report or {}), "error": reason}
+        job.error = render(reason)
+        job.save(update_fields=["status", "finished_at", "error", "report"])
     elif job.status == JobStatus.RUNNING:
         IngestJob.objects.filter(pk=job.pk).update(cancel_requested=True)
         job.cancel_requested = True
-    if by is not None:
-        audit_record(actor=by, action="datastore.cancel", obj=job, organization=job.organization)
+    audit_record(actor=by, action="datastore.cancel", obj=job, organization=job.organization)
     return job
 
 
-def datastore_ingest_retry(*, job: IngestJob, by: User | None) -> IngestJob:
+def datastore_ingest_retry(*, job: IngestJob, by: Actor | None) -> IngestJob:
     """Run a finished job again (same source and options). Safe to call twice: an active job wins."""
     _check(by, job.organization)
     active = IngestJob.objects.filter(resource_id=job.resource_id, status__in=ACTIVE_STATUSES).first()
@@ -187,7 +197,7 @@ def datastore_ingest_retry(*, job: IngestJob, by: User | None) -> IngestJob:
     new = IngestJob.objects.create(resource_id=job.resource_id, organization=job.organization,
                                    source_name=job.source_name, original_name=job.original_name,
                                    options=job.options, attempt=job.attempt + 1,
-                                   created_by=by if by and by.is_authenticated else None)
+                                   created_by=None if by is None or is_system(by) or not by.is_authenticated else by)
     _enqueue(new)
     return new
 
@@ -201,8 +211,7 @@ def _local_file(source: str, report: dict[str, Any] | None = None) -> Iterator[P
             yield path
         return
     if ".." in Path(source).parts:
-        raise SourceError(_("Source refusée : « %(source)s » sort du dossier des fichiers déposés.")
-                          % {"source": source[:200]})
+        raise SourceError.of("source.outside_uploads", source=source[:200])
     path = Path(source)
     if path.is_absolute() and path.exists():
         yield path
@@ -218,7 +227,13 @@ def _local_file(source: str, report: dict[str, Any] | None = None) -> Iterator[P
         yield Path(tmp.name)
 
 
-def _update(job: IngestJob, **fields: Any) -> None:
+def _update(job: IngestJob, *, status: str | Unset = UNSET, phase: str | Unset = UNSET,
+            bytes_total: int | Unset = UNSET, bytes_done: int | Unset = UNSET, rows_done: int | Unset = UNSET,
+            started_at: dt.datetime | Unset = UNSET, finished_at: dt.datetime | Unset = UNSET,
+            report: dict[str, Any] | Unset = UNSET, error: str | Unset = UNSET) -> None:
+    """Write the given progress fields of a running job (on the object and in the database at once)."""
+    fields = given(status=status, phase=phase, bytes_total=bytes_total, bytes_done=bytes_done, rows_done=rows_done,
+                   started_at=started_at, finished_at=finished_at, report=report, error=error)
     for key, value in fields.items():
         setattr(job, key, value)
     fields["heartbeat_at"] = timezone.now()
@@ -241,10 +256,7 @@ def datastore_ingest_run(*, job: IngestJob) -> IngestJob:
     state = {"rows_base": 0}
 
     def progress(phase: str, bytes_read: int, rows: int) -> None:
-        fields: dict[str, Any] = {"phase": phase, "rows_done": state["rows_base"] + rows}
-        if bytes_read:
-            fields["bytes_done"] = bytes_read
-        _update(job, **fields)
+        _update(job, phase=phase, rows_done=state["rows_base"] + rows, bytes_done=bytes_read or UNSET)
         if IngestJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
             raise Cancelled
 
@@ -278,27 +290,34 @@ def datastore_ingest_run(*, job: IngestJob) -> IngestJob:
         old_tables = _swap(job, loaded, existing, version)
         for name in old_tables:
             backend.drop_table(name)
+    # The report keeps the reason as a message code (read in each reader's language, see
+    # ``report.job_messages``); ``error`` keeps it as text, in the language of the run, for logs.
     except Cancelled:
         _discard(backend, created)
+        report["error"] = message("ingest.cancelled")
         _update(job, status=JobStatus.CANCELLED, finished_at=timezone.now(), report=report,
-                error=_("Chargement annulé : la version précédente reste en ligne."))
+                error=render(report["error"]))
         return job
     except LoadFailed as exc:
         _discard(backend, created)
-        report["errors"] = exc.errors
+        report["errors"], report["error"] = exc.errors, exc.stored
         _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=str(exc))
         return job
     except (SourceError, ValidationError) as exc:
         _discard(backend, created)
-        report["errors"] = [{"message": str(exc.messages[0] if isinstance(exc, ValidationError) else exc)}]
-        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report,
-                error=report["errors"][0]["message"])
+        if isinstance(exc, SourceError):
+            reason = exc.as_message()
+        else:
+            text = str(exc.messages[0])
+            reason = legacy({"fr": text, "en": text})
+        report["errors"], report["error"] = [{"message": reason}], reason
+        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=render(reason))
         return job
     except Exception as exc:
         _discard(backend, created)
-        message = _describe_db_error(exc)
-        report["errors"] = [{"message": message}]
-        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=message)
+        reason = _describe_db_error(exc)
+        report["errors"], report["error"] = [{"message": reason}], reason
+        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=render(reason))
         if not isinstance(exc, (OSError, ValueError)) and "DataError" not in type(exc).__name__:
             raise
         return job
@@ -306,9 +325,9 @@ def datastore_ingest_run(*, job: IngestJob) -> IngestJob:
     return job
 
 
-def _describe_db_error(exc: Exception) -> str:
+def _describe_db_error(exc: Exception) -> dict[str, Any]:
     text = str(exc).strip().splitlines()
-    return _("Erreur pendant le chargement : %(error)s") % {"error": " ".join(text[:3])[:500]}
+    return message("ingest.db_error", error=" ".join(text[:3])[:500])
 
 
 def _discard(backend: Any, tables: list[str]) -> None:
@@ -353,14 +372,14 @@ def _swap(job: IngestJob, loaded: list[dict[str, Any]], existing: dict[int, Data
 def _announce_change(resource_id: uuid.UUID) -> None:
     """After commit, call ``datastore_table_changed(resource_id=...)`` on every AppConfig defining it
     (the catalogue recomputes the dataset's quality report). The datastore imports no other app."""
-    from django.apps import apps
+    from ouvert.core.hooks import app_hooks
 
-    hooks = [c.datastore_table_changed for c in apps.get_app_configs() if hasattr(c, "datastore_table_changed")]
+    hooks = list(app_hooks("datastore_table_changed").values())
     transaction.on_commit(lambda: [hook(resource_id=resource_id) for hook in hooks])
 
 
 def datastore_dictionary_update(*, resource_id: uuid.UUID | str, columns: dict[str, dict[str, str]],
-                                organization: Organization | None, by: User | None, sheet: int = 0
+                                organization: Organization | None, by: Actor | None, sheet: int = 0
                                 ) -> tuple[DatastoreTable, IngestJob | None]:
     """Save labels, descriptions, units and types, and the publisher's word on ambiguous values
     (``day_month_order``: day_first or month_first; ``decimal_mark``: "," or ".", a "." meaning that
@@ -415,9 +434,8 @@ def datastore_dictionary_update(*, resource_id: uuid.UUID | str, columns: dict[s
         stored[name] = {**stored.get(name, {}), **{k: str(v) for k, v in change.items()}}
     options["columns"] = stored
     DatastoreTable.objects.filter(resource_id=table.resource_id).update(options=options)
-    if by is not None:
-        audit_record(actor=by, action="datastore.dictionary", obj=table, organization=table.organization,
-                     changes={"columns": columns})
+    audit_record(actor=by, action="datastore.dictionary", obj=table, organization=table.organization,
+                 changes={"columns": columns})
     job = None
     if retype and table.origin == "file":
         job = datastore_ingest_schedule(resource_id=table.resource_id, **_source_arguments(table.source_name),
@@ -426,7 +444,7 @@ def datastore_dictionary_update(*, resource_id: uuid.UUID | str, columns: dict[s
     return table, job
 
 
-def datastore_drop(*, resource_id: uuid.UUID | str, organization: Organization | None, by: User | None) -> int:
+def datastore_drop(*, resource_id: uuid.UUID | str, organization: Organization | None, by: Actor | None) -> int:
     rid = _uuid(resource_id)
     tables = list(DatastoreTable.objects.filter(resource_id=rid))
     if not tables:
@@ -435,8 +453,7 @@ def datastore_drop(*, resource_id: uuid.UUID | str, organization: Organization |
     backend = get_backend()
     for table in tables:
         backend.drop_table(table.table_name)
-        if by is not None:
-            audit_record(actor=by, action="datastore.delete", obj=table, organization=table.organization)
+        audit_record(actor=by, action="datastore.delete", obj=table, organization=table.organization)
         table.delete()
     _announce_change(rid)
     return len(tables)
@@ -511,7 +528,7 @@ def _convert_record(record: Any, fields: list[dict[str, Any]], normalizers: dict
     return out
 
 
-def datastore_create(*, data: dict[str, Any], organization: Organization | None, by: User | None) -> dict[str, Any]:
+def datastore_create(*, data: dict[str, Any], organization: Organization | None, by: Actor | None) -> dict[str, Any]:
     """CKAN ``datastore_create``: create (or extend) a table from ``fields`` and optional ``records``."""
     _check(by, organization)
     rid = _uuid(data.get("resource_id"))
@@ -562,9 +579,8 @@ def datastore_create(*, data: dict[str, Any], organization: Organization | None,
                     table.save(update_fields=["fields"])
     if records:
         _write_records(table, records, method="insert")
-    if by is not None:
-        audit_record(actor=by, action="datastore.create", obj=table, organization=table.organization,
-                     changes={"records": len(records)})
+    audit_record(actor=by, action="datastore.create", obj=table, organization=table.organization,
+                 changes={"records": len(records)})
     _announce_change(rid)
     result = {"resource_id": str(rid), "fields": [_ckan_field(f) for f in table.fields],
               "method": "insert", "primary_key": table.primary_key}
@@ -629,7 +645,7 @@ def _write_records(table: DatastoreTable, records: list[Any], *, method: str) ->
     return written
 
 
-def datastore_upsert(*, data: dict[str, Any], organization: Organization | None, by: User | None) -> dict[str, Any]:
+def datastore_upsert(*, data: dict[str, Any], organization: Organization | None, by: Actor | None) -> dict[str, Any]:
     """CKAN ``datastore_upsert`` with ``method`` upsert (default), insert or update."""
     table = _table(data.get("resource_id"))
     _check_owner(by, organization, table)
@@ -647,13 +663,12 @@ def datastore_upsert(*, data: dict[str, Any], organization: Organization | None,
         if "unique" in str(exc).lower() or "IntegrityError" in type(exc).__name__:
             raise ValidationError({"records": [_("Clé primaire en double.")]}) from exc
         raise
-    if by is not None:
-        audit_record(actor=by, action="datastore.upsert", obj=table, organization=table.organization,
-                     changes={"records": len(records), "method": method})
+    audit_record(actor=by, action="datastore.upsert", obj=table, organization=table.organization,
+                 changes={"records": len(records), "method": method})
     return {"resource_id": str(table.resource_id), "method": method, "records": records}
 
 
-def datastore_delete(*, data: dict[str, Any], organization: Organization | None, by: User | None) -> dict[str, Any]:
+def datastore_delete(*, data: dict[str, Any], organization: Organization | None, by: Actor | None) -> dict[str, Any]:
     """CKAN ``datastore_delete``: rows matching ``filters``, or the whole table without filters."""
     from .selectors import build_where
 
@@ -671,9 +686,8 @@ def datastore_delete(*, data: dict[str, Any], organization: Organization | None,
         count = cur.fetchone()[0]
     backend.fulltext_rows_changed(table.table_name, _plans(table.fields), None)
     DatastoreTable.objects.filter(pk=table.pk).update(row_count=count, modified_at=timezone.now())
-    if by is not None:
-        audit_record(actor=by, action="datastore.delete_rows", obj=table, organization=table.organization,
-                     changes={"filters": filters})
+    audit_record(actor=by, action="datastore.delete_rows", obj=table, organization=table.organization,
+                 changes={"filters": filters})
     return {"resource_id": str(table.resource_id), "filters": filters}
 
 

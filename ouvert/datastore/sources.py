@@ -24,6 +24,9 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from ouvert.core.messages import legacy, message, render
+
+from . import report  # noqa: F401 — registers the codes raised here
 from .infer import ColumnProfile
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -32,17 +35,15 @@ SAMPLE_BYTES = 256 * 1024
 JSON_OBJECT_MAX_BYTES = 64 * 1024 * 1024
 DELIMITERS = [",", ";", "\t", "|"]
 MAX_NAME = 60  # PostgreSQL identifiers are at most 63 bytes
-# A table has at most this many columns (settings.DATASTORE_MAX_COLUMNS). A spreadsheet declares its
-# size before its cells: a 23 KB XLSX can declare 16,384 columns and a million rows, and reading it
-# cell by cell padded to that width took a worker to 1 GB. Checked before any cell is read.
-MAX_COLUMNS_DEFAULT = 2000
+# A table has at most settings.DATASTORE_MAX_COLUMNS columns. A spreadsheet declares its size before
+# its cells: a 23 KB XLSX can declare 16,384 columns and a million rows, and reading it cell by cell
+# padded to that width took a worker to 1 GB. Checked before any cell is read.
 # Parts of an XLSX that openpyxl reads whole into memory (shared strings, styles, workbook): their
 # uncompressed size is bounded before opening (settings.DATASTORE_XLSX_MAX_INMEMORY_BYTES).
-XLSX_INMEMORY_BYTES_DEFAULT = 256 * 1024 * 1024
 
 
 def max_columns() -> int:
-    return int(getattr(settings, "DATASTORE_MAX_COLUMNS", MAX_COLUMNS_DEFAULT))
+    return settings.DATASTORE_MAX_COLUMNS
 
 
 def check_width(columns: int, *, sheet: str | None = None, declared: bool = False) -> None:
@@ -50,22 +51,28 @@ def check_width(columns: int, *, sheet: str | None = None, declared: bool = Fals
     limit = max_columns()
     if columns <= limit:
         return
-    values = {"n": columns, "max": limit, "sheet": sheet or ""}
-    if declared:
-        message = _("La feuille « %(sheet)s » déclare %(n)s colonnes ; au plus %(max)s sont acceptées. "
-                    "Supprimez les colonnes vides au-delà des données (ou la mise en forme appliquée à des "
-                    "colonnes entières), enregistrez puis republiez le fichier.")
-    elif sheet:
-        message = _("La feuille « %(sheet)s » a une valeur dans la colonne %(n)s ; au plus %(max)s colonnes sont "
-                    "acceptées. Supprimez les colonnes au-delà des données, puis republiez le fichier.")
-    else:
-        message = _("Une ligne du fichier a %(n)s colonnes ; au plus %(max)s sont acceptées. Vérifiez le "
-                    "séparateur (option « delimiter ») ou découpez le tableau.")
-    raise SourceError(message % values)
+    code = "source.too_wide_declared" if declared else "source.too_wide_sheet" if sheet else "source.too_wide_row"
+    raise SourceError.of(code, columns=columns, max=limit, sheet=sheet or "")
 
 
 class SourceError(ValueError):
-    """The file cannot be read as a table; the message says why, in the user's language."""
+    """The file cannot be read as a table; the message says why, in the user's language.
+
+    Raised with :meth:`of` (a message code of :mod:`ouvert.datastore.report`), the reason is kept as
+    a code in the load report and read in each reader's language; raised with a text, the text is kept.
+    """
+
+    def __init__(self, text: str = "", *, stored: dict[str, Any] | None = None):
+        super().__init__(text or (render(stored) if stored else ""))
+        self.stored = stored
+
+    @classmethod
+    def of(cls, code: str, **params: Any) -> SourceError:
+        return cls(stored=message(code, **params))
+
+    def as_message(self) -> dict[str, Any]:
+        """The reason as a stored message (a text raised without a code is kept as it was said)."""
+        return self.stored or legacy({"fr": str(self), "en": str(self)})
 
 
 @dataclass
@@ -87,7 +94,7 @@ class IngestOptions:
         data = dict(data or {})
         known = {k: data.pop(k) for k in list(data) if k in cls.__dataclass_fields__}
         if data:
-            raise SourceError(_("Options inconnues : %(names)s.") % {"names": ", ".join(sorted(data))})
+            raise SourceError.of("source.unknown_options", names=sorted(data))
         return cls(**known)
 
     def to_dict(self) -> dict[str, Any]:
@@ -106,11 +113,11 @@ def detect_format(path: Path, original_name: str) -> str:
         return "json"
     suffix = Path(original_name).suffix.lower()
     if suffix in (".gz", ".zip", ".7z", ".bz2"):
-        raise SourceError(_("Fichier compressé (%(ext)s) : publiez le fichier décompressé.") % {"ext": suffix})
+        raise SourceError.of("source.compressed", extension=suffix)
     if suffix in (".pdf", ".png", ".jpg", ".jpeg", ".doc", ".docx") or head.startswith(b"%PDF"):
-        raise SourceError(_("« %(name)s » est un document, pas un tableau de données.") % {"name": original_name})
+        raise SourceError.of("source.document", name=original_name)
     if b"\x00" in head[:1024]:
-        raise SourceError(_("Fichier binaire non reconnu : ce n'est ni un CSV, ni un XLSX, ni un XLS, ni un JSON."))
+        raise SourceError.of("source.binary")
     return "csv"
 
 
@@ -204,7 +211,7 @@ class CsvSheet(Sheet):
             try:
                 codecs.lookup(options.encoding)
             except LookupError as exc:
-                raise SourceError(_("Encodage inconnu : %(enc)s.") % {"enc": options.encoding}) from exc
+                raise SourceError.of("source.unknown_encoding", encoding=options.encoding) from exc
             encoding = options.encoding
         self.encoding = encoding
         text = sample.decode(encoding if encoding != "utf-8" else "utf-8", errors="replace")
@@ -212,12 +219,12 @@ class CsvSheet(Sheet):
             text = text[: text.rfind("\n") + 1] or text
         lines = text.splitlines(keepends=True)[:200]
         if not any(line.strip() for line in lines):
-            raise SourceError(_("Le fichier est vide."))
+            raise SourceError.of("source.empty")
         quotechar = options.quotechar or ('"' if text.count('"') >= text.count("'") or "'" not in text else "'")
         if options.delimiter:
             delimiter = {"tab": "\t", "\\t": "\t"}.get(options.delimiter, options.delimiter)
             if len(delimiter) != 1:
-                raise SourceError(_("Le séparateur doit être un seul caractère."))
+                raise SourceError.of("source.delimiter_length")
         else:
             scores = {d: _score_delimiter(lines, d, quotechar) for d in DELIMITERS}
             delimiter = max(DELIMITERS, key=lambda d: (scores[d][0] >= 0.9, scores[d][1] > 1, scores[d][0],
@@ -415,14 +422,14 @@ def _iter_json_array(handle: io.TextIOBase, chunk: int = 1 << 16) -> Iterator[An
     decoder = json.JSONDecoder()
     buffer = handle.read(chunk).lstrip("\ufeff \t\r\n")
     if not buffer.startswith("["):
-        raise SourceError(_("Le JSON doit être un tableau d'objets."))
+        raise SourceError.of("source.json_not_array")
     buffer = buffer[1:]
     while True:
         buffer = buffer.lstrip(" \t\r\n,")
         while not buffer:
             more = handle.read(chunk)
             if not more:
-                raise SourceError(_("JSON tronqué : le tableau n'est pas fermé."))
+                raise SourceError.of("source.json_truncated")
             buffer = more.lstrip(" \t\r\n,")
         if buffer.startswith("]"):
             return
@@ -433,7 +440,7 @@ def _iter_json_array(handle: io.TextIOBase, chunk: int = 1 << 16) -> Iterator[An
             except json.JSONDecodeError as exc:
                 more = handle.read(chunk)
                 if not more:
-                    raise SourceError(_("JSON invalide : %(error)s.") % {"error": exc.msg}) from exc
+                    raise SourceError.of("source.json_invalid", error=exc.msg) from exc
                 buffer += more
         yield item
         buffer = buffer[end:]
@@ -479,13 +486,11 @@ class JsonSheet(Sheet):
                 yield from _iter_json_array(text)
                 return
             if self.total_bytes > JSON_OBJECT_MAX_BYTES:
-                raise SourceError(_("Objet JSON trop gros (plus de %(mb)d Mo) : publiez un tableau d'objets.")
-                                  % {"mb": JSON_OBJECT_MAX_BYTES // 2**20})
+                raise SourceError.of("source.json_object_too_big", mb=JSON_OBJECT_MAX_BYTES // 2**20)
             try:
                 document = json.load(text)
             except json.JSONDecodeError as exc:
-                raise SourceError(_("JSON invalide, ligne %(line)d : %(error)s.")
-                                  % {"line": exc.lineno, "error": exc.msg}) from exc
+                raise SourceError.of("source.json_invalid_line", line=exc.lineno, error=exc.msg) from exc
             if isinstance(document, dict) and isinstance(document.get("features"), list):
                 self.detected["json_shape"] = "geojson"
                 for feature in document["features"]:
@@ -498,7 +503,7 @@ class JsonSheet(Sheet):
                 if isinstance(value, list) and value and all(isinstance(v, dict) for v in value[:10]):
                     yield from value
                     return
-            raise SourceError(_("Le JSON ne contient pas de tableau d'objets à charger."))
+            raise SourceError.of("source.json_no_table")
         finally:
             text.close()
 
@@ -523,25 +528,23 @@ def _check_xlsx_parts(path: Path) -> None:
     streamed) would be larger than the bound once uncompressed — a zip bomb of shared strings."""
     import zipfile
 
-    limit = int(getattr(settings, "DATASTORE_XLSX_MAX_INMEMORY_BYTES", XLSX_INMEMORY_BYTES_DEFAULT))
+    limit = settings.DATASTORE_XLSX_MAX_INMEMORY_BYTES
     try:
         with zipfile.ZipFile(path) as archive:
             whole = sum(info.file_size for info in archive.infolist()
                         if not info.filename.startswith("xl/worksheets/"))
     except (zipfile.BadZipFile, OSError) as exc:
-        raise SourceError(_("Classeur XLSX illisible : %(error)s.") % {"error": exc}) from exc
+        raise SourceError.of("source.xlsx_unreadable", error=exc) from exc
     if whole > limit:
-        raise SourceError(_("Le classeur déclare %(mb)s Mo de textes et de styles une fois décompressé ; au plus "
-                            "%(max)s Mo sont acceptés. Enregistrez-le en CSV, puis republiez-le.")
-                          % {"mb": whole // 2**20, "max": limit // 2**20})
+        raise SourceError.of("source.xlsx_too_big", mb=whole // 2**20, max=limit // 2**20)
 
 
 def open_sheets(path: Path, original_name: str, options: IngestOptions) -> list[Sheet]:
     """The tables in a file, in order (one for CSV and JSON, one per non-empty sheet otherwise)."""
     if not path.exists():
-        raise SourceError(_("Fichier introuvable : %(name)s.") % {"name": original_name})
+        raise SourceError.of("source.missing", name=original_name)
     if path.stat().st_size == 0:
-        raise SourceError(_("Le fichier est vide."))
+        raise SourceError.of("source.empty")
     kind = options.format or detect_format(path, original_name)
     if kind in ("csv", "tsv", "txt"):
         return [CsvSheet(path, options)]
@@ -554,7 +557,7 @@ def open_sheets(path: Path, original_name: str, options: IngestOptions) -> list[
         try:
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds on a corrupt file
-            raise SourceError(_("Classeur XLSX illisible : %(error)s.") % {"error": exc}) from exc
+            raise SourceError.of("source.xlsx_unreadable", error=exc) from exc
         names = list(workbook.sheetnames)
         if options.sheets:
             names = [n for n in names if n in options.sheets]
@@ -567,12 +570,12 @@ def open_sheets(path: Path, original_name: str, options: IngestOptions) -> list[
             # ragged rows: a cell in the last column does not pad every other row to that width
             book = xlrd.open_workbook(str(path), on_demand=False, ragged_rows=True)
         except Exception as exc:  # xlrd raises XLRDError and others on a corrupt file
-            raise SourceError(_("Classeur XLS illisible : %(error)s.") % {"error": exc}) from exc
+            raise SourceError.of("source.xls_unreadable", error=exc) from exc
         indexes = [i for i in range(book.nsheets)
                    if not options.sheets or book.sheet_by_index(i).name in options.sheets]
         xls_sheets: list[Sheet] = [XlsSheet(book, i, options, path.stat().st_size) for i in indexes]
         return [s for s in xls_sheets if s.labels] or xls_sheets[:1]
-    raise SourceError(_("Format non pris en charge : %(kind)s.") % {"kind": kind})
+    raise SourceError.of("source.unsupported_format", kind=kind)
 
 
 _WS = re.compile(r"\s+")

@@ -43,9 +43,9 @@ from .selectors import _out_converter, table_for_read
 from .sql_guard import ALLOWED_FUNCTIONS as ALLOWED_FUNCTIONS  # re-exported: the documented allow-list
 from .sql_guard import ParsedSql, parse_sql, refuse
 
-ROWS_MAX = int(getattr(settings, "DATASTORE_SQL_ROWS_MAX", 32000))
-SQL_SECONDS = float(getattr(settings, "DATASTORE_SQL_SECONDS", 5))
-BYTES_MAX = int(getattr(settings, "DATASTORE_SQL_BYTES_MAX", 20_000_000))
+ROWS_MAX = settings.DATASTORE_SQL_ROWS_MAX
+SQL_SECONDS = settings.DATASTORE_SQL_SECONDS
+BYTES_MAX = settings.DATASTORE_SQL_BYTES_MAX
 FETCH_ROWS = 500
 
 

@@ -9,15 +9,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ouvert.core.http import safe_next
 from ouvert.core.permissions import can_edit_in_organization
 from ouvert.core.typing import signed_in_user
 
 from . import selectors, services
 from .models import IngestJob
+from .report import job_messages
 
 
 def table_page(request: HttpRequest, resource_id: uuid.UUID) -> HttpResponse:
@@ -32,7 +34,8 @@ def job_context(user, resource_id: uuid.UUID) -> dict:
     job = selectors.latest_job(resource_id)
     if job is None or job.organization is None or not can_edit_in_organization(user, job.organization):
         return {"job": None}
-    return {"job": job, "job_errors": (job.report or {}).get("errors", [])[:20]}
+    shown = job_messages(job.report, job.error)
+    return {"job": job, "job_error": shown["error"], "job_errors": shown["errors"][:20]}
 
 
 def job_panel(request: HttpRequest, resource_id: uuid.UUID) -> HttpResponse:
@@ -46,11 +49,8 @@ def job_panel(request: HttpRequest, resource_id: uuid.UUID) -> HttpResponse:
 
 
 def _back(request: HttpRequest, job: IngestJob) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
-        return redirect(target)
-    return redirect("datastore:table", resource_id=job.resource_id)
+    return redirect(safe_next(request, request.POST.get("next"),
+                              reverse("datastore:table", kwargs={"resource_id": job.resource_id})))
 
 
 def _act(request: HttpRequest, job_id: uuid.UUID, action, done: str) -> HttpResponse:

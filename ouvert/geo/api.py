@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import uuid
+from collections.abc import Iterator
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -12,8 +13,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from ouvert.api.auth import token_auth
 from ouvert.core import access
+from ouvert.core.api_auth import token_auth
+from ouvert.core.http_ranges import materialized_response, wants_size
 from ouvert.core.models import Organization
 from ouvert.core.typing import TokenHttpRequest
 
@@ -174,8 +176,15 @@ def layer_export(request: HttpRequest, resource_id: uuid.UUID, fmt: str):
     if fmt == "shapefile":
         response = HttpResponse(export_shapefile_zip(layer), content_type=content_type)
     else:
-        stream = export_geojson(layer) if fmt == "geojson" else export_csv_wkt(layer)
-        response = StreamingHttpResponse((chunk.encode() for chunk in stream), content_type=content_type)
+        def produce() -> Iterator[bytes]:
+            stream = export_geojson(layer) if fmt == "geojson" else export_csv_wkt(layer)
+            return (chunk.encode() for chunk in stream)
+
+        if wants_size(request):  # HEAD or a byte range: written once, served with its size
+            return materialized_response(identity=f"geo-{layer.pk}-{fmt}", generation=str(layer.version),
+                                         produce=produce, content_type=content_type,
+                                         filename=f"{stem}.{extension}")
+        response = StreamingHttpResponse(produce(), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{stem}.{extension}"'
     return response
 

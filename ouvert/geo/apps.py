@@ -1,3 +1,5 @@
+import uuid
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,6 +8,12 @@ class GeoConfig(AppConfig):
     name = "ouvert.geo"
     label = "geo"
     verbose_name = _("Données géospatiales")
+
+    def catalog_map_layers(self, *, resource_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+        """Hook of the catalogue's read model: which of these resources have a map layer."""
+        from .models import GeoLayer
+
+        return set(GeoLayer.objects.filter(resource_id__in=resource_ids).values_list("resource_id", flat=True))
 
     def demo_load(self, stdout=None) -> bool:
         from .demo import geo_demo_load

@@ -20,6 +20,8 @@ from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 
+from ouvert.core import actors
+
 from .models import GeoLayer
 from .readers import GeoReadResult
 
@@ -50,19 +52,24 @@ def datastore_load_layer(layer: GeoLayer, result: GeoReadResult) -> bool:
     if not datastore_available() or not result.features:
         return False
     from ouvert.datastore import services as datastore  # only when installed
+    from ouvert.datastore.models import DatastoreTable
 
+    if DatastoreTable.objects.filter(resource_id=layer.resource_id, origin="file").exists():
+        # a table file (CSV, spreadsheet) already loaded typed by the datastore's own ingestion: the
+        # layer's attributes, read as text, must not replace it (its types, full text and report)
+        return False
     fields, records = datastore_records(layer, result)
     resource_id = str(layer.resource_id)
     try:
         with contextlib.suppress(Http404, ValidationError, LookupError, ObjectDoesNotExist):  # no previous table
             datastore.datastore_delete(data={"resource_id": resource_id, "force": True},
-                                       organization=layer.organization, by=None)
+                                       organization=layer.organization, by=actors.INGEST)
         datastore.datastore_create(data={"resource_id": resource_id, "force": True, "fields": fields,
-                                         "records": records[:BATCH]}, organization=layer.organization, by=None)
+                                         "records": records[:BATCH]}, organization=layer.organization, by=actors.INGEST)
         for start in range(BATCH, len(records), BATCH):
             datastore.datastore_upsert(data={"resource_id": resource_id, "force": True, "method": "insert",
                                              "records": records[start:start + BATCH]},
-                                       organization=layer.organization, by=None)
+                                       organization=layer.organization, by=actors.INGEST)
     except (Http404, ValidationError, PermissionDenied, ValueError) as exc:
         logger.warning("geo: datastore refused the layer of resource %s: %s", resource_id, exc)
         return False

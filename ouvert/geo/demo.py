@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import uuid
 
+from ouvert.core import actors
 from ouvert.core.models import Organization
 
 from .models import GeoLayer
@@ -48,7 +49,7 @@ def catalog_resources_load(stdout=None) -> bool:
             continue
         layer_load_bytes(resource_id=resource.pk, data=data, filename=stored_name.rsplit("/", 1)[-1],
                          dataset_id=resource.dataset_id, organization=resource.dataset.organization,
-                         name=resource.name, by=None)
+                         name=resource.name, by=actors.DEMO)
         if stdout:
             stdout.write(f"  couche géographique : {resource.dataset.title} — {resource.name}")
         loaded = True
@@ -68,7 +69,7 @@ def _publish(key: str, org_slug: str, title: str, filename: str, data: bytes, st
     if resource_id is None or GeoLayer.objects.filter(resource_id=resource_id).exists():
         return False
     layer_load_bytes(resource_id=resource_id, data=data, filename=filename, organization=organization,
-                     dataset_id=demo_dataset_id(resource_id), name=title, by=None)
+                     dataset_id=demo_dataset_id(resource_id), name=title, by=actors.DEMO)
     if stdout:
         stdout.write(f"  couche géographique : {title}")
     return True

@@ -57,10 +57,6 @@ def features_in_bbox(*, layer: GeoLayer, bbox: BBox | None = None) -> QuerySet[G
     return features.order_by("index")
 
 
-def layer_feature_page(*, layer: GeoLayer, offset: int = 0, limit: int = 50) -> list[GeoFeature]:
-    return list(layer.features.order_by("index")[offset:offset + limit])
-
-
 def _collection(layer: GeoLayer, features: Iterable[GeoFeature], zoom: int, extra: dict[str, Any], *,
                 overview: bool = False, field: str | None = None) -> bytes:
     rows = [(f.index, f.geometry, f.properties) for f in features if f.geometry]

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ouvert.core import access
+from ouvert.core.actors import Actor, is_system
 from ouvert.core.audit import audit_record
-from ouvert.core.models import Organization, User
+from ouvert.core.models import Organization
 from ouvert.core.permissions import can_edit_in_organization
 
 from .models import GeoFeature, GeoLayer, GeoOverview
@@ -27,12 +28,15 @@ BATCH = 2000
 COORDINATE_DECIMALS = 7  # about 1 cm
 
 
-def check_can_load(user: User | None, organization: Organization | None, resource_id: uuid.UUID | str) -> None:
-    """System work (``user`` None: background task, CLI, demo) is allowed; a person needs to be an
-    editor of the organization owning the resource now (:mod:`ouvert.core.access`), and the layer
-    goes to that organization whatever ``organization`` the caller names."""
-    if user is None:
+def check_can_load(user: Actor | None, organization: Organization | None, resource_id: uuid.UUID | str) -> None:
+    """System work (a :class:`~ouvert.core.actors.SystemActor`: background task, CLI, demo) is
+    allowed; a person needs to be an editor of the organization owning the resource now
+    (:mod:`ouvert.core.access`), and the layer goes to that organization whatever ``organization``
+    the caller names; ``None`` (anonymous) is refused."""
+    if is_system(user):
         return
+    if user is None:
+        raise PermissionDenied(_("Seuls les éditeurs de l'organisation peuvent publier cette couche géographique."))
     standing = access.standing_of("resource", resource_id)
     if standing is None or not access.may_change_standing(user, standing) or (
             organization is not None and standing.organization_id != organization.pk):
@@ -41,7 +45,7 @@ def check_can_load(user: User | None, organization: Organization | None, resourc
 
 def layer_load_bytes(*, resource_id: uuid.UUID, data: bytes, filename: str, siblings: dict[str, bytes] | None = None,
                      declared_crs: str | None = None, dataset_id: uuid.UUID | None = None,
-                     organization: Organization | None = None, name: str = "", by: User | None,
+                     organization: Organization | None = None, name: str = "", by: Actor | None,
                      **csv_options: str | None) -> GeoLayer:
     """Read an uploaded file and store it as the layer of ``resource_id``."""
     check_can_load(by, organization, resource_id)
@@ -52,7 +56,7 @@ def layer_load_bytes(*, resource_id: uuid.UUID, data: bytes, filename: str, sibl
 
 def layer_load_path(*, resource_id: uuid.UUID, path: Path | str, declared_crs: str | None = None,
                     dataset_id: uuid.UUID | None = None, organization: Organization | None = None, name: str = "",
-                    by: User | None, **csv_options: str | None) -> GeoLayer:
+                    by: Actor | None, **csv_options: str | None) -> GeoLayer:
     """Read a file on disk (a loose shapefile's parts are taken beside it) into a layer."""
     check_can_load(by, organization, resource_id)
     result = read_geo_path(path, declared_crs=declared_crs, **csv_options)
@@ -62,7 +66,7 @@ def layer_load_path(*, resource_id: uuid.UUID, path: Path | str, declared_crs: s
 
 def layer_store(*, resource_id: uuid.UUID, result: GeoReadResult, filename: str,
                 dataset_id: uuid.UUID | None = None, organization: Organization | None = None, name: str = "",
-                by: User | None) -> GeoLayer:
+                by: Actor | None) -> GeoLayer:
     """Replace the layer of ``resource_id`` by what was read, in one transaction (readers see the old
     version until the commit), then precompute the overviews the preview asks for first."""
     check_can_load(by, organization, resource_id)
@@ -82,7 +86,8 @@ def layer_store(*, resource_id: uuid.UUID, result: GeoReadResult, filename: str,
         existing = GeoLayer.objects.select_for_update().filter(resource_id=resource_id).first()
         created = existing is None
         if existing is None:
-            layer = GeoLayer(resource_id=resource_id, created_by=by if by and by.is_authenticated else None)
+            layer = GeoLayer(resource_id=resource_id,
+                             created_by=by if by is not None and not is_system(by) and by.is_authenticated else None)
         else:
             layer = existing
             layer.features.all().delete()
@@ -136,13 +141,14 @@ def layer_store(*, resource_id: uuid.UUID, result: GeoReadResult, filename: str,
     return layer
 
 
-def layer_delete(*, resource_id: uuid.UUID, by: User | None) -> None:
+def layer_delete(*, resource_id: uuid.UUID, by: Actor | None) -> None:
     layer = GeoLayer.objects.filter(resource_id=resource_id).first()
     if layer is None:
         return
     if access.standing_of("resource", resource_id) is None:
         # the resource is gone (deleted with its layer): its organization's editors clean up
-        if by is not None and not (layer.organization and can_edit_in_organization(by, layer.organization)):
+        if not is_system(by) and not (by is not None and layer.organization
+                                      and can_edit_in_organization(by, layer.organization)):
             raise PermissionDenied(_("Seuls les éditeurs de l'organisation peuvent retirer cette couche."))
     else:
         check_can_load(by, layer.organization, resource_id)

@@ -10,6 +10,7 @@ import zipfile
 from django.core.files.storage import default_storage
 from django_tasks import task
 
+from ouvert.core import actors
 from ouvert.core.models import Organization
 
 from .readers import detect_format
@@ -60,6 +61,6 @@ def layer_load_task(*, resource_id: str, storage_name: str, filename: str, organ
     organization = Organization.objects.filter(pk=organization_id).first() if organization_id else None
     layer = layer_load_bytes(resource_id=uuid.UUID(resource_id), data=data, filename=filename,
                              declared_crs=declared_crs, dataset_id=uuid.UUID(dataset_id) if dataset_id else None,
-                             organization=organization, name=name, by=None)
+                             organization=organization, name=name, by=actors.INGEST)
     return {"resource_id": resource_id, "features": layer.feature_count, "mappable": layer.mappable_count,
             "errors": sum(1 for issue in layer.report if issue["severity"] == "error")}

@@ -7,8 +7,8 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from ouvert.api.auth import token_auth
 from ouvert.core import permissions
+from ouvert.core.api_auth import token_auth
 from ouvert.core.typing import TokenHttpRequest
 
 from . import services

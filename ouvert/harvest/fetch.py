@@ -31,10 +31,8 @@ class Limits:
 
     @classmethod
     def from_settings(cls) -> Limits:
-        run_seconds = getattr(settings, "HARVEST_MAX_RUN_SECONDS", 3600)
-        return cls(timeout=getattr(settings, "HARVEST_TIMEOUT", 30.0),
-                   max_bytes=getattr(settings, "HARVEST_MAX_BYTES", 50 * 1024 * 1024),
-                   deadline=time.monotonic() + run_seconds)
+        return cls(timeout=settings.HARVEST_TIMEOUT, max_bytes=settings.HARVEST_MAX_BYTES,
+                   deadline=time.monotonic() + settings.HARVEST_MAX_RUN_SECONDS)
 
     def guarded(self) -> guarded.FetchLimits:
         return guarded.FetchLimits(timeout=self.timeout, total_seconds=self.timeout * 4,

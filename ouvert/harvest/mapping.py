@@ -1,29 +1,30 @@
-"""From a remote package dict to local terms: organization, licence and formats."""
+"""From a remote dataset to local terms: organization, licence and formats."""
 
 from __future__ import annotations
 
-import copy
-from typing import Any
+from dataclasses import replace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ouvert.catalog.upsert import DatasetInput
 from ouvert.core import services as core_services
 from ouvert.core.models import Organization, OrganizationKind, User
 
 from .models import HarvestSource
+from .remote import RemoteOrganization
 
 
 class MappingError(Exception):
     """This dataset cannot be mapped; ``str(exc)`` is the reason for the report."""
 
 
-def resolve_organization(source: HarvestSource, remote: dict[str, Any] | None, *, by: User | None) -> Organization:
+def resolve_organization(source: HarvestSource, remote: RemoteOrganization | None, *,
+                         by: User | None) -> Organization:
     """The local organization for a remote one: the source's map, the same name here, a new
     organization (when the source allows it), or the source's default organization."""
-    remote = remote or {}
-    name = str(remote.get("name") or "").strip()
+    name = remote.name if remote is not None else ""
     if name and name in source.organization_map:
         wanted = str(source.organization_map[name])
         org = Organization.objects.filter(slug=wanted).first()
@@ -35,18 +36,13 @@ def resolve_organization(source: HarvestSource, remote: dict[str, Any] | None, *
         org = Organization.objects.filter(slug=slugify(name)[:100]).first()
         if org is not None:
             return org
-        if source.create_organizations and by is not None:
-            translated = remote.get("title_translated")
-            if not isinstance(translated, dict):
-                translated = {}
+        if source.create_organizations and by is not None and remote is not None:
             try:
                 return core_services.organization_create(
                     by=by, kind=OrganizationKind.PUBLIC_BODY, slug=slugify(name)[:100],
-                    name_fr=str(translated.get("fr") or remote.get("title") or name)[:250],
-                    name_en=str(translated.get("en") or "")[:250],
-                    description_fr=str(remote.get("description") or ""),
-                    website=str(remote.get("website") or "")[:200] if str(remote.get("website") or "").startswith(
-                        ("http://", "https://")) else "")
+                    name_fr=(remote.title_fr or remote.title or name)[:250], name_en=remote.title_en[:250],
+                    description_fr=remote.description,
+                    website=remote.website[:200] if remote.website.startswith(("http://", "https://")) else "")
             except (ValidationError, PermissionDenied) as exc:
                 raise MappingError(_("Impossible de créer l'organisation « %(name)s » : %(error)s")
                                    % {"name": name, "error": "; ".join(getattr(exc, "messages", [str(exc)]))}) \
@@ -57,15 +53,14 @@ def resolve_organization(source: HarvestSource, remote: dict[str, Any] | None, *
                          "organisation par défaut.") % {"name": name or _("(sans organisation)")})
 
 
-def map_package(source: HarvestSource, pkg: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``pkg`` with licences and formats translated through the source's maps."""
-    mapped = copy.deepcopy(pkg)
-    licence = mapped.get("license_id")
-    if licence and licence in source.licence_map:
-        mapped["license_id"] = source.licence_map[licence]
+def map_dataset(source: HarvestSource, data: DatasetInput) -> DatasetInput:
+    """``data`` with its licence and formats translated through the source's maps."""
+    licence = source.licence_map.get(data.licence, data.licence) if data.licence else data.licence
     formats = {str(k).strip().upper(): v for k, v in (source.format_map or {}).items()}
-    for res in mapped.get("resources") or []:
-        if isinstance(res, dict) and res.get("format"):
-            key = str(res["format"]).strip().upper().lstrip(".")
-            res["format"] = formats.get(key, key)
-    return mapped
+    resources = None
+    if data.resources is not None:
+        resources = []
+        for res in data.resources:
+            key = res.format.strip().upper().lstrip(".")
+            resources.append(replace(res, format=str(formats.get(key, key))) if res.format else res)
+    return replace(data, licence=str(licence), resources=tuple(resources) if resources is not None else None)

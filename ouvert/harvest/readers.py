@@ -1,30 +1,42 @@
-"""Reading a whole source into CKAN-shaped package dicts before anything local changes."""
+"""Reading a whole source into typed remote datasets before anything local changes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from rdflib import Graph
 
-from ouvert.api.dcat.parse import RdfRefused, graph_parse, packages_from_graph, rdf_error_reason
+from ouvert.catalog.upsert import DatasetInput
 
+from .dcat import RdfRefused, graph_parse, packages_from_graph, rdf_error_reason
 from .fetch import FetchError, Limits, decode_utf8, get_bytes, get_json
 from .models import HarvestSource, SourceKind
+from .remote import RemoteOrganization, dataset_input, remote_organization
 
 PAGE = 100
 
 
 @dataclass
 class RemoteDataset:
+    """One remote dataset: its identity, the catalogue's typed input made from it, the organization
+    it names, and the record as received (only its hash is kept, to skip unchanged datasets)."""
+
     remote_id: str
     name: str
     modified: str
     package: dict[str, Any]
     url: str = ""
+    dataset: DatasetInput = field(default_factory=DatasetInput)
+    organization: RemoteOrganization | None = None
+
+    @classmethod
+    def of(cls, *, remote_id: str, name: str, modified: str, package: dict[str, Any], url: str) -> RemoteDataset:
+        return cls(remote_id=remote_id, name=name, modified=modified, package=package, url=url,
+                   dataset=dataset_input(package), organization=remote_organization(package.get("organization")))
 
 
 Progress = Callable[[int], None]
@@ -52,7 +64,7 @@ def _ckan_result(body: Any, url: str) -> Any:
 def read_ckan(source: HarvestSource, limits: Limits, progress: Progress) -> list[RemoteDataset]:
     """Every public dataset of a CKAN portal, by pages of ``package_search``."""
     endpoint = source.url.rstrip("/") + "/api/3/action/package_search"
-    maximum = getattr(settings, "HARVEST_MAX_DATASETS", 50000)
+    maximum = settings.HARVEST_MAX_DATASETS
     found: dict[str, RemoteDataset] = {}
     start, count = 0, None
     while count is None or start < count:
@@ -71,7 +83,7 @@ def read_ckan(source: HarvestSource, limits: Limits, progress: Progress) -> list
             if not isinstance(pkg, dict) or not pkg.get("id"):
                 raise FetchError(_("Un jeu de données reçu n'a pas d'identifiant (page commençant à %(start)s).")
                                  % {"start": start})
-            found[str(pkg["id"])] = RemoteDataset(
+            found[str(pkg["id"])] = RemoteDataset.of(
                 remote_id=str(pkg["id"]), name=str(pkg.get("name") or ""),
                 modified=str(pkg.get("metadata_modified") or ""), package=pkg,
                 url=f"{source.url.rstrip('/')}/dataset/{pkg.get('name') or pkg['id']}")
@@ -119,7 +131,7 @@ def read_dcat(source: HarvestSource, limits: Limits, progress: Progress) -> list
         graph = parse_rdf(body, source.url.split("?", 1)[0], declared)
     datasets = []
     for pkg in packages_from_graph(graph):
-        datasets.append(RemoteDataset(remote_id=str(pkg["id"]), name=pkg.get("name") or "",
+        datasets.append(RemoteDataset.of(remote_id=str(pkg["id"]), name=pkg.get("name") or "",
                                       modified=str(pkg.get("metadata_modified") or ""), package=pkg,
                                       url=pkg.get("url") or ""))
     progress(len(datasets))

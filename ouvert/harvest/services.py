@@ -9,18 +9,21 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from ouvert.core import permissions
+from ouvert.core import actors, permissions
+from ouvert.core.actors import Actor
 from ouvert.core.audit import audit_record, diff, snapshot
-from ouvert.core.models import User
+from ouvert.core.models import Organization, User
+from ouvert.core.unset import UNSET, Unset, given
 
 from . import apply
 from .fetch import FetchError, Limits
-from .mapping import MappingError, map_package, resolve_organization
+from .mapping import MappingError, map_dataset, resolve_organization
 from .models import (
     SCHEDULE_SECONDS,
     HarvestedObject,
@@ -29,6 +32,7 @@ from .models import (
     HarvestSource,
     ItemAction,
     RunStatus,
+    Schedule,
     SourceKind,
 )
 from .readers import RemoteDataset, read_source
@@ -56,12 +60,19 @@ def _schedule_next(source: HarvestSource, now: dt.datetime | None = None) -> Non
 
 
 @transaction.atomic
-def source_create(*, by: User, name: str, kind: str, slug: str = "", **fields: Any) -> HarvestSource:
+def source_create(*, by: User, name: str, kind: str, slug: str = "", url: str = "", upload: File[Any] | None = None,
+                  default_organization: Organization | None = None, create_organizations: bool = True,
+                  organization_map: dict[str, str] | None = None, licence_map: dict[str, str] | None = None,
+                  format_map: dict[str, str] | None = None, schedule: str = Schedule.MANUAL,
+                  enabled: bool = True) -> HarvestSource:
     permissions.check_site_admin(by)
     slug = slug or slugify(name)[:100] or "source"
     if HarvestSource.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": _("L'identifiant « %(slug)s » est déjà pris.") % {"slug": slug}})
-    source = HarvestSource(name=name, slug=slug, kind=kind, owner=by, **fields)
+    source = HarvestSource(name=name, slug=slug, kind=kind, owner=by, url=url, upload=upload or "",
+                           default_organization=default_organization, create_organizations=create_organizations,
+                           organization_map=organization_map or {}, licence_map=licence_map or {},
+                           format_map=format_map or {}, schedule=schedule, enabled=enabled)
     _check_source(source)
     source.full_clean()
     _schedule_next(source)
@@ -72,14 +83,21 @@ def source_create(*, by: User, name: str, kind: str, slug: str = "", **fields: A
 
 
 @transaction.atomic
-def source_update(*, source: HarvestSource, by: User, **fields: Any) -> HarvestSource:
+def source_update(*, source: HarvestSource, by: User, name: str | Unset = UNSET, slug: str | Unset = UNSET,
+                  kind: str | Unset = UNSET, url: str | Unset = UNSET, upload: File[Any] | None | Unset = UNSET,
+                  default_organization: Organization | None | Unset = UNSET,
+                  create_organizations: bool | Unset = UNSET, organization_map: dict[str, str] | Unset = UNSET,
+                  licence_map: dict[str, str] | Unset = UNSET, format_map: dict[str, str] | Unset = UNSET,
+                  schedule: str | Unset = UNSET, enabled: bool | Unset = UNSET) -> HarvestSource:
+    """Change the given fields of a source (the others are left as they are)."""
     permissions.check_site_admin(by)
-    unknown = set(fields) - set(SOURCE_FIELDS)
-    if unknown:
-        raise ValidationError(_("Champs inconnus : %(f)s") % {"f": ", ".join(sorted(unknown))})
     before = snapshot(source, SOURCE_FIELDS)
-    for name, value in fields.items():
-        setattr(source, name, value)
+    fields = given(name=name, slug=slug, kind=kind, url=url, upload=upload,
+                   default_organization=default_organization, create_organizations=create_organizations,
+                   organization_map=organization_map, licence_map=licence_map, format_map=format_map,
+                   schedule=schedule, enabled=enabled)
+    for field, value in fields.items():
+        setattr(source, field, value)
     _check_source(source)
     source.full_clean()
     _schedule_next(source)
@@ -98,16 +116,17 @@ def source_delete(*, source: HarvestSource, by: User) -> None:
     source.delete()
 
 
-def run_request(*, source: HarvestSource, by: User | None, trigger: str = "manual") -> HarvestRun:
-    """Queue a run (one at a time per source) and hand it to the background worker."""
-    if trigger == "manual":
-        permissions.check_site_admin(by)
+def run_request(*, source: HarvestSource, by: Actor, trigger: str = "manual") -> HarvestRun:
+    """Queue a run (one at a time per source) and hand it to the background worker. A person must
+    be a site admin; the scheduler and ``ouvert harvest`` pass :data:`ouvert.core.actors.HARVEST`."""
+    if trigger == "manual" or not actors.is_system(by):
+        permissions.check_site_admin(None if actors.is_system(by) else by)  # no system actor runs by hand
     with transaction.atomic():
         if source.runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
             raise ValidationError(_("Un moissonnage de cette source est déjà en cours."))
-        run = HarvestRun.objects.create(source=source, trigger=trigger, requested_by=by)
-        if by is not None:
-            audit_record(actor=by, action="harvest.run", obj=source, label=str(source))
+        run = HarvestRun.objects.create(source=source, trigger=trigger,
+                                        requested_by=None if actors.is_system(by) else by)
+        audit_record(actor=by, action="harvest.run", obj=source, label=str(source))
     from .tasks import harvest_execute
 
     harvest_execute.enqueue(run.pk)
@@ -122,7 +141,7 @@ def runs_due(now: dt.datetime | None = None) -> list[HarvestRun]:
         _schedule_next(source, now)
         source.save(update_fields=["next_run_at"])
         try:
-            runs.append(run_request(source=source, by=None, trigger="schedule"))
+            runs.append(run_request(source=source, by=actors.HARVEST, trigger="schedule"))
         except ValidationError:
             continue
     return runs
@@ -156,10 +175,10 @@ def _apply_one(run: HarvestRun, remote: RemoteDataset, by: User) -> None:
         return
     try:
         with transaction.atomic():
-            pkg = map_package(source, remote.package)
-            organization = resolve_organization(source, pkg.get("organization"), by=by)
-            local_id = apply.upsert(pkg, organization=organization, local_id=known.local_id if known else None,
-                                    by=by, source_label=source.name)
+            data = map_dataset(source, remote.dataset)
+            organization = resolve_organization(source, remote.organization, by=by)
+            local_id = apply.upsert(data, organization=organization, local_id=known.local_id if known else None,
+                                    by=by)
             HarvestedObject.objects.update_or_create(
                 source=source, remote_id=remote.remote_id,
                 defaults={"remote_name": remote.name[:500], "remote_url": remote.url[:1000], "local_id": local_id,

@@ -1,4 +1,4 @@
-"""Background work: one harvest run, and the scheduler that queues due sources."""
+"""Background work: one harvest run (due runs are queued by the ``harvest`` command)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,3 @@ def harvest_execute(run_id: int) -> str:
     from .services import run_execute
 
     return run_execute(run_id=run_id).status
-
-
-@task()
-def harvest_due() -> int:
-    from .services import runs_due
-
-    return len(runs_due())

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ouvert.core import permissions
+from ouvert.core.forms import apply_errors
 from ouvert.core.typing import AuthedHttpRequest, signed_in_user
 
 from . import services
@@ -22,14 +23,6 @@ from .models import HarvestRun, HarvestSource
 
 def _admin(request: HttpRequest) -> None:
     permissions.check_site_admin(signed_in_user(request))
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -58,7 +51,7 @@ def source_create(request: AuthedHttpRequest) -> HttpResponse:
         try:
             source = services.source_create(by=request.user, **_data(form))
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Source enregistrée."))
             return redirect(source)
@@ -75,7 +68,7 @@ def source_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         try:
             services.source_update(source=fresh, by=request.user, **_data(form))
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Source enregistrée."))
             return redirect(fresh)

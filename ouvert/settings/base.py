@@ -21,10 +21,19 @@ Environment variables (all optional in the embedded profile):
 - ``OUVERT_BASEMAP_URL``: tile URL template of the maps' basemap, e.g.
   ``https://tile.openstreetmap.org/{z}/{x}/{y}.png``; empty (default): maps without a basemap.
   ``OUVERT_BASEMAP_ATTRIBUTION``: its credit line.
+
+The full list, with defaults, is the README's environment table; every Ouvert setting (the names
+below that Django itself does not define) is in ``docs/settings.md``, and app code reads them as
+``settings.NAME`` (never ``getattr`` with a default: the default lives here, once).
+
+Importing these settings writes nothing: the data dir, the SQLite file, the static folder and the
+generated secret key are created by the ``ouvert`` command (:func:`ouvert.cli.prepare_data_dir`), by
+``ouvert.wsgi``, or, for the key, at its first use.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 from pathlib import Path
@@ -32,6 +41,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+from django.utils.functional import lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = BASE_DIR.parent
@@ -51,16 +61,29 @@ def env_list(name: str, default: str) -> list[str]:
 DATA_DIR = Path(os.environ.get("OUVERT_DATA_DIR") or PROJECT_DIR / "var").resolve()
 
 
+@functools.cache
+def _kept_secret_key() -> str:
+    """The key kept in the data dir, generated there (mode 0600) the first time it is needed."""
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process wrote it first: use theirs
+        else:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
 def _secret_key() -> str:
     key = os.environ.get("SECRET_KEY")
     if key:
         return key
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    if (DATA_DIR / "secret_key").exists():
+        return _kept_secret_key()
+    return lazy(_kept_secret_key, str)()  # made at first use, not at import
 
 
 SECRET_KEY = _secret_key()
@@ -91,6 +114,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ouvert.core.http_ranges.HeadAndRangeMiddleware",  # HEAD without a body, byte ranges (docs/security.md)
     "django.middleware.security.SecurityMiddleware",
     "ouvert.core.security.ContentSecurityPolicyMiddleware",  # CSP on HTML responses (docs/security.md)
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -133,8 +157,7 @@ def _database() -> dj_database_url.DBConfig | dict[str, Any]:
         if config["ENGINE"] == "django.db.backends.sqlite3":
             config.setdefault("OPTIONS", {}).update(_SQLITE_OPTIONS)
         return config
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    return {
+    return {  # the data dir is created by ``ouvert`` / ``ouvert.wsgi`` (prepare_data_dir), not here
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "ouvert.sqlite3",
         "OPTIONS": dict(_SQLITE_OPTIONS),
@@ -174,7 +197,6 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 NODE_MODULES_DIR = PROJECT_DIR / "node_modules"
 STATICFILES_FINDERS = [
@@ -282,6 +304,35 @@ API_ANONYMOUS_QUERY_SLOTS = int(os.environ.get("OUVERT_API_ANONYMOUS_QUERY_SLOTS
 DATASTORE_SQL_SECONDS = float(os.environ.get("OUVERT_DATASTORE_SQL_SECONDS", "5"))
 DATASTORE_SQL_ROWS_MAX = int(os.environ.get("OUVERT_DATASTORE_SQL_ROWS_MAX", "32000"))
 DATASTORE_SQL_BYTES_MAX = int(os.environ.get("OUVERT_DATASTORE_SQL_BYTES_MAX", "20000000"))
+# datastore_search and the table pages: time limit of one query (seconds).
+DATASTORE_QUERY_SECONDS = float(os.environ.get("OUVERT_DATASTORE_QUERY_SECONDS", "5"))
+# Widest table accepted (columns), checked before any cell is read: a small spreadsheet can declare
+# 16,384 columns and a million rows.
+DATASTORE_MAX_COLUMNS = int(os.environ.get("OUVERT_DATASTORE_MAX_COLUMNS", "2000"))
+# Largest uncompressed size of the XLSX parts read whole into memory (shared strings, styles), bytes.
+DATASTORE_XLSX_MAX_INMEMORY_BYTES = int(os.environ.get("OUVERT_DATASTORE_XLSX_MAX_INMEMORY_BYTES",
+                                                       str(256 * 1024 * 1024)))
+# Linked files loaded into the datastore: seconds to connect and between bytes (a whole download
+# gets 20 times that).
+DATASTORE_FETCH_TIMEOUT = float(os.environ.get("OUVERT_DATASTORE_FETCH_TIMEOUT", "30"))
+# PostgreSQL: the read-only role user SQL runs as (created and granted after each ``migrate``).
+DATASTORE_READER_ROLE = os.environ.get("OUVERT_DATASTORE_READER_ROLE", "ouvert_datastore_reader")
+
+# Harvesting: most datasets read from one source, longest run (seconds), per-response timeout
+# (seconds to connect and between bytes) and size (bytes).
+HARVEST_MAX_DATASETS = int(os.environ.get("OUVERT_HARVEST_MAX_DATASETS", "50000"))
+HARVEST_MAX_RUN_SECONDS = int(os.environ.get("OUVERT_HARVEST_MAX_RUN_SECONDS", "3600"))
+HARVEST_TIMEOUT = float(os.environ.get("OUVERT_HARVEST_TIMEOUT", "30"))
+HARVEST_MAX_BYTES = int(os.environ.get("OUVERT_HARVEST_MAX_BYTES", str(50 * 1024 * 1024)))
+
+# Consultations: reports from established accounts that hide a contribution until a moderator
+# reviews it; age (days) an account needs before its reports count; smallest socio-demographic group
+# shown in open data (smaller ones are masked); least seconds an anonymous participant spends per
+# survey page (0: no check).
+CONSULTATIONS_AUTO_HIDE_REPORTS = int(os.environ.get("OUVERT_CONSULTATIONS_AUTO_HIDE_REPORTS", "3"))
+CONSULTATIONS_REPORT_MIN_ACCOUNT_DAYS = int(os.environ.get("OUVERT_CONSULTATIONS_REPORT_MIN_ACCOUNT_DAYS", "7"))
+CONSULTATIONS_OPEN_DATA_MIN_GROUP = int(os.environ.get("OUVERT_CONSULTATIONS_OPEN_DATA_MIN_GROUP", "5"))
+CONSULTATIONS_MIN_SECONDS_PER_PAGE = int(os.environ.get("OUVERT_CONSULTATIONS_MIN_SECONDS_PER_PAGE", "2"))
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("CACHE_URL", "").startswith("redis://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",

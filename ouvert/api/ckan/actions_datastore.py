@@ -3,18 +3,16 @@ against the organization of the resource's dataset (editors of that organization
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from ouvert.catalog.models import Resource
 from ouvert.datastore import selectors as datastore_selectors
 from ouvert.datastore import services as datastore_services
 from ouvert.datastore.sql import datastore_search_sql as run_sql
 
 from . import errors
-from .packages_read import get_dataset
+from .packages_read import get_resource
 from .params import required
 from .registry import Context
 
@@ -23,13 +21,7 @@ def _organization(context: Context, data: dict[str, Any]):
     resource_data = data.get("resource")
     ref = data.get("resource_id") or (resource_data.get("id") if isinstance(resource_data, dict) else None)
     ref = str(required({"resource_id": ref}, "resource_id"))
-    try:
-        resource = Resource.objects.select_related("dataset__organization").filter(pk=uuid.UUID(ref)).first()
-    except ValueError:
-        resource = None
-    if resource is None:
-        raise errors.NotFound(_("ressource « %(ref)s »") % {"ref": ref})
-    get_dataset(str(resource.dataset_id), context)
+    resource = get_resource(ref, context)
     data["resource_id"] = ref
     return resource.dataset.organization
 
@@ -42,7 +34,16 @@ def datastore_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
 
 def datastore_info(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     """A table's size and fields with their data dictionary (``resource_id``)."""
-    return datastore_selectors.datastore_info(data=data, user=context.user)
+    resource_id = data.get("resource_id") or data.get("id")
+    if not resource_id:
+        raise errors.ValidationError({"resource_id": [_("Paramètre obligatoire.")]})
+    info = datastore_selectors.datastore_table_info(resource_id=resource_id, user=context.user)
+    fields = [{"id": c.id, "type": c.type,
+               "info": {"label": c.label, "notes": c.description, "unit": c.unit, "type_override": c.type_override},
+               "schema": {"native_type": c.native_type, "is_index": False, "notnull": False}} for c in info.columns]
+    return {"meta": {"id": str(info.resource_id), "count": info.row_count, "table_type": "BASE TABLE",
+                     "aliases": [], "version": info.version, "sheet": info.sheet_name},
+            "fields": fields}
 
 
 def datastore_search_sql(context: Context, data: dict[str, Any]) -> dict[str, Any]:

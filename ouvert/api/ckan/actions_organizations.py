@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ouvert.core import permissions, services
 from ouvert.core.models import AuditEntry, Organization, OrganizationKind, Role, User
+from ouvert.core.read_model import organization_view
 
 from . import errors
 from .bridge import package_counts
@@ -81,15 +82,16 @@ def organization_list(context: Context, data: dict[str, Any]) -> list:
     orgs = orgs[offset:offset + limit]
     if not all_fields:
         return [o.slug for o in orgs]
-    return [organization_dict(o, context, package_count=counts.get(str(o.pk), 0) if include_count else None)
-            for o in orgs]
+    return [organization_dict(organization_view(o), context,
+                              package_count=counts.get(str(o.pk), 0) if include_count else None) for o in orgs]
 
 
 def organization_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     """One organization, by ``id`` or name; its members for those who manage it."""
     org = get_organization(required_id(data))
     counts = package_counts([org.pk], context) if as_bool(data, "include_dataset_count", True) else None
-    result = organization_dict(org, context, package_count=None if counts is None else counts.get(str(org.pk), 0))
+    result = organization_dict(organization_view(org), context,
+                               package_count=None if counts is None else counts.get(str(org.pk), 0))
     if as_bool(data, "include_users", True) and context.user is not None \
             and permissions.can_manage_organization(context.user, org):
         result["users"] = [

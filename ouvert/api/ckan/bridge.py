@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.apps import apps
 
 from .registry import Context
+
+if TYPE_CHECKING:
+    from ouvert.catalog.read_model import DatasetView
 
 
 def catalog_installed() -> bool:
@@ -20,19 +25,19 @@ def package_counts(org_ids: list, context: Context) -> dict[str, int]:
     return visible_counts_by_org(org_ids, context)
 
 
-def package_get(ref: str, context: Context) -> dict:
-    """The package dict of a dataset the caller may see, by id or name; ``NotFound`` otherwise."""
+def dataset_get(ref: str, context: Context) -> DatasetView:
+    """The read model of a dataset the caller may see, by id or name; ``NotFound`` otherwise."""
     from .errors import NotFound
 
     if not catalog_installed():
         raise NotFound(ref)
-    from .packages_read import package_show
+    from .packages_read import get_dataset_view
 
-    return package_show(context, {"id": ref})
+    return get_dataset_view(ref, context)
 
 
-def package_page(context: Context, *, offset: int, limit: int) -> tuple[int, list[dict]]:
-    """(total, package dicts) of the datasets visible to the caller, oldest first."""
+def dataset_page(context: Context, *, offset: int, limit: int) -> tuple[int, list[DatasetView]]:
+    """(total, read models) of the public datasets, oldest first."""
     if not catalog_installed():
         return 0, []
     from .packages_read import visible_page
@@ -40,10 +45,17 @@ def package_page(context: Context, *, offset: int, limit: int) -> tuple[int, lis
     return visible_page(context, offset=offset, limit=limit)
 
 
-def dataset_page_url(pkg: dict) -> str | None:
+def package_of(dataset: DatasetView, context: Context) -> dict[str, Any]:
+    """The CKAN package dict of a dataset's read model."""
+    from .packages_read import package_dict
+
+    return package_dict(dataset, context)
+
+
+def dataset_page_url(dataset: DatasetView) -> str | None:
     """The HTML page of a dataset in the catalogue, when there is one."""
     if not catalog_installed():
         return None
-    from .packages_read import html_url
+    from django.urls import reverse
 
-    return html_url(pkg)
+    return reverse("catalog:dataset_detail", kwargs={"name": dataset.name})

@@ -4,12 +4,19 @@ does); translated fields also come as ``<field>_translated`` dicts (as ckanext-f
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import mimetypes
+import os
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from ouvert.core import permissions
-from ouvert.core.models import Membership, Organization, User
+from ouvert.core.models import Membership, User
+from ouvert.core.read_model import OrganizationView
 
 from .registry import Context
+
+if TYPE_CHECKING:
+    from ouvert.catalog.read_model import ResourceView
 
 
 def ckan_datetime(value: dt.datetime | None) -> str | None:
@@ -21,8 +28,20 @@ def ckan_datetime(value: dt.datetime | None) -> str | None:
     return value.isoformat(timespec="microseconds")
 
 
-def organization_dict(org: Organization, context: Context, *, package_count: int | None = None) -> dict[str, Any]:
-    logo = context.absolute(org.logo.url) if org.logo else ""
+def resource_download_path(resource: ResourceView) -> str:
+    """CKAN's address of an uploaded file, ending with the file name (clients such as ``ckanapi load``
+    name downloads after it)."""
+    filename = quote(os.path.basename(resource.file_name)) or "fichier"
+    return f"/dataset/{resource.dataset_id}/resource/{resource.id}/download/{filename}"
+
+
+def resource_mimetype(resource: ResourceView) -> str | None:
+    """The media type CKAN reports for a resource, guessed from its format."""
+    return mimetypes.guess_type(f"x.{resource.format.lower()}")[0] if resource.format else None
+
+
+def organization_dict(org: OrganizationView, context: Context, *, package_count: int | None = None) -> dict[str, Any]:
+    logo = context.absolute(org.logo_url) if org.logo_url else ""
     data: dict[str, Any] = {
         "id": str(org.id),
         "name": org.slug,

@@ -3,25 +3,31 @@ activity. Reads only, through the catalogue's models and selectors."""
 
 from __future__ import annotations
 
-import mimetypes
-import os
 import uuid
 from typing import Any
-from urllib.parse import quote
 
 from django.db.models import Count, Q, QuerySet
-from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ouvert.catalog import search as catalog_search
 from ouvert.catalog import selectors
 from ouvert.catalog.models import Dataset, DatasetState, DatasetVersion, Keyword, Licence, Resource, Theme
+from ouvert.catalog.read_model import (
+    DatasetView,
+    QualityView,
+    ResourceView,
+    ThemeView,
+    dataset_view,
+    dataset_views,
+    resource_views,
+    theme_view,
+)
 from ouvert.core import permissions
+from ouvert.core.guidelines import render_text
 from ouvert.core.models import Organization
 
 from . import errors
-from .dictize import ckan_datetime, organization_dict
+from .dictize import ckan_datetime, organization_dict, resource_download_path, resource_mimetype
 from .params import as_bool, as_int, as_list, as_str, required_id
 from .query import is_plain_text, to_q
 from .registry import Context
@@ -47,32 +53,17 @@ def with_relations(qs: QuerySet[Dataset]) -> QuerySet[Dataset]:
     return qs.select_related("organization", "licence").prefetch_related("keywords", "themes", "resources")
 
 
-def _datastore_active(resource: Resource) -> bool:
-    from django.apps import apps
-
-    if not apps.is_installed("ouvert.datastore"):
-        return False
-    from ouvert.datastore.models import DatastoreTable
-
-    return DatastoreTable.objects.filter(resource_id=resource.pk).exists()
-
-
-def resource_dict(resource: Resource, dataset: Dataset, context: Context) -> dict[str, Any]:
-    if resource.file:
-        # CKAN's form, ending with the file name (clients such as ``ckanapi load`` name uploads after it).
-        filename = quote(os.path.basename(resource.file.name or "")) or "fichier"
-        url = context.absolute(f"/dataset/{dataset.pk}/resource/{resource.pk}/download/{filename}")
-    else:
-        url = resource.url
-    mimetype = mimetypes.guess_type(f"x.{resource.format.lower()}")[0] if resource.format else None
+def resource_dict(resource: ResourceView, context: Context) -> dict[str, Any]:
+    url = context.absolute(resource_download_path(resource)) if resource.file_name else resource.url
+    mimetype = resource_mimetype(resource)
     return {
-        "id": str(resource.pk),
-        "package_id": str(dataset.pk),
+        "id": str(resource.id),
+        "package_id": str(resource.dataset_id),
         "name": resource.name,
         "description": resource.description,
         "format": resource.format,
         "url": url,
-        "url_type": "upload" if resource.file else None,
+        "url_type": "upload" if resource.file_name else None,
         "size": resource.size,
         "hash": resource.sha256 or "",
         "mimetype": mimetype,
@@ -85,14 +76,14 @@ def resource_dict(resource: Resource, dataset: Dataset, context: Context) -> dic
         "state": "active",
         "resource_type": "documentation" if resource.is_documentation else None,
         "cache_url": None,
-        "datastore_active": _datastore_active(resource),
+        "datastore_active": resource.datastore_active,
         # Ouvert's fields
         "data_dictionary": resource.data_dictionary,
         "download_count": resource.download_count,
     }
 
 
-def group_dict(theme: Theme, context: Context, *, package_count: int | None = None) -> dict[str, Any]:
+def group_dict(theme: ThemeView, context: Context, *, package_count: int | None = None) -> dict[str, Any]:
     data = {
         "id": theme.slug, "name": theme.slug, "title": theme.title_fr, "display_name": theme.title,
         "title_translated": {"fr": theme.title_fr, "en": theme.title_en}, "description": "",
@@ -115,21 +106,21 @@ def licence_dict(licence: Licence) -> dict[str, Any]:
     }
 
 
-def package_dict(dataset: Dataset, context: Context) -> dict[str, Any]:
+def package_dict(dataset: DatasetView, context: Context) -> dict[str, Any]:
     """A dataset as CKAN's ``package_show`` returns it; Ouvert's own fields as top-level keys."""
-    keywords = sorted(k.name for k in dataset.keywords.all())
-    themes = sorted(dataset.themes.all(), key=lambda t: t.slug)
-    resources = sorted(dataset.resources.all(), key=lambda r: (r.position, r.created_at))
+    keywords = dataset.keywords
+    themes = dataset.themes
+    resources = dataset.resources
     licence = dataset.licence
     data: dict[str, Any] = {
-        "id": str(dataset.pk),
+        "id": str(dataset.id),
         "name": dataset.name,
         "title": dataset.title,
         "notes": dataset.notes,
         "type": "dataset",
         "state": STATE.get(dataset.state, dataset.state),
         "private": dataset.private,
-        "owner_org": str(dataset.organization_id),
+        "owner_org": str(dataset.organization.id),
         "organization": organization_dict(dataset.organization, context),
         "license_id": licence.slug,
         "license_title": licence.title,
@@ -147,7 +138,7 @@ def package_dict(dataset: Dataset, context: Context) -> dict[str, Any]:
         "num_tags": len(keywords),
         "groups": [group_dict(t, context) for t in themes],
         "extras": [],
-        "resources": [resource_dict(r, dataset, context) for r in resources],
+        "resources": [resource_dict(r, context) for r in resources],
         "num_resources": len(resources),
         "relationships_as_object": [],
         "relationships_as_subject": [],
@@ -162,26 +153,35 @@ def package_dict(dataset: Dataset, context: Context) -> dict[str, Any]:
         "language": dataset.language,
         "version_notes": dataset.version_notes,
         "is_reference": dataset.is_reference,
-        "qa": _qa(dataset),
+        "qa": _qa(dataset.quality),
         "first_published_at": ckan_datetime(dataset.first_published_at),
         "data_modified_at": ckan_datetime(dataset.data_modified_at),
     }
-    from ouvert.harvest.models import HarvestedObject
-
-    harvested = HarvestedObject.objects.filter(local_id=str(dataset.pk)).select_related("source").first()
+    harvested = dataset.harvest
     if harvested is not None:
-        data["harvest_source"] = {"name": harvested.source.name, "url": harvested.source.url,
+        data["harvest_source"] = {"name": harvested.source_name, "url": harvested.source_url,
                                   "remote_id": harvested.remote_id, "remote_url": harvested.remote_url}
     return data
 
 
-def _qa(dataset: Dataset) -> dict[str, Any]:
+def _qa(quality: QualityView) -> dict[str, Any]:
     """ckanext-qa's package ``qa`` (openness score 0–5 and its reason), plus Ouvert's score and conformity."""
-    reason = (dataset.quality_report or {}).get("stars_reason") or {}
-    lang = "en" if (get_language() or "fr").startswith("en") else "fr"
-    return {"openness_score": dataset.openness_stars, "openness_score_reason": reason.get(lang, ""),
-            "updated": ckan_datetime(dataset.quality_checked_at), "quality_score": dataset.quality_score,
-            "conforms": dataset.conforms}
+    return {"openness_score": quality.openness_stars, "openness_score_reason": render_text(quality.stars_reason),
+            "updated": ckan_datetime(quality.checked_at), "quality_score": quality.score,
+            "conforms": quality.conforms}
+
+
+def package_dicts(qs: QuerySet[Dataset], context: Context) -> list[dict[str, Any]]:
+    """The package dicts of the datasets of ``qs``, in its order (a constant number of queries)."""
+    return [package_dict(view, context) for view in dataset_views(datasets=qs)]
+
+
+def package_dict_of(dataset: Dataset, context: Context) -> dict[str, Any]:
+    """The package dict of one dataset the caller may see (already checked)."""
+    view = dataset_view(dataset_id=dataset.pk)
+    if view is None:
+        raise errors.NotFound(_("jeu de données « %(ref)s »") % {"ref": dataset.name})
+    return package_dict(view, context)
 
 
 # Visibility ---------------------------------------------------------------------------------------
@@ -226,17 +226,20 @@ def visible_counts_by_org(org_ids: list, context: Context) -> dict[str, int]:
 
 def organization_packages(org: Organization, context: Context) -> list[dict[str, Any]]:
     qs = visible(context, include_private=True, include_drafts=False).filter(organization=org)
-    return [package_dict(d, context) for d in with_relations(qs).order_by("name")[:ROWS_MAX]]
+    return package_dicts(qs.order_by("name")[:ROWS_MAX], context)
 
 
-def visible_page(context: Context, *, offset: int, limit: int) -> tuple[int, list[dict[str, Any]]]:
+def visible_page(context: Context, *, offset: int, limit: int) -> tuple[int, list[DatasetView]]:
     qs = visible(context, include_private=False, include_drafts=False)
-    page = with_relations(qs).order_by("created_at", "pk")[offset:offset + limit]
-    return qs.count(), [package_dict(d, context) for d in page]
+    return qs.count(), dataset_views(datasets=qs.order_by("created_at", "pk")[offset:offset + limit])
 
 
-def html_url(pkg: dict[str, Any]) -> str:
-    return reverse("catalog:dataset_detail", kwargs={"name": pkg["name"]})
+def get_dataset_view(ref: str, context: Context) -> DatasetView:
+    """The read model of a dataset the caller may see (by id or name); ``NotFound`` otherwise."""
+    view = dataset_view(dataset_id=get_dataset(ref, context).pk)
+    if view is None:
+        raise errors.NotFound(_("jeu de données « %(ref)s »") % {"ref": ref})
+    return view
 
 
 # Actions ------------------------------------------------------------------------------------------
@@ -252,20 +255,33 @@ def package_list(context: Context, data: dict[str, Any]) -> list[str]:
 
 def package_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     """One dataset by ``id`` or name."""
-    return package_dict(get_dataset(required_id(data), context), context)
+    return package_dict_of(get_dataset(required_id(data), context), context)
 
 
-def resource_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
-    """One resource by ``id``."""
-    ref = required_id(data)
+def get_resource(ref: str, context: Context) -> Resource:
+    """A resource by id (its UUID, CKAN's resource id) whose dataset the caller may see; the same
+    ``NotFound`` for an absent resource and one the caller may not see. The one CKAN resource lookup."""
     try:
-        resource = Resource.objects.select_related("dataset").filter(pk=uuid.UUID(ref)).first()
+        resource = Resource.objects.select_related("dataset__organization").filter(pk=uuid.UUID(ref)).first()
     except ValueError:
         resource = None
     if resource is None:
         raise errors.NotFound(_("ressource « %(ref)s »") % {"ref": ref})
-    dataset = get_dataset(str(resource.dataset_id), context)
-    return resource_dict(resource, dataset, context)
+    try:
+        get_dataset(str(resource.dataset_id), context)
+    except errors.NotFound:
+        raise errors.NotFound(_("ressource « %(ref)s »") % {"ref": ref}) from None
+    return resource
+
+
+def resource_dict_of(resource: Resource, context: Context) -> dict[str, Any]:
+    """The CKAN dict of one resource (fetched again: the caller may just have written it)."""
+    return resource_dict(resource_views(resources=[Resource.objects.get(pk=resource.pk)])[0], context)
+
+
+def resource_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """One resource by ``id``."""
+    return resource_dict_of(get_resource(required_id(data), context), context)
 
 
 def _text_filter(text: str) -> Q:
@@ -371,8 +387,7 @@ def package_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
                                             else "metadata_modified desc")
     qs = _sort(qs, sort, ranked)
     count = qs.count()
-    page = with_relations(qs)[start:start + rows]
-    result: dict[str, Any] = {"count": count, "sort": sort, "results": [package_dict(d, context) for d in page],
+    result: dict[str, Any] = {"count": count, "sort": sort, "results": package_dicts(qs[start:start + rows], context),
                               "facets": {}, "search_facets": {}}
     fields = as_list(data, "facet.field")
     if as_bool(data, "facet", True) and fields:
@@ -403,7 +418,7 @@ def group_list(context: Context, data: dict[str, Any]) -> list:
     themes = themes[offset:offset + limit]
     if not all_fields:
         return [t.slug for t in themes]
-    return [group_dict(t, context, package_count=counts.get(t.slug, 0)) for t in themes]
+    return [group_dict(theme_view(t), context, package_count=counts.get(t.slug, 0)) for t in themes]
 
 
 def group_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
@@ -413,9 +428,9 @@ def group_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     if theme is None:
         raise errors.NotFound(_("thème « %(ref)s »") % {"ref": ref})
     qs = visible(context, include_private=False, include_drafts=False).filter(themes=theme)
-    result = group_dict(theme, context, package_count=qs.count())
+    result = group_dict(theme_view(theme), context, package_count=qs.count())
     if as_bool(data, "include_datasets", False):
-        result["packages"] = [package_dict(d, context) for d in with_relations(qs).order_by("name")[:ROWS_MAX]]
+        result["packages"] = package_dicts(qs.order_by("name")[:ROWS_MAX], context)
     return result
 
 
@@ -445,7 +460,7 @@ def tag_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
                               "state": "active"}
     if as_bool(data, "include_datasets", False):
         qs = visible(context, include_private=False, include_drafts=False).filter(keywords=tag)
-        result["packages"] = [package_dict(d, context) for d in with_relations(qs).order_by("name")[:ROWS_MAX]]
+        result["packages"] = package_dicts(qs.order_by("name")[:ROWS_MAX], context)
     return result
 
 
@@ -489,10 +504,12 @@ def recently_changed_packages_activity_list(context: Context, data: dict[str, An
 
 
 def resource_download(request, dataset_id: str, resource_id: str, filename: str):
-    """``/dataset/<id>/resource/<id>/download/<file>`` (CKAN's address of an uploaded file): on to
-    the catalogue's download, which counts it."""
+    """``/dataset/<id>/resource/<id>/download/<file>`` (CKAN's address of an uploaded file): the file
+    itself, as the catalogue's download serves it (counted, byte ranges) — clients such as GDAL's
+    ``/vsicurl/`` expect the bytes at this address, not a redirect."""
     from django.http import Http404
-    from django.shortcuts import redirect
+
+    from ouvert.catalog.views import resource_download as catalogue_download
 
     user = request.user if request.user.is_authenticated else None
     context = Context(request=request, user=user)
@@ -503,4 +520,4 @@ def resource_download(request, dataset_id: str, resource_id: str, filename: str)
     resource = dataset.resources.filter(pk=resource_id).first()
     if resource is None or not resource.file:
         raise Http404(_("Ressource introuvable."))
-    return redirect(reverse("catalog:resource_download", kwargs={"name": dataset.name, "pk": resource.pk}))
+    return catalogue_download(request, dataset.name, resource.pk)

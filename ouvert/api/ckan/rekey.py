@@ -1,19 +1,11 @@
-"""Giving a just-created row the identifier it had on the portal it comes from.
-
-The catalogue's services choose new UUIDs; ``ckanapi load`` (and CKAN itself, for site
-administrators) keeps the source's ids so that a dump loads into an identical catalogue. The new
-row and every row pointing at it are re-keyed in the same transaction (foreign keys are checked at
-commit)."""
+"""Identifiers CKAN clients choose (``ckanapi load`` keeps the source's ids): parsed here, given to
+the new rows by the catalogue's upsert (``ouvert/catalog/rekey.py``)."""
 
 from __future__ import annotations
 
 import uuid
-from typing import cast
 
-from django.db import models
 from django.utils.translation import gettext as _
-
-from ouvert.core.models import AuditEntry
 
 from . import errors
 
@@ -23,43 +15,3 @@ def wanted_uuid(value: object, field: str = "id") -> uuid.UUID:
         return uuid.UUID(str(value))
     except ValueError:
         raise errors.ValidationError({field: [_("Identifiant UUID invalide.")]}) from None
-
-
-def _taken_elsewhere(instance: models.Model, new_pk: uuid.UUID) -> bool:
-    """A resource id still naming another organization's datastore table or map layer (left by a
-    resource deleted before tables went with it) must not be adopted: the new resource would publish
-    that organization's data."""
-    from ouvert.catalog.models import Resource
-    from ouvert.datastore.models import DatastoreTable
-    from ouvert.geo.models import GeoLayer
-
-    if not isinstance(instance, Resource):
-        return False
-    organization_id = instance.dataset.organization_id
-    return (DatastoreTable.objects.filter(resource_id=new_pk).exclude(organization_id=organization_id).exists()
-            or GeoLayer.objects.filter(resource_id=new_pk).exclude(organization_id=organization_id).exists())
-
-
-def rekey(instance: models.Model, new_pk: uuid.UUID) -> None:
-    model = type(instance)
-    old = instance.pk
-    if old == new_pk:
-        return
-    if model._base_manager.filter(pk=new_pk).exists() or _taken_elsewhere(instance, new_pk):
-        raise errors.ValidationError({"id": [_("Cet identifiant est déjà utilisé.")]})
-    model._base_manager.filter(pk=old).update(**{model._meta.pk.attname: new_pk})
-    for relation in model._meta.related_objects:
-        if relation.many_to_many:
-            through = cast("type[models.Model]", cast(models.ManyToManyRel, relation).through)
-            column = next(f.attname for f in through._meta.fields
-                          if f.is_relation and f.related_model is model)
-            through._base_manager.filter(**{column: old}).update(**{column: new_pk})
-        else:
-            related = relation.related_model
-            related._base_manager.filter(**{relation.field.attname: old}).update(**{relation.field.attname: new_pk})
-    for field in model._meta.many_to_many:
-        through = cast("type[models.Model]", field.remote_field.through)
-        column = next(f.attname for f in through._meta.fields if f.is_relation and f.related_model is model)
-        through._base_manager.filter(**{column: old}).update(**{column: new_pk})
-    AuditEntry.objects.filter(object_type=model._meta.label_lower, object_id=str(old)).update(object_id=str(new_pk))
-    instance.pk = new_pk

@@ -17,8 +17,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from ouvert.api.throttle import write_throttle
-from ouvert.core.ratelimit import concurrency_slot, rate_limit_hit
+from ouvert.core.ratelimit import concurrency_slot, rate_limit_hit, write_throttle
 
 from . import errors
 from .registry import Action, Context

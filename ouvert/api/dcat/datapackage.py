@@ -1,11 +1,17 @@
-"""A Frictionless Data Package descriptor (``datapackage.json``) from a CKAN package dict."""
+"""A Frictionless Data Package descriptor (``datapackage.json``) from the dataset read model."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .vocab import format_uris
+from ouvert.api.ckan.dictize import ckan_datetime, resource_mimetype
+from ouvert.catalog.dcat_vocab import format_uris
+
+from .schemaorg import resource_url
+
+if TYPE_CHECKING:
+    from ouvert.catalog.read_model import DatasetView, ResourceView
 
 NAME = re.compile(r"[^-a-z0-9._/]+")
 # Data dictionary types (datastore / catalogue) → Table Schema types.
@@ -20,11 +26,9 @@ def frictionless_name(value: str, fallback: str) -> str:
     return name or fallback
 
 
-def _schema(res: dict[str, Any]) -> dict[str, Any] | None:
-    fields = res.get("data_dictionary") or res.get("fields") or res.get("schema")
-    if isinstance(fields, dict):
-        fields = fields.get("fields")
-    if not isinstance(fields, list) or not fields:
+def _schema(res: ResourceView) -> dict[str, Any] | None:
+    fields = res.data_dictionary
+    if not fields:
         return None
     out = []
     for field in fields:
@@ -44,57 +48,56 @@ def _schema(res: dict[str, Any]) -> dict[str, Any] | None:
     return {"fields": out} if out else None
 
 
-def datapackage(pkg: dict[str, Any], *, base: str) -> dict[str, Any]:
+def datapackage(dataset: DatasetView, *, base: str) -> dict[str, Any]:
     data: dict[str, Any] = {
         "profile": "data-package",
-        "name": frictionless_name(pkg.get("name") or "", "dataset"),
-        "id": pkg.get("id"),
-        "title": pkg.get("title") or pkg.get("name"),
-        "homepage": f"{base}/dataset/{pkg.get('name')}",
-        "keywords": [t.get("name") for t in pkg.get("tags") or [] if isinstance(t, dict) and t.get("name")],
+        "name": frictionless_name(dataset.name, "dataset"),
+        "id": str(dataset.id),
+        "title": dataset.title or dataset.name,
+        "homepage": f"{base}/dataset/{dataset.name}",
+        "keywords": list(dataset.keywords),
     }
-    if pkg.get("notes"):
-        data["description"] = pkg["notes"]
-    if pkg.get("version"):
-        data["version"] = pkg["version"]
-    if pkg.get("metadata_created"):
-        data["created"] = pkg["metadata_created"]
-    if pkg.get("license_id"):
-        licence = {"name": pkg["license_id"]}
-        if pkg.get("license_url"):
-            licence["path"] = pkg["license_url"]
-        if pkg.get("license_title"):
-            licence["title"] = pkg["license_title"]
-        data["licenses"] = [licence]
-    org = pkg.get("organization")
-    if isinstance(org, dict) and org.get("title"):
-        data["contributors"] = [{"title": org["title"], "role": "publisher",
-                                 "path": f"{base}/organization/{org.get('name')}"}]
+    if dataset.notes:
+        data["description"] = dataset.notes
+    data["created"] = ckan_datetime(dataset.created_at)
+    licence = dataset.licence
+    if licence.slug:
+        described = {"name": licence.slug}
+        if licence.url:
+            described["path"] = licence.url
+        if licence.title:
+            described["title"] = licence.title
+        data["licenses"] = [described]
+    org = dataset.organization
+    if org.name_fr:
+        data["contributors"] = [{"title": org.name_fr, "role": "publisher", "path": f"{base}/organization/{org.slug}"}]
     resources, seen = [], set()
-    for position, res in enumerate(pkg.get("resources") or []):
-        if not isinstance(res, dict) or not res.get("url"):
+    for position, res in enumerate(dataset.resources):
+        path = resource_url(base, res)
+        if not path:
             continue
-        name = frictionless_name(res.get("name") or "", f"resource-{position + 1}")
+        name = frictionless_name(res.name, f"resource-{position + 1}")
         while name in seen:
             name = f"{name}-{position + 1}"
         seen.add(name)
-        item: dict[str, Any] = {"name": name, "path": res["url"]}
-        if res.get("name"):
-            item["title"] = res["name"]
-        if res.get("description"):
-            item["description"] = res["description"]
-        if res.get("format"):
-            item["format"] = str(res["format"]).lower()
-        _eu, mime = format_uris(res.get("format"))
-        if res.get("mimetype") or mime:
-            item["mediatype"] = res.get("mimetype") or (mime or "").rsplit("media-types/", 1)[-1]
-        if isinstance(res.get("size"), int):
-            item["bytes"] = res["size"]
-        digest = str(res.get("hash") or "").removeprefix("sha256:")
+        item: dict[str, Any] = {"name": name, "path": path}
+        if res.name:
+            item["title"] = res.name
+        if res.description:
+            item["description"] = res.description
+        if res.format:
+            item["format"] = res.format.lower()
+        _eu, mime = format_uris(res.format)
+        guessed = resource_mimetype(res)
+        if guessed or mime:
+            item["mediatype"] = guessed or (mime or "").rsplit("media-types/", 1)[-1]
+        if res.size is not None:
+            item["bytes"] = res.size
+        digest = res.sha256.removeprefix("sha256:")
         if re.fullmatch(r"[0-9a-fA-F]{64}", digest):
             item["hash"] = f"sha256:{digest.lower()}"
-        if res.get("encoding"):
-            item["encoding"] = res["encoding"]
+        if res.encoding:
+            item["encoding"] = res.encoding
         schema = _schema(res)
         if schema:
             item["schema"] = schema

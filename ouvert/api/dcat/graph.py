@@ -1,16 +1,22 @@
-"""CKAN-shaped package dictionaries → a DCAT-AP 3.0 graph."""
+"""Datasets of the read model (``ouvert.catalog.read_model``) → a DCAT-AP 3.0 graph."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
-from . import vocab
+from ouvert.api.ckan.dictize import ckan_datetime, resource_download_path, resource_mimetype
+from ouvert.catalog import dcat_vocab as vocab
+
+if TYPE_CHECKING:
+    from ouvert.catalog.read_model import DatasetView, ResourceView
+    from ouvert.core.read_model import OrganizationView
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -52,10 +58,6 @@ def _datetime(value: Any) -> Literal | None:
     return Literal(parsed.isoformat(), datatype=XSD.dateTime)
 
 
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
 def _concept(graph: Graph, uri: str, scheme: str, rdf_type: URIRef | None = None) -> URIRef:
     node = URIRef(uri)
     graph.add((node, SKOS.inScheme, URIRef(scheme)))
@@ -64,51 +66,58 @@ def _concept(graph: Graph, uri: str, scheme: str, rdf_type: URIRef | None = None
     return node
 
 
-def dataset_uri(base: str, pkg: dict[str, Any]) -> URIRef:
-    return URIRef(f"{base}/dataset/{quote(str(pkg.get('name') or pkg.get('id')))}")
+def dataset_uri(base: str, dataset: DatasetView) -> URIRef:
+    return URIRef(f"{base}/dataset/{quote(dataset.name or str(dataset.id))}")
 
 
-def organization_uri(base: str, org: dict[str, Any]) -> URIRef:
-    return URIRef(f"{base}/organization/{quote(str(org.get('name') or org.get('id')))}")
+@dataclass(frozen=True)
+class Agent:
+    """A publisher: its slug (in its address), its names by language, its website."""
+
+    slug: str
+    names: dict[str, str]
+    website: str = ""
 
 
-def add_agent(graph: Graph, base: str, org: dict[str, Any]) -> URIRef:
-    node = organization_uri(base, org)
+def agent_of(org: OrganizationView) -> Agent:
+    names = {lang: text for lang, text in (("fr", org.name_fr), ("en", org.name_en)) if text}
+    return Agent(slug=org.slug, names=names or {"fr": org.slug}, website=org.website)
+
+
+def organization_uri(base: str, agent: Agent) -> URIRef:
+    return URIRef(f"{base}/organization/{quote(agent.slug)}")
+
+
+def add_agent(graph: Graph, base: str, agent: Agent) -> URIRef:
+    node = organization_uri(base, agent)
     graph.add((node, RDF.type, FOAF.Agent))
-    translated = org.get("title_translated") or {}
-    names = {lang: text for lang, text in translated.items() if text} if isinstance(translated, dict) else {}
-    if not names:
-        names = {"fr": org.get("title") or org.get("name") or ""}
-    for lang, text in names.items():
+    for lang, text in agent.names.items():
         graph.add((node, FOAF.name, Literal(text, lang=lang)))
-    homepage = safe_uri(org.get("website"))
+    homepage = safe_uri(agent.website)
     if homepage:
         graph.add((node, FOAF.homepage, homepage))
         graph.add((homepage, RDF.type, FOAF.Document))
     return node
 
 
-def _languages(pkg: dict[str, Any]) -> list[str]:
-    value = pkg.get("language") or pkg.get("languages") or []
-    if isinstance(value, str):
-        value = [v for v in re.split(r"[,\s]+", value) if v]
-    return [uri for uri in (vocab.language_uri(str(v)) for v in value) if uri]
+def _languages(dataset: DatasetView) -> list[str]:
+    codes = [v for v in re.split(r"[,\s]+", dataset.language or "") if v]
+    return [uri for uri in (vocab.language_uri(code) for code in codes) if uri]
 
 
-def _licence(graph: Graph, base: str, pkg: dict[str, Any]) -> URIRef | None:
-    licence_id = _text(pkg.get("license_id"))
-    if not licence_id:
+def _licence(graph: Graph, base: str, dataset: DatasetView) -> URIRef | None:
+    licence = dataset.licence
+    if not licence.slug:
         return None
-    node = safe_uri(pkg.get("license_url")) or URIRef(f"{base}/licence/{quote(licence_id)}")
+    node = safe_uri(licence.url) or URIRef(f"{base}/licence/{quote(licence.slug)}")
     graph.add((node, RDF.type, DCTERMS.LicenseDocument))
-    if pkg.get("license_title"):
-        graph.add((node, RDFS.label, Literal(pkg["license_title"])))
+    if licence.title:
+        graph.add((node, RDFS.label, Literal(licence.title)))
     return node
 
 
-def _contact(graph: Graph, pkg: dict[str, Any]) -> BNode | None:
-    name = _text(pkg.get("contact_name")) or _text(pkg.get("maintainer")) or _text(pkg.get("author"))
-    email = _text(pkg.get("contact_email")) or _text(pkg.get("maintainer_email")) or _text(pkg.get("author_email"))
+def _contact(graph: Graph, dataset: DatasetView) -> BNode | None:
+    name, email = dataset.contact_name.strip(), dataset.contact_email.strip()
     if not name and not email:
         return None
     node = BNode()
@@ -120,34 +129,39 @@ def _contact(graph: Graph, pkg: dict[str, Any]) -> BNode | None:
     return node
 
 
-def add_distribution(graph: Graph, base: str, pkg: dict[str, Any], res: dict[str, Any],
+def _timestamp(value: dt.datetime | None) -> Literal | None:
+    """A timestamp as CKAN writes it (UTC, microseconds), typed ``xsd:dateTime``."""
+    text = ckan_datetime(value)
+    return _datetime(text) if text else None
+
+
+def add_distribution(graph: Graph, base: str, dataset: DatasetView, res: ResourceView,
                      licence: URIRef | None) -> URIRef:
-    page = dataset_uri(base, pkg)
-    node = URIRef(f"{page}/resource/{quote(str(res.get('id') or res.get('position', 0)))}")
+    page = dataset_uri(base, dataset)
+    node = URIRef(f"{page}/resource/{quote(str(res.id))}")
     graph.add((node, RDF.type, DCAT.Distribution))
-    url = safe_uri(res.get("url"))
+    url = safe_uri(base + resource_download_path(res) if res.is_upload else res.url)
     graph.add((node, DCAT.accessURL, url or node))
     graph.add((url or node, RDF.type, RDFS.Resource))
-    if url and res.get("resource_type") not in {"api", "service"}:
+    if url:
         graph.add((node, DCAT.downloadURL, url))
-    if res.get("name"):
-        graph.add((node, DCTERMS.title, Literal(res["name"], lang="fr")))
-    if _text(res.get("description")):
-        graph.add((node, DCTERMS.description, Literal(res["description"], lang="fr")))
-    file_type, media_type = vocab.format_uris(res.get("format"))
+    if res.name:
+        graph.add((node, DCTERMS.title, Literal(res.name, lang="fr")))
+    if res.description.strip():
+        graph.add((node, DCTERMS.description, Literal(res.description, lang="fr")))
+    file_type, media_type = vocab.format_uris(res.format)
     if file_type:
         graph.add((node, DCTERMS.format, _concept(graph, file_type, vocab.FILE_TYPE_SCHEME,
                                                   DCTERMS.MediaTypeOrExtent)))
-    mime = _text(res.get("mimetype"))
+    mime = resource_mimetype(res) or ""
     if mime and re.match(r"^[a-z]+/[A-Za-z0-9.+\-]+$", mime):
         media_type = vocab.IANA + mime
     if media_type:
         graph.add((node, DCAT.mediaType, URIRef(media_type)))
         graph.add((URIRef(media_type), RDF.type, DCTERMS.MediaType))
-    size = res.get("size")
-    if isinstance(size, int) and size >= 0:
-        graph.add((node, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
-    checksum = _text(res.get("hash")).removeprefix("sha256:")
+    if res.size is not None and res.size >= 0:
+        graph.add((node, DCAT.byteSize, Literal(res.size, datatype=XSD.nonNegativeInteger)))
+    checksum = res.sha256.removeprefix("sha256:")
     if HEX.match(checksum):
         digest = BNode()
         graph.add((digest, RDF.type, SPDX.Checksum))
@@ -155,84 +169,72 @@ def add_distribution(graph: Graph, base: str, pkg: dict[str, Any], res: dict[str
         graph.add((SHA256, RDF.type, SPDX.ChecksumAlgorithm))
         graph.add((digest, SPDX.checksumValue, Literal(checksum.lower(), datatype=XSD.hexBinary)))
         graph.add((node, SPDX.checksum, digest))
-    for key, prop in (("created", DCTERMS.issued), ("last_modified", DCTERMS.modified)):
-        value = _datetime(res.get(key))
-        if value is not None:
-            graph.add((node, prop, value))
+    for value, prop in ((res.created_at, DCTERMS.issued), (res.last_modified, DCTERMS.modified)):
+        literal = _timestamp(value)
+        if literal is not None:
+            graph.add((node, prop, literal))
     if licence is not None:
         graph.add((node, DCTERMS.license, licence))
     return node
 
 
-def add_dataset(graph: Graph, base: str, pkg: dict[str, Any]) -> URIRef:
-    """Describe one package (and its publisher, contact, distributions) in ``graph``."""
-    node = dataset_uri(base, pkg)
+def add_dataset(graph: Graph, base: str, dataset: DatasetView) -> URIRef:
+    """Describe one dataset (and its publisher, contact, distributions) in ``graph``."""
+    node = dataset_uri(base, dataset)
     graph.add((node, RDF.type, DCAT.Dataset))
-    graph.add((node, DCTERMS.identifier, Literal(str(pkg.get("id") or pkg.get("name")))))
-    title = pkg.get("title_translated") if isinstance(pkg.get("title_translated"), dict) else None
-    for lang, text in (title or {"fr": pkg.get("title") or pkg.get("name")}).items():
-        if text:
-            graph.add((node, DCTERMS.title, Literal(text, lang=lang)))
-    notes = pkg.get("notes_translated") if isinstance(pkg.get("notes_translated"), dict) else None
-    descriptions = {k: v for k, v in (notes or {"fr": pkg.get("notes")}).items() if _text(v)}
-    for lang, text in (descriptions or {"fr": pkg.get("title") or pkg.get("name")}).items():
-        graph.add((node, DCTERMS.description, Literal(text, lang=lang)))
-    for tag in pkg.get("tags") or []:
-        name = tag.get("display_name") or tag.get("name") if isinstance(tag, dict) else tag
-        if name:
-            graph.add((node, DCAT.keyword, Literal(name, lang="fr")))
-    org = pkg.get("organization")
-    if isinstance(org, dict) and (org.get("name") or org.get("id")):
-        graph.add((node, DCTERMS.publisher, add_agent(graph, base, org)))
-    for key, prop in (("metadata_created", DCTERMS.issued), ("metadata_modified", DCTERMS.modified)):
-        value = _datetime(pkg.get("issued") if key == "metadata_created" and pkg.get("issued") else pkg.get(key))
-        if value is not None:
-            graph.add((node, prop, value))
-    landing = safe_uri(pkg.get("landing_page")) or node
-    graph.add((node, DCAT.landingPage, landing))
-    graph.add((landing, RDF.type, FOAF.Document))
-    source = safe_uri(pkg.get("url"))
-    if source and source != landing:
+    graph.add((node, DCTERMS.identifier, Literal(str(dataset.id))))
+    title = dataset.title or dataset.name
+    if title:
+        graph.add((node, DCTERMS.title, Literal(title, lang="fr")))
+    description = dataset.notes if dataset.notes.strip() else title
+    graph.add((node, DCTERMS.description, Literal(description, lang="fr")))
+    for keyword in dataset.keywords:
+        graph.add((node, DCAT.keyword, Literal(keyword, lang="fr")))
+    graph.add((node, DCTERMS.publisher, add_agent(graph, base, agent_of(dataset.organization))))
+    for value, prop in ((dataset.created_at, DCTERMS.issued), (dataset.updated_at, DCTERMS.modified)):
+        literal = _timestamp(value)
+        if literal is not None:
+            graph.add((node, prop, literal))
+    graph.add((node, DCAT.landingPage, node))
+    graph.add((node, RDF.type, FOAF.Document))
+    source = safe_uri(dataset.source_url)
+    if source and source != node:
         graph.add((node, FOAF.page, source))
         graph.add((source, RDF.type, FOAF.Document))
-    if _text(pkg.get("version")):
-        graph.add((node, URIRef(str(DCAT) + "version"), Literal(pkg["version"])))
-    contact = _contact(graph, pkg)
+    contact = _contact(graph, dataset)
     if contact is not None:
         graph.add((node, DCAT.contactPoint, contact))
-    frequency = vocab.frequency_uri(pkg.get("frequency") or pkg.get("update_frequency"))
+    frequency = vocab.frequency_uri(dataset.update_frequency)
     if frequency:
         graph.add((node, DCTERMS.accrualPeriodicity,
                    _concept(graph, frequency, vocab.FREQUENCY_SCHEME, DCTERMS.Frequency)))
-    for uri in _languages(pkg):
+    for uri in _languages(dataset):
         graph.add((node, DCTERMS.language, _concept(graph, uri, vocab.LANGUAGE_SCHEME, DCTERMS.LinguisticSystem)))
-    start, end = _datetime(pkg.get("temporal_start")), _datetime(pkg.get("temporal_end"))
+    start, end = dataset.temporal_start, dataset.temporal_end
     if start is not None or end is not None:
         period = BNode()
         graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
         if start is not None:
-            graph.add((period, DCAT.startDate, start))
+            graph.add((period, DCAT.startDate, Literal(start.isoformat(), datatype=XSD.date)))
         if end is not None:
-            graph.add((period, DCAT.endDate, end))
+            graph.add((period, DCAT.endDate, Literal(end.isoformat(), datatype=XSD.date)))
         graph.add((node, DCTERMS.temporal, period))
-    for group in pkg.get("groups") or []:
-        if isinstance(group, dict) and group.get("name"):
-            theme = URIRef(f"{base}/group/{quote(group['name'])}")
-            graph.add((theme, RDF.type, SKOS.Concept))
-            graph.add((theme, SKOS.prefLabel, Literal(group.get("title") or group["name"], lang="fr")))
-            graph.add((theme, SKOS.inScheme, URIRef(f"{base}/themes")))
-            graph.add((URIRef(f"{base}/themes"), RDF.type, SKOS.ConceptScheme))
-            graph.add((URIRef(f"{base}/themes"), DCTERMS.title, Literal("Thèmes", lang="fr")))
-            graph.add((node, DCAT.theme, theme))
-    licence = _licence(graph, base, pkg)
-    for res in pkg.get("resources") or []:
-        if isinstance(res, dict):
-            graph.add((node, DCAT.distribution, add_distribution(graph, base, pkg, res, licence)))
+    for theme in dataset.themes:
+        concept = URIRef(f"{base}/group/{quote(theme.slug)}")
+        graph.add((concept, RDF.type, SKOS.Concept))
+        graph.add((concept, SKOS.prefLabel, Literal(theme.title_fr or theme.slug, lang="fr")))
+        graph.add((concept, SKOS.inScheme, URIRef(f"{base}/themes")))
+        graph.add((URIRef(f"{base}/themes"), RDF.type, SKOS.ConceptScheme))
+        graph.add((URIRef(f"{base}/themes"), DCTERMS.title, Literal("Thèmes", lang="fr")))
+        graph.add((node, DCAT.theme, concept))
+    licence = _licence(graph, base, dataset)
+    for res in dataset.resources:
+        graph.add((node, DCAT.distribution, add_distribution(graph, base, dataset, res, licence)))
     return node
 
 
-def catalog_graph(base: str, packages: list[dict[str, Any]], *, title: str, description: str,
-                  publisher: dict[str, Any], page: int = 1, per_page: int | None = None,
+def catalog_graph(base: str, datasets: list[DatasetView], *, title: str, description: str,
+                  publisher: Agent, page: int = 1, per_page: int | None = None,
                   total: int | None = None, page_url: str | None = None) -> Graph:
     """The catalogue (one page of it when ``per_page`` is given) with its datasets."""
     graph = bind(Graph())
@@ -247,8 +249,8 @@ def catalog_graph(base: str, packages: list[dict[str, Any]], *, title: str, desc
     french = vocab.language_uri("fr")
     if french is not None:  # always: French is in the EU vocabulary
         graph.add((node, DCTERMS.language, _concept(graph, french, vocab.LANGUAGE_SCHEME, DCTERMS.LinguisticSystem)))
-    for pkg in packages:
-        graph.add((node, DCAT.dataset, add_dataset(graph, base, pkg)))
+    for dataset in datasets:
+        graph.add((node, DCAT.dataset, add_dataset(graph, base, dataset)))
     if per_page is not None and total is not None and page_url is not None:
         collection = URIRef(f"{page_url}?page={page}")
         last = max(1, -(-total // per_page))
@@ -264,9 +266,9 @@ def catalog_graph(base: str, packages: list[dict[str, Any]], *, title: str, desc
     return graph
 
 
-def dataset_graph(base: str, pkg: dict[str, Any]) -> Graph:
+def dataset_graph(base: str, dataset: DatasetView) -> Graph:
     graph = bind(Graph())
-    add_dataset(graph, base, pkg)
+    add_dataset(graph, base, dataset)
     return graph
 
 

@@ -1,70 +1,77 @@
-"""schema.org ``Dataset`` JSON-LD (what dataset search engines read) from a CKAN package dict."""
+"""schema.org ``Dataset`` JSON-LD (what dataset search engines read) from the dataset read model."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ouvert.api.ckan.dictize import ckan_datetime, resource_download_path, resource_mimetype
+from ouvert.catalog.dcat_vocab import format_uris
 
 from .graph import safe_uri
-from .vocab import format_uris
+
+if TYPE_CHECKING:
+    from ouvert.catalog.read_model import DatasetView, ResourceView
 
 
-def _temporal(pkg: dict[str, Any]) -> str | None:
-    start, end = pkg.get("temporal_start") or "", pkg.get("temporal_end") or ""
-    if not start and not end:
+def _temporal(dataset: DatasetView) -> str | None:
+    start, end = dataset.temporal_start, dataset.temporal_end
+    if start is None and end is None:
         return None
-    return f"{start or '..'}/{end or '..'}"
+    return f"{start.isoformat() if start else '..'}/{end.isoformat() if end else '..'}"
 
 
-def dataset_jsonld(pkg: dict[str, Any], *, base: str, page_url: str | None = None) -> dict[str, Any]:
-    url = page_url or f"{base}/dataset/{pkg.get('name')}"
-    org = pkg.get("organization") if isinstance(pkg.get("organization"), dict) else None
+def resource_url(base: str, res: ResourceView) -> str:
+    """The address a reader downloads a resource from: its link, or the file's CKAN address."""
+    return base + resource_download_path(res) if res.is_upload else res.url
+
+
+def dataset_jsonld(dataset: DatasetView, *, base: str, page_url: str | None = None) -> dict[str, Any]:
+    url = page_url or f"{base}/dataset/{dataset.name}"
+    org = dataset.organization
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Dataset",
         "@id": url,
         "url": url,
-        "name": pkg.get("title") or pkg.get("name"),
-        "description": (pkg.get("notes") or pkg.get("title") or pkg.get("name") or "")[:5000],
-        "identifier": pkg.get("id"),
-        "keywords": [t.get("display_name") or t.get("name") for t in pkg.get("tags") or [] if isinstance(t, dict)],
+        "name": dataset.title or dataset.name,
+        "description": (dataset.notes or dataset.title or dataset.name or "")[:5000],
+        "identifier": str(dataset.id),
+        "keywords": list(dataset.keywords),
         "isAccessibleForFree": True,
         "includedInDataCatalog": {"@type": "DataCatalog", "name": "Ouvert", "url": f"{base}/"},
     }
-    if pkg.get("license_url") or pkg.get("license_id"):
-        data["license"] = pkg.get("license_url") or f"{base}/licence/{pkg['license_id']}"
-    if org:
-        agent = {"@type": "Organization", "name": org.get("title") or org.get("name"),
-                 "url": f"{base}/organization/{org.get('name')}"}
-        data["creator"] = agent
-        data["publisher"] = agent
-    for key, prop in (("metadata_created", "dateCreated"), ("metadata_modified", "dateModified"),
-                      ("version", "version")):
-        if pkg.get(key):
-            data[prop] = pkg[key]
-    if _temporal(pkg):
-        data["temporalCoverage"] = _temporal(pkg)
-    if pkg.get("spatial_text") or isinstance(pkg.get("spatial"), str):
-        data["spatialCoverage"] = pkg.get("spatial_text") or pkg.get("spatial")
-    languages = pkg.get("language")
-    if languages:
-        data["inLanguage"] = languages if isinstance(languages, list) else [languages]
-    if pkg.get("contact_email") or pkg.get("maintainer_email"):
+    if dataset.licence.url or dataset.licence.slug:
+        data["license"] = dataset.licence.url or f"{base}/licence/{dataset.licence.slug}"
+    agent = {"@type": "Organization", "name": org.name_fr or org.slug, "url": f"{base}/organization/{org.slug}"}
+    data["creator"] = agent
+    data["publisher"] = agent
+    for value, prop in ((dataset.created_at, "dateCreated"), (dataset.updated_at, "dateModified")):
+        if value is not None:
+            data[prop] = ckan_datetime(value)
+    if _temporal(dataset):
+        data["temporalCoverage"] = _temporal(dataset)
+    if dataset.spatial:
+        data["spatialCoverage"] = dataset.spatial
+    if dataset.language:
+        data["inLanguage"] = [dataset.language]
+    if dataset.contact_email:
         data["contactPoint"] = {"@type": "ContactPoint", "contactType": "customer service",
-                                "name": pkg.get("contact_name") or pkg.get("maintainer") or "",
-                                "email": pkg.get("contact_email") or pkg.get("maintainer_email")}
+                                "name": dataset.contact_name, "email": dataset.contact_email}
     distributions = []
-    for res in pkg.get("resources") or []:
-        if not isinstance(res, dict) or not safe_uri(res.get("url")):
+    for res in dataset.resources:
+        address = resource_url(base, res)
+        link = safe_uri(address)
+        if not link:
             continue
-        item: dict[str, Any] = {"@type": "DataDownload", "name": res.get("name") or res.get("url"),
-                                "contentUrl": str(safe_uri(res["url"]))}
-        _eu, mime = format_uris(res.get("format"))
-        if res.get("mimetype") or mime:
-            item["encodingFormat"] = res.get("mimetype") or (mime or "").rsplit("media-types/", 1)[-1]
-        elif res.get("format"):
-            item["encodingFormat"] = res["format"]
-        if isinstance(res.get("size"), int):
-            item["contentSize"] = str(res["size"])
+        item: dict[str, Any] = {"@type": "DataDownload", "name": res.name or address, "contentUrl": str(link)}
+        _eu, mime = format_uris(res.format)
+        guessed = resource_mimetype(res)
+        if guessed or mime:
+            item["encodingFormat"] = guessed or (mime or "").rsplit("media-types/", 1)[-1]
+        elif res.format:
+            item["encodingFormat"] = res.format
+        if res.size is not None:
+            item["contentSize"] = str(res.size)
         distributions.append(item)
     if distributions:
         data["distribution"] = distributions

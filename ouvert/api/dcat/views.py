@@ -4,6 +4,7 @@ Frictionless, and content negotiation on ``/dataset/<name>``."""
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -15,7 +16,10 @@ from ouvert.api.ckan.registry import Context
 from ouvert.core.bounds import INT64_MAX
 
 from .datapackage import datapackage
-from .graph import catalog_graph, dataset_graph, serialize
+from .graph import Agent, catalog_graph, dataset_graph, serialize
+
+if TYPE_CHECKING:
+    from ouvert.catalog.read_model import DatasetView
 
 PER_PAGE = 100
 NEGOTIATED = [("text/turtle", "ttl"), ("application/x-turtle", "ttl"), ("application/ld+json", "jsonld"),
@@ -31,9 +35,9 @@ def _context(request: HttpRequest) -> Context:
     return Context(request=request, user=user)
 
 
-def _package(request: HttpRequest, name: str) -> dict:
+def _dataset(request: HttpRequest, name: str) -> DatasetView:
     try:
-        return bridge.package_get(name, _context(request))
+        return bridge.dataset_get(name, _context(request))
     except errors.ActionError:
         raise Http404(_("Jeu de données introuvable.")) from None
 
@@ -55,14 +59,14 @@ def catalog_document(request: HttpRequest, fmt: str) -> HttpResponse:
     if page > INT64_MAX // PER_PAGE:  # its offset would not fit the database's integers: no such page
         raise Http404(_("Cette page du catalogue n'existe pas."))
     anonymous = Context(request=request, user=None)
-    total, packages = bridge.package_page(anonymous, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
-    if page > 1 and not packages:
+    total, datasets = bridge.dataset_page(anonymous, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
+    if page > 1 and not datasets:
         raise Http404(_("Cette page du catalogue n'existe pas."))
     base = base_url(request)
     graph = catalog_graph(
-        base, packages, title=_("Catalogue de données ouvertes"),
+        base, datasets, title=_("Catalogue de données ouvertes"),
         description=_("Jeux de données publiés sur Ouvert, la plateforme de gouvernement ouvert du Québec."),
-        publisher={"name": "ouvert", "title": "Ouvert", "website": settings.SITE_URL},
+        publisher=Agent(slug="ouvert", names={"fr": "Ouvert"}, website=settings.SITE_URL),
         page=page, per_page=PER_PAGE, total=total, page_url=f"{base}/catalog.{fmt}",
     )
     return _rdf_response(graph, fmt)
@@ -70,12 +74,12 @@ def catalog_document(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_safe
 def dataset_document(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
-    return _rdf_response(dataset_graph(base_url(request), _package(request, name)), fmt)
+    return _rdf_response(dataset_graph(base_url(request), _dataset(request, name)), fmt)
 
 
 @require_safe
 def dataset_datapackage(request: HttpRequest, name: str) -> JsonResponse:
-    descriptor = datapackage(_package(request, name), base=base_url(request))
+    descriptor = datapackage(_dataset(request, name), base=base_url(request))
     return JsonResponse(descriptor, json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
@@ -105,15 +109,16 @@ def negotiate(accept: str) -> str | None:
 @require_safe
 def dataset_negotiated(request: HttpRequest, name: str) -> HttpResponse:
     """``/dataset/<name>``: RDF or JSON by ``Accept``; browsers go to the dataset's page."""
-    pkg = _package(request, name)
+    dataset = _dataset(request, name)
     fmt = negotiate(request.headers.get("Accept", ""))
     response: HttpResponse
     if fmt == "json":
-        response = JsonResponse(pkg, json_dumps_params={"ensure_ascii": False})
+        response = JsonResponse(bridge.package_of(dataset, _context(request)),
+                                json_dumps_params={"ensure_ascii": False})
     elif fmt:
-        return _rdf_response(dataset_graph(base_url(request), pkg), fmt)
+        return _rdf_response(dataset_graph(base_url(request), dataset), fmt)
     else:
-        target = bridge.dataset_page_url(pkg)
+        target = bridge.dataset_page_url(dataset)
         if not target:
             raise Http404(_("Jeu de données introuvable."))
         response = HttpResponseRedirect(target)
@@ -122,11 +127,11 @@ def dataset_negotiated(request: HttpRequest, name: str) -> HttpResponse:
     return response
 
 
-def schemaorg_script(pkg: dict, request: HttpRequest) -> str:
+def schemaorg_script(dataset: DatasetView, request: HttpRequest) -> str:
     """The ``<script type="application/ld+json">`` element for a dataset page."""
     from .schemaorg import dataset_jsonld
 
-    data = dataset_jsonld(pkg, base=base_url(request), page_url=request.build_absolute_uri(request.path))
+    data = dataset_jsonld(dataset, base=base_url(request), page_url=request.build_absolute_uri(request.path))
     text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace(
         "&", "\\u0026")
     return f'<script type="application/ld+json">{text}</script>'

@@ -7,7 +7,7 @@ In the dataset template's ``head`` block::
 
 renders the schema.org ``Dataset`` JSON-LD and ``<link rel="alternate">`` to the DCAT (Turtle,
 JSON-LD, RDF/XML), Frictionless and CKAN JSON twins. ``dataset`` is a catalogue object (looked up by
-its primary key) or a CKAN package dict."""
+its primary key) or its read model (``ouvert.catalog.read_model.DatasetView``)."""
 
 from __future__ import annotations
 
@@ -36,19 +36,20 @@ def dataset_linked_data(context: dict[str, Any], dataset: Any) -> str:
     request = context.get("request")
     if request is None or dataset is None:
         return ""
-    if isinstance(dataset, dict):
-        pkg = dataset
-    else:
+    from ouvert.catalog.read_model import DatasetView
+
+    view = dataset if isinstance(dataset, DatasetView) else None
+    if view is None:
         user = request.user if request.user.is_authenticated else None
         try:
-            pkg = bridge.package_get(str(dataset.pk), Context(request=request, user=user))
+            view = bridge.dataset_get(str(dataset.pk), Context(request=request, user=user))
         except errors.ActionError:
             return ""
-    path = f"/dataset/{pkg.get('name')}"
+    path = f"/dataset/{view.name}"
     links = format_html_join(
         "\n", '<link rel="alternate" type="{}" href="{}" title="{}">',
         ((mime, pattern.format(path), label) for mime, pattern, label in ALTERNATES),
     )
     api = format_html('<link rel="alternate" type="application/json" href="/api/3/action/package_show?id={}" '
-                      'title="CKAN API">', pkg.get("name"))
-    return mark_safe(schemaorg_script(pkg, request) + "\n" + links + "\n" + api)  # noqa: S308 — escaped above
+                      'title="CKAN API">', view.name)
+    return mark_safe(schemaorg_script(view, request) + "\n" + links + "\n" + api)  # noqa: S308 — escaped above

@@ -6,6 +6,7 @@ import ckanapi
 import pytest
 
 from conftest import shared_path
+from ouvert.core.actors import INGEST
 
 MONTREAL_BBOX = "-73.7,45.45,-73.5,45.6"
 GATINEAU_BBOX = "-76,45.3,-75.3,45.7"
@@ -21,7 +22,7 @@ def montreal_dataset(make_user, make_org, make_member, public_rid):
     dataset = catalog.dataset_create(by=editor, organization=org, title="Murales de Montréal",
                                      notes="Emplacement des murales subventionnées.")
     catalog.dataset_publish(dataset=dataset, by=editor)
-    layer_load_path(resource_id=public_rid(dataset.pk), by=None, dataset_id=dataset.pk,
+    layer_load_path(resource_id=public_rid(dataset.pk), by=INGEST, dataset_id=dataset.pk,
                     path=shared_path("realdata", "quebec", "montreal-geojson", "murales.geojson"))
     return dataset
 

@@ -64,6 +64,7 @@ def test_python_api_reads_writes_and_errors(live_server, site_admin, make_token,
         anonymous.action.package_purge(id="x")
 
 
+@pytest.mark.slow  # a second instance and the ckanapi CLI in subprocesses
 def test_cli_dump_and_load_organizations_into_a_second_instance(live_server, site_admin, make_token, tmp_path):
     admin = ckanapi.RemoteCKAN(live_server.url, apikey=make_token(site_admin))
     admin.action.organization_create(name="sct", title="Secrétariat du Conseil du trésor", kind="ministry",
@@ -106,6 +107,7 @@ def comparable(pkg: dict) -> dict:
 
 
 @CATALOGUE
+@pytest.mark.slow  # a second instance and the ckanapi CLI in subprocesses
 def test_datasets_search_upload_dump_and_load(live_server, site_admin, make_token, tmp_path):
     from ouvert.catalog.models import Licence, Theme
 

@@ -10,6 +10,7 @@ import uuid
 import pytest
 
 from conftest import shared_path
+from ouvert.core.actors import INGEST
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,7 @@ def test_a_resource_cannot_adopt_another_organizations_table(client, two_organiz
 
     with pytest.raises(PermissionDenied):
         services.datastore_upsert(data={"resource_id": rid, "method": "insert", "records": [{"code": "B"}]},
-                                  organization=Organization.objects.get(slug="organisation-b"), by=None)
+                                  organization=Organization.objects.get(slug="organisation-b"), by=INGEST)
 
 
 def test_a_map_layer_goes_to_the_resources_organization(client, two_organizations, catalogue_resource):

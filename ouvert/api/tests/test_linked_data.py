@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import uuid
+from dataclasses import replace
 
 import pytest
 from django.template import Context as TemplateContext
@@ -23,16 +25,15 @@ def test_schemaorg_dataset():
     assert data["@type"] == "Dataset" and data["name"] == "Comptages de vélos 2012"
     assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert data["creator"]["name"] == "Ville de Montréal" and data["temporalCoverage"] == "2012-01-01/2012-12-31"
-    assert data["distribution"][0]["encodingFormat"] == "text/csv" and data["keywords"] == ["vélo", "mobilité"]
+    assert data["distribution"][0]["encodingFormat"] == "text/csv" and data["keywords"] == ["mobilité", "vélo"]
 
 
 def test_datapackage_descriptor():
-    pkg = {**COMPLETE, "resources": [*COMPLETE["resources"], {**COMPLETE["resources"][0], "id": "r3",
-                                                              "data_dictionary": [
-                                                                  {"name": "date", "type": "date"},
-                                                                  {"name": "Berri1", "type": "integer",
-                                                                   "description": "Passages", "unit": "vélos"}]}]}
-    descriptor = datapackage(pkg, base=BASE)
+    dictionary = [{"name": "date", "type": "date"},
+                  {"name": "Berri1", "type": "integer", "description": "Passages", "unit": "vélos"}]
+    dataset = replace(COMPLETE, resources=(*COMPLETE.resources, replace(COMPLETE.resources[0], id=uuid.uuid4(),
+                                                                          data_dictionary=dictionary)))
+    descriptor = datapackage(dataset, base=BASE)
     assert descriptor["name"] == "comptages-velos-2012" and descriptor["licenses"][0]["name"] == "cc-by-4.0"
     names = [r["name"] for r in descriptor["resources"]]
     assert len(set(names)) == 3 and all(n == n.lower() for n in names)
@@ -51,7 +52,7 @@ def test_negotiation():
 
 
 def test_template_tag_escapes_and_links():
-    pkg = {**COMPLETE, "title": "</script><script>alert(1)</script>"}
+    pkg = replace(COMPLETE, title="</script><script>alert(1)</script>")
     request = RequestFactory().get("/fr/jeux/x/")
     from django.contrib.auth.models import AnonymousUser
 
@@ -61,7 +62,7 @@ def test_template_tag_escapes_and_links():
     assert "</script><script>" not in html
     assert html.count("<script") == 1 and 'href="/dataset/comptages-velos-2012.ttl"' in html
     payload = html.split(">", 1)[1].rsplit("</script>", 1)[0]
-    assert json.loads(payload)["name"] == pkg["title"]
+    assert json.loads(payload)["name"] == pkg.title
 
 
 @pytest.mark.django_db

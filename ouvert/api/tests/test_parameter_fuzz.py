@@ -35,7 +35,7 @@ def _cursor(values) -> str:
 
 
 def _offset_cursor(text: str) -> str:
-    from ouvert.api.cursors import cursor_encode
+    from ouvert.core.cursors import cursor_encode
 
     return cursor_encode(text)
 
@@ -109,6 +109,7 @@ def _assert_none(failures: list[str]) -> None:
     assert not failures, f"{len(failures)} server errors:\n" + "\n".join(failures[:40])
 
 
+@pytest.mark.slow  # a parameter sweep over many endpoints
 def test_native_datastore_endpoints(client, public):
     base = f"/api/v1/datastore/{public['rid']}"
     failures = _sweep(client, base, ["sheet"])
@@ -127,6 +128,7 @@ def test_native_datastore_endpoints(client, public):
     _assert_none(failures)
 
 
+@pytest.mark.slow  # a parameter sweep over many endpoints
 def test_ckan_datastore_search_get_and_post(client, public, settings):
     # the sweep sends more than the per-client read limit allows in a minute: that limit has its own tests
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "datastore_search": (100_000, 60)}
@@ -155,6 +157,7 @@ def test_ckan_datastore_search_get_and_post(client, public, settings):
     _assert_none(failures)
 
 
+@pytest.mark.slow  # a parameter sweep over many endpoints
 def test_ckan_package_search_and_lists(client, public):
     failures = _sweep(client, "/api/3/action/package_search", ["rows", "start", "q", "fq", "sort", "facet.limit",
                                                                 "facet.mincount", "facet.field", "include_private"])
@@ -167,6 +170,7 @@ def test_ckan_package_search_and_lists(client, public):
     _assert_none(failures)
 
 
+@pytest.mark.slow  # a parameter sweep over many endpoints
 def test_native_catalogue_and_geo_endpoints(client, public):
     geo = f"/api/v1/geo/layers/{public['geo']}"
     failures = _sweep(client, "/api/v1/datasets", ["limit", "cursor", "q", "sort", "reference", "facets", "theme"])
@@ -208,6 +212,7 @@ def test_out_of_range_messages_name_the_parameter_and_the_range(client, public):
     assert "next_cursor" in cursor["cursor"][0]
 
 
+@pytest.mark.slow  # a parameter sweep over many endpoints
 def test_html_pages_and_linked_data(client, public):
     """The pages that read a page number, a sort or a filter from the query string (fewer values: a
     page renders more slowly than an API answer)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -12,6 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -77,19 +79,46 @@ def _clean_clone(target: Path) -> Path:
     return clone
 
 
+@contextlib.contextmanager
+def _demo_database():
+    """The database URL the demo runs on: the embedded default, or, in the PostgreSQL pass, a fresh
+    database of its own on that server (the test databases belong to the workers), dropped after."""
+    server = os.environ.get("DATABASE_URL")
+    if not server:
+        yield None
+        return
+    import psycopg
+
+    name = f"ouvert_demo_{uuid.uuid4().hex[:12]}"
+    admin_url = server.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.mark.slow
-@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="the demo is the embedded default (SQLite); "
-                    "the PostgreSQL pass shares one server database between workers")
 def test_demo_from_a_clean_clone_serves_real_tables_and_maps(tmp_path):
     """What ``sh scripts/demo`` runs once installed (``ouvert demo --port P``), from a copy of the
     checkout with no ../shared beside it; counted through the CKAN and geo APIs as a visitor's
-    program would. On PostgreSQL (DATABASE_URL set) the demo uses that database, which must exist."""
+    program would. In the PostgreSQL pass the demo gets a new database of its own on that server."""
+    with _demo_database() as database_url:
+        _run_demo_and_count(tmp_path, database_url)
+
+
+def _run_demo_and_count(tmp_path: Path, database_url: str | None) -> None:
     clone = _clean_clone(tmp_path)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "OUVERT_DATA_DIR": str(clone / "var"), "DJANGO_SETTINGS_MODULE": "ouvert.settings.dev",
            "PYTHONPATH": str(clone)}
     env.pop("OUVERT_SITE_URL", None)
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
     log = (tmp_path / "demo.log").open("w+")
     process = subprocess.Popen([sys.executable, "-m", "ouvert", "demo", "--port", str(port)],  # noqa: S603
                                cwd=clone, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -130,7 +159,7 @@ def test_demo_from_a_clean_clone_serves_real_tables_and_maps(tmp_path):
         with urllib.request.urlopen(f"{base}/fr/", timeout=30) as response:  # noqa: S310
             home = response.read().decode()
         assert f"<strong>{found['count']}</strong> jeux de données publiés" in home
-        if not os.environ.get("DATABASE_URL"):  # the embedded worker sends the demo's e-mails (console)
+        if not database_url:  # the embedded worker sends the demo's e-mails (console)
             while f"{base}/fr/consultations/" not in (tmp_path / "demo.log").read_text():
                 assert time.monotonic() - started < 600, "no demo e-mail names the address served on"
                 time.sleep(1)

@@ -9,10 +9,11 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ouvert.catalog import services
 from ouvert.catalog.models import Dataset, Theme
+from ouvert.core.messages import render
 from ouvert.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -67,12 +68,24 @@ def test_messy_csv_upload_gets_a_report_naming_the_failed_rules(client, publishe
     assert [f["where"]["column"] for f in f6] == ["Note"]
     note = f6[0]
     assert note["where"]["resource_name"] == "depenses.csv"
-    assert "N/D" in note["message"]["fr"] and "N/D" in note["message"]["en"]
-    assert note["fix"]["fr"] and note["fix"]["en"]
-
+    assert note["code"] == "f6.markers"
+    assert note["message"] == "Colonne « Note » : valeurs inconnues notées « N/D » ×1, « #REF! » ×1."
+    assert note["fix"].startswith("Laissez la cellule vide")
     page = client.get(dataset.get_absolute_url()).content.decode()
     assert "Règles à corriger" in page and "F2" in page and "F6" in page and "non conforme" in page
     assert "Comment corriger" in page and "ressource « depenses.csv »" in page
+    assert 'title="Valeurs inconnues laissées vides"' in page
+    english = client.get(f"/api/v1/datasets/{dataset.name}/quality", HTTP_ACCEPT_LANGUAGE="en").json()
+    note_en = next(f for f in english["findings"] if f["rule"] == "F6")
+    assert note_en["message"] == 'Column "Note": unknown values written as "N/D" ×1, "#REF!" ×1.'
+    assert note_en["fix"].startswith("Leave the cell empty")
+    assert english["openness_reason"] and english["openness_reason"] != report["openness_reason"]
+    assert [c["label"] for c in english["reference_criteria"]][0] == "Published and public"
+    assert [c["label"] for c in report["reference_criteria"]][0] == "Publié et public"
+    datastore = client.get(f"/api/v1/datastore/{dataset.resources.get().pk}/quality",
+                           HTTP_ACCEPT_LANGUAGE="en").json()
+    assert note_en["message"] in [f["message"] for f in datastore["findings"]]
+
     english = client.get(f"/en/data/datasets/{dataset.name}/").content.decode()
     assert "Rules to fix" in english and "unknown values written as" in english
 
@@ -97,7 +110,7 @@ def test_reference_badge_is_granted_then_withdrawn_with_reasons(client, publishe
     withdrawn = AuditEntry.objects.get(object_id=str(dataset.pk), action="dataset.reference_withdraw")
     assert withdrawn.changes["is_reference"] == [True, False]
     assert withdrawn.changes["failed_rules"] == ["M1"]
-    assert "Règles F1–F12 et M1–M6 respectées" in withdrawn.changes["reason"]["fr"]
+    assert "Règles F1–F12 et M1–M6 respectées" in render(withdrawn.changes["reason"])
     assert "rules" in withdrawn.changes["unmet_criteria"]
     # No change, no new entry.
     call_command("quality_refresh", stdout=io.StringIO())
@@ -124,7 +137,9 @@ def test_command_withdraws_a_badge_set_by_hand(publisher):
     assert not dataset.is_reference and dataset.quality_checked_at is not None
     assert "M6" in dataset.quality_report["failed_rules"] and dataset.openness_stars == 0
     entry = AuditEntry.objects.get(object_id=str(dataset.pk), action="dataset.reference_withdraw")
-    assert "Publié et public" in entry.changes["reason"]["fr"]
+    assert "Publié et public" in render(entry.changes["reason"])
+    with translation.override("en"):
+        assert render(entry.changes["reason"]).startswith("Criteria not met: Published and public; ")
 
 
 def test_stars_and_format_rules_for_files_outside_the_datastore(client, publisher):
@@ -142,7 +157,7 @@ def test_stars_and_format_rules_for_files_outside_the_datastore(client, publishe
     dataset.refresh_from_db()
     assert dataset.openness_stars == 3
     m6 = [f for f in dataset.quality_report["findings"] if f["rule"] == "M6"]
-    assert m6 and m6[0]["status"] == "fail" and "taille inconnue" in m6[0]["message"]["fr"]
+    assert m6 and m6[0]["status"] == "fail" and "taille inconnue" in render(m6[0]["message"])
     pkg = client.get("/api/3/action/package_show", {"id": dataset.name}).json()["result"]
     assert pkg["qa"]["openness_score"] == 3 and pkg["qa"]["conforms"] is False
 

@@ -13,6 +13,10 @@ signed-in citizen, an editor of another organization) tries every probe; no answ
 marks, and object routes must refuse (401, 403 or 404). The same probes run on the public dataset
 first as a control: each must find the marks there, so a probe cannot pass by asking the wrong
 thing.
+
+A second world does the same for consultations (level ``consultation``): a draft consultation with
+a meeting, a document and a question carrying ``CONSULTATION_MARK`` is refused to every reader
+outside its organization, and the same probes find it once published (and its results published).
 """
 
 from __future__ import annotations
@@ -36,7 +40,9 @@ BBOX = "-73.7,45.4,-73.5,45.6"
 WORD = "matriciel"  # what searches ask for: a word of the description, so that no page echoes a mark
 TAG = "matrice-acces"
 
-Level = Literal["dataset", "resource"]
+CONSULTATION_MARK = "Zqxconsultationmark"
+
+Level = Literal["dataset", "resource", "consultation"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,7 @@ class Probe:
     token: bool = False  # sent with the reader's API token (token-only routes)
     history: bool = False  # a public dataset's history: a resource deleted since was public then
     shows: bool = True  # its answer names the object (False: counts or a binary file)
+    organizers_only: bool = False  # refused to outsiders even when published (control skips it)
 
 
 @dataclass(frozen=True)
@@ -65,8 +72,21 @@ WRITE = Exempt("write: the service refuses anyone who is not an editor of the ow
                "(catalogue, datastore and geo service tests)")
 NO_DATA = Exempt("returns no object's data (static page, form, or the reader's own account)")
 OWN = Exempt("the reader's own things only (account, tokens, follows, trash of their organizations)")
-CONSULTATIONS = Exempt("consultations: their own publication state (can_view), covered by the "
-                       "consultations tests; no dataset-derived data")
+CONSULTATION_TOKEN = Exempt("reached only through a participant's own token (issued by a published "
+                            "consultation's survey); consultations tests")
+MODERATION = Exempt("moderation queue and reports: moderators of the organizing organization (consultations tests)")
+PROPOSAL = Exempt("proposals exist only once the consultation is published (participation open); "
+                  "consultations tests")
+
+
+def consultation(path: str, listing: bool = False, shows: bool = True) -> Probe:
+    """A probe of the consultation world: ``{cslug}`` the consultation, ``{event}`` its meeting."""
+    return Probe(path, level="consultation", listing=listing, shows=shows)
+
+
+def organize(path: str) -> Probe:
+    """An organizer's page: refused to everyone outside the organizing organization, draft or not."""
+    return Probe(path, level="consultation", organizers_only=True)
 HARVEST = Exempt("harvest sources and runs: organization members only, tested in harvest tests; no dataset data")
 ORG = Exempt("organization pages list datasets through the catalogue's visible_datasets (see the listing "
              "probes of the catalogue)")
@@ -128,12 +148,13 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "api/v1/harvest/sources": HARVEST,
     "api/v1/harvest/sources/<slug>/runs": HARVEST,
     "api/v1/harvest/runs/<run_id>": HARVEST,
-    "api/v1/consultations": CONSULTATIONS,
-    "api/v1/consultations/metrics": CONSULTATIONS,
-    "api/v1/consultations/<slug>": CONSULTATIONS,
-    "api/v1/consultations/<slug>/questions": CONSULTATIONS,
-    "api/v1/consultations/<slug>/responses": CONSULTATIONS,
-    "api/v1/consultations/<slug>/results": CONSULTATIONS,
+    "api/v1/consultations": consultation("/api/v1/consultations", listing=True),
+    "api/v1/consultations/metrics": consultation("/api/v1/consultations/metrics", listing=True, shows=False),
+    "api/v1/consultations/<slug>": consultation("/api/v1/consultations/{cslug}"),
+    "api/v1/consultations/<slug>/questions": consultation("/api/v1/consultations/{cslug}/questions"),
+    "api/v1/consultations/<slug>/responses": WRITE,
+    "api/v1/consultations/<slug>/results": Probe("/api/v1/consultations/{cslug}/results", level="consultation",
+                                                 organizers_only=True, token=True),
     # CKAN, DCAT, files
     "^(?:/+)?api/(?:(?P<ver>3)/)?action/(?P<name>[A-Za-z0-9_]+)/?$": Exempt("each action has its own entry below"),
     "^(?:/+)?api/(?P<ver>3)/?$": NO_DATA,
@@ -228,51 +249,53 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "fr/moissonnage/<slug:slug>/supprimer/": HARVEST,
     "fr/moissonnage/<slug:slug>/moissonnages/<int:pk>/": HARVEST,
     # consultations
-    "fr/consultations/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/commentaires/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/memoires/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/merci/<str:token>/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/mes-reponses/supprimer/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/organiser/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/organiser/documents/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/organiser/en-personne/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/organiser/modifier/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/organiser/publier/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/organiser/questions/<int:pk>/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/organiser/questions/<int:pk>/supprimer/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/organiser/questions/nouvelle/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/organiser/rencontres/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/organiser/rencontres/<int:pk>/presences/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/organiser/resultats/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/participer/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/propositions/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/propositions/<int:pk>/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/propositions/<int:pk>/appuyer/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/propositions/<int:pk>/repondre/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/questionnaire/<str:token>/page-<int:page>/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/rencontres/<int:pk>/calendrier.ics": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/rencontres/<int:pk>/inscription/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/resultats/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/resultats/export.<str:fmt>": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/resultats/metadonnees.json": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/resultats/publier-donnees-ouvertes/": CONSULTATIONS,
-    "fr/consultations/<slug:slug>/suivre/": CONSULTATIONS,
-    "fr/consultations/calendrier/": CONSULTATIONS,
-    "fr/consultations/fil.atom": CONSULTATIONS,
-    "fr/consultations/indicateurs/": CONSULTATIONS,
-    "fr/consultations/moderation/": CONSULTATIONS,
-    "fr/consultations/moderation/<str:kind>/<int:pk>/": CONSULTATIONS,
-    "fr/consultations/organiser/": CONSULTATIONS,
-    "fr/consultations/organiser/nouvelle/": CONSULTATIONS,
-    "fr/consultations/politique-de-moderation/": CONSULTATIONS,
-    "fr/consultations/resultats.atom": CONSULTATIONS,
-    "fr/consultations/retroaction/": CONSULTATIONS,
-    "fr/consultations/retroaction/tableau/": CONSULTATIONS,
-    "fr/consultations/services/": CONSULTATIONS,
-    "fr/consultations/services/<slug:slug>/": CONSULTATIONS,
-    "fr/consultations/services/<slug:slug>/export.csv": CONSULTATIONS,
-    "fr/consultations/signaler/<str:kind>/<int:pk>/": CONSULTATIONS,
+    "fr/consultations/": consultation("/fr/consultations/", listing=True),
+    "fr/consultations/<slug:slug>/": consultation("/fr/consultations/{cslug}/"),
+    "fr/consultations/<slug:slug>/commentaires/": WRITE,
+    "fr/consultations/<slug:slug>/memoires/": consultation("/fr/consultations/{cslug}/memoires/"),
+    "fr/consultations/<slug:slug>/merci/<str:token>/": CONSULTATION_TOKEN,
+    "fr/consultations/<slug:slug>/mes-reponses/supprimer/": WRITE,
+    "fr/consultations/<slug:slug>/organiser/": organize("/fr/consultations/{cslug}/organiser/"),
+    "fr/consultations/<slug:slug>/organiser/documents/": WRITE,
+    "fr/consultations/<slug:slug>/organiser/en-personne/": organize("/fr/consultations/{cslug}/organiser/en-personne/"),
+    "fr/consultations/<slug:slug>/organiser/modifier/": organize("/fr/consultations/{cslug}/organiser/modifier/"),
+    "fr/consultations/<slug:slug>/organiser/publier/": WRITE,
+    "fr/consultations/<slug:slug>/organiser/questions/<int:pk>/": organize("/fr/consultations/{cslug}/organiser/questions/{question}/"),
+    "fr/consultations/<slug:slug>/organiser/questions/<int:pk>/supprimer/": WRITE,
+    "fr/consultations/<slug:slug>/organiser/questions/nouvelle/": organize("/fr/consultations/{cslug}/organiser/questions/nouvelle/"),
+    "fr/consultations/<slug:slug>/organiser/rencontres/": organize("/fr/consultations/{cslug}/organiser/rencontres/"),
+    "fr/consultations/<slug:slug>/organiser/rencontres/<int:pk>/presences/": WRITE,
+    "fr/consultations/<slug:slug>/organiser/resultats/": organize("/fr/consultations/{cslug}/organiser/resultats/"),
+    "fr/consultations/<slug:slug>/participer/": consultation("/fr/consultations/{cslug}/participer/"),
+    "fr/consultations/<slug:slug>/propositions/": consultation("/fr/consultations/{cslug}/propositions/"),
+    "fr/consultations/<slug:slug>/propositions/<int:pk>/": PROPOSAL,
+    "fr/consultations/<slug:slug>/propositions/<int:pk>/appuyer/": WRITE,
+    "fr/consultations/<slug:slug>/propositions/<int:pk>/repondre/": WRITE,
+    "fr/consultations/<slug:slug>/questionnaire/<str:token>/page-<int:page>/": CONSULTATION_TOKEN,
+    "fr/consultations/<slug:slug>/rencontres/<int:pk>/calendrier.ics": consultation("/fr/consultations/{cslug}/rencontres/{event}/calendrier.ics"),
+    "fr/consultations/<slug:slug>/rencontres/<int:pk>/inscription/": WRITE,
+    "fr/consultations/<slug:slug>/resultats/": consultation("/fr/consultations/{cslug}/resultats/"),
+    "fr/consultations/<slug:slug>/resultats/export.<str:fmt>": [organize("/fr/consultations/{cslug}/resultats/export.csv"),
+                                                                 consultation("/fr/consultations/{cslug}/resultats/export.donnees-ouvertes",
+                                                                              shows=False)],
+    "fr/consultations/<slug:slug>/resultats/metadonnees.json": consultation("/fr/consultations/{cslug}/resultats/metadonnees.json"),
+    "fr/consultations/<slug:slug>/resultats/publier-donnees-ouvertes/": WRITE,
+    "fr/consultations/<slug:slug>/suivre/": WRITE,
+    "fr/consultations/calendrier/": consultation("/fr/consultations/calendrier/", listing=True),
+    "fr/consultations/fil.atom": consultation("/fr/consultations/fil.atom", listing=True),
+    "fr/consultations/indicateurs/": consultation("/fr/consultations/indicateurs/", listing=True, shows=False),
+    "fr/consultations/moderation/": MODERATION,
+    "fr/consultations/moderation/<str:kind>/<int:pk>/": MODERATION,
+    "fr/consultations/organiser/": OWN,
+    "fr/consultations/organiser/nouvelle/": NO_DATA,
+    "fr/consultations/politique-de-moderation/": NO_DATA,
+    "fr/consultations/resultats.atom": consultation("/fr/consultations/resultats.atom", listing=True),
+    "fr/consultations/retroaction/": WRITE,
+    "fr/consultations/retroaction/tableau/": Exempt("page feedback dashboard: site administrators (consultations tests)"),
+    "fr/consultations/services/": Exempt("services directory: names of public services, no consultation data"),
+    "fr/consultations/services/<slug:slug>/": Exempt("a public service's page and feedback counts (consultations tests)"),
+    "fr/consultations/services/<slug:slug>/export.csv": Exempt("a public service's feedback counts (consultations tests)"),
+    "fr/consultations/signaler/<str:kind>/<int:pk>/": WRITE,
     # CKAN actions
     "ckan:site_read": NO_DATA,
     "ckan:status_show": NO_DATA,
@@ -392,10 +415,11 @@ def _context(world: dict) -> dict[str, str]:
             "org": world["owner"].slug, "job": str(world["job"].pk)}
 
 
-def _probes():
+def _probes(consultations: bool = False):
+    """The probes of the dataset world, or (``consultations=True``) of the consultation world."""
     for route, entry in ROUTES.items():
         for probe in entry if isinstance(entry, list) else [entry]:
-            if isinstance(probe, Probe):
+            if isinstance(probe, Probe) and (probe.level == "consultation") == consultations:
                 yield route, probe
 
 
@@ -432,6 +456,7 @@ def _secrets(probe: Probe, ctx: dict[str, str], *, dataset_hidden: bool) -> tupl
     return marks + tuple(i for i in ids if i not in asked)  # an answer may echo what it was asked
 
 
+@pytest.mark.slow  # every route, every reader
 def test_probes_find_the_public_data(world, client):
     """Control: on the published dataset every probe reaches the data it is meant to ask for (200, or
     a redirect for downloads and content negotiation) and shows a mark or the object's id, so that
@@ -451,6 +476,7 @@ def test_probes_find_the_public_data(world, client):
     assert not misses, "probes that do not reach the public data:\n" + "\n".join(misses)
 
 
+@pytest.mark.slow  # every route, every reader
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_nothing_unpublished_leaks(world, scenario):
     _move(world, scenario)
@@ -474,3 +500,109 @@ def test_nothing_unpublished_leaks(world, scenario):
                 leaks.append(f"{reader} {route} {probe.path.format(**ctx)} {json.dumps(probe.data)}: "
                              f"{status}, marks {shown}")
     assert not leaks, f"{scenario}: unpublished data reached readers:\n" + "\n".join(leaks)
+
+
+# The consultation world ----------------------------------------------------------------------------
+# Organization A prepares a consultation whose title, meeting, document and question carry
+# CONSULTATION_MARK. Before it is published, nobody outside A reads any of it; once published (and
+# its results published), every public probe finds it — the control.
+
+@pytest.fixture
+def consultation_world(make_user, make_org, make_member, make_token, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ouvert.consultations import services
+
+    owner = make_org("organisatrice")
+    organizer = make_user("organisatrice@organisatrice.qc.ca")
+    make_member(organizer, owner, "editor")
+    other = make_org("voisine")
+    other_editor = make_user("editeur@voisine.qc.ca")
+    make_member(other_editor, other, "editor")
+    citizen = make_user("citoyen@exemple.qc.ca")
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        item = services.consultation_create(
+            organization=owner, by=organizer, title=f"Consultation {CONSULTATION_MARK}",
+            summary=f"Votre avis sur le projet {CONSULTATION_MARK}.", body="Le projet en bref.",
+            topic="governance", region="all", contact_name="Équipe", contact_email="equipe@organisatrice.qc.ca",
+            opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=20), purpose_stated=True,
+            feedback_planned=True, has_proposals=True, has_briefs=True, consent_text="Pour préparer le projet.")
+        question = services.question_create(consultation=item, by=organizer, kind="long_text",
+                                            label=f"Votre idée sur {CONSULTATION_MARK}")
+        event = services.event_create(consultation=item, by=organizer, title=f"Rencontre {CONSULTATION_MARK}",
+                                      starts_at=now + dt.timedelta(days=3),
+                                      ends_at=now + dt.timedelta(days=3, hours=2), place="Québec")
+        services.document_add(consultation=item, by=organizer, title=f"Document {CONSULTATION_MARK}",
+                              file=SimpleUploadedFile("projet.pdf", b"%PDF-1.4 " + CONSULTATION_MARK.encode()))
+    type(item).objects.filter(pk=item.pk).update(slug="projet-matrice")  # a slug that carries no mark
+    item.refresh_from_db()
+    return {"consultation": item, "organizer": organizer, "services": services, "question": question,
+            "event": event, "capture": django_capture_on_commit_callbacks,
+            "readers": {"anonymous": None, "citizen": citizen, "other_editor": other_editor},
+            "tokens": {"organizer": make_token(organizer), "citizen": make_token(citizen),
+                       "other_editor": make_token(other_editor)}}
+
+
+def _consultation_context(world: dict) -> dict[str, str]:
+    return {"cslug": world["consultation"].slug, "event": str(world["event"].pk),
+            "question": str(world["question"].pk)}
+
+
+def _about_results(probe: Probe) -> bool:
+    return "resultat" in probe.path or "donnees-ouvertes" in probe.path
+
+
+def test_consultation_probes_find_the_published_consultation(consultation_world, client):
+    """Control: once published every public probe reaches the consultation, once its results are
+    published every results probe does, and the organizers' pages open for its organizer."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    world = consultation_world
+    item, services = world["consultation"], world["services"]
+    ctx = _consultation_context(world)
+    organizer = Client()
+    organizer.force_login(world["organizer"])
+
+    def misses(results: bool) -> list[str]:
+        found = []
+        for route, probe in _probes(consultations=True):
+            if _about_results(probe) != results:
+                continue
+            asking = organizer if probe.organizers_only else client
+            status, body, _location = _ask(asking, probe, ctx, world["tokens"]["organizer"])
+            if not (status == 200 and (CONSULTATION_MARK.lower() in body.lower() or not probe.shows)):
+                found.append(f"{route} {probe.path}: {status}")
+        return found
+
+    with world["capture"](execute=True):
+        services.consultation_publish(consultation=item, by=world["organizer"])
+    missed = misses(results=False)
+    item.closes_at = timezone.now() - dt.timedelta(minutes=1)
+    item.save(update_fields=["closes_at"])
+    with world["capture"](execute=True):
+        services.consultation_publish_results(consultation=item, by=world["organizer"],
+                                              what_we_heard="Des avis nombreux.", what_we_did="Le projet change.")
+    missed += misses(results=True)
+    assert not missed, "consultation probes that do not reach the published consultation:\n" + "\n".join(missed)
+
+
+def test_nothing_of_a_draft_consultation_leaks(consultation_world):
+    world = consultation_world
+    ctx = _consultation_context(world)
+    leaks = []
+    for reader in READERS:
+        client = Client()
+        user = world["readers"][reader]
+        if user is not None:
+            client.force_login(user)
+        for route, probe in _probes(consultations=True):
+            status, body, location = _ask(client, probe, ctx, world["tokens"].get(reader))
+            shown = CONSULTATION_MARK.lower() in body.lower() or (probe.listing and ctx["cslug"] in body)
+            if shown or (not probe.listing and not _refused(status, location)) or status >= 500:
+                leaks.append(f"{reader} {route} {probe.path.format(**ctx)}: {status}, shown {shown}")
+    assert not leaks, "a draft consultation reached readers outside its organization:\n" + "\n".join(leaks)

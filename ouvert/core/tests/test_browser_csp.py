@@ -6,6 +6,7 @@ import uuid
 import pytest
 
 from conftest import shared_path
+from ouvert.core.actors import INGEST
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +29,7 @@ def test_map_with_a_basemap(page, settings, live_server, public_rid):
 
     settings.OUVERT_BASEMAP_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"  # nothing listens: tiles fail, unblocked
     dataset_id = uuid.uuid4()
-    layer = layer_load_path(resource_id=public_rid(dataset_id), dataset_id=dataset_id, by=None, name="Districts",
+    layer = layer_load_path(resource_id=public_rid(dataset_id), dataset_id=dataset_id, by=INGEST, name="Districts",
                             path=shared_path("realdata", "quebec", "represent-canada-data", "montreal-districts",
                                              "merge.shp"))
     response = page.goto(f"/fr/donnees/cartes/{layer.resource_id}/")

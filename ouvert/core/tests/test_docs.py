@@ -1,7 +1,11 @@
-"""Documentation is tested: every environment variable the settings read is in the README."""
+"""Documentation is tested: every environment variable the settings read is in the README, every
+Ouvert setting is declared in base.py and listed in docs/settings.md."""
 
+import ast
 import re
 from pathlib import Path
+
+from django.conf import global_settings
 
 ROOT = Path(__file__).resolve().parents[3]
 INTERNAL = {"PYTEST_XDIST_WORKER"}
@@ -21,3 +25,32 @@ def test_readme_gives_exactly_two_setup_commands():
     commands = re.findall(r"```sh\n(.*?)```", section, flags=re.S)
     assert [c.strip() for c in commands] == ["sh scripts/demo", "sh scripts/test"]
     assert "scripts/test" in (ROOT / ".ci" / "run").read_text()
+
+
+# Declared in base.py but belonging to Django or a library Ouvert configures, not to Ouvert.
+NOT_OURS = {"ROOT_URLCONF", "TASKS", "WHITENOISE_USE_FINDERS"}
+
+
+def _ouvert_settings() -> set[str]:
+    tree = ast.parse((ROOT / "ouvert" / "settings" / "base.py").read_text())
+    names: set[str] = set()
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        names.update(t.id for t in targets if isinstance(t, ast.Name) and t.id.isupper() and t.id[0] != "_")
+    return {n for n in names if not hasattr(global_settings, n)} - NOT_OURS
+
+
+def test_every_ouvert_setting_is_documented_and_every_documented_one_exists():
+    page = (ROOT / "docs" / "settings.md").read_text()
+    documented = set(re.findall(r"^\| `([A-Z][A-Z0-9_]+)` \|", page, flags=re.M))
+    declared = _ouvert_settings()
+    assert sorted(declared - documented) == [], "add these settings to docs/settings.md"
+    assert sorted(documented - declared) == [], "docs/settings.md lists settings base.py does not declare"
+
+
+def test_app_code_reads_settings_without_a_second_default():
+    offenders = [f"{path.relative_to(ROOT)}:{number}"
+                 for path in sorted((ROOT / "ouvert").rglob("*.py")) if "tests" not in path.parts
+                 for number, line in enumerate(path.read_text().splitlines(), start=1)
+                 if re.search(r"getattr\(\s*settings\s*,", line)]
+    assert offenders == [], "declare the setting in ouvert/settings/base.py and read settings.NAME"

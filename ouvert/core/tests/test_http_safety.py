@@ -18,6 +18,7 @@ def ids(messages) -> set[str]:
     return {m.id for m in messages}
 
 
+@pytest.mark.slow  # settings loaded in a subprocess
 def test_embedded_profile_has_debug_off_unless_asked(tmp_path):
     assert settings_with(tmp_path)["debug"] is False
     assert settings_with(tmp_path, DEBUG="true")["debug"] is True
@@ -34,6 +35,7 @@ def test_debug_only_on_an_explicit_flag(argv, wanted):
     assert debug_requested(argv) is wanted
 
 
+@pytest.mark.slow  # settings loaded in a subprocess
 def test_production_defaults_to_one_year_hsts_with_subdomains(tmp_path):
     code = ("from django.conf import settings as s; print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
             "s.SECURE_HSTS_PRELOAD, s.DEBUG, s.SESSION_COOKIE_SECURE)")
@@ -43,6 +45,7 @@ def test_production_defaults_to_one_year_hsts_with_subdomains(tmp_path):
                  SECURE_HSTS_SECONDS="600") == "600"
 
 
+@pytest.mark.slow  # settings loaded in a subprocess
 def test_production_sends_hsts_on_https_only(tmp_path):
     code = ("from django.test import Client; c = Client();"
             "print(c.get('/static/nope', secure=True).headers.get('Strict-Transport-Security'), "

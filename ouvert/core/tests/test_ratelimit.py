@@ -79,13 +79,13 @@ def test_failed_logins_are_limited_per_account_across_addresses(client, settings
 
 
 def test_api_write_limits_use_the_client_address(settings):
-    from ouvert.api.throttle import _hit_address
+    from ouvert.core.ratelimit import write_throttle
 
     settings.OUVERT_TRUSTED_PROXIES = ["10.0.0.0/8"]
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api_write_ip": (1, 60)}
-    assert _hit_address(_request("10.0.0.5", "198.51.100.1"), "api_write_ip") is None
-    assert _hit_address(_request("10.0.0.5", "198.51.100.2"), "api_write_ip") is None
-    assert _hit_address(_request("10.0.0.6", "198.51.100.1"), "api_write_ip") is not None
+    assert write_throttle(_request("10.0.0.5", "198.51.100.1")) is None
+    assert write_throttle(_request("10.0.0.5", "198.51.100.2")) is None
+    assert write_throttle(_request("10.0.0.6", "198.51.100.1")) is not None
 
 
 def test_unreadable_trusted_proxy_is_reported(settings):

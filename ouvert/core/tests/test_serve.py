@@ -33,6 +33,7 @@ def wait_for(predicate, timeout: float = 30.0):
     return None
 
 
+@pytest.mark.slow  # starts ouvert serve in a subprocess
 @pytest.mark.django_db
 def test_serve_runs_embedded_worker_that_sends_queued_mail(tmp_path):
     assert ouvert("migrate", "-v", "0", data_dir=tmp_path).returncode == 0
@@ -81,6 +82,7 @@ def test_serve_runs_embedded_worker_that_sends_queued_mail(tmp_path):
         server.wait(timeout=10)
 
 
+@pytest.mark.slow  # starts ouvert serve in a subprocess
 @pytest.mark.django_db
 def test_serve_debug_only_when_asked(tmp_path):
     assert ouvert("migrate", "-v", "0", data_dir=tmp_path).returncode == 0

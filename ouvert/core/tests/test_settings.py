@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.slow  # every test loads the settings in a fresh Python process
+
 PRINT = ("import json; from django.conf import settings as s; print(json.dumps({"
          "'engine': s.DATABASES['default']['ENGINE'], 'name': str(s.DATABASES['default']['NAME']),"
          "'storage': s.STORAGES['default'], 'hosts': s.ALLOWED_HOSTS, 'email': s.EMAIL_BACKEND,"
@@ -28,7 +30,43 @@ def test_defaults_are_embedded_sqlite_in_data_dir(tmp_path):
     assert conf["engine"] == "django.db.backends.sqlite3"
     assert conf["name"] == str(tmp_path / "ouvert.sqlite3")
     assert conf["email"].endswith("console.EmailBackend")
-    assert (tmp_path / "secret_key").exists()
+
+
+def _run(code: str, data_dir, module: str = "ouvert.settings.dev") -> str:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
+    env.update(OUVERT_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE=module)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)  # noqa: S603
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize("module", ["ouvert.settings.dev", "ouvert.settings.test"])
+def test_importing_the_settings_writes_nothing(tmp_path, module):
+    data_dir = tmp_path / "absent"
+    _run("import django; django.setup(); from django.conf import settings; settings.DATABASES; settings.STATIC_ROOT",
+         data_dir, module)
+    assert not data_dir.exists()
+
+
+def test_the_command_prepares_the_data_dir_and_keeps_one_key(tmp_path):
+    data_dir = tmp_path / "absent"
+    code = ("import django; django.setup(); from ouvert.cli import prepare_data_dir; prepare_data_dir(); "
+            "from django.conf import settings; print(settings.SECRET_KEY)")
+    first = _run(code, data_dir)
+    key = data_dir / "secret_key"
+    assert key.read_text().strip() == first and len(first) >= 50
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert (data_dir / "static").is_dir()
+    assert _run("import django; django.setup(); from django.conf import settings; print(settings.SECRET_KEY)",
+                data_dir) == first
+
+
+def test_the_key_is_made_at_its_first_use_without_the_command(tmp_path):
+    data_dir = tmp_path / "absent"
+    code = ("import django; django.setup(); from django.core import signing; "
+            "print(signing.loads(signing.dumps('ok')))")
+    assert _run(code, data_dir) == "ok"
+    assert (data_dir / "secret_key").exists()
 
 
 def test_environment_selects_postgres_smtp_storage_and_hosts(tmp_path):

@@ -5,6 +5,7 @@ import uuid
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.utils import translation
 
 from ouvert.datastore import services
 from ouvert.datastore.models import DatastoreTable, IngestJob
@@ -37,6 +38,10 @@ def test_messy_cp1252_file_loads_typed(ingest, write_file):
     assert rules["F9"] == "fail"
     assert job.progress()["percentage"] == 100.0 and job.rows_done == 3
     assert job.report["sheets"][0]["timings"]["load"] >= 0
+    with translation.override("en"):
+        shown = {f["code"]: f["message"] for f in job.progress()["report"]["sheets"][0]["quality"]}
+    assert shown["f2.not_utf8"] == "Text encoded in cp1252, not UTF-8."
+    assert shown["f3.problems"] == 'CSV: delimiter ";" instead of a comma.'
 
 
 def test_reingest_swaps_atomically_and_failure_keeps_previous(ingest, write_file):
@@ -48,7 +53,14 @@ def test_reingest_swaps_atomically_and_failure_keeps_previous(ingest, write_file
                     options={"columns": {"a": {"type": "int"}}})
     assert failed.status == "failed"
     assert failed.report["errors"][0] == {"row": 3, "column": "a", "value": "deux",
-                                          "expected": "un entier (ex. 42 ou 1 234)"}
+                                          "expected": {"code": "expected.int", "params": {}}}
+    assert failed.report["error"] == {"code": "ingest.type_mismatch", "params": {"count": 1}}
+    assert failed.error == "1 valeur(s) ne correspondent pas au type de leur colonne."
+    assert failed.progress()["report"]["errors"][0]["expected"] == "un entier (ex. 42 ou 1 234)"
+    with translation.override("en"):
+        shown = failed.progress()
+    assert shown["error"] == "1 value(s) do not match the type of their column."
+    assert shown["report"]["errors"][0]["expected"] == "an integer (e.g. 42 or 1 234)"
     table = DatastoreTable.objects.get(resource_id=rid)
     assert table.table_name == old_name and table.version == 1
     assert datastore_search(data={"resource_id": str(rid)}, user=None)["total"] == 2
@@ -128,6 +140,11 @@ def test_retry_is_idempotent(ingest, write_file, publisher):
 def test_unreadable_file_fails_with_a_clear_report(ingest, write_file):
     job = ingest(write_file("a.pdf", b"%PDF-1.4 blah"))
     assert job.status == "failed" and "document" in job.error
+    assert job.report["error"] == {"code": "source.document", "params": {"name": "a.pdf"}}
+    assert job.progress()["error"] == "« a.pdf » est un document, pas un tableau de données."
+    with translation.override("en"):
+        assert job.progress()["error"] == "\"a.pdf\" is a document, not a data table."
+        assert job.progress()["report"]["errors"][0]["message"] == "\"a.pdf\" is a document, not a data table."
 
 
 def test_xlsx_sheets_become_tables(ingest):

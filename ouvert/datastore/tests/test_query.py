@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from ouvert.datastore import services
-from ouvert.datastore.selectors import datastore_info, datastore_search
+from ouvert.datastore.selectors import datastore_search, datastore_table_info
 from ouvert.datastore.sql import datastore_search_sql, sql_resource_ids
 
 pytestmark = pytest.mark.django_db
@@ -79,10 +79,10 @@ def test_unknown_resource_is_not_found():
 
 
 def test_info(rid):
-    info = datastore_info(data={"id": rid}, user=None)
-    assert info["meta"]["count"] == 4
-    assert {f["id"]: f["type"] for f in info["fields"]} == {"ville": "text", "montant": "numeric", "date": "date",
-                                                            "actif": "bool", "note": "text"}
+    info = datastore_table_info(resource_id=rid, user=None)
+    assert info.row_count == 4
+    assert {c.id: c.type for c in info.columns} == {"ville": "text", "montant": "numeric", "date": "date",
+                                                    "actif": "bool", "note": "text"}
 
 
 def test_search_sql_runs_one_select(rid):

@@ -5,8 +5,10 @@ fails with a report that says exactly why. No file is sampled: each loads whole 
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from conftest import SHARED_DIR, shared_path
+from ouvert.core.messages import render, render_fix
 from ouvert.datastore.models import DatastoreTable
 
 pytestmark = pytest.mark.django_db
@@ -53,9 +55,14 @@ def test_real_file_loads_or_says_why(ingest, relative):
         findings = table.quality["findings"]
         assert {f["rule"] for f in findings} >= {"F1", "F2", "F3", "F5", "F6", "F7", "F8", "F12"}
         for finding in findings:
-            assert finding["message"]["fr"] and finding["message"]["en"]
+            code = finding["message"]["code"]
+            with translation.override("fr"):
+                fr, fix_fr = render(finding["message"]), render_fix(finding["message"])
+            with translation.override("en"):
+                en, fix_en = render(finding["message"]), render_fix(finding["message"])
+            assert fr and en and fr != code and en != fr, code  # registered, and translated
             if finding["status"] == "fail":
-                assert finding["fix"]["fr"] and finding["fix"]["en"]
+                assert fix_fr and fix_en and fix_en != fix_fr, code
         for field in table.fields:
             if field["type"] == "text" and field["detected"].get("non_empty") and field["detected_type"] == "text":
                 # why a column stayed text is reported with the first offending row
@@ -77,4 +84,4 @@ def test_prb_csv_reports_why_its_columns_are_text(ingest):
     rules = table.quality["score"]["rules"]
     assert rules["F5"] == "fail" and rules["F6"] == "fail" and rules["F2"] == "fail"
     f6 = next(f for f in table.quality["findings"] if f["rule"] == "F6")
-    assert "#REF!" in f6["message"]["fr"]
+    assert "#REF!" in render(f6["message"])

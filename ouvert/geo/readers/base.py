@@ -3,6 +3,7 @@ report of every problem met (file, feature, what, how to fix).
 
 Messages are stored as a code plus parameters and rendered in the reader's language at display
 time (:func:`issue_message`), so a report written during a French ingestion reads in English too.
+The codes are registered with the project's one message mechanism, :mod:`ouvert.core.messages`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+
+from ouvert.core.messages import Message, register, render, render_fix
 
 ERROR = "error"
 WARNING = "warning"
@@ -188,6 +191,9 @@ FIXES = {
     "line_one_point": _("une ligne a au moins deux points ; ce tronçon n'en a qu'un et est affiché comme un point"),
 }
 
+register(MESSAGES)
+register({f"wkt_fix.{key}": text for key, text in FIXES.items()})
+
 MAX_ISSUES_PER_CODE = 20
 
 
@@ -207,14 +213,11 @@ class Issue:
 def issue_message(issue: Issue | dict[str, Any]) -> tuple[str, str]:
     """(what, how to fix) for an issue, in the active language."""
     data = issue.as_dict() if isinstance(issue, Issue) else issue
-    what, fix = MESSAGES.get(data["code"], (data["code"], ""))
-    params = {"file": data.get("file") or "", **(data.get("params") or {})}
+    params: dict[str, Any] = {"file": data.get("file") or "", **(data.get("params") or {})}
     if params.get("fix") in FIXES:
-        params["fix"] = str(FIXES[params["fix"]])
-    try:
-        return str(what).format(**params), str(fix).format(**params) if fix else ""
-    except (KeyError, IndexError):
-        return str(what), str(fix)
+        params["fix"] = Message(f"wkt_fix.{params['fix']}")
+    message = Message(data["code"], params)
+    return render(message), render_fix(message)
 
 
 @dataclass

@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from conftest import shared_path
+from ouvert.core.actors import INGEST
 from ouvert.geo.services import layer_load_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,7 +18,7 @@ Q = ("realdata", "quebec")
 @pytest.fixture
 def districts(public_rid):
     dataset_id = uuid.uuid4()
-    return layer_load_path(resource_id=public_rid(dataset_id), dataset_id=dataset_id, by=None,
+    return layer_load_path(resource_id=public_rid(dataset_id), dataset_id=dataset_id, by=INGEST,
                            name="Districts électoraux de Montréal",
                            path=shared_path(*Q, "represent-canada-data", "montreal-districts", "merge.shp"))
 
@@ -57,7 +58,7 @@ def test_map_preview_draws_layer_and_passes_axe(page, axe_check, screenshots_dir
     (("montreal-geojson", "reseau-cyclable.geojson"), "Lignes", 6987),
 ])
 def test_points_and_lines_styled_by_type(page, axe_check, screenshots_dir, relative, legend, count, public_rid):
-    layer = layer_load_path(resource_id=public_rid(), by=None, path=shared_path(*Q, *relative))
+    layer = layer_load_path(resource_id=public_rid(), by=INGEST, path=shared_path(*Q, *relative))
     page.goto(f"/fr/donnees/cartes/{layer.resource_id}/")
     page.wait_for_function("() => document.querySelector('[data-geo-status]').textContent.includes('sur')")
     status = page.locator("[data-geo-status]").text_content()
@@ -84,7 +85,7 @@ def test_map_is_keyboard_operable(page, districts):
 
 def test_large_layer_popup_fetches_attributes_and_choropleth_asks_for_its_column(page, monkeypatch, public_rid):
     monkeypatch.setattr("ouvert.geo.simplify.INLINE_PROPERTIES_MAX", 10)
-    layer = layer_load_path(resource_id=public_rid(), by=None, name="Grande couche",
+    layer = layer_load_path(resource_id=public_rid(), by=INGEST, name="Grande couche",
                             path=shared_path(*Q, "represent-canada-data", "montreal-districts", "merge.shp"))
     page.goto(f"/fr/donnees/cartes/{layer.resource_id}/")
     page.wait_for_function("() => document.querySelector('[data-geo-status]').textContent.includes('116')")

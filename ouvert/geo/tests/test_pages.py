@@ -10,6 +10,7 @@ import pytest
 from django.template import Context, Template
 
 from conftest import shared_path
+from ouvert.core.actors import INGEST
 from ouvert.geo.services import layer_load_path
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ Q = ("realdata", "quebec")
 @pytest.fixture
 def districts(public_rid):
     dataset_id = uuid.uuid4()
-    return layer_load_path(resource_id=public_rid(dataset_id), dataset_id=dataset_id, by=None, name="Districts de Montréal",
+    return layer_load_path(resource_id=public_rid(dataset_id), dataset_id=dataset_id, by=INGEST, name="Districts de Montréal",
                            path=shared_path(*Q, "represent-canada-data", "montreal-districts", "merge.shp"))
 
 
@@ -42,7 +43,7 @@ def test_map_preview_404_without_layer(client):
 
 
 def test_map_preview_of_attributes_only_shapefile_says_why(client, public_rid):
-    layer = layer_load_path(resource_id=public_rid(), by=None, path=shared_path(
+    layer = layer_load_path(resource_id=public_rid(), by=INGEST, path=shared_path(
         *Q, "represent-canada-data", "qc-provincial-2017", "Circonscriptions_électorales_2017_shapefile.dbf"))
     body = client.get(f"/fr/donnees/cartes/{layer.resource_id}/").content.decode()
     assert "n'a de géométrie affichable" in body and "EPSG:3798" in body
@@ -118,7 +119,7 @@ def test_spatial_search_page_and_api(client, districts):
 
 def test_large_layer_overview_without_attributes_then_on_demand(client, monkeypatch, public_rid):
     monkeypatch.setattr("ouvert.geo.simplify.INLINE_PROPERTIES_MAX", 10)
-    layer = layer_load_path(resource_id=public_rid(), by=None,
+    layer = layer_load_path(resource_id=public_rid(), by=INGEST,
                             path=shared_path(*Q, "represent-canada-data", "montreal-districts", "merge.shp"))
     url = f"/api/v1/geo/layers/{layer.resource_id}/features"
     overview = json.loads(client.get(url).content)

@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from conftest import shared_path
+from ouvert.core.actors import INGEST
 from ouvert.geo import selectors
 from ouvert.geo.bbox import BBox, parse_ext_bbox
 from ouvert.geo.exports import export_csv_wkt, export_geojson, export_shapefile_zip
@@ -25,7 +26,7 @@ MONTREAL = uuid.UUID("00000000-0000-4000-8000-00000000a001")
 
 
 def districts(**kwargs):
-    return layer_load_path(resource_id=kwargs.pop("resource_id"), by=None, path=shared_path(
+    return layer_load_path(resource_id=kwargs.pop("resource_id"), by=INGEST, path=shared_path(
         *Q, "represent-canada-data", "montreal-districts", "merge.shp"), **kwargs)
 
 
@@ -47,7 +48,7 @@ def test_layer_stored_with_bbox_types_fields_and_report(public_rid):
 def test_reload_replaces_atomically_and_bumps_version(public_rid):
     resource_id = public_rid()
     first = districts(resource_id=resource_id)
-    second = layer_load_path(resource_id=resource_id, by=None, path=shared_path(
+    second = layer_load_path(resource_id=resource_id, by=INGEST, path=shared_path(
         *Q, "gatineau-fire-hydrant", "decoupage_administratif.json.txt"))
     assert second.pk == first.pk and second.version == first.version + 1
     assert second.feature_count == 5 and GeoFeature.objects.filter(layer=second).count() == 5
@@ -69,7 +70,7 @@ def test_overview_is_simplified_and_smaller_than_the_source(public_rid):
 
 
 def test_window_at_high_zoom_returns_only_intersecting_features(public_rid):
-    layer = layer_load_path(resource_id=public_rid(), by=None,
+    layer = layer_load_path(resource_id=public_rid(), by=INGEST,
                             path=shared_path(*Q, "gatineau-fire-hydrant", "borne_fontaine.csv"))
     box = BBox(-75.74, 45.49, -75.73, 45.51)
     body = json.loads(gzip.decompress(selectors.layer_window(layer=layer, zoom=16, bbox=box)))
@@ -110,9 +111,9 @@ def collection_centroid_x(collection):
 def test_spatial_coverage_and_datasets_intersecting(public_rid):
     montreal, gatineau, nowhere = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     districts(resource_id=public_rid(montreal), dataset_id=montreal)
-    layer_load_path(resource_id=public_rid(gatineau), by=None, dataset_id=gatineau,
+    layer_load_path(resource_id=public_rid(gatineau), by=INGEST, dataset_id=gatineau,
                     path=shared_path(*Q, "gatineau-fire-hydrant", "decoupage_administratif.csv"))
-    layer_load_path(resource_id=public_rid(montreal), by=None, dataset_id=montreal,
+    layer_load_path(resource_id=public_rid(montreal), by=INGEST, dataset_id=montreal,
                     path=shared_path(*Q, "montreal-geojson", "murales.geojson"))
     coverage = selectors.dataset_spatial_coverage(dataset_id=montreal)
     assert coverage.minx < -73.9 and coverage.maxx > -73.5
@@ -237,7 +238,7 @@ def test_layer_attributes_and_wkt_geometry_land_in_the_datastore(public_rid):
         pytest.skip("datastore app not installed")
     from ouvert.datastore.selectors import datastore_search
 
-    layer = layer_load_path(resource_id=public_rid(), by=None,
+    layer = layer_load_path(resource_id=public_rid(), by=INGEST,
                             path=shared_path(*Q, "gatineau-fire-hydrant", "decoupage_administratif.json.txt"))
     found = datastore_search(data={"resource_id": str(layer.resource_id), "filters": {"NOM": "Buckingham"}},
                              user=None)
@@ -246,7 +247,7 @@ def test_layer_attributes_and_wkt_geometry_land_in_the_datastore(public_rid):
     assert record["geometry"].startswith("POLYGON ((-75.41")
     assert {f["id"]: f["type"] for f in found["fields"]}["AIRE"] == "numeric"
     # Reloading replaces the table rather than appending to it.
-    layer_load_path(resource_id=layer.resource_id, by=None,
+    layer_load_path(resource_id=layer.resource_id, by=INGEST,
                     path=shared_path(*Q, "gatineau-fire-hydrant", "decoupage_administratif.json.txt"))
     assert datastore_search(data={"resource_id": str(layer.resource_id)}, user=None)["total"] == 5
 

@@ -6,10 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rdflib import Graph
 
-from ouvert.api.dcat.graph import catalog_graph, serialize
-from ouvert.api.dcat.parse import packages_from_graph
+from ouvert.api.dcat.graph import Agent, catalog_graph, serialize
 from ouvert.api.tests.test_dcat import BASE, COMPLETE
 from ouvert.harvest import services
+from ouvert.harvest.dcat import packages_from_graph
 from ouvert.harvest.fetch import Limits
 from ouvert.harvest.models import RunStatus, SourceKind
 from ouvert.harvest.readers import read_source
@@ -21,20 +21,20 @@ pytestmark = pytest.mark.django_db
 
 def _catalog(fmt: str) -> bytes:
     graph = catalog_graph(BASE, [COMPLETE], title="Ouvert", description="Catalogue",
-                          publisher={"name": "ouvert", "title": "Ouvert"})
+                          publisher=Agent(slug="ouvert", names={"fr": "Ouvert"}))
     return serialize(graph, fmt)[0]
 
 
 @pytest.mark.parametrize("fmt,parser", [("ttl", "turtle"), ("jsonld", "json-ld"), ("rdf", "xml")])
 def test_dcat_round_trip_keeps_the_metadata(fmt, parser):
     [pkg] = packages_from_graph(Graph().parse(data=_catalog(fmt), format=parser))
-    assert pkg["id"] == COMPLETE["id"] and pkg["title"] == COMPLETE["title"]
-    assert pkg["title_translated"] == COMPLETE["title_translated"] and pkg["notes"] == COMPLETE["notes"]
+    assert pkg["id"] == str(COMPLETE.id) and pkg["title"] == COMPLETE.title
+    assert pkg["title_translated"] == {"fr": COMPLETE.title} and pkg["notes"] == COMPLETE.notes
     assert sorted(t["name"] for t in pkg["tags"]) == ["mobilité", "vélo"]
     assert pkg["frequency"] == "daily" and sorted(pkg["language"]) == ["en", "fr"]
     assert pkg["organization"]["name"] == "montreal" and pkg["organization"]["title"] == "Ville de Montréal"
-    assert pkg["license_url"] == COMPLETE["license_url"]
-    assert pkg["contact_email"] == COMPLETE["contact_email"]
+    assert pkg["license_url"] == COMPLETE.licence.url
+    assert pkg["contact_email"] == COMPLETE.contact_email
     assert pkg["temporal_start"] == "2012-01-01" and pkg["temporal_end"] == "2012-12-31"
     formats = sorted(r["format"] for r in pkg["resources"])
     assert formats == ["CSV", "HTML"]
@@ -46,10 +46,43 @@ def test_dcat_by_url_and_by_upload_are_read(site_admin, allow_loopback):
     with serve(fixed(_catalog("ttl"), content_type="text/turtle; charset=utf-8")) as url:
         source = services.source_create(by=site_admin, name="DCAT", kind=SourceKind.DCAT_URL, url=f"{url}/catalog.ttl")
         remote = read_source(source, Limits(timeout=5), lambda n: None)
-    assert [r.remote_id for r in remote] == [COMPLETE["id"]]
+    assert [r.remote_id for r in remote] == [str(COMPLETE.id)]
     upload = services.source_create(by=site_admin, name="Fichier", kind=SourceKind.DCAT_UPLOAD,
                                     upload=SimpleUploadedFile("catalogue.jsonld", _catalog("jsonld")))
     assert [r.name for r in read_source(upload, Limits(timeout=5), lambda n: None)] == ["comptages-velos-2012"]
+
+
+def test_dcat_catalogue_harvested_into_the_catalogue(site_admin, make_org, client, settings, allow_loopback):
+    """A DCAT dataset becomes a local dataset through the typed input and the catalogue's upsert:
+    its languages (fr and en) become "fr,en", its dates, contact, frequency and links are kept; a
+    second run with a changed title updates the same dataset."""
+    settings.HARVEST_TIMEOUT = 5
+    make_org("montreal", name_fr="Ville de Montréal")
+    with serve(fixed(_catalog("ttl"), content_type="text/turtle; charset=utf-8")) as url:
+        source = services.source_create(by=site_admin, name="DCAT", kind=SourceKind.DCAT_URL, url=f"{url}/catalog.ttl")
+        run = services.run_request(source=source, by=site_admin)
+    run.refresh_from_db()
+    assert run.status == RunStatus.SUCCEEDED and run.created == 1, run.items.values_list("reason", flat=True)
+    pkg = client.get("/api/3/action/package_show?id=comptages-velos-2012").json()["result"]
+    assert pkg["language"] == "fr,en" and pkg["update_frequency"] == "daily"
+    assert pkg["temporal_start"] == "2012-01-01" and pkg["contact_email"] == COMPLETE.contact_email
+    assert pkg["organization"]["name"] == "montreal" and pkg["harvest_source"]["name"] == "DCAT"
+    assert sorted(r["url"] for r in pkg["resources"]) == ["https://donnees.exemple.quebec/f/bikes.csv",
+                                                          "https://montreal.ca/velo%20avec%20espace"]
+    changed = Graph().parse(data=_catalog("ttl"), format="turtle")
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS
+
+    node = URIRef(f"{BASE}/dataset/{COMPLETE.name}")
+    changed.set((node, DCTERMS.title, Literal("Vélos comptés", lang="fr")))
+    with serve(fixed(changed.serialize(format="turtle").encode(), content_type="text/turtle")) as url:
+        services.source_update(source=source, by=site_admin, url=f"{url}/catalog.ttl")
+        again = services.run_request(source=source, by=site_admin)
+    again.refresh_from_db()
+    assert again.updated == 1 and again.created == 0
+    shown = client.get(f"/api/3/action/package_show?id={pkg['id']}").json()["result"]
+    assert shown["title"] == "Vélos comptés" and len(shown["resources"]) == 2
+    assert [r["id"] for r in shown["resources"]] == [r["id"] for r in pkg["resources"]]
 
 
 @pytest.mark.parametrize("body,reason", [

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from conftest import shared_path
+from ouvert.core.actors import HARVEST
 from ouvert.core.models import Organization
 from ouvert.harvest import services
 from ouvert.harvest.models import HarvestRun, RunStatus, SourceKind
@@ -121,7 +122,7 @@ def test_a_source_on_loopback_is_refused_by_default(ckan_source, settings):
         return 200, {"Content-Type": "application/json"}, b'{"success": true, "result": "SECRET-42"}'
 
     with serve(route) as url:
-        run = services.run_request(source=ckan_source(url), by=None, trigger="schedule")
+        run = services.run_request(source=ckan_source(url), by=HARVEST, trigger="schedule")
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED and "adresse interne" in run.message
     assert hits == [] and "SECRET" not in run.message
@@ -140,7 +141,7 @@ def test_reports_keep_status_type_and_reason_never_the_answer(ckan_source, setti
                                                               shown):
     settings.HARVEST_TIMEOUT = 1
     with serve(route) as url:
-        run = services.run_request(source=ckan_source(url), by=None, trigger="schedule")
+        run = services.run_request(source=ckan_source(url), by=HARVEST, trigger="schedule")
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
     assert all(part in run.message for part in shown), run.message
@@ -165,6 +166,6 @@ def test_a_run_past_its_deadline_starts_no_request(ckan_source, settings, allow_
     settings.HARVEST_MAX_RUN_SECONDS = -1
     hits = []
     with serve(lambda path, query: (hits.append(path), (200, {}, b"{}"))[1]) as url:
-        run = services.run_request(source=ckan_source(url), by=None, trigger="schedule")
+        run = services.run_request(source=ckan_source(url), by=HARVEST, trigger="schedule")
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED and "Durée maximale" in run.message and hits == []

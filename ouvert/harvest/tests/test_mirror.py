@@ -9,7 +9,7 @@ from ouvert.api.tests.instance import second_ouvert
 from ouvert.harvest import services
 from ouvert.harvest.models import RunStatus, SourceKind
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # harvests a second Ouvert started in a subprocess
 
 COMPARED = ("name", "title", "notes", "license_id", "update_frequency", "private", "state", "num_resources")
 

@@ -5,6 +5,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from ouvert.core import actors
 from ouvert.core.audit import audit_record
 from ouvert.core.models import User
 
@@ -43,7 +44,7 @@ class Command(BaseCommand):
             user.is_superuser = user.is_staff = True
             user.set_password(password)
             user.save()
-        audit_record(actor=None, action="user.make_site_admin", obj=user,
+        audit_record(actor=actors.COMMAND, action="user.make_site_admin", obj=user,
                      changes={"is_superuser": [None if created else False, True]})
         verb = "créé" if created else "promu"
         self.stdout.write(self.style.SUCCESS(f"Administrateur du site {verb} : {email}"))

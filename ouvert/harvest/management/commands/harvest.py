@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from ouvert.core import actors
 from ouvert.harvest import services
 from ouvert.harvest.models import HarvestSource
 
@@ -22,6 +23,6 @@ class Command(BaseCommand):
         source = HarvestSource.objects.filter(slug=options["source"]).first()
         if source is None:
             raise CommandError(f"Aucune source « {options['source']} ».")
-        run = services.run_request(source=source, by=None, trigger="command")
+        run = services.run_request(source=source, by=actors.HARVEST, trigger="command")
         run.refresh_from_db()
         self.stdout.write(f"Moissonnage #{run.pk} : {run.get_status_display()}")

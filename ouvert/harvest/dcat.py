@@ -1,5 +1,6 @@
-"""A DCAT document → a graph that read nothing else, and a DCAT graph → CKAN-shaped package dicts
-(used to harvest DCAT catalogues, fetched or uploaded)."""
+"""A DCAT document → a graph that read nothing else, and a DCAT graph → remote records in the
+shape of CKAN packages (what a CKAN portal returns too), which ``ouvert.harvest.remote`` turns into
+the catalogue's typed input. Used to harvest DCAT catalogues, fetched or uploaded."""
 
 from __future__ import annotations
 
@@ -11,15 +12,14 @@ from xml.sax import SAXParseException
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeElementTree
 from django.utils.translation import gettext as _
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS
 from rdflib.term import Node
 
+from ouvert.catalog import dcat_vocab as vocab
 from ouvert.core.outbound_guard import OutboundForbidden, outbound_forbidden
 
-from . import vocab
-from .graph import VCARD
-
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SLUG = re.compile(r"[^a-z0-9_-]+")
 RDF_SYNTAXES = ("turtle", "json-ld", "xml")
 

@@ -1,0 +1,161 @@
+"""HEAD and byte ranges as real clients use them, against the production server (waitress).
+
+Django's test client and ``runserver`` drop HEAD bodies themselves, which hid the bug that GDAL's
+``/vsicurl/`` met: waitress sent the body of a HEAD, corrupting the next response on a kept-alive
+connection. These tests serve the application with waitress in a thread and drive it with
+``http.client`` (one kept-alive connection), GDAL (pyogrio) and DuckDB's httpfs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import threading
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+pytestmark = pytest.mark.slow
+
+CSV = "nom,latitude,longitude,valeur\n" + "".join(
+    f"Borne {i},{45.50 + i / 1000:.3f},{-73.60 - i / 1000:.3f},{i * 1.5}\n" for i in range(40))
+
+
+@pytest.fixture
+def server(transactional_db) -> Iterator[str]:
+    """The WSGI application behind waitress on a free loopback port (sharing the test database)."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import connections
+    from waitress.server import create_server
+
+    shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}  # type: ignore[attr-defined]  # SQLite's
+    for connection in shared.values():
+        connection.inc_thread_sharing()
+    handler = WSGIHandler()
+
+    def app(environ, start_response):  # type: ignore[no-untyped-def]
+        for alias, connection in shared.items():
+            connections[alias] = connection
+        return handler(environ, start_response)
+
+    httpd = create_server(app, host="127.0.0.1", port=0, threads=1, clear_untrusted_proxy_headers=True)
+
+    def serve() -> None:
+        with contextlib.suppress(OSError, ValueError):  # close() from this thread ends the loop so
+            httpd.run()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.effective_port}"  # type: ignore[union-attr]  # the stubs lack it
+    finally:
+        httpd.close()
+        thread.join(timeout=5)
+        for connection in shared.values():
+            connection.dec_thread_sharing()
+
+
+@pytest.fixture
+def published(make_user, make_org, make_member, django_capture_on_commit_callbacks) -> dict[str, str]:
+    """A published dataset with one CSV of points: a datastore table, a map layer and a stored file."""
+    from ouvert.catalog import services
+
+    organization = make_org("bornes")
+    editor = make_user("editrice@bornes.qc.ca")
+    make_member(editor, organization, "editor")
+    with django_capture_on_commit_callbacks(execute=True):
+        dataset = services.dataset_create(by=editor, organization=organization, title="Bornes de recharge",
+                                          name="bornes-recharge",
+                                          notes="Les bornes de recharge publiques, avec leurs coordonnées.")
+        resource = services.resource_create(dataset=dataset, by=editor, name="bornes",
+                                            file=SimpleUploadedFile("bornes.csv", CSV.encode()))
+        services.dataset_publish(dataset=dataset, by=editor)
+    return {"rid": str(resource.pk), "media": f"/media/{resource.file.name}",
+            "ckan_download": f"/dataset/{dataset.pk}/resource/{resource.pk}/download/bornes.csv"}
+
+
+def _connection(base: str) -> http.client.HTTPConnection:
+    parts = urlsplit(base)
+    return http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
+
+
+def test_head_sends_no_body_and_keeps_the_connection_usable(server, published):
+    connection = _connection(server)
+    paths = ["/fr/", "/api/3/action/status_show", f"/api/v1/datastore/{published['rid']}/export.csv",
+             f"/api/v1/geo/layers/{published['rid']}/export/geojson", published["media"]]
+    for path in paths:
+        connection.request("HEAD", path)
+        head = connection.getresponse()
+        assert head.status == 200, (path, head.status)
+        assert head.read() == b""
+        length = head.getheader("Content-Length")
+        connection.request("GET", path)  # same connection: a HEAD body left on it would corrupt this
+        get = connection.getresponse()
+        body = get.read()
+        assert get.status == 200, (path, get.status, body[:200])
+        if length is not None and not get.getheader("Content-Encoding"):
+            assert int(length) == len(body), path
+    connection.request("GET", "/api/3/action/status_show")
+    assert b'"success": true' in connection.getresponse().read()
+    connection.close()
+
+
+def test_byte_ranges_on_files_and_exports(server, published):
+    connection = _connection(server)
+    for path in [published["media"], f"/api/v1/datastore/{published['rid']}/export.parquet",
+                 f"/api/v1/geo/layers/{published['rid']}/export/shapefile"]:
+        connection.request("GET", path)
+        whole = connection.getresponse()
+        full = whole.read()
+        assert whole.status == 200, path
+        connection.request("GET", path, headers={"Range": "bytes=4-19"})
+        part = connection.getresponse()
+        assert part.status == 206, (path, part.status)
+        assert part.getheader("Content-Range") == f"bytes 4-19/{len(full)}"
+        assert part.read() == full[4:20]
+        connection.request("GET", path, headers={"Range": "bytes=-8"})
+        tail = connection.getresponse()
+        assert (tail.status, tail.read()) == (206, full[-8:])
+        connection.request("GET", path, headers={"Range": f"bytes={len(full) + 10}-"})
+        refused = connection.getresponse()
+        refused.read()
+        assert refused.status == 416 and refused.getheader("Content-Range") == f"bytes */{len(full)}"
+    connection.close()
+
+
+def test_gdal_reads_layers_and_files_over_vsicurl(server, published, monkeypatch):
+    pyogrio = pytest.importorskip("pyogrio")
+    monkeypatch.setenv("GDAL_DISABLE_READDIR_ON_OPEN", "EMPTY_DIR")
+    monkeypatch.setenv("CPL_VSIL_CURL_USE_HEAD", "YES")
+    import io
+    import urllib.request
+    import zipfile
+
+    shapefile_url = f"{server}/api/v1/geo/layers/{published['rid']}/export/shapefile"
+    with urllib.request.urlopen(shapefile_url) as response:  # noqa: S310 — the loopback test server
+        members = zipfile.ZipFile(io.BytesIO(response.read())).namelist()
+    inner = next(name for name in members if name.endswith(".shp"))
+    shapefile = pyogrio.read_info(f"/vsizip/{{/vsicurl/{shapefile_url}}}/{inner}")  # no .zip in the URL
+    assert shapefile["features"] == 40 and shapefile["geometry_type"] == "Point"
+    geojson = pyogrio.read_info(f"/vsicurl/{server}/api/v1/geo/layers/{published['rid']}/export/geojson")
+    assert geojson["features"] == 40
+    original = pyogrio.read_info(f"/vsicurl/{server}{published['media']}")
+    assert original["features"] == 40
+    through_ckan = pyogrio.read_info(f"/vsicurl/{server}{published['ckan_download']}")  # the bytes, no redirect
+    assert through_ckan["features"] == 40
+
+
+def test_duckdb_reads_the_parquet_export_over_http(server, published):
+    duckdb = pytest.importorskip("duckdb")
+    from duckdb_extensions import import_extension
+
+    import_extension("httpfs")  # from PyPI, so that nothing is downloaded at run time
+    connection = duckdb.connect()
+    connection.execute("LOAD httpfs")
+    url = f"{server}/api/v1/datastore/{published['rid']}/export.parquet"
+    count, total = connection.execute("SELECT count(*), sum(valeur) FROM read_parquet(?)", [url]).fetchone()
+    assert (count, total) == (40, sum(i * 1.5 for i in range(40)))
+    kinds = {row[0]: row[1] for row in connection.execute("DESCRIBE SELECT * FROM read_parquet(?)", [url]).fetchall()}
+    assert kinds["valeur"] == "DOUBLE" and kinds["nom"] == "VARCHAR"
