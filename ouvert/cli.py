@@ -14,6 +14,7 @@ COMMANDS = [
     ("createadmin", "créer un administrateur du site (--email E [--password-stdin])"),
     ("token", "créer, lister ou révoquer des jetons d'API (token create --user E --name N)"),
     ("check", "vérifications de déploiement de Django et d'Ouvert"),
+    ("notices", "« notices due » (par cron) : résumés quotidiens dus et relances des webhooks"),
     ("quality_refresh", "recalculer la qualité, les étoiles et le badge de référence de chaque jeu"),
 ]
 

@@ -13,6 +13,7 @@ from ouvert.catalog.api import quality_router
 from ouvert.catalog.api import router as catalog_router
 from ouvert.consultations.api import router as consultations_router
 from ouvert.core.api import router as core_router
+from ouvert.core.api_webhooks import router as webhooks_router
 from ouvert.datastore.api import router as datastore_router
 from ouvert.geo.api import router as geo_router
 from ouvert.harvest.api import router as harvest_router
@@ -34,6 +35,7 @@ api.add_router("/", datastore_router)
 api.add_router("/", catalog_router)
 api.add_router("/", quality_router)
 api.add_router("/", consultations_router)
+api.add_router("/", webhooks_router)
 
 
 @api.exception_handler(PermissionDenied)

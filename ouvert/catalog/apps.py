@@ -11,9 +11,10 @@ class CatalogConfig(AppConfig):
     nav_url_name = "catalog:search"
 
     def ready(self) -> None:
-        from . import access, quality  # noqa: F401 — quality registers its message codes
+        from . import access, notifications, quality  # noqa: F401 — quality registers its message codes
 
         access.register()
+        notifications.register()
 
     def home_section(self, section):
         from django.urls import reverse

@@ -322,47 +322,6 @@ class RequestComment(models.Model):
         return self.body[:60]
 
 
-class Follow(models.Model):
-    """Somebody follows a dataset, an organization, a keyword or a saved search."""
-
-    class Kind(models.TextChoices):
-        DATASET = "dataset", _("Jeu de données")
-        ORGANIZATION = "organization", _("Organisation")
-        KEYWORD = "keyword", _("Mot-clé")
-        SEARCH = "search", _("Recherche sauvegardée")
-
-    class Frequency(models.TextChoices):
-        IMMEDIATE = "immediate", _("Immédiatement")
-        DAILY = "daily", _("Résumé quotidien")
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
-    kind = models.CharField(max_length=15, choices=Kind.choices)
-    target = models.CharField(max_length=500)
-    frequency = models.CharField(_("fréquence des avis"), max_length=10, choices=Frequency.choices,
-                                 default=Frequency.IMMEDIATE)
-    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "kind", "target"], name="unique_follow")]
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.kind}:{self.target}"
-
-
-class PendingNotice(models.Model):
-    """A change waiting for a daily digest."""
-
-    follow = models.ForeignKey(Follow, on_delete=models.CASCADE, related_name="pending")
-    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="+")
-    summary = models.CharField(max_length=300)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return self.summary
-
-
 class Hackathon(models.Model):
     """A hackathon event (like HackQC): theme, dates, highlighted datasets, projects and winners."""
 

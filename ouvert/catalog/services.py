@@ -23,13 +23,14 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ouvert.core import actors
 from ouvert.core import permissions as core_permissions
 from ouvert.core.audit import audit_record
 from ouvert.core.guidelines import TABULAR_FORMATS
 from ouvert.core.messages import message
-from ouvert.core.models import Organization, User
+from ouvert.core.models import Follow, Organization, User
 from ouvert.core.slugs import unique_slug
 from ouvert.core.unset import UNSET, Unset, given
 
@@ -40,7 +41,6 @@ from .models import (
     DatasetState,
     DatasetVersion,
     DeclineReason,
-    Follow,
     Keyword,
     Licence,
     RequestComment,
@@ -100,7 +100,8 @@ def dataset_snapshot(dataset: Dataset) -> dict[str, Any]:
     return data
 
 
-def _record(dataset: Dataset, *, by: User | None, action: str, notify: str | None = None) -> DatasetVersion:
+def _record(dataset: Dataset, *, by: User | None, action: str,
+            notify: tuple[str, dict[str, str]] | None = None) -> DatasetVersion:
     """Version, audit entry, search index and follower notices for one change."""
     after = dataset_snapshot(dataset)
     previous = dataset.versions.order_by("-number").first()
@@ -119,12 +120,33 @@ def _record(dataset: Dataset, *, by: User | None, action: str, notify: str | Non
     from .tasks import dataset_quality_schedule
 
     dataset_quality_schedule(dataset_id=dataset.pk)
-    if notify and dataset.is_public:
-        from .notifications import notify_followers
-
-        pk, summary = dataset.pk, notify
-        transaction.on_commit(lambda: notify_followers(dataset_id=pk, summary=summary))
+    _notify(dataset, by=by, action=action, notify=notify,
+            was_public=before.get("state") == DatasetState.ACTIVE and not before.get("private"))
     return version
+
+
+_EVENTS = {"create": "dataset.created", "publish": "dataset.created", "update": "dataset.updated",
+           "delete": "dataset.deleted", "unpublish": "dataset.deleted", "resource_create": "resource.changed",
+           "resource_update": "resource.changed", "resource_delete": "resource.changed"}
+
+
+def _notify(dataset: Dataset, *, by: User | None, action: str, notify: tuple[str, dict[str, str]] | None,
+            was_public: bool) -> None:
+    """The one notify call of the catalogue (ouvert.core.notices): followers hear of changes with a
+    summary, webhooks of every event about a public dataset (and of its leaving public view)."""
+    from ouvert.core.notices import notify as core_notify
+
+    event = _EVENTS.get(action)
+    if event is None:
+        return
+    if event == "dataset.deleted":
+        if was_public:
+            core_notify(kind="dataset", key=dataset.pk, event=event, params={"title": dataset.title}, by=by,
+                        gone=True)
+        return
+    if dataset.is_public:
+        summary, params = notify if notify else ("", {"title": dataset.title})
+        core_notify(kind="dataset", key=dataset.pk, event=event, summary=summary, params=params, by=by)
 
 
 def _touch(dataset: Dataset) -> None:
@@ -209,7 +231,7 @@ def dataset_update(*, dataset: Dataset, by: User, keywords: list[str] | str | No
     if themes is not None:
         dataset.themes.set(themes)
     _record(dataset, by=by, action="update",
-            notify=_("« %(title)s » a été modifié.") % {"title": dataset.title})
+            notify=(gettext_noop("« %(title)s » a été modifié."), {"title": dataset.title}))
     return dataset
 
 
@@ -224,7 +246,7 @@ def dataset_publish(*, dataset: Dataset, by: User) -> Dataset:
     dataset.updated_at = now
     dataset.save(update_fields=["state", "first_published_at", "updated_at"])
     _record(dataset, by=by, action="publish",
-            notify=_("« %(title)s » a été publié.") % {"title": dataset.title})
+            notify=(gettext_noop("« %(title)s » a été publié."), {"title": dataset.title}))
     return dataset
 
 
@@ -372,8 +394,8 @@ def resource_create(*, dataset: Dataset, by: User, name: str = "", description: 
     else:
         transaction.on_commit(lambda: _schedule_link_ingest(resource, by=by))
     _record(dataset, by=by, action="resource_create",
-            notify=_("Nouvelle ressource « %(name)s » dans « %(title)s ».") % {"name": resource.name,
-                                                                               "title": dataset.title})
+            notify=(gettext_noop("Nouvelle ressource « %(name)s » dans « %(title)s »."),
+                    {"name": resource.name, "title": dataset.title}))
     return resource
 
 
@@ -461,7 +483,8 @@ def resource_update(*, resource: Resource, by: User, name: str | Unset = UNSET, 
         transaction.on_commit(lambda: _schedule_link_ingest(resource, by=by))
     _touch(dataset)
     _record(dataset, by=by, action="resource_update",
-            notify=_("La ressource « %(name)s » a été modifiée.") % {"name": resource.name})
+            notify=(gettext_noop("La ressource « %(name)s » a été modifiée."),
+                    {"name": resource.name, "title": dataset.title}))
     return resource
 
 
@@ -648,26 +671,18 @@ def request_answer(*, request: DatasetRequest, by: User, status: str, answer: st
 
 
 # Follows ------------------------------------------------------------------------------------------
+# Kept for the catalogue's callers: follows are core's (ouvert.core.follows).
 
 
-@transaction.atomic
-def follow_create(*, by: User, kind: str, target: str, frequency: str = Follow.Frequency.IMMEDIATE) -> Follow:
+def follow_create(*, by: User, kind: str, target: str, frequency: str = "immediate") -> Follow:
+    from ouvert.core import follows
+
     permissions.check_signed_in(by)
-    if kind not in Follow.Kind.values or not target:
-        raise ValidationError(_("Je ne sais pas quoi suivre."))
-    if frequency not in Follow.Frequency.values:
-        frequency = Follow.Frequency.IMMEDIATE
-    follow, created = Follow.objects.get_or_create(user=by, kind=kind, target=target[:500],
-                                                   defaults={"frequency": frequency})
-    if not created and follow.frequency != frequency:
-        follow.frequency = frequency
-        follow.save(update_fields=["frequency"])
-    audit_record(actor=by, action="follow.create", obj=follow, label=f"{kind}:{target}"[:300])
-    return follow
+    return follows.follow_create(user=by, kind=kind, key=target, frequency=frequency, by=by)
 
 
-@transaction.atomic
 def follow_delete(*, follow: Follow, by: User | None) -> None:
     """Stop following. ``by`` may be anonymous when the unsubscribe token came from an e-mail."""
-    audit_record(actor=by, action="follow.delete", obj=follow, label=f"{follow.kind}:{follow.target}"[:300])
-    follow.delete()
+    from ouvert.core import follows
+
+    follows.follow_delete(follow=follow, by=by)

@@ -1,6 +1,8 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from ouvert.core.feeds import FollowableFeed
+
 from . import feeds, views
 
 app_name = "catalog"
@@ -10,11 +12,11 @@ urlpatterns = [
     path(_("donnees/jeux/nouveau/"), views.dataset_create, name="dataset_create"),
     path(_("donnees/corbeille/"), views.trash, name="trash"),
     path(_("donnees/qualite/"), views.quality, name="quality"),
-    path(_("donnees/suivis/"), views.follows, name="follows"),
+    path(_("donnees/suivis/"), views.follows_page, name="follows"),
     path(_("donnees/suivre/"), views.follow, name="follow"),
     path(_("donnees/desabonnement/<uuid:token>/"), views.unsubscribe, name="unsubscribe"),
     path(_("donnees/fil/"), feeds.RecentFeed(), name="feed_recent"),
-    path(_("donnees/fil/<str:kind>/<str:target>/"), feeds.FollowFeed(), name="feed"),
+    path(_("donnees/fil/<str:kind>/<str:key>/"), FollowableFeed(), name="feed"),
     path(_("donnees/jeux/<slug:name>/"), views.dataset_detail, name="dataset_detail"),
     path(_("donnees/jeux/<slug:name>/modifier/"), views.dataset_edit, name="dataset_edit"),
     path(_("donnees/jeux/<slug:name>/publier/"), views.dataset_publish, name="dataset_publish"),

@@ -19,12 +19,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ouvert.core import follows
 from ouvert.core import permissions as core_permissions
 from ouvert.core import selectors as core_selectors
 from ouvert.core.forms import apply_errors
 from ouvert.core.http import safe_next
 from ouvert.core.http_ranges import is_head
-from ouvert.core.models import Organization
+from ouvert.core.models import Frequency, Organization
 from ouvert.core.typing import AuthedHttpRequest, signed_in_user
 
 from . import learning, permissions, selectors, services
@@ -43,7 +44,6 @@ from .models import (
     Dataset,
     DatasetRequest,
     DatasetState,
-    Follow,
     Hackathon,
     RequestVote,
     Resource,
@@ -82,8 +82,8 @@ def search(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"count": paginator.count, "page": page.number, "num_pages": paginator.num_pages,
                              "results": [dataset_json(d, request) for d in page.object_list],
                              **({"errors": bbox_errors} if bbox_errors else {})}, status=status)
-    following = request.user.is_authenticated and Follow.objects.filter(
-        user=request.user, kind=Follow.Kind.SEARCH, target=params.querystring()).exists()
+    following = request.user.is_authenticated and follows.follow_get(
+        user=request.user, kind="search", key=params.querystring()) is not None
     facet_titles = {
         "organization": _("Organisation"), "kind": _("Type d'organisation"), "keyword": _("Mot-clé"),
         "theme": _("Thème"), "format": _("Format"), "licence": _("Licence"), "frequency": _("Fréquence de mise à jour"),
@@ -118,8 +118,8 @@ def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
     if dataset.is_public and not preview:
         services.dataset_record_view(dataset=dataset)
     can_edit = permissions.can_edit_dataset(signed_in_user(request), dataset) and not preview
-    following = request.user.is_authenticated and Follow.objects.filter(
-        user=request.user, kind=Follow.Kind.DATASET, target=str(dataset.pk)).exists()
+    following = request.user.is_authenticated and follows.follow_get(
+        user=request.user, kind="dataset", key=str(dataset.pk)) is not None
     return render(request, "catalog/dataset_detail.html", {
         "dataset": dataset, "resources": resources, "notes_html": render_markdown(dataset.notes),
         "can_edit": can_edit, "preview": preview, "following": following,
@@ -382,7 +382,7 @@ def resource_download(request: HttpRequest, name: str, pk: uuid.UUID) -> HttpRes
 def follow(request: AuthedHttpRequest) -> HttpResponse:
     kind, target = request.POST.get("kind", ""), request.POST.get("target", "")
     back = safe_next(request, request.POST.get("next"), reverse("catalog:search"))
-    existing = Follow.objects.filter(user=request.user, kind=kind, target=target).first()
+    existing = follows.follow_get(user=request.user, kind=kind, key=target)
     if request.POST.get("action") == "unfollow":
         if existing:
             services.follow_delete(follow=existing, by=request.user)
@@ -390,7 +390,7 @@ def follow(request: AuthedHttpRequest) -> HttpResponse:
     else:
         try:
             services.follow_create(by=request.user, kind=kind, target=target,
-                                   frequency=request.POST.get("frequency", Follow.Frequency.IMMEDIATE))
+                                   frequency=request.POST.get("frequency", Frequency.IMMEDIATE))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -399,17 +399,25 @@ def follow(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def follows(request: AuthedHttpRequest) -> HttpResponse:
+def follows_page(request: AuthedHttpRequest) -> HttpResponse:
+    rows = []
+    for item in follows.follows_of(user=request.user):
+        registered = follows.follow_kind(item.kind)
+        obj = registered.lookup(item.key) if registered is not None else None
+        rows.append({"follow": item, "label": follows.kind_label(item.kind),
+                     "title": registered.title(obj) if registered and obj is not None else item.key,
+                     "url": registered.url(obj) if registered and obj is not None else ""})
     return render(request, "catalog/follows.html", {
-        "follows": request.user.follows.all(), "activity": selectors.activity(user=request.user, limit=30)})
+        "follows": rows, "activity": selectors.activity(user=request.user, limit=30)})
 
 
 def unsubscribe(request: HttpRequest, token) -> HttpResponse:
+    """The link of e-mails sent before follows moved to core: the same page as core's signed link."""
+    from ouvert.core.models import Follow
+    from ouvert.core.views_follows import unsubscribe as core_unsubscribe
+
     item = Follow.objects.filter(token=token).first()
-    if request.method == "POST" and item is not None:
-        services.follow_delete(follow=item, by=request.user if request.user.is_authenticated else None)
-        return render(request, "catalog/unsubscribe.html", {"done": True})
-    return render(request, "catalog/unsubscribe.html", {"follow": item, "done": False})
+    return core_unsubscribe(request, follows.unsubscribe_token(item) if item else "-")
 
 
 # Requests -----------------------------------------------------------------------------------------

@@ -9,9 +9,10 @@ class ConsultationsConfig(AppConfig):
     nav_url_name = "consultations:index"
 
     def ready(self) -> None:
-        from . import access
+        from . import access, follows
 
         access.register()
+        follows.register()
 
     def home_section(self, section):
         from django.urls import reverse

@@ -418,18 +418,6 @@ class Registration(models.Model):
         return f"{self.user_id} → {self.event_id}"
 
 
-class Follow(models.Model):
-    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="follows")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["consultation", "user"], name="one_follow_per_person")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} → {self.consultation_id}"
-
-
 class PageFeedback(models.Model):
     """An answer to "Was this page useful?" (comment masked before storage)."""
 

@@ -30,7 +30,6 @@ from .models import (
     Demographics,
     Document,
     Event,
-    Follow,
     PageFeedback,
     Participation,
     Phase,
@@ -682,11 +681,16 @@ def event_record_attendance(*, event: Event, by: User, attendance: int) -> Event
 
 
 def consultation_follow(*, consultation: Consultation, by: User, follow: bool = True) -> bool:
+    """Follow (or stop following) a consultation: a core follow of kind ``consultation``."""
+    from ouvert.core import follows
+
     permissions.check_signed_in(by)
     if follow:
-        Follow.objects.get_or_create(consultation=consultation, user=by)
+        follows.follow_create(user=by, kind="consultation", key=str(consultation.pk), by=by)
     else:
-        Follow.objects.filter(consultation=consultation, user=by).delete()
+        existing = follows.follow_get(user=by, kind="consultation", key=str(consultation.pk))
+        if existing is not None:
+            follows.follow_delete(follow=existing, by=by)
     return follow
 
 

@@ -1,37 +1,33 @@
-"""Background e-mails to followers and authors."""
+"""Background e-mails to followers (through core's notices) and authors."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_tasks import task
 
+if TYPE_CHECKING:
+    from .models import Consultation
 
-def _mail_followers(consultation, subject_fr: str, body_fr: str) -> int:
-    from .models import Follow
 
-    messages = []
-    for follow in Follow.objects.filter(consultation=consultation).select_related("user"):
-        user = follow.user
-        with translation.override(user.preferred_language or "fr"):
-            url = settings.SITE_URL + consultation.get_absolute_url()
-            messages.append((_(subject_fr) % {"title": consultation.title},
-                             _(body_fr) % {"title": consultation.title, "url": url},
-                             settings.DEFAULT_FROM_EMAIL, [user.email]))
-    if messages:
-        send_mass_mail(messages, fail_silently=False)
-    return len(messages)
+def _notify_followers(consultation: Consultation, event: str, subject: str) -> int:
+    """Hand the event to core (:func:`ouvert.core.notices.notify`): followers get the e-mail, webhooks
+    the event. Returns the number of followers, for the caller's log."""
+    from ouvert.core import actors
+    from ouvert.core.models import Follow
+    from ouvert.core.notices import notify
+
+    notify(kind="consultation", key=consultation.pk, event=event, summary=subject, subject=subject,
+           params={"title": consultation.title}, by=actors.SCHEDULE)
+    return Follow.objects.filter(kind="consultation", key=str(consultation.pk), user__is_active=True).count()
 
 
 OPENED_SUBJECT = gettext_noop("La consultation « %(title)s » est ouverte")
-OPENED_BODY = gettext_noop("Vous suivez la consultation « %(title)s ». Vous pouvez maintenant y participer :\n"
-                           "%(url)s\n")
 RESULTS_SUBJECT = gettext_noop("Les résultats de « %(title)s » sont publiés")
-RESULTS_BODY = gettext_noop("Les résultats de la consultation « %(title)s » et ce que l'organisation en a fait sont "
-                            "en ligne :\n%(url)s\n")
 
 
 @task()
@@ -42,7 +38,7 @@ def notify_consultation_opened(consultation_id: int) -> int:
     consultation = Consultation.objects.filter(pk=consultation_id).first()
     if consultation is None or consultation.phase != Phase.PARTICIPATION or consultation.opened_notified_at:
         return 0
-    sent = _mail_followers(consultation, OPENED_SUBJECT, OPENED_BODY)
+    sent = _notify_followers(consultation, "consultation.opened", OPENED_SUBJECT)
     Consultation.objects.filter(pk=consultation_id).update(opened_notified_at=timezone.now())
     return sent
 
@@ -54,7 +50,7 @@ def notify_results_published(consultation_id: int) -> int:
     consultation = Consultation.objects.filter(pk=consultation_id).first()
     if consultation is None:
         return 0
-    return _mail_followers(consultation, RESULTS_SUBJECT, RESULTS_BODY)
+    return _notify_followers(consultation, "consultation.results_published", RESULTS_SUBJECT)
 
 
 @task()

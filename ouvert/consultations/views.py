@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ouvert.core import follows
 from ouvert.core.forms import apply_errors
 from ouvert.core.models import Organization
 from ouvert.core.ratelimit import rate_limit_hit
@@ -119,7 +120,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "participation": participation, "proposals": proposals, "comments": comments, "events": events,
         "briefs": consultation.briefs.filter(hidden=False) if consultation.has_briefs else [],
         "can_organize": permissions.can_organize(signed_in_user(request), consultation),
-        "following": user.is_authenticated and consultation.follows.filter(user=user).exists(),
+        "following": user.is_authenticated and follows.follow_get(
+            user=user, kind="consultation", key=str(consultation.pk)) is not None,
         "what_we_heard": render_markdown(consultation.what_we_heard),
         "what_we_did": render_markdown(consultation.what_we_did),
         "comment_form": CommentForm(), "is_open": consultation.phase == Phase.PARTICIPATION,

@@ -58,6 +58,9 @@ QUALITY = SystemActor("quality")
 """Recomputed quality and reference-dataset status (no person decides it)."""
 MODERATION = SystemActor("moderation")
 """Automatic moderation (an item hidden after enough reports)."""
+SCHEDULE = SystemActor("schedule")
+"""Events of the calendar (a consultation opening at its date) and the notice machinery itself (a
+webhook disabled after repeated failures)."""
 
 
 def is_system(actor: object) -> TypeIs[SystemActor]:

@@ -190,3 +190,17 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_label}"
+
+
+from .models_follows import (  # noqa: E402 — the follow/notice/webhook models live in their own module
+    DeliveryState,
+    Follow,
+    Frequency,
+    PendingNotice,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+
+__all__ = ["ApiToken", "AuditEntry", "DeliveryState", "Follow", "Frequency", "Membership", "Organization",
+           "OrganizationKind", "PendingNotice", "Role", "User", "UserManager", "WebhookDelivery",
+           "WebhookSubscription"]

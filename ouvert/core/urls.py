@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import feeds, views, views_follows
 
 app_name = "core"
 
@@ -33,4 +33,9 @@ urlpatterns = [
     path(_("organisations/<slug:slug>/membres/<int:pk>/retirer/"), views.organization_member_remove,
          name="organization_member_remove"),
     path(_("journal/"), views.audit_log, name="audit_log"),
+    path(_("suivis/desabonnement/<str:token>/"), views_follows.unsubscribe, name="unsubscribe"),
+    path(_("suivis/fil/<str:kind>/<str:key>/"), feeds.FollowableFeed(), name="follow_feed"),
+    path(_("compte/webhooks/"), views_follows.webhook_list, name="webhooks"),
+    path(_("compte/webhooks/<int:pk>/"), views_follows.webhook_detail, name="webhook_detail"),
+    path(_("compte/webhooks/<int:pk>/action/"), views_follows.webhook_action, name="webhook_action"),
 ]

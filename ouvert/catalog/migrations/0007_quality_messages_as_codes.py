@@ -49,6 +49,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalog", "0005_resource_is_documentation")]
+    dependencies = [("catalog", "0006_follows_to_core")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

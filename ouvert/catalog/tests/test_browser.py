@@ -6,9 +6,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from ouvert.catalog import learning, services
+from ouvert.core import webhooks
+from ouvert.core.follows import unsubscribe_token
+from ouvert.core.models import WebhookDelivery
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,6 +40,11 @@ def test_every_catalogue_page_is_accessible(page, axe_check, live_server, make_u
     item = services.request_create(by=editor, title="Feux de circulation", organization=org,
                                    description="Pour mesurer l'attente des piétons aux intersections.")
     follow = services.follow_create(by=editor, kind="dataset", target=str(dataset.pk))
+    hook = webhooks.subscription_create(by=editor, url="https://exemple.qc.ca/hook",
+                                        events=["dataset.updated", "consultation.opened"])
+    WebhookDelivery.objects.create(subscription=hook, event="dataset.updated", kind="dataset", key=str(dataset.pk),
+                                   attempts=2, last_status=500, last_error="status",
+                                   next_attempt_at=timezone.now())
     for tutorial in learning.tutorial_files():
         learning.tutorial_save(by=admin, **tutorial)
     event = learning.hackathon_create(by=admin, title="HackQC 2026", theme="Mobilité",
@@ -56,6 +64,7 @@ def test_every_catalogue_page_is_accessible(page, axe_check, live_server, make_u
                f"/fr/donnees/jeux/{name}/?apercu=1", f"/fr/donnees/jeux/{name}/ressources/{upload.pk}/",
                f"/fr/donnees/jeux/{name}/historique/?a=1&b=4", "/fr/donnees/demandes/",
                f"/fr/donnees/demandes/{item.pk}/", f"/fr/donnees/desabonnement/{follow.token}/",
+               f"/fr/suivis/desabonnement/{unsubscribe_token(follow)}/",
                "/fr/organisations/laval/", "/fr/donnees/reutilisations/", "/fr/donnees/hackathons/hackqc-2026/",
                "/fr/donnees/apprendre/", "/fr/donnees/apprendre/office-csv-tableur/",
                "/fr/donnees/apprendre/dev-curl/", "/fr/donnees/qualite/", "/fr/donnees/qualite/?from=hier"],
@@ -63,7 +72,7 @@ def test_every_catalogue_page_is_accessible(page, axe_check, live_server, make_u
                f"/en/data/datasets/{name}/resources/{upload.pk}/", f"/en/data/datasets/{name}/history/",
                "/en/data/requests/", f"/en/data/requests/{item.pk}/", english_org_url, "/en/data/reuses/",
                "/en/data/hackathons/hackqc-2026/", "/en/data/learn/", "/en/data/learn/dev-python/",
-               "/en/data/quality/"],
+               "/en/data/quality/", f"/en/following/unsubscribe/{unsubscribe_token(follow)}/"],
     }
     signed_in = {
         "fr": ["/fr/donnees/jeux/nouveau/", f"/fr/donnees/jeux/{name}/modifier/",
@@ -71,10 +80,11 @@ def test_every_catalogue_page_is_accessible(page, axe_check, live_server, make_u
                f"/fr/donnees/jeux/{name}/ressources/{upload.pk}/modifier/",
                "/fr/donnees/corbeille/", "/fr/donnees/suivis/", "/fr/donnees/demandes/nouvelle/",
                f"/fr/donnees/jeux/{name}/", f"/fr/donnees/demandes/{item.pk}/", "/fr/donnees/",
-               "/fr/donnees/reutilisations/proposer/"],
+               "/fr/donnees/reutilisations/proposer/", "/fr/compte/webhooks/", f"/fr/compte/webhooks/{hook.pk}/"],
         "en": ["/en/data/datasets/new/", f"/en/data/datasets/{name}/edit/", f"/en/data/datasets/{name}/resources/new/",
                "/en/data/trash/", "/en/data/following/", "/en/data/requests/new/", f"/en/data/datasets/{name}/",
-               f"/en/data/requests/{item.pk}/", "/en/data/reuses/propose/"],
+               f"/en/data/requests/{item.pk}/", "/en/data/reuses/propose/", "/en/account/webhooks/",
+               f"/en/account/webhooks/{hook.pk}/"],
     }
     for lang, urls in pages.items():
         for url in urls:

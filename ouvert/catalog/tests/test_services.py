@@ -7,8 +7,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from ouvert.catalog import selectors, services, tasks
-from ouvert.catalog.models import Dataset, DatasetState, Follow, PendingNotice
-from ouvert.core.models import AuditEntry
+from ouvert.catalog.models import Dataset, DatasetState
+from ouvert.core.models import AuditEntry, Follow, PendingNotice
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,9 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from ouvert.catalog.models import Dataset, DatasetRequest, Follow, Resource
+from ouvert.catalog.models import Dataset, DatasetRequest, Resource
+from ouvert.core.follows import unsubscribe_token
+from ouvert.core.models import Follow
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +92,7 @@ def test_publisher_to_citizen_journey(client, publisher, make_user, password, se
                         {"url": "https://exemple.qc.ca/ecoles-2026.csv"})
     assert [m.to for m in mail.outbox] == [["citoyenne@exemple.qc.ca"]]
     assert "Écoles primaires de Laval" in mail.outbox[0].subject
-    assert f"/donnees/desabonnement/{follow.token}/" in mail.outbox[0].body
+    assert f"/suivis/desabonnement/{unsubscribe_token(follow)}/" in mail.outbox[0].body
     # Proposes and votes on a request.
     client.logout()
     client.force_login(citizen)
@@ -108,7 +110,9 @@ def test_publisher_to_citizen_journey(client, publisher, make_user, password, se
     assert item.vote_count == 0
     # Unsubscribes from the e-mail link without signing in.
     client.logout()
-    assert client.post(f"/fr/donnees/desabonnement/{follow.token}/").status_code == 200
+    assert client.get(f"/fr/suivis/desabonnement/{unsubscribe_token(follow)}/").status_code == 200
+    assert Follow.objects.filter(pk=follow.pk).exists()  # GET only asks
+    assert client.post(f"/fr/suivis/desabonnement/{unsubscribe_token(follow)}/").status_code == 200
     assert not Follow.objects.filter(pk=follow.pk).exists()
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from ouvert.consultations import services
 from ouvert.consultations.models import Brief, Comment, Proposal, Registration, Support
+from ouvert.core.models import Follow
 
 pytestmark = pytest.mark.django_db
 
@@ -141,16 +142,24 @@ def test_reports_auto_hide_moderation_queue_and_reason_shown(client, open_c, org
 
 def test_follow_and_opening_notification(client, make_consultation, organizer, make_user, mailoutbox,
                                          django_capture_on_commit_callbacks):
-    c = make_consultation(has_survey=False, opens=-1)
-    person = make_user()
-    services.consultation_follow(consultation=c, by=person)
+    # Published before participation opens (information phase): people may follow it from then on.
+    c = make_consultation(has_survey=False, opens=1)
     with django_capture_on_commit_callbacks(execute=True):
         services.consultation_publish(consultation=c, by=organizer)
+    person = make_user()
+    services.consultation_follow(consultation=c, by=person)
+    # Participation opens: the deferred task queued at publication runs on the worker.
+    from ouvert.consultations import tasks
+    from ouvert.consultations.models import Consultation
+
+    Consultation.objects.filter(pk=c.pk).update(opens_at=timezone.now() - dt.timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.notify_consultation_opened.call(c.pk) == 1
     assert [m.to for m in mailoutbox] == [[person.email]]
     assert "est ouverte" in mailoutbox[0].subject
     client.force_login(person)
     client.post(f"/fr/consultations/{c.slug}/suivre/", {"follow": "0"})
-    assert not c.follows.exists()
+    assert not Follow.objects.filter(kind="consultation", key=str(c.pk)).exists()
 
 
 def test_brief_and_comment_models_listed_in_feeds(client, open_c):
