@@ -55,7 +55,7 @@ def _body_has_nul(request: HttpRequest) -> bool:
         except Exception:  # noqa: BLE001 — a malformed body is the view's to report
             return False
         return any("\x00" in key or any("\x00" in v for v in fields.getlist(key)) for key in fields) or any(
-            "\x00" in (upload.name or "") for upload in files.values())
+            "\x00" in (upload.name or "") for key in files for upload in files.getlist(key))
     try:
         return b"\\u0000" in request.body or b"\x00" in request.body and content_type.endswith("json")
     except Exception:  # noqa: BLE001 — body already consumed or too large: leave it to the view
@@ -93,6 +93,6 @@ class ApiCorsAndThrottleMiddleware:
                 response["Retry-After"] = str(wait)
                 return response
         response = self.get_response(request)
-        if cors_methods(request, request.method):
+        if cors_methods(request, request.method or ""):
             response["Access-Control-Allow-Origin"] = "*"
         return response

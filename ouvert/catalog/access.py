@@ -36,12 +36,12 @@ def dataset_standing(dataset: Dataset) -> Standing:
                     live=dataset.state != DatasetState.DELETED)
 
 
-def _standing(organization_id: int, state: str, private: bool) -> Standing:
+def _standing(organization_id: uuid.UUID, state: str, private: bool) -> Standing:
     return Standing(organization_id=organization_id, public=state == DatasetState.ACTIVE and not private,
                     live=state != DatasetState.DELETED)
 
 
-def _public_or_owned(prefix: str, organization_ids: Collection[int] | None) -> Q:
+def _public_or_owned(prefix: str, organization_ids: Collection[uuid.UUID] | None) -> Q:
     public = Q(**{f"{prefix}state": DatasetState.ACTIVE, f"{prefix}private": False})
     if organization_ids:
         return public | Q(**{f"{prefix}organization_id__in": list(organization_ids)})
@@ -58,7 +58,7 @@ class DatasetPolicy:
         rows = Dataset.objects.filter(pk__in=list(keys)).values_list("pk", "organization_id", "state", "private")
         return {pk: _standing(org, state, private) for pk, org, state, private in rows}
 
-    def readable_keys(self, *, organization_ids: Collection[int] | None) -> QuerySet:
+    def readable_keys(self, *, organization_ids: Collection[uuid.UUID] | None) -> QuerySet[Any, Any]:
         qs = Dataset.objects.all()
         if organization_ids is not None:
             qs = qs.filter(_public_or_owned("", organization_ids))
@@ -76,7 +76,7 @@ class ResourcePolicy:
                 .values_list("pk", "dataset__organization_id", "dataset__state", "dataset__private"))
         return {pk: _standing(org, state, private) for pk, org, state, private in rows}
 
-    def readable_keys(self, *, organization_ids: Collection[int] | None) -> QuerySet:
+    def readable_keys(self, *, organization_ids: Collection[uuid.UUID] | None) -> QuerySet[Any, Any]:
         qs = Resource.objects.all()
         if organization_ids is not None:
             qs = qs.filter(_public_or_owned("dataset__", organization_ids))

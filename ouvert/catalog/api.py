@@ -15,6 +15,7 @@ from ouvert.core.bounds import int_param
 from ouvert.core.cursors import cursor_decode, cursor_encode
 from ouvert.core.guidelines import render_finding, render_text
 from ouvert.core.models import Organization
+from ouvert.core.typing import TokenHttpRequest, signed_in_user
 
 from . import learning, permissions, selectors, services
 from .models import DatasetRequest, Licence, RequestStatus, Resource, Reuse, Theme, UpdateFrequency
@@ -243,8 +244,8 @@ def _licence(slug: str | None) -> Licence | None:
 
 
 def _visible_dataset(request: HttpRequest, name: str):
-    dataset = selectors.dataset_get(name=name, user=request.user)
-    if dataset is None or not permissions.can_view_dataset(request.user, dataset):
+    dataset = selectors.dataset_get(name=name, user=signed_in_user(request))
+    if dataset is None or not permissions.can_view_dataset(signed_in_user(request), dataset):
         raise Http404("Jeu de données introuvable.")
     return dataset
 
@@ -277,7 +278,7 @@ def dataset_show(request: HttpRequest, name: str):
 
 @router.post("/datasets", response={201: DatasetDetailOut}, auth=token_auth,
              summary="Créer un jeu de données (brouillon)")
-def dataset_create(request: HttpRequest, payload: DatasetIn):
+def dataset_create(request: TokenHttpRequest, payload: DatasetIn):
     data = payload.dict()
     organization = get_object_or_404(Organization, slug=data.pop("organization"))
     themes = _themes(data.pop("themes"))
@@ -289,7 +290,7 @@ def dataset_create(request: HttpRequest, payload: DatasetIn):
 
 
 @router.patch("/datasets/{name}", response=DatasetDetailOut, auth=token_auth, summary="Modifier un jeu de données")
-def dataset_update(request: HttpRequest, name: str, payload: DatasetPatch):
+def dataset_update(request: TokenHttpRequest, name: str, payload: DatasetPatch):
     dataset = _visible_dataset(request, name)
     data = payload.dict(exclude_unset=True)
     themes = _themes(data.pop("themes")) if data.get("themes") is not None else None
@@ -302,13 +303,13 @@ def dataset_update(request: HttpRequest, name: str, payload: DatasetPatch):
 
 
 @router.post("/datasets/{name}/publish", response=DatasetDetailOut, auth=token_auth, summary="Publier")
-def dataset_publish(request: HttpRequest, name: str):
+def dataset_publish(request: TokenHttpRequest, name: str):
     dataset = services.dataset_publish(dataset=_visible_dataset(request, name), by=request.auth)
     return _detail(request, dataset)
 
 
 @router.delete("/datasets/{name}", response={204: None}, auth=token_auth, summary="Mettre à la corbeille")
-def dataset_delete(request: HttpRequest, name: str):
+def dataset_delete(request: TokenHttpRequest, name: str):
     services.dataset_delete(dataset=_visible_dataset(request, name), by=request.auth)
     return Status(204, None)
 
@@ -329,14 +330,14 @@ def resource_list(request: HttpRequest, dataset: str | None = None, format: str 
 @router.get("/resources/{resource_id}", response=ResourceOut, tags=["resources"], summary="Une ressource")
 def resource_show(request: HttpRequest, resource_id: uuid.UUID):
     resource = get_object_or_404(Resource.objects.select_related("dataset__organization"), pk=resource_id)
-    if not permissions.can_view_dataset(request.user, resource.dataset):
+    if not permissions.can_view_dataset(signed_in_user(request), resource.dataset):
         raise Http404("Ressource introuvable.")
     return resource_json(resource, request)
 
 
 @router.post("/datasets/{name}/resources", response={201: ResourceOut}, auth=token_auth, tags=["resources"],
              summary="Ajouter un lien comme ressource")
-def resource_create_link(request: HttpRequest, name: str, payload: ResourceLinkIn):
+def resource_create_link(request: TokenHttpRequest, name: str, payload: ResourceLinkIn):
     dataset = _visible_dataset(request, name)
     resource = services.resource_create(dataset=dataset, by=request.auth, name=payload.name, url=payload.url,
                                         description=payload.description, format=payload.format,
@@ -346,7 +347,7 @@ def resource_create_link(request: HttpRequest, name: str, payload: ResourceLinkI
 
 @router.post("/datasets/{name}/resources/upload", response={201: ResourceOut}, auth=token_auth,
              tags=["resources"], summary="Déposer un fichier comme ressource (multipart)")
-def resource_create_upload(request: HttpRequest, name: str, file: File[UploadedFile],
+def resource_create_upload(request: TokenHttpRequest, name: str, file: File[UploadedFile],
                            resource_name: Form[str] = "", description: Form[str] = "", format: Form[str] = ""):  # noqa: A002
     dataset = _visible_dataset(request, name)
     resource = services.resource_create(dataset=dataset, by=request.auth, name=resource_name, file=file,
@@ -370,7 +371,7 @@ def request_show(request: HttpRequest, request_id: int):
 
 @router.post("/requests", response={201: RequestOut}, auth=token_auth, tags=["requests"],
              summary="Proposer une demande de données")
-def request_create(request: HttpRequest, payload: RequestIn):
+def request_create(request: TokenHttpRequest, payload: RequestIn):
     organization = get_object_or_404(Organization, slug=payload.organization)
     theme = get_object_or_404(Theme, slug=payload.theme) if payload.theme else None
     item = services.request_create(by=request.auth, title=payload.title, description=payload.description,
@@ -380,14 +381,14 @@ def request_create(request: HttpRequest, payload: RequestIn):
 
 @router.post("/requests/{request_id}/vote", response=RequestOut, auth=token_auth, tags=["requests"],
              summary="Voter (une fois par personne)")
-def request_vote(request: HttpRequest, request_id: int):
+def request_vote(request: TokenHttpRequest, request_id: int):
     item = services.request_vote(request=get_object_or_404(DatasetRequest, pk=request_id), by=request.auth)
     return request_json(item)
 
 
 @router.delete("/requests/{request_id}/vote", response=RequestOut, auth=token_auth, tags=["requests"],
                summary="Retirer son vote")
-def request_unvote(request: HttpRequest, request_id: int):
+def request_unvote(request: TokenHttpRequest, request_id: int):
     item = services.request_unvote(request=get_object_or_404(DatasetRequest, pk=request_id), by=request.auth)
     return request_json(item)
 
@@ -436,7 +437,7 @@ def reuse_list(request: HttpRequest, dataset: str | None = None, kind: Reuse.Kin
 
 @router.post("/reuses", response={201: ReuseOut}, auth=token_auth, tags=["reuses"],
              summary="Proposer une réutilisation (publiée après modération)")
-def reuse_create(request: HttpRequest, payload: ReuseIn):
+def reuse_create(request: TokenHttpRequest, payload: ReuseIn):
     datasets = list(selectors.public_datasets().filter(name__in=payload.datasets))
     reuse = learning.reuse_propose(by=request.auth, title=payload.title, description=payload.description,
                                    url=payload.url, kind=payload.kind, datasets=datasets)

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import operator
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, models
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
@@ -71,11 +72,12 @@ def filter_conditions(params: SearchParams) -> dict[str, Q | None]:
     if params.kind:
         conditions["kind"] = among("organization_id", organizations.filter(kind__in=params.kind))
     if params.keyword:
-        through = Dataset.keywords.through.objects
-        conditions["keyword"] = _all([through.filter(keyword__name=v).values("dataset_id") for v in params.keyword])
+        keyword_links = Dataset.keywords.through.objects
+        conditions["keyword"] = _all([keyword_links.filter(keyword__name=v).values("dataset_id")
+                                      for v in params.keyword])
     if params.theme:
-        through = Dataset.themes.through.objects
-        conditions["theme"] = _all([through.filter(theme__slug=v).values("dataset_id") for v in params.theme])
+        theme_links = Dataset.themes.through.objects
+        conditions["theme"] = _all([theme_links.filter(theme__slug=v).values("dataset_id") for v in params.theme])
     if params.format:
         conditions["format"] = _all([Resource.objects.filter(format=v).values("dataset_id") for v in params.format])
     if params.licence:
@@ -128,9 +130,9 @@ def facet_counts(params: SearchParams, matching: QuerySet[Dataset]) -> FacetCoun
         names = [f"m.ok_{name}" for name in conditions if name != but]
         return " AND ".join(names) if names else "1 = 1"
 
-    tables = {"organization": Organization, "licence": Licence, "keyword": Keyword, "theme": Theme,
-              "resource": Resource, "dataset_keywords": Dataset.keywords.through,
-              "dataset_themes": Dataset.themes.through}
+    tables: dict[str, type[models.Model]] = {
+        "organization": Organization, "licence": Licence, "keyword": Keyword, "theme": Theme,
+        "resource": Resource, "dataset_keywords": Dataset.keywords.through, "dataset_themes": Dataset.themes.through}
     names = {f"{key}_table": connection.ops.quote_name(model._meta.db_table) for key, model in tables.items()}
     # Only table names, the flags' names and a constant are interpolated: the user's values are
     # bound parameters of the inner query.
@@ -155,7 +157,7 @@ def _labelled(counted: dict[str, Counter]) -> dict[str, list[tuple[str, str, int
     licences = {lic.slug: lic.title for lic in Licence.objects.all()}
     themes = {t.slug: t.title for t in Theme.objects.all()}
     frequencies = dict(UpdateFrequency.choices)
-    labels = {
+    labels: dict[str, Callable[[str], Any]] = {
         "organization": names.get, "kind": lambda v: kinds.get(v, v), "licence": lambda v: licences.get(v, v),
         "frequency": lambda v: frequencies.get(v, v), "reference": lambda v: _("Données de référence"),
         "keyword": str, "theme": themes.get, "format": str,

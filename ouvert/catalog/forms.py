@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -47,9 +48,10 @@ class DatasetForm(forms.ModelForm):
         self.fields["name"].required = False
         if organizations is None:
             organizations = Organization.objects.all()
-        self.fields["organization"].queryset = organizations
-        self.fields["licence"].queryset = Licence.objects.all()
-        self.fields["licence"].empty_label = None
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = organizations
+        licence = cast(forms.ModelChoiceField, self.fields["licence"])
+        licence.queryset = Licence.objects.all()
+        licence.empty_label = None
         if not self.instance._state.adding:
             self.fields["organization"].disabled = True
             self.initial.setdefault("keywords_text", ", ".join(k.name for k in self.instance.keywords.all()))
@@ -105,7 +107,7 @@ class ResourceForm(forms.Form):
         return rows
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("file") and not data.get("url") and not self.errors:
             raise forms.ValidationError(_("Déposez un fichier ou donnez un lien."))
         if data.get("file") and data.get("url"):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -59,7 +61,7 @@ def reuse_moderate(*, reuse: Reuse, by: User, approve: bool, is_winner: bool | N
 
 @transaction.atomic
 def hackathon_create(*, by: User, title: str, theme: str, starts_on: dt.date, ends_on: dt.date,
-                     description: str = "", location: str = "", datasets: list[Dataset] = ()) -> Hackathon:
+                     description: str = "", location: str = "", datasets: Sequence[Dataset] = ()) -> Hackathon:
     core_permissions.check_site_admin(by)
     if ends_on < starts_on:
         raise ValidationError({"ends_on": [_("La fin précède le début.")]})
@@ -97,9 +99,20 @@ def reuses_pending() -> QuerySet[Reuse]:
 TUTORIALS_DIR = __import__("pathlib").Path(__file__).resolve().parent / "tutorials"
 
 
-def tutorial_files() -> list[dict[str, str | int]]:
+class TutorialFile(TypedDict):
+    """A shipped tutorial, as :func:`tutorial_save` takes it."""
+
+    slug: str
+    title: str
+    track: str
+    summary: str
+    body: str
+    position: int
+
+
+def tutorial_files() -> list[TutorialFile]:
     """The tutorials shipped with Ouvert (``tutorials/*.md`` with a small front matter)."""
-    result = []
+    result: list[TutorialFile] = []
     for position, path in enumerate(sorted(TUTORIALS_DIR.glob("*.md"))):
         text = path.read_text(encoding="utf-8")
         _, header, body = text.split("---\n", 2)

@@ -126,7 +126,7 @@ def _tables_by_resource(resources: list[Resource]) -> dict[str, list[Any]]:
 
 
 def _extension(resource: Resource) -> str:
-    name = resource.file.name if resource.file else resource.url.split("?", 1)[0]
+    name = (resource.file.name or "") if resource.file else resource.url.split("?", 1)[0]
     return os.path.splitext(name.lower())[1].lstrip(".")
 
 
@@ -221,7 +221,7 @@ def _check_resources_reachable(resources: list[Resource], tables: dict[str, list
             gaps.append(message("m6.no_format"))
         if resource.size is None and not api_table:
             gaps.append(message("m6.no_size"))
-        if resource.file and not default_storage.exists(resource.file.name):
+        if resource.file and not default_storage.exists(resource.file.name or ""):
             gaps.append(message("m6.file_missing"))
         if gaps:
             out.append(finding("M6", "fail", "m6.gaps", where=_where(resource), resource=resource.name, gaps=gaps))

@@ -161,7 +161,7 @@ def resource_view(resource: Resource, *, datastore_active: bool, has_map_layer: 
     return ResourceView(
         id=resource.id, dataset_id=resource.dataset_id, position=resource.position, name=resource.name,
         description=resource.description, format=resource.format, url=resource.url,
-        file_name=resource.file.name if resource.file else "", size=resource.size, sha256=resource.sha256,
+        file_name=(resource.file.name or "") if resource.file else "", size=resource.size, sha256=resource.sha256,
         encoding=resource.encoding, is_documentation=resource.is_documentation,
         data_dictionary=list(resource.data_dictionary or []), created_at=resource.created_at,
         last_modified=resource.last_modified, download_count=resource.download_count,

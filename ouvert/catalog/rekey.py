@@ -8,6 +8,7 @@ commit)."""
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -50,7 +51,7 @@ def rekey(instance: models.Model, new_pk: uuid.UUID) -> None:
     model._base_manager.filter(pk=old).update(**{model._meta.pk.attname: new_pk})
     for relation in model._meta.related_objects:
         if relation.many_to_many:
-            through = relation.through
+            through = cast("type[models.Model]", cast(models.ManyToManyRel, relation).through)
             column = next(f.attname for f in through._meta.fields
                           if f.is_relation and f.related_model is model)
             through._base_manager.filter(**{column: old}).update(**{column: new_pk})
@@ -58,7 +59,7 @@ def rekey(instance: models.Model, new_pk: uuid.UUID) -> None:
             related = relation.related_model
             related._base_manager.filter(**{relation.field.attname: old}).update(**{relation.field.attname: new_pk})
     for field in model._meta.many_to_many:
-        through = field.remote_field.through
+        through = cast("type[models.Model]", field.remote_field.through)
         column = next(f.attname for f in through._meta.fields if f.is_relation and f.related_model is model)
         through._base_manager.filter(**{column: old}).update(**{column: new_pk})
     AuditEntry.objects.filter(object_type=model._meta.label_lower, object_id=str(old)).update(object_id=str(new_pk))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -219,7 +220,7 @@ def _filtered(params: SearchParams, base: QuerySet[Dataset], skip: str | None = 
 
 def _ordered(qs: QuerySet[Dataset], sort: str, has_query: bool) -> QuerySet[Dataset]:
     if sort == "relevance" and has_query:
-        return qs.order_by("-search_rank", "-updated_at", "pk")
+        return qs.order_by(F("search_rank").desc(), "-updated_at", "pk")  # an annotation of the search
     return {
         "newest": qs.order_by("-first_published_at", "-created_at", "pk"),
         "title": qs.order_by("title", "pk"),
@@ -227,7 +228,7 @@ def _ordered(qs: QuerySet[Dataset], sort: str, has_query: bool) -> QuerySet[Data
     }.get(sort, qs.order_by("-updated_at", "pk"))
 
 
-def _spatial(bbox: BBox | None) -> list | None:
+def _spatial(bbox: BBox | None) -> list[uuid.UUID] | None:
     """The datasets whose coverage meets ``bbox`` (the geo app's selector), or None: no filter
     (no rectangle, or the geo app not installed)."""
     from django.apps import apps
@@ -397,7 +398,7 @@ def _published_in(start: dt.date, end: dt.date) -> QuerySet[Dataset]:
     return public_datasets().filter(first_published_at__date__gte=start, first_published_at__date__lte=end)
 
 
-def _queryable_ids() -> QuerySet | list:
+def _queryable_ids() -> QuerySet[Any, Any] | list[Any]:
     from django.apps import apps
 
     if not apps.is_installed("ouvert.datastore"):

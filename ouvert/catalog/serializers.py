@@ -68,6 +68,6 @@ def reuse_json(reuse: Reuse) -> dict[str, Any]:
         "id": reuse.pk, "title": reuse.title, "description": reuse.description, "url": reuse.url,
         "kind": reuse.kind, "image": reuse.image.url if reuse.image else None,
         "datasets": [d.name for d in reuse.datasets.all()],
-        "hackathon": reuse.hackathon.slug if reuse.hackathon_id else None, "is_winner": reuse.is_winner,
+        "hackathon": reuse.hackathon.slug if reuse.hackathon else None, "is_winner": reuse.is_winner,
         "created_at": reuse.created_at.isoformat(),
     }

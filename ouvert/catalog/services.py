@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import logging
 import os
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.apps import apps
@@ -155,7 +157,7 @@ def _touch(dataset: Dataset) -> None:
 # Datasets -----------------------------------------------------------------------------------------
 
 
-def _clean_keywords(names: list[str] | str) -> list[Keyword]:
+def _clean_keywords(names: Sequence[str] | str) -> list[Keyword]:
     if isinstance(names, str):
         names = names.split(",")
     result, seen = [], set()
@@ -191,7 +193,7 @@ def _unique_name(title: str) -> str:
 
 @transaction.atomic
 def dataset_create(*, by: User, organization: Organization, title: str, name: str = "",
-                   keywords: list[str] | str = (), themes: list[Theme] = (), licence: Licence | None = None,
+                   keywords: Sequence[str] | str = (), themes: Sequence[Theme] = (), licence: Licence | None = None,
                    **fields: Any) -> Dataset:
     core_permissions.check_edit_in_organization(by, organization)
     unknown = set(fields) - set(DATASET_FIELDS)
@@ -288,7 +290,7 @@ def dataset_purge(*, dataset: Dataset, by: User) -> None:
     permissions.check_manage_trash(by, dataset.organization)
     if dataset.state != DatasetState.DELETED:
         raise ValidationError(_("Seul un jeu de données mis à la corbeille peut être purgé."))
-    files = [r.file.name for r in dataset.resources.all() if r.file]
+    files = [r.file.name for r in dataset.resources.all() if r.file and r.file.name]
     resource_ids = list(dataset.resources.values_list("pk", flat=True))
     organization = dataset.organization
     audit_record(actor=by, action="dataset.purge", obj=dataset, organization=dataset.organization,
@@ -296,7 +298,7 @@ def dataset_purge(*, dataset: Dataset, by: User) -> None:
     search.remove_dataset(dataset.pk)
     dataset.delete()
     for resource_id in resource_ids:
-        transaction.on_commit(lambda rid=resource_id: _drop_derived(rid, organization=organization, by=by))
+        transaction.on_commit(functools.partial(_drop_derived, resource_id, organization=organization, by=by))
 
     def remove_files() -> None:
         from django.core.files.storage import default_storage
@@ -328,7 +330,7 @@ def _detect_encoding(sample: bytes) -> str:
     return "windows-1252"
 
 
-def clean_dictionary(rows: list[dict] | None) -> list[dict[str, str]]:
+def clean_dictionary(rows: list[dict[str, Any]] | None) -> list[dict[str, str]]:
     result = []
     for row in rows or []:
         item = {key: str(row.get(key, "") or "").strip() for key in DICTIONARY_KEYS}
@@ -337,7 +339,7 @@ def clean_dictionary(rows: list[dict] | None) -> list[dict[str, str]]:
     return result
 
 
-def check_upload_size(upload: UploadedFile) -> None:
+def check_upload_size(upload: UploadedFile[Any]) -> None:
     limit = settings.UPLOAD_MAX_BYTES
     if upload.size is not None and upload.size > limit:
         raise ValidationError({"file": _(
@@ -348,8 +350,8 @@ def check_upload_size(upload: UploadedFile) -> None:
 
 @transaction.atomic
 def resource_create(*, dataset: Dataset, by: User, name: str = "", description: str = "",
-                    file: UploadedFile | None = None, url: str = "", format: str = "",  # noqa: A002
-                    encoding: str = "", data_dictionary: list[dict] | None = None,
+                    file: UploadedFile[Any] | None = None, url: str = "", format: str = "",  # noqa: A002
+                    encoding: str = "", data_dictionary: list[dict[str, Any]] | None = None,
                     is_documentation: bool = False) -> Resource:
     permissions.check_edit_dataset(by, dataset)
     if bool(file) == bool(url):
@@ -369,9 +371,10 @@ def resource_create(*, dataset: Dataset, by: User, name: str = "", description: 
         resource.sha256 = digest.hexdigest()
         resource.size = file.size
         resource.encoding = encoding or _detect_encoding(first)
-        resource.name = name.strip() or file.name
-        resource.format = (format or detect_format(file.name)).upper()
-        resource.file.save(os.path.basename(file.name), file, save=False)
+        file_name = file.name or ""  # an upload always has one
+        resource.name = name.strip() or file_name
+        resource.format = (format or detect_format(file_name)).upper()
+        resource.file.save(os.path.basename(file_name), file, save=False)
     else:
         resource.name = name.strip() or url.rsplit("/", 1)[-1][:250] or url[:250]
         resource.format = (format or detect_format(url)).upper()
@@ -402,12 +405,13 @@ def _schedule_processing(resource: Resource, *, by: User, first: bytes) -> None:
     from django.apps import apps
 
     dataset = resource.dataset
+    stored_name = resource.file.name or ""  # called after an upload: the file is stored
     if resource.format in TABULAR_FORMATS and apps.is_installed("ouvert.datastore"):
         try:
             from ouvert.datastore.services import datastore_ingest_schedule
 
-            datastore_ingest_schedule(resource_id=resource.pk, source_path=resource.file.name,
-                                      original_name=resource.name or resource.file.name,
+            datastore_ingest_schedule(resource_id=resource.pk, source_path=stored_name,
+                                      original_name=resource.name or stored_name,
                                       organization=dataset.organization, by=by, options=None)
         except Exception:
             logger.exception("datastore ingestion not scheduled for resource %s", resource.pk)
@@ -415,9 +419,9 @@ def _schedule_processing(resource: Resource, *, by: User, first: bytes) -> None:
         try:
             from ouvert.geo.tasks import is_geographic, layer_load_task
 
-            filename = os.path.basename(resource.file.name)
+            filename = os.path.basename(stored_name)
             if is_geographic(first, filename):
-                layer_load_task.enqueue(resource_id=str(resource.pk), storage_name=resource.file.name,
+                layer_load_task.enqueue(resource_id=str(resource.pk), storage_name=stored_name,
                                         filename=filename, organization_id=str(dataset.organization_id),
                                         dataset_id=str(dataset.pk))
         except Exception:

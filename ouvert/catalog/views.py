@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.apps import apps
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,6 +26,7 @@ from ouvert.core.forms import apply_errors
 from ouvert.core.http import safe_next
 from ouvert.core.http_ranges import is_head
 from ouvert.core.models import Frequency, Organization
+from ouvert.core.typing import AuthedHttpRequest, signed_in_user
 
 from . import learning, permissions, selectors, services
 from .forms import (
@@ -68,7 +71,7 @@ def _bbox_fields(raw: dict[str, str], errors: dict[str, str]) -> list[dict]:
 def search(request: HttpRequest) -> HttpResponse:
     params = selectors.SearchParams.from_querydict(request.GET)
     _bbox, bbox_raw, bbox_errors = selectors.bbox_from_querydict(request.GET)
-    result = selectors.search_datasets(params=params, user=request.user, facets=not _wants_json(request))
+    result = selectors.search_datasets(params=params, user=signed_in_user(request), facets=not _wants_json(request))
     paginator = Paginator(result.queryset, selectors.PAGE_SIZE)
     if result.total is not None:
         paginator.count = result.total  # counted with the facets: no second COUNT (a cached property)
@@ -100,8 +103,8 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def _dataset_or_404(request: HttpRequest, name: str) -> Dataset:
-    dataset = selectors.dataset_get(name=name, user=request.user)
-    if dataset is None or not permissions.can_view_dataset(request.user, dataset):
+    dataset = selectors.dataset_get(name=name, user=signed_in_user(request))
+    if dataset is None or not permissions.can_view_dataset(signed_in_user(request), dataset):
         raise Http404(_("Aucun jeu de données visible à cette adresse."))
     return dataset
 
@@ -114,14 +117,14 @@ def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
     preview = request.GET.get("apercu") == "1"
     if dataset.is_public and not preview:
         services.dataset_record_view(dataset=dataset)
-    can_edit = permissions.can_edit_dataset(request.user, dataset) and not preview
+    can_edit = permissions.can_edit_dataset(signed_in_user(request), dataset) and not preview
     following = request.user.is_authenticated and follows.follow_get(
         user=request.user, kind="dataset", key=str(dataset.pk)) is not None
     return render(request, "catalog/dataset_detail.html", {
         "dataset": dataset, "resources": resources, "notes_html": render_markdown(dataset.notes),
         "can_edit": can_edit, "preview": preview, "following": following,
         "late": selectors.is_late(dataset), "requests": dataset.requests.all(),
-        "can_manage_trash": permissions.can_manage_trash(request.user, dataset.organization),
+        "can_manage_trash": permissions.can_manage_trash(signed_in_user(request), dataset.organization),
         "activity": selectors.activity(dataset=dataset, limit=5),
         "reuses": learning.reuses_public(dataset=dataset),
         "quality": selectors.quality_summary(dataset=dataset, language=get_language() or "fr"),
@@ -130,7 +133,7 @@ def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
 
 
 @login_required
-def dataset_create(request: HttpRequest) -> HttpResponse:
+def dataset_create(request: AuthedHttpRequest) -> HttpResponse:
     organizations = core_selectors.user_organizations(user=request.user, roles=["admin", "editor"])
     if not organizations.exists():
         raise PermissionDenied(_("Vous devez être éditeur ou administrateur d'une organisation pour publier."))
@@ -155,7 +158,7 @@ def dataset_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dataset_edit(request: HttpRequest, name: str) -> HttpResponse:
+def dataset_edit(request: AuthedHttpRequest, name: str) -> HttpResponse:
     dataset = _dataset_or_404(request, name)
     permissions.check_edit_dataset(request.user, dataset)
     form = DatasetForm(request.POST or None, instance=dataset,
@@ -193,19 +196,19 @@ def _dataset_action(request: HttpRequest, name: str, action, message: str, targe
 
 @login_required
 @require_POST
-def dataset_publish(request: HttpRequest, name: str) -> HttpResponse:
+def dataset_publish(request: AuthedHttpRequest, name: str) -> HttpResponse:
     return _dataset_action(request, name, services.dataset_publish, _("Jeu de données publié."))
 
 
 @login_required
 @require_POST
-def dataset_unpublish(request: HttpRequest, name: str) -> HttpResponse:
+def dataset_unpublish(request: AuthedHttpRequest, name: str) -> HttpResponse:
     return _dataset_action(request, name, services.dataset_unpublish, _("Jeu de données remis en brouillon."))
 
 
 @login_required
 @require_POST
-def dataset_delete(request: HttpRequest, name: str) -> HttpResponse:
+def dataset_delete(request: AuthedHttpRequest, name: str) -> HttpResponse:
     dataset = get_object_or_404(Dataset, name=name)
     return _dataset_action(request, name, services.dataset_delete, _("Jeu de données mis à la corbeille."),
                            target=reverse("core:organization_detail", args=[dataset.organization.slug]))
@@ -213,19 +216,19 @@ def dataset_delete(request: HttpRequest, name: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def dataset_restore(request: HttpRequest, name: str) -> HttpResponse:
+def dataset_restore(request: AuthedHttpRequest, name: str) -> HttpResponse:
     return _dataset_action(request, name, services.dataset_restore, _("Jeu de données restauré (en brouillon)."))
 
 
 @login_required
 @require_POST
-def dataset_purge(request: HttpRequest, name: str) -> HttpResponse:
+def dataset_purge(request: AuthedHttpRequest, name: str) -> HttpResponse:
     return _dataset_action(request, name, services.dataset_purge, _("Jeu de données supprimé définitivement."),
                            target=reverse("catalog:trash"))
 
 
 @login_required
-def trash(request: HttpRequest) -> HttpResponse:
+def trash(request: AuthedHttpRequest) -> HttpResponse:
     if core_permissions.is_site_admin(request.user):
         datasets = selectors.trash()
     else:
@@ -259,7 +262,7 @@ def dataset_history(request: HttpRequest, name: str) -> HttpResponse:
 
 
 @login_required
-def resource_create(request: HttpRequest, name: str) -> HttpResponse:
+def resource_create(request: AuthedHttpRequest, name: str) -> HttpResponse:
     dataset = _dataset_or_404(request, name)
     permissions.check_edit_dataset(request.user, dataset)
     form = ResourceForm(request.POST or None, request.FILES or None)
@@ -286,7 +289,7 @@ def _resource_or_404(request: HttpRequest, name: str, pk) -> Resource:
 
 
 @login_required
-def resource_edit(request: HttpRequest, name: str, pk) -> HttpResponse:
+def resource_edit(request: AuthedHttpRequest, name: str, pk) -> HttpResponse:
     resource = _resource_or_404(request, name, pk)
     permissions.check_edit_dataset(request.user, resource.dataset)
     initial = {"name": resource.name, "description": resource.description, "url": resource.url,
@@ -313,7 +316,7 @@ def resource_edit(request: HttpRequest, name: str, pk) -> HttpResponse:
 
 @login_required
 @require_POST
-def resource_move(request: HttpRequest, name: str, pk) -> HttpResponse:
+def resource_move(request: AuthedHttpRequest, name: str, pk) -> HttpResponse:
     resource = _resource_or_404(request, name, pk)
     offset = -1 if request.POST.get("direction") == "up" else 1
     services.resource_move(resource=resource, by=request.user, offset=offset)
@@ -322,7 +325,7 @@ def resource_move(request: HttpRequest, name: str, pk) -> HttpResponse:
 
 @login_required
 @require_POST
-def resource_delete(request: HttpRequest, name: str, pk) -> HttpResponse:
+def resource_delete(request: AuthedHttpRequest, name: str, pk) -> HttpResponse:
     resource = _resource_or_404(request, name, pk)
     dataset = resource.dataset
     services.resource_delete(resource=resource, by=request.user)
@@ -336,7 +339,7 @@ def resource_detail(request: HttpRequest, name: str, pk) -> HttpResponse:
         return JsonResponse(resource_json(resource, request))
     return render(request, "catalog/resource_detail.html", {
         "resource": resource, "dataset": resource.dataset, **_resource_previews(resource, request.user),
-        "can_edit": permissions.can_edit_dataset(request.user, resource.dataset)})
+        "can_edit": permissions.can_edit_dataset(signed_in_user(request), resource.dataset)})
 
 
 def _resource_previews(resource: Resource, user) -> dict:
@@ -358,7 +361,7 @@ def _resource_previews(resource: Resource, user) -> dict:
     return previews
 
 
-def resource_download(request: HttpRequest, name: str, pk) -> HttpResponse:
+def resource_download(request: HttpRequest, name: str, pk: uuid.UUID) -> HttpResponseBase:
     resource = _resource_or_404(request, name, pk)
     if resource.dataset.is_public and not is_head(request) and "HTTP_RANGE" not in request.META:
         services.resource_record_download(resource=resource)  # a download, not a probe or a part
@@ -367,7 +370,7 @@ def resource_download(request: HttpRequest, name: str, pk) -> HttpResponse:
             handle = resource.file.open("rb")
         except FileNotFoundError as error:
             raise Http404(_("Le fichier est introuvable dans le stockage.")) from error
-        return FileResponse(handle, as_attachment=True, filename=resource.file.name.rsplit("/", 1)[-1])
+        return FileResponse(handle, as_attachment=True, filename=(resource.file.name or "").rsplit("/", 1)[-1])
     return HttpResponseRedirect(resource.url)
 
 
@@ -376,7 +379,7 @@ def resource_download(request: HttpRequest, name: str, pk) -> HttpResponse:
 
 @login_required
 @require_POST
-def follow(request: HttpRequest) -> HttpResponse:
+def follow(request: AuthedHttpRequest) -> HttpResponse:
     kind, target = request.POST.get("kind", ""), request.POST.get("target", "")
     back = safe_next(request, request.POST.get("next"), reverse("catalog:search"))
     existing = follows.follow_get(user=request.user, kind=kind, key=target)
@@ -396,7 +399,7 @@ def follow(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def follows_page(request: HttpRequest) -> HttpResponse:
+def follows_page(request: AuthedHttpRequest) -> HttpResponse:
     rows = []
     for item in follows.follows_of(user=request.user):
         registered = follows.follow_kind(item.kind)
@@ -440,7 +443,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def request_create(request: HttpRequest) -> HttpResponse:
+def request_create(request: AuthedHttpRequest) -> HttpResponse:
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -459,7 +462,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return JsonResponse(request_json(item))
     comment_form = CommentForm(request.POST or None if request.POST.get("form") == "comment" else None)
     answer_form = AnswerForm(request.POST or None if request.POST.get("form") == "answer" else None)
-    can_answer = permissions.can_answer_request(request.user, item)
+    can_answer = permissions.can_answer_request(signed_in_user(request), item)
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('core:login')}?next={request.path}")
@@ -497,7 +500,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def organization_section(request: HttpRequest, organization: Organization) -> str:
-    datasets = selectors.organization_datasets(organization=organization, user=request.user)
+    datasets = selectors.organization_datasets(organization=organization, user=signed_in_user(request))
     start, end = selectors.quality_period()
     return render_to_string("catalog/includes/organization_section.html", {
         "organization": organization, "datasets": datasets[:50], "dataset_count": datasets.count(),
@@ -505,9 +508,10 @@ def organization_section(request: HttpRequest, organization: Organization) -> st
         "conformity": selectors.conformity_rates(start=start, end=end, organization=organization),
         "calendar": selectors.publication_calendar(organization=organization)[:20],
         "requests": selectors.requests_ranked(organization=organization.slug)[:10],
-        "can_edit": core_permissions.can_edit_in_organization(request.user, organization),
-        "activity": selectors.activity(organization=organization, limit=10,
-                                       public_only=not core_permissions.is_member_of(request.user, organization)),
+        "can_edit": core_permissions.can_edit_in_organization(signed_in_user(request), organization),
+        "activity": selectors.activity(
+            organization=organization, limit=10,
+            public_only=not core_permissions.is_member_of(signed_in_user(request), organization)),
         "DatasetState": DatasetState,
     }, request=request)
 
@@ -555,10 +559,11 @@ def reuse_list(request: HttpRequest) -> HttpResponse:
     reuses = learning.reuses_public()
     if _wants_json(request):
         return JsonResponse({"results": [reuse_json(r) for r in reuses[:200]]})
-    is_admin = core_permissions.is_site_admin(request.user)
-    if request.method == "POST" and is_admin:
+    user = signed_in_user(request)
+    is_admin = core_permissions.is_site_admin(user)
+    if request.method == "POST" and user is not None and is_admin:
         reuse = get_object_or_404(Reuse, pk=request.POST.get("reuse"))
-        learning.reuse_moderate(reuse=reuse, by=request.user, approve=request.POST.get("decision") == "approve")
+        learning.reuse_moderate(reuse=reuse, by=user, approve=request.POST.get("decision") == "approve")
         messages.success(request, _("Décision de modération enregistrée."))
         return redirect("catalog:reuse_list")
     return render(request, "catalog/reuse_list.html", {
@@ -567,7 +572,7 @@ def reuse_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def reuse_create(request: HttpRequest) -> HttpResponse:
+def reuse_create(request: AuthedHttpRequest) -> HttpResponse:
     form = ReuseForm(request.POST or None, initial={"datasets": request.GET.get("jeu", "")})
     if request.method == "POST" and form.is_valid():
         try:

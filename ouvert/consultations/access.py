@@ -7,6 +7,7 @@ organizing organization's members, for analysis)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Collection, Hashable
 from typing import Any
 
@@ -36,7 +37,7 @@ class ConsultationPolicy:
         rows = Consultation.objects.filter(pk__in=list(keys)).values_list("pk", "organization_id", "published_at")
         return {pk: Standing(organization_id=org_id, public=published is not None) for pk, org_id, published in rows}
 
-    def readable_keys(self, *, organization_ids: Collection[int] | None) -> QuerySet:
+    def readable_keys(self, *, organization_ids: Collection[uuid.UUID] | None) -> QuerySet[Any, Any]:
         rows = Consultation.objects.all()
         if organization_ids is not None:
             rows = rows.filter(Q(published_at__isnull=False) | Q(organization_id__in=list(organization_ids)))

@@ -11,6 +11,7 @@ from ninja.responses import Status
 
 from ouvert.core.api_auth import token_auth
 from ouvert.core.ratelimit import rate_limit_hit
+from ouvert.core.typing import TokenHttpRequest
 
 from . import permissions, selectors, services
 from .models import Consultation, Phase, QuestionKind, Region, Topic
@@ -149,7 +150,7 @@ def consultation_questions(request: HttpRequest, slug: str):
 
 @router.post("/consultations/{slug}/responses", response={201: ResponseOut, 429: dict}, auth=token_auth,
              summary="Répondre au questionnaire (une fois par compte)")
-def consultation_respond(request: HttpRequest, slug: str, payload: ResponseIn):
+def consultation_respond(request: TokenHttpRequest, slug: str, payload: ResponseIn):
     wait = rate_limit_hit(request, "consultation_answer")
     if wait:
         return Status(429, {"detail": f"Trop de requêtes; réessayez dans {wait} s."})
@@ -163,7 +164,7 @@ def consultation_respond(request: HttpRequest, slug: str, payload: ResponseIn):
 
 @router.get("/consultations/{slug}/results", response=ResultsOut, auth=token_auth,
             summary="Résultats agrégés par question (organisateurs)")
-def consultation_results(request: HttpRequest, slug: str, age_band: str = "", region: str = "", gender: str = ""):
+def consultation_results(request: TokenHttpRequest, slug: str, age_band: str = "", region: str = "", gender: str = ""):
     consultation = _get(slug, request.auth)
     permissions.check_organize(request.auth, consultation)
     data = selectors.consultation_results(consultation=consultation,
@@ -179,7 +180,7 @@ def consultation_results(request: HttpRequest, slug: str, age_band: str = "", re
 
 @router.get("/consultations/{slug}/responses", response=RowsOut, auth=token_auth,
             summary="Réponses, une ligne par participant et une colonne par question (organisateurs)")
-def consultation_responses(request: HttpRequest, slug: str):
+def consultation_responses(request: TokenHttpRequest, slug: str):
     consultation = _get(slug, request.auth)
     permissions.check_organize(request.auth, consultation)
     columns, rows = selectors.consultation_results_rows(consultation=consultation)

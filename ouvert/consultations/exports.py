@@ -40,7 +40,7 @@ def results_xlsx(*, consultation: Consultation) -> bytes:
 
     header, rows = consultation_results_rows(consultation=consultation)
     workbook = Workbook(write_only=False)
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # a new workbook has one worksheet
     sheet.title = "Réponses"
     sheet.append(header)
     for cell in sheet[1]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +37,7 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, organizations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].choices = [("", _("Toutes les organisations"))] + [
+        cast(forms.ChoiceField, self.fields["organization"]).choices = [("", _("Toutes les organisations"))] + [
             (o.slug, o.name) for o in organizations]
 
 
@@ -65,7 +67,7 @@ class ConsultationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if organizations is None:
             organizations = Organization.objects.all()
-        self.fields["organization"].queryset = organizations
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = organizations
         if self.instance.pk:
             del self.fields["organization"]
 
@@ -90,7 +92,7 @@ class QuestionForm(forms.ModelForm):
             qs = qs.exclude(pk=self.instance.pk)
             self.fields["choices_text"].initial = "\n".join(self.instance.choices)
             self.fields["rows_text"].initial = "\n".join(self.instance.rows)
-        self.fields["condition_question"].queryset = qs
+        cast(forms.ModelChoiceField, self.fields["condition_question"]).queryset = qs
         self.fields["condition_question"].required = False
         self.fields["position"].required = False
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -84,7 +85,8 @@ def content_get_for(*, user: User | None, kind: str, pk: int, authors: bool = Tr
     only (the report page)."""
     from .models import Brief, Comment
 
-    model = {"proposal": Proposal, "comment": Comment, "brief": Brief}.get(kind)
+    models: dict[str, type[Proposal | Comment | Brief]] = {"proposal": Proposal, "comment": Comment, "brief": Brief}
+    model = models.get(kind)
     if model is None:
         return None
     item = model.objects.select_related("consultation__organization").filter(pk=pk).first()
@@ -118,10 +120,11 @@ def calendar_months(*, year: int, month: int) -> dict[str, Any]:
 
 def timeline(*, consultation: Consultation) -> list[dict[str, Any]]:
     current = consultation.phase
-    order = [Phase.INFORMATION, Phase.PARTICIPATION, Phase.ANALYSIS, Phase.RESULTS]
-    dates = {Phase.INFORMATION: consultation.published_at, Phase.PARTICIPATION: consultation.opens_at,
-             Phase.ANALYSIS: consultation.closes_at,
-             Phase.RESULTS: consultation.results_published_at or consultation.results_expected_on}
+    order: list[str] = [Phase.INFORMATION, Phase.PARTICIPATION, Phase.ANALYSIS, Phase.RESULTS]
+    dates: dict[str, dt.date | None] = {
+        Phase.INFORMATION: consultation.published_at, Phase.PARTICIPATION: consultation.opens_at,
+        Phase.ANALYSIS: consultation.closes_at,
+        Phase.RESULTS: consultation.results_published_at or consultation.results_expected_on}
     position = order.index(current) if current in order else -1
     return [{"phase": p, "label": Phase(p).label, "date": dates[p], "current": p == current,
              "done": i < position} for i, p in enumerate(order)]
@@ -174,7 +177,7 @@ def submitted(consultation: Consultation, demographic: dict[str, str] | None = N
     return qs
 
 
-def _bars(counter: Counter, labels: list[str], total: int) -> list[dict[str, Any]]:
+def _bars(counter: Counter[str], labels: list[str], total: int) -> list[dict[str, Any]]:
     return [{"label": label, "count": counter.get(label, 0),
              "percent": round(100 * counter.get(label, 0) / total, 1) if total else 0.0} for label in labels]
 
@@ -206,7 +209,7 @@ def _question_result(question: Question, pairs: list[tuple[Any, int]], search: s
     if kind == QuestionKind.SINGLE:
         item["bars"] = _bars(_count(pairs), question.choices, answered)
     elif kind == QuestionKind.MULTIPLE:
-        counter: Counter = Counter()
+        counter: Counter[str] = Counter()
         for value, n in pairs:
             for choice in value:
                 counter[choice] += n
@@ -217,14 +220,15 @@ def _question_result(question: Question, pairs: list[tuple[Any, int]], search: s
         item["mean"] = round(sum(float(v) * n for v, n in pairs) / answered, 2) if answered else None
     elif kind == QuestionKind.RANKING:
         size = len(question.choices)
-        points: Counter = Counter()
+        points: Counter[str] = Counter()
         for order, n in pairs:
             for rank, choice in enumerate(order):
                 points[choice] += (rank + 1) * n
         avg = {c: round(points[c] / answered, 2) if answered else None for c in question.choices}
         ordered = sorted(question.choices, key=lambda c: (avg[c] is None, avg[c] or 0))
         item["ranking"] = [{"label": c, "average": avg[c],
-                            "percent": round(100 * (size + 1 - avg[c]) / size, 1) if avg[c] else 0} for c in ordered]
+                            "percent": round(100 * (size + 1 - (avg[c] or 0)) / size, 1) if avg[c] else 0}
+                           for c in ordered]
     elif kind == QuestionKind.MATRIX:
         grid = []
         for row in question.rows:
@@ -258,8 +262,8 @@ def _question_result(question: Question, pairs: list[tuple[Any, int]], search: s
     return item
 
 
-def _count(pairs: list[tuple[Any, int]]) -> Counter:
-    counter: Counter = Counter()
+def _count(pairs: list[tuple[Any, int]]) -> Counter[str]:
+    counter: Counter[str] = Counter()
     for value, n in pairs:
         counter[str(value)] += n
     return counter
@@ -328,7 +332,8 @@ def consultation_results_rows(*, consultation: Consultation, include_free_text: 
     if include_demographics:
         demographics = {d.participation_id: d for d in Demographics.objects.filter(
             participation__consultation=consultation)}
-    coarsen = {QuestionKind.NUMBER: _number_range, QuestionKind.DATE: _year} if anonymize else {}
+    coarsen: dict[str, Callable[[str], str]] = (
+        {QuestionKind.NUMBER: _number_range, QuestionKind.DATE: _year} if anonymize else {})
     rows = []
     for number, (pid, channel, sent) in enumerate(parts, start=1):
         answers = values[pid]
@@ -401,8 +406,9 @@ def _counts(consultations: QuerySet[Consultation]) -> dict[str, int]:
 
 
 def consultation_metrics(*, consultation: Consultation) -> dict[str, Any]:
-    data = _counts(Consultation.objects.filter(pk=consultation.pk))
-    satisfaction = list(submitted(consultation).exclude(satisfaction=None).values_list("satisfaction", flat=True))
+    data: dict[str, Any] = dict(_counts(Consultation.objects.filter(pk=consultation.pk)))
+    satisfaction = [s for s in submitted(consultation).exclude(satisfaction=None).values_list("satisfaction", flat=True)
+                    if s is not None]
     data["satisfaction_mean"] = round(sum(satisfaction) / len(satisfaction), 2) if satisfaction else None
     data["offers_digital"] = consultation.offers_digital
     return data

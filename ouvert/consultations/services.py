@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -71,6 +71,9 @@ def _audit_participant(*, by: User | None, action: str, obj: Any, label: str | N
     tie a person to their answers. Site administrators still see who did what."""
     audit_record(actor=by, action=action, obj=obj, organization=None, label=label, changes=changes)
 
+
+if TYPE_CHECKING:
+    from django_tasks.base import Task
 
 # Consultations ------------------------------------------------------------------------------------
 
@@ -139,7 +142,7 @@ def consultation_publish(*, consultation: Consultation, by: User, force: bool = 
     return consultation
 
 
-def _enqueue_opened(consultation: Consultation, task) -> None:
+def _enqueue_opened(consultation: Consultation, task: Task[..., Any]) -> None:
     """Tell followers when participation opens: now, or at ``opens_at`` with a deferred task. A
     backend without deferred tasks (the immediate one used in tests) skips the future notice."""
     from django_tasks.exceptions import InvalidTaskError
@@ -178,7 +181,7 @@ def consultation_publish_results(*, consultation: Consultation, by: User, what_w
 
 
 @transaction.atomic
-def document_add(*, consultation: Consultation, by: User, title: str, file: UploadedFile | None = None,
+def document_add(*, consultation: Consultation, by: User, title: str, file: UploadedFile[Any] | None = None,
                  url: str = "", accessible: bool = True) -> Document:
     permissions.check_organize(by, consultation)
     if not file and not url:
@@ -523,14 +526,14 @@ BRIEF_EXTENSIONS = {".pdf", ".docx", ".odt", ".txt"}
 
 
 @transaction.atomic
-def brief_submit(*, consultation: Consultation, by: User, title: str, summary: str, file: UploadedFile,
+def brief_submit(*, consultation: Consultation, by: User, title: str, summary: str, file: UploadedFile[Any],
                  organization_name: str = "") -> Brief:
     from pathlib import Path
 
     _check_can_contribute(consultation, by, "has_briefs")
-    if Path(file.name).suffix.lower() not in BRIEF_EXTENSIONS:
+    if Path(file.name or "").suffix.lower() not in BRIEF_EXTENSIONS:
         raise ValidationError({"file": _("Formats acceptés : PDF, DOCX, ODT ou TXT.")})
-    if file.size > 10 * 1024 * 1024:
+    if (file.size or 0) > 10 * 1024 * 1024:
         raise ValidationError({"file": _("Le fichier dépasse 10 Mo.")})
     brief = Brief.objects.create(consultation=consultation, author=by, title=title, summary=summary, file=file,
                                  organization_name=organization_name)
@@ -540,10 +543,10 @@ def brief_submit(*, consultation: Consultation, by: User, title: str, summary: s
 
 # Moderation -----------------------------------------------------------------------------------------
 
-MODELS = {"proposal": Proposal, "comment": Comment, "brief": Brief}
+MODELS: dict[str, type[Proposal | Comment | Brief]] = {"proposal": Proposal, "comment": Comment, "brief": Brief}
 
 
-def content_get(kind: str, pk: int):
+def content_get(kind: str, pk: int) -> Proposal | Comment | Brief:
     model = MODELS.get(kind)
     if model is None:
         raise ValidationError(_("Type de contenu inconnu."))
@@ -595,7 +598,7 @@ def content_report(*, kind: str, pk: int, by: User, reason: str) -> bool:
 
 
 @transaction.atomic
-def content_moderate(*, kind: str, pk: int, by: User, hide: bool, reason: str = ""):
+def content_moderate(*, kind: str, pk: int, by: User, hide: bool, reason: str = "") -> Proposal | Comment | Brief:
     item = content_get(kind, pk)
     if not permissions.can_moderate(by, item.consultation):
         raise PermissionDenied(_("Seuls les modérateurs peuvent faire cela."))

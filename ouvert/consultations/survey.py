@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from .models import Question, QuestionKind
 
-MAX_TEXT = {QuestionKind.SHORT_TEXT: 300, QuestionKind.LONG_TEXT: 5000}
+MAX_TEXT: dict[str, int] = {QuestionKind.SHORT_TEXT: 300, QuestionKind.LONG_TEXT: 5000}
 FILE_EXTENSIONS = {".pdf", ".docx", ".odt", ".txt", ".png", ".jpg", ".jpeg"}
 FILE_MAX_BYTES = 5 * 1024 * 1024
 NOT_SHOWN = "s.o."  # "sans objet", written in exports for questions a participant never saw
@@ -104,7 +104,7 @@ def read_question(question: Question, data: Any, files: Any = None) -> tuple[Any
                 n = len(question.choices)
                 if len(ranks) != n or sorted(ranks.values()) != list(range(1, n + 1)):
                     return None, _("Donnez à chaque option un rang différent, de 1 à %(n)s.") % {"n": n}
-                value = sorted(ranks, key=ranks.get)
+                value = sorted(ranks, key=lambda choice: ranks[choice])
     elif kind == QuestionKind.SCALE:
         raw = get_one(name)
         if raw:
@@ -134,12 +134,12 @@ def read_question(question: Question, data: Any, files: Any = None) -> tuple[Any
         raw = get_one(name).replace(",", ".").replace("\u00a0", "").replace(" ", "")
         if raw:
             try:
-                number = Decimal(raw)
+                amount = Decimal(raw)
             except InvalidOperation:
                 return get_one(name), _("Écrivez un nombre, par exemple 12 ou 3,5.")
-            if not number.is_finite():
+            if not amount.is_finite():
                 return get_one(name), _("Écrivez un nombre, par exemple 12 ou 3,5.")
-            value = float(number) if number != number.to_integral_value() else int(number)
+            value = float(amount) if amount != amount.to_integral_value() else int(amount)
     elif kind == QuestionKind.DATE:
         raw = get_one(name)
         if raw:
@@ -150,9 +150,9 @@ def read_question(question: Question, data: Any, files: Any = None) -> tuple[Any
     elif kind == QuestionKind.FILE:
         upload: UploadedFile | None = files.get(name) if files else None
         if upload:
-            if Path(upload.name).suffix.lower() not in FILE_EXTENSIONS:
+            if Path(upload.name or "").suffix.lower() not in FILE_EXTENSIONS:
                 return None, _("Formats acceptés : PDF, DOCX, ODT, TXT, PNG ou JPEG.")
-            if upload.size > FILE_MAX_BYTES:
+            if (upload.size or 0) > FILE_MAX_BYTES:
                 return None, _("Le fichier dépasse 5 Mo.")
             value = upload
     return value, None

@@ -24,6 +24,7 @@ from ouvert.core import follows
 from ouvert.core.forms import apply_errors
 from ouvert.core.models import Organization
 from ouvert.core.ratelimit import rate_limit_hit
+from ouvert.core.typing import signed_in_user
 
 from . import permissions, selectors, services
 from .forms import (
@@ -46,7 +47,7 @@ def too_many(request: HttpRequest, wait: int) -> HttpResponse:
 
 
 def get_consultation(request: HttpRequest, slug: str) -> Consultation:
-    consultation = selectors.consultation_get(slug=slug, user=request.user)
+    consultation = selectors.consultation_get(slug=slug, user=signed_in_user(request))
     if consultation is None:
         raise Http404(_("Consultation introuvable."))
     return consultation
@@ -111,14 +112,14 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     if user.is_authenticated:
         my_registrations = {r.event_id: r for r in Registration.objects.filter(user=user, event__in=events)}
     for event in events:
-        event.mine = my_registrations.get(event.pk)
+        event.mine = my_registrations.get(event.pk)  # type: ignore[attr-defined]  # read by the template
     from .text import render_markdown
 
     return render(request, "consultations/detail.html", {
         "c": consultation, "timeline": selectors.timeline(consultation=consultation),
         "participation": participation, "proposals": proposals, "comments": comments, "events": events,
         "briefs": consultation.briefs.filter(hidden=False) if consultation.has_briefs else [],
-        "can_organize": permissions.can_organize(user, consultation),
+        "can_organize": permissions.can_organize(signed_in_user(request), consultation),
         "following": user.is_authenticated and follows.follow_get(
             user=user, kind="consultation", key=str(consultation.pk)) is not None,
         "what_we_heard": render_markdown(consultation.what_we_heard),
@@ -179,7 +180,7 @@ def survey_start(request: HttpRequest, slug: str) -> HttpResponse:
             return too_many(request, wait)
         try:
             participation = services.participation_start(
-                consultation=consultation, user=request.user, consent=request.POST.get("consent") == "1")
+                consultation=consultation, user=signed_in_user(request), consent=request.POST.get("consent") == "1")
         except ValidationError as exc:
             error = exc.message_dict.get("consent", exc.messages)[0] if hasattr(exc, "error_dict") else exc.messages[0]
         except PermissionDenied as exc:
@@ -378,7 +379,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(request, _("Votre proposition est publiée."))
                 return redirect(proposal)
-    mine = []
+    mine = consultation.proposals.none()
     if request.user.is_authenticated:
         mine = consultation.proposals.filter(author=request.user, hidden=True)
     return render(request, "consultations/proposals.html", {
@@ -391,14 +392,14 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     consultation = get_consultation(request, slug)
     proposal = get_object_or_404(Proposal.objects.select_related("author"), consultation=consultation, pk=pk)
     is_author = request.user.is_authenticated and proposal.author_id == request.user.pk
-    if not selectors.content_visible(user=request.user, item=proposal):
+    if not selectors.content_visible(user=signed_in_user(request), item=proposal):
         raise Http404
     supported = request.user.is_authenticated and proposal.supports.filter(user=request.user).exists()
     return render(request, "consultations/proposal.html", {
         "c": consultation, "proposal": proposal, "supports": proposal.supports.count(), "supported": supported,
         "comments": _thread(proposal.comments.select_related("author")), "comment_form": CommentForm(),
         "is_open": consultation.phase == Phase.PARTICIPATION, "is_author": is_author,
-        "can_organize": permissions.can_organize(request.user, consultation),
+        "can_organize": permissions.can_organize(signed_in_user(request), consultation),
     })
 
 
@@ -406,7 +407,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def proposal_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     consultation = get_consultation(request, slug)
     proposal = get_object_or_404(Proposal, consultation=consultation, pk=pk)
-    if not selectors.content_visible(user=request.user, item=proposal):
+    if not selectors.content_visible(user=signed_in_user(request), item=proposal):
         raise Http404
     if not request.user.is_authenticated:
         return redirect(f"{reverse('core:login')}?next={proposal.get_absolute_url()}")
@@ -425,7 +426,7 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
     proposal = None
     if request.POST.get("proposal"):
         proposal = get_object_or_404(Proposal, consultation=consultation, pk=request.POST["proposal"])
-        if not selectors.content_visible(user=request.user, item=proposal):
+        if not selectors.content_visible(user=signed_in_user(request), item=proposal):
             raise Http404
     back = proposal.get_absolute_url() if proposal else consultation.get_absolute_url() + "#discussion"
     if not request.user.is_authenticated:

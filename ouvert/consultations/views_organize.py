@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from ouvert.core.forms import apply_errors
 from ouvert.core.models import Membership, Organization, Role
+from ouvert.core.typing import AuthedHttpRequest, signed_in_user
 
 from . import permissions, selectors, services
 from .forms import (
@@ -32,7 +33,7 @@ from .survey_view import question_view
 
 def _organizable(request: HttpRequest, slug: str) -> Consultation:
     consultation = get_object_or_404(Consultation.objects.select_related("organization"), slug=slug)
-    if not permissions.can_organize(request.user, consultation):
+    if not permissions.can_organize(signed_in_user(request), consultation):
         raise PermissionDenied(_("Seuls les éditeurs et administrateurs de l'organisation peuvent faire cela."))
     return consultation
 
@@ -44,7 +45,7 @@ def _my_organizations(user):
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedHttpRequest) -> HttpResponse:
     consultations = selectors.consultations_organized_by(user=request.user)
     can_create = _my_organizations(request.user).exists()
     return render(request, "consultations/organize/dashboard.html", {
@@ -52,7 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthedHttpRequest) -> HttpResponse:
     organizations = _my_organizations(request.user)
     if not organizations.exists():
         raise PermissionDenied(_("Il faut être éditeur ou administrateur d'une organisation pour créer une "
@@ -74,7 +75,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, slug: str) -> HttpResponse:
+def edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     consultation = _organizable(request, slug)
     form = ConsultationForm(request.POST or None, instance=consultation)
     if request.method == "POST" and form.is_valid():
@@ -91,7 +92,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def organize(request: HttpRequest, slug: str) -> HttpResponse:
+def organize(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     """The organizer's page: checklist and readiness, survey builder, documents, events, publication."""
     consultation = _organizable(request, slug)
     question_form = QuestionForm(consultation=consultation, initial={"page": 1})
@@ -105,7 +106,7 @@ def organize(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def question_add(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+def question_add(request: AuthedHttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     consultation = _organizable(request, slug)
     instance = get_object_or_404(Question, consultation=consultation, pk=pk) if pk else None
     form = QuestionForm(request.POST or None, instance=instance, consultation=consultation,
@@ -128,7 +129,7 @@ def question_add(request: HttpRequest, slug: str, pk: int | None = None) -> Http
 
 @login_required
 @require_POST
-def question_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def question_delete(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     consultation = _organizable(request, slug)
     question = get_object_or_404(Question, consultation=consultation, pk=pk)
     try:
@@ -141,7 +142,7 @@ def question_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def document_add(request: HttpRequest, slug: str) -> HttpResponse:
+def document_add(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     consultation = _organizable(request, slug)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -156,7 +157,7 @@ def document_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def event_add(request: HttpRequest, slug: str) -> HttpResponse:
+def event_add(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     consultation = _organizable(request, slug)
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -173,11 +174,12 @@ def event_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def event_attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def event_attendance(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     consultation = _organizable(request, slug)
     event = get_object_or_404(Event, consultation=consultation, pk=pk)
     try:
-        services.event_record_attendance(event=event, by=request.user, attendance=int(request.POST.get("attendance")))
+        services.event_record_attendance(event=event, by=request.user,
+                                         attendance=int(request.POST.get("attendance", "")))
         messages.success(request, _("Présences enregistrées."))
     except (TypeError, ValueError):
         messages.error(request, _("Indiquez un nombre de personnes présentes."))
@@ -186,7 +188,7 @@ def event_attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def publish(request: HttpRequest, slug: str) -> HttpResponse:
+def publish(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     consultation = _organizable(request, slug)
     try:
         services.consultation_publish(consultation=consultation, by=request.user)
@@ -198,7 +200,7 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def results_report(request: HttpRequest, slug: str) -> HttpResponse:
+def results_report(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     consultation = _organizable(request, slug)
     form = ResultsReportForm(request.POST or None, initial={"what_we_heard": consultation.what_we_heard,
                                                             "what_we_did": consultation.what_we_did})
@@ -216,7 +218,7 @@ def results_report(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def proposal_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def proposal_answer(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     consultation = _organizable(request, slug)
     proposal = get_object_or_404(Proposal, consultation=consultation, pk=pk)
     form = ProposalAnswerForm(request.POST or None, initial={"status": proposal.status,
@@ -235,7 +237,7 @@ def proposal_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def in_person(request: HttpRequest, slug: str) -> HttpResponse:
+def in_person(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     """Enter a paper or in-person questionnaire so every channel ends up in the same results."""
     consultation = _organizable(request, slug)
     questions = list(consultation.questions.all())
@@ -263,7 +265,7 @@ def in_person(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def moderation_queue(request: HttpRequest) -> HttpResponse:
+def moderation_queue(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     if user.is_superuser:
         consultations = Consultation.objects.all()
@@ -286,7 +288,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def moderate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def moderate(request: AuthedHttpRequest, kind: str, pk: int) -> HttpResponse:
     form = ModerateForm(request.POST, prefix=f"{kind}-{pk}")
     if not form.is_valid():
         raise Http404

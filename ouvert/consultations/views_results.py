@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +23,7 @@ from ouvert.core.http import safe_next
 from ouvert.core.models import Organization
 from ouvert.core.permissions import can_edit_in_organization, is_site_admin
 from ouvert.core.ratelimit import rate_limit_hit
+from ouvert.core.typing import signed_in_user
 
 from . import exports, permissions, selectors, services
 from .forms import DemographicsForm, ServiceFeedbackForm, ServiceForm
@@ -30,7 +33,7 @@ from .views import get_consultation, too_many
 
 
 def _results_visible(request: HttpRequest, consultation: Consultation) -> bool:
-    return consultation.phase in (Phase.ANALYSIS, Phase.RESULTS) or permissions.can_organize(request.user,
+    return consultation.phase in (Phase.ANALYSIS, Phase.RESULTS) or permissions.can_organize(signed_in_user(request),
                                                                                                consultation)
 
 
@@ -46,7 +49,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
         return JsonResponse(_results_json(data))
     return render(request, "consultations/results.html", {
         "c": consultation, "data": data, "group_form": group_form, "search": search,
-        "can_organize": permissions.can_organize(request.user, consultation),
+        "can_organize": permissions.can_organize(signed_in_user(request), consultation),
         "metrics": selectors.consultation_metrics(consultation=consultation),
         "open_dataset": consultation_open_dataset(consultation=consultation),
     })
@@ -65,14 +68,14 @@ def _results_json(data: dict) -> dict:
 def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     consultation = get_consultation(request, slug)
     if fmt == "donnees-ouvertes":
-        if consultation.phase != Phase.RESULTS and not permissions.can_organize(request.user, consultation):
+        if consultation.phase != Phase.RESULTS and not permissions.can_organize(signed_in_user(request), consultation):
             raise Http404
         package = exports.consultation_open_data_export(consultation=consultation)
         file = package["files"][0]
         response = HttpResponse(file["content"], content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{file["name"]}"'
         return response
-    if not permissions.can_organize(request.user, consultation):
+    if not permissions.can_organize(signed_in_user(request), consultation):
         raise PermissionDenied(_("Les exports complets sont réservés aux organisateurs."))
     builders = {"csv": (exports.results_csv, "text/csv; charset=utf-8"),
                 "xlsx": (exports.results_xlsx,
@@ -117,12 +120,11 @@ def page_feedback(request: HttpRequest) -> HttpResponse:
 
 
 def feedback_dashboard(request: HttpRequest) -> HttpResponse:
-    if not is_site_admin(request.user):
+    if not is_site_admin(signed_in_user(request)):
         raise PermissionDenied(_("Réservé aux administrateurs du site."))
-    pages = PageFeedback.objects.values("path").annotate(
-        total=Count("id"), useful=Count("id", filter=Q(useful=True))).order_by("-total")[:50]
-    for row in pages:
-        row["percent"] = round(100 * row["useful"] / row["total"]) if row["total"] else 0
+    pages = [{**row, "percent": round(100 * row["useful"] / row["total"]) if row["total"] else 0}
+             for row in PageFeedback.objects.values("path").annotate(
+                 total=Count("id"), useful=Count("id", filter=Q(useful=True))).order_by("-total")[:50]]
     from .models import Participation
 
     satisfaction = Participation.objects.exclude(satisfaction=None).aggregate(avg=Avg("satisfaction"), n=Count("id"))
@@ -145,7 +147,7 @@ def services_list(request: HttpRequest) -> HttpResponse:
             memberships__user=request.user, memberships__role__in=["admin", "editor"])
         if orgs.exists():
             form = ServiceForm(request.POST or None)
-            form.fields["organization"].queryset = orgs
+            cast(forms.ModelChoiceField, form.fields["organization"]).queryset = orgs
             if request.method == "POST" and form.is_valid():
                 service = services.service_create(by=request.user, **form.cleaned_data)
                 messages.success(request, _("Service ajouté. Partagez l'adresse de son formulaire d'appréciation."))
@@ -170,7 +172,7 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
                     messages.error(request, exc.messages[0])
             messages.success(request, _("Merci pour votre appréciation."))
             return redirect("consultations:service", slug=slug)
-    can_see = can_edit_in_organization(request.user, service.organization)
+    can_see = can_edit_in_organization(signed_in_user(request), service.organization)
     stats = service.feedback.aggregate(n=Count("id"), avg=Avg("rating"))
     distribution = [{"rating": r, "count": service.feedback.filter(rating=r).count()} for r in range(1, 6)]
     for row in distribution:
@@ -184,7 +186,7 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def service_export(request: HttpRequest, slug: str) -> HttpResponse:
     service = get_object_or_404(Service, slug=slug)
-    if not can_edit_in_organization(request.user, service.organization):
+    if not can_edit_in_organization(signed_in_user(request), service.organization):
         raise PermissionDenied(_("Réservé à l'organisation responsable du service."))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -243,15 +245,18 @@ def open_data_publish(request: HttpRequest, slug: str) -> HttpResponse:
     from .publishing import consultation_open_data_publish
 
     consultation = get_consultation(request, slug)
-    permissions.check_organize(request.user, consultation)
-    dataset = consultation_open_data_publish(consultation=consultation, by=request.user)
+    user = signed_in_user(request)
+    permissions.check_organize(user, consultation)
+    if user is None:  # check_organize already refused anonymous visitors; this tells the type checker
+        raise PermissionDenied
+    dataset = consultation_open_data_publish(consultation=consultation, by=user)
     messages.success(request, _("Les résultats anonymisés sont publiés dans le catalogue de données ouvertes."))
     return redirect(dataset.get_absolute_url())
 
 
 def open_data_metadata(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = get_consultation(request, slug)
-    if consultation.phase != Phase.RESULTS and not permissions.can_organize(request.user, consultation):
+    if consultation.phase != Phase.RESULTS and not permissions.can_organize(signed_in_user(request), consultation):
         raise Http404
     package = exports.consultation_open_data_export(consultation=consultation)
     return HttpResponse(json.dumps(package["metadata"], ensure_ascii=False, indent=1),

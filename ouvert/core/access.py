@@ -29,6 +29,7 @@ Files are resolved by their storage name: apps register a :class:`FilePolicy` pe
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -61,7 +62,7 @@ __all__ = [
 class Standing:
     """What an object's owner has made of it at this moment."""
 
-    organization_id: int | None
+    organization_id: uuid.UUID | None
     public: bool
     live: bool = True  # False in the trash: members still read it, nobody changes it
 
@@ -83,7 +84,7 @@ class Policy(Protocol):
         """The key in the form ``standings`` returns (None when it cannot be one)."""
         ...
 
-    def readable_keys(self, *, organization_ids: Collection[int] | None) -> QuerySet:
+    def readable_keys(self, *, organization_ids: Collection[uuid.UUID] | None) -> QuerySet[Any, Any]:
         """A ``values_list(flat=True)`` queryset of the keys that are public or owned by one of
         ``organization_ids`` (``None``: every existing key, for site administrators)."""
         ...
@@ -111,25 +112,25 @@ def _is_site_admin(user: User | None) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active and user.is_superuser)
 
 
-def member_organization_ids(user: User | None) -> frozenset[int]:
+def member_organization_ids(user: User | None) -> frozenset[uuid.UUID]:
     """The organizations the person belongs to (any role), read once per user object."""
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
     cached = getattr(user, "_ouvert_member_orgs", None)
     if cached is None:
         cached = frozenset(Membership.objects.filter(user=user).values_list("organization_id", flat=True))
-        user._ouvert_member_orgs = cached  # type: ignore[union-attr]
+        user._ouvert_member_orgs = cached  # type: ignore[attr-defined]  # a per-object cache, not a field
     return cached
 
 
-def _editor_organization_ids(user: User | None) -> frozenset[int]:
+def _editor_organization_ids(user: User | None) -> frozenset[uuid.UUID]:
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
     cached = getattr(user, "_ouvert_editor_orgs", None)
     if cached is None:
         cached = frozenset(Membership.objects.filter(user=user, role__in=[Role.ADMIN, Role.EDITOR])
                            .values_list("organization_id", flat=True))
-        user._ouvert_editor_orgs = cached  # type: ignore[union-attr]
+        user._ouvert_editor_orgs = cached  # type: ignore[attr-defined]  # a per-object cache, not a field
     return cached
 
 
@@ -190,7 +191,7 @@ def readable_among(user: User | None, kind: str, keys: Collection[Any]) -> set[A
     return {key for key, standing in standings.items() if may_read_standing(user, standing)}
 
 
-def readable_keys(user: User | None, kind: str) -> QuerySet | list[Any]:
+def readable_keys(user: User | None, kind: str) -> QuerySet[Any, Any] | list[Any]:
     """A subquery of every key of ``kind`` the person may read (``[]`` for an unregistered kind)."""
     policy = _POLICIES.get(kind)
     if policy is None:

@@ -12,9 +12,11 @@ schedules, ``ouvert`` commands, demo hooks) passes one of the actors below."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeAlias, TypeGuard
+from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
+    from typing_extensions import TypeIs
+
     from .models import User
 
 
@@ -61,7 +63,7 @@ SCHEDULE = SystemActor("schedule")
 webhook disabled after repeated failures)."""
 
 
-def is_system(actor: object) -> TypeGuard[SystemActor]:
+def is_system(actor: object) -> TypeIs[SystemActor]:
     """True for a :class:`SystemActor` only (never for ``None`` or an anonymous user)."""
     return isinstance(actor, SystemActor)
 

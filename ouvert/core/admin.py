@@ -6,20 +6,21 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import permissions, services
 from .models import ApiToken, AuditEntry, Membership, Organization, Role, User
 
 
-def _admin_site_has_permission(request) -> bool:
+def _admin_site_has_permission(request: HttpRequest) -> bool:
     user = request.user
     if not (user.is_active and user.is_authenticated):
         return False
     return user.is_staff or user.memberships.filter(role__in=[Role.ADMIN, Role.EDITOR]).exists()
 
 
-admin.site.has_permission = _admin_site_has_permission
+admin.site.has_permission = _admin_site_has_permission  # type: ignore[method-assign]  # one rule for the whole admin site
 admin.site.site_header = _("Ouvert — administration")
 admin.site.site_title = "Ouvert"
 

@@ -13,6 +13,7 @@ from ouvert.core.cursors import cursor_decode, cursor_encode
 
 from . import permissions, selectors, services
 from .models import Organization, OrganizationKind, Role
+from .typing import TokenHttpRequest
 
 router = Router(tags=["organizations"])
 
@@ -92,26 +93,26 @@ def organization_show(request: HttpRequest, slug: str):
 
 @router.get("/organizations/{slug}/members", response=list[MemberOut], auth=token_auth,
             summary="Membres d'une organisation (administrateurs de l'organisation)")
-def organization_members(request: HttpRequest, slug: str):
+def organization_members(request: TokenHttpRequest, slug: str):
     organization = get_object_or_404(Organization, slug=slug)
     permissions.check_manage_organization(request.auth, organization)
-    return [MemberOut(email=m.user.email, full_name=m.user.full_name, role=m.role,
+    return [MemberOut(email=m.user.email, full_name=m.user.full_name, role=Role(m.role),
                       is_open_gov_contact=m.is_open_gov_contact)
             for m in selectors.organization_members(organization=organization)]
 
 
 @router.post("/organizations/{slug}/members", response=MemberOut, auth=token_auth,
              summary="Ajouter un membre ou changer son rôle")
-def organization_member_set(request: HttpRequest, slug: str, payload: MemberIn):
+def organization_member_set(request: TokenHttpRequest, slug: str, payload: MemberIn):
     organization = get_object_or_404(Organization, slug=slug)
     membership = services.membership_set(organization=organization, by=request.auth, email=payload.email,
                                          role=payload.role, is_open_gov_contact=payload.is_open_gov_contact)
     return MemberOut(email=membership.user.email, full_name=membership.user.full_name,
-                     role=membership.role, is_open_gov_contact=membership.is_open_gov_contact)
+                     role=Role(membership.role), is_open_gov_contact=membership.is_open_gov_contact)
 
 
 @router.get("/me", response=MeOut, auth=token_auth, tags=["users"], summary="Le compte du jeton")
-def me(request: HttpRequest):
+def me(request: TokenHttpRequest):
     user = request.auth
     return MeOut(
         email=user.email, full_name=user.full_name, is_site_admin=permissions.is_site_admin(user),

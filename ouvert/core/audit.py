@@ -46,9 +46,9 @@ def audit_record(
 ) -> AuditEntry:
     """One entry: a person is linked and named by e-mail; a system actor (:mod:`ouvert.core.actors`)
     is named ``system:<name>`` with no link; ``None`` or an anonymous user is ``anonyme``."""
-    is_person = not is_system(actor) and actor is not None and getattr(actor, "is_authenticated", False)
+    person = actor if actor is not None and not is_system(actor) and actor.is_authenticated else None
     return AuditEntry.objects.create(
-        actor=actor if is_person else None,
+        actor=person,
         actor_label=actor_label(actor),
         action=action,
         object_type=obj._meta.label_lower,

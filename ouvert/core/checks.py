@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import connection
 
 
@@ -77,7 +77,7 @@ def http_safety(app_configs, **kwargs):
     """Unsafe HTTP settings. With the production profile (``settings.PRODUCTION``): DEBUG fails the
     check; HSTS off and cookies sent over plain HTTP warn. In any profile: DEBUG with a host other
     than this machine's warns (DEBUG pages show settings and code to whoever reaches them)."""
-    problems = []
+    problems: list[CheckMessage] = []
     production = settings.PRODUCTION
     if settings.DEBUG and production:
         problems.append(Error("DEBUG est actif avec le profil de production : les pages d'erreur montrent le code "

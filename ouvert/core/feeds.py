@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from .follows import FeedEntry, FollowKind, follow_kind, may_read_object
 
 
-class FollowableFeed(Feed):  # type: ignore[type-arg]
+class FollowableFeed(Feed):
     """``/<lang>/suivis/fil/<kind>/<key>/``: the entries the kind lists for that object, newest first.
     An unknown kind, a missing object and one the reader may not read are the same 404."""
 

@@ -405,7 +405,7 @@ class _PinnedMixin:
 
     def _new_conn(self) -> socket.socket:
         if not self._addresses:
-            raise u3.NewConnectionError(self, "no checked address")  # type: ignore[arg-type]
+            raise u3.NewConnectionError(self, "no checked address")  # type: ignore[arg-type]  # a mixin of HTTPConnection
         timeout = self.timeout if isinstance(self.timeout, int | float) else None
         error: OSError | None = None
         for address in self._addresses:
@@ -415,7 +415,7 @@ class _PinnedMixin:
                 raise u3.ConnectTimeoutError(self, f"connect timeout ({address})") from exc
             except OSError as exc:
                 error = exc
-        raise u3.NewConnectionError(self, f"cannot connect: {error}")  # type: ignore[arg-type]
+        raise u3.NewConnectionError(self, f"cannot connect: {error}")  # type: ignore[arg-type]  # as above
 
 
 class _PinnedHTTPConnection(_PinnedMixin, HTTPConnection):
@@ -468,7 +468,7 @@ def _exchange(url: str, *, method: str, headers: Mapping[str, str] | None, body:
     watchdog = _Watchdog(limits.total_seconds)
     token = _current_watchdog.set(watchdog)
     watchdog.start()
-    current, hops = url, []
+    current, hops = url, list[str]()
     try:
         while True:
             target = _parse_url(current)

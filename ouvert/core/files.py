@@ -13,11 +13,12 @@ import mimetypes
 import posixpath
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from . import access
+from .typing import signed_in_user
 
 INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "image/avif"})
 """Types shown inline (``<img>``): raster images, which cannot carry script."""
@@ -25,7 +26,7 @@ INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", 
 FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 
 
-def file_response(name: str, *, public: bool) -> HttpResponse:
+def file_response(name: str, *, public: bool) -> FileResponse:
     """Stream the stored file ``name`` (already allowed) with safe headers."""
     try:
         handle = default_storage.open(name, "rb")
@@ -54,9 +55,9 @@ def _attachment_type(guessed: str | None, encoding: str | None) -> str:
 
 
 @require_safe
-def media(request: HttpRequest, path: str) -> HttpResponse:
+def media(request: HttpRequest, path: str) -> FileResponse:
     standing = access.file_standing(path)
-    if not access.may_read_standing(request.user, standing):  # type: ignore[arg-type]
+    if not access.may_read_standing(signed_in_user(request), standing):
         raise Http404(_("Fichier introuvable."))
     assert standing is not None  # noqa: S101 — may_read_standing refuses None
     return file_response(path, public=standing.public)

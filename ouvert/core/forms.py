@@ -47,7 +47,7 @@ class SignupForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         password = data.get("password")
         if password:
             from .models import User

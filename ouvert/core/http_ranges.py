@@ -135,7 +135,7 @@ def _ranged(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBas
     partial["Content-Type"] = response.get("Content-Type", "application/octet-stream")
     partial["Content-Range"] = f"bytes {start}-{end}/{size}"
     partial["Content-Length"] = str(end - start + 1)
-    partial._resource_closers.append(response.close)  # the file closes with the partial answer
+    partial._resource_closers.append(response.close)  # type: ignore[attr-defined]  # the file closes with the partial answer
     return partial
 
 
@@ -160,7 +160,7 @@ def _unsatisfiable(response: HttpResponseBase, size: int) -> HttpResponse:
 def _strip_body(response: HttpResponseBase) -> None:
     if isinstance(response, StreamingHttpResponse):  # FileResponse included
         response.close()
-        response.streaming_content = iter(())  # type: ignore[assignment]
+        response.streaming_content = iter(())
     elif isinstance(response, HttpResponse):
         if not response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))

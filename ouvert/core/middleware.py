@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from .services import token_authenticate
+from .typing import OuvertHttpRequest
 
 
 def token_from_header(request: HttpRequest) -> str | None:
@@ -27,7 +28,7 @@ class ApiTokenUserMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: OuvertHttpRequest) -> HttpResponse:
         secret = token_from_header(request)
         request.api_token_invalid = False
         if secret:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
 from . import permissions
 from .models import AuditEntry, Membership, Organization, OrganizationKind, Role, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def organization_list(*, kind: str | None = None, q: str | None = None) -> QuerySet[Organization]:
@@ -19,7 +23,7 @@ def organization_list(*, kind: str | None = None, q: str | None = None) -> Query
     return qs.order_by("name_fr")
 
 
-def organization_counts_by_kind() -> list[tuple[str, str, int]]:
+def organization_counts_by_kind() -> list[tuple[str, StrOrPromise, int]]:
     counts = dict(Organization.objects.values_list("kind").annotate(n=Count("id")))
     return [(kind.value, kind.label, counts.get(kind.value, 0)) for kind in OrganizationKind]
 

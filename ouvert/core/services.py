@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
@@ -45,7 +46,7 @@ class _EmailVerificationTokens(PasswordResetTokenGenerator):
 email_verification_tokens = _EmailVerificationTokens()
 
 
-def _mail_later(user: User, template: str, context: dict) -> None:
+def _mail_later(user: User, template: str, context: dict[str, Any]) -> None:
     """Render ``core/email/<template>.txt`` (and ``_subject.txt``) in the person's language and send it
     from the task queue after commit."""
     from django.conf import settings
@@ -153,7 +154,7 @@ def user_delete(*, user: User, by: User) -> None:
 # Organizations -----------------------------------------------------------------------------------
 
 
-def _check_logo(logo: UploadedFile | None) -> None:
+def _check_logo(logo: UploadedFile[Any] | None) -> None:
     from django.conf import settings
 
     if isinstance(logo, UploadedFile) and logo.size and logo.size > settings.LOGO_MAX_BYTES:
@@ -164,7 +165,7 @@ def _check_logo(logo: UploadedFile | None) -> None:
 @transaction.atomic
 def organization_create(*, by: User, kind: str, name_fr: str, name_en: str = "", slug: str = "",
                         acronym: str = "", description_fr: str = "", description_en: str = "",
-                        website: str = "", logo: UploadedFile | None = None) -> Organization:
+                        website: str = "", logo: UploadedFile[Any] | None = None) -> Organization:
     permissions.check_site_admin(by)
     _check_logo(logo)
     if slug and Organization.objects.filter(slug=slug).exists():
@@ -184,7 +185,7 @@ def organization_create(*, by: User, kind: str, name_fr: str, name_en: str = "",
 
 
 @transaction.atomic
-def organization_update(*, organization: Organization, by: User, **fields) -> Organization:
+def organization_update(*, organization: Organization, by: User, **fields: Any) -> Organization:
     permissions.check_manage_organization(by, organization)
     unknown = set(fields) - set(ORGANIZATION_FIELDS)
     if unknown:

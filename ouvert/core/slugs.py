@@ -13,7 +13,7 @@ def unique_slug(model: type[Model], base: str, *, field: str = "slug", exclude_p
     """``slugify(base)`` cut to ``max_length`` (``default`` when nothing is left), then ``-2``,
     ``-3``… appended until no other row of ``model`` (other than ``exclude_pk``) has it in ``field``.
     The base is shortened as needed so that a suffixed slug still fits the column."""
-    column = model._meta.get_field(field).max_length or max_length
+    column = getattr(model._meta.get_field(field), "max_length", None) or max_length
     slug = slugify(base)[:max_length] or default
     candidate, n = slug, 2
     others = model._default_manager.exclude(pk=exclude_pk) if exclude_pk is not None else model._default_manager.all()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -32,9 +35,10 @@ from .forms import (
     apply_errors,
 )
 from .hooks import app_hooks
-from .models import Membership, Organization
+from .models import Membership, Organization, Role
 from .ratelimit import account_key, rate_limit_exceeded, rate_limit_hit
 from .sections import home_sections
+from .typing import AuthedHttpRequest, signed_in_user
 
 
 def _too_many(request: HttpRequest, wait: int) -> HttpResponse:
@@ -159,7 +163,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, initial={"full_name": user.full_name,
                                                       "preferred_language": user.preferred_language})
@@ -172,7 +176,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: AuthedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -187,7 +191,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthedHttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     new_secret = None
     if request.method == "POST" and form.is_valid():
@@ -205,7 +209,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(request.user.api_tokens, pk=pk)
     services.token_revoke(token=token, by=request.user)
     messages.success(request, _("Le jeton « %(name)s » est révoqué.") % {"name": token.name})
@@ -230,13 +234,13 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "core/organization_list.html", {
         "form": form, "page": page, "query": query.urlencode(), "counts": selectors.organization_counts_by_kind(),
-        "can_create": permissions.is_site_admin(request.user),
+        "can_create": permissions.is_site_admin(signed_in_user(request)),
     })
 
 
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organization = get_object_or_404(Organization, slug=slug)
-    can_manage = permissions.can_manage_organization(request.user, organization)
+    can_manage = permissions.can_manage_organization(signed_in_user(request), organization)
     if request.GET.get("format") == "json":
         return JsonResponse({
             "slug": organization.slug, "kind": organization.kind, "name_fr": organization.name_fr,
@@ -260,7 +264,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def organization_create(request: HttpRequest) -> HttpResponse:
+def organization_create(request: AuthedHttpRequest) -> HttpResponse:
     if not permissions.is_site_admin(request.user):
         raise PermissionDenied(_("Réservé aux administrateurs du site."))
     form = OrganizationCreateForm(request.POST or None, request.FILES or None)
@@ -276,7 +280,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def organization_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     organization = get_object_or_404(Organization, slug=slug)
     permissions.check_manage_organization(request.user, organization)
     form = OrganizationForm(request.POST or None, request.FILES or None, instance=organization)
@@ -298,7 +302,7 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def organization_member_add(request: HttpRequest, slug: str) -> HttpResponse:
+def organization_member_add(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     organization = get_object_or_404(Organization, slug=slug)
     permissions.check_manage_organization(request.user, organization)
     form = MemberForm(request.POST)
@@ -310,7 +314,7 @@ def organization_member_add(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("%(email)s a maintenant le rôle « %(role)s ».") % {
                 "email": form.cleaned_data["email"],
-                "role": dict(form.fields["role"].choices)[form.cleaned_data["role"]]})
+                "role": Role(form.cleaned_data["role"]).label})
             return redirect(organization)
     return render(request, "core/organization_detail.html", {
         "organization": organization, "can_manage": True, "member_form": form,
@@ -322,7 +326,7 @@ def organization_member_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def organization_member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def organization_member_remove(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     organization = get_object_or_404(Organization, slug=slug)
     membership = get_object_or_404(Membership, pk=pk, organization=organization)
     try:
@@ -338,12 +342,12 @@ def organization_member_remove(request: HttpRequest, slug: str, pk: int) -> Http
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthedHttpRequest) -> HttpResponse:
     if not permissions.can_view_audit(request.user):
         raise PermissionDenied(_("Le journal d'audit est réservé aux administrateurs."))
     form = AuditFilterForm(request.GET or None)
     if not permissions.is_site_admin(request.user):
-        form.fields["organization"].queryset = selectors.user_organizations(
+        cast(forms.ModelChoiceField, form.fields["organization"]).queryset = selectors.user_organizations(
             user=request.user, roles=["admin"])
     filters = form.cleaned_data if form.is_valid() else {}
     entries = selectors.audit_list(viewer=request.user, **{k: v for k, v in filters.items() if v})

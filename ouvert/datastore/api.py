@@ -19,8 +19,10 @@ from ouvert.core.api_auth import token_auth
 from ouvert.core.guidelines import render_finding
 from ouvert.core.http_ranges import materialized_response, wants_size
 from ouvert.core.permissions import can_edit_in_organization
+from ouvert.core.typing import TokenHttpRequest, signed_in_user
 
 from . import exports, selectors, services
+from .backends import get_backend
 from .models import IngestJob
 
 router = Router(tags=["datastore"])
@@ -112,7 +114,7 @@ def _table_out(table: Any) -> dict[str, Any]:
 
 @router.get("/datastore/{resource_id}", response=TableOut, summary="Table d'une ressource : champs, types, taille")
 def table_detail(request: HttpRequest, resource_id: uuid.UUID, sheet: int = 0) -> dict[str, Any]:
-    return _table_out(selectors.table_for_read(resource_id, request.user, sheet))
+    return _table_out(selectors.table_for_read(resource_id, signed_in_user(request), sheet))
 
 
 @router.get("/datastore/{resource_id}/rows", response=RowsOut,
@@ -123,7 +125,7 @@ def table_rows(request: HttpRequest, resource_id: uuid.UUID, sheet: int = 0,
                q: str | None = None, sort: str | None = None, desc: bool = False, cursor: str | None = None,
                limit: int = Query(100, ge=1, le=1000), fields: str | None = None,  # noqa: B008
                count: bool = True) -> dict[str, Any]:
-    table = selectors.table_for_read(resource_id, request.user, sheet)
+    table = selectors.table_for_read(resource_id, signed_in_user(request), sheet)
     wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
     page = selectors.datastore_rows(table=table, filters=filter, q=q, sort=sort, desc=desc, cursor=cursor,
                                     limit=limit, fields=wanted, count=count)
@@ -142,7 +144,7 @@ def table_search(request: HttpRequest, resource_id: uuid.UUID, filters: str | No
     for key, value in (("filters", filters), ("q", q), ("sort", sort), ("fields", fields)):
         if value:
             data[key] = value
-    return selectors.datastore_search(data=data, user=request.user)
+    return selectors.datastore_search(data=data, user=signed_in_user(request))
 
 
 @router.get("/datastore/{resource_id}/aggregate", response=AggregateOut,
@@ -152,7 +154,7 @@ def table_aggregate(request: HttpRequest, resource_id: uuid.UUID, group: str, sh
                     bucket: Literal["year", "month", "day"] | None = None,
                     filter: list[str] = Query([]),  # noqa: A002,B008
                     limit: int = Query(50, ge=1, le=1000)) -> dict[str, Any]:  # noqa: B008
-    table = selectors.table_for_read(resource_id, request.user, sheet)
+    table = selectors.table_for_read(resource_id, signed_in_user(request), sheet)
     return selectors.datastore_aggregate(table=table, group=group, agg=agg, value=value, bucket=bucket,
                                          filters=filter, limit=limit)
 
@@ -164,15 +166,15 @@ def table_export(request: HttpRequest, resource_id: uuid.UUID,
                  fmt: Literal["csv", "json", "parquet", "xlsx", "geojson"],
                  sheet: int = 0, filter: list[str] = Query([]),  # noqa: A002,B008
                  protect_formulas: bool = False) -> StreamingHttpResponse:
-    table = selectors.table_for_read(resource_id, request.user, sheet)
-    selectors.typed_where(table, selectors.get_backend(), filter)  # validate before streaming starts
+    table = selectors.table_for_read(resource_id, signed_in_user(request), sheet)
+    selectors.typed_where(table, get_backend(), filter)  # validate before streaming starts
     name = f"{resource_id}{'-' + str(sheet) if sheet else ''}.{fmt}"
 
     def produce() -> Iterator[bytes]:
         return exports.export_stream(table, fmt, filters=filter, protect_formulas=protect_formulas)
 
     if wants_size(request):  # HEAD or a byte range (GDAL /vsicurl/, DuckDB httpfs): a file of known size
-        return materialized_response(  # type: ignore[return-value]
+        return materialized_response(
             identity=json.dumps(["datastore", table.pk, fmt, filter, protect_formulas]),
             generation=f"{table.version}:{table.row_count}:{table.modified_at.isoformat()}",
             produce=produce, content_type=exports.FORMATS[fmt], filename=name)
@@ -184,12 +186,12 @@ def table_export(request: HttpRequest, resource_id: uuid.UUID,
 @router.get("/datastore/{resource_id}/quality", response=QualityOut,
             summary="Rapport de conformité aux lignes directrices (règles F1 à F12)")
 def table_quality(request: HttpRequest, resource_id: uuid.UUID, sheet: int = 0) -> dict[str, Any]:
-    table = selectors.table_for_read(resource_id, request.user, sheet)
+    table = selectors.table_for_read(resource_id, signed_in_user(request), sheet)
     return {"findings": [render_finding(f) for f in (table.quality or {}).get("findings", [])],
             "score": (table.quality or {}).get("score", {})}
 
 
-def _job_for_editor(request: HttpRequest, job_id: uuid.UUID) -> IngestJob:
+def _job_for_editor(request: TokenHttpRequest, job_id: uuid.UUID) -> IngestJob:
     job = get_object_or_404(IngestJob.objects.select_related("organization"), pk=job_id)
     if job.organization is None or not can_edit_in_organization(request.auth, job.organization):
         raise PermissionDenied(_("Seuls les éditeurs de l'organisation voient ce chargement."))
@@ -198,26 +200,26 @@ def _job_for_editor(request: HttpRequest, job_id: uuid.UUID) -> IngestJob:
 
 @router.get("/datastore/{resource_id}/jobs", response=list[JobOut], auth=token_auth,
             summary="Chargements d'une ressource (progression et rapports)")
-def job_list(request: HttpRequest, resource_id: uuid.UUID) -> list[dict[str, Any]]:
+def job_list(request: TokenHttpRequest, resource_id: uuid.UUID) -> list[dict[str, Any]]:
     jobs = list(IngestJob.objects.select_related("organization").filter(resource_id=resource_id)[:20])
     return [j.progress() for j in jobs
             if j.organization is not None and can_edit_in_organization(request.auth, j.organization)]
 
 
 @router.get("/datastore/jobs/{job_id}", response=JobOut, auth=token_auth, summary="Progression d'un chargement")
-def job_detail(request: HttpRequest, job_id: uuid.UUID) -> dict[str, Any]:
+def job_detail(request: TokenHttpRequest, job_id: uuid.UUID) -> dict[str, Any]:
     return _job_for_editor(request, job_id).progress()
 
 
 @router.post("/datastore/jobs/{job_id}/cancel", response=JobOut, auth=token_auth, summary="Annuler un chargement")
-def job_cancel(request: HttpRequest, job_id: uuid.UUID) -> dict[str, Any]:
+def job_cancel(request: TokenHttpRequest, job_id: uuid.UUID) -> dict[str, Any]:
     job = _job_for_editor(request, job_id)
     return services.datastore_ingest_cancel(job=job, by=request.auth).progress()
 
 
 @router.post("/datastore/jobs/{job_id}/retry", response=JobOut, auth=token_auth,
              summary="Relancer un chargement (idempotent)")
-def job_retry(request: HttpRequest, job_id: uuid.UUID) -> dict[str, Any]:
+def job_retry(request: TokenHttpRequest, job_id: uuid.UUID) -> dict[str, Any]:
     job = _job_for_editor(request, job_id)
     if job.is_active:
         raise HttpError(409, _("Ce chargement est encore en cours."))
@@ -228,7 +230,7 @@ def job_retry(request: HttpRequest, job_id: uuid.UUID) -> dict[str, Any]:
 
 @router.patch("/datastore/{resource_id}/dictionary", response=DictionaryOut, auth=token_auth,
               summary="Modifier le dictionnaire de données (un changement de type recharge le fichier)")
-def dictionary_update(request: HttpRequest, resource_id: uuid.UUID, payload: DictionaryIn) -> dict[str, Any]:
+def dictionary_update(request: TokenHttpRequest, resource_id: uuid.UUID, payload: DictionaryIn) -> dict[str, Any]:
     table = selectors.table_for_read(resource_id, request.auth, payload.sheet)
     table, job = services.datastore_dictionary_update(resource_id=resource_id, columns=payload.columns,
                                                       organization=table.organization, by=request.auth,

@@ -9,8 +9,9 @@ import contextlib
 import re
 import sqlite3
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterator, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import connection, transaction
 
@@ -49,13 +50,63 @@ def fts_words(q: str) -> list[str]:
     return re.findall(r"\w+", q.lower())[:20]
 
 
-class Backend:
+class Backend(Protocol):
+    """What the domain code (loading, queries, exports, user SQL) asks of a datastore engine.
+    :class:`SqliteBackend` and :class:`PostgresBackend` implement it; the type checker holds them
+    to every member, so a method called on one engine cannot be missing from the other."""
+
+    vendor: str
+    types: dict[str, str]  # our column types → the engine's
+
+    def table_sql(self, table: str) -> str: ...
+    def fts_table_sql(self, table: str) -> str: ...
+    def create_table(self, table: str, columns: Sequence[Any]) -> None: ...
+    def id_column_sql(self) -> str: ...
+    def finish_load(self, table: str) -> None: ...
+    def raw_cell_sql(self, n: int, *, nullable: bool) -> str: ...
+    def create_indexes(self, table: str, column_ids: Sequence[str]) -> None: ...
+    def create_fulltext(self, table: str, columns: Sequence[Any]) -> None: ...
+
+    def fulltext_rows_changed(self, table: str, columns: Sequence[Any], ids: Sequence[int] | None,
+                              deleted: dict[int, str] | None = None) -> None:
+        """Bring the full-text index up to date after a write to the table's rows (``ids``: the rows
+        written, ``None`` for any; both engines currently refresh the whole index or need nothing)."""
+        ...
+
+    def drop_table(self, table: str) -> None: ...
+    def fts_condition(self, table: str, text_columns: Sequence[str], q: str) -> tuple[str, list[Any]]: ...
+    def like_operator(self) -> str: ...
+
+    def limited(self, *, seconds: float, read_only: bool = True,
+                tables: Collection[str] | None = None) -> contextlib.AbstractContextManager[None]: ...
+
+    def text_expression(self, column_sql: str) -> str: ...
+    def byte_length_sql(self, column_sql: str) -> str: ...
+    def check_relations(self, sql: str, tables: Collection[str]) -> None: ...
+
+    def filters_to_scan(self, table: str, *, row_count: int, filters: dict[str, int], sort: str,
+                        rows_wanted: int) -> set[str]: ...
+
+    def column_unindexed(self, column_sql: str) -> str: ...
+
+    def fulltext_rows_source(self, table_sql: str, where: str, *, matches: int | None, row_count: int,
+                             rows_wanted: int) -> tuple[str, str]: ...
+
+    def fts_first_condition(self, table: str, text_columns: Sequence[str], q: str, *,
+                            first: int) -> tuple[str, list[Any]]: ...
+
+    def analyze(self, table: str) -> None: ...
+
+
+class BackendBase(ABC):
+    """What both engines share; each subclass implements the abstract rest of :class:`Backend`."""
+
     vendor = ""
     types: dict[str, str] = {}
     placeholder = "%s"
 
-    def table_sql(self, table: str) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def table_sql(self, table: str) -> str: ...
 
     def fts_table_sql(self, table: str) -> str:
         return quote(f"{table}_fts")
@@ -66,11 +117,12 @@ class Backend:
             cur.execute(f"DROP TABLE IF EXISTS {self.table_sql(table)}")
             cur.execute(f"CREATE TABLE {self.table_sql(table)} ({self.id_column_sql()}, {cols})")
 
-    def id_column_sql(self) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def id_column_sql(self) -> str: ...
 
     def finish_load(self, table: str) -> None:
         """Called once every row is in (a load commits group by group)."""
+        return
 
     def raw_cell_sql(self, n: int, *, nullable: bool) -> str:
         """The insert's SQL for raw cell ``?n`` of a column the database parses itself (PostgreSQL's
@@ -82,26 +134,28 @@ class Backend:
             for n, name in enumerate(column_ids):
                 cur.execute(f"CREATE INDEX {quote(f'{table}_i{n}')} ON {self.table_sql(table)} ({quote(name)})")
 
-    def create_fulltext(self, table: str, columns: Sequence[Any]) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def create_fulltext(self, table: str, columns: Sequence[Any]) -> None: ...
+
+    @abstractmethod
+    def fulltext_rows_changed(self, table: str, columns: Sequence[Any], ids: Sequence[int] | None,
+                              deleted: dict[int, str] | None = None) -> None: ...
 
     def drop_table(self, table: str) -> None:
         with connection.cursor() as cur:
             cur.execute(f"DROP TABLE IF EXISTS {self.table_sql(table)}")
 
-    def fts_condition(self, table: str, text_columns: Sequence[str], q: str) -> tuple[str, list[Any]]:
-        raise NotImplementedError
+    @abstractmethod
+    def fts_condition(self, table: str, text_columns: Sequence[str], q: str) -> tuple[str, list[Any]]: ...
 
     def like_operator(self) -> str:
         return "LIKE"
 
-    @contextlib.contextmanager
+    @abstractmethod
     def limited(self, *, seconds: float, read_only: bool = True,
-                tables: Collection[str] | None = None) -> Iterator[None]:
+                tables: Collection[str] | None = None) -> contextlib.AbstractContextManager[None]:
         """Run the block with a time limit. ``read_only`` is for user SQL: nothing but reads of
         ``tables`` (physical names; by default the datastore tables of public resources)."""
-        raise NotImplementedError
-        yield  # pragma: no cover
 
     def text_expression(self, column_sql: str) -> str:
         return f"CAST({column_sql} AS TEXT)"
@@ -113,6 +167,7 @@ class Backend:
     def check_relations(self, sql: str, tables: Collection[str]) -> None:
         """Inside :meth:`limited`: raise :class:`RelationRefused` if ``sql`` would read anything
         but ``tables``. SQLite's authorizer already refuses every other read while it runs."""
+        return
 
     def filters_to_scan(self, table: str, *, row_count: int, filters: dict[str, int], sort: str,
                         rows_wanted: int) -> set[str]:
@@ -142,7 +197,7 @@ class Backend:
             cur.execute(f"ANALYZE {self.table_sql(table)}")
 
 
-class SqliteBackend(Backend):
+class SqliteBackend(BackendBase):
     vendor = "sqlite"
     types = SQLITE_TYPES
 
@@ -326,7 +381,7 @@ def public_table_names() -> list[str]:
     return list(DatastoreTable.objects.filter(resource_id__in=public).values_list("table_name", flat=True))
 
 
-class PostgresBackend(Backend):
+class PostgresBackend(BackendBase):
     vendor = "postgresql"
     types = PG_TYPES
 

@@ -12,13 +12,13 @@ import itertools
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 
 from ouvert.core.messages import message, render
 
-from .backends import Backend
+from .backends import Backend, PostgresBackend, SqliteBackend
 from .infer import TYPES, ColumnProfile, ConversionError, make_normalizer
 from .sources import IngestOptions, Sheet, SourceError, check_width, make_column_names
 
@@ -112,7 +112,7 @@ def iter_chunks(sheet: Sheet, limit: int | None = None) -> Iterator[list[list[st
             return
         if not textual:
             chunk = [["" if v is None else v for v in row] for row in chunk]
-        yield chunk
+        yield cast("list[list[str]]", chunk)  # a CSV reader yields no None; other formats' were replaced
 
 
 class _Profiler:
@@ -269,7 +269,7 @@ def column_converter(column: ColumnPlan, profile: ColumnProfile, errors: list[di
             known.clear()
         for value in set(values).difference(known):
             try:
-                known[value] = fn(value)
+                known[value] = fn(value) if fn is not None else value  # fn: None only for text, never mapped
             except ConversionError as exc:
                 known[value] = None
                 if len(errors) < MAX_REPORTED_ERRORS:
@@ -362,7 +362,11 @@ GROUP_ROWS = 50_000  # rows per write transaction: progress becomes visible and 
 
 
 def _writer(backend: Backend, table: str) -> _Writer:
-    return _SqliteWriter(backend, table) if backend.vendor == "sqlite" else _CopyWriter(backend, table)
+    if isinstance(backend, SqliteBackend):
+        return _SqliteWriter(backend, table)
+    if isinstance(backend, PostgresBackend):
+        return _CopyWriter(backend, table)
+    raise TypeError(f"no bulk loader for the {backend.vendor} datastore")
 
 
 class _Respeculate(Exception):
@@ -454,6 +458,8 @@ class _Writer:
 class _SqliteWriter(_Writer):
     """``executemany`` of the rows as they are: column affinity parses clean numbers in C."""
 
+    backend: SqliteBackend
+
     def prepare(self, columns: list[ColumnPlan], profiles: list[ColumnProfile],
                 errors: list[dict[str, Any]]) -> None:
         super().prepare(columns, profiles, errors)
@@ -468,6 +474,8 @@ class _CopyWriter(_Writer):
     input in its own process, at the same time as this one profiles. Empty cells are NULL in COPY's
     CSV format, so only cells needing a conversion are touched; ``_id`` goes last on each row."""
 
+    backend: PostgresBackend
+
     def prepare(self, columns: list[ColumnPlan], profiles: list[ColumnProfile],
                 errors: list[dict[str, Any]]) -> None:
         super().prepare(columns, profiles, errors)
@@ -477,7 +485,7 @@ class _CopyWriter(_Writer):
     def open_group(self, stack: contextlib.ExitStack) -> None:
         self.copy = stack.enter_context(self.backend.copy_in(self.table, [c.id for c in self.columns]))
 
-    def write(self, chunk: list[list[str]]) -> None:
+    def write(self, chunk: list[list[Any]]) -> None:
         for number, row in enumerate(chunk, start=self.next_id):
             row.append(number)
         self.csv.writerows(chunk)

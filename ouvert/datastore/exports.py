@@ -138,7 +138,7 @@ def export_parquet(table: DatastoreTable, *, filters: list[str] | None = None, g
     fields = table.fields
     schema = pa.schema([pa.field(f["id"], _arrow_type(f["type"])) for f in fields])
     sink = _Sink()
-    writer = pq.ParquetWriter(sink, schema, compression="zstd")
+    writer = pq.ParquetWriter(sink, schema, compression="zstd")  # type: ignore[arg-type]  # any writable file object
     columns: list[list[Any]] = [[] for _ in fields]
     kinds = [f["type"] for f in fields]
 

@@ -432,6 +432,8 @@ def make_normalizer(kind: str, *, decimal_comma: bool = False, month_first: bool
         return None
     if thousands_comma and kind in ("int", "numeric"):
         inner = make_normalizer(kind)
+        if inner is None:  # never: only text has no normalizer
+            return None
 
         def without_commas(raw: str | None) -> str | None:
             if raw and "," in raw:

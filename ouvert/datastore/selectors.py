@@ -61,7 +61,7 @@ def _check_read(rid: uuid.UUID, user: User | None) -> None:
     access.check_read(user, "resource", rid, not_found=lambda: _not_found(rid))
 
 
-_SHARED_TABLES: dict[tuple, tuple[tuple, DatastoreTable]] = {}
+_SHARED_TABLES: dict[tuple[Any, ...], tuple[tuple[Any, ...], DatastoreTable]] = {}
 _VERSION_COLUMNS = ("id", "table_name", "version", "row_count", "modified_at", "organization_id")
 
 
@@ -119,7 +119,7 @@ def row_converters(fields: list[dict[str, Any]]) -> list[Callable[[Any], Any] | 
     return [_out_converter(f["type"]) for f in fields]
 
 
-def _convert_rows(rows: list[tuple], converters: list[Callable[[Any], Any] | None]) -> list[list[Any]]:
+def _convert_rows(rows: list[tuple[Any, ...]], converters: list[Callable[[Any], Any] | None]) -> list[list[Any]]:
     active = [(i, fn) for i, fn in enumerate(converters) if fn is not None]
     out = []
     for row in rows:
@@ -277,11 +277,12 @@ def ckan_fields(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _run(backend: Backend, sql: str, params: list[Any]) -> list[tuple]:
+def _run(backend: Backend, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     try:
         with backend.limited(seconds=QUERY_SECONDS, read_only=False), connection.cursor() as cur:
             cur.execute(sql, params)
-            return cur.fetchall()
+            rows: list[tuple[Any, ...]] = cur.fetchall()
+            return rows
     except QueryTimeout as exc:
         raise ValidationError({"query": [_("Requête trop longue (plus de %(s)s s) : précisez les filtres.")
                                          % {"s": QUERY_SECONDS}]}) from exc
@@ -294,17 +295,17 @@ class _CountCache:
 
     def __init__(self, size: int = 2048) -> None:
         self.size = size
-        self.items: OrderedDict[tuple, int] = OrderedDict()
+        self.items: OrderedDict[tuple[Any, ...], int] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: tuple) -> int | None:
+    def get(self, key: tuple[Any, ...]) -> int | None:
         with self.lock:
             value = self.items.get(key)
             if value is not None:
                 self.items.move_to_end(key)
             return value
 
-    def put(self, key: tuple, value: int) -> None:
+    def put(self, key: tuple[Any, ...], value: int) -> None:
         with self.lock:
             self.items[key] = value
             self.items.move_to_end(key)
@@ -567,7 +568,7 @@ def datastore_rows(*, table: DatastoreTable, filters: list[str], q: str | None =
     columns = ", ".join(quote(s) for s in selected)
     wanted = int(limit) + 1
 
-    def page(conditions: list[str], values: list[Any], order: str, count: int) -> list[tuple]:
+    def page(conditions: list[str], values: list[Any], order: str, count: int) -> list[tuple[Any, ...]]:
         sql = (f"SELECT {columns} FROM {target} WHERE {' AND '.join(conditions) or '1 = 1'} "  # noqa: S608 — quoted identifiers, bound values
                f"ORDER BY {order} LIMIT {count}")
         return _run(backend, sql, values)
@@ -646,7 +647,7 @@ def datastore_aggregate(*, table: DatastoreTable, group: str, agg: str = "count"
         key = (f"substr({key}, 1, {length})" if backend.vendor == "sqlite"
                else f"substr(CAST({key} AS text), 1, {length})")
     clauses, params = typed_where(table, backend, filters or [])
-    measure = "COUNT(*)" if agg == "count" else f"{AGGREGATES[agg]}({quote(value)})"
+    measure = "COUNT(*)" if agg == "count" else f"{AGGREGATES[agg]}({quote(value or '')})"  # value: checked above
     ordered = bucket or kind in ("date", "timestamp", "int")
     order = "1" if ordered else "2 DESC"
     sql = (f"SELECT {key} AS k, {measure} AS v FROM {backend.table_sql(table.table_name)} "  # noqa: S608 — quoted identifiers, bound values

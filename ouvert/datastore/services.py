@@ -159,7 +159,7 @@ def datastore_ingest_schedule(*, resource_id: uuid.UUID | str, original_name: st
         return active
     job = IngestJob.objects.create(resource_id=rid, organization=organization, source_name=source,
                                    original_name=original_name or Path(source).name, options=parsed.to_dict(),
-                                   created_by=by if by is not None and by.is_authenticated else None)
+                                   created_by=None if by is None or is_system(by) or not by.is_authenticated else by)
     audit_record(actor=by, action="datastore.ingest", obj=job, organization=organization,
                  label=original_name, changes={"source": source})
     _enqueue(job)
@@ -197,7 +197,7 @@ def datastore_ingest_retry(*, job: IngestJob, by: Actor | None) -> IngestJob:
     new = IngestJob.objects.create(resource_id=job.resource_id, organization=job.organization,
                                    source_name=job.source_name, original_name=job.original_name,
                                    options=job.options, attempt=job.attempt + 1,
-                                   created_by=by if by is not None and by.is_authenticated else None)
+                                   created_by=None if by is None or is_system(by) or not by.is_authenticated else by)
     _enqueue(new)
     return new
 
@@ -487,7 +487,9 @@ def _ckan_fields(raw: Any) -> list[dict[str, Any]]:
         if kind is None:
             raise ValidationError({"fields": [_("Type inconnu « %(t)s » pour « %(n)s ».")
                                               % {"t": item.get("type"), "n": name}]})
-        info = item.get("info") if isinstance(item.get("info"), dict) else {}
+        info = item.get("info")
+        if not isinstance(info, dict):
+            info = {}
         fields.append({"id": name, "type": kind, "label": str(info.get("label", "")),
                        "description": str(info.get("notes", "")), "unit": str(info.get("unit", "")),
                        "detected_type": kind, "detected": {}})

@@ -153,6 +153,7 @@ class Sheet:
     labels: list[str | None]
     detected: dict[str, Any]
     total_bytes: int = 0
+    encoding: str  # text formats only (CSV, JSON): no class default, so getattr(sheet, "encoding", ...) still tells
 
     def rows(self) -> Iterator[list[str | None]]:  # pragma: no cover - interface
         raise NotImplementedError
@@ -466,7 +467,7 @@ class JsonSheet(Sheet):
             self.encoding = options.encoding
         stripped = head.decode(self.encoding, errors="replace").lstrip("\ufeff \t\r\n")
         self.kind = "array" if stripped.startswith("[") else "object"
-        self._handle: io.TextIOBase | None = None
+        self._handle: io.TextIOWrapper | None = None
         self.detected = {"format": "json", "encoding": self.encoding.replace("utf-8-sig", "utf-8"), "bom": bom,
                          "json_shape": self.kind, "has_header": True}
         keys: dict[str, None] = {}
@@ -516,7 +517,8 @@ class JsonSheet(Sheet):
 
     def bytes_read(self) -> int:
         try:
-            return self._handle.buffer.tell() if self._handle and not self._handle.closed else self.total_bytes
+            return (self._handle.buffer.tell()  # type: ignore[attr-defined]  # an opened file's buffer has tell()
+                    if self._handle and not self._handle.closed else self.total_bytes)
         except (OSError, ValueError, AttributeError):
             return 0
 
@@ -559,7 +561,7 @@ def open_sheets(path: Path, original_name: str, options: IngestOptions) -> list[
         names = list(workbook.sheetnames)
         if options.sheets:
             names = [n for n in names if n in options.sheets]
-        sheets = [XlsxSheet(path, i, n, options, workbook) for i, n in enumerate(names)]
+        sheets: list[Sheet] = [XlsxSheet(path, i, n, options, workbook) for i, n in enumerate(names)]
         return [s for s in sheets if s.labels] or sheets[:1]
     if kind == "xls":
         import xlrd
@@ -571,8 +573,8 @@ def open_sheets(path: Path, original_name: str, options: IngestOptions) -> list[
             raise SourceError.of("source.xls_unreadable", error=exc) from exc
         indexes = [i for i in range(book.nsheets)
                    if not options.sheets or book.sheet_by_index(i).name in options.sheets]
-        sheets = [XlsSheet(book, i, options, path.stat().st_size) for i in indexes]
-        return [s for s in sheets if s.labels] or sheets[:1]
+        xls_sheets: list[Sheet] = [XlsSheet(book, i, options, path.stat().st_size) for i in indexes]
+        return [s for s in xls_sheets if s.labels] or xls_sheets[:1]
     raise SourceError.of("source.unsupported_format", kind=kind)
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import uuid
 from dataclasses import dataclass
+from typing import cast
 
 import sqlglot
 from django.core.exceptions import ValidationError
@@ -129,11 +130,12 @@ def _growth(node: exp.Func) -> int:
     """The most a call may multiply the length of its input by (1 for functions that do not grow)."""
     name = _function_name(node)
     if name == "pad":
-        length = _int_literal(node.args.get("expression"))
+        expression = node.args.get("expression")
+        length = _int_literal(expression)
         if length is None or length > PAD_MAX:
             raise refuse(_("%(name)s : la longueur doit être un entier écrit en toutes lettres, %(max)s au plus "
                            "(reçu : %(got)s).") % {"name": "LPAD/RPAD", "max": PAD_MAX,
-                                                    "got": node.args.get("expression").sql()})
+                                                    "got": expression.sql() if expression is not None else ""})
         return 1  # the result has exactly that length
     if name == "repeat":
         times = _int_literal(node.args.get("times"))
@@ -155,7 +157,7 @@ def _growth(node: exp.Func) -> int:
     return 1
 
 
-def _check_node(node: exp.Expression) -> int:
+def _check_node(node: exp.Expr) -> int:
     """Refuse a node that is neither structure nor an allowed function; its growth factor."""
     if isinstance(node, (exp.Into, exp.Lock)):
         raise refuse(_("SELECT … INTO et FOR UPDATE ne sont pas permis."))
@@ -170,7 +172,7 @@ def _check_node(node: exp.Expression) -> int:
             raise refuse(_("Conversion vers le type %(type)s non permise ; types permis : %(types)s.")
                          % {"type": node.sql(), "types": ", ".join(sorted(CAST_TYPES)).lower()})
         if kind is exp.Table:
-            _check_table_shape(node)
+            _check_table_shape(cast(exp.Table, node))
         return 1
     if isinstance(node, exp.Func) and _function_name(node) in ALLOWED_FUNCTIONS:
         return _growth(node)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from ouvert.core.http import safe_next
 from ouvert.core.permissions import can_edit_in_organization
+from ouvert.core.typing import signed_in_user
 
 from . import selectors, services
 from .models import IngestJob
@@ -23,7 +24,7 @@ from .report import job_messages
 
 def table_page(request: HttpRequest, resource_id: uuid.UUID) -> HttpResponse:
     sheet = request.GET.get("feuille") or request.GET.get("sheet") or "0"
-    table = selectors.table_for_read(resource_id, request.user, int(sheet) if sheet.isdigit() else 0)
+    table = selectors.table_for_read(resource_id, signed_in_user(request), int(sheet) if sheet.isdigit() else 0)
     sheets = selectors.tables_for_resource(table.resource_id)
     return render(request, "datastore/table.html", {"table": table, "sheets": sheets})
 

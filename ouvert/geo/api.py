@@ -17,6 +17,7 @@ from ouvert.core import access
 from ouvert.core.api_auth import token_auth
 from ouvert.core.http_ranges import materialized_response, wants_size
 from ouvert.core.models import Organization
+from ouvert.core.typing import TokenHttpRequest
 
 from . import selectors, services
 from .bbox import BBox, parse_ext_bbox
@@ -171,6 +172,7 @@ def layer_export(request: HttpRequest, resource_id: uuid.UUID, fmt: str):
         return HttpResponse(status=404)
     content_type, extension = EXPORTS[fmt]
     stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in layer.name)[:80] or str(layer.resource_id)
+    response: HttpResponse | StreamingHttpResponse
     if fmt == "shapefile":
         response = HttpResponse(export_shapefile_zip(layer), content_type=content_type)
     else:
@@ -189,7 +191,7 @@ def layer_export(request: HttpRequest, resource_id: uuid.UUID, fmt: str):
 
 @router.post("/geo/layers/{resource_id}", response={201: LayerOut, 403: dict, 422: dict}, auth=token_auth,
              summary="Publier un fichier géographique pour une ressource")
-def layer_upload(request: HttpRequest, resource_id: uuid.UUID, file: File[UploadedFile],
+def layer_upload(request: TokenHttpRequest, resource_id: uuid.UUID, file: File[UploadedFile],
                  organization: Form[str], declared_crs: Form[str] = "", dataset_id: Form[str] = "",
                  name: Form[str] = ""):
     """Remplace la couche de la ressource. `declared_crs` (par exemple `32198`) l'emporte sur le .prj ;

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Iterable
+from typing import Any
 
 import shapely
 from django.apps import apps
@@ -32,14 +34,14 @@ def datastore_available() -> bool:
     return apps.is_installed("ouvert.datastore")
 
 
-def datastore_records(layer: GeoLayer, result: GeoReadResult) -> tuple[list[dict], list[dict]]:
+def datastore_records(layer: GeoLayer, result: GeoReadResult) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(CKAN fields, records) for the datastore: attributes typed as read, then the WKT geometry."""
     names = [f.name for f in result.fields]
     geometry_name = "geometry" if "geometry" not in names else "geometry_wkt"
-    fields = [{"id": f.name, "type": CKAN_TYPES.get(f.type, "text")} for f in result.fields]
+    fields: list[dict[str, Any]] = [{"id": f.name, "type": CKAN_TYPES.get(f.type, "text")} for f in result.fields]
     fields.append({"id": geometry_name, "type": "text", "info": {"label": "WKT (WGS 84)"}})
     geometries = [f.geometry for f in result.features]
-    wkts = shapely.to_wkt(geometries, rounding_precision=7, trim=True) if geometries else []
+    wkts: Iterable[str | None] = shapely.to_wkt(geometries, rounding_precision=7, trim=True) if geometries else []
     records = [{**{n: feature.properties.get(n) for n in names}, geometry_name: wkt}
                for feature, wkt in zip(result.features, wkts, strict=True)]
     return fields, records

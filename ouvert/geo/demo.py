@@ -44,9 +44,10 @@ def catalog_resources_load(stdout=None) -> bool:
             continue
         with resource.file.open("rb") as handle:
             data = handle.read()
-        if not is_geographic(data, resource.file.name):
+        stored_name = resource.file.name or ""
+        if not is_geographic(data, stored_name):
             continue
-        layer_load_bytes(resource_id=resource.pk, data=data, filename=resource.file.name.rsplit("/", 1)[-1],
+        layer_load_bytes(resource_id=resource.pk, data=data, filename=stored_name.rsplit("/", 1)[-1],
                          dataset_id=resource.dataset_id, organization=resource.dataset.organization,
                          name=resource.name, by=actors.DEMO)
         if stdout:

@@ -10,9 +10,10 @@ import io
 import json
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
 import shapefile as pyshp
 import shapely
 from pyproj import CRS
@@ -57,8 +58,8 @@ def export_csv_wkt(layer: GeoLayer) -> Iterator[str]:
     batch: list = []
 
     def flush():
-        geometries = shapely.from_geojson([g or None for _, g, _ in batch]) if batch else []
-        wkts = shapely.to_wkt(geometries, rounding_precision=7, trim=True) if len(batch) else []
+        geometries = shapely.from_geojson([g or None for _, g, _ in batch]) if batch else np.array([], dtype=object)
+        wkts: Iterable[str | None] = shapely.to_wkt(geometries, rounding_precision=7, trim=True) if len(batch) else []
         for (_, _, properties), wkt in zip(batch, wkts, strict=True):
             writer.writerow([_cell(properties.get(n)) for n in names] + [wkt or ""])
 

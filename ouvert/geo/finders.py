@@ -18,7 +18,7 @@ class NodeModulesFinder(BaseFinder):
     def __init__(self, *args, **kwargs):
         self.root = Path(settings.NODE_MODULES_DIR) / "leaflet" / "dist"
         self.storage = FileSystemStorage(location=str(self.root))
-        self.storage.prefix = PREFIX
+        self.storage.prefix = PREFIX  # type: ignore[attr-defined]  # staticfiles serves the storage under it
 
     def check(self, **kwargs):
         return []

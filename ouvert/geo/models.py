@@ -46,9 +46,9 @@ class GeoLayer(models.Model):
 
     @property
     def bbox(self) -> tuple[float, float, float, float] | None:
-        if self.min_lon is None:
-            return None
-        return (self.min_lon, self.min_lat, self.max_lon, self.max_lat)  # type: ignore[return-value]
+        if self.min_lon is None or self.min_lat is None or self.max_lon is None or self.max_lat is None:
+            return None  # the four are set together
+        return (self.min_lon, self.min_lat, self.max_lon, self.max_lat)
 
     @property
     def has_errors(self) -> bool:

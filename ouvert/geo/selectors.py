@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import gzip
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import shapely
@@ -56,7 +57,7 @@ def features_in_bbox(*, layer: GeoLayer, bbox: BBox | None = None) -> QuerySet[G
     return features.order_by("index")
 
 
-def _collection(layer: GeoLayer, features: Iterable[GeoFeature], zoom: int, extra: dict, *,
+def _collection(layer: GeoLayer, features: Iterable[GeoFeature], zoom: int, extra: dict[str, Any], *,
                 overview: bool = False, field: str | None = None) -> bytes:
     rows = [(f.index, f.geometry, f.properties) for f in features if f.geometry]
     geometries = shapely.from_geojson([r[1] for r in rows]) if rows else np.empty(0, dtype=object)
@@ -75,7 +76,7 @@ def layer_overview(*, layer: GeoLayer, zoom: int, field: str | None = None) -> b
     features = layer.features.exclude(geometry="").order_by("index")
     if field:
         key = f"geo:o:{layer.pk}:{layer.version}:{zoom}:{field}"
-        body = cache.get(key)
+        body: bytes | None = cache.get(key)
         if body is None:
             body = _collection(layer, features, zoom, {"bbox": list(layer.bbox or [])}, overview=True, field=field)
             cache.set(key, body, WINDOW_CACHE_SECONDS)
@@ -109,7 +110,7 @@ def layer_window(*, layer: GeoLayer, zoom: int, bbox: BBox, field: str | None = 
         return layer_overview(layer=layer, zoom=zoom, field=field)
     window = snap_to_tiles(bbox, zoom)
     key = f"geo:w:{layer.pk}:{layer.version}:{zoom}:{window.as_ckan()}"
-    body = cache.get(key)
+    body: bytes | None = cache.get(key)
     if body is None:
         features = features_in_bbox(layer=layer, bbox=window)[:MAX_WINDOW_FEATURES]
         body = _collection(layer, features, zoom, {"bbox": window.as_list(), "window": True})
@@ -147,13 +148,15 @@ def datasets_intersecting(bbox: BBox, user: User | None = None) -> list[uuid.UUI
     ).values_list("dataset_id", "min_lon", "min_lat", "max_lon", "max_lat")
     best: dict[uuid.UUID, float] = {}
     for dataset_id, x0, y0, x1, y1 in layers:
+        if dataset_id is None or x0 is None or y0 is None or x1 is None or y1 is None:
+            continue  # the filter above already leaves these out
         overlap = max(0.0, min(x1, bbox.maxx) - max(x0, bbox.minx)) * max(0.0, min(y1, bbox.maxy) - max(y0, bbox.miny))
         area = max((x1 - x0) * (y1 - y0), 1e-12)
         best[dataset_id] = max(best.get(dataset_id, 0.0), overlap / area)
     return sorted(best, key=lambda d: (-best[d], str(d)))
 
 
-def datasets_for_search_params(params, user: User | None = None) -> list[uuid.UUID] | None:
+def datasets_for_search_params(params: Mapping[str, Any], user: User | None = None) -> list[uuid.UUID] | None:
     """The spatial filter of a dataset search, from request parameters: CKAN's ``ext_bbox``
     (ckanext-spatial: ``minx,miny,maxx,maxy``) or our ``ext_place`` (a code of
     :mod:`ouvert.geo.regions`). None when neither is given (no spatial filter); otherwise the UUIDs

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
@@ -75,18 +76,20 @@ def layer_store(*, resource_id: uuid.UUID, result: GeoReadResult, filename: str,
         texts = shapely.to_geojson(rounded)
         bounds = shapely.bounds(rounded)
     else:
-        rounded, texts, bounds = geometries, [], np.empty((0, 4))
+        rounded, texts, bounds = geometries, np.array([], dtype=str), np.empty((0, 4))
     types = sorted({f.geometry.geom_type for f in result.features if f.geometry is not None})
     present = ~np.isnan(bounds[:, 0]) if len(bounds) else np.zeros(0, dtype=bool)
     total = tuple(float(v) for v in (
         bounds[present, 0].min(), bounds[present, 1].min(), bounds[present, 2].max(), bounds[present, 3].max()
     )) if present.any() else None
     with transaction.atomic():
-        layer = GeoLayer.objects.select_for_update().filter(resource_id=resource_id).first()
-        created = layer is None
-        if created:
-            layer = GeoLayer(resource_id=resource_id, created_by=by if by and by.is_authenticated else None)
+        existing = GeoLayer.objects.select_for_update().filter(resource_id=resource_id).first()
+        created = existing is None
+        if existing is None:
+            layer = GeoLayer(resource_id=resource_id,
+                             created_by=by if by is not None and not is_system(by) and by.is_authenticated else None)
         else:
+            layer = existing
             layer.features.all().delete()
             layer.overviews.all().delete()
             layer.version += 1
@@ -116,7 +119,7 @@ def layer_store(*, resource_id: uuid.UUID, result: GeoReadResult, filename: str,
                 GeoFeature.objects.bulk_create(rows)
                 rows = []
         GeoFeature.objects.bulk_create(rows)
-        if present.any():
+        if total is not None:  # some feature has a geometry
             zoom = fit_zoom(total)
             ids = [f.index for f in result.features]
             kept = np.nonzero(present)[0]
@@ -154,12 +157,12 @@ def layer_delete(*, resource_id: uuid.UUID, by: Actor | None) -> None:
         layer.delete()
 
 
-def _f(value) -> float | None:
+def _f(value: Any) -> float | None:
     return None if value is None or value != value else float(value)
 
 
-def _jsonable(properties: dict) -> dict:
-    out = {}
+def _jsonable(properties: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for key, value in properties.items():
         if isinstance(value, float) and value != value:
             value = None

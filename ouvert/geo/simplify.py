@@ -99,7 +99,7 @@ def collection_bytes(geometries: np.ndarray, ids: Sequence[int], properties: Seq
                      zoom: int, total: int, extra: dict[str, Any] | None = None) -> bytes:
     """A GeoJSON FeatureCollection, gzipped, with a ``ouvert`` member saying what was done."""
     simplified, positions, was = simplify(geometries, zoom)
-    texts = shapely.to_geojson(simplified) if len(simplified) else []
+    texts: Sequence[str] = shapely.to_geojson(simplified).tolist() if len(simplified) else []
     meta = {"zoom": zoom, "tolerance": tolerance(zoom), "total": total, "returned": len(positions),
             "as_points": int(sum(1 for w in was if w)), **(extra or {})}
     parts = ['{"type":"FeatureCollection","ouvert":', json.dumps(meta), ',"features":[']

@@ -53,7 +53,7 @@ def is_geographic(data: bytes, filename: str) -> bool:
 
 
 @task()
-def layer_load_task(*, resource_id: str, storage_name: str, filename: str, organization_id: int | None = None,
+def layer_load_task(*, resource_id: str, storage_name: str, filename: str, organization_id: str | None = None,
                     dataset_id: str | None = None, declared_crs: str | None = None, name: str = "") -> dict:
     """Read ``storage_name`` from the default storage and (re)build the layer of ``resource_id``."""
     with default_storage.open(storage_name, "rb") as handle:

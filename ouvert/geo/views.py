@@ -11,6 +11,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ouvert.core.typing import signed_in_user
+
 from . import selectors
 from .bbox import BBox, parse_ext_bbox
 from .models import GeoLayer
@@ -79,7 +81,7 @@ def map_i18n() -> dict[str, str]:
 
 
 def map_preview(request: HttpRequest, resource_id: uuid.UUID) -> HttpResponse:
-    layer = selectors.layer_get(resource_id=resource_id, user=request.user)
+    layer = selectors.layer_get(resource_id=resource_id, user=signed_in_user(request))
     if layer is None:
         raise Http404(_("Aucune couche géographique pour cette ressource."))
     try:
@@ -103,23 +105,24 @@ def spatial_search(request: HttpRequest) -> HttpResponse:
             error = str(exc)
     results = []
     if box is not None:
-        for dataset_id in selectors.datasets_intersecting(box, request.user):
-            layers = list(selectors.layer_list(user=request.user, dataset_id=dataset_id))
+        for dataset_id in selectors.datasets_intersecting(box, signed_in_user(request)):
+            layers = list(selectors.layer_list(user=signed_in_user(request), dataset_id=dataset_id))
             results.append({"dataset_id": dataset_id, "layers": layers,
                             "coverage": selectors.dataset_spatial_coverage(dataset_id=dataset_id,
-                                                                          user=request.user),
+                                                                          user=signed_in_user(request)),
                             "dataset": _catalog_dataset(dataset_id)})
     return render(request, "geo/search.html", {
         "places": PLACES, "place": place, "box": box, "bbox_value": request.GET.get("bbox", ""),
         "error": error, "results": results, "searched": box is not None,
-        "all_layers": [] if box is not None else list(selectors.layer_list(user=request.user)[:200]),
+        "all_layers": [] if box is not None else list(selectors.layer_list(user=signed_in_user(request))[:200]),
         "bbox_fields": [("minx", _("Longitude ouest (minx)")), ("miny", _("Latitude sud (miny)")),
                         ("maxx", _("Longitude est (maxx)")), ("maxy", _("Latitude nord (maxy)"))],
         "map_config": {"bbox": box.as_list() if box else [-79.8, 44.9, -57.1, 62.6],
                        "basemapUrl": settings.OUVERT_BASEMAP_URL,
                        "basemapAttribution": settings.OUVERT_BASEMAP_ATTRIBUTION,
-                       "coverages": [[layer.name, list(layer.bbox)] for layer in
-                                     selectors.layer_list(user=request.user).filter(min_lon__isnull=False)[:500]]},
+                       "coverages": [[layer.name, list(layer.bbox or ())] for layer in
+                                     selectors.layer_list(user=signed_in_user(request)).filter(
+                                         min_lon__isnull=False)[:500]]},
     })
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from ouvert.core import permissions
 from ouvert.core.api_auth import token_auth
+from ouvert.core.typing import TokenHttpRequest
 
 from . import services
 from .models import HarvestRun, HarvestSource, ItemAction, RunStatus, Schedule, SourceKind
@@ -63,13 +63,13 @@ class RunOut(Schema):
 
 
 @router.get("/harvest/sources", response=list[SourceOut], summary="Sources de moissonnage")
-def source_list(request: HttpRequest):
+def source_list(request: TokenHttpRequest):
     permissions.check_site_admin(request.auth)
     return list(HarvestSource.objects.order_by("name"))
 
 
 @router.post("/harvest/sources/{slug}/runs", response={202: RunOut}, summary="Lancer un moissonnage")
-def run_create(request: HttpRequest, slug: str):
+def run_create(request: TokenHttpRequest, slug: str):
     permissions.check_site_admin(request.auth)
     source = get_object_or_404(HarvestSource, slug=slug)
     run = services.run_request(source=source, by=request.auth)
@@ -78,6 +78,6 @@ def run_create(request: HttpRequest, slug: str):
 
 
 @router.get("/harvest/runs/{run_id}", response=RunOut, summary="Progression et rapport d'un moissonnage")
-def run_show(request: HttpRequest, run_id: int):
+def run_show(request: TokenHttpRequest, run_id: int):
     permissions.check_site_admin(request.auth)
     return get_object_or_404(HarvestRun.objects.select_related("source"), pk=run_id)

@@ -47,7 +47,7 @@ def resolve_organization(source: HarvestSource, remote: RemoteOrganization | Non
                 raise MappingError(_("Impossible de créer l'organisation « %(name)s » : %(error)s")
                                    % {"name": name, "error": "; ".join(getattr(exc, "messages", [str(exc)]))}) \
                     from None
-    if source.default_organization_id:
+    if source.default_organization_id and source.default_organization is not None:
         return source.default_organization
     raise MappingError(_("Aucune organisation locale pour « %(name)s » : ajoutez une correspondance ou une "
                          "organisation par défaut.") % {"name": name or _("(sans organisation)")})

@@ -23,7 +23,7 @@ class Schedule(models.TextChoices):
     WEEKLY = "weekly", _("Toutes les semaines")
 
 
-SCHEDULE_SECONDS = {Schedule.HOURLY: 3600, Schedule.DAILY: 86400, Schedule.WEEKLY: 7 * 86400}
+SCHEDULE_SECONDS: dict[str, int] = {Schedule.HOURLY: 3600, Schedule.DAILY: 86400, Schedule.WEEKLY: 7 * 86400}
 
 
 class HarvestSource(models.Model):

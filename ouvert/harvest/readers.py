@@ -124,7 +124,7 @@ def read_dcat(source: HarvestSource, limits: Limits, progress: Progress) -> list
             body = handle.read(limits.max_bytes + 1)
         if len(body) > limits.max_bytes:
             raise FetchError(_("Fichier trop volumineux (plus de %(max)s octets).") % {"max": limits.max_bytes})
-        graph = parse_rdf(body, source.upload.name)
+        graph = parse_rdf(body, source.upload.name or "")
     else:
         body, declared = get_bytes(source.url, limits,
                                    accept="text/turtle, application/ld+json;q=0.9, application/rdf+xml;q=0.8")

@@ -75,7 +75,9 @@ def _resources(value: Any) -> tuple[ResourceInput, ...]:
 def remote_organization(value: Any) -> RemoteOrganization | None:
     if not isinstance(value, dict) or not _text(value.get("name")):
         return None
-    translated = value.get("title_translated") if isinstance(value.get("title_translated"), dict) else {}
+    translated = value.get("title_translated")
+    if not isinstance(translated, dict):
+        translated = {}
     return RemoteOrganization(name=_text(value.get("name")), title=_text(value.get("title")),
                               title_fr=_text(translated.get("fr")), title_en=_text(translated.get("en")),
                               description=_text(value.get("description")), website=_text(value.get("website")))

@@ -60,7 +60,7 @@ def _schedule_next(source: HarvestSource, now: dt.datetime | None = None) -> Non
 
 
 @transaction.atomic
-def source_create(*, by: User, name: str, kind: str, slug: str = "", url: str = "", upload: File | None = None,
+def source_create(*, by: User, name: str, kind: str, slug: str = "", url: str = "", upload: File[Any] | None = None,
                   default_organization: Organization | None = None, create_organizations: bool = True,
                   organization_map: dict[str, str] | None = None, licence_map: dict[str, str] | None = None,
                   format_map: dict[str, str] | None = None, schedule: str = Schedule.MANUAL,
@@ -84,7 +84,7 @@ def source_create(*, by: User, name: str, kind: str, slug: str = "", url: str = 
 
 @transaction.atomic
 def source_update(*, source: HarvestSource, by: User, name: str | Unset = UNSET, slug: str | Unset = UNSET,
-                  kind: str | Unset = UNSET, url: str | Unset = UNSET, upload: File | None | Unset = UNSET,
+                  kind: str | Unset = UNSET, url: str | Unset = UNSET, upload: File[Any] | None | Unset = UNSET,
                   default_organization: Organization | None | Unset = UNSET,
                   create_organizations: bool | Unset = UNSET, organization_map: dict[str, str] | Unset = UNSET,
                   licence_map: dict[str, str] | Unset = UNSET, format_map: dict[str, str] | Unset = UNSET,
@@ -120,7 +120,7 @@ def run_request(*, source: HarvestSource, by: Actor, trigger: str = "manual") ->
     """Queue a run (one at a time per source) and hand it to the background worker. A person must
     be a site admin; the scheduler and ``ouvert harvest`` pass :data:`ouvert.core.actors.HARVEST`."""
     if trigger == "manual" or not actors.is_system(by):
-        permissions.check_site_admin(by)
+        permissions.check_site_admin(None if actors.is_system(by) else by)  # no system actor runs by hand
     with transaction.atomic():
         if source.runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
             raise ValidationError(_("Un moissonnage de cette source est déjà en cours."))
@@ -160,8 +160,9 @@ def _item(run: HarvestRun, action: str, remote: RemoteDataset | HarvestedObject,
                                   remote_name=str(getattr(remote, "name", "") or
                                                   getattr(remote, "remote_name", ""))[:500],
                                   local_id=local_id, reason=reason[:2000])
-    field = {ItemAction.CREATED: "created", ItemAction.UPDATED: "updated", ItemAction.DELETED: "deleted",
-             ItemAction.ERROR: "errors"}[action]
+    fields: dict[str, str] = {ItemAction.CREATED: "created", ItemAction.UPDATED: "updated",
+                              ItemAction.DELETED: "deleted", ItemAction.ERROR: "errors"}
+    field = fields[action]
     setattr(run, field, getattr(run, field) + 1)
 
 

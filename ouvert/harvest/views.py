@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ouvert.core import permissions
 from ouvert.core.forms import apply_errors
+from ouvert.core.typing import AuthedHttpRequest, signed_in_user
 
 from . import services
 from .forms import HarvestSourceForm
@@ -19,14 +22,14 @@ from .models import HarvestRun, HarvestSource
 
 
 def _admin(request: HttpRequest) -> None:
-    permissions.check_site_admin(request.user)
+    permissions.check_site_admin(signed_in_user(request))
 
 
 @login_required
-def source_list(request: HttpRequest) -> HttpResponse:
+def source_list(request: AuthedHttpRequest) -> HttpResponse:
     _admin(request)
     sources = HarvestSource.objects.select_related("default_organization").order_by("name")
-    latest = {}
+    latest: dict[Any, HarvestRun] = {}
     for run in HarvestRun.objects.filter(source__in=sources).order_by("source_id", "-created_at"):
         latest.setdefault(run.source_id, run)
     rows = [(source, latest.get(source.pk)) for source in sources]
@@ -41,7 +44,7 @@ def _data(form: HarvestSourceForm) -> dict:
 
 
 @login_required
-def source_create(request: HttpRequest) -> HttpResponse:
+def source_create(request: AuthedHttpRequest) -> HttpResponse:
     _admin(request)
     form = HarvestSourceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -56,7 +59,7 @@ def source_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def source_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def source_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     _admin(request)
     source = get_object_or_404(HarvestSource, slug=slug)
     form = HarvestSourceForm(request.POST or None, request.FILES or None, instance=source)
@@ -73,7 +76,7 @@ def source_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def source_detail(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     _admin(request)
     source = get_object_or_404(HarvestSource, slug=slug)
     return render(request, "harvest/source_detail.html", {
@@ -83,7 +86,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def source_run(request: HttpRequest, slug: str) -> HttpResponse:
+def source_run(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     _admin(request)
     source = get_object_or_404(HarvestSource, slug=slug)
     try:
@@ -96,7 +99,7 @@ def source_run(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def source_delete(request: HttpRequest, slug: str) -> HttpResponse:
+def source_delete(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     _admin(request)
     source = get_object_or_404(HarvestSource, slug=slug)
     services.source_delete(source=source, by=request.user)
@@ -117,7 +120,7 @@ def run_json(run: HarvestRun) -> dict:
 
 
 @login_required
-def run_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def run_detail(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     _admin(request)
     run = get_object_or_404(HarvestRun.objects.select_related("source"), source__slug=slug, pk=pk)
     if request.GET.get("format") == "json":

@@ -37,6 +37,7 @@ import functools
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
@@ -82,7 +83,7 @@ def _secret_key() -> str:
         return key
     if (DATA_DIR / "secret_key").exists():
         return _kept_secret_key()
-    return lazy(_kept_secret_key, str)()  # type: ignore[return-value] — made at first use, not at import
+    return lazy(_kept_secret_key, str)()  # made at first use, not at import
 
 
 SECRET_KEY = _secret_key()
@@ -149,7 +150,7 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def _database() -> dj_database_url.DBConfig | dict[str, Any]:
     url = os.environ.get("DATABASE_URL")
     if url:
         config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")))

@@ -161,7 +161,7 @@ def _apply_users(org: Organization, data: dict[str, Any], context: Context) -> N
         role = CKAN_ROLES.get(str(entry.get("capacity") or "member"))
         if role is None:
             raise errors.ValidationError({"users": [_("Rôle inconnu : utilisez admin, editor ou member.")]})
-        services.membership_set(organization=org, by=context.user, email=user.email, role=role)
+        services.membership_set(organization=org, by=context.caller, email=user.email, role=role)
 
 
 def _rekey(org: Organization, new_id: str) -> Organization:
@@ -184,7 +184,7 @@ def _rekey(org: Organization, new_id: str) -> Organization:
 def organization_create(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     """Create an organization (site administrators). ``name`` is required."""
     required(data, "name")
-    org = services.organization_create(by=context.user, **_fields(data, creating=True))
+    org = services.organization_create(by=context.caller, **_fields(data, creating=True))
     if data.get("id"):
         org = _rekey(org, data["id"])
     _apply_users(org, data, context)
@@ -197,7 +197,7 @@ def organization_update(context: Context, data: dict[str, Any]) -> dict[str, Any
     fields = _fields(data, creating=False)
     if "slug" in fields and not fields["slug"]:
         fields.pop("slug")
-    services.organization_update(organization=org, by=context.user, **fields)
+    services.organization_update(organization=org, by=context.caller, **fields)
     _apply_users(org, data, context)
     return organization_show(context, {"id": str(org.pk)})
 
@@ -210,5 +210,5 @@ def organization_member_create(context: Context, data: dict[str, Any]) -> dict[s
     role = CKAN_ROLES.get(as_str(data, "role") or "member")
     if role is None:
         raise errors.ValidationError({"role": [_("Rôle inconnu : utilisez admin, editor ou member.")]})
-    membership = services.membership_set(organization=org, by=context.user, email=user.email, role=role)
+    membership = services.membership_set(organization=org, by=context.caller, email=user.email, role=role)
     return member_dict(membership)

@@ -38,10 +38,11 @@ FACET_FIELDS = {
     "res_format": "resources__format", "license_id": "licence__slug", "update_frequency": "update_frequency",
     "organization_kind": "organization__kind", "is_reference": "is_reference", "language": "language",
 }
-SORT_FIELDS = {"id": "pk", "metadata_modified": "updated_at", "metadata_created": "created_at", "title_string": "title",
-               "title": "title", "name": "name", "score": None, "views_recent": "view_count",
-               "views_total": "view_count", "num_resources": None}
-STATE = {DatasetState.ACTIVE: "active", DatasetState.DRAFT: "draft", DatasetState.DELETED: "deleted"}
+SORT_FIELDS: dict[str, str | None] = {
+    "id": "pk", "metadata_modified": "updated_at", "metadata_created": "created_at", "title_string": "title",
+    "title": "title", "name": "name", "score": None, "views_recent": "view_count",
+    "views_total": "view_count", "num_resources": None}
+STATE: dict[str, str] = {DatasetState.ACTIVE: "active", DatasetState.DRAFT: "draft", DatasetState.DELETED: "deleted"}
 
 
 def _user(context: Context):
@@ -306,7 +307,7 @@ def _sort(qs: QuerySet[Dataset], value: str, ranked: bool) -> QuerySet[Dataset]:
             qs = qs.annotate(num_resources=Count("resources", distinct=True))
             column = "num_resources"
         else:
-            column = SORT_FIELDS[name]
+            column = SORT_FIELDS[name] or name  # only score and num_resources have none, handled above
         order.append(f"-{column}" if direction == "desc" else column)
     return qs.order_by(*order, "pk")
 

@@ -172,7 +172,7 @@ def package_create(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     wanted = wanted_uuid(data["id"]) if data.get("id") else None
     payload = replace(payload, id=wanted, state=payload.state or "active")
     with ckan_errors():
-        dataset = dataset_upsert(data=payload, organization=organization, by=context.user)
+        dataset = dataset_upsert(data=payload, organization=organization, by=context.caller)
     return _reload(dataset.pk, context)
 
 
@@ -184,7 +184,7 @@ def _update(context: Context, data: dict[str, Any], *, complete: bool) -> dict[s
                                                       "possible par l'API ; faites-le dans l'interface.")]})
     payload = dataset_input(data, complete=complete)
     with ckan_errors():
-        dataset_upsert(data=payload, organization=None, by=context.user, dataset=dataset)
+        dataset_upsert(data=payload, organization=None, by=context.caller, dataset=dataset)
     return _reload(dataset.pk, context)
 
 
@@ -202,14 +202,14 @@ def package_patch(context: Context, data: dict[str, Any]) -> dict[str, Any]:
 def package_delete(context: Context, data: dict[str, Any]) -> None:
     """Move a dataset to the trash (its organization's administrators can restore or purge it)."""
     dataset = get_dataset(required_id(data), context)
-    services.dataset_delete(dataset=dataset, by=context.user)
+    services.dataset_delete(dataset=dataset, by=context.caller)
 
 
 def resource_create(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     """Add a resource: a link (``url``) or a file (multipart ``upload``)."""
     dataset = get_dataset(str(required(data, "package_id")), context)
     with ckan_errors():
-        resource = resource_add(dataset=dataset, data=resource_input(data), by=context.user)
+        resource = resource_add(dataset=dataset, data=resource_input(data), by=context.caller)
     return resource_dict_of(resource, context)
 
 
@@ -222,13 +222,13 @@ def _resource_write(context: Context, data: dict[str, Any]) -> dict[str, Any]:
             # The catalogue keeps every original: a new file is a new resource that takes the old one's
             # place and id.
             old_id, values = resource.pk, {k: getattr(resource, k) for k in ("name", "description", "encoding")}
-            services.resource_delete(resource=resource, by=context.user)
+            services.resource_delete(resource=resource, by=context.caller)
             replacement = {**values, **{k: data[k] for k in RESOURCE_TEXT if k in data}, "upload": upload,
                            "id": str(old_id), "data_dictionary": data.get("data_dictionary", resource.data_dictionary)}
-            resource_add(dataset=dataset, data=resource_input(replacement), by=context.user)
+            resource_add(dataset=dataset, data=resource_input(replacement), by=context.caller)
             return resource_dict_of(Resource.objects.get(pk=old_id), context)
         resource_change(resource=resource, data=resource_input({k: v for k, v in data.items() if k != "id"}),
-                        by=context.user)
+                        by=context.caller)
     return resource_dict_of(resource, context)
 
 
@@ -245,4 +245,4 @@ def resource_patch(context: Context, data: dict[str, Any]) -> dict[str, Any]:
 def resource_delete(context: Context, data: dict[str, Any]) -> None:
     """Remove a resource from its dataset (the stored original is kept for the history)."""
     resource = get_resource(required_id(data), context)
-    services.resource_delete(resource=resource, by=context.user)
+    services.resource_delete(resource=resource, by=context.caller)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, overload
 
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,11 @@ def as_bool(data: dict[str, Any], key: str, default: bool) -> bool:
     raise ValidationError({key: [_("Valeur booléenne attendue (true ou false).")]})
 
 
+@overload
+def as_int(data: dict[str, Any], key: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int: ...
+@overload
+def as_int(data: dict[str, Any], key: str, default: None, *, minimum: int = 0,
+           maximum: int | None = None) -> int | None: ...
 def as_int(data: dict[str, Any], key: str, default: int | None, *, minimum: int = 0,
            maximum: int | None = None) -> int | None:
     """An integer parameter within ``minimum``..``maximum`` (at most the database's int64 range): any

@@ -8,8 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from ouvert.core.models import User
+
+from .errors import NotAuthorized
 
 
 @dataclass
@@ -23,6 +26,13 @@ class Context:
     @property
     def is_authenticated(self) -> bool:
         return self.user is not None and self.user.is_authenticated
+
+    @property
+    def caller(self) -> User:
+        """The signed-in caller, for write actions (the view already refuses anonymous writes)."""
+        if self.user is None:
+            raise NotAuthorized(_("cette action exige un jeton d'API (en-tête Authorization)"))
+        return self.user
 
     def absolute(self, path: str) -> str:
         if self.request is None:  # background work (harvesting): the configured public address

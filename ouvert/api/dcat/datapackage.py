@@ -34,7 +34,9 @@ def _schema(res: ResourceView) -> dict[str, Any] | None:
     for field in fields:
         if not isinstance(field, dict) or not (field.get("name") or field.get("id")):
             continue
-        info = field.get("info") if isinstance(field.get("info"), dict) else {}
+        info = field.get("info")
+        if not isinstance(info, dict):
+            info = {}
         entry = {"name": str(field.get("name") or field.get("id")),
                  "type": TYPES.get(str(field.get("type") or "").lower(), "any")}
         description = field.get("description") or info.get("notes")

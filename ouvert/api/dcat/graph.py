@@ -246,8 +246,9 @@ def catalog_graph(base: str, datasets: list[DatasetView], *, title: str, descrip
     homepage = URIRef(f"{base}/")
     graph.add((node, FOAF.homepage, homepage))
     graph.add((homepage, RDF.type, FOAF.Document))
-    graph.add((node, DCTERMS.language, _concept(graph, vocab.language_uri("fr"), vocab.LANGUAGE_SCHEME,
-                                                DCTERMS.LinguisticSystem)))
+    french = vocab.language_uri("fr")
+    if french is not None:  # always: French is in the EU vocabulary
+        graph.add((node, DCTERMS.language, _concept(graph, french, vocab.LANGUAGE_SCHEME, DCTERMS.LinguisticSystem)))
     for dataset in datasets:
         graph.add((node, DCAT.dataset, add_dataset(graph, base, dataset)))
     if per_page is not None and total is not None and page_url is not None:

@@ -111,6 +111,7 @@ def dataset_negotiated(request: HttpRequest, name: str) -> HttpResponse:
     """``/dataset/<name>``: RDF or JSON by ``Accept``; browsers go to the dataset's page."""
     dataset = _dataset(request, name)
     fmt = negotiate(request.headers.get("Accept", ""))
+    response: HttpResponse
     if fmt == "json":
         response = JsonResponse(bridge.package_of(dataset, _context(request)),
                                 json_dumps_params={"ensure_ascii": False})

@@ -37,7 +37,7 @@ def complete_dataset(by, org, *, title: str = "Population des municipalités", c
     services.licence_default()  # seeds licences and themes
     dataset = services.dataset_create(
         by=by, organization=org, title=title, notes=NOTES, keywords="population, municipalités, démographie",
-        themes=[Theme.objects.order_by("position").first()], contact_name="Direction des données",
+        themes=list(Theme.objects.order_by("position")[:1]), contact_name="Direction des données",
         contact_email="donnees@laval.ca", update_frequency="yearly", spatial="Québec (province)",
         temporal_start=dt.date(2020, 1, 1))
     services.resource_create(dataset=dataset, by=by, name="Population",

@@ -217,7 +217,9 @@ def test_report_page_of_an_unpublished_consultation_is_not_found(client, make_co
 def _page_and_token(client, survey) -> tuple[str, str]:
     response = client.post(f"/fr/consultations/{survey.slug}/participer/", {"consent": "1"})
     url = response["Location"]
-    return url, re.search(r"/questionnaire/([^/]+)/page-", url).group(1)
+    match = re.search(r"/questionnaire/([^/]+)/page-", url)
+    assert match is not None, url
+    return url, match.group(1)
 
 
 def _stamp(token: str, page: int = 1, *, age: float = 10, nonce: str = "n1") -> str:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -439,9 +439,9 @@ def _probes(consultations: bool = False):
 def _ask(client: Client, probe: Probe, ctx: dict[str, str], token: str | None):
     path = probe.path.format(**ctx)
     data = {k: v.format(**ctx) if isinstance(v, str) else v for k, v in probe.data.items()}
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token and probe.token else {}
+    headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token and probe.token else {}
     response = client.get(path, data, **headers)
-    body = b"".join(response.streaming_content) if response.streaming else response.content
+    body = response.getvalue()  # streaming or not
     if response.get("Content-Encoding") == "gzip":
         import gzip
 

@@ -9,7 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _link(message) -> str:
-    return re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
+    match = re.search(r"https?://[^/\s]+(/\S+)", message.body)
+    assert match is not None, message.body
+    return match.group(1)
 
 
 def test_signup_confirms_the_address_then_logs_in_and_records_audit(client, django_capture_on_commit_callbacks):

@@ -33,7 +33,7 @@ NOT_OURS = {"ROOT_URLCONF", "TASKS", "WHITENOISE_USE_FINDERS"}
 
 def _ouvert_settings() -> set[str]:
     tree = ast.parse((ROOT / "ouvert" / "settings" / "base.py").read_text())
-    names = set()
+    names: set[str] = set()
     for node in tree.body:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
         names.update(t.id for t in targets if isinstance(t, ast.Name) and t.id.isupper() and t.id[0] != "_")

@@ -31,7 +31,7 @@ def server(transactional_db) -> Iterator[str]:
     from django.db import connections
     from waitress.server import create_server
 
-    shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
+    shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}  # type: ignore[attr-defined]  # SQLite's
     for connection in shared.values():
         connection.inc_thread_sharing()
     handler = WSGIHandler()
@@ -50,7 +50,7 @@ def server(transactional_db) -> Iterator[str]:
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{httpd.effective_port}"
+        yield f"http://127.0.0.1:{httpd.effective_port}"  # type: ignore[union-attr]  # the stubs lack it
     finally:
         httpd.close()
         thread.join(timeout=5)
@@ -79,7 +79,7 @@ def published(make_user, make_org, make_member, django_capture_on_commit_callbac
 
 def _connection(base: str) -> http.client.HTTPConnection:
     parts = urlsplit(base)
-    return http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    return http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
 
 
 def test_head_sends_no_body_and_keeps_the_connection_usable(server, published):

@@ -15,7 +15,7 @@ def _imports_of(path: Path) -> list[tuple[int, str]]:
     """Every module ``path`` imports, absolute or relative, with its line."""
     tree = ast.parse(path.read_text(), filename=str(path))
     package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
-    found = []
+    found: list[tuple[int, str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found.extend((node.lineno, alias.name) for alias in node.names)

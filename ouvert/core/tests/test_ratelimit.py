@@ -1,5 +1,7 @@
 """Client addresses behind trusted proxies, and sign-in limits per address and per account."""
 
+from typing import Any
+
 import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
@@ -15,7 +17,7 @@ def _empty_cache():
 
 
 def _request(remote: str, forwarded: str | None = None):
-    extra = {"REMOTE_ADDR": remote}
+    extra: dict[str, Any] = {"REMOTE_ADDR": remote}
     if forwarded is not None:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded
     return RequestFactory().get("/", **extra)

@@ -6,6 +6,7 @@ Either way the result equals the two-pass load of the same file."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -30,7 +31,10 @@ def _rows(table: str) -> list[tuple]:
         return cur.fetchall()
 
 
-def _both_ways(path: Path, options: IngestOptions | None = None) -> tuple[list, list]:
+Loaded = tuple[list[dict[str, Any]], list[tuple[Any, ...]]]  # (fields, rows)
+
+
+def _both_ways(path: Path, options: IngestOptions | None = None) -> tuple[Loaded, Loaded]:
     """(fields, rows) loaded in one pass, then in two passes; both tables dropped afterwards."""
     options = options or IngestOptions()
     backend = get_backend()

@@ -20,7 +20,7 @@ def _xlsx(tmp_path: Path, name: str = "large.xlsx", *, dimension: str | None, ce
     import openpyxl
 
     book = openpyxl.Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     for ref, value in cells.items():
         sheet[ref] = value
     plain = tmp_path / f"plain-{name}"

@@ -158,7 +158,8 @@ def geometries_bounds(geometries: list) -> tuple[float, float, float, float] | N
     if not present:
         return None
     bounds = shapely.total_bounds(np.array(present, dtype=object))
-    return tuple(float(v) for v in bounds)  # type: ignore[return-value]
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    return minx, miny, maxx, maxy
 
 
 def reproject(geometries: list, source: str, result: GeoReadResult, *, file: str = "") -> list:

@@ -38,7 +38,7 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         created = user is None
-        if created:
+        if user is None:
             user = User.objects.create_superuser(email=email, password=password, full_name=name)
         else:
             user.is_superuser = user.is_staff = True

@@ -35,8 +35,8 @@ class Command(BaseCommand):
                 used = token.last_used_at.isoformat() if token.last_used_at else "jamais"
                 self.stdout.write(f"{token.prefix}\t{token.name}\t{state}\t{token.created_at:%Y-%m-%d}\t{used}")
         else:
-            token = ApiToken.objects.filter(prefix=options["prefix"]).select_related("user").first()
-            if token is None:
+            revoked = ApiToken.objects.filter(prefix=options["prefix"]).select_related("user").first()
+            if revoked is None:
                 raise CommandError(f"Aucun jeton avec le préfixe {options['prefix']}.")
-            services.token_revoke(token=token, by=token.user)
-            self.stdout.write(f"Révoqué le {timezone.localtime():%Y-%m-%d %H:%M} : {token.name}")
+            services.token_revoke(token=revoked, by=revoked.user)
+            self.stdout.write(f"Révoqué le {timezone.localtime():%Y-%m-%d %H:%M} : {revoked.name}")
