@@ -122,6 +122,8 @@ class DatasetView:
     private: bool
     organization: OrganizationView
     licence: LicenceView
+    licence_alias: str  # the licence identifier the dataset was written with, when not the licence's slug
+    extras: tuple[tuple[str, str], ...]  # further metadata, (key, value) pairs
     keywords: tuple[str, ...]  # sorted
     themes: tuple[ThemeView, ...]  # by slug
     resources: tuple[ResourceView, ...]  # by position, then creation
@@ -209,7 +211,9 @@ def dataset_views(*, datasets: QuerySet[Dataset] | Iterable[uuid.UUID]) -> list[
         reason = report.get("stars_reason") if isinstance(report.get("stars_reason"), dict) else None
         result.append(DatasetView(
             id=d.pk, name=d.name, title=d.title, notes=d.notes, state=d.state, private=d.private,
-            organization=org, licence=lic,
+            organization=org, licence=lic, licence_alias=d.licence_alias,
+            extras=tuple((str(e.get("key", "")), str(e.get("value", ""))) for e in d.extras
+                         if isinstance(e, dict)),
             keywords=tuple(sorted(k.name for k in d.keywords.all())),
             themes=tuple(theme_view(t) for t in sorted(d.themes.all(), key=lambda t: t.slug)),
             resources=tuple(views_by_resource[r.id] for r in

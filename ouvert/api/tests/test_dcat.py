@@ -44,6 +44,7 @@ COMPLETE = DatasetView(
     licence=LicenceView(slug="cc-by-4.0", title_fr="Creative Commons Attribution 4.0",
                         title_en="Creative Commons Attribution 4.0",
                         url="https://creativecommons.org/licenses/by/4.0/", is_open=True),
+    licence_alias="", extras=(),
     keywords=("mobilité", "vélo"), themes=(ThemeView(slug="transport", title_fr="Transport", title_en="Transport"),),
     resources=(
         resource(position=0, name="bikes.csv", format="CSV", url="https://donnees.exemple.quebec/f/bikes.csv",
