@@ -17,7 +17,7 @@ from ouvert.core.selectors import users_visible_to
 
 from . import errors
 from .dictize import user_dict, user_public_name
-from .packages_read import ROWS_MAX, get_dataset, group_dict, package_dicts, resource_dict, visible
+from .packages_read import ROWS_MAX, get_dataset, group_dict, package_dicts, resource_dict, theme_slug, visible
 from .params import as_bool, as_int, as_list, as_str, required, required_id
 from .registry import Context
 
@@ -125,7 +125,7 @@ def resource_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _theme(ref: str) -> Theme:
-    theme = Theme.objects.filter(slug=ref).first()
+    theme = Theme.objects.filter(slug=theme_slug(ref)).first()
     if theme is None:
         raise errors.NotFound(_("thème « %(ref)s »") % {"ref": ref})
     return theme

@@ -24,7 +24,7 @@ from ouvert.core.models import Organization
 
 from . import errors
 from .actions_organizations import get_organization
-from .packages_read import get_dataset, get_resource, package_dict_of, resource_dict_of
+from .packages_read import get_dataset, get_resource, package_dict_of, resource_dict_of, theme_slug
 from .params import as_bool, as_str, required, required_id
 from .registry import Context
 from .rekey import wanted_uuid
@@ -120,7 +120,7 @@ def _groups(data: dict[str, Any]) -> list[str] | None:
     groups = data["groups"] or []
     if not isinstance(groups, list):
         raise errors.ValidationError({"groups": [_("Liste attendue.")]})
-    return [str(g.get("name") or g.get("id") if isinstance(g, dict) else g) for g in groups]
+    return [theme_slug(str(g.get("name") or g.get("id") if isinstance(g, dict) else g)) for g in groups]
 
 
 def _dictionary(value: Any) -> list[dict] | None:
