@@ -355,9 +355,11 @@ def check_upload_size(upload: UploadedFile[Any]) -> None:
 def resource_create(*, dataset: Dataset, by: User, name: str = "", description: str = "",
                     file: UploadedFile[Any] | None = None, url: str = "", format: str = "",  # noqa: A002
                     encoding: str = "", data_dictionary: list[dict[str, Any]] | None = None,
-                    is_documentation: bool = False) -> Resource:
+                    is_documentation: bool = False, allow_empty: bool = False) -> Resource:
+    """``allow_empty``: a resource with neither file nor link yet (CKAN clients create one, then fill it
+    with ``datastore_create`` or a later upload)."""
     permissions.check_edit_dataset(by, dataset)
-    if bool(file) == bool(url):
+    if bool(file) == bool(url) and not (allow_empty and not file and not url):
         raise ValidationError({"file": _("Déposez un fichier ou donnez un lien, l'un ou l'autre.")})
     position = (dataset.resources.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     resource = Resource(dataset=dataset, position=position, description=description.strip(), url=url.strip(),

@@ -142,12 +142,13 @@ def _apply_state(dataset: Dataset, state: str, by: User) -> None:
         services.dataset_delete(dataset=dataset, by=by)
 
 
-def resource_add(*, dataset: Dataset, data: ResourceInput, by: User) -> Resource:
-    """A new resource of ``dataset`` (with the id asked for, when there is one)."""
+def resource_add(*, dataset: Dataset, data: ResourceInput, by: User, allow_empty: bool = False) -> Resource:
+    """A new resource of ``dataset`` (with the id asked for, when there is one); ``allow_empty``: it may
+    have neither file nor link yet."""
     resource = services.resource_create(
         dataset=dataset, by=by, name=data.name, description=data.description, file=data.file,
         url="" if data.file else data.url.strip(), format=data.format, encoding=data.encoding,
-        data_dictionary=data.data_dictionary, is_documentation=data.is_documentation)
+        data_dictionary=data.data_dictionary, is_documentation=data.is_documentation, allow_empty=allow_empty)
     if data.id is not None and data.id != resource.pk:
         rekey(resource, data.id)
     return resource

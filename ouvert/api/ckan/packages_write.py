@@ -252,10 +252,11 @@ def package_delete(context: Context, data: dict[str, Any]) -> None:
 
 
 def resource_create(context: Context, data: dict[str, Any]) -> dict[str, Any]:
-    """Add a resource: a link (``url``) or a file (multipart ``upload``)."""
+    """Add a resource: a link (``url``), a file (multipart ``upload``), or neither yet (as in CKAN, to be
+    filled by ``datastore_create`` or a later upload)."""
     dataset = get_dataset(str(required(data, "package_id")), context)
     with ckan_errors():
-        resource = resource_add(dataset=dataset, data=resource_input(data), by=context.caller)
+        resource = resource_add(dataset=dataset, data=resource_input(data), by=context.caller, allow_empty=True)
     return resource_dict_of(resource, context)
 
 
@@ -268,10 +269,15 @@ def _resource_write(context: Context, data: dict[str, Any]) -> dict[str, Any]:
             # The catalogue keeps every original: a new file is a new resource that takes the old one's
             # place and id.
             old_id, values = resource.pk, {k: getattr(resource, k) for k in ("name", "description", "encoding")}
+            ordered = list(dataset.resources.order_by("position", "created_at").values_list("pk", flat=True))
             services.resource_delete(resource=resource, by=context.caller)
             replacement = {**values, **{k: data[k] for k in RESOURCE_TEXT if k in data}, "upload": upload,
                            "id": str(old_id), "data_dictionary": data.get("data_dictionary", resource.data_dictionary)}
             resource_add(dataset=dataset, data=resource_input(replacement), by=context.caller)
+            # It takes the old one's place in the list, not the end (CKAN keeps the position).
+            offset = ordered.index(old_id) - (len(ordered) - 1)
+            if offset:
+                services.resource_move(resource=Resource.objects.get(pk=old_id), by=context.caller, offset=offset)
             return resource_dict_of(Resource.objects.get(pk=old_id), context)
         resource_change(resource=resource, data=resource_input({k: v for k, v in data.items() if k != "id"}),
                         by=context.caller)

@@ -206,3 +206,22 @@ def test_unexpected_error_answers_in_ckans_envelope(client, monkeypatch):
     response = client.get("/api/3/action/license_list")
     assert response.status_code == 500 and response.json()["success"] is False
     assert response.json()["error"]["__type"] == "Internal Server Error" and "boom" not in response.content.decode()
+
+
+def test_resource_create_without_url_then_upload_keeps_its_place(client, two):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    empty = post(client, "resource_create", {"package_id": "bornes-recharge", "name": "À venir"}, token=two)
+    assert empty.status_code == 200, empty.json()
+    assert empty.json()["result"]["url"] == "" and empty.json()["result"]["position"] == 1
+    post(client, "resource_create", {"package_id": "bornes-recharge", "url": "https://x.example/c.csv"}, token=two)
+    first = client.get("/api/3/action/package_show?id=bornes-recharge").json()["result"]["resources"][0]
+    # A multipart resource_patch replacing the file of the first resource leaves it first.
+    response = client.post("/api/3/action/resource_patch", {
+        "id": first["id"], "upload": SimpleUploadedFile("bornes.csv", b"id,nom\n1,Berri\n", "text/csv")},
+        HTTP_AUTHORIZATION=two)
+    assert response.status_code == 200, response.json()
+    assert response.json()["result"]["position"] == 0 and response.json()["result"]["url_type"] == "upload"
+    resources = client.get("/api/3/action/package_show?id=bornes-recharge").json()["result"]["resources"]
+    assert [r["id"] for r in resources][0] == first["id"] and [r["position"] for r in resources] == [0, 1, 2]
+    assert resources[1]["name"] == "À venir"
