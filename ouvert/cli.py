@@ -14,6 +14,8 @@ COMMANDS = [
     ("createadmin", "créer un administrateur du site (--email E [--password-stdin])"),
     ("token", "créer, lister ou révoquer des jetons d'API (token create --user E --name N)"),
     ("check", "vérifications de déploiement de Django et d'Ouvert"),
+    ("backup", "sauvegarder base, fichiers et clé dans une archive (backup FICHIER.tar)"),
+    ("restore", "restaurer une sauvegarde sur une base neuve (restore FICHIER.tar --verify)"),
     ("notices", "« notices due » (par cron) : résumés quotidiens dus et relances des webhooks"),
     ("quality_refresh", "recalculer la qualité, les étoiles et le badge de référence de chaque jeu"),
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("ouvert.api.urls")),
     path("healthz", core_views.health, name="health"),
+    path("readyz", core_views.ready, name="ready"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("media/<path:path>", core_files.media, name="media"),
 ]

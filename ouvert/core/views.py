@@ -361,3 +361,14 @@ def audit_log(request: AuthedHttpRequest) -> HttpResponse:
 
 def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "organizations": Organization.objects.aggregate(n=Count("id"))["n"]})
+
+
+def ready(request: HttpRequest) -> JsonResponse:
+    """``/readyz``: 200 when the database, the file storage and the task queue answer (each with its
+    latency in ms), else 503 — for load balancers and monitoring. No data, only counts."""
+    from .health import readiness
+
+    checks = readiness()
+    ok = all(c.ok for c in checks.values())
+    body = {"status": "ok" if ok else "unavailable", "checks": {k: c.as_dict() for k, c in checks.items()}}
+    return JsonResponse(body, status=200 if ok else 503, headers={"Cache-Control": "no-store"})

@@ -274,6 +274,8 @@ TASKS = {
     }
 }
 EMBEDDED_WORKER = env_bool("OUVERT_EMBEDDED_WORKER", IS_SQLITE)
+# A task "running" longer than this (seconds) counts as stuck in /readyz: its worker probably died.
+TASK_STUCK_SECONDS = int(os.environ.get("OUVERT_TASK_STUCK_SECONDS", "3600"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

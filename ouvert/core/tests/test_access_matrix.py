@@ -173,6 +173,7 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
         Probe("/dataset/{did}/resource/{rid}/download/{file}"),
     "media/<path:path>": Probe("/media/{media}"),
     "healthz": NO_DATA,
+    "readyz": NO_DATA,
     "i18n/setlang/": NO_DATA,
     # pages: maps and tables
     "fr/donnees/cartes/recherche/": [Probe("/fr/donnees/cartes/recherche/?bbox=" + BBOX, listing=True, level="dataset"),
