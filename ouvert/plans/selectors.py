@@ -1,0 +1,265 @@
+"""Reads of the plans app (typed, keyword-only): the public tracker, commitment completion,
+traceability links, the barometer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from ouvert.core import access
+from ouvert.core.models import Organization, User
+
+from . import measures
+from .access import plan_standing
+from .models import (
+    LEVEL_WEIGHT,
+    Commitment,
+    IndependentRating,
+    Indicator,
+    IndicatorValue,
+    Level,
+    MethodologyVersion,
+    Milestone,
+    Plan,
+    ProgressUpdate,
+)
+
+STATUS_FILTERS = [*Level.values, "late"]
+
+
+def plan_count_public() -> int:
+    return Plan.objects.filter(published_at__isnull=False).count()
+
+
+def plans_visible(*, user: User | None) -> QuerySet[Plan]:
+    return (Plan.objects.filter(pk__in=access.readable_keys(user, "plan"))
+            .select_related("organization").order_by("-period_start"))
+
+
+def plan_get(*, slug: str, user: User | None) -> Plan:
+    """The plan when the person may read it; 404 otherwise (absent or not readable alike)."""
+    plan = Plan.objects.select_related("organization").filter(slug=slug).first()
+    if plan is None or not access.may_read_standing(user, plan_standing(plan)):
+        raise Http404
+    return plan
+
+
+def completion(levels: Iterable[str]) -> float:
+    """A commitment's completion (0–100) from its milestones' levels; abandoned milestones do not count."""
+    counted = [LEVEL_WEIGHT[Level(level)] for level in levels if level != Level.NOT_PURSUED]
+    return round(100.0 * sum(counted) / len(counted), 1) if counted else 0.0
+
+
+def level_of(levels: list[str]) -> str:
+    """The commitment's level derived from its milestones."""
+    if levels and all(level == Level.NOT_PURSUED for level in levels):
+        return Level.NOT_PURSUED
+    percent = completion(levels)
+    if percent >= 100:
+        return Level.COMPLETE
+    if percent >= 50:
+        return Level.SUBSTANTIAL
+    if percent > 0:
+        return Level.LIMITED
+    return Level.NOT_STARTED
+
+
+@dataclass(frozen=True)
+class Evidence:
+    kind: str
+    key: str
+    title: str
+    url: str
+
+
+@dataclass
+class MilestoneView:
+    milestone: Milestone
+    late: bool
+    updates: list[ProgressUpdate]
+    evidence: list[Evidence]
+
+
+@dataclass
+class CommitmentView:
+    commitment: Commitment
+    milestones: list[MilestoneView]
+    percent: float
+    level: str
+    level_label: str
+    rating: IndependentRating | None
+    ratings: list[IndependentRating]
+    late_count: int
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def rating_differs(self) -> bool:
+        return self.rating is not None and self.rating.level != self.level
+
+
+@dataclass
+class TrackerView:
+    plan: Plan
+    commitments: list[CommitmentView]
+    bodies: list[Organization]
+    percent: float
+    late_count: int
+    milestone_count: int
+    timeline: list[MilestoneView]
+
+
+def _evidence(updates: list[ProgressUpdate]) -> list[Evidence]:
+    seen: dict[tuple[str, str], Evidence] = {}
+    for u in updates:
+        if u.evidence_kind and (u.evidence_kind, u.evidence_key) not in seen:
+            seen[(u.evidence_kind, u.evidence_key)] = Evidence(u.evidence_kind, u.evidence_key,
+                                                               u.evidence_title, u.evidence_url)
+        elif u.evidence_file and ("file", u.evidence_file.name or "") not in seen:
+            name = u.evidence_file.name or ""
+            seen[("file", name)] = Evidence("file", name, name.rsplit("/", 1)[-1], u.evidence_file.url)
+    return list(seen.values())
+
+
+def tracker(*, plan: Plan, body: str = "", status: str = "", commitment_id: int | None = None,
+            today: dt.date | None = None) -> TrackerView:
+    """The plan's commitments and milestones with their derived completion, in a constant number
+    of queries. ``body`` (an organization slug) and ``status`` (a level or ``late``) filter the
+    milestones shown; a commitment's completion always counts all its milestones."""
+    today = today or timezone.localdate()
+    rating_rows = IndependentRating.objects.select_related("organization")
+    milestone_rows = (Milestone.objects.select_related("responsible_body").prefetch_related("collaborators")
+                      .order_by("id"))
+    commitments = (Commitment.objects.filter(plan=plan).select_related("lead_body", "challenge")
+                   .prefetch_related("supporting_bodies", Prefetch("ratings", queryset=rating_rows),
+                                     Prefetch("milestones", queryset=milestone_rows)))
+    if commitment_id is not None:
+        commitments = commitments.filter(pk=commitment_id)
+    updates_by_milestone: dict[int, list[ProgressUpdate]] = defaultdict(list)
+    for update in (ProgressUpdate.objects.filter(milestone__commitment__plan=plan)
+                   .select_related("organization").order_by("-created_at", "-id")):
+        updates_by_milestone[update.milestone_id].append(update)
+    views, bodies, all_levels, late_total, timeline = [], {}, [], 0, []
+    count = 0
+    for commitment in commitments:
+        milestones = list(commitment.milestones.all())
+        levels = [m.level for m in milestones]
+        all_levels.extend(levels)
+        shown = []
+        late_count = 0
+        for m in milestones:
+            bodies[m.responsible_body.pk] = m.responsible_body
+            late = m.is_late_on(today)
+            late_count += late
+            mv = MilestoneView(m, late, updates_by_milestone[m.pk], _evidence(updates_by_milestone[m.pk]))
+            timeline.append(mv)
+            if body and m.responsible_body.slug != body and commitment.lead_body.slug != body:
+                continue
+            if status == "late" and not late or status in Level.values and m.level != status:
+                continue
+            shown.append(mv)
+        bodies[commitment.lead_body.pk] = commitment.lead_body
+        count += len(milestones)
+        late_total += late_count
+        if (body or status) and not shown:
+            continue
+        ratings = list(commitment.ratings.all())
+        level = level_of(levels)
+        evidence = [e for mv in shown for e in mv.evidence]
+        views.append(CommitmentView(commitment, shown, completion(levels), level, str(Level(level).label),
+                                    ratings[0] if ratings else None, ratings, late_count, evidence))
+    timeline.sort(key=lambda mv: (mv.milestone.deadline, mv.milestone.pk))
+    return TrackerView(plan, views, sorted(bodies.values(), key=lambda o: o.name), completion(all_levels),
+                       late_total, count, timeline)
+
+
+# Traceability -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CommitmentLink:
+    plan_title: str
+    number: str
+    title: str
+    url: str
+
+
+def commitments_linked_to(*, kind: str, key: object, user: User | None) -> list[CommitmentLink]:
+    """Commitments of plans the person may read whose milestones cite ``kind:key`` as evidence, or
+    that came from it (their origin)."""
+    from django.db.models import Q
+
+    text = str(key)
+    cited = Q(milestones__updates__evidence_kind=kind, milestones__updates__evidence_key=text)
+    rows = (Commitment.objects.filter(cited | Q(origin_kind=kind, origin_key=text))
+            .filter(plan__in=access.readable_keys(user, "plan")).select_related("plan")
+            .distinct().order_by("plan", "id"))
+    return [CommitmentLink(c.plan.title, c.number, c.title, c.get_absolute_url()) for c in rows]
+
+
+# Barometer --------------------------------------------------------------------------------------
+
+@dataclass
+class IndicatorView:
+    indicator: Indicator
+    series: MethodologyVersion | None
+    older: list[MethodologyVersion]
+    values: list[IndicatorValue]
+    current: float | None
+    computable: bool
+    progress: float | None  # share of the way from the baseline to the target, 0–100
+    trend: float | None  # last stored value minus the one before
+
+
+def _progress(indicator: Indicator, value: float | None) -> float | None:
+    if value is None:
+        return None
+    base = indicator.baseline or 0.0
+    if indicator.target == base:
+        return 100.0 if value >= indicator.target else 0.0
+    return round(max(0.0, min(100.0, 100.0 * (value - base) / (indicator.target - base))), 1)
+
+
+def barometer(*, today: dt.date | None = None, plan: Plan | None = None) -> list[IndicatorView]:
+    """Every indicator with its current series (computed live now when it has a measure; else its
+    last value entered by hand), the earlier series named, and the trend."""
+    from .services import indicator_window
+
+    today = today or timezone.localdate()
+    indicators = Indicator.objects.select_related("organization").prefetch_related(
+        Prefetch("versions", queryset=MethodologyVersion.objects.order_by("version").prefetch_related("values")))
+    if plan is not None:
+        indicators = indicators.filter(plan=plan)
+    views = []
+    for indicator in indicators:
+        versions = list(indicator.versions.all())
+        series = versions[-1] if versions else None
+        values = list(series.values.all()) if series else []
+        current: float | None = None
+        computable = bool(series and series.measure and measures.get(series.measure))
+        if series is not None and computable:
+            start, end = indicator_window(indicator, today)
+            current = measures.compute(series.measure, start=start, end=end)
+        elif values:
+            current = values[-1].value
+        trend = round(values[-1].value - values[-2].value, 2) if len(values) >= 2 else None
+        views.append(IndicatorView(indicator, series, versions[:-1], values, current, computable,
+                                   _progress(indicator, current), trend))
+    return views
+
+
+def indicator_get(*, key: str) -> Indicator:
+    indicator = Indicator.objects.filter(key=key).first()
+    if indicator is None:
+        raise Http404
+    return indicator
+
+
+def indicator_rows(*, indicator: Indicator) -> list[IndicatorValue]:
+    """Every stored value of every series of the indicator, oldest series first."""
+    return list(IndicatorValue.objects.filter(series__indicator=indicator).select_related("series")
+                .order_by("series__version", "date"))
