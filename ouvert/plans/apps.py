@@ -6,6 +6,8 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from ouvert.core.sections import Section
 
 
@@ -31,6 +33,19 @@ class PlansConfig(AppConfig):
         section.count = plan_count_public()
         section.count_label = _("plans d'action publiés")
         return section
+
+    def linked_section(self, request: HttpRequest, kind: str, key: object) -> str:
+        """The commitments that cite ``kind:key`` as evidence or came from it, on that object's page."""
+        from django.template.loader import render_to_string
+
+        from ouvert.core.typing import signed_in_user
+
+        from .selectors import commitments_linked_to
+
+        links = commitments_linked_to(kind=kind, key=key, user=signed_in_user(request))
+        if not links:
+            return ""
+        return render_to_string("plans/includes/linked.html", {"links": links}, request=request)
 
     def demo_load(self, stdout: TextIO | None = None) -> bool:
         from .demo import demo_load

@@ -10,8 +10,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils import timezone
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 from ouvert.core.models import Organization
@@ -173,6 +174,18 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.milestone_id}: {self.get_level_display()} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def evidence_href(self) -> str:
+        """The evidence's address in the current language (stored in the poster's)."""
+        if not self.evidence_url:
+            return ""
+        source = self.evidence_url.split("/")[1] if self.evidence_url.startswith("/") else ""
+        if source not in dict(settings.LANGUAGES):
+            return self.evidence_url
+        target = get_language() or "fr"
+        with override(source):  # resolve it in the language it was written in
+            return translate_url(self.evidence_url, target)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

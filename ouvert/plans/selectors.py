@@ -119,7 +119,7 @@ def _evidence(updates: list[ProgressUpdate]) -> list[Evidence]:
     for u in updates:
         if u.evidence_kind and (u.evidence_kind, u.evidence_key) not in seen:
             seen[(u.evidence_kind, u.evidence_key)] = Evidence(u.evidence_kind, u.evidence_key,
-                                                               u.evidence_title, u.evidence_url)
+                                                               u.evidence_title, u.evidence_href)
         elif u.evidence_file and ("file", u.evidence_file.name or "") not in seen:
             name = u.evidence_file.name or ""
             seen[("file", name)] = Evidence("file", name, name.rsplit("/", 1)[-1], u.evidence_file.url)
