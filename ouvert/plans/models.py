@@ -175,6 +175,11 @@ class ProgressUpdate(models.Model):
     def __str__(self) -> str:
         return f"{self.milestone_id}: {self.get_level_display()} ({self.created_at:%Y-%m-%d})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("progress updates are immutable; post a correcting update instead")
+        super().save(*args, **kwargs)
+
     @property
     def evidence_href(self) -> str:
         """The evidence's address in the current language (stored in the poster's)."""
@@ -186,11 +191,6 @@ class ProgressUpdate(models.Model):
         target = get_language() or "fr"
         with override(source):  # resolve it in the language it was written in
             return translate_url(self.evidence_url, target)
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("progress updates are immutable; post a correcting update instead")
-        super().save(*args, **kwargs)
 
 
 class IndependentRating(models.Model):
