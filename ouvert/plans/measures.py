@@ -156,6 +156,25 @@ def consultations_digital(*, start: dt.date, end: dt.date) -> float:
     return _share(rows.filter(DIGITAL).count(), rows.count())
 
 
+# The plans themselves ----------------------------------------------------------------------------
+
+def milestones_complete(*, start: dt.date, end: dt.date) -> float:
+    """Share (%) of the published plans' milestones (not pursued ones left out) that are complete."""
+    from .models import Level, Milestone
+
+    rows = Milestone.objects.filter(commitment__plan__published_at__isnull=False).exclude(level=Level.NOT_PURSUED)
+    return _share(rows.filter(level=Level.COMPLETE).count(), rows.count())
+
+
+def milestones_late(*, start: dt.date, end: dt.date) -> float:
+    """Milestones of published plans whose deadline is before ``end`` and that are neither complete
+    nor not pursued."""
+    from .models import Level, Milestone
+
+    return float(Milestone.objects.filter(commitment__plan__published_at__isnull=False, deadline__lt=end)
+                 .exclude(level__in=[Level.COMPLETE, Level.NOT_PURSUED]).count())
+
+
 # Slots filled by apps built in parallel (called only when computed) -----------------------------
 
 def _selector(module: str, name: str) -> Callable[..., tuple[float, float]]:
@@ -197,6 +216,8 @@ def register_builtin() -> None:
                          consultations_growth))
         register(Measure("consultations.digital", _("Part des consultations offrant la participation numérique"),
                          percent, consultations_digital))
+    register(Measure("plans.milestones_complete", _("Part des jalons complétés"), percent, milestones_complete))
+    register(Measure("plans.milestones_late", _("Jalons en retard sur leur échéance"), "nombre", milestones_late))
     if apps.is_installed("ouvert.procurement"):
         register(Measure("procurement.awarded_count", _("Micro-acquisitions attribuées"), "nombre", _awarded(0)))
         register(Measure("procurement.awarded_value", _("Valeur des micro-acquisitions attribuées"), "$", _awarded(1)))

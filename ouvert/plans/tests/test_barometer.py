@@ -69,7 +69,12 @@ def platform(sct, coordinator, make_org, make_user, make_member, django_capture_
 
 
 @pytest.mark.django_db
-def test_every_computed_measure_equals_a_direct_count(platform):
+def test_every_computed_measure_equals_a_direct_count(platform, make_plan, contact, coordinator):
+    from ouvert.plans.models import Milestone as M
+
+    plan = make_plan(deadline=TODAY - dt.timedelta(days=3))
+    services.progress_post(milestone=M.objects.get(commitment__plan=plan, number="1.1"), text="Fait.",
+                           level="complete", evidence_kind="dataset", evidence_key="jeu-0", by=coordinator)
     from ouvert.catalog.models import Dataset, DatasetRequest, Resource
     from ouvert.consultations.models import Consultation
     from ouvert.core.models import Organization
@@ -95,11 +100,20 @@ def test_every_computed_measure_equals_a_direct_count(platform):
         "consultations.growth": round(100 * (year.count() - last.count()) / last.count(), 2),
         "consultations.digital": round(100 * digital.count() / year.count(), 2),
     }
+    from ouvert.plans.models import Milestone
+
+    milestones = Milestone.objects.filter(commitment__plan__published_at__isnull=False)
+    counted = milestones.exclude(level="not_pursued")
+    expected["plans.milestones_complete"] = (round(100 * counted.filter(level="complete").count() / counted.count(), 2)
+                                             if counted.count() else 0.0)
+    expected["plans.milestones_late"] = milestones.filter(deadline__lt=TODAY).exclude(
+        level__in=["complete", "not_pursued"]).count()
     got = {key: measures.compute(key, start=START, end=TODAY) for key in expected}
     assert got == pytest.approx(expected)
     # the fixture is not degenerate: each share is strictly between its bounds or a real count
     assert expected["catalog.new_csv_queryable"] == 50 and expected["consultations.digital"] == 50
     assert expected["catalog.datasets"] == 3 and expected["catalog.partners.municipality"] == 1
+    assert expected["plans.milestones_complete"] == 50 and expected["plans.milestones_late"] == 1
 
 
 @pytest.mark.django_db
