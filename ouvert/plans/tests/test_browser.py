@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from ouvert.plans import services
 from ouvert.plans.models import Milestone
@@ -32,7 +33,7 @@ def _login(page, email, password, lang="fr"):
 
 def test_public_pages_pass_axe_in_french_and_english(page, axe_check, indicator, contact):
     plan, _indicator = indicator
-    services.snapshot_take(on=dt.date.today() - dt.timedelta(days=1))
+    services.snapshot_take(on=timezone.localdate() - dt.timedelta(days=1))
     services.snapshot_take()
     commitment = plan.commitments.get()
     paths = ["/fr/plans-action/", plan.get_absolute_url(), plan.get_absolute_url() + "?statut=late",
