@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -139,7 +140,10 @@ def test_barometer_live_value_snapshot_and_new_series(client, platform, sct, coo
     call_command("plans", "snapshot", "--date", (TODAY - dt.timedelta(days=1)).isoformat())
     assert services.snapshot_take(on=TODAY, by=actors.SCHEDULE) == 1
     page = client.get("/fr/plans-action/barometre/").content.decode()
-    assert "<svg" in page, page
+    assert "<svg" in page
+    points = re.search(r'<polyline class="plans-chart-line" points="([^"]*)"', page).group(1).split()
+    assert len(points) == 2 and all(re.fullmatch(r"\d+(\.\d+)?,\d+(\.\d+)?", p) for p in points), points
+    assert re.search(r'y1="\d+(\.\d+)?"', page)  # the target line, unlocalized numbers
     assert "<table>" in page
     before = measures.compute("consultations.digital", start=START, end=TODAY - dt.timedelta(days=1))
     trend = "stable" if before == live else (f"en hausse (+{live - before:g})" if live > before else "en baisse")
