@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from ouvert.core import access
 from ouvert.core.access import Standing
 
-from .models import Plan, ProgressUpdate
+from .models import Meeting, Plan, ProgressUpdate
 
 
 def plan_standing(plan: Plan) -> Standing:
@@ -42,6 +42,29 @@ class PlanPolicy:
         return rows.values_list("pk", flat=True)
 
 
+class MeetingPolicy:
+    """A committee meeting (kind ``committee_meeting``): public once announced; its minutes are
+    shown once published (before, to the coordinating organization's editors only)."""
+
+    kind = "committee_meeting"
+
+    def normalize(self, key: Any) -> Hashable | None:
+        try:
+            return int(key)
+        except (TypeError, ValueError):
+            return None
+
+    def standings(self, keys: Collection[Any]) -> dict[Any, Standing]:
+        rows = Meeting.objects.filter(pk__in=list(keys)).values_list("pk", "committee__organization_id", "published_at")
+        return {pk: Standing(organization_id=org_id, public=published is not None) for pk, org_id, published in rows}
+
+    def readable_keys(self, *, organization_ids: Collection[uuid.UUID] | None) -> QuerySet[Any, Any]:
+        rows = Meeting.objects.all()
+        if organization_ids is not None:
+            rows = rows.filter(Q(published_at__isnull=False) | Q(committee__organization_id__in=list(organization_ids)))
+        return rows.values_list("pk", flat=True)
+
+
 def evidence_file_standing(name: str) -> Standing | None:
     row = (ProgressUpdate.objects.filter(evidence_file=name)
            .values_list("milestone__commitment__plan__organization_id", "milestone__commitment__plan__published_at")
@@ -53,4 +76,5 @@ def evidence_file_standing(name: str) -> Standing | None:
 
 def register() -> None:
     access.register(PlanPolicy())
+    access.register(MeetingPolicy())
     access.register_files("plans/evidence/", evidence_file_standing)

@@ -15,7 +15,7 @@ from ouvert.core import actors
 from ouvert.core.models import Organization, OrganizationKind
 
 from . import services
-from .models import Indicator, Plan
+from .models import Committee, Indicator, Plan
 
 DATA = Path(__file__).resolve().parent / "demo_data" / "plans.json"
 
@@ -79,6 +79,22 @@ def demo_load(stdout: TextIO | None = None) -> bool:
         for v in i.get("values", []):
             services.value_record(indicator=indicator, on=dt.date.fromisoformat(v["date"]), value=v["value"],
                                   source=v["source"], by=actors.DEMO)
+    for c in data.get("committees", []):
+        if Committee.objects.filter(slug=c["slug"]).exists():
+            continue
+        added = True
+        committee = services.committee_create(organization=orgs[c["organization"]], slug=c["slug"], name=c["name"],
+                                              mandate=c["mandate"], created_on=_date(c.get("created_on")),
+                                              by=actors.DEMO)
+        for m in c["members"]:
+            services.member_add(committee=committee, organization=orgs[m["organization"]], sector=m["sector"],
+                                term_start=dt.date.fromisoformat(m["term_start"]), term_end=_date(m.get("term_end")),
+                                by=actors.DEMO)
+        for meeting in c.get("meetings", []):
+            item = services.meeting_announce(committee=committee, held_on=dt.date.fromisoformat(meeting["held_on"]),
+                                             title=meeting["title"], agenda=meeting["agenda"], by=actors.DEMO)
+            if meeting.get("minutes"):
+                services.minutes_publish(meeting=item, minutes=meeting["minutes"], by=actors.DEMO)
     if added:
         services.snapshot_take(by=actors.DEMO)
     if added and stdout is not None:

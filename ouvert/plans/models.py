@@ -264,3 +264,64 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series_id} {self.date}: {self.value}"
+
+
+class Committee(models.Model):
+    """An open-government committee: organizations (and their representatives) advising the
+    coordinating body on its plans, with terms, meetings, agendas and minutes."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="committees",
+                                     verbose_name=_("organisation qui coordonne"))
+    slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
+    name = models.CharField(_("nom"), max_length=250)
+    mandate = models.TextField(_("mandat"), blank=True)
+    created_on = models.DateField(_("mis en place le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:committee", kwargs={"slug": self.slug})
+
+
+class Sector(models.TextChoices):
+    CIVIL_SOCIETY = "civil_society", _("Société civile")
+    PUBLIC = "public", _("Organismes publics")
+
+
+class CommitteeMember(models.Model):
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="members")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="committee_seats",
+                                     verbose_name=_("organisation"))
+    sector = models.CharField(_("collège"), max_length=15, choices=Sector.choices)
+    representative = models.CharField(_("représentant ou représentante"), max_length=200, blank=True)
+    term_start = models.DateField(_("début du mandat"))
+    term_end = models.DateField(_("fin du mandat"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["committee", "sector", "organization__name_fr"]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} ({self.term_start})"
+
+
+class Meeting(models.Model):
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="meetings")
+    held_on = models.DateField(_("date"))
+    title = models.CharField(_("titre"), max_length=250)
+    agenda = models.TextField(_("ordre du jour"))
+    minutes = models.TextField(_("compte rendu"), blank=True)
+    published_at = models.DateTimeField(_("annoncée le"), null=True, blank=True)
+    minutes_published_at = models.DateTimeField(_("compte rendu publié le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.held_on})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:meeting", kwargs={"slug": self.committee.slug, "pk": self.pk})

@@ -20,10 +20,13 @@ from .access import plan_standing
 from .models import (
     LEVEL_WEIGHT,
     Commitment,
+    Committee,
+    CommitteeMember,
     IndependentRating,
     Indicator,
     IndicatorValue,
     Level,
+    Meeting,
     MethodologyVersion,
     Milestone,
     Plan,
@@ -263,3 +266,100 @@ def indicator_rows(*, indicator: Indicator) -> list[IndicatorValue]:
     """Every stored value of every series of the indicator, oldest series first."""
     return list(IndicatorValue.objects.filter(series__indicator=indicator).select_related("series")
                 .order_by("series__version", "date"))
+
+
+# Ministries' dashboard --------------------------------------------------------------------------
+
+@dataclass
+class BodyRow:
+    organization: Organization
+    milestones: int = 0
+    complete_on_time: int = 0
+    complete_late: int = 0
+    late: int = 0
+    upcoming: int = 0
+    datasets: int = 0
+    datasets_conforming: int = 0
+    consultations: int = 0
+    indicators: int = 0
+
+    @property
+    def conforming_percent(self) -> float | None:
+        return round(100.0 * self.datasets_conforming / self.datasets, 1) if self.datasets else None
+
+    @property
+    def on_time_percent(self) -> float | None:
+        due = self.complete_on_time + self.complete_late + self.late
+        return round(100.0 * self.complete_on_time / due, 1) if due else None
+
+
+def dashboard(*, today: dt.date | None = None, kinds: Iterable[str] = ("ministry", "public_body")) -> list[BodyRow]:
+    """Per ministry or public body: its milestones in published plans (complete on time, complete
+    late, late, upcoming), its public datasets and their conformity, its published consultations and
+    its indicators, side by side — in a constant number of queries."""
+    from django.db.models import Count
+    from django.db.models import Q as Where
+
+    today = today or timezone.localdate()
+    rows: dict[object, BodyRow] = {o.pk: BodyRow(o) for o in Organization.objects.filter(kind__in=list(kinds))}
+    for body_id, level, deadline, done in (Milestone.objects.filter(commitment__plan__published_at__isnull=False,
+                                                                    responsible_body_id__in=list(rows))
+                                           .values_list("responsible_body_id", "level", "deadline", "completed_on")):
+        row = rows[body_id]
+        row.milestones += 1
+        if level == Level.COMPLETE:
+            if done is not None and done <= deadline:
+                row.complete_on_time += 1
+            else:
+                row.complete_late += 1
+        elif level != Level.NOT_PURSUED:
+            if deadline < today:
+                row.late += 1
+            else:
+                row.upcoming += 1
+    from ouvert.catalog.models import Dataset, DatasetState
+
+    for org_id, total, conforming in (Dataset.objects.filter(state=DatasetState.ACTIVE, private=False,
+                                                             organization_id__in=list(rows))
+                                      .values("organization_id")
+                                      .annotate(n=Count("id"), c=Count("id", filter=Where(conforms=True)))
+                                      .values_list("organization_id", "n", "c")):
+        rows[org_id].datasets, rows[org_id].datasets_conforming = total, conforming
+    from ouvert.consultations.models import Consultation
+
+    for org_id, total in (Consultation.objects.filter(published_at__isnull=False, organization_id__in=list(rows))
+                          .values("organization_id").annotate(n=Count("id")).values_list("organization_id", "n")):
+        rows[org_id].consultations = total
+    for org_id, total in (Indicator.objects.filter(organization_id__in=list(rows)).values("organization_id")
+                          .annotate(n=Count("id")).values_list("organization_id", "n")):
+        rows[org_id].indicators = total
+    shown = [r for r in rows.values() if r.milestones or r.datasets or r.consultations or r.indicators]
+    return sorted(shown, key=lambda r: r.organization.name)
+
+
+# Committee --------------------------------------------------------------------------------------
+
+def committee_get(*, slug: str) -> Committee:
+    committee = Committee.objects.select_related("organization").filter(slug=slug).first()
+    if committee is None:
+        raise Http404
+    return committee
+
+
+def committees() -> QuerySet[Committee]:
+    return Committee.objects.select_related("organization").order_by("name")
+
+
+def committee_members(*, committee: Committee) -> list[CommitteeMember]:
+    return list(committee.members.select_related("organization").order_by("sector", "organization__name_fr"))
+
+
+def meetings_visible(*, committee: Committee, user: User | None) -> list[Meeting]:
+    return list(committee.meetings.filter(pk__in=access.readable_keys(user, "committee_meeting")))
+
+
+def meeting_get(*, committee: Committee, pk: int, user: User | None) -> Meeting:
+    meeting = committee.meetings.filter(pk=pk).first()
+    if meeting is None or not access.may_read(user, "committee_meeting", meeting.pk):
+        raise Http404
+    return meeting

@@ -27,15 +27,19 @@ from . import measures, permissions
 from .models import (
     Challenge,
     Commitment,
+    Committee,
+    CommitteeMember,
     IndependentRating,
     Indicator,
     IndicatorValue,
     Level,
+    Meeting,
     MethodologyVersion,
     Milestone,
     Plan,
     PlanStatus,
     ProgressUpdate,
+    Sector,
 )
 
 EVIDENCE_EXTENSIONS = frozenset({".pdf", ".odt", ".ods", ".docx", ".xlsx", ".csv", ".txt", ".png", ".jpg", ".jpeg"})
@@ -499,3 +503,62 @@ def plan_csv_import(*, plan: Plan, content: bytes, dry_run: bool, by: Actor) -> 
     except _Rollback:
         pass
     return report
+
+
+# Committee --------------------------------------------------------------------------------------
+
+def _check_committee(by: Actor, committee: Committee) -> None:
+    _must_be_signed_in(by)
+    if not actors.is_system(by) and not permissions.can_edit_in(by, committee.organization):
+        raise PermissionDenied(_("Seuls les éditeurs de l'organisation qui coordonne le comité peuvent faire cela."))
+
+
+@transaction.atomic
+def committee_create(*, organization: Organization, slug: str, name: str, mandate: str = "",
+                     created_on: dt.date | None = None, by: Actor) -> Committee:
+    committee = Committee(organization=organization, slug=slug, name=name, mandate=mandate, created_on=created_on)
+    _check_committee(by, committee)
+    committee.save()
+    audit_record(actor=by, action="plan.committee_create", obj=committee, organization=organization)
+    return committee
+
+
+@transaction.atomic
+def member_add(*, committee: Committee, organization: Organization, sector: str, term_start: dt.date,
+               term_end: dt.date | None = None, representative: str = "", by: Actor) -> CommitteeMember:
+    _check_committee(by, committee)
+    if sector not in Sector.values:
+        raise ValidationError({"sector": _("Collège inconnu : choisissez société civile ou organismes publics.")})
+    if term_end is not None and term_end < term_start:
+        raise ValidationError({"term_end": _("La fin du mandat précède son début.")})
+    member = CommitteeMember.objects.create(committee=committee, organization=organization, sector=sector,
+                                            term_start=term_start, term_end=term_end, representative=representative)
+    audit_record(actor=by, action="plan.committee_member_add", obj=member, organization=committee.organization,
+                 changes={"organization": [None, organization.slug]})
+    return member
+
+
+@transaction.atomic
+def meeting_announce(*, committee: Committee, held_on: dt.date, title: str, agenda: str, by: Actor) -> Meeting:
+    _check_committee(by, committee)
+    if not agenda.strip():
+        raise ValidationError({"agenda": _("Donnez l'ordre du jour de la rencontre.")})
+    meeting = Meeting.objects.create(committee=committee, held_on=held_on, title=title, agenda=agenda.strip(),
+                                     published_at=timezone.now())
+    audit_record(actor=by, action="plan.meeting_announce", obj=meeting, organization=committee.organization)
+    return meeting
+
+
+@transaction.atomic
+def minutes_publish(*, meeting: Meeting, minutes: str, by: Actor) -> Meeting:
+    """Publish the meeting's minutes (once: later corrections are audited, the date stays)."""
+    _check_committee(by, meeting.committee)
+    if not minutes.strip():
+        raise ValidationError({"minutes": _("Le compte rendu est vide.")})
+    before = meeting.minutes
+    meeting.minutes = minutes.strip()
+    meeting.minutes_published_at = meeting.minutes_published_at or timezone.now()
+    meeting.save(update_fields=["minutes", "minutes_published_at"])
+    audit_record(actor=by, action="plan.minutes_publish", obj=meeting, organization=meeting.committee.organization,
+                 changes={"minutes": [len(before), len(meeting.minutes)]})
+    return meeting

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,7 +34,7 @@ def _plan(request: HttpRequest, slug: str) -> Plan:
 def index(request: HttpRequest) -> HttpResponse:
     plans = list(selectors.plans_visible(user=signed_in_user(request)))
     views = [selectors.tracker(plan=p) for p in plans]
-    return render(request, "plans/index.html", {"views": views})
+    return render(request, "plans/index.html", {"views": views, "committees": selectors.committees()})
 
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -199,3 +200,24 @@ def indicator_csv(request: HttpRequest, key: str) -> HttpResponse:
     return response
 
 
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "plans/dashboard.html", {"rows": selectors.dashboard()})
+
+
+def committee(request: HttpRequest, slug: str) -> HttpResponse:
+    found = selectors.committee_get(slug=slug)
+    user = signed_in_user(request)
+    return render(request, "plans/committee.html", {
+        "committee": found, "members": selectors.committee_members(committee=found),
+        "meetings": selectors.meetings_visible(committee=found, user=user),
+        "today": timezone.localdate()})
+
+
+def meeting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    found = selectors.committee_get(slug=slug)
+    user = signed_in_user(request)
+    item = selectors.meeting_get(committee=found, pk=pk, user=user)
+    show_minutes = item.minutes_published_at is not None or permissions.can_edit_in(user, found.organization)
+    return render(request, "plans/meeting.html", {"committee": found, "meeting": item, "show_minutes": show_minutes})

@@ -326,6 +326,13 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
                                          "(plans tests, test_barometer)"),
     "fr/plans-action/barometre/<slug:key>.csv": Exempt("an indicator's public series (plans tests, test_barometer)"),
     "fr/plans-action/schema.json": NO_DATA,
+    "fr/plans-action/tableau-de-bord/": Exempt("counts of published plans' milestones, public datasets and published "
+                                               "consultations only (plans tests, test_dashboard)"),
+    "fr/plans-action/comite/<slug:slug>/": Exempt("a committee's members are public; its meetings are listed through "
+                                                  "access.readable_keys('committee_meeting') (plans tests)"),
+    "fr/plans-action/comite/<slug:slug>/rencontres/<int:pk>/": Exempt("a meeting asks access.may_read; unpublished "
+                                                                      "minutes only for the coordinating editors "
+                                                                      "(plans tests)"),
     # CKAN actions
     "ckan:site_read": NO_DATA,
     "ckan:status_show": NO_DATA,

@@ -28,8 +28,13 @@ def test_demo_loads_both_plans_and_targets_once(client):
     assert targets["consultations-numeriques"] == 75 and targets["consultations-croissance"] == 50
     assert targets["conformite-nouvelles-diffusions"] == 80 and targets["csv-interrogeables-api"] == 80
     assert all(p.published_at for p in Plan.objects.all())
+    from ouvert.plans.models import CommitteeMember
+
+    seats = CommitteeMember.objects.filter(committee__slug="comite-gouvernement-ouvert")
+    assert seats.filter(sector="civil_society").count() == 8 and seats.filter(sector="public").count() == 3
     for path in ("/fr/plans-action/", "/fr/plans-action/2021-2023/", "/en/action-plans/2018-2020/",
-                 "/fr/plans-action/barometre/"):
+                 "/fr/plans-action/barometre/", "/fr/plans-action/tableau-de-bord/",
+                 "/fr/plans-action/comite/comite-gouvernement-ouvert/"):
         assert client.get(path).status_code == 200, path
 
 
