@@ -7,8 +7,8 @@ import datetime as dt
 import html
 
 import pytest
-from django.utils import timezone
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from ouvert.plans import selectors, services
 from ouvert.plans.models import Level, Milestone
