@@ -18,6 +18,7 @@ urlpatterns = [
     path(_("<slug:slug>/export.csv"), views.export_csv, name="export_csv"),
     path(_("<slug:slug>/importer/"), views.import_csv, name="import_csv"),
     path(_("<slug:slug>/suivre/"), views.follow, name="follow"),
+    path(_("<slug:slug>/publier-donnees-ouvertes/"), views.open_data_publish, name="open_data_publish"),
     path(_("<slug:slug>/engagements/<int:pk>/"), views.commitment, name="commitment"),
     path(_("<slug:slug>/engagements/<int:pk>/evaluation/"), views.rating, name="rating"),
     path(_("<slug:slug>/jalons/<int:pk>/avancement/"), views.progress, name="progress"),

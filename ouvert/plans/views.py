@@ -22,7 +22,7 @@ from ouvert.core.models import Organization, OrganizationKind, User
 from ouvert.core.permissions import is_site_admin
 from ouvert.core.typing import AuthedHttpRequest, signed_in_user
 
-from . import charts, csvio, exports, permissions, selectors, services
+from . import charts, csvio, exports, permissions, publishing, selectors, services
 from .forms import ImportForm, ProgressForm, RatingForm
 from .models import Commitment, Level, Milestone, Plan
 
@@ -53,6 +53,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "levels": Level.choices, "can_manage": permissions.can_manage_plan(user, plan),
         "following": user is not None and core_follows.follow_get(user=user, kind="plan", key=str(plan.pk)) is not None,
         "feed_url": reverse("core:follow_feed", kwargs={"kind": "plan", "key": str(plan.pk)}),
+        "open_dataset": publishing.plan_open_dataset(plan=plan),
     })
 
 
@@ -189,8 +190,7 @@ def indicator_csv(request: HttpRequest, key: str) -> HttpResponse:
     indicator = selectors.indicator_get(key=key)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["indicator", "title", "version", "measure", "date", "value", "unit", "target", "target_date",
-                     "computed", "source"])
+    writer.writerow(publishing.SERIES_COLUMNS)
     for row in selectors.indicator_rows(indicator=indicator):
         writer.writerow([indicator.key, indicator.title, row.series.version, row.series.measure, row.date.isoformat(),
                          row.value, indicator.unit, indicator.target, indicator.target_date.isoformat(),
@@ -200,6 +200,19 @@ def indicator_csv(request: HttpRequest, key: str) -> HttpResponse:
     return response
 
 
+
+
+@require_POST
+@login_required
+def open_data_publish(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    plan = _plan(request, slug)
+    try:
+        dataset = publishing.plan_open_data_publish(plan=plan, by=request.user)
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+        return redirect(plan)
+    messages.success(request, _("Le plan est publié comme jeu de données ouvertes."))
+    return redirect(dataset.get_absolute_url())
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

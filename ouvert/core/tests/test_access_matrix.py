@@ -322,6 +322,7 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "fr/plans-action/<slug:slug>/jalons/<int:pk>/avancement/": WRITE,
     "fr/plans-action/<slug:slug>/plan.json": PLAN,
     "fr/plans-action/<slug:slug>/suivre/": WRITE,
+    "fr/plans-action/<slug:slug>/publier-donnees-ouvertes/": WRITE,
     "fr/plans-action/barometre/": Exempt("indicators are public statements of targets; values count public objects only "
                                          "(plans tests, test_barometer)"),
     "fr/plans-action/barometre/<slug:key>.csv": Exempt("an indicator's public series (plans tests, test_barometer)"),

@@ -185,3 +185,30 @@ def test_dataset_page_shows_the_commitment(client, plan, contact, public_dataset
                            evidence_kind="dataset", evidence_key=public_dataset.name, by=contact)
     page = client.get(public_dataset.get_absolute_url()).content.decode()
     assert "Démocratiser les données ouvertes" in page and plan.commitments.get().get_absolute_url() in page
+
+
+@pytest.mark.django_db
+def test_plan_published_as_an_open_dataset(client, plan, coordinator, contact, sct, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from ouvert.catalog.models import Dataset
+
+    services.indicator_create(key="jalons", title="Jalons complétés", unit="%", target=100,
+                              target_date=dt.date(2030, 1, 1), organization=sct, definition="Part des jalons.",
+                              measure="plans.milestones_complete", plan=plan, by=coordinator)
+    services.snapshot_take()
+    client.force_login(contact)
+    assert client.post("/fr/plans-action/2021-2023/publier-donnees-ouvertes/").status_code == 403
+    client.force_login(coordinator)
+    response = client.post("/fr/plans-action/2021-2023/publier-donnees-ouvertes/")
+    dataset = Dataset.objects.get(name="plan-action-2021-2023")
+    assert response.status_code == 302 and response["Location"] == dataset.get_absolute_url()
+    assert dataset.state == "active" and dataset.temporal_start == plan.period_start
+    assert sorted(r.name for r in dataset.resources.all()) == ["engagements-jalons.csv", "indicateurs.csv", "plan.json"]
+    first_ids = set(dataset.resources.values_list("pk", flat=True))
+    client.post("/fr/plans-action/2021-2023/publier-donnees-ouvertes/")  # refreshed, same resources
+    assert set(Dataset.objects.get(name="plan-action-2021-2023").resources.values_list("pk", flat=True)) == first_ids
+    series = Dataset.objects.get(name="plan-action-2021-2023").resources.get(name="indicateurs.csv")
+    assert b"plans.milestones_complete" in series.file.read()
+    dcat = client.get(f"/fr/donnees/jeux/{dataset.name}/")
+    assert dcat.status_code == 200 and "Le jeu de données ouvertes du plan" in client.get(plan.get_absolute_url()).content.decode()
