@@ -212,3 +212,15 @@ def test_plan_published_as_an_open_dataset(client, plan, coordinator, contact, s
     assert b"plans.milestones_complete" in series.file.read()
     dcat = client.get(f"/fr/donnees/jeux/{dataset.name}/")
     assert dcat.status_code == 200 and "Le jeu de données ouvertes du plan" in client.get(plan.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_followers_hear_of_progress(plan, contact, make_user, mailoutbox, django_capture_on_commit_callbacks):
+    from ouvert.core import follows
+
+    reader = make_user("lectrice@exemple.qc.ca")
+    follows.follow_create(user=reader, kind="plan", key=str(plan.pk), by=reader)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.progress_post(milestone=_m(plan, "1.2"), text="Commencé.", level=Level.LIMITED, by=contact)
+    sent = [m for m in mailoutbox if m.to == ["lectrice@exemple.qc.ca"]]
+    assert len(sent) == 1 and "1.2" in sent[0].body
