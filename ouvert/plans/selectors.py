@@ -181,6 +181,17 @@ def tracker(*, plan: Plan, body: str = "", status: str = "", commitment_id: int 
                        late_total, count, timeline)
 
 
+def origin_of(*, commitment: Commitment) -> Evidence | None:
+    """The platform object the commitment came from (e.g. a consultation), while it is public."""
+    from ouvert.core import follows
+
+    registered = follows.follow_kind(commitment.origin_kind) if commitment.origin_kind else None
+    obj = registered.lookup(commitment.origin_key) if registered is not None else None
+    if registered is None or obj is None or not follows.may_read_object(None, registered, obj):
+        return None
+    return Evidence(commitment.origin_kind, commitment.origin_key, registered.title(obj), registered.url(obj))
+
+
 # Traceability -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

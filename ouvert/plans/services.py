@@ -111,6 +111,9 @@ def commitment_save(*, plan: Plan, external_id: str, lead_body: Organization,
     _must_be_signed_in(by)
     if not actors.is_system(by):
         permissions.check_manage_plan(by, plan)
+    if fields.get("origin_kind") or fields.get("origin_key"):
+        fields["origin_kind"], fields["origin_key"], _title, _url = evidence_resolve(
+            str(fields.get("origin_kind") or ""), str(fields.get("origin_key") or ""), field="origin_key")
     commitment = Commitment.objects.filter(plan=plan, external_id=external_id).first()
     created = commitment is None
     if commitment is None:
@@ -180,14 +183,14 @@ def milestone_save(*, commitment: Commitment, external_id: str, responsible_body
 
 # Progress ---------------------------------------------------------------------------------------
 
-def evidence_resolve(kind: str, key: str) -> tuple[str, str, str, str]:
-    """``(kind, normalized key, title, url)`` of a platform object given as evidence; it must exist
-    and be readable by everyone."""
+def evidence_resolve(kind: str, key: str, *, field: str = "evidence_key") -> tuple[str, str, str, str]:
+    """``(kind, normalized key, title, url)`` of a platform object given as evidence (or as a
+    commitment's origin); it must exist and be readable by everyone."""
     registered = follows.follow_kind(kind)
     obj = registered.lookup(key.strip()) if registered is not None and key.strip() else None
     ref = registered.access_ref(obj) if registered is not None and obj is not None else None
     if registered is None or obj is None or ref is None or not access.may_read(None, ref[0], ref[1]):
-        raise ValidationError({"evidence_key": _(
+        raise ValidationError({field: _(
             "La preuve « %(kind)s : %(key)s » n'est pas un objet public de la plateforme. Donnez l'identifiant "
             "(ou le nom court) d'un jeu de données ou d'une consultation publiés.") % {"kind": kind, "key": key}})
     return ref[0], str(ref[1]), registered.title(obj)[:300], registered.url(obj)[:500]

@@ -72,7 +72,8 @@ def commitment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     can_rate = user is not None and (is_site_admin(user) or user.memberships.filter(
         organization__kind=OrganizationKind.CIVIL_SOCIETY, role__in=["admin", "editor"]).exists())
     return render(request, "plans/commitment.html", {"plan": plan, "cv": cv, "postable": postable,
-                                                     "can_rate": can_rate})
+                                                     "can_rate": can_rate,
+                                                     "origin": selectors.origin_of(commitment=cv.commitment)})
 
 
 @login_required

@@ -224,3 +224,32 @@ def test_followers_hear_of_progress(plan, contact, make_user, mailoutbox, django
         services.progress_post(milestone=_m(plan, "1.2"), text="Commencé.", level=Level.LIMITED, by=contact)
     sent = [m for m in mailoutbox if m.to == ["lectrice@exemple.qc.ca"]]
     assert len(sent) == 1 and "1.2" in sent[0].body
+
+
+@pytest.mark.django_db
+def test_commitment_links_back_to_the_consultation_it_came_from(client, plan, sct, coordinator):
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from ouvert.consultations import services as consultations
+
+    now = timezone.now()
+    consultation = consultations.consultation_create(
+        organization=sct, by=coordinator, title="Vos priorités en gouvernement ouvert", summary="Pour le plan.",
+        topic="governance", region="all", opens_at=now - dt.timedelta(days=60), closes_at=now - dt.timedelta(days=30),
+        purpose_stated=True, feedback_planned=True, consent_text="Merci.")
+    with pytest.raises(ValidationError):  # a draft consultation is no public origin
+        services.commitment_save(plan=plan, external_id="c1", lead_body=sct, by=coordinator,
+                                 origin_kind="consultation", origin_key=str(consultation.pk))
+    consultations.consultation_publish(consultation=consultation, by=coordinator, force=True)
+    commitment, _ = services.commitment_save(plan=plan, external_id="c1", lead_body=sct, by=coordinator,
+                                             origin_kind="consultation", origin_key=consultation.slug)
+    assert commitment.origin_key == str(consultation.pk)
+    page = client.get(commitment.get_absolute_url()).content.decode()
+    assert "Vos priorités en gouvernement ouvert" in page and consultation.get_absolute_url() in page
+    back = client.get(consultation.get_absolute_url()).content.decode()
+    assert "Démocratiser les données ouvertes" in back and commitment.get_absolute_url() in back
+    exported = client.get("/fr/plans-action/2021-2023/export.csv").content
+    assert services.plan_csv_import(plan=plan, content=exported, dry_run=True, by=coordinator).ok
