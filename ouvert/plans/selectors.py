@@ -53,6 +53,34 @@ def plan_get(*, slug: str, user: User | None) -> Plan:
     return plan
 
 
+@dataclass
+class PlanSummary:
+    plan: Plan
+    commitment_count: int
+    milestone_count: int
+    late_count: int
+    percent: float
+
+
+def plan_summaries(*, user: User | None, today: dt.date | None = None) -> list[PlanSummary]:
+    """The plans the person may read with their completion and late milestones, in three queries."""
+    today = today or timezone.localdate()
+    plans = list(plans_visible(user=user))
+    levels: dict[int, list[str]] = defaultdict(list)
+    late: dict[int, int] = defaultdict(int)
+    commitments: dict[int, set[int]] = defaultdict(set)
+    for plan_id, commitment_id, level, deadline in (
+            Commitment.objects.filter(plan__in=plans).values_list("plan_id", "id", "milestones__level",
+                                                                  "milestones__deadline")):
+        commitments[plan_id].add(commitment_id)
+        if level is None:
+            continue
+        levels[plan_id].append(level)
+        late[plan_id] += level not in (Level.COMPLETE, Level.NOT_PURSUED) and deadline < today
+    return [PlanSummary(p, len(commitments[p.pk]), len(levels[p.pk]), late[p.pk], completion(levels[p.pk]))
+            for p in plans]
+
+
 def completion(levels: Iterable[str]) -> float:
     """A commitment's completion (0–100) from its milestones' levels; abandoned milestones do not count."""
     counted = [LEVEL_WEIGHT[Level(level)] for level in levels if level != Level.NOT_PURSUED]

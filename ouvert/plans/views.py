@@ -32,9 +32,8 @@ def _plan(request: HttpRequest, slug: str) -> Plan:
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    plans = list(selectors.plans_visible(user=signed_in_user(request)))
-    views = [selectors.tracker(plan=p) for p in plans]
-    return render(request, "plans/index.html", {"views": views, "committees": selectors.committees()})
+    summaries = selectors.plan_summaries(user=signed_in_user(request))
+    return render(request, "plans/index.html", {"views": summaries, "committees": selectors.committees()})
 
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:

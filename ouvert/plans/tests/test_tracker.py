@@ -253,3 +253,16 @@ def test_commitment_links_back_to_the_consultation_it_came_from(client, plan, sc
     assert "Démocratiser les données ouvertes" in back and commitment.get_absolute_url() in back
     exported = client.get("/fr/plans-action/2021-2023/export.csv").content
     assert services.plan_csv_import(plan=plan, content=exported, dry_run=True, by=coordinator).ok
+
+
+@pytest.mark.django_db
+def test_index_lists_plans_in_a_constant_number_of_queries(client, make_plan, contact,
+                                                           django_assert_max_num_queries):
+    for year in range(3):
+        make_plan(slug=f"plan-{year}")
+    services.progress_post(milestone=Milestone.objects.filter(number="1.2").first(), text="Commencé.",
+                           level=Level.LIMITED, by=contact)
+    with django_assert_max_num_queries(8):
+        page = client.get("/fr/plans-action/").content.decode()
+    assert page.count("2 jalons") == 3 and "1 engagement" in page
+    assert 'value="16.7"' in page  # ⅓ of one of two milestones
