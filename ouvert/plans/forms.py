@@ -50,3 +50,27 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("Fichier CSV (format de l'export)"))
     dry_run = forms.BooleanField(label=_("Essai seulement : vérifier sans rien enregistrer"), required=False,
                                  initial=True)
+
+
+class ValueForm(forms.Form):
+    date = forms.DateField(label=_("Date de la valeur"), widget=forms.DateInput(attrs={"type": "date"}))
+    value = forms.FloatField(label=_("Valeur"))
+    source = forms.CharField(label=_("Source"), max_length=250,
+                             help_text=_("D'où vient la valeur : document, rapport, enquête, avec sa date."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].widget.attrs["aria-describedby"] = "id_source_helptext"
+
+
+class MethodologyForm(forms.Form):
+    definition = forms.CharField(label=_("Définition et méthode de calcul"), widget=forms.Textarea(attrs={"rows": 5}),
+                                 max_length=5000)
+    measure = forms.ChoiceField(label=_("Mesure calculée sur la plateforme"), required=False)
+    source = forms.CharField(label=_("Source de la définition"), required=False, max_length=250)
+
+    def __init__(self, *args: Any, measures: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["measure"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 — declared above
+        field.choices = [("", _("Aucune : valeurs saisies à la main")), *(measures or [])]

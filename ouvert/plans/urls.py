@@ -10,6 +10,7 @@ urlpatterns = [
     path(_("schema.json"), views.schema, name="schema"),
     path(_("barometre/"), views.barometer, name="barometer"),
     path(_("barometre/<slug:key>.csv"), views.indicator_csv, name="indicator_csv"),
+    path(_("barometre/<slug:key>/gerer/"), views.indicator_manage, name="indicator_manage"),
     path(_("tableau-de-bord/"), views.dashboard, name="dashboard"),
     path(_("comite/<slug:slug>/"), views.committee, name="committee"),
     path(_("comite/<slug:slug>/rencontres/<int:pk>/"), views.meeting, name="meeting"),

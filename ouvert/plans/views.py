@@ -22,8 +22,8 @@ from ouvert.core.models import Organization, OrganizationKind, User
 from ouvert.core.permissions import is_site_admin
 from ouvert.core.typing import AuthedHttpRequest, signed_in_user
 
-from . import charts, csvio, exports, permissions, publishing, selectors, services
-from .forms import ImportForm, ProgressForm, RatingForm
+from . import charts, csvio, exports, measures, permissions, publishing, selectors, services
+from .forms import ImportForm, MethodologyForm, ProgressForm, RatingForm, ValueForm
 from .models import Commitment, Level, Milestone, Plan
 
 
@@ -183,7 +183,10 @@ def import_csv(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 def barometer(request: HttpRequest) -> HttpResponse:
     items = [{"view": v, "chart": charts.chart([row.value for row in v.values], v.indicator.target)}
              for v in selectors.barometer()]
-    return render(request, "plans/barometer.html", {"items": items})
+    user = signed_in_user(request)
+    manageable = {v.indicator.key for v in (item["view"] for item in items)
+                  if permissions.can_edit_in(user, v.indicator.organization)}
+    return render(request, "plans/barometer.html", {"items": items, "manageable": manageable})
 
 
 def indicator_csv(request: HttpRequest, key: str) -> HttpResponse:
@@ -213,6 +216,44 @@ def open_data_publish(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         return redirect(plan)
     messages.success(request, _("Le plan est publié comme jeu de données ouvertes."))
     return redirect(dataset.get_absolute_url())
+
+
+@login_required
+def indicator_manage(request: AuthedHttpRequest, key: str) -> HttpResponse:
+    """Enter a value by hand (with its source and date) or publish a new methodology version (a
+    new series): editors of the indicator's responsible body."""
+    indicator = selectors.indicator_get(key=key)
+    if not permissions.can_edit_in(request.user, indicator.organization):
+        raise PermissionDenied(_("Seuls les éditeurs de l'organisme responsable peuvent gérer cet indicateur."))
+    choices = [(m.key, str(m.label)) for m in measures.measures()]
+    action = request.POST.get("action", "")
+    value_form = ValueForm(request.POST if action == "value" else None, prefix="value")
+    method_form = MethodologyForm(request.POST if action == "method" else None, prefix="method", measures=choices)
+    current = indicator.versions.order_by("-version").first()
+    if not method_form.is_bound and current is not None:
+        method_form.initial = {"definition": current.definition, "measure": current.measure, "source": current.source}
+    form = value_form if action == "value" else method_form if action == "method" else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "value":
+                services.value_record(indicator=indicator, on=data["date"], value=data["value"], source=data["source"],
+                                      by=request.user)
+                messages.success(request, _("La valeur est enregistrée."))
+            else:
+                version = services.methodology_publish(indicator=indicator, definition=data["definition"],
+                                                       measure=data["measure"], source=data["source"], by=request.user)
+                messages.success(request, _("La version %(n)s de la fiche méthodologique commence une nouvelle "
+                                            "série.") % {"n": version.version})
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                for text in errors:
+                    form.add_error(name if name in form.fields else None, text)
+        else:
+            return redirect(reverse("plans:barometer") + f"#i-{indicator.key}")
+    return render(request, "plans/indicator_manage.html", {
+        "indicator": indicator, "current": current, "value_form": value_form, "method_form": method_form},
+        status=400 if form is not None and form.errors else 200)
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

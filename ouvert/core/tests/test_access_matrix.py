@@ -327,6 +327,7 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
                                          "(plans tests, test_barometer)"),
     "fr/plans-action/barometre/<slug:key>.csv": Exempt("an indicator's public series (plans tests, test_barometer)"),
     "fr/plans-action/schema.json": NO_DATA,
+    "fr/plans-action/barometre/<slug:key>/gerer/": WRITE,
     "fr/plans-action/tableau-de-bord/": Exempt("counts of published plans' milestones, public datasets and published "
                                                "consultations only (plans tests, test_dashboard)"),
     "fr/plans-action/comite/<slug:slug>/": Exempt("a committee's members are public; its meetings are listed through "

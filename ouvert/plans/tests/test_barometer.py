@@ -178,3 +178,28 @@ def test_hand_entered_values_need_a_source(sct, coordinator, client):
     assert client.get("/fr/plans-action/barometre/inconnu.csv").status_code == 404
     with pytest.raises(ValidationError):
         services.methodology_publish(indicator=indicator, definition="x", measure="pas.une.mesure", by=coordinator)
+
+
+@pytest.mark.django_db
+def test_indicator_managed_in_the_browser_forms(client, sct, coordinator, contact):
+    import html
+
+    indicator = services.indicator_create(key="jeux", title="Jeux sur le portail", unit="nombre", target=1500,
+                                          target_date=dt.date(2030, 1, 1), organization=sct,
+                                          definition="Compté à la main.", by=coordinator)
+    url = "/fr/plans-action/barometre/jeux/gerer/"
+    client.force_login(contact)
+    assert client.get(url).status_code == 403
+    client.force_login(coordinator)
+    assert "Gérer l" in client.get("/fr/plans-action/barometre/").content.decode()
+    response = client.post(url, {"action": "value", "value-date": "2021-12-01", "value-value": "1200",
+                                 "value-source": ""})
+    assert response.status_code == 400 and "obligatoire" in html.unescape(response.content.decode())
+    response = client.post(url, {"action": "value", "value-date": "2021-12-01", "value-value": "1200",
+                                 "value-source": "Plan d'action 2021-2023"})
+    assert response.status_code == 302
+    response = client.post(url, {"action": "method", "method-definition": "Jeux publics sur la plateforme.",
+                                 "method-measure": "catalog.datasets", "method-source": ""})
+    assert response.status_code == 302
+    assert list(indicator.versions.values_list("version", "measure")) == [(1, ""), (2, "catalog.datasets")]
+    assert indicator.versions.get(version=1).values.get().value == 1200
