@@ -181,11 +181,10 @@ def import_csv(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 
 
 def barometer(request: HttpRequest) -> HttpResponse:
-    items = [{"view": v, "chart": charts.chart([row.value for row in v.values], v.indicator.target)}
-             for v in selectors.barometer()]
+    views = selectors.barometer()
+    items = [{"view": v, "chart": charts.chart([row.value for row in v.values], v.indicator.target)} for v in views]
     user = signed_in_user(request)
-    manageable = {v.indicator.key for v in (item["view"] for item in items)
-                  if permissions.can_edit_in(user, v.indicator.organization)}
+    manageable = {v.indicator.key for v in views if permissions.can_edit_in(user, v.indicator.organization)}
     return render(request, "plans/barometer.html", {"items": items, "manageable": manageable})
 
 
