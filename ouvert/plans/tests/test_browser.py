@@ -93,3 +93,31 @@ def test_contact_posts_progress_with_evidence_and_everything_changes(page, axe_c
     page.goto("/fr/plans-action/barometre/")
     after = page.locator(".plans-figures dd").first.inner_text()
     assert before.startswith("0 %") and after.startswith("50 %"), (before, after)  # computed live
+
+
+def test_editor_pages_pass_axe(page, axe_check, indicator, coordinator, password, make_org, make_user, make_member):
+    plan, item = indicator
+    commitment = plan.commitments.get()
+    milestone = commitment.milestones.get(number="1.1")
+    rater = make_user("oqi@exemple.qc.ca")
+    make_member(rater, make_org("oqi", kind="civil_society"), "editor")
+    _login(page, coordinator.email, password)
+    for lang in ("fr", "en"):
+        base = "/fr/plans-action/2021-2023/" if lang == "fr" else "/en/action-plans/2021-2023/"
+        paths = [base + ("importer/" if lang == "fr" else "import/"),
+                 base + (f"jalons/{milestone.pk}/avancement/" if lang == "fr" else f"milestones/{milestone.pk}/progress/"),
+                 ("/fr/plans-action/barometre/" if lang == "fr" else "/en/action-plans/barometer/") + item.key
+                 + ("/gerer/" if lang == "fr" else "/manage/")]
+        for path in paths:
+            assert page.goto(path).status == 200, path
+            axe_check(page, context=path)
+    page.goto("/fr/plans-action/2021-2023/importer/")
+    page.set_input_files("#id_file", files=[{"name": "plan.csv", "mimeType": "text/csv",
+                                             "buffer": b"commitment_id\nx\n"}])
+    page.click("main button[type=submit]")
+    assert "Colonnes manquantes" in page.locator("main").inner_text()
+    axe_check(page, context="import report")
+    page.context.clear_cookies()
+    _login(page, rater.email, password)
+    page.goto(f"/fr/plans-action/2021-2023/engagements/{commitment.pk}/evaluation/")
+    axe_check(page, context="rating form")
