@@ -139,6 +139,10 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "api/v1/requests/<request_id>": NO_DATA,
     "api/v1/requests/<request_id>/vote": WRITE,
     "api/v1/reuses": NO_DATA,
+    # native API: plans
+    "api/v1/plans": PLAN,
+    "api/v1/plans/indicators": Exempt("indicators are public statements of targets (plans tests, test_barometer)"),
+    "api/v1/plans/<slug>": PLAN,
     # native API: the rest
     "api/v1/openapi.json": NO_DATA,
     "api/v1/webhooks": OWN,

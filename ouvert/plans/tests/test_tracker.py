@@ -266,3 +266,18 @@ def test_index_lists_plans_in_a_constant_number_of_queries(client, make_plan, co
         page = client.get("/fr/plans-action/").content.decode()
     assert page.count("2 jalons") == 3 and "1 engagement" in page
     assert 'value="16.7"' in page  # ⅓ of one of two milestones
+
+
+@pytest.mark.django_db
+def test_native_api_lists_and_shows_readable_plans(client, make_plan, plan, coordinator):
+    make_plan(publish=False, slug="brouillon")
+    listed = client.get("/api/v1/plans").json()
+    assert [p["slug"] for p in listed["results"]] == ["2021-2023"] and listed["count"] == 1
+    assert listed["results"][0]["milestones"] == 2
+    shown = client.get("/api/v1/plans/2021-2023").json()
+    assert shown == json.loads(client.get("/fr/plans-action/2021-2023/plan.json").content)
+    assert client.get("/api/v1/plans/brouillon").status_code == 404
+    assert client.get("/api/v1/plans?limit=0").status_code == 422
+    client.force_login(coordinator)
+    assert client.get("/api/v1/plans/brouillon").status_code == 200
+    assert client.get("/api/v1/plans/indicators").json() == []
