@@ -110,6 +110,11 @@ class Dataset(models.Model):
     themes = models.ManyToManyField(Theme, blank=True, related_name="datasets", verbose_name=_("thèmes"))
     licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="datasets",
                                 verbose_name=_("licence"))
+    # The identifier another catalogue uses for this licence, when the dataset was written with it (CKAN's
+    # "cc-by" for cc-by-4.0, see seeds.ALIASES): CKAN clients read back the id they sent.
+    licence_alias = models.CharField(_("identifiant de licence reçu"), max_length=60, blank=True)
+    # Further metadata as key/value pairs ([{"key": …, "value": …}]), kept as written (CKAN's extras).
+    extras = models.JSONField(_("métadonnées supplémentaires"), default=list, blank=True)
     contact_name = models.CharField(_("nom du contact"), max_length=200, blank=True)
     contact_email = models.EmailField(_("courriel du contact"), blank=True)
     update_frequency = models.CharField(_("fréquence de mise à jour"), max_length=20,

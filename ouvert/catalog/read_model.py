@@ -33,7 +33,7 @@ from django.utils.translation import get_language
 from ouvert.core.hooks import app_hooks
 from ouvert.core.read_model import OrganizationView, organization_view
 
-from .models import Dataset, Licence, Resource, Theme
+from .models import Dataset, DatasetVersion, Licence, Resource, Theme
 
 __all__ = ["DatasetView", "HarvestOrigin", "LicenceView", "OrganizationView", "QualityView", "ResourceView",
            "ThemeView", "dataset_view", "dataset_views", "organization_view", "resource_views", "theme_view"]
@@ -122,6 +122,8 @@ class DatasetView:
     private: bool
     organization: OrganizationView
     licence: LicenceView
+    licence_alias: str  # the licence identifier the dataset was written with, when not the licence's slug
+    extras: tuple[tuple[str, str], ...]  # further metadata, (key, value) pairs
     keywords: tuple[str, ...]  # sorted
     themes: tuple[ThemeView, ...]  # by slug
     resources: tuple[ResourceView, ...]  # by position, then creation
@@ -141,6 +143,7 @@ class DatasetView:
     first_published_at: dt.datetime | None
     data_modified_at: dt.datetime | None
     harvest: HarvestOrigin | None
+    creator_id: int | None = None  # the person whose change created it (None: a system actor, or unknown)
 
 
 def licence_view(licence: Licence) -> LicenceView:
@@ -197,6 +200,8 @@ def dataset_views(*, datasets: QuerySet[Dataset] | Iterable[uuid.UUID]) -> list[
     origins: dict[uuid.UUID, HarvestOrigin] = {}
     for found in _hook("catalog_harvest_origins", dataset_ids=[d.pk for d in rows]):
         origins.update(found)
+    creators = dict(DatasetVersion.objects.filter(dataset_id__in=[d.pk for d in rows], number=1)
+                    .values_list("dataset_id", "actor_id"))
     organizations: dict[uuid.UUID, OrganizationView] = {}
     licences: dict[int, LicenceView] = {}
     result = []
@@ -209,7 +214,9 @@ def dataset_views(*, datasets: QuerySet[Dataset] | Iterable[uuid.UUID]) -> list[
         reason = report.get("stars_reason") if isinstance(report.get("stars_reason"), dict) else None
         result.append(DatasetView(
             id=d.pk, name=d.name, title=d.title, notes=d.notes, state=d.state, private=d.private,
-            organization=org, licence=lic,
+            organization=org, licence=lic, licence_alias=d.licence_alias,
+            extras=tuple((str(e.get("key", "")), str(e.get("value", ""))) for e in d.extras
+                         if isinstance(e, dict)),
             keywords=tuple(sorted(k.name for k in d.keywords.all())),
             themes=tuple(theme_view(t) for t in sorted(d.themes.all(), key=lambda t: t.slug)),
             resources=tuple(views_by_resource[r.id] for r in
@@ -221,7 +228,7 @@ def dataset_views(*, datasets: QuerySet[Dataset] | Iterable[uuid.UUID]) -> list[
             quality=QualityView(score=d.quality_score, openness_stars=d.openness_stars, conforms=d.conforms,
                                 checked_at=d.quality_checked_at, stars_reason=reason),
             created_at=d.created_at, updated_at=d.updated_at, first_published_at=d.first_published_at,
-            data_modified_at=d.data_modified_at, harvest=origins.get(d.pk)))
+            data_modified_at=d.data_modified_at, harvest=origins.get(d.pk), creator_id=creators.get(d.pk)))
     return result
 
 

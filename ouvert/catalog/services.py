@@ -55,6 +55,7 @@ logger = logging.getLogger(__name__)
 DATASET_FIELDS = [
     "name", "title", "notes", "contact_name", "contact_email", "update_frequency", "spatial",
     "temporal_start", "temporal_end", "source_url", "language", "version_notes", "private",
+    "licence_alias", "extras",
 ]
 RESOURCE_FIELDS = ["name", "description", "url", "format", "size", "sha256", "encoding", "data_dictionary",
                    "is_documentation"]
@@ -222,6 +223,8 @@ def dataset_update(*, dataset: Dataset, by: User, keywords: list[str] | str | No
     for key, value in fields.items():
         setattr(dataset, key, value)
     if licence is not None:
+        if licence.pk != dataset.licence_id and "licence_alias" not in fields:
+            dataset.licence_alias = ""
         dataset.licence = licence
     _validate(dataset)
     dataset.updated_at = timezone.now()
@@ -352,9 +355,11 @@ def check_upload_size(upload: UploadedFile[Any]) -> None:
 def resource_create(*, dataset: Dataset, by: User, name: str = "", description: str = "",
                     file: UploadedFile[Any] | None = None, url: str = "", format: str = "",  # noqa: A002
                     encoding: str = "", data_dictionary: list[dict[str, Any]] | None = None,
-                    is_documentation: bool = False) -> Resource:
+                    is_documentation: bool = False, allow_empty: bool = False) -> Resource:
+    """``allow_empty``: a resource with neither file nor link yet (CKAN clients create one, then fill it
+    with ``datastore_create`` or a later upload)."""
     permissions.check_edit_dataset(by, dataset)
-    if bool(file) == bool(url):
+    if bool(file) == bool(url) and not (allow_empty and not file and not url):
         raise ValidationError({"file": _("Déposez un fichier ou donnez un lien, l'un ou l'autre.")})
     position = (dataset.resources.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     resource = Resource(dataset=dataset, position=position, description=description.strip(), url=url.strip(),
@@ -686,3 +691,52 @@ def follow_delete(*, follow: Follow, by: User | None) -> None:
     from ouvert.core import follows
 
     follows.follow_delete(follow=follow, by=by)
+
+
+# Themes (CKAN's groups): the seeded Québec list, which site administrators may extend, rename or trim.
+
+THEME_SLUG_MAX = 60
+
+
+@transaction.atomic
+def theme_create(*, by: User, slug: str, title_fr: str, title_en: str = "") -> Theme:
+    core_permissions.check_site_admin(by)
+    slug = slug.strip()
+    if not slug or slugify(slug) != slug or len(slug) > THEME_SLUG_MAX:
+        raise ValidationError({"slug": [_("Identifiant de thème invalide : lettres minuscules non accentuées, "
+                                          "chiffres et « - », %(n)d caractères au plus.") % {"n": THEME_SLUG_MAX}]})
+    if Theme.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": [_("Le thème « %(s)s » existe déjà.") % {"s": slug}]})
+    position = (Theme.objects.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    theme = Theme.objects.create(slug=slug, title_fr=title_fr.strip() or slug, title_en=title_en.strip(),
+                                 position=position)
+    audit_record(actor=by, action="theme.create", obj=theme,
+                 changes={"slug": [None, slug], "title_fr": [None, theme.title_fr]})
+    return theme
+
+
+@transaction.atomic
+def theme_update(*, theme: Theme, by: User, title_fr: str | Unset = UNSET, title_en: str | Unset = UNSET) -> Theme:
+    core_permissions.check_site_admin(by)
+    changes: dict[str, list[str]] = {}
+    if isinstance(title_fr, str) and title_fr.strip() and title_fr.strip() != theme.title_fr:
+        changes["title_fr"] = [theme.title_fr, title_fr.strip()]
+        theme.title_fr = title_fr.strip()
+    if isinstance(title_en, str) and title_en.strip() != theme.title_en:
+        changes["title_en"] = [theme.title_en, title_en.strip()]
+        theme.title_en = title_en.strip()
+    if changes:
+        theme.save()
+        audit_record(actor=by, action="theme.update", obj=theme, changes=changes)
+    return theme
+
+
+@transaction.atomic
+def theme_delete(*, theme: Theme, by: User) -> None:
+    """Remove a theme; its datasets keep everything else (their search entries are rebuilt)."""
+    core_permissions.check_site_admin(by)
+    affected = list(theme.datasets.all())
+    audit_record(actor=by, action="theme.delete", obj=theme, changes={"slug": [theme.slug, None]})
+    theme.delete()
+    for dataset in affected:
+        search.index_dataset(dataset)

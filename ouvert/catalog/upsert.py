@@ -30,6 +30,7 @@ from ouvert.core.models import Organization, User
 from . import search, services
 from .models import Dataset, DatasetState, Licence, Resource, Theme, UpdateFrequency
 from .rekey import rekey
+from .seeds import licence_slug
 
 TEXT_FIELDS = ("notes", "source_url", "contact_name", "contact_email", "spatial", "version_notes")
 STATES = {"active", "draft", "deleted"}
@@ -64,7 +65,8 @@ class DatasetInput:
     version_notes: str = ""
     language: str = ""
     update_frequency: str = ""
-    licence: str = ""  # a licence's slug
+    licence: str = ""  # a licence's slug, or one of its aliases (seeds.ALIASES, kept as the dataset's alias)
+    extras: tuple[tuple[str, str], ...] = ()  # further metadata, (key, value) pairs
     temporal_start: dt.date | None = None
     temporal_end: dt.date | None = None
     private: bool = False
@@ -91,12 +93,14 @@ def _themes(slugs: tuple[str, ...]) -> list[Theme]:
     return themes
 
 
-def _licence(slug: str) -> Licence | None:
-    if not slug:
+def _licence(identifier: str) -> Licence | None:
+    if not identifier:
         return None
+    slug, _alias = licence_slug(identifier)
     licence = Licence.objects.filter(slug=slug).first()
     if licence is None:
-        raise ValidationError({"licence": [_("Licence inconnue : %(l)s (voir license_list).") % {"l": slug}]})
+        raise ValidationError({"licence": [_("Licence inconnue : %(l)s (voir license_list).")
+                                           % {"l": identifier}]})
     return licence
 
 
@@ -118,6 +122,10 @@ def _fields(data: DatasetInput, *, creating: bool) -> dict[str, Any]:
             values[key] = getattr(data, key)
     if data.language.strip() and data.given("language"):
         values["language"] = data.language.strip()
+    if data.given("licence") and (data.licence or not creating):
+        values["licence_alias"] = licence_slug(data.licence)[1] if data.licence else ""
+    if data.given("extras"):
+        values["extras"] = [{"key": k, "value": v} for k, v in data.extras]
     return values
 
 
@@ -134,12 +142,13 @@ def _apply_state(dataset: Dataset, state: str, by: User) -> None:
         services.dataset_delete(dataset=dataset, by=by)
 
 
-def resource_add(*, dataset: Dataset, data: ResourceInput, by: User) -> Resource:
-    """A new resource of ``dataset`` (with the id asked for, when there is one)."""
+def resource_add(*, dataset: Dataset, data: ResourceInput, by: User, allow_empty: bool = False) -> Resource:
+    """A new resource of ``dataset`` (with the id asked for, when there is one); ``allow_empty``: it may
+    have neither file nor link yet."""
     resource = services.resource_create(
         dataset=dataset, by=by, name=data.name, description=data.description, file=data.file,
         url="" if data.file else data.url.strip(), format=data.format, encoding=data.encoding,
-        data_dictionary=data.data_dictionary, is_documentation=data.is_documentation)
+        data_dictionary=data.data_dictionary, is_documentation=data.is_documentation, allow_empty=allow_empty)
     if data.id is not None and data.id != resource.pk:
         rekey(resource, data.id)
     return resource

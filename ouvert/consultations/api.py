@@ -112,7 +112,7 @@ class ResultsOut(Schema):
     questions: list[dict[str, Any]]
 
 
-class RowsOut(Schema):
+class ResponseRowsOut(Schema):
     columns: list[str]
     rows: list[list[Any]]
 
@@ -178,7 +178,7 @@ def consultation_results(request: TokenHttpRequest, slug: str, age_band: str = "
     return {"participants": data["total"], "questions": questions}
 
 
-@router.get("/consultations/{slug}/responses", response=RowsOut, auth=token_auth,
+@router.get("/consultations/{slug}/responses", response=ResponseRowsOut, auth=token_auth,
             summary="Réponses, une ligne par participant et une colonne par question (organisateurs)")
 def consultation_responses(request: TokenHttpRequest, slug: str):
     consultation = _get(slug, request.auth)

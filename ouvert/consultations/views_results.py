@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Avg, Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -205,11 +206,24 @@ class ConsultationsFeed(Feed):
     feed_type = Atom1Feed
     title = gettext_lazy("Consultations publiques — Ouvert")
     subtitle = gettext_lazy("Les dernières consultations publiées et leurs résultats.")
+    author_name = "Ouvert"
+    url_name = "consultations:feed"
+
+    def get_object(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpRequest:
+        return request  # the "object" of these feeds: the request, for the feed's own address
+
+    def feed_guid(self, request: HttpRequest) -> str:
+        """Each feed is its own Atom ``id`` (its address): two feeds never share one."""
+        return request.build_absolute_uri(reverse(self.url_name))
+
+    def feed_url(self) -> str:
+        return reverse(self.url_name)
 
     def link(self) -> str:
-        from django.urls import reverse
-
         return reverse("consultations:index")
+
+    def item_author_name(self, item: Consultation) -> str:
+        return item.organization.name
 
     def items(self):
         return selectors.published().select_related("organization").order_by("-published_at")[:30]
@@ -228,6 +242,7 @@ class ConsultationsFeed(Feed):
 
 
 class ResultsFeed(ConsultationsFeed):
+    url_name = "consultations:results_feed"
     title = gettext_lazy("Résultats de consultations — Ouvert")
     subtitle = gettext_lazy("Les consultations dont les résultats viennent d'être publiés.")
 

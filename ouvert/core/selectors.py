@@ -61,6 +61,20 @@ def user_get_for(*, viewer: User | None, ref: str) -> User | None:
     return None
 
 
+def users_visible_to(*, viewer: User | None) -> QuerySet[User]:
+    """The people whose profile ``viewer`` may see (as :func:`user_get_for` decides): everyone for site
+    administrators, otherwise themselves and the members of the organizations they administer; nobody
+    for an anonymous visitor (no one has a public profile)."""
+    if viewer is None or not viewer.is_authenticated:
+        return User.objects.none()
+    active = User.objects.filter(is_active=True)
+    if permissions.is_site_admin(viewer):
+        return active
+    managed = Membership.objects.filter(user=viewer, role=Role.ADMIN).values("organization_id")
+    members = Membership.objects.filter(organization_id__in=managed).values("user_id")
+    return active.filter(Q(pk=viewer.pk) | Q(pk__in=members))
+
+
 def user_organizations(*, user: User, roles: list[str] | None = None) -> QuerySet[Organization]:
     if permissions.is_site_admin(user) and roles is not None:
         return Organization.objects.all()

@@ -14,7 +14,7 @@ import json
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -682,3 +682,14 @@ def iter_rows(table: DatastoreTable, *, filters: list[str] | None = None, chunk:
         yield from _convert_rows([r[1:] for r in rows], converters)
         if len(rows) < chunk:
             return
+
+
+def first_sheet_fields(*, resource_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, Any]]]:
+    """The typed columns of each resource's table (first sheet), in one query, for descriptors such as
+    ``datapackage.json``. No access check: pass only resources the reader may see."""
+    ids = list(resource_ids)
+    if not ids:
+        return {}
+    rows = DatastoreTable.objects.filter(resource_id__in=ids, sheet=0).values_list("resource_id", "fields")
+    return {rid: [f for f in fields if isinstance(f, dict) and not str(f.get("id", "")).startswith("_")]
+            for rid, fields in rows}

@@ -21,6 +21,7 @@ from ouvert.core.typing import TokenHttpRequest
 
 from . import selectors, services
 from .bbox import BBox, parse_ext_bbox
+from .catalog_adapter import dataset_names
 from .exports import export_csv_wkt, export_geojson, export_shapefile_zip
 from .models import GeoLayer
 from .readers import issue_message
@@ -38,7 +39,7 @@ class IssueOut(Schema):
     fix: str
 
 
-class FieldOut(Schema):
+class LayerFieldOut(Schema):
     name: str
     type: str
 
@@ -54,7 +55,7 @@ class LayerOut(Schema):
     feature_count: int
     mappable_count: int
     geometry_types: list[str]
-    fields: list[FieldOut]
+    fields: list[LayerFieldOut]
     bbox: list[float] | None = Field(None, description="[min lon, min lat, max lon, max lat], WGS 84")
     fit_zoom: int
     version: int
@@ -217,6 +218,7 @@ def layer_upload(request: TokenHttpRequest, resource_id: uuid.UUID, file: File[U
 
 class DatasetHit(Schema):
     dataset_id: uuid.UUID
+    name: str = Field(description="le nom du jeu de données (pour /api/v1/datasets/{name} et package_show)")
     bbox: list[float]
 
 
@@ -231,22 +233,27 @@ class PlaceOut(Schema):
             summary="Jeux de données dont la couverture croise une étendue ou un lieu")
 def datasets_search(request: HttpRequest, bbox: str | None = None, place: str | None = None):
     """`bbox` : minx,miny,maxx,maxy (comme `ext_bbox` de ckanext-spatial) ; ou `place` : un code de
-    `/geo/places`. Résultats du plus couvert au moins couvert."""
+    `/geo/places`. Résultats du plus couvert au moins couvert ; sans l'un ni l'autre, tous les jeux de
+    données cartographiés, par nom."""
+    reader = _reader(request)
     try:
         if place:
             found = place_get(place)
             if found is None:
                 return Status(422, {"detail": f"Lieu inconnu : {place}"})
-            box = found.bbox
+            box: BBox | None = found.bbox
+        elif bbox:
+            box = parse_ext_bbox(bbox)
         else:
-            box = parse_ext_bbox(bbox or "")
+            box = None
     except ValueError as exc:
         return Status(422, {"detail": str(exc)})
-    hits = []
-    for dataset_id in selectors.datasets_intersecting(box, _reader(request)):
-        coverage: BBox | None = selectors.dataset_spatial_coverage(dataset_id=dataset_id, user=_reader(request))
-        hits.append({"dataset_id": dataset_id, "bbox": coverage.as_list() if coverage else []})
-    return hits
+    matching = None if box is None else selectors.datasets_intersecting(box, reader)
+    coverages = selectors.dataset_extents(dataset_ids=matching, user=reader)
+    names = dataset_names(list(coverages))
+    ordered = matching if matching is not None else sorted(coverages, key=lambda d: names.get(d, ""))
+    return [{"dataset_id": d, "name": names.get(d, ""), "bbox": coverages[d].as_list()}
+            for d in ordered if d in coverages]
 
 
 @router.get("/geo/places", response=list[PlaceOut], summary="Régions administratives et municipalités")

@@ -29,6 +29,15 @@ def dataset_summary(dataset_id: uuid.UUID) -> dict | None:
     return {"title": title, "url": url}
 
 
+def dataset_names(dataset_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The catalogue name of each dataset (what ``/api/v1/datasets/{name}`` and ``package_show`` take), in
+    one query; empty without the catalogue."""
+    if not apps.is_installed("ouvert.catalog") or not dataset_ids:
+        return {}
+    rows = apps.get_model("catalog", "Dataset").objects.filter(pk__in=dataset_ids).values_list("pk", "name")
+    return dict(rows)
+
+
 def resource_dataset_id(resource_id: uuid.UUID) -> uuid.UUID | None:
     if not apps.is_installed("ouvert.catalog"):
         return None

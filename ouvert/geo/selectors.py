@@ -173,3 +173,18 @@ def datasets_for_search_params(params: Mapping[str, Any], user: User | None = No
             raise ValueError(f"ext_place: {params['ext_place']}")
         return datasets_intersecting(place.bbox, user)
     return None
+
+
+def dataset_extents(*, dataset_ids: Iterable[uuid.UUID] | None, user: User | None = None) -> dict[uuid.UUID, BBox]:
+    """The box covering the map layers ``user`` may read of each dataset (``None``: every dataset with
+    one), in one query: :func:`dataset_spatial_coverage` for many datasets."""
+    layers = readable_layers(user).filter(dataset_id__isnull=False, min_lon__isnull=False)
+    if dataset_ids is not None:
+        ids = list(dataset_ids)
+        if not ids:
+            return {}
+        layers = layers.filter(dataset_id__in=ids)
+    rows = (layers.values("dataset_id").order_by("dataset_id")
+            .annotate(w=Min("min_lon"), s=Min("min_lat"), e=Max("max_lon"), n=Max("max_lat")))
+    return {row["dataset_id"]: BBox(row["w"], row["s"], row["e"], row["n"]) for row in rows
+            if row["dataset_id"] is not None}

@@ -92,12 +92,15 @@ def organization_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     counts = package_counts([org.pk], context) if as_bool(data, "include_dataset_count", True) else None
     result = organization_dict(organization_view(org), context,
                                package_count=None if counts is None else counts.get(str(org.pk), 0))
-    if as_bool(data, "include_users", True) and context.user is not None \
-            and permissions.can_manage_organization(context.user, org):
+    # CKAN's organization_show keys; an organization has no extras, sub-groups or tags here.
+    result.update(extras=[], groups=[], tags=[])
+    if as_bool(data, "include_users", True):
+        # Members are shown to those who manage the organization only (nobody has a public profile).
+        manages = context.user is not None and permissions.can_manage_organization(context.user, org)
         result["users"] = [
             {**user_dict(m.user, context), "capacity": m.role}
             for m in org.memberships.select_related("user").order_by("user__pk")
-        ]
+        ] if manages else []
     if as_bool(data, "include_datasets", False):
         from .bridge import catalog_installed
 

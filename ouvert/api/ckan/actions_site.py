@@ -25,7 +25,8 @@ def status_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     return {
         "site_title": "Ouvert",
         "site_description": _("Plateforme de gouvernement ouvert du Québec"),
-        "site_url": settings.SITE_URL,
+        # The address the client reached (what CKAN's clients build URLs from), not a configured default.
+        "site_url": context.absolute("/").rstrip("/"),
         "ckan_version": CKAN_API_COMPATIBILITY,
         "ouvert_version": __version__,
         "error_emails_to": None,

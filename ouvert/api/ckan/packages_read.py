@@ -53,7 +53,31 @@ def with_relations(qs: QuerySet[Dataset]) -> QuerySet[Dataset]:
     return qs.select_related("organization", "licence").prefetch_related("keywords", "themes", "resources")
 
 
-def resource_dict(resource: ResourceView, context: Context) -> dict[str, Any]:
+# Themes and keywords have no UUID of their own: CKAN's group and tag ``id`` is derived from the name
+# (stable across sites), and the actions that take a group accept it as well as the name.
+ID_NAMESPACE = uuid.UUID("6f1d3c52-8a0e-4b8f-9d0c-3e1f4b7a2c10")
+
+
+def theme_id(slug: str) -> str:
+    return str(uuid.uuid5(ID_NAMESPACE, f"theme:{slug}"))
+
+
+def tag_id(name: str) -> str:
+    return str(uuid.uuid5(ID_NAMESPACE, f"keyword:{name}"))
+
+
+def theme_slug(ref: str) -> str:
+    """The theme name ``ref`` designates: itself, or the name whose :func:`theme_id` it is."""
+    if len(ref) == 36 and ref.count("-") == 4:
+        for slug in Theme.objects.values_list("slug", flat=True):
+            if theme_id(slug) == ref:
+                return slug
+    return ref
+
+
+def resource_dict(resource: ResourceView, context: Context, *, position: int | None = None) -> dict[str, Any]:
+    """``position``: the resource's index in its dataset's list (CKAN counts from 0); by default derived
+    from the stored position, which counts from 1."""
     url = context.absolute(resource_download_path(resource)) if resource.file_name else resource.url
     mimetype = resource_mimetype(resource)
     return {
@@ -72,10 +96,11 @@ def resource_dict(resource: ResourceView, context: Context) -> dict[str, Any]:
         "created": ckan_datetime(resource.created_at),
         "last_modified": ckan_datetime(resource.last_modified),
         "metadata_modified": ckan_datetime(resource.last_modified),
-        "position": resource.position,
+        "position": position if position is not None else max(resource.position - 1, 0),
         "state": "active",
         "resource_type": "documentation" if resource.is_documentation else None,
         "cache_url": None,
+        "cache_last_updated": None,
         "datastore_active": resource.datastore_active,
         # Ouvert's fields
         "data_dictionary": resource.data_dictionary,
@@ -85,7 +110,7 @@ def resource_dict(resource: ResourceView, context: Context) -> dict[str, Any]:
 
 def group_dict(theme: ThemeView, context: Context, *, package_count: int | None = None) -> dict[str, Any]:
     data = {
-        "id": theme.slug, "name": theme.slug, "title": theme.title_fr, "display_name": theme.title,
+        "id": theme_id(theme.slug), "name": theme.slug, "title": theme.title_fr, "display_name": theme.title,
         "title_translated": {"fr": theme.title_fr, "en": theme.title_en}, "description": "",
         "image_url": "", "image_display_url": "", "is_organization": False, "type": "group",
         "state": "active", "approval_status": "approved",
@@ -122,23 +147,25 @@ def package_dict(dataset: DatasetView, context: Context) -> dict[str, Any]:
         "private": dataset.private,
         "owner_org": str(dataset.organization.id),
         "organization": organization_dict(dataset.organization, context),
-        "license_id": licence.slug,
+        "license_id": dataset.licence_alias or licence.slug,
         "license_title": licence.title,
         "license_url": licence.url,
         "isopen": licence.is_open,
         "url": dataset.source_url,
-        "version": "",
-        "author": "",
-        "author_email": "",
+        "version": None,
+        "author": None,
+        "author_email": None,
+        "creator_user_id": str(dataset.creator_id) if dataset.creator_id is not None else None,
         "maintainer": dataset.contact_name,
         "maintainer_email": dataset.contact_email,
         "metadata_created": ckan_datetime(dataset.created_at),
         "metadata_modified": ckan_datetime(dataset.updated_at),
-        "tags": [{"name": k, "display_name": k, "state": "active", "vocabulary_id": None} for k in keywords],
+        "tags": [{"id": tag_id(k), "name": k, "display_name": k, "state": "active", "vocabulary_id": None}
+                 for k in keywords],
         "num_tags": len(keywords),
         "groups": [group_dict(t, context) for t in themes],
-        "extras": [],
-        "resources": [resource_dict(r, context) for r in resources],
+        "extras": [{"key": k, "value": v} for k, v in dataset.extras],
+        "resources": [resource_dict(r, context, position=i) for i, r in enumerate(resources)],
         "num_resources": len(resources),
         "relationships_as_object": [],
         "relationships_as_subject": [],
@@ -275,8 +302,12 @@ def get_resource(ref: str, context: Context) -> Resource:
 
 
 def resource_dict_of(resource: Resource, context: Context) -> dict[str, Any]:
-    """The CKAN dict of one resource (fetched again: the caller may just have written it)."""
-    return resource_dict(resource_views(resources=[Resource.objects.get(pk=resource.pk)])[0], context)
+    """The CKAN dict of one resource (fetched again: the caller may just have written it), with its index
+    in the dataset's list as ``position``."""
+    fresh = Resource.objects.get(pk=resource.pk)
+    order = list(Resource.objects.filter(dataset_id=fresh.dataset_id).order_by("position", "created_at")
+                 .values_list("pk", flat=True))
+    return resource_dict(resource_views(resources=[fresh])[0], context, position=order.index(fresh.pk))
 
 
 def resource_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
@@ -424,7 +455,7 @@ def group_list(context: Context, data: dict[str, Any]) -> list:
 def group_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     """One theme by ``id`` (its name); ``include_datasets`` adds up to 1000 of its datasets."""
     ref = required_id(data)
-    theme = Theme.objects.filter(slug=ref).first()
+    theme = Theme.objects.filter(slug=theme_slug(ref)).first()
     if theme is None:
         raise errors.NotFound(_("thème « %(ref)s »") % {"ref": ref})
     qs = visible(context, include_private=False, include_drafts=False).filter(themes=theme)
@@ -446,7 +477,8 @@ def tag_list(context: Context, data: dict[str, Any]) -> list:
     names = list(qs.values_list("name", flat=True))
     names = names[offset:offset + limit] if limit is not None else names[offset:]
     if as_bool(data, "all_fields", False):
-        return [{"id": n, "name": n, "display_name": n, "vocabulary_id": None, "state": "active"} for n in names]
+        return [{"id": tag_id(n), "name": n, "display_name": n, "vocabulary_id": None, "state": "active"}
+                for n in names]
     return names
 
 
@@ -456,7 +488,7 @@ def tag_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     tag = Keyword.objects.filter(name=name).first()
     if tag is None:
         raise errors.NotFound(_("mot-clé « %(ref)s »") % {"ref": name})
-    result: dict[str, Any] = {"id": tag.name, "name": tag.name, "display_name": tag.name, "vocabulary_id": None,
+    result: dict[str, Any] = {"id": tag_id(tag.name), "name": tag.name, "display_name": tag.name, "vocabulary_id": None,
                               "state": "active"}
     if as_bool(data, "include_datasets", False):
         qs = visible(context, include_private=False, include_drafts=False).filter(keywords=tag)

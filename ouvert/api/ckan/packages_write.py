@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from ouvert.core.models import Organization
 
 from . import errors
 from .actions_organizations import get_organization
-from .packages_read import get_dataset, get_resource, package_dict_of, resource_dict_of
+from .packages_read import get_dataset, get_resource, package_dict_of, resource_dict_of, theme_slug
 from .params import as_bool, as_str, required, required_id
 from .registry import Context
 from .rekey import wanted_uuid
@@ -36,6 +37,11 @@ TEXT_FIELDS = {"title": "title", "notes": "notes", "url": "source_url", "source_
 RESOURCE_TEXT = ("name", "description", "format", "encoding")
 # The upsert's field names → CKAN's keys, in validation errors.
 CKAN_KEYS = {"themes": "groups", "licence": "license_id", "organization": "owner_org"}
+# CKAN's own package fields: an extra cannot have one of these keys (CKAN refuses it too).
+PACKAGE_KEYS = frozenset({"id", "name", "title", "notes", "type", "state", "private", "owner_org", "organization",
+                          "license_id", "url", "version", "author", "author_email", "maintainer",
+                          "maintainer_email", "tags", "groups", "resources", "extras", "metadata_created",
+                          "metadata_modified", "creator_user_id"})
 
 
 @contextmanager
@@ -71,13 +77,50 @@ def _tags(data: dict[str, Any]) -> list[str] | None:
     return None
 
 
+NAME_RE = re.compile(r"^[a-z0-9_-]{2,100}$")
+RESERVED_NAMES = {"new", "edit", "search"}
+
+
+def _name(data: dict[str, Any]) -> str:
+    """The ``name`` as CKAN's validator wants it: refused (409), never silently rewritten, so that a client
+    learns the name it will have to use."""
+    name = as_str(data, "name").strip()
+    if name and (not NAME_RE.match(name) or name in RESERVED_NAMES):
+        raise errors.ValidationError({"name": [
+            _("Nom invalide : de 2 à 100 caractères, lettres minuscules non accentuées, chiffres, « - » et "
+              "« _ » seulement (reçu : %(n)s).") % {"n": name[:120]}]})
+    return name
+
+
+def _extras(data: dict[str, Any]) -> tuple[tuple[str, str], ...] | None:
+    if "extras" not in data:
+        return None
+    extras = data["extras"] or []
+    if not isinstance(extras, list):
+        raise errors.ValidationError({"extras": [_("Liste attendue de {\"key\": …, \"value\": …}.")]})
+    result: dict[str, str] = {}
+    for position, item in enumerate(extras):
+        if not isinstance(item, dict) or not str(item.get("key") or "").strip():
+            raise errors.ValidationError({"extras": [_("Élément %(n)d : objet {\"key\": …, \"value\": …} "
+                                                       "attendu, avec une clé non vide.") % {"n": position}]})
+        if as_bool(item, "deleted", False):
+            continue
+        key = str(item["key"]).strip()
+        if key in PACKAGE_KEYS:
+            raise errors.ValidationError({"extras": [_("La clé « %(k)s » est un champ du jeu de données : "
+                                                       "donnez-la hors de extras.") % {"k": key}]})
+        value = item.get("value")
+        result[key] = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return tuple(result.items())
+
+
 def _groups(data: dict[str, Any]) -> list[str] | None:
     if "groups" not in data:
         return None
     groups = data["groups"] or []
     if not isinstance(groups, list):
         raise errors.ValidationError({"groups": [_("Liste attendue.")]})
-    return [str(g.get("name") or g.get("id") if isinstance(g, dict) else g) for g in groups]
+    return [theme_slug(str(g.get("name") or g.get("id") if isinstance(g, dict) else g)) for g in groups]
 
 
 def _dictionary(value: Any) -> list[dict] | None:
@@ -126,7 +169,7 @@ def dataset_input(data: dict[str, Any], *, complete: bool) -> DatasetInput:
         if key in data:
             values[target] = as_str(data, key).strip()
     if "name" in data:
-        values["name"] = as_str(data, "name").strip()
+        values["name"] = _name(data)
     frequency = data.get("update_frequency", data.get("frequency"))
     if frequency not in (None, ""):
         values["update_frequency"] = str(frequency)
@@ -142,6 +185,9 @@ def dataset_input(data: dict[str, Any], *, complete: bool) -> DatasetInput:
         values["themes"] = tuple(groups)
     if data.get("license_id"):
         values["licence"] = str(data["license_id"])
+    extras = _extras(data)
+    if extras is not None:
+        values["extras"] = extras
     resources = _resources(data)
     if resources is not None:
         values["resources"] = resources
@@ -206,10 +252,11 @@ def package_delete(context: Context, data: dict[str, Any]) -> None:
 
 
 def resource_create(context: Context, data: dict[str, Any]) -> dict[str, Any]:
-    """Add a resource: a link (``url``) or a file (multipart ``upload``)."""
+    """Add a resource: a link (``url``), a file (multipart ``upload``), or neither yet (as in CKAN, to be
+    filled by ``datastore_create`` or a later upload)."""
     dataset = get_dataset(str(required(data, "package_id")), context)
     with ckan_errors():
-        resource = resource_add(dataset=dataset, data=resource_input(data), by=context.caller)
+        resource = resource_add(dataset=dataset, data=resource_input(data), by=context.caller, allow_empty=True)
     return resource_dict_of(resource, context)
 
 
@@ -222,10 +269,15 @@ def _resource_write(context: Context, data: dict[str, Any]) -> dict[str, Any]:
             # The catalogue keeps every original: a new file is a new resource that takes the old one's
             # place and id.
             old_id, values = resource.pk, {k: getattr(resource, k) for k in ("name", "description", "encoding")}
+            ordered = list(dataset.resources.order_by("position", "created_at").values_list("pk", flat=True))
             services.resource_delete(resource=resource, by=context.caller)
             replacement = {**values, **{k: data[k] for k in RESOURCE_TEXT if k in data}, "upload": upload,
                            "id": str(old_id), "data_dictionary": data.get("data_dictionary", resource.data_dictionary)}
             resource_add(dataset=dataset, data=resource_input(replacement), by=context.caller)
+            # It takes the old one's place in the list, not the end (CKAN keeps the position).
+            offset = ordered.index(old_id) - (len(ordered) - 1)
+            if offset:
+                services.resource_move(resource=Resource.objects.get(pk=old_id), by=context.caller, offset=offset)
             return resource_dict_of(Resource.objects.get(pk=old_id), context)
         resource_change(resource=resource, data=resource_input({k: v for k, v in data.items() if k != "id"}),
                         by=context.caller)

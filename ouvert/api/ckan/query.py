@@ -16,6 +16,8 @@ from collections.abc import Callable
 from django.db.models import Q
 from django.utils.dateparse import parse_date, parse_datetime
 
+from ouvert.catalog.seeds import licence_slug
+
 from .errors import SearchQueryError
 
 TOKEN = re.compile(r'\s*(\(|\)|"(?:[^"\\]|\\.)*"|\[[^\]]*\]|\{[^}]*\}|&&|\|\||[^\s()"]+:(?=["(\[{])|[^\s()"]+)')
@@ -81,6 +83,24 @@ def _uuid_or_none(value: str) -> uuid.UUID | None:
 STATES = {"active": "active", "draft": "draft", "deleted": "deleted"}
 
 
+# Fields a Solr wildcard term (``name:bornes*``, ``title:Born?``) can query, with their column; a tokenized
+# field (``title``) matches when one of its words does, as in Solr.
+WILDCARD_COLUMNS = {"name": "name", "title": "title", "tags": "keywords__name", "groups": "themes__slug",
+                    "res_format": "resources__format", "license_id": "licence__slug",
+                    "organization": "organization__slug", "owner_org": "organization__slug",
+                    "update_frequency": "update_frequency", "language": "language"}
+TOKENIZED = {"title"}
+
+
+def _wildcard(field: str, value: str) -> Q:
+    """``*`` (any run of characters) and ``?`` (one character) as a case-insensitive regular expression
+    that both databases run (SQLite through Django's REGEXP function, PostgreSQL's ``~*``)."""
+    pattern = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in value)
+    start = "(^|[^0-9a-z])" if field in TOKENIZED else "^"
+    end = "" if field in TOKENIZED else "$"
+    return Q(**{f"{WILDCARD_COLUMNS[field]}__iregex": f"{start}{pattern}{end}"})
+
+
 def field_filter(field: str, value: str, text: TextSearch) -> Q:
     """A ``field:value`` term as a filter on ``Dataset``."""
     dates = {"metadata_modified": "updated_at", "metadata_created": "created_at"}
@@ -99,7 +119,7 @@ def field_filter(field: str, value: str, text: TextSearch) -> Q:
         "tags": lambda v: Q(keywords__name__iexact=v),
         "groups": lambda v: Q(themes__slug=v),
         "res_format": lambda v: Q(resources__format__iexact=v),
-        "license_id": lambda v: Q(licence__slug=v),
+        "license_id": lambda v: Q(licence__slug=licence_slug(v)[0]),
         "update_frequency": lambda v: Q(update_frequency=v),
         "frequency": lambda v: Q(update_frequency=v),
         "organization_kind": lambda v: Q(organization__kind=v),
@@ -113,6 +133,8 @@ def field_filter(field: str, value: str, text: TextSearch) -> Q:
         "dataset_type": lambda v: Q() if v == "dataset" else Q(pk__in=[]),
         "text": text, "notes": text, "res_name": text,
     }
+    if ("*" in raw or "?" in raw) and field in WILDCARD_COLUMNS:
+        return _wildcard(field, raw)
     if field in {"organization", "owner_org"}:
         org_id = _uuid_or_none(raw)
         return Q(organization_id=org_id) if org_id else Q(organization__slug=raw)

@@ -58,6 +58,7 @@ _TABLE: list[Action] = [
 
 def _catalog_actions() -> list[Action]:
     """Actions on datasets, resources, themes, tags, licences and activity (the catalogue app)."""
+    from . import packages_lookup as lookup
     from . import packages_read as read
     from . import packages_write as write
 
@@ -78,7 +79,10 @@ def _catalog_actions() -> list[Action]:
                "update_frequency": "fréquence de mise à jour", "temporal_start": "AAAA-MM-JJ",
                "temporal_end": "AAAA-MM-JJ", "spatial_text": "couverture géographique", "language": "langue",
                "version_notes": "notes de version", "resources": "[{url, name, format, …}]",
-               "state": "active (défaut) ou draft", "id": "UUID à conserver (optionnel)"}
+               "state": "active (défaut) ou draft", "id": "UUID à conserver (optionnel)",
+               "extras": "[{key, value}] : métadonnées supplémentaires"}
+    group = {"name": "identifiant du thème", "title": "titre en français", "title_translated": "{fr, en}",
+             "packages": "[{name}] : jeux de données à y ajouter"}
     resource = {"package_id": "jeu de données", "url": "lien", "upload": "fichier (multipart)", "name": "nom",
                 "description": "description", "format": "format", "encoding": "encodage",
                 "data_dictionary": "[{name, type, description, unit}]", "id": "UUID à conserver (optionnel)"}
@@ -98,6 +102,25 @@ def _catalog_actions() -> list[Action]:
             "id": "id ou nom", "offset": "", "limit": "au plus 100"}),
         Action("recently_changed_packages_activity_list", read.recently_changed_packages_activity_list,
                read=True, params={"offset": "", "limit": "au plus 100"}),
+        Action("package_autocomplete", lookup.package_autocomplete, read=True, params={
+            "q": "texte cherché dans le nom ou le titre", "limit": "au plus 100 (défaut 10)"}),
+        Action("format_autocomplete", lookup.format_autocomplete, read=True, params={
+            "q": "texte cherché dans les formats", "limit": "au plus 100 (défaut 5)"}),
+        Action("current_package_list_with_resources", lookup.current_package_list_with_resources, read=True,
+               params={"limit": "au plus 1000 (défaut 10)", "offset": "", "page": "à partir de 1"}),
+        Action("resource_search", lookup.resource_search, read=True, params={
+            "query": "champ:valeur ou liste (champs : name, description, format, url, id, package_id)",
+            "order_by": "name (défaut), format, url, created, last_modified, position, id",
+            "offset": "", "limit": "au plus 1000 (défaut 100)"}),
+        Action("group_package_show", lookup.group_package_show, read=True, params={
+            "id": "nom du thème", "limit": "au plus 1000"}),
+        Action("group_create", lookup.group_create, read=False, params=group),
+        Action("group_update", lookup.group_update, read=False, params={"id": "nom du thème", **group}),
+        Action("group_patch", lookup.group_update, read=False, params={"id": "nom du thème", **group}),
+        Action("group_delete", lookup.group_delete, read=False, params={"id": "nom du thème"}),
+        Action("user_list", lookup.user_list, read=True, params={
+            "q": "texte cherché dans le nom", "order_by": "name (défaut), display_name, created", "limit": "",
+            "offset": "", "all_fields": "défaut true"}),
         Action("package_create", write.package_create, read=False, params=dataset),
         Action("package_update", write.package_update, read=False, params={"id": "id ou nom", **dataset}),
         Action("package_patch", write.package_patch, read=False, params={"id": "id ou nom", **dataset}),

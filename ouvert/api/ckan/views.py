@@ -154,6 +154,11 @@ def action_view(request: HttpRequest, name: str, ver: str | None = None) -> Json
     except errors.ActionError as exc:
         envelope.update(success=False, error=exc.error_dict())
         return _respond(envelope, exc.status)
+    except Exception:  # an unexpected error still answers in CKAN's envelope, which clients parse
+        log.exception("CKAN action %s failed", name)
+        envelope.update(success=False, error={"__type": "Internal Server Error", "message": _(
+            "Erreur interne du serveur : elle est consignée ; réessayez plus tard ou signalez-la.")})
+        return _respond(envelope, 500)
     envelope.update(success=True, result=result)
     return _respond(envelope)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import uuid
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ouvert.api.ckan.dictize import ckan_datetime, resource_mimetype
@@ -26,8 +28,14 @@ def frictionless_name(value: str, fallback: str) -> str:
     return name or fallback
 
 
-def _schema(res: ResourceView) -> dict[str, Any] | None:
+def _schema(res: ResourceView, table: list[dict[str, Any]] | None = None) -> dict[str, Any] | None:
+    """A Table Schema: the datastore table's typed columns when the resource has one (described by the
+    data dictionary where it names them), else the data dictionary alone."""
     fields = res.data_dictionary
+    if table:
+        described = {str(f.get("name") or f.get("id")): f for f in fields or [] if isinstance(f, dict)}
+        fields = [{**described.get(str(col.get("id")), {}), "name": col.get("id"), "type": col.get("type"),
+                   **{k: col[k] for k in ("description", "unit") if col.get(k)}} for col in table]
     if not fields:
         return None
     out = []
@@ -48,7 +56,12 @@ def _schema(res: ResourceView) -> dict[str, Any] | None:
     return {"fields": out} if out else None
 
 
-def datapackage(dataset: DatasetView, *, base: str) -> dict[str, Any]:
+LANDING_FORMATS = {"HTML", "HTM", "PAGE WEB", "WEB", "URL"}
+
+
+def datapackage(dataset: DatasetView, *, base: str,
+                tables: Mapping[uuid.UUID, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+    """``tables``: the typed columns of the resources that have a datastore table (by resource id)."""
     data: dict[str, Any] = {
         "profile": "data-package",
         "name": frictionless_name(dataset.name, "dataset"),
@@ -74,8 +87,8 @@ def datapackage(dataset: DatasetView, *, base: str) -> dict[str, Any]:
     resources, seen = [], set()
     for position, res in enumerate(dataset.resources):
         path = resource_url(base, res)
-        if not path:
-            continue
+        if not path or res.is_documentation or res.format.strip().upper() in LANDING_FORMATS:
+            continue  # a Data Package lists data: web pages and documentation are not resources of it
         name = frictionless_name(res.name, f"resource-{position + 1}")
         while name in seen:
             name = f"{name}-{position + 1}"
@@ -98,7 +111,7 @@ def datapackage(dataset: DatasetView, *, base: str) -> dict[str, Any]:
             item["hash"] = f"sha256:{digest.lower()}"
         if res.encoding:
             item["encoding"] = res.encoding
-        schema = _schema(res)
+        schema = _schema(res, (tables or {}).get(res.id))
         if schema:
             item["schema"] = schema
         resources.append(item)

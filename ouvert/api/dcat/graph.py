@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -23,6 +25,8 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
+GSP = Namespace("http://www.opengis.net/ont/geosparql#")
+Extent = tuple[float, float, float, float]  # min lon, min lat, max lon, max lat (WGS 84)
 # The EU shapes expect the algorithm under https://spdx.org/ (the SPDX namespace itself is http://).
 SHA256 = URIRef("https://spdx.org/rdf/terms#checksumAlgorithm_sha256")
 HEX = re.compile(r"^[0-9a-fA-F]{64}$")
@@ -30,7 +34,7 @@ HEX = re.compile(r"^[0-9a-fA-F]{64}$")
 
 def bind(graph: Graph) -> Graph:
     for prefix, ns in (("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("vcard", VCARD), ("spdx", SPDX),
-                       ("skos", SKOS), ("hydra", HYDRA), ("adms", ADMS), ("dcatap", DCATAP)):
+                       ("skos", SKOS), ("hydra", HYDRA), ("adms", ADMS), ("dcatap", DCATAP), ("gsp", GSP)):
         graph.bind(prefix, ns)
     return graph
 
@@ -178,8 +182,26 @@ def add_distribution(graph: Graph, base: str, dataset: DatasetView, res: Resourc
     return node
 
 
-def add_dataset(graph: Graph, base: str, dataset: DatasetView) -> URIRef:
-    """Describe one dataset (and its publisher, contact, distributions) in ``graph``."""
+def _spatial(graph: Graph, dataset: DatasetView, extent: Extent | None) -> BNode | None:
+    """``dct:spatial``: a ``dct:Location`` named by the dataset's geographic coverage and, when it has
+    map layers, bounded by their box (``dcat:bbox``, a GeoSPARQL WKT polygon)."""
+    label = dataset.spatial.strip()
+    if not label and extent is None:
+        return None
+    location = BNode()
+    graph.add((location, RDF.type, DCTERMS.Location))
+    if label:
+        graph.add((location, SKOS.prefLabel, Literal(label, lang="fr")))
+    if extent is not None:
+        w, s, e, n = extent
+        ring = f"{w} {s}, {e} {s}, {e} {n}, {w} {n}, {w} {s}"
+        graph.add((location, DCAT.bbox, Literal(f"POLYGON(({ring}))", datatype=GSP.wktLiteral)))
+    return location
+
+
+def add_dataset(graph: Graph, base: str, dataset: DatasetView, extent: Extent | None = None) -> URIRef:
+    """Describe one dataset (and its publisher, contact, distributions) in ``graph``; ``extent``: the box
+    of its map layers, when it has any."""
     node = dataset_uri(base, dataset)
     graph.add((node, RDF.type, DCAT.Dataset))
     graph.add((node, DCTERMS.identifier, Literal(str(dataset.id))))
@@ -219,6 +241,9 @@ def add_dataset(graph: Graph, base: str, dataset: DatasetView) -> URIRef:
         if end is not None:
             graph.add((period, DCAT.endDate, Literal(end.isoformat(), datatype=XSD.date)))
         graph.add((node, DCTERMS.temporal, period))
+    location = _spatial(graph, dataset, extent)
+    if location is not None:
+        graph.add((node, DCTERMS.spatial, location))
     for theme in dataset.themes:
         concept = URIRef(f"{base}/group/{quote(theme.slug)}")
         graph.add((concept, RDF.type, SKOS.Concept))
@@ -235,7 +260,8 @@ def add_dataset(graph: Graph, base: str, dataset: DatasetView) -> URIRef:
 
 def catalog_graph(base: str, datasets: list[DatasetView], *, title: str, description: str,
                   publisher: Agent, page: int = 1, per_page: int | None = None,
-                  total: int | None = None, page_url: str | None = None) -> Graph:
+                  total: int | None = None, page_url: str | None = None,
+                  extents: Mapping[uuid.UUID, Extent] | None = None) -> Graph:
     """The catalogue (one page of it when ``per_page`` is given) with its datasets."""
     graph = bind(Graph())
     node = URIRef(f"{base}/catalog")
@@ -250,7 +276,7 @@ def catalog_graph(base: str, datasets: list[DatasetView], *, title: str, descrip
     if french is not None:  # always: French is in the EU vocabulary
         graph.add((node, DCTERMS.language, _concept(graph, french, vocab.LANGUAGE_SCHEME, DCTERMS.LinguisticSystem)))
     for dataset in datasets:
-        graph.add((node, DCAT.dataset, add_dataset(graph, base, dataset)))
+        graph.add((node, DCAT.dataset, add_dataset(graph, base, dataset, (extents or {}).get(dataset.id))))
     if per_page is not None and total is not None and page_url is not None:
         collection = URIRef(f"{page_url}?page={page}")
         last = max(1, -(-total // per_page))
@@ -266,9 +292,9 @@ def catalog_graph(base: str, datasets: list[DatasetView], *, title: str, descrip
     return graph
 
 
-def dataset_graph(base: str, dataset: DatasetView) -> Graph:
+def dataset_graph(base: str, dataset: DatasetView, extent: Extent | None = None) -> Graph:
     graph = bind(Graph())
-    add_dataset(graph, base, dataset)
+    add_dataset(graph, base, dataset, extent)
     return graph
 
 

@@ -55,8 +55,10 @@ def dataset_jsonld(dataset: DatasetView, *, base: str, page_url: str | None = No
     if dataset.language:
         data["inLanguage"] = [dataset.language]
     if dataset.contact_email:
-        data["contactPoint"] = {"@type": "ContactPoint", "contactType": "customer service",
-                                "name": dataset.contact_name, "email": dataset.contact_email}
+        # contactPoint is a property of an Organization (or Person) in schema.org, not of a Dataset: the
+        # dataset's contact is the publisher's point of contact for it.
+        data["publisher"] = {**agent, "contactPoint": {"@type": "ContactPoint", "contactType": "customer service",
+                                                       "name": dataset.contact_name, "email": dataset.contact_email}}
     distributions = []
     for res in dataset.resources:
         address = resource_url(base, res)

@@ -4,8 +4,10 @@ Frictionless, and content negotiation on ``/dataset/<name>``."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+import uuid
+from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils.translation import gettext as _
@@ -68,18 +70,35 @@ def catalog_document(request: HttpRequest, fmt: str) -> HttpResponse:
         description=_("Jeux de données publiés sur Ouvert, la plateforme de gouvernement ouvert du Québec."),
         publisher=Agent(slug="ouvert", names={"fr": "Ouvert"}, website=settings.SITE_URL),
         page=page, per_page=PER_PAGE, total=total, page_url=f"{base}/catalog.{fmt}",
+        extents=_extents([d.id for d in datasets]),
     )
     return _rdf_response(graph, fmt)
 
 
 @require_safe
 def dataset_document(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
-    return _rdf_response(dataset_graph(base_url(request), _dataset(request, name)), fmt)
+    dataset = _dataset(request, name)
+    return _rdf_response(dataset_graph(base_url(request), dataset, _extents([dataset.id]).get(dataset.id)), fmt)
+
+
+def _extents(dataset_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[float, float, float, float]]:
+    """The box of each dataset's map layers that anyone may read (DCAT documents are public)."""
+    if not apps.is_installed("ouvert.geo"):
+        return {}
+    from ouvert.geo.selectors import dataset_extents
+
+    return {k: (b.minx, b.miny, b.maxx, b.maxy) for k, b in dataset_extents(dataset_ids=dataset_ids).items()}
 
 
 @require_safe
 def dataset_datapackage(request: HttpRequest, name: str) -> JsonResponse:
-    descriptor = datapackage(_dataset(request, name), base=base_url(request))
+    dataset = _dataset(request, name)
+    tables: dict[uuid.UUID, list[dict[str, Any]]] = {}
+    if apps.is_installed("ouvert.datastore"):
+        from ouvert.datastore.selectors import first_sheet_fields
+
+        tables = first_sheet_fields(resource_ids=[r.id for r in dataset.resources if r.datastore_active])
+    descriptor = datapackage(dataset, base=base_url(request), tables=tables)
     return JsonResponse(descriptor, json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
@@ -116,7 +135,7 @@ def dataset_negotiated(request: HttpRequest, name: str) -> HttpResponse:
         response = JsonResponse(bridge.package_of(dataset, _context(request)),
                                 json_dumps_params={"ensure_ascii": False})
     elif fmt:
-        return _rdf_response(dataset_graph(base_url(request), dataset), fmt)
+        return _rdf_response(dataset_graph(base_url(request), dataset, _extents([dataset.id]).get(dataset.id)), fmt)
     else:
         target = bridge.dataset_page_url(dataset)
         if not target:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import replace
 
 import pytest
 from pyshacl import validate
@@ -44,6 +45,7 @@ COMPLETE = DatasetView(
     licence=LicenceView(slug="cc-by-4.0", title_fr="Creative Commons Attribution 4.0",
                         title_en="Creative Commons Attribution 4.0",
                         url="https://creativecommons.org/licenses/by/4.0/", is_open=True),
+    licence_alias="", extras=(),
     keywords=("mobilité", "vélo"), themes=(ThemeView(slug="transport", title_fr="Transport", title_en="Transport"),),
     resources=(
         resource(position=0, name="bikes.csv", format="CSV", url="https://donnees.exemple.quebec/f/bikes.csv",
@@ -72,6 +74,22 @@ def test_complete_dataset_has_no_violation():
     conforms, report = shacl(graph)
     assert conforms, report
     assert len(list(graph.subjects(RDF.type, DCAT.Distribution))) == 2
+
+
+def test_geographic_dataset_has_a_spatial_location_with_its_box():
+    from rdflib import DCTERMS, SKOS
+
+    graph = dataset_graph(BASE, replace(COMPLETE, spatial="Montréal"), (-73.98, 45.41, -73.47, 45.70))
+    conforms, report = shacl(graph)
+    assert conforms, report
+    (location,) = graph.objects(None, DCTERMS.spatial)
+    assert (location, RDF.type, DCTERMS.Location) in graph
+    assert str(graph.value(location, SKOS.prefLabel)) == "Montréal"
+    box = graph.value(location, DCAT.bbox)
+    assert str(box) == "POLYGON((-73.98 45.41, -73.47 45.41, -73.47 45.7, -73.98 45.7, -73.98 45.41))"
+    assert str(box.datatype) == "http://www.opengis.net/ont/geosparql#wktLiteral"
+    # Without coverage nor layers, no dct:spatial at all.
+    assert not list(dataset_graph(BASE, replace(COMPLETE, spatial="")).objects(None, DCTERMS.spatial))
 
 
 @pytest.mark.django_db

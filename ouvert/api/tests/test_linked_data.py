@@ -26,6 +26,8 @@ def test_schemaorg_dataset():
     assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert data["creator"]["name"] == "Ville de Montréal" and data["temporalCoverage"] == "2012-01-01/2012-12-31"
     assert data["distribution"][0]["encodingFormat"] == "text/csv" and data["keywords"] == ["mobilité", "vélo"]
+    # contactPoint belongs to the publishing Organization (schema.org has no Dataset.contactPoint).
+    assert "contactPoint" not in data and data["publisher"]["contactPoint"]["email"] == "donnees@montreal.example"
 
 
 def test_datapackage_descriptor():
@@ -36,10 +38,12 @@ def test_datapackage_descriptor():
     descriptor = datapackage(dataset, base=BASE)
     assert descriptor["name"] == "comptages-velos-2012" and descriptor["licenses"][0]["name"] == "cc-by-4.0"
     names = [r["name"] for r in descriptor["resources"]]
-    assert len(set(names)) == 3 and all(n == n.lower() for n in names)
+    # The HTML landing page is no data resource of the package.
+    assert len(set(names)) == 2 and all(n == n.lower() for n in names)
+    assert all(r.get("format") != "html" for r in descriptor["resources"])
     first = descriptor["resources"][0]
     assert first["hash"].startswith("sha256:") and first["bytes"] == 12345 and first["format"] == "csv"
-    assert descriptor["resources"][2]["schema"]["fields"][1] == {
+    assert descriptor["resources"][1]["schema"]["fields"][1] == {
         "name": "Berri1", "type": "integer", "description": "Passages", "unit": "vélos"}
 
 

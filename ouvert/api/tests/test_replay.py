@@ -91,3 +91,80 @@ def test_organization_dict_has_every_key_of_a_real_one(client, make_org):
         assert mine[key] == real[key]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}", mine["created"])
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}", real["created"])
+
+
+def _recorded_packages():
+    """Every package dict in the recorded exchanges and dumps (package_show, package_search results)."""
+    found = []
+
+    def add(value):
+        if isinstance(value, dict) and "resources" in value and "name" in value:
+            found.append(value)
+
+    folder = shared_path("realdata", "ckan-api")
+    for path in sorted(folder.glob("*/*.json")):
+        data = json.loads(path.read_text())
+        result = data.get("result", data) if isinstance(data, dict) else data
+        for item in (result.get("results", [result]) if isinstance(result, dict) else result):
+            add(item)
+    for _uri, _status, body in recorded_exchanges():
+        result = body.get("result") if isinstance(body, dict) else None
+        for item in (result.get("results", [result]) if isinstance(result, dict) else []):
+            add(item)
+    return found
+
+
+def _common(dicts):
+    """The keys every dict has, with the set of value types seen for each."""
+    keys = set.intersection(*(set(d) for d in dicts)) - IGNORED_CKAN_KEYS
+    return {k: {type(d[k]) for d in dicts} for k in keys}
+
+
+def _same_shape(mine, real_dicts, what):
+    for key, types in _common(real_dicts).items():
+        assert key in mine, f"{what}: {key} missing"
+        allowed = types | ({str} if type(None) in types and len(types) > 1 else set())
+        assert type(mine[key]) in allowed or (int in types and type(mine[key]) is int), \
+            f"{what}.{key}: {type(mine[key]).__name__}, real CKAN sends {sorted(t.__name__ for t in types)}"
+
+
+def test_package_show_has_the_keys_and_types_of_real_ones(client, make_user, make_org, make_member, make_token):
+    real = _recorded_packages()
+    assert len(real) > 10, "the recordings hold package dicts"
+    org = make_org("montreal")
+    editor = make_user("editeur@montreal.example")
+    make_member(editor, org, role="editor")
+    created = client.post("/api/3/action/package_create", json.dumps({
+        "name": "comptages", "owner_org": "montreal", "tags": [{"name": "vélo"}], "groups": [{"name": "transport"}],
+        "resources": [{"url": "https://donnees.example/a.csv", "format": "CSV"},
+                      {"url": "https://donnees.example/b.json", "format": "JSON"}]}),
+        content_type="application/json", HTTP_AUTHORIZATION=make_token(editor))
+    assert created.status_code == 200, created.json()
+    mine = client.get("/api/3/action/package_show?id=comptages").json()["result"]
+    _same_shape(mine, real, "package")
+    _same_shape(mine["resources"][0], [r for p in real for r in p["resources"]], "resource")
+    _same_shape(mine["tags"][0], [t for p in real for t in p["tags"]], "tag")
+    _same_shape(mine["groups"][0], [g for p in real for g in p["groups"]], "group")
+    # Positions count from 0 as in CKAN; group and tag ids are ids, not names.
+    assert [r["position"] for r in mine["resources"]] == [0, 1]
+    assert mine["groups"][0]["id"] != "transport" and mine["tags"][0]["id"] != "vélo"
+    assert mine["creator_user_id"] == str(editor.pk)
+    second = mine["resources"][1]["id"]
+    assert client.get(f"/api/3/action/resource_show?id={second}").json()["result"]["position"] == 1
+    # The group id works wherever a group is named.
+    group_id = mine["groups"][0]["id"]
+    assert client.get(f"/api/3/action/group_show?id={group_id}").json()["result"]["name"] == "transport"
+
+
+def test_organization_show_has_the_keys_of_real_ones(client, make_org):
+    folder = shared_path("realdata", "ckan-api", "amsterdam-dcatd-demo.ckan.org")
+    make_org("sdb")
+    mine = client.get("/api/3/action/organization_show?id=sdb&include_users=true").json()["result"]
+    for key in ("users", "extras", "groups", "tags"):
+        assert mine[key] == [], key
+    assert folder.exists()
+
+
+def test_status_show_gives_the_address_the_client_reached(client):
+    result = client.get("/api/3/action/status_show", HTTP_HOST="donnees.exemple.quebec").json()["result"]
+    assert result["site_url"] == "http://donnees.exemple.quebec"

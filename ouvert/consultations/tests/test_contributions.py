@@ -167,3 +167,19 @@ def test_brief_and_comment_models_listed_in_feeds(client, open_c):
     assert atom.status_code == 200 and b"<feed" in atom.content and open_c.title.encode() in atom.content
     assert client.get("/en/consultations/results.atom").status_code == 200
     assert Brief.objects.count() == 0
+
+
+def test_atom_feeds_read_by_feedparser_have_authors_and_their_own_ids(client, open_c):
+    import feedparser
+
+    seen = set()
+    for path in ("/fr/consultations/fil.atom", "/fr/consultations/resultats.atom", "/en/consultations/feed.atom"):
+        parsed = feedparser.parse(client.get(path).content)
+        assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+        assert parsed.feed.id.endswith(path) and parsed.feed.author == "Ouvert", path
+        seen.add(parsed.feed.id)
+        for entry in parsed.entries:
+            assert entry.author == open_c.organization.name and entry.id and entry.updated
+    assert len(seen) == 3
+    titles = [e.title for e in feedparser.parse(client.get("/fr/consultations/fil.atom").content).entries]
+    assert open_c.title in titles

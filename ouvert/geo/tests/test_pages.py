@@ -111,7 +111,13 @@ def test_spatial_search_page_and_api(client, districts):
     bad = client.get("/en/data/maps/search/", {"bbox": "1,2,3"}).content.decode()
     assert "ext_bbox expects four numbers" in bad
     hits = client.get("/api/v1/geo/datasets", {"bbox": "-73.7,45.45,-73.5,45.6"}).json()
-    assert hits == [{"dataset_id": str(districts.dataset_id), "bbox": list(districts.bbox)}]
+    from ouvert.catalog.models import Dataset
+
+    name = Dataset.objects.get(pk=districts.dataset_id).name
+    assert hits == [{"dataset_id": str(districts.dataset_id), "name": name, "bbox": list(districts.bbox)}]
+    # The name is what the other APIs take; without parameters, every mapped dataset.
+    assert client.get(f"/api/v1/datasets/{name}").status_code == 200
+    assert client.get("/api/v1/geo/datasets").json() == hits
     assert client.get("/api/v1/geo/datasets", {"place": "ra-06"}).json()[0]["dataset_id"] == str(districts.dataset_id)
     assert client.get("/api/v1/geo/datasets", {"bbox": "x"}).status_code == 422
     assert len(client.get("/api/v1/geo/places").json()) == 28
@@ -158,3 +164,17 @@ def test_catalogue_dataset_found_by_bbox_and_named_in_results(client, make_user,
     assert "Murales de Montréal" in body and dataset.get_absolute_url() in body
     assert f"/fr/donnees/cartes/{resource.pk}/" in body
     assert client.get(f"/fr/donnees/cartes/{resource.pk}/").status_code == 200
+
+
+def test_dcat_of_a_mapped_dataset_gives_its_box(client, districts):
+    """dct:spatial with dcat:bbox from the dataset's layers, in the dataset's DCAT and the catalogue's."""
+    from rdflib import DCTERMS, Graph
+    from rdflib.namespace import DCAT
+
+    from ouvert.catalog.models import Dataset
+
+    name = Dataset.objects.get(pk=districts.dataset_id).name
+    for path in (f"/dataset/{name}.ttl", "/catalog.ttl"):
+        graph = Graph().parse(data=client.get(path).content, format="turtle")
+        boxes = [str(b) for loc in graph.objects(None, DCTERMS.spatial) for b in graph.objects(loc, DCAT.bbox)]
+        assert len(boxes) == 1 and boxes[0].startswith("POLYGON((-73."), (path, boxes)
