@@ -23,6 +23,10 @@ takes part by defining any of these on its ``AppConfig`` (all optional; document
     The resources among ``resource_ids`` that have a map layer (one query for all).
 ``catalog_harvest_origins(self, *, dataset_ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]``
     Where each harvested dataset among ``dataset_ids`` comes from (one query for all).
+``linked_section(self, request: HttpRequest, kind: str, key: object) -> str``
+    HTML of what the app links to another app's object ``kind:key`` (of :mod:`ouvert.core.access`),
+    e.g. the action-plan commitments a dataset realizes; shown on that object's page through
+    ``{% include "includes/linked_from.html" with kind=… key=… %}`` (empty string: nothing).
 
 :class:`OuvertAppConfig` states them as a typing ``Protocol``; :data:`HOOKS` lists them for
 :func:`app_hooks` and for the test that keeps apps, this module and the docs in step."""
@@ -63,6 +67,8 @@ class OuvertAppConfig(Protocol):
 
     def catalog_harvest_origins(self, *, dataset_ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]: ...
 
+    def linked_section(self, request: HttpRequest, kind: str, key: object) -> str: ...
+
 
 @dataclass(frozen=True)
 class Hook:
@@ -88,6 +94,7 @@ HOOKS: dict[str, Hook] = {hook.name: hook for hook in [
     Hook("catalog_datastore_active", method=True),
     Hook("catalog_map_layers", method=True),
     Hook("catalog_harvest_origins", method=True),
+    Hook("linked_section", method=True),
 ]}
 
 

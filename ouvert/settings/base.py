@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "ouvert.catalog",
     "ouvert.geo",  # after the catalogue: its demo maps the catalogue's demo resources
     "ouvert.consultations",
+    "ouvert.plans",  # after the catalogue and consultations: its measures and evidence read them
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

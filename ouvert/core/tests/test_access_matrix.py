@@ -75,6 +75,9 @@ OWN = Exempt("the reader's own things only (account, tokens, follows, trash of t
 CONSULTATION_TOKEN = Exempt("reached only through a participant's own token (issued by a published "
                             "consultation's survey); consultations tests")
 MODERATION = Exempt("moderation queue and reports: moderators of the organizing organization (consultations tests)")
+PLAN = Exempt("a plan and what hangs from it (commitments, milestones, updates, JSON, CSV, evidence files, feed) "
+              "share the plan's standing in ouvert.plans.access: a draft plan is refused to outsiders (plans tests, "
+              "test_draft_plan_is_hidden_from_outsiders)")
 PROPOSAL = Exempt("proposals exist only once the consultation is published (participation open); "
                   "consultations tests")
 
@@ -136,6 +139,10 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "api/v1/requests/<request_id>": NO_DATA,
     "api/v1/requests/<request_id>/vote": WRITE,
     "api/v1/reuses": NO_DATA,
+    # native API: plans
+    "api/v1/plans": PLAN,
+    "api/v1/plans/indicators": Exempt("indicators are public statements of targets (plans tests, test_barometer)"),
+    "api/v1/plans/<slug>": PLAN,
     # native API: the rest
     "api/v1/openapi.json": NO_DATA,
     "api/v1/webhooks": OWN,
@@ -310,6 +317,29 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "fr/consultations/services/<slug:slug>/": Exempt("a public service's page and feedback counts (consultations tests)"),
     "fr/consultations/services/<slug:slug>/export.csv": Exempt("a public service's feedback counts (consultations tests)"),
     "fr/consultations/signaler/<str:kind>/<int:pk>/": WRITE,
+    # plans
+    "fr/plans-action/": PLAN,
+    "fr/plans-action/<slug:slug>/": PLAN,
+    "fr/plans-action/<slug:slug>/engagements/<int:pk>/": PLAN,
+    "fr/plans-action/<slug:slug>/engagements/<int:pk>/evaluation/": WRITE,
+    "fr/plans-action/<slug:slug>/export.csv": PLAN,
+    "fr/plans-action/<slug:slug>/importer/": WRITE,
+    "fr/plans-action/<slug:slug>/jalons/<int:pk>/avancement/": WRITE,
+    "fr/plans-action/<slug:slug>/plan.json": PLAN,
+    "fr/plans-action/<slug:slug>/suivre/": WRITE,
+    "fr/plans-action/<slug:slug>/publier-donnees-ouvertes/": WRITE,
+    "fr/plans-action/barometre/": Exempt("indicators are public statements of targets; values count public objects only "
+                                         "(plans tests, test_barometer)"),
+    "fr/plans-action/barometre/<slug:key>.csv": Exempt("an indicator's public series (plans tests, test_barometer)"),
+    "fr/plans-action/schema.json": NO_DATA,
+    "fr/plans-action/barometre/<slug:key>/gerer/": WRITE,
+    "fr/plans-action/tableau-de-bord/": Exempt("counts of published plans' milestones, public datasets and published "
+                                               "consultations only (plans tests, test_dashboard)"),
+    "fr/plans-action/comite/<slug:slug>/": Exempt("a committee's members are public; its meetings are listed through "
+                                                  "access.readable_keys('committee_meeting') (plans tests)"),
+    "fr/plans-action/comite/<slug:slug>/rencontres/<int:pk>/": Exempt("a meeting asks access.may_read; unpublished "
+                                                                      "minutes only for the coordinating editors "
+                                                                      "(plans tests)"),
     # CKAN actions
     "ckan:site_read": NO_DATA,
     "ckan:status_show": NO_DATA,

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ouvert.core import actors
+
+
+class Command(BaseCommand):
+    help = ("Plans d'action : « snapshot » relève la valeur calculée de chaque indicateur (à lancer chaque "
+            "jour par cron) ; « remind » écrit aux répondants des organismes dont un jalon arrive à "
+            "échéance ou l'a dépassée (chaque jour).")
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        snap = sub.add_parser("snapshot", help="relever les indicateurs calculés")
+        snap.add_argument("--date", help="date du relevé, AAAA-MM-JJ (par défaut : aujourd'hui)")
+        remind = sub.add_parser("remind", help="rappels d'échéance aux répondants")
+        remind.add_argument("--date", help="date de référence, AAAA-MM-JJ (par défaut : aujourd'hui)")
+
+    def handle(self, *args: Any, action: str, date: str | None = None, **options: Any) -> None:
+        from ouvert.plans import services
+
+        on = None
+        if date:
+            try:
+                on = dt.date.fromisoformat(date)
+            except ValueError as error:
+                raise CommandError(f"--date : « {date} » n'est pas une date AAAA-MM-JJ.") from error
+        if action == "snapshot":
+            stored = services.snapshot_take(on=on, by=actors.COMMAND)
+            self.stdout.write(f"{stored} valeur(s) d'indicateur relevée(s).")
+        else:
+            sent = services.reminders_send(today=on, by=actors.COMMAND)
+            self.stdout.write(f"{sent} rappel(s) envoyé(s).")

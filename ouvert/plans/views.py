@@ -1,0 +1,276 @@
+"""Thin HTML views of the plans app: the public tracker, a commitment's page, progress and rating
+forms, the CSV export and import, the JSON twin and its schema, the barometer."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ouvert.core import follows as core_follows
+from ouvert.core.models import Organization, OrganizationKind, User
+from ouvert.core.permissions import is_site_admin
+from ouvert.core.typing import AuthedHttpRequest, signed_in_user
+
+from . import charts, csvio, exports, measures, permissions, publishing, selectors, services
+from .forms import ImportForm, MethodologyForm, ProgressForm, RatingForm, ValueForm
+from .models import Commitment, Level, Milestone, Plan
+
+
+def _plan(request: HttpRequest, slug: str) -> Plan:
+    return selectors.plan_get(slug=slug, user=signed_in_user(request))
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    summaries = selectors.plan_summaries(user=signed_in_user(request))
+    return render(request, "plans/index.html", {"views": summaries, "committees": selectors.committees()})
+
+
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = _plan(request, slug)
+    body, status = request.GET.get("organisme", "")[:100], request.GET.get("statut", "")[:20]
+    problems = []
+    if status and status not in selectors.STATUS_FILTERS:
+        problems.append(_("Statut « %(s)s » inconnu : choisissez-en un dans la liste.") % {"s": status})
+        status = ""
+    view = selectors.tracker(plan=plan, body=body, status=status)
+    if body and body not in {o.slug for o in view.bodies}:
+        problems.append(_("Organisme « %(b)s » absent de ce plan : choisissez-en un dans la liste.") % {"b": body})
+    user = signed_in_user(request)
+    return render(request, "plans/detail.html", {
+        "view": view, "plan": plan, "body": body, "status": status, "problems": problems,
+        "levels": Level.choices, "can_manage": permissions.can_manage_plan(user, plan),
+        "following": user is not None and core_follows.follow_get(user=user, kind="plan", key=str(plan.pk)) is not None,
+        "feed_url": reverse("core:follow_feed", kwargs={"kind": "plan", "key": str(plan.pk)}),
+        "open_dataset": publishing.plan_open_dataset(plan=plan),
+    })
+
+
+def _commitment_view(plan: Plan, pk: int) -> selectors.CommitmentView:
+    view = selectors.tracker(plan=plan, commitment_id=pk)
+    if not view.commitments:
+        raise Http404
+    return view.commitments[0]
+
+
+def commitment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = _plan(request, slug)
+    cv = _commitment_view(plan, pk)
+    user = signed_in_user(request)
+    postable = {mv.milestone.pk for mv in cv.milestones if permissions.can_post_progress(user, mv.milestone)}
+    can_rate = user is not None and (is_site_admin(user) or user.memberships.filter(
+        organization__kind=OrganizationKind.CIVIL_SOCIETY, role__in=["admin", "editor"]).exists())
+    return render(request, "plans/commitment.html", {"plan": plan, "cv": cv, "postable": postable,
+                                                     "can_rate": can_rate,
+                                                     "origin": selectors.origin_of(commitment=cv.commitment)})
+
+
+@login_required
+def progress(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = _plan(request, slug)
+    milestone = get_object_or_404(Milestone.objects.select_related("commitment", "responsible_body"),
+                                  pk=pk, commitment__plan=plan)
+    if not permissions.can_post_progress(request.user, milestone):
+        raise PermissionDenied(_("Seuls les éditeurs de l'organisme responsable du jalon peuvent publier "
+                                 "son avancement."))
+    form = ProgressForm(request.POST or None, request.FILES or None, initial={"level": milestone.level})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.progress_post(milestone=milestone, text=data["text"], level=data["level"],
+                                   delayed=data["delayed"], delay_reason=data["delay_reason"],
+                                   evidence_kind=data["evidence_kind"], evidence_key=data["evidence_key"],
+                                   evidence_file=data["evidence_file"], by=request.user)
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                for text in errors:
+                    form.add_error(name if name in form.fields else None, text)
+        else:
+            messages.success(request, _("L'avancement du jalon %(n)s est publié.") % {"n": milestone.number})
+            return redirect(milestone.commitment.get_absolute_url() + f"#jalon-{milestone.pk}")
+    return render(request, "plans/progress_form.html", {"plan": plan, "milestone": milestone, "form": form},
+                  status=400 if form.errors else 200)
+
+
+def _rating_organizations(user: User) -> QuerySet[Organization]:
+    if is_site_admin(user):
+        return Organization.objects.all().order_by("name_fr")
+    return Organization.objects.filter(kind=OrganizationKind.CIVIL_SOCIETY, memberships__user=user,
+                                       memberships__role__in=["admin", "editor"]).order_by("name_fr")
+
+
+@login_required
+def rating(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = _plan(request, slug)
+    commitment = get_object_or_404(Commitment, pk=pk, plan=plan)
+    organizations = _rating_organizations(request.user)
+    if not organizations.exists():
+        raise PermissionDenied(_("Seuls les éditeurs d'une organisation de la société civile peuvent "
+                                 "publier une évaluation indépendante."))
+    form = RatingForm(request.POST or None, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rating_record(commitment=commitment, organization=form.cleaned_data["organization"],
+                                   level=form.cleaned_data["level"], text=form.cleaned_data["text"], by=request.user)
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                for text in errors:
+                    form.add_error(name if name in form.fields else None, text)
+        else:
+            messages.success(request, _("L'évaluation indépendante est publiée."))
+            return redirect(commitment)
+    return render(request, "plans/rating_form.html", {"plan": plan, "commitment": commitment, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@require_POST
+def follow(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = _plan(request, slug)
+    user = signed_in_user(request)
+    if user is None:
+        return redirect(f"{reverse('core:login')}?next={plan.get_absolute_url()}")
+    existing = core_follows.follow_get(user=user, kind="plan", key=str(plan.pk))
+    if request.POST.get("follow") == "1":
+        core_follows.follow_create(user=user, kind="plan", key=str(plan.pk), by=user)
+        messages.success(request, _("Vous suivez ce plan."))
+    elif existing is not None:
+        core_follows.follow_delete(follow=existing, by=user)
+        messages.success(request, _("Vous ne suivez plus ce plan."))
+    return redirect(plan)
+
+
+def plan_json(request: HttpRequest, slug: str) -> JsonResponse:
+    plan = _plan(request, slug)
+    return JsonResponse(exports.plan_json(plan), json_dumps_params={"ensure_ascii": False, "indent": 1})
+
+
+def schema(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(exports.schema(), json_dumps_params={"ensure_ascii": False, "indent": 1})
+
+
+def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = _plan(request, slug)
+    response = HttpResponse(csvio.export_csv(plan).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}.csv"'
+    return response
+
+
+@login_required
+def import_csv(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    plan = _plan(request, slug)
+    permissions.check_manage_plan(request.user, plan)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = services.plan_csv_import(plan=plan, content=form.cleaned_data["file"].read(),
+                                          dry_run=form.cleaned_data["dry_run"], by=request.user)
+        if report.ok and not report.dry_run:
+            messages.success(request, _("Import terminé."))
+    return render(request, "plans/import.html", {"plan": plan, "form": form, "report": report},
+                  status=400 if form.errors or (report is not None and not report.ok) else 200)
+
+
+def barometer(request: HttpRequest) -> HttpResponse:
+    views = selectors.barometer()
+    items = [{"view": v, "chart": charts.chart([row.value for row in v.values], v.indicator.target)} for v in views]
+    user = signed_in_user(request)
+    manageable = {v.indicator.key for v in views if permissions.can_edit_in(user, v.indicator.organization)}
+    return render(request, "plans/barometer.html", {"items": items, "manageable": manageable})
+
+
+def indicator_csv(request: HttpRequest, key: str) -> HttpResponse:
+    indicator = selectors.indicator_get(key=key)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(publishing.SERIES_COLUMNS)
+    for row in selectors.indicator_rows(indicator=indicator):
+        writer.writerow([indicator.key, indicator.title, row.series.version, row.series.measure, row.date.isoformat(),
+                         row.value, indicator.unit, indicator.target, indicator.target_date.isoformat(),
+                         "true" if row.computed else "false", row.source])
+    response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{indicator.key}.csv"'
+    return response
+
+
+
+
+@require_POST
+@login_required
+def open_data_publish(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    plan = _plan(request, slug)
+    try:
+        dataset = publishing.plan_open_data_publish(plan=plan, by=request.user)
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+        return redirect(plan)
+    messages.success(request, _("Le plan est publié comme jeu de données ouvertes."))
+    return redirect(dataset.get_absolute_url())
+
+
+@login_required
+def indicator_manage(request: AuthedHttpRequest, key: str) -> HttpResponse:
+    """Enter a value by hand (with its source and date) or publish a new methodology version (a
+    new series): editors of the indicator's responsible body."""
+    indicator = selectors.indicator_get(key=key)
+    if not permissions.can_edit_in(request.user, indicator.organization):
+        raise PermissionDenied(_("Seuls les éditeurs de l'organisme responsable peuvent gérer cet indicateur."))
+    choices = [(m.key, str(m.label)) for m in measures.measures()]
+    action = request.POST.get("action", "")
+    value_form = ValueForm(request.POST if action == "value" else None, prefix="value")
+    method_form = MethodologyForm(request.POST if action == "method" else None, prefix="method", measures=choices)
+    current = indicator.versions.order_by("-version").first()
+    if not method_form.is_bound and current is not None:
+        method_form.initial = {"definition": current.definition, "measure": current.measure, "source": current.source}
+    form = value_form if action == "value" else method_form if action == "method" else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "value":
+                services.value_record(indicator=indicator, on=data["date"], value=data["value"], source=data["source"],
+                                      by=request.user)
+                messages.success(request, _("La valeur est enregistrée."))
+            else:
+                version = services.methodology_publish(indicator=indicator, definition=data["definition"],
+                                                       measure=data["measure"], source=data["source"], by=request.user)
+                messages.success(request, _("La version %(n)s de la fiche méthodologique commence une nouvelle "
+                                            "série.") % {"n": version.version})
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                for text in errors:
+                    form.add_error(name if name in form.fields else None, text)
+        else:
+            return redirect(reverse("plans:barometer") + f"#i-{indicator.key}")
+    return render(request, "plans/indicator_manage.html", {
+        "indicator": indicator, "current": current, "value_form": value_form, "method_form": method_form},
+        status=400 if form is not None and form.errors else 200)
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "plans/dashboard.html", {"rows": selectors.dashboard()})
+
+
+def committee(request: HttpRequest, slug: str) -> HttpResponse:
+    found = selectors.committee_get(slug=slug)
+    user = signed_in_user(request)
+    return render(request, "plans/committee.html", {
+        "committee": found, "members": selectors.committee_members(committee=found),
+        "meetings": selectors.meetings_visible(committee=found, user=user),
+        "today": timezone.localdate()})
+
+
+def meeting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    found = selectors.committee_get(slug=slug)
+    user = signed_in_user(request)
+    item = selectors.meeting_get(committee=found, pk=pk, user=user)
+    show_minutes = item.minutes_published_at is not None or permissions.can_edit_in(user, found.organization)
+    return render(request, "plans/meeting.html", {"committee": found, "meeting": item, "show_minutes": show_minutes})
