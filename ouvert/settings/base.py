@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "ouvert.catalog",
     "ouvert.geo",  # after the catalogue: its demo maps the catalogue's demo resources
     "ouvert.consultations",
+    "ouvert.openaccess",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

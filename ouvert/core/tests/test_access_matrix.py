@@ -75,6 +75,8 @@ OWN = Exempt("the reader's own things only (account, tokens, follows, trash of t
 CONSULTATION_TOKEN = Exempt("reached only through a participant's own token (issued by a published "
                             "consultation's survey); consultations tests")
 MODERATION = Exempt("moderation queue and reports: moderators of the organizing organization (consultations tests)")
+OPENACCESS = Exempt("open-access publications: metadata public, embargoed files unreadable by every path, "
+                    "deleted records tombstones only (openaccess tests)")
 PROPOSAL = Exempt("proposals exist only once the consultation is published (participation open); "
                   "consultations tests")
 
@@ -339,6 +341,19 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "ckan:datastore_search": ckan("datastore_search", resource_id="{rid}"),
     "ckan:datastore_info": ckan("datastore_info", resource_id="{rid}"),
     "ckan:datastore_search_sql": ckan("datastore_search_sql", sql='SELECT * FROM "{rid}"'),
+    # open access: publication metadata is public; a deposited file has no standing before its embargo date
+    # and a deleted publication none at all (ouvert/openaccess/tests/test_services.py, test_oai.py)
+    "fr/libre-acces/": OPENACCESS,
+    "fr/libre-acces/articles/<int:pk>/": OPENACCESS,
+    "fr/libre-acces/articles/<int:pk>/modifier/": WRITE,
+    "fr/libre-acces/articles/<int:pk>/retirer/": WRITE,
+    "fr/libre-acces/declarer/": NO_DATA,
+    "fr/libre-acces/mes-articles/": OWN,
+    "fr/libre-acces/tableau-de-bord/": OPENACCESS,
+    "fr/libre-acces/trouver-une-voie/": NO_DATA,
+    "fr/libre-acces/guide/": NO_DATA,
+    "fr/libre-acces/registre.<str:fmt>": OPENACCESS,
+    "fr/libre-acces/subventions/charger/": WRITE,
 }
 for name, action in ACTIONS.items():
     if not action.read:
