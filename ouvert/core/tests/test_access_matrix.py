@@ -343,6 +343,7 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "ckan:datastore_search_sql": ckan("datastore_search_sql", sql='SELECT * FROM "{rid}"'),
     # open access: publication metadata is public; a deposited file has no standing before its embargo date
     # and a deleted publication none at all (ouvert/openaccess/tests/test_services.py, test_oai.py)
+    "^oai$": OPENACCESS,
     "fr/libre-acces/": OPENACCESS,
     "fr/libre-acces/articles/<int:pk>/": OPENACCESS,
     "fr/libre-acces/articles/<int:pk>/modifier/": WRITE,
