@@ -1,0 +1,86 @@
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from ouvert.openaccess.models import Publication
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_researcher_declares_deposits_and_sees_why(frq, make_user, client):
+    client.force_login(make_user())
+    response = client.post("/fr/libre-acces/declarer/", {
+        "title": "Mon article", "authors": "Marie Curie ; 0000-0002-1825-0097", "published_on": "2025-01-10",
+        "grant_numbers": "frqsc 339021", "route": "deposit", "version": "accepted", "licence": "CC-BY-NC-4.0",
+        "file": SimpleUploadedFile("aam.pdf", b"%PDF-1.4 x")})
+    pub = Publication.objects.get(title="Mon article")
+    assert response.status_code == 302 and response["Location"] == pub.get_absolute_url()
+    page = client.get(pub.get_absolute_url()).content.decode()
+    assert "Non conforme" in page and "CC-BY-NC-4.0" in page and "Que faire" in page
+    english = client.get(f"/en/open-access/articles/{pub.pk}/").content.decode()
+    assert "Non-compliant" in english and "is not accepted" in english
+
+
+def test_declare_form_shows_field_errors_not_a_500(frq, make_user, client):
+    client.force_login(make_user())
+    response = client.post("/fr/libre-acces/declarer/", {
+        "title": "X", "published_on": "2025-01-10", "issn": "0317-8472", "route": "none",
+        "grant_numbers": "FRQS-1", "authors": "A ; 0000-0002-1825-0098"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "caractère de contrôle de l&#x27;ISSN" in body and "ISO 7064" in body and "FRQS-1" in body
+
+
+def test_declare_needs_sign_in(client):
+    assert client.get("/fr/libre-acces/declarer/").status_code == 302
+
+
+@pytest.mark.parametrize("path", ["/fr/libre-acces/", "/en/open-access/", "/fr/libre-acces/tableau-de-bord/",
+                                  "/en/open-access/dashboard/", "/fr/libre-acces/guide/", "/en/open-access/guide/",
+                                  "/fr/libre-acces/trouver-une-voie/?issn=1932-6203",
+                                  "/en/open-access/find-a-route/?issn=0317-8471"])
+def test_public_pages_in_both_languages(demo_world, client, path, django_assert_max_num_queries):
+    with django_assert_max_num_queries(20):
+        response = client.get(path)
+    assert response.status_code == 200
+
+
+@pytest.fixture
+def demo_world(db, make_org):
+    from ouvert.openaccess.demo import demo_load
+
+    for code in ("frqnt", "frqs", "frqsc"):
+        make_org(code)
+    assert demo_load()
+    return Publication.objects.all()
+
+
+def test_demo_covers_every_state_and_the_dashboard_counts_them(demo_world, client):
+    data = client.get("/fr/libre-acces/tableau-de-bord/?format=json").json()
+    counts = data["overall"]["counts"]
+    assert set(counts) == {"compliant", "late", "non_compliant", "unknown"}
+    assert sum(counts.values()) == Publication.objects.filter(deleted_at__isnull=True).count()
+    assert Publication.objects.filter(deleted_at__isnull=False).exists()
+    assert Publication.objects.filter(embargo_until__gt=dt.date.today()).exists()  # noqa: DTZ011
+
+
+def test_ledger_is_open_data_without_personal_data(demo_world, client):
+    rows = client.get("/fr/libre-acces/registre.json").json()["rows"]
+    assert rows and {r["status"] for r in rows} >= {"compliant", "non_compliant"}
+    text = client.get("/en/open-access/ledger.csv").content.decode()
+    assert text.startswith("id,title,") and "Gagnon" not in text and "@" not in text
+
+
+def test_route_finder_says_which_route_complies(demo_world, client):
+    body = client.get("/fr/libre-acces/trouver-une-voie/?issn=2049-3630").content.decode()
+    assert "non conforme" in body and "CC-BY-NC-4.0" in body
+    body = client.get("/fr/libre-acces/trouver-une-voie/?issn=2049-3631").content.decode()
+    assert "caractère de contrôle" in body
+
+
+def test_compliance_summary_for_the_action_plans(demo_world):
+    from ouvert.openaccess.selectors import compliance_summary
+
+    compliant, total = compliance_summary(start=dt.date(2000, 1, 1), end=dt.date(2100, 1, 1))
+    assert 0 < compliant < total == Publication.objects.filter(deleted_at__isnull=True).count()
