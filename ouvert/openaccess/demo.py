@@ -51,12 +51,16 @@ def policies_ensure() -> bool:
     return added
 
 
+# Crossref Funder Registry identifiers of the three Fonds (what Crossref records cite)
+FUNDER_DOIS = {"FRQNT": "10.13039/501100003151", "FRQS": "10.13039/501100000156", "FRQSC": "10.13039/501100003152"}
+
+
 def funders_ensure() -> bool:
     added = False
-    for code in ("FRQNT", "FRQS", "FRQSC"):
+    for code, funder_doi in FUNDER_DOIS.items():
         org = Organization.objects.filter(slug=code.lower()).first()
         if org is not None and not Funder.objects.filter(code=code).exists():
-            Funder.objects.create(code=code, organization=org)
+            Funder.objects.create(code=code, organization=org, funder_doi=funder_doi)
             added = True
     return added
 

@@ -63,3 +63,12 @@ class GrantImportForm(forms.Form):
 
 class RouteForm(forms.Form):
     issn = forms.CharField(label=_("ISSN de la revue"), max_length=20, help_text=_("p. ex. 1234-5679"))
+
+
+class PublicationImportForm(forms.Form):
+    file = forms.FileField(label=_("Fichier des articles"),
+                           help_text=_("CSV (UTF-8 : titre, date_publication, puis auteurs « Nom <ORCID>; … », revue, "
+                                       "issn, doi, licence, version, voie, adresse_depot, subventions, fonds, "
+                                       "remerciements) ou JSON de style Crossref."))
+    kind = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("crossref", "Crossref JSON")])
+    dry_run = forms.BooleanField(label=_("Essai seulement (ne rien enregistrer)"), required=False, initial=True)

@@ -64,6 +64,7 @@ register({
     "oa.grant_from_text": (_("Subvention {number} trouvée dans les remerciements : à vérifier."), ""),
     "oa.grant_from_funder": (_("Financement du Fonds {funder} sans numéro : à vérifier."), ""),
     "oa.created": (_("Article ajouté."), ""),
+    "oa.field_invalid": (_("{field} : {text}"), ""),
     "oa.updated": (_("Article existant mis à jour."), ""),
     "oa.would_create": (_("Article à ajouter (essai : rien n'est enregistré)."), ""),
     "oa.would_update": (_("Article existant à mettre à jour (essai : rien n'est enregistré)."), ""),

@@ -22,6 +22,7 @@ class Funder(models.Model):
     code = models.CharField(_("code"), max_length=10, unique=True)  # FRQNT, FRQS, FRQSC
     organization = models.OneToOneField(Organization, on_delete=models.PROTECT, related_name="funder")
     ror = models.URLField(_("identifiant ROR"), blank=True)
+    funder_doi = models.CharField(_("identifiant Crossref Funder Registry"), max_length=60, blank=True)  # 10.13039/…
 
     class Meta:
         ordering = ["code"]
@@ -248,3 +249,21 @@ class PublicationGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication_id} ↔ {self.grant_id}"
+
+
+class ImportReview(models.Model):
+    """An imported work that looks like an article already declared (same title and year, no common
+    DOI): a person decides whether it is the same article (update it) or another one (create it)."""
+
+    existing = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="import_reviews")
+    data = models.JSONField()  # the imported work, as :class:`ouvert.openaccess.imports.Work` fields
+    evidence = models.JSONField(default=dict)  # a stored message
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.data.get("title", ""))

@@ -23,7 +23,7 @@ from ouvert.core.typing import AuthedHttpRequest, signed_in_user
 from . import services
 from .access import file_readable
 from .compliance import Status, Verdict
-from .forms import FilterForm, GrantImportForm, PublicationForm, RouteForm
+from .forms import FilterForm, GrantImportForm, PublicationForm, PublicationImportForm, RouteForm
 from .models import Funder, Publication
 from .permissions import can_edit_publication, can_manage_funder
 from .selectors import (
@@ -233,6 +233,78 @@ def ledger(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404(_("Format inconnu."))
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _report_rows(report: services.ImportReport | None) -> tuple[list[dict[str, Any]], list[str]]:
+    if report is None:
+        return [], []
+    rows = [{"line": r.line, "key": r.key, "ok": r.ok,
+             "messages": [render_message(Message.from_dict(m)) for m in r.messages]} for r in report.rows]
+    return rows, [render_message(Message.from_dict(m)) for m in report.errors]
+
+
+def _staff_funders(user: Any) -> list[Funder]:
+    funders = [f for f in Funder.objects.select_related("organization") if can_manage_funder(user, f)]
+    if not funders:
+        raise PermissionDenied(_("Seul le personnel des Fonds peut faire cela."))
+    return funders
+
+
+@login_required
+def publications_import(request: AuthedHttpRequest) -> HttpResponse:
+    from .imports import publications_import as run_import
+
+    _staff_funders(request.user)
+    form = PublicationImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            text = form.cleaned_data["file"].read().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            form.add_error("file", render_message(Message("oa.csv_invalid", {"error": str(exc)})))
+        else:
+            report = run_import(text=text, kind=form.cleaned_data["kind"], dry_run=form.cleaned_data["dry_run"],
+                                by=request.user)
+    rows, file_errors = _report_rows(report)
+    return render(request, "openaccess/publications_import.html", {"form": form, "report": report, "rows": rows,
+                                                                   "file_errors": file_errors})
+
+
+@login_required
+def review_queue(request: AuthedHttpRequest) -> HttpResponse:
+    from .imports import review_links, review_works
+
+    _staff_funders(request.user)
+    links = [{"link": link, "evidence": render_message(Message.from_dict(link.evidence)) if link.evidence else ""}
+             for link in review_links()]
+    works = [{"review": r, "evidence": render_message(Message.from_dict(r.evidence))} for r in review_works()]
+    return render(request, "openaccess/review.html", {"links": links, "works": works})
+
+
+@login_required
+@require_POST
+def review_link(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    from .imports import link_review
+    from .models import MatchState, PublicationGrant
+
+    link = PublicationGrant.objects.filter(pk=pk, state=MatchState.REVIEW).select_related("grant__funder").first()
+    if link is None:
+        raise Http404(_("Article introuvable."))
+    link_review(link=link, accept=request.POST.get("decision") == "accept", by=request.user)
+    return redirect("openaccess:review")
+
+
+@login_required
+@require_POST
+def review_work(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    from .imports import work_review
+    from .models import ImportReview
+
+    review = ImportReview.objects.filter(pk=pk).select_related("existing").first()
+    if review is None:
+        raise Http404(_("Article introuvable."))
+    work_review(review=review, same=request.POST.get("decision") == "same", by=request.user)
+    return redirect("openaccess:review")
 
 
 @login_required

@@ -355,6 +355,10 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "fr/libre-acces/guide/": NO_DATA,
     "fr/libre-acces/registre.<str:fmt>": OPENACCESS,
     "fr/libre-acces/subventions/charger/": WRITE,
+    "fr/libre-acces/articles/importer/": WRITE,
+    "fr/libre-acces/a-verifier/": Exempt("the import review queue: staff of a Fonds only (openaccess tests)"),
+    "fr/libre-acces/a-verifier/lien/<int:pk>/": WRITE,
+    "fr/libre-acces/a-verifier/article/<int:pk>/": WRITE,
 }
 for name, action in ACTIONS.items():
     if not action.read:
