@@ -113,3 +113,21 @@ def test_import_and_review_pages(frq, make_user, make_member, client):
     assert not PublicationGrant.objects.filter(pk=link.pk).exists()
     client.force_login(make_user())
     assert client.get("/fr/libre-acces/a-verifier/").status_code == 403
+
+
+def test_command_line_imports_and_reminds(frq, tmp_path, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "works.json"
+    path.write_text(crossref([WORK]), encoding="utf-8")
+    call_command("openaccess", "import", str(path), "--format", "crossref", "--dry-run")
+    assert "1 ligne(s) valide(s), 0 erreur(s) (essai" in capsys.readouterr().out
+    assert not Publication.objects.exists()
+    bad = tmp_path / "grants.csv"
+    bad.write_text("numero,fonds,titulaire\nabc,FRQS,X\n", encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("openaccess", "grants", str(bad))
+    assert "ligne 2 [erreur]" in capsys.readouterr().out
+    call_command("openaccess", "remind", "--days", "7")
+    assert "rappel(s) envoyé(s)" in capsys.readouterr().out
