@@ -63,7 +63,8 @@ def index(request: HttpRequest) -> HttpResponse:
     page = Paginator([_row(p, v) for p, v in rows], 25).get_page(page_number)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "openaccess/index.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "openaccess/index.html", {"form": form, "page": page, "query": query.urlencode(),
+                                                     "oa_staff": _is_staff(signed_in_user(request))})
 
 
 def publication(request: HttpRequest, pk: int) -> HttpResponse:
@@ -169,7 +170,7 @@ def delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def mine(request: AuthedHttpRequest) -> HttpResponse:
     rows = [_row(p, v) for p, v in publications_of(user_id=request.user.pk, today=timezone.localdate())]
-    return render(request, "openaccess/mine.html", {"rows": rows})
+    return render(request, "openaccess/mine.html", {"rows": rows, "oa_staff": _is_staff(request.user)})
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -243,6 +244,10 @@ def _report_rows(report: services.ImportReport | None) -> tuple[list[dict[str, A
     return rows, [render_message(Message.from_dict(m)) for m in report.errors]
 
 
+def _is_staff(user: Any) -> bool:
+    return user is not None and any(can_manage_funder(user, f) for f in Funder.objects.select_related("organization"))
+
+
 def _staff_funders(user: Any) -> list[Funder]:
     funders = [f for f in Funder.objects.select_related("organization") if can_manage_funder(user, f)]
     if not funders:
@@ -267,7 +272,7 @@ def publications_import(request: AuthedHttpRequest) -> HttpResponse:
                                 by=request.user)
     rows, file_errors = _report_rows(report)
     return render(request, "openaccess/publications_import.html", {"form": form, "report": report, "rows": rows,
-                                                                   "file_errors": file_errors})
+                                                                   "file_errors": file_errors, "oa_staff": True})
 
 
 @login_required
@@ -278,7 +283,7 @@ def review_queue(request: AuthedHttpRequest) -> HttpResponse:
     links = [{"link": link, "evidence": render_message(Message.from_dict(link.evidence)) if link.evidence else ""}
              for link in review_links()]
     works = [{"review": r, "evidence": render_message(Message.from_dict(r.evidence))} for r in review_works()]
-    return render(request, "openaccess/review.html", {"links": links, "works": works})
+    return render(request, "openaccess/review.html", {"links": links, "works": works, "oa_staff": True})
 
 
 @login_required
@@ -328,6 +333,7 @@ def grants_import(request: AuthedHttpRequest) -> HttpResponse:
                  "messages": [render_message(Message.from_dict(m)) for m in r.messages]} for r in report.rows]
     file_errors = [render_message(Message.from_dict(m)) for m in report.errors] if report else []
     return render(request, "openaccess/grants_import.html", {"form": form, "report": report, "rows": rows,
-                                                             "file_errors": file_errors, "funders": funders})
+                                                             "file_errors": file_errors, "funders": funders,
+                                                             "oa_staff": True})
 
 

@@ -84,3 +84,21 @@ def test_compliance_summary_for_the_action_plans(demo_world):
 
     compliant, total = compliance_summary(start=dt.date(2000, 1, 1), end=dt.date(2100, 1, 1))
     assert 0 < compliant < total == Publication.objects.filter(deleted_at__isnull=True).count()
+
+
+def test_staff_of_a_fonds_load_grants_with_a_report(frq, make_user, make_member, client):
+    from ouvert.core.models import Organization
+    from ouvert.openaccess.models import Grant
+
+    staff = make_user()
+    make_member(staff, Organization.objects.get(slug="frqsc"), role="editor")
+    client.force_login(staff)
+    assert "/fr/libre-acces/subventions/charger/" in client.get("/fr/libre-acces/").content.decode()
+    csv = "numero,fonds,titulaire\nFRQSC 123456,FRQSC,Ana\nabc,FRQSC,Ben\n"
+    body = client.post("/fr/libre-acces/subventions/charger/", {
+        "file": SimpleUploadedFile("g.csv", csv.encode())}).content.decode()
+    assert "1 ligne(s) valide(s), 1 erreur(s)" in body and "FRQSC-123456" in body
+    assert Grant.objects.filter(number="FRQSC-123456").exists()
+    client.force_login(make_user())
+    assert client.get("/fr/libre-acces/subventions/charger/").status_code == 403
+    assert "subventions/charger" not in client.get("/fr/libre-acces/").content.decode()
