@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ouvert.core import actors
-from ouvert.core.models import Organization
+from ouvert.core.models import Organization, User
 
 from .models import Funder, Journal, JournalKind, PolicyVersion, Publication
 from .services import AuthorInput, PublicationInput, grants_import_csv, publication_declare, publication_delete
@@ -127,6 +127,11 @@ def demo_load(stdout=None) -> bool:
         publication = publication_declare(data=data, file=upload, by=BY)
         if withdraw:
             publication_delete(publication=publication, by=BY)
+    staff = User.objects.filter(email="admin.frq@demo.ouvert.quebec").first()
+    if staff is not None:  # the ledger as an open dataset of the FRQS, published by its demo administrator
+        from .publishing import ledger_publish
+
+        ledger_publish(funder=Funder.objects.get(code="FRQS"), by=staff)
     if stdout is not None:
         stdout.write(f"openaccess: {Publication.objects.count()} articles\n")
     return True

@@ -13,6 +13,7 @@ pages = [
     path(_("trouver-une-voie/"), views.route_finder, name="route_finder"),
     path(_("guide/"), views.guide, name="guide"),
     path(_("registre.<str:fmt>"), views.ledger, name="ledger"),
+    path(_("registre/publier/"), views.ledger_publish, name="ledger_publish"),
     path(_("subventions/charger/"), views.grants_import, name="grants_import"),
     path(_("articles/importer/"), views.publications_import, name="publications_import"),
     path(_("a-verifier/"), views.review_queue, name="review"),

@@ -191,8 +191,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
               for k, n in data.routes.most_common()]
     licences = [{"label": k, "count": n, "percent": round(100 * n / total) if total else 0}
                 for k, n in data.licences.most_common()]
+    from .publishing import ledger_dataset
+
     return render(request, "openaccess/dashboard.html", {"data": data, "statuses": statuses, "routes": routes,
-                                                         "licences": licences})
+                                                         "licences": licences, "ledger_dataset": ledger_dataset(),
+                                                         "oa_staff": _is_staff(signed_in_user(request))})
 
 
 def route_finder(request: HttpRequest) -> HttpResponse:
@@ -310,6 +313,16 @@ def review_work(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("Article introuvable."))
     work_review(review=review, same=request.POST.get("decision") == "same", by=request.user)
     return redirect("openaccess:review")
+
+
+@login_required
+@require_POST
+def ledger_publish(request: AuthedHttpRequest) -> HttpResponse:
+    from .publishing import ledger_publish as publish
+
+    funders = _staff_funders(request.user)
+    dataset = publish(funder=funders[0], by=request.user)
+    return redirect(dataset.get_absolute_url())
 
 
 @login_required

@@ -354,6 +354,7 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "fr/libre-acces/trouver-une-voie/": NO_DATA,
     "fr/libre-acces/guide/": NO_DATA,
     "fr/libre-acces/registre.<str:fmt>": OPENACCESS,
+    "fr/libre-acces/registre/publier/": WRITE,
     "fr/libre-acces/subventions/charger/": WRITE,
     "fr/libre-acces/articles/importer/": WRITE,
     "fr/libre-acces/a-verifier/": Exempt("the import review queue: staff of a Fonds only (openaccess tests)"),

@@ -102,3 +102,22 @@ def test_staff_of_a_fonds_load_grants_with_a_report(frq, make_user, make_member,
     client.force_login(make_user())
     assert client.get("/fr/libre-acces/subventions/charger/").status_code == 403
     assert "subventions/charger" not in client.get("/fr/libre-acces/").content.decode()
+
+
+def test_ledger_published_as_an_open_dataset_of_the_catalogue(demo_world, make_user, make_member, client):
+    from ouvert.catalog.models import DatasetState
+    from ouvert.core.models import Organization
+    from ouvert.openaccess.publishing import ledger_dataset
+
+    staff = make_user()
+    make_member(staff, Organization.objects.get(slug="frqs"), role="editor")
+    client.force_login(staff)
+    response = client.post("/fr/libre-acces/registre/publier/")
+    dataset = ledger_dataset()
+    assert response.status_code == 302 and dataset is not None and dataset.state == DatasetState.ACTIVE
+    assert dataset.organization.slug == "frqs" and dataset.resources.count() == 1
+    client.post("/fr/libre-acces/registre/publier/")  # again: the CSV is replaced, not added
+    assert ledger_dataset().resources.count() == 1
+    assert dataset.get_absolute_url() in client.get("/fr/libre-acces/tableau-de-bord/").content.decode()
+    client.force_login(make_user())
+    assert client.post("/fr/libre-acces/registre/publier/").status_code == 403
