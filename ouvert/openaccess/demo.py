@@ -128,6 +128,8 @@ def demo_load(stdout=None) -> bool:
         if withdraw:
             publication_delete(publication=publication, by=BY)
     staff = User.objects.filter(email="admin.frq@demo.ouvert.quebec").first()
+    if staff is not None:
+        _webinars(staff)
     if staff is not None:  # the ledger as an open dataset of the FRQS, published by its demo administrator
         from .publishing import ledger_publish
 
@@ -135,3 +137,30 @@ def demo_load(stdout=None) -> bool:
     if stdout is not None:
         stdout.write(f"openaccess: {Publication.objects.count()} articles\n")
     return True
+
+
+def _webinars(staff: User) -> None:
+    """Two webinars, as the meetings of a consultation of the FRQS (registration is the consultations')."""
+    from ouvert.consultations import services as consultations
+
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    consultation = consultations.consultation_create(
+        organization=Funder.objects.get(code="FRQS").organization, by=staff, title="Webinaires libre accès",
+        summary="Deux webinaires pour les chercheuses et chercheurs financés par les Fonds : se conformer à la "
+                "politique de libre accès de 2022, et déposer son manuscrit accepté.",
+        body="Inscrivez-vous à l'une des rencontres en ligne ci-dessous ; vos questions orienteront la FAQ.",
+        topic="education", target_public="Chercheuses et chercheurs financés par les FRQ et leurs établissements",
+        region="all", contact_name="Science ouverte, FRQ", contact_email="libre-acces@demo.ouvert.quebec",
+        opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=60),
+        results_expected_on=(now + dt.timedelta(days=90)).date(), purpose_stated=True, plain_language=True,
+        feedback_planned=True)
+    for days, title, description in (
+            (14, "Se conformer à la politique de 2022",
+             "Les voies conformes, les licences, la conservation des droits."),
+            (35, "Déposer son manuscrit accepté", "Le dépôt pas à pas, l'embargo, le lien avec la subvention.")):
+        consultations.event_create(consultation=consultation, by=staff, title=title, description=description,
+                                   starts_at=now + dt.timedelta(days=days, hours=3),
+                                   ends_at=now + dt.timedelta(days=days, hours=4), place="En ligne (Zoom)",
+                                   accessibility="Sous-titrage en direct ; enregistrement transmis aux inscrits.",
+                                   capacity=200)
+    consultations.consultation_publish(consultation=consultation, by=staff, force=True)

@@ -267,3 +267,35 @@ def route_find(*, issn: str, today: dt.date) -> RouteFinding:
             reason=message("oa.route_green_ok" if months_ok else "oa.route_green_retention",
                            licence=licence, months=embargo if embargo is not None else "?")))
     return RouteFinding(issn=normalized, journal=journal, policy=policy, advice=advice)
+
+
+# -- support: webinars ---------------------------------------------------------------------------
+
+WEBINARS_SLUG = "webinaires-libre-acces"
+"""The consultation whose meetings are the webinars on open access: a Fonds creates it as a
+consultation, so registration, waiting list and calendar file are the consultations' own."""
+
+
+@dataclass(frozen=True)
+class Webinar:
+    title: str
+    description: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    place: str
+    register_url: str
+
+
+def webinars_upcoming() -> list[Webinar]:
+    """Upcoming meetings of the published webinar consultation (none when there is none)."""
+    from django.utils import timezone
+
+    from ouvert.consultations.models import Consultation
+
+    consultation = Consultation.objects.filter(slug=WEBINARS_SLUG, published_at__isnull=False).first()
+    if consultation is None:
+        return []
+    url = consultation.get_absolute_url() + "#rencontres"
+    return [Webinar(title=e.title, description=e.description, starts_at=e.starts_at, ends_at=e.ends_at,
+                    place=e.place, register_url=url)
+            for e in consultation.events.filter(ends_at__gte=timezone.now()).order_by("starts_at")]

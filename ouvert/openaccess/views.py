@@ -217,7 +217,9 @@ def route_finder(request: HttpRequest) -> HttpResponse:
 
 
 def guide(request: HttpRequest) -> HttpResponse:
-    return render(request, "openaccess/guide.html", {})
+    from .selectors import webinars_upcoming
+
+    return render(request, "openaccess/guide.html", {"webinars": webinars_upcoming()})
 
 
 def ledger(request: HttpRequest, fmt: str) -> HttpResponse:

@@ -121,3 +121,24 @@ def test_ledger_published_as_an_open_dataset_of_the_catalogue(demo_world, make_u
     assert dataset.get_absolute_url() in client.get("/fr/libre-acces/tableau-de-bord/").content.decode()
     client.force_login(make_user())
     assert client.post("/fr/libre-acces/registre/publier/").status_code == 403
+
+
+def test_guide_lists_webinars_with_the_consultations_registration(db, make_org, make_user, make_member, client):
+    from ouvert.consultations.models import Event
+    from ouvert.consultations.services import event_register
+    from ouvert.openaccess.demo import _webinars, demo_load
+
+    frqs = None
+    for code in ("frqnt", "frqs", "frqsc"):
+        org = make_org(code)
+        frqs = org if code == "frqs" else frqs
+    demo_load()
+    staff = make_user()
+    make_member(staff, frqs, role="admin")
+    _webinars(staff)
+    body = client.get("/fr/libre-acces/guide/").content.decode()
+    assert "Déposer son manuscrit accepté" in body and "/fr/consultations/webinaires-libre-acces/#rencontres" in body
+    english = client.get("/en/open-access/guide/").content.decode()
+    assert "Register for the webinar" in english
+    registration = event_register(event=Event.objects.first(), by=make_user())
+    assert not registration.waitlisted
