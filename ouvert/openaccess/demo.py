@@ -43,6 +43,39 @@ JOURNALS = [
 ]
 
 
+FAQ = [
+    ("Quelle politique s'applique à mon article ?", "Which policy applies to my article?",
+     "Celle en vigueur à la date de lancement du concours qui a financé la subvention : la politique de 2019 "
+     "permettait un délai de 12 mois ; celle de 2022 exige le libre accès immédiat sous CC BY, CC BY-SA ou CC0.",
+     "The one in force on the launch date of the competition that funded the grant: the 2019 policy allowed "
+     "12 months; the 2022 policy requires immediate open access under CC BY, CC BY-SA or CC0."),
+    ("L'éditeur impose un embargo. Que faire ?", "The publisher imposes an embargo. What should I do?",
+     "Sous la politique de 2022, un embargo rend l'article non conforme. Invoquez la conservation de vos droits "
+     "au moment de la soumission, ou choisissez une autre revue.",
+     "Under the 2022 policy, an embargo makes the article non-compliant. Invoke your rights retention when you "
+     "submit, or choose another journal."),
+    ("Qui voit mon fichier déposé ?", "Who sees my deposited file?",
+     "Personne avant la fin de l'embargo que vous indiquez ; la description de l'article, elle, est publique dès "
+     "la déclaration.",
+     "Nobody before the end of the embargo you give; the article's description is public from the declaration."),
+    ("Comment les moissonneurs trouvent-ils les articles ?", "How do harvesters find the articles?",
+     "Par le protocole OAI-PMH à l'adresse /oai (formats oai_dc et oai_openaire).",
+     "Through the OAI-PMH protocol at /oai (oai_dc and oai_openaire formats)."),
+]
+
+
+def faq_ensure() -> bool:
+    from .models import FaqEntry
+    from .services import faq_save
+
+    if FaqEntry.objects.exists():
+        return False
+    for position, (q_fr, q_en, a_fr, a_en) in enumerate(FAQ):
+        faq_save(entry=FaqEntry(question_fr=q_fr, question_en=q_en, answer_fr=a_fr, answer_en=a_en,
+                                position=position), by=BY)
+    return True
+
+
 def policies_ensure() -> bool:
     added = False
     for values in POLICIES:
@@ -113,6 +146,7 @@ def _articles(today: dt.date) -> list[tuple[PublicationInput, bytes | None, bool
 def demo_load(stdout=None) -> bool:
     added = funders_ensure()
     added = policies_ensure() or added
+    added = faq_ensure() or added
     if not Funder.objects.exists():
         return added
     for issn, title, kind, licence, months in JOURNALS:

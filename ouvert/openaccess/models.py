@@ -267,3 +267,28 @@ class ImportReview(models.Model):
 
     def __str__(self) -> str:
         return str(self.data.get("title", ""))
+
+
+class FaqEntry(models.Model):
+    """A question of the support page's FAQ, written by site administrators (Django admin)."""
+
+    question_fr = models.CharField(_("question (français)"), max_length=300)
+    question_en = models.CharField(_("question (anglais)"), max_length=300, blank=True)
+    answer_fr = models.TextField(_("réponse (français)"))
+    answer_en = models.TextField(_("réponse (anglais)"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("question fréquente")
+
+    def __str__(self) -> str:
+        return self.question_fr
+
+    @property
+    def question(self) -> str:
+        return self.question_en if get_language() == "en" and self.question_en else self.question_fr
+
+    @property
+    def answer(self) -> str:
+        return self.answer_en if get_language() == "en" and self.answer_en else self.answer_fr

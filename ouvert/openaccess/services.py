@@ -44,9 +44,11 @@ from .models import (
     LICENCES,
     Author,
     Competition,
+    FaqEntry,
     Funder,
     Grant,
     MatchState,
+    PolicyVersion,
     Programme,
     Publication,
     PublicationGrant,
@@ -54,7 +56,7 @@ from .models import (
     Route,
     Version,
 )
-from .permissions import can_declare, can_edit_publication, can_manage_funder, check
+from .permissions import can_declare, can_edit_publication, can_manage_funder, can_manage_policies, check
 
 LICENCE_IDS = {code for code, _label in LICENCES}
 FIELDS = ["title", "journal", "issn", "doi", "published_on", "licence", "version", "route", "repository_url",
@@ -397,3 +399,47 @@ def reminders_send(*, today: dt.date, days: int, by: Actor) -> int:
             audit_record(actor=by, action="publication.remind", obj=publication)
             sent += 1
     return sent
+
+
+# -- editorial: FAQ and policy versions (site administrators, through the Django admin) ----------
+
+FAQ_FIELDS = ["question_fr", "question_en", "answer_fr", "answer_en", "position"]
+POLICY_FIELDS = ["code", "title_fr", "title_en", "applies_from", "deadline_months", "licences", "routes", "versions",
+                 "url"]
+
+
+@transaction.atomic
+def faq_save(*, entry: FaqEntry, by: Actor) -> FaqEntry:
+    """Create or change a FAQ entry (``entry`` unsaved or changed in memory)."""
+    check(can_manage_policies(by))
+    creating = entry.pk is None
+    before = {} if creating else snapshot(FaqEntry.objects.get(pk=entry.pk), FAQ_FIELDS)
+    entry.full_clean()
+    entry.save()
+    changes = diff(before, snapshot(entry, FAQ_FIELDS)) if before else {"question_fr": [None, entry.question_fr]}
+    audit_record(actor=by, action="faq.create" if creating else "faq.update", obj=entry, changes=changes)
+    return entry
+
+
+@transaction.atomic
+def policy_version_save(*, policy: PolicyVersion, by: Actor) -> PolicyVersion:
+    """Create or change a policy version: accepted licences must be known SPDX ids, routes and
+    versions known values. The ledger follows at once (compliance is computed when read)."""
+    check(can_manage_policies(by))
+    errors: dict[str, list[str]] = {}
+    unknown = [v for v in policy.licences if v not in LICENCE_IDS]
+    if unknown:
+        errors["licences"] = [render(message("oa.licence", licence=", ".join(unknown), accepted=sorted(LICENCE_IDS)))]
+    if any(v not in Route.values or v == Route.NONE for v in policy.routes):
+        errors["routes"] = [", ".join(v for v in Route.values if v != Route.NONE)]
+    if any(v not in Version.values for v in policy.versions):
+        errors["versions"] = [", ".join(Version.values)]
+    if errors:
+        raise ValidationError(errors)
+    creating = policy.pk is None
+    before = {} if creating else snapshot(PolicyVersion.objects.get(pk=policy.pk), POLICY_FIELDS)
+    policy.full_clean()
+    policy.save()
+    audit_record(actor=by, action="policy.create" if creating else "policy.update", obj=policy,
+                 changes=diff(before, snapshot(policy, POLICY_FIELDS)) if before else {"code": [None, policy.code]})
+    return policy

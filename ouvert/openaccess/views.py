@@ -217,9 +217,11 @@ def route_finder(request: HttpRequest) -> HttpResponse:
 
 
 def guide(request: HttpRequest) -> HttpResponse:
+    from .models import FaqEntry
     from .selectors import webinars_upcoming
 
-    return render(request, "openaccess/guide.html", {"webinars": webinars_upcoming()})
+    return render(request, "openaccess/guide.html", {"webinars": webinars_upcoming(),
+                                                     "faq": list(FaqEntry.objects.all())})
 
 
 def ledger(request: HttpRequest, fmt: str) -> HttpResponse:

@@ -114,3 +114,39 @@ def test_reminders_reach_the_declarer_once(frq, make_user, article, mailoutbox, 
         assert reminders_send(today=today, days=14, by=actors.SCHEDULE) == 1
     assert reminders_send(today=today, days=14, by=actors.SCHEDULE) == 0
     assert any("libre accès" in m.body for m in mailoutbox)
+
+
+def test_policy_versions_are_data_checked_and_audited(frq, site_admin, make_user, article):
+    from ouvert.openaccess.models import PolicyVersion
+    from ouvert.openaccess.selectors import publication_verdict
+    from ouvert.openaccess.services import policy_version_save
+
+    with pytest.raises(ValidationError) as exc:
+        policy_version_save(policy=PolicyVersion(code="bad", title_fr="x", applies_from=dt.date(2030, 1, 1),
+                                                 licences=["WTFPL"], routes=["fax"], versions=[]), by=site_admin)
+    assert set(exc.value.message_dict) == {"licences", "routes"}
+    with pytest.raises(PermissionDenied):
+        policy_version_save(policy=PolicyVersion(code="p", title_fr="x", applies_from=dt.date(2030, 1, 1)),
+                            by=make_user())
+    pub = publication_declare(data=article(published_on=dt.date(2024, 6, 1), route="journal", licence="CC-BY-NC-4.0",
+                                           version="published"), by=actors.COMMAND)
+    assert publication_verdict(publication=pub, today=dt.date(2025, 1, 1)).status == "non_compliant"
+    # a new version for competitions launched from 2024 that accepts NC licences: the ledger follows, no deploy
+    policy_version_save(policy=PolicyVersion(code="frq-2024", title_fr="2024", applies_from=dt.date(2024, 1, 1),
+                                             licences=["CC-BY-NC-4.0"], routes=["journal"], versions=["published"]),
+                        by=site_admin)
+    assert publication_verdict(publication=pub, today=dt.date(2025, 1, 1)).status == "compliant"
+    assert AuditEntry.objects.filter(action="policy.create").exists()
+
+
+def test_faq_is_edited_by_site_admins_and_shown_in_both_languages(frq, site_admin, make_user, client):
+    from ouvert.openaccess.models import FaqEntry
+    from ouvert.openaccess.services import faq_save
+
+    with pytest.raises(PermissionDenied):
+        faq_save(entry=FaqEntry(question_fr="Q ?", answer_fr="R."), by=make_user())
+    faq_save(entry=FaqEntry(question_fr="Puis-je déposer une préimpression ?", question_en="May I deposit a preprint?",
+                            answer_fr="Oui, en plus du manuscrit accepté.", answer_en="Yes, besides the AAM."),
+             by=site_admin)
+    assert "Puis-je déposer une préimpression ?" in client.get("/fr/libre-acces/guide/").content.decode()
+    assert "May I deposit a preprint?" in client.get("/en/open-access/guide/").content.decode()
