@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("", include("ouvert.geo.urls")),  # before the catalogue: donnees/cartes/… must not be a dataset slug
     path("consultations/", include("ouvert.consultations.urls")),
     path(_("plans-action/"), include("ouvert.plans.urls")),
+    path("", include("ouvert.openaccess.urls")),
     path("", include("ouvert.core.urls")),
     path("", include("ouvert.datastore.urls")),
     path("", include("ouvert.catalog.urls")),

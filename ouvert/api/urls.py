@@ -13,6 +13,11 @@ urlpatterns = [
     re_path(r"^dataset/(?P<name>[-\w]+)/?$", dcat.dataset_negotiated, name="dataset_negotiated"),
 ]
 
+if apps.is_installed("ouvert.openaccess"):
+    from .oai.views import oai
+
+    urlpatterns.append(re_path(r"^oai$", oai, name="oai"))
+
 if apps.is_installed("ouvert.catalog"):
     from .ckan.packages_read import resource_download
 

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "ouvert.catalog",
     "ouvert.geo",  # after the catalogue: its demo maps the catalogue's demo resources
     "ouvert.consultations",
+    "ouvert.openaccess",
     "ouvert.plans",  # after the catalogue and consultations: its measures and evidence read them
     "django.contrib.admin",
     "django.contrib.auth",
@@ -336,6 +337,12 @@ CONSULTATIONS_AUTO_HIDE_REPORTS = int(os.environ.get("OUVERT_CONSULTATIONS_AUTO_
 CONSULTATIONS_REPORT_MIN_ACCOUNT_DAYS = int(os.environ.get("OUVERT_CONSULTATIONS_REPORT_MIN_ACCOUNT_DAYS", "7"))
 CONSULTATIONS_OPEN_DATA_MIN_GROUP = int(os.environ.get("OUVERT_CONSULTATIONS_OPEN_DATA_MIN_GROUP", "5"))
 CONSULTATIONS_MIN_SECONDS_PER_PAGE = int(os.environ.get("OUVERT_CONSULTATIONS_MIN_SECONDS_PER_PAGE", "2"))
+
+# Open access (OAI-PMH at /oai): the repository's identifier in oai: identifiers, the address in
+# Identify's adminEmail, and the records per page of a list (resumption tokens carry a key, not an offset).
+OPENACCESS_OAI_REPOSITORY_ID = os.environ.get("OUVERT_OPENACCESS_OAI_REPOSITORY_ID", "ouvert.quebec")
+OPENACCESS_OAI_ADMIN_EMAIL = os.environ.get("OUVERT_OPENACCESS_OAI_ADMIN_EMAIL", "libre-acces@ouvert.localhost")
+OPENACCESS_OAI_PAGE_SIZE = int(os.environ.get("OUVERT_OPENACCESS_OAI_PAGE_SIZE", "100"))
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("CACHE_URL", "").startswith("redis://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",

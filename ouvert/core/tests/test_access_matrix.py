@@ -78,6 +78,8 @@ MODERATION = Exempt("moderation queue and reports: moderators of the organizing 
 PLAN = Exempt("a plan and what hangs from it (commitments, milestones, updates, JSON, CSV, evidence files, feed) "
               "share the plan's standing in ouvert.plans.access: a draft plan is refused to outsiders (plans tests, "
               "test_draft_plan_is_hidden_from_outsiders)")
+OPENACCESS = Exempt("open-access publications: metadata public, embargoed files unreadable by every path, "
+                    "deleted records tombstones only (openaccess tests)")
 PROPOSAL = Exempt("proposals exist only once the consultation is published (participation open); "
                   "consultations tests")
 
@@ -379,6 +381,25 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "ckan:datastore_search": ckan("datastore_search", resource_id="{rid}"),
     "ckan:datastore_info": ckan("datastore_info", resource_id="{rid}"),
     "ckan:datastore_search_sql": ckan("datastore_search_sql", sql='SELECT * FROM "{rid}"'),
+    # open access: publication metadata is public; a deposited file has no standing before its embargo date
+    # and a deleted publication none at all (ouvert/openaccess/tests/test_services.py, test_oai.py)
+    "^oai$": OPENACCESS,
+    "fr/libre-acces/": OPENACCESS,
+    "fr/libre-acces/articles/<int:pk>/": OPENACCESS,
+    "fr/libre-acces/articles/<int:pk>/modifier/": WRITE,
+    "fr/libre-acces/articles/<int:pk>/retirer/": WRITE,
+    "fr/libre-acces/declarer/": NO_DATA,
+    "fr/libre-acces/mes-articles/": OWN,
+    "fr/libre-acces/tableau-de-bord/": OPENACCESS,
+    "fr/libre-acces/trouver-une-voie/": NO_DATA,
+    "fr/libre-acces/guide/": NO_DATA,
+    "fr/libre-acces/registre.<str:fmt>": OPENACCESS,
+    "fr/libre-acces/registre/publier/": WRITE,
+    "fr/libre-acces/subventions/charger/": WRITE,
+    "fr/libre-acces/articles/importer/": WRITE,
+    "fr/libre-acces/a-verifier/": Exempt("the import review queue: staff of a Fonds only (openaccess tests)"),
+    "fr/libre-acces/a-verifier/lien/<int:pk>/": WRITE,
+    "fr/libre-acces/a-verifier/article/<int:pk>/": WRITE,
 }
 for name, action in ACTIONS.items():
     if not action.read:
