@@ -18,6 +18,8 @@ from ouvert.datastore.api import router as datastore_router
 from ouvert.geo.api import router as geo_router
 from ouvert.harvest.api import router as harvest_router
 
+from .ckan.datastore_router import router as ckan_datastore_router
+
 api = NinjaAPI(
     title="Ouvert API",
     version="1",
@@ -32,6 +34,7 @@ api.add_router("/", core_router)
 api.add_router("/", harvest_router)
 api.add_router("/", geo_router)
 api.add_router("/", datastore_router)
+api.add_router("/", ckan_datastore_router)
 api.add_router("/", catalog_router)
 api.add_router("/", quality_router)
 api.add_router("/", consultations_router)

@@ -71,12 +71,12 @@ def test_a_resource_cannot_adopt_another_organizations_table(client, two_organiz
     # and a datastore write naming organization B on A's table is refused
     from django.core.exceptions import PermissionDenied
 
+    from ouvert.api.ckan import datastore_wire
     from ouvert.core.models import Organization
-    from ouvert.datastore import services
 
     with pytest.raises(PermissionDenied):
-        services.datastore_upsert(data={"resource_id": rid, "method": "insert", "records": [{"code": "B"}]},
-                                  organization=Organization.objects.get(slug="organisation-b"), by=INGEST)
+        datastore_wire.upsert(data={"resource_id": rid, "method": "insert", "records": [{"code": "B"}]},
+                              organization=Organization.objects.get(slug="organisation-b"), by=INGEST)
 
 
 def test_a_map_layer_goes_to_the_resources_organization(client, two_organizations, catalogue_resource):

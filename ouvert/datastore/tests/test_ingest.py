@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import translation
 
+from ouvert.api.ckan.datastore_wire import search as datastore_search
 from ouvert.datastore import services
 from ouvert.datastore.models import DatastoreTable, IngestJob
-from ouvert.datastore.selectors import datastore_search
 
 from .conftest import field_types
 

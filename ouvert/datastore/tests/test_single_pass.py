@@ -12,9 +12,9 @@ import pytest
 from django.db import connection
 
 from conftest import SHARED_DIR, shared_path
+from ouvert.api.ckan.datastore_wire import search as datastore_search
 from ouvert.datastore.backends import get_backend
 from ouvert.datastore.engine import CHUNK, ingest_sheet, load_sheet, profile_sheet
-from ouvert.datastore.selectors import datastore_search
 from ouvert.datastore.sources import IngestOptions, open_sheets
 
 pytestmark = pytest.mark.django_db
