@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.django_db,
 
 # Explicit budgets (queries per request, whatever the number of rows).
 BUDGETS = {"package_search": 10, "api_v1_datasets": 4, "organization_show": 11, "catalogue_page": 8,
-           "dcat_catalogue": 10}
+           "dcat_catalogue": 10, "api_v1_resources": 4}
 
 
 def post(client, name, data=None, token=None):
@@ -90,6 +90,21 @@ def test_native_api_dataset_list(client, add_datasets):
     many, large = count(lambda: client.get("/api/v1/datasets?limit=12"))
     assert len(small.json()["results"]) == 1 and len(large.json()["results"]) == 12
     assert one == many <= BUDGETS["api_v1_datasets"], (one, many)
+
+
+def test_native_api_resource_list_and_dataset_detail(client, add_datasets):
+    add_datasets(6)
+    one, small = count(lambda: client.get("/api/v1/resources?limit=1"))
+    many, large = count(lambda: client.get("/api/v1/resources?limit=12"))
+    assert len(small.json()["results"]) == 1 and len(large.json()["results"]) == 12
+    assert {r["dataset"] for r in large.json()["results"]} == {f"jeu-{i}" for i in range(6)}
+    assert one == many <= BUDGETS["api_v1_resources"], (one, many)
+    detail = client.get("/api/v1/datasets/jeu-3").json()
+    assert detail["keywords"] == ["commun", "mot-3"] and detail["themes"] == ["transport"]
+    assert [r["format"] for r in detail["resources"]] == ["CSV", "HTML"]
+    first = detail["resources"][0]
+    assert first["download_url"].startswith("http://testserver/") and "/jeu-3/" in first["download_url"]
+    assert first["id"] in first["download_url"] and first["kind"] == "link"
 
 
 def test_organization_show_with_datasets(client, add_datasets):
