@@ -71,7 +71,7 @@ from django.utils.translation import gettext as _
 
 from ouvert.core.actors import Actor, is_system
 from ouvert.core.audit import audit_record
-from ouvert.core.messages import legacy, message, render
+from ouvert.core.messages import legacy, message
 from ouvert.core.models import Organization
 from ouvert.core.permissions import check_edit_in_organization
 from ouvert.core.unset import UNSET, Unset, given
@@ -181,7 +181,7 @@ def datastore_ingest_cancel(*, job: IngestJob, by: Actor | None) -> IngestJob:
         job.status, job.finished_at = JobStatus.CANCELLED, timezone.now()
         reason = message("ingest.cancelled_before_start")
         job.report = {**(job.report or {}), "error": reason}
-        job.error = render(reason)
+        job.error = reason
         job.save(update_fields=["status", "finished_at", "error", "report"])
     elif job.status == JobStatus.RUNNING:
         IngestJob.objects.filter(pk=job.pk).update(cancel_requested=True)
@@ -232,7 +232,7 @@ def _local_file(source: str, report: dict[str, Any] | None = None) -> Iterator[P
 def _update(job: IngestJob, *, status: str | Unset = UNSET, phase: str | Unset = UNSET,
             bytes_total: int | Unset = UNSET, bytes_done: int | Unset = UNSET, rows_done: int | Unset = UNSET,
             started_at: dt.datetime | Unset = UNSET, finished_at: dt.datetime | Unset = UNSET,
-            report: dict[str, Any] | Unset = UNSET, error: str | Unset = UNSET) -> None:
+            report: dict[str, Any] | Unset = UNSET, error: dict[str, Any] | Unset = UNSET) -> None:
     """Write the given progress fields of a running job (on the object and in the database at once)."""
     fields = given(status=status, phase=phase, bytes_total=bytes_total, bytes_done=bytes_done, rows_done=rows_done,
                    started_at=started_at, finished_at=finished_at, report=report, error=error)
@@ -292,18 +292,18 @@ def datastore_ingest_run(*, job: IngestJob) -> IngestJob:
         old_tables = _swap(job, loaded, existing, version)
         for name in old_tables:
             backend.drop_table(name)
-    # The report keeps the reason as a message code (read in each reader's language, see
-    # ``report.job_messages``); ``error`` keeps it as text, in the language of the run, for logs.
+    # The reason is a stored message (code and parameters), read in each reader's language (see
+    # ``report.job_messages``): in ``error`` and, for the report's readers, in ``report["error"]``.
     except Cancelled:
         _discard(backend, created)
         report["error"] = message("ingest.cancelled")
         _update(job, status=JobStatus.CANCELLED, finished_at=timezone.now(), report=report,
-                error=render(report["error"]))
+                error=report["error"])
         return job
     except LoadFailed as exc:
         _discard(backend, created)
         report["errors"], report["error"] = exc.errors, exc.stored
-        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=str(exc))
+        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=exc.stored)
         return job
     except (SourceError, ValidationError) as exc:
         _discard(backend, created)
@@ -313,13 +313,13 @@ def datastore_ingest_run(*, job: IngestJob) -> IngestJob:
             text = str(exc.messages[0])
             reason = legacy({"fr": text, "en": text})
         report["errors"], report["error"] = [{"message": reason}], reason
-        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=render(reason))
+        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=reason)
         return job
     except Exception as exc:
         _discard(backend, created)
         reason = _describe_db_error(exc)
         report["errors"], report["error"] = [{"message": reason}], reason
-        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=render(reason))
+        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=reason)
         if not isinstance(exc, (OSError, ValueError)) and "DataError" not in type(exc).__name__:
             raise
         return job

@@ -48,7 +48,7 @@ def test_real_file_loads_or_says_why(ingest, relative):
     if job.status != "succeeded":
         # Refusals must name the reason; none is expected among these files today.
         assert job.report.get("errors"), job.error
-        pytest.fail(f"{relative}: {job.error}")
+        pytest.fail(f"{relative}: {job.shown_error}")
     tables = list(DatastoreTable.objects.filter(resource_id=job.resource_id))
     assert tables
     for table in tables:
