@@ -4,7 +4,6 @@ resource leaves behind."""
 
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest
@@ -12,15 +11,13 @@ import pytest
 from conftest import shared_path
 from ouvert.core.actors import INGEST
 
+from .conftest import post
+
 pytestmark = pytest.mark.django_db
 
 TABLE = {"fields": [{"id": "code", "type": "text"}, {"id": "nom", "type": "text"}],
          "records": [{"code": "A1", "nom": "Secret de l'organisation A"}]}
 
-
-def post(client, name, data, token=None):
-    headers = {"HTTP_AUTHORIZATION": token} if token else {}
-    return client.post(f"/api/3/action/{name}", json.dumps(data), content_type="application/json", **headers)
 
 
 @pytest.fixture
