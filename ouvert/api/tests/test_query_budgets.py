@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from .conftest import post
 
-pytestmark = [pytest.mark.django_db,
+pytestmark = [pytest.mark.django_db, pytest.mark.slow,  # each publishes up to 22 datasets through the CKAN API
               pytest.mark.skipif(not apps.is_installed("ouvert.catalog"), reason="the catalogue is not installed")]
 
 # Explicit budgets (queries per request, whatever the number of rows).

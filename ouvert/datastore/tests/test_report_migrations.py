@@ -24,6 +24,7 @@ def _migrate(targets):
     return executor
 
 
+@pytest.mark.slow  # migrates the whole graph back and forth
 @pytest.mark.django_db(transaction=True)
 def test_old_texts_become_legacy_messages(make_user, make_org):
     org = make_org("laval", kind="municipality", name_fr="Ville de Laval")
