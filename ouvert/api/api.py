@@ -19,6 +19,8 @@ from ouvert.geo.api import router as geo_router
 from ouvert.harvest.api import router as harvest_router
 from ouvert.plans.api import router as plans_router
 
+from .ckan.datastore_router import router as ckan_datastore_router
+
 api = NinjaAPI(
     title="Ouvert API",
     version="1",
@@ -33,6 +35,7 @@ api.add_router("/", core_router)
 api.add_router("/", harvest_router)
 api.add_router("/", geo_router)
 api.add_router("/", datastore_router)
+api.add_router("/", ckan_datastore_router)
 api.add_router("/", catalog_router)
 api.add_router("/", quality_router)
 api.add_router("/", consultations_router)

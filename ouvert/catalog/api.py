@@ -19,7 +19,7 @@ from ouvert.core.typing import TokenHttpRequest, signed_in_user
 
 from . import learning, permissions, selectors, services
 from .models import DatasetRequest, Licence, RequestStatus, Resource, Reuse, Theme, UpdateFrequency
-from .serializers import dataset_json, request_json, resource_json, reuse_json
+from .serializers import dataset_detail_json, datasets_json, request_json, resources_json, reuse_json
 
 router = Router(tags=["datasets"])
 
@@ -251,7 +251,7 @@ def _visible_dataset(request: HttpRequest, name: str):
 
 
 def _detail(request: HttpRequest, dataset) -> dict:
-    return dataset_json(dataset, request, resources=list(selectors.dataset_resources(dataset=dataset)))
+    return dataset_detail_json(dataset, request)
 
 
 @router.get("/datasets", response=DatasetPage, summary="Chercher dans les jeux de données publiés")
@@ -268,7 +268,7 @@ def dataset_list(request: HttpRequest, filters: Query[DatasetFilters]):
         facets = {name: [{"value": i.value, "label": i.label, "count": i.count} for i in items]
                   for name, items in result.facets.items()}
     return {"count": result.count(), "next_cursor": next_cursor,
-            "results": [dataset_json(d, request) for d in rows], "facets": facets}
+            "results": datasets_json(rows, request), "facets": facets}
 
 
 @router.get("/datasets/{name}", response=DatasetDetailOut, summary="Un jeu de données et ses ressources")
@@ -324,7 +324,7 @@ def resource_list(request: HttpRequest, dataset: str | None = None, format: str 
         qs = qs.filter(format=format.upper())
     qs = qs.order_by("dataset__name", "position", "created_at", "pk")
     rows, next_cursor = _page(qs, cursor, limit)
-    return {"count": qs.count(), "next_cursor": next_cursor, "results": [resource_json(r, request) for r in rows]}
+    return {"count": qs.count(), "next_cursor": next_cursor, "results": resources_json(rows, request)}
 
 
 @router.get("/resources/{resource_id}", response=ResourceOut, tags=["resources"], summary="Une ressource")
@@ -332,7 +332,7 @@ def resource_show(request: HttpRequest, resource_id: uuid.UUID):
     resource = get_object_or_404(Resource.objects.select_related("dataset__organization"), pk=resource_id)
     if not permissions.can_view_dataset(signed_in_user(request), resource.dataset):
         raise Http404("Ressource introuvable.")
-    return resource_json(resource, request)
+    return resources_json([resource], request)[0]
 
 
 @router.post("/datasets/{name}/resources", response={201: ResourceOut}, auth=token_auth, tags=["resources"],
@@ -342,7 +342,7 @@ def resource_create_link(request: TokenHttpRequest, name: str, payload: Resource
     resource = services.resource_create(dataset=dataset, by=request.auth, name=payload.name, url=payload.url,
                                         description=payload.description, format=payload.format,
                                         data_dictionary=[c.dict() for c in payload.data_dictionary])
-    return Status(201, resource_json(resource, request))
+    return Status(201, resources_json([resource], request)[0])
 
 
 @router.post("/datasets/{name}/resources/upload", response={201: ResourceOut}, auth=token_auth,
@@ -352,7 +352,7 @@ def resource_create_upload(request: TokenHttpRequest, name: str, file: File[Uplo
     dataset = _visible_dataset(request, name)
     resource = services.resource_create(dataset=dataset, by=request.auth, name=resource_name, file=file,
                                         description=description, format=format)
-    return Status(201, resource_json(resource, request))
+    return Status(201, resources_json([resource], request)[0])
 
 
 @router.get("/requests", response=RequestPage, tags=["requests"],

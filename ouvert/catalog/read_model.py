@@ -35,8 +35,9 @@ from ouvert.core.read_model import OrganizationView, organization_view
 
 from .models import Dataset, DatasetVersion, Licence, Resource, Theme
 
-__all__ = ["DatasetView", "HarvestOrigin", "LicenceView", "OrganizationView", "QualityView", "ResourceView",
-           "ThemeView", "dataset_view", "dataset_views", "organization_view", "resource_views", "theme_view"]
+__all__ = ["DatasetSummary", "DatasetView", "HarvestOrigin", "LicenceView", "OrganizationView", "QualityView",
+           "ResourceView", "ThemeView", "dataset_summaries", "dataset_view", "dataset_views", "organization_view",
+           "resource_views", "theme_view"]
 
 
 def _english() -> bool:
@@ -235,3 +236,44 @@ def dataset_views(*, datasets: QuerySet[Dataset] | Iterable[uuid.UUID]) -> list[
 def dataset_view(*, dataset_id: uuid.UUID) -> DatasetView | None:
     found = dataset_views(datasets=[dataset_id])
     return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class DatasetSummary:
+    """A dataset without its relations (keywords, themes, resources): what a list shows. Built from
+    rows already fetched with their organization and licence, so a page costs no query of its own."""
+
+    id: uuid.UUID
+    name: str
+    title: str
+    notes: str
+    state: str
+    private: bool
+    organization: OrganizationView
+    licence: LicenceView
+    update_frequency: str
+    is_reference: bool
+    quality: QualityView
+    updated_at: dt.datetime
+    first_published_at: dt.datetime | None
+
+
+def dataset_summaries(*, datasets: Iterable[Dataset]) -> list[DatasetSummary]:
+    """Summaries of datasets fetched with ``select_related("organization", "licence")``, in order."""
+    organizations: dict[uuid.UUID, OrganizationView] = {}
+    licences: dict[int, LicenceView] = {}
+    result = []
+    for d in datasets:
+        org = organizations.get(d.organization_id) or organization_view(d.organization)
+        organizations[d.organization_id] = org
+        lic = licences.get(d.licence_id) or licence_view(d.licence)
+        licences[d.licence_id] = lic
+        report = d.quality_report or {}
+        reason = report.get("stars_reason") if isinstance(report.get("stars_reason"), dict) else None
+        result.append(DatasetSummary(
+            id=d.pk, name=d.name, title=d.title, notes=d.notes, state=d.state, private=d.private, organization=org,
+            licence=lic, update_frequency=d.update_frequency, is_reference=d.is_reference,
+            quality=QualityView(score=d.quality_score, openness_stars=d.openness_stars, conforms=d.conforms,
+                                checked_at=d.quality_checked_at, stars_reason=reason),
+            updated_at=d.updated_at, first_published_at=d.first_published_at))
+    return result

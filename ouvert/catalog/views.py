@@ -51,7 +51,7 @@ from .models import (
     Theme,
     Tutorial,
 )
-from .serializers import dataset_json, request_json, resource_json, reuse_json
+from .serializers import dataset_detail_json, datasets_json, request_json, resources_json, reuse_json
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -80,7 +80,7 @@ def search(request: HttpRequest) -> HttpResponse:
     status = 400 if bbox_errors else 200
     if _wants_json(request):
         return JsonResponse({"count": paginator.count, "page": page.number, "num_pages": paginator.num_pages,
-                             "results": [dataset_json(d, request) for d in page.object_list],
+                             "results": datasets_json(page.object_list, request),
                              **({"errors": bbox_errors} if bbox_errors else {})}, status=status)
     following = request.user.is_authenticated and follows.follow_get(
         user=request.user, kind="search", key=params.querystring()) is not None
@@ -111,9 +111,9 @@ def _dataset_or_404(request: HttpRequest, name: str) -> Dataset:
 
 def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
     dataset = _dataset_or_404(request, name)
-    resources = list(selectors.dataset_resources(dataset=dataset))
     if _wants_json(request):
-        return JsonResponse(dataset_json(dataset, request, resources=resources))
+        return JsonResponse(dataset_detail_json(dataset, request))
+    resources = list(selectors.dataset_resources(dataset=dataset))
     preview = request.GET.get("apercu") == "1"
     if dataset.is_public and not preview:
         services.dataset_record_view(dataset=dataset)
@@ -336,7 +336,7 @@ def resource_delete(request: AuthedHttpRequest, name: str, pk) -> HttpResponse:
 def resource_detail(request: HttpRequest, name: str, pk) -> HttpResponse:
     resource = _resource_or_404(request, name, pk)
     if _wants_json(request):
-        return JsonResponse(resource_json(resource, request))
+        return JsonResponse(resources_json([resource], request)[0])
     return render(request, "catalog/resource_detail.html", {
         "resource": resource, "dataset": resource.dataset, **_resource_previews(resource, request.user),
         "can_edit": permissions.can_edit_dataset(signed_in_user(request), resource.dataset)})

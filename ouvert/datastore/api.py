@@ -1,5 +1,6 @@
 """Native datastore API at ``/api/v1/datastore/``: table info, keyset-paged rows with typed filters,
-CKAN-shaped search, chart aggregation, streaming exports, ingestion jobs and the data dictionary."""
+chart aggregation, streaming exports, ingestion jobs and the data dictionary. The CKAN-shaped search
+(``/api/v1/datastore/{id}/search``) is in the CKAN layer, ``ouvert/api/ckan/datastore_router.py``."""
 
 from __future__ import annotations
 
@@ -131,20 +132,6 @@ def table_rows(request: HttpRequest, resource_id: uuid.UUID, sheet: int = 0,
                                     limit=limit, fields=wanted, count=count)
     page["fields"] = [f for f in page["fields"] if f["id"] != "_id"] if wanted is None else page["fields"]
     return page
-
-
-@router.get("/datastore/{resource_id}/search", response=dict[str, Any],
-            summary="Recherche au format de datastore_search de CKAN")
-def table_search(request: HttpRequest, resource_id: uuid.UUID, filters: str | None = None, q: str | None = None,
-                 sort: str | None = None, limit: int = 100, offset: int = 0, fields: str | None = None,
-                 distinct: bool = False, include_total: bool = True,
-                 records_format: Literal["objects", "lists", "csv", "tsv"] = "objects") -> dict[str, Any]:
-    data: dict[str, Any] = {"resource_id": str(resource_id), "limit": limit, "offset": offset,
-                            "distinct": distinct, "include_total": include_total, "records_format": records_format}
-    for key, value in (("filters", filters), ("q", q), ("sort", sort), ("fields", fields)):
-        if value:
-            data[key] = value
-    return selectors.datastore_search(data=data, user=signed_in_user(request))
 
 
 @router.get("/datastore/{resource_id}/aggregate", response=AggregateOut,

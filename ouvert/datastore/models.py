@@ -85,7 +85,8 @@ class IngestJob(models.Model):
     rows_done = models.BigIntegerField(default=0)
     cancel_requested = models.BooleanField(default=False)
     report = models.JSONField(_("rapport"), default=dict, blank=True)
-    error = models.TextField(_("erreur"), blank=True)
+    # why the job failed or stopped: a stored message (ouvert.core.messages, codes in report.py)
+    error = models.JSONField(_("erreur"), default=dict, blank=True)
     attempt = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
@@ -105,6 +106,13 @@ class IngestJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def shown_error(self) -> str:
+        """Why the job failed or stopped, in the active language ("" when it did not)."""
+        from .report import job_messages
+
+        return str(job_messages(self.report, self.error)["error"])
 
     @property
     def percentage(self) -> float:

@@ -51,7 +51,7 @@ register({
 })
 
 
-def job_messages(report: Mapping[str, Any] | None, error: str = "") -> dict[str, Any]:
+def job_messages(report: Mapping[str, Any] | None, error: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """What a job's report says, in the active language: the reason it failed (``error``), the
     values refused (``errors``: row, column, value, what was expected, or a message) and each
     sheet's findings (``sheets``)."""
@@ -60,7 +60,7 @@ def job_messages(report: Mapping[str, Any] | None, error: str = "") -> dict[str,
     for item in report.get("errors", []):
         rows.append({**item, "message": render_text(item.get("message")) if item.get("message") else "",
                      "expected": render_text(item.get("expected")) if item.get("expected") else ""})
-    reason = report.get("error")
+    reason = error or report.get("error")
     sheets = [{**sheet, "quality": [render_finding(f) for f in sheet.get("quality") or []]}
               for sheet in report.get("sheets") or []]
-    return {"error": render_text(reason) if reason else error, "errors": rows, "sheets": sheets}
+    return {"error": render_text(reason) if reason else "", "errors": rows, "sheets": sheets}

@@ -1,23 +1,21 @@
-"""Datastore reads: CKAN ``datastore_search`` / ``datastore_info`` shaped results, the native API's
-keyset pages and typed filters, chart aggregation, and constant-memory row iteration for exports.
-``datastore_search_sql`` lives in :mod:`ouvert.datastore.sql`.
+"""Datastore reads, typed (:mod:`ouvert.datastore.types`): searches (CKAN's ``datastore_search``
+envelope is built from them in ``ouvert/api/ckan/``), table info, the native API's keyset pages and
+typed filters, chart aggregation, and constant-memory row iteration for exports. One SELECT over
+tables (``datastore_search_sql``) lives in :mod:`ouvert.datastore.sql`.
 """
 
 from __future__ import annotations
 
 import base64
-import csv
 import datetime as dt
 import decimal
-import io
 import json
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,11 +30,11 @@ from ouvert.core.models import User
 from .backends import Backend, QueryTimeout, get_backend, quote
 from .infer import ConversionError, make_normalizer
 from .models import DatastoreTable, IngestJob
+from .types import FieldSpec, SearchQuery, SearchResult
 
 MAX_LIMIT = 32000
 DEFAULT_LIMIT = 100
 QUERY_SECONDS = settings.DATASTORE_QUERY_SECONDS
-CKAN_SEARCH_URL = "/api/3/action/datastore_search"
 
 
 def table_for_read(resource_id: Any, user: User | None, sheet: int = 0) -> DatastoreTable:
@@ -162,37 +160,24 @@ def _fields_by_id(table: DatastoreTable) -> dict[str, dict[str, Any]]:
     return {"_id": {"id": "_id", "type": "int"}, **{f["id"]: f for f in table.fields}}
 
 
-def _parse_json_param(value: Any, name: str) -> Any:
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise ValidationError({name: [_("JSON invalide.")]}) from exc
-    return value
-
-
-def parse_filters(table: DatastoreTable, filters: Any) -> dict[str, list[Any]]:
-    """CKAN ``filters`` as ``{field: [values]}`` (a list means OR), fields checked."""
+def _check_filters(table: DatastoreTable, filters: Mapping[str, Sequence[Any]]) -> None:
     by_id = _fields_by_id(table)
-    filters = _parse_json_param(filters, "filters") if filters not in (None, "") else {}
-    if not isinstance(filters, dict):
-        raise ValidationError({"filters": [_("« filters » doit être un objet {champ: valeur}.")]})
     for name in filters:
         if name not in by_id:
             raise ValidationError({"filters": [_("Champ inconnu : « %(f)s ».") % {"f": name}]})
-    return {name: value if isinstance(value, list) else [value] for name, value in filters.items()}
 
 
-def build_where(table: DatastoreTable, backend: Backend, *, filters: Any, q: Any,
-                unindexed: frozenset[str] | set[str] = frozenset(), fts_first: int | None = None
-                ) -> tuple[str, list[Any]]:
-    """CKAN ``filters`` (lists mean OR) and ``q`` (full text, or ``{field: text}``) as SQL. Columns in
-    ``unindexed`` are written so that the planner leaves their index alone (see
+def build_where(table: DatastoreTable, backend: Backend, *, filters: Mapping[str, Sequence[Any]],
+                q: str | Mapping[str, str] | None, unindexed: frozenset[str] | set[str] = frozenset(),
+                fts_first: int | None = None) -> tuple[str, list[Any]]:
+    """``filters`` (column → values, several mean OR) and ``q`` (full text, or column → substring)
+    as SQL. Columns in ``unindexed`` are written so that the planner leaves their index alone (see
     :meth:`Backend.filters_to_scan`); ``fts_first``: see :meth:`Backend.fts_first_condition`."""
     by_id = _fields_by_id(table)
+    _check_filters(table, filters)
     clauses: list[str] = []
     params: list[Any] = []
-    for name, values in parse_filters(table, filters).items():
+    for name, values in filters.items():
         field = by_id[name]
         if not values:
             clauses.append("1 = 0")
@@ -210,71 +195,21 @@ def build_where(table: DatastoreTable, backend: Backend, *, filters: Any, q: Any
         if len(non_null) < len(typed):
             parts.append(f"{column} IS NULL")
         clauses.append("(" + " OR ".join(parts) + ")")
-    q = _parse_json_param(q, "q") if isinstance(q, str) and q.strip().startswith("{") else q
     texts = [f["id"] for f in table.fields if f["type"] == "text"]
-    if isinstance(q, dict):
+    if isinstance(q, Mapping):
         for name, text in q.items():
             if name not in by_id:
                 raise ValidationError({"q": [_("Champ inconnu : « %(f)s ».") % {"f": name}]})
             clauses.append(f"{backend.text_expression(quote(name))} {backend.like_operator()} %s")
             params.append(f"%{text}%")
-    elif q not in (None, ""):
+    elif q:
         if fts_first:
-            sql, extra = backend.fts_first_condition(table.table_name, texts, str(q), first=fts_first)
+            sql, extra = backend.fts_first_condition(table.table_name, texts, q, first=fts_first)
         else:
-            sql, extra = backend.fts_condition(table.table_name, texts, str(q))
+            sql, extra = backend.fts_condition(table.table_name, texts, q)
         clauses.append(sql)
         params.extend(extra)
     return (" AND ".join(clauses) or "1 = 1"), params
-
-
-def _parse_sort(sort: Any, by_id: dict[str, dict[str, Any]]) -> list[tuple[str, bool]]:
-    if sort in (None, ""):
-        return []
-    items = sort if isinstance(sort, list) else str(sort).split(",")
-    out = []
-    for item in items:
-        parts = str(item).strip().split()
-        if not parts:
-            continue
-        name = parts[0].strip('"')
-        direction = parts[1].lower() if len(parts) > 1 else "asc"
-        if name not in by_id or direction not in ("asc", "desc") or len(parts) > 2:
-            raise ValidationError({"sort": [_("Tri invalide : « %(s)s » (champ [asc|desc]).") % {"s": item}]})
-        out.append((name, direction == "desc"))
-    return out
-
-
-def _int_param(data: dict[str, Any], name: str, default: int, maximum: int | None = None) -> int:
-    value = data.get(name, default)
-    try:
-        return int_param(default if value in (None, "") else value, name=name, minimum=0, maximum=maximum)
-    except ValueError as exc:
-        raise ValidationError({name: [str(exc)]}) from None
-
-
-def _bool_param(data: dict[str, Any], name: str, default: bool) -> bool:
-    value = data.get(name, default)
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("true", "1", "yes", "on", "oui", "vrai"):
-        return True
-    if text in ("false", "0", "no", "off", "non", "faux"):
-        return False
-    raise ValidationError({name: [_("Doit être true ou false.")]})
-
-
-def ckan_fields(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out = []
-    for f in fields:
-        item: dict[str, Any] = {"id": f["id"], "type": f["type"]}
-        info = {k: v for k, v in (("label", f.get("label")), ("notes", f.get("description")),
-                                  ("unit", f.get("unit"))) if v}
-        if info:
-            item["info"] = info
-        out.append(item)
-    return out
 
 
 def _run(backend: Backend, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
@@ -332,48 +267,43 @@ def _count(backend: Backend, table: DatastoreTable, sql: str, params: list[Any])
     return total
 
 
-def datastore_search(*, data: dict[str, Any], user: User | None) -> dict[str, Any]:
-    """CKAN ``datastore_search``."""
-    resource_id = data.get("resource_id") or data.get("id")
-    if not resource_id:
-        raise ValidationError({"resource_id": [_("Paramètre obligatoire.")]})
-    table = table_for_query(resource_id, user)
+def datastore_search(*, query: SearchQuery, user: User | None) -> SearchResult:
+    """Rows of a table (``Http404`` when the person may not read it, ``ValidationError`` naming the
+    parameter at fault). CKAN's ``datastore_search`` envelope is built in ``ouvert/api/ckan/``."""
+    table = table_for_query(query.resource_id, user)
     backend = get_backend()
     by_id = _fields_by_id(table)
-    limit = _int_param(data, "limit", DEFAULT_LIMIT, MAX_LIMIT)
-    offset = _int_param(data, "offset", 0)
-    include_total = _bool_param(data, "include_total", True)
-    distinct = _bool_param(data, "distinct", False)
-    records_format = data.get("records_format", "objects")
-    if records_format not in ("objects", "lists", "csv", "tsv"):
-        raise ValidationError({"records_format": [_("Valeurs permises : objects, lists, csv, tsv.")]})
-    wanted = data.get("fields")
-    if wanted in (None, "", []):
+    limit, offset, distinct = min(query.limit, MAX_LIMIT), query.offset, query.distinct
+    filters, q = query.filters, query.q
+    if query.fields is None:
         selected = ["_id", *(f["id"] for f in table.fields)]
+        if distinct:
+            selected.remove("_id")
     else:
-        selected = wanted if isinstance(wanted, list) else [w.strip() for w in str(wanted).split(",") if w.strip()]
+        selected = list(query.fields)
         unknown = [str(w) for w in selected if not isinstance(w, str) or w not in by_id]
         if unknown:
             raise ValidationError({"fields": [_("Champs inconnus : %(f)s.") % {"f": ", ".join(unknown)}]})
         if not selected:
             raise ValidationError({"fields": [_("« fields » ne nomme aucun champ : donnez des noms de champs séparés "
                                                 "par des virgules, ou omettez-le pour tous les champs.")]})
-    if distinct and "_id" in selected and wanted in (None, "", []):
-        selected = [s for s in selected if s != "_id"]
-    sort = _parse_sort(data.get("sort"), by_id)
+    for key in query.sort:
+        if key.field not in by_id:
+            raise ValidationError({"sort": [_("Tri invalide : « %(s)s » (champ [asc|desc]).") % {"s": key.field}]})
+    sort = [(key.field, key.descending) for key in query.sort]
+    _check_filters(table, filters)
     unindexed: set[str] = set()
-    if sort and not distinct and data.get("q") in (None, ""):
-        equal = {name: len(values) for name, values in parse_filters(table, data.get("filters")).items()}
+    if sort and not distinct and q in (None, ""):
+        equal = {name: len(values) for name, values in filters.items()}
         unindexed = backend.filters_to_scan(table.table_name, row_count=table.row_count, filters=equal,
                                             sort=sort[0][0], rows_wanted=limit + offset)
-    where, params = build_where(table, backend, filters=data.get("filters"), q=data.get("q"))
+    where, params = build_where(table, backend, filters=filters, q=q)
     rows_where = where
     fts_first = None
-    if not sort and not distinct and not parse_filters(table, data.get("filters")):
+    if not sort and not distinct and not filters:
         fts_first = limit + offset  # rows come in _id order and the full-text match is the only condition
     if unindexed or fts_first:  # the count keeps the plain condition
-        rows_where = build_where(table, backend, filters=data.get("filters"), q=data.get("q"), unindexed=unindexed,
-                                 fts_first=fts_first)[0]
+        rows_where = build_where(table, backend, filters=filters, q=q, unindexed=unindexed, fts_first=fts_first)[0]
     # NULLs sort as PostgreSQL (and so CKAN) sorts them, on both engines: last ascending, first descending.
     order = ", ".join(f"{quote(n)} {'DESC NULLS FIRST' if d else 'ASC NULLS LAST'}" for n, d in sort)
     if not order and not distinct:
@@ -381,15 +311,14 @@ def datastore_search(*, data: dict[str, Any], user: User | None) -> dict[str, An
     target = backend.table_sql(table.table_name)
     columns = ", ".join(quote(s) for s in selected)
     total = None
-    if include_total:
+    if query.include_total:
         if where == "1 = 1" and not distinct:
             total = table.row_count
         else:
             inner = f"SELECT {'DISTINCT ' + columns if distinct else '1'} FROM {target} WHERE {where}"  # noqa: S608 — quoted identifiers, bound values
             total = _count(backend, table, f"SELECT COUNT(*) FROM ({inner}) AS _t", params)  # noqa: S608 — quoted identifiers, bound values
     source = target
-    q = data.get("q")
-    if q not in (None, "") and not isinstance(q, dict) and not str(q).strip().startswith("{"):
+    if isinstance(q, str) and q:
         source, rows_where = backend.fulltext_rows_source(target, rows_where, matches=total,
                                                           row_count=table.row_count, rows_wanted=limit + offset)
     sql = f"SELECT {'DISTINCT ' if distinct else ''}{columns} FROM {source} WHERE {rows_where}"  # noqa: S608 — quoted identifiers, bound values
@@ -397,38 +326,8 @@ def datastore_search(*, data: dict[str, Any], user: User | None) -> dict[str, An
         sql += f" ORDER BY {order}"
     sql += f" LIMIT {limit} OFFSET {offset}"
     rows = _convert_rows(_run(backend, sql, params), row_converters([by_id[s] for s in selected]))
-    result: dict[str, Any] = {
-        "include_total": include_total, "limit": limit, "records_format": records_format,
-        "resource_id": str(table.resource_id), "total_estimation_threshold": None,
-        "fields": ckan_fields([by_id[s] for s in selected]),
-    }
-    if offset:
-        result["offset"] = offset
-    for key in ("filters", "q", "sort", "distinct"):
-        if data.get(key) not in (None, "", {}, False):
-            result[key] = data[key]
-    if records_format == "objects":
-        result["records"] = [dict(zip(selected, r, strict=True)) for r in rows]
-    elif records_format == "lists":
-        result["records"] = rows
-    else:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter="," if records_format == "csv" else "\t", lineterminator="\n")
-        writer.writerows(rows)
-        result["records"] = buffer.getvalue()
-    if include_total:
-        result["total"] = total
-        result["total_was_estimated"] = False
-    base = {"resource_id": str(table.resource_id)}
-    for key in ("filters", "q", "sort", "fields"):
-        if data.get(key) not in (None, "", {}):
-            value = data[key]
-            base[key] = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
-    if "limit" in data:
-        base["limit"] = str(limit)
-    result["_links"] = {"start": f"{CKAN_SEARCH_URL}?{urlencode(base)}",
-                        "next": f"{CKAN_SEARCH_URL}?{urlencode({**base, 'offset': offset + limit})}"}
-    return result
+    return SearchResult(resource_id=table.resource_id, fields=tuple(FieldSpec.of(by_id[s]) for s in selected),
+                        records=rows, total=total, limit=limit, offset=offset)
 
 
 @dataclass(frozen=True)

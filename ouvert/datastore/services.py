@@ -58,7 +58,7 @@ import datetime as dt
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +71,7 @@ from django.utils.translation import gettext as _
 
 from ouvert.core.actors import Actor, is_system
 from ouvert.core.audit import audit_record
-from ouvert.core.messages import legacy, message, render
+from ouvert.core.messages import legacy, message
 from ouvert.core.models import Organization
 from ouvert.core.permissions import check_edit_in_organization
 from ouvert.core.unset import UNSET, Unset, given
@@ -82,11 +82,13 @@ from .engine import Cancelled, ColumnPlan, LoadFailed, index_columns, ingest_she
 from .infer import TYPES, ConversionError, make_normalizer
 from .models import ACTIVE_STATUSES, DatastoreTable, IngestJob, JobStatus
 from .sources import IngestOptions, SourceError, open_sheets
+from .types import FieldSpec, RowsDeleted, RowsWritten, TableCreate, TableState
 
-CKAN_TYPE_ALIASES = {"int": "int", "int4": "int", "int8": "int", "integer": "int", "bigint": "int",
-                     "numeric": "numeric", "float": "numeric", "float8": "numeric", "number": "numeric",
-                     "double precision": "numeric", "bool": "bool", "boolean": "bool", "date": "date",
-                     "timestamp": "timestamp", "datetime": "timestamp", "text": "text", "string": "text"}
+# Type names accepted when a table is created through the API, as PostgreSQL and CKAN clients spell them.
+TYPE_ALIASES = {"int": "int", "int4": "int", "int8": "int", "integer": "int", "bigint": "int",
+                "numeric": "numeric", "float": "numeric", "float8": "numeric", "number": "numeric",
+                "double precision": "numeric", "bool": "bool", "boolean": "bool", "date": "date",
+                "timestamp": "timestamp", "datetime": "timestamp", "text": "text", "string": "text"}
 
 
 def physical_name(resource_id: uuid.UUID, sheet: int, version: int) -> str:
@@ -179,7 +181,7 @@ def datastore_ingest_cancel(*, job: IngestJob, by: Actor | None) -> IngestJob:
         job.status, job.finished_at = JobStatus.CANCELLED, timezone.now()
         reason = message("ingest.cancelled_before_start")
         job.report = {**(job.report or {}), "error": reason}
-        job.error = render(reason)
+        job.error = reason
         job.save(update_fields=["status", "finished_at", "error", "report"])
     elif job.status == JobStatus.RUNNING:
         IngestJob.objects.filter(pk=job.pk).update(cancel_requested=True)
@@ -230,7 +232,7 @@ def _local_file(source: str, report: dict[str, Any] | None = None) -> Iterator[P
 def _update(job: IngestJob, *, status: str | Unset = UNSET, phase: str | Unset = UNSET,
             bytes_total: int | Unset = UNSET, bytes_done: int | Unset = UNSET, rows_done: int | Unset = UNSET,
             started_at: dt.datetime | Unset = UNSET, finished_at: dt.datetime | Unset = UNSET,
-            report: dict[str, Any] | Unset = UNSET, error: str | Unset = UNSET) -> None:
+            report: dict[str, Any] | Unset = UNSET, error: dict[str, Any] | Unset = UNSET) -> None:
     """Write the given progress fields of a running job (on the object and in the database at once)."""
     fields = given(status=status, phase=phase, bytes_total=bytes_total, bytes_done=bytes_done, rows_done=rows_done,
                    started_at=started_at, finished_at=finished_at, report=report, error=error)
@@ -290,18 +292,18 @@ def datastore_ingest_run(*, job: IngestJob) -> IngestJob:
         old_tables = _swap(job, loaded, existing, version)
         for name in old_tables:
             backend.drop_table(name)
-    # The report keeps the reason as a message code (read in each reader's language, see
-    # ``report.job_messages``); ``error`` keeps it as text, in the language of the run, for logs.
+    # The reason is a stored message (code and parameters), read in each reader's language (see
+    # ``report.job_messages``): in ``error`` and, for the report's readers, in ``report["error"]``.
     except Cancelled:
         _discard(backend, created)
         report["error"] = message("ingest.cancelled")
         _update(job, status=JobStatus.CANCELLED, finished_at=timezone.now(), report=report,
-                error=render(report["error"]))
+                error=report["error"])
         return job
     except LoadFailed as exc:
         _discard(backend, created)
         report["errors"], report["error"] = exc.errors, exc.stored
-        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=str(exc))
+        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=exc.stored)
         return job
     except (SourceError, ValidationError) as exc:
         _discard(backend, created)
@@ -311,13 +313,13 @@ def datastore_ingest_run(*, job: IngestJob) -> IngestJob:
             text = str(exc.messages[0])
             reason = legacy({"fr": text, "en": text})
         report["errors"], report["error"] = [{"message": reason}], reason
-        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=render(reason))
+        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=reason)
         return job
     except Exception as exc:
         _discard(backend, created)
         reason = _describe_db_error(exc)
         report["errors"], report["error"] = [{"message": reason}], reason
-        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=render(reason))
+        _update(job, status=JobStatus.FAILED, finished_at=timezone.now(), report=report, error=reason)
         if not isinstance(exc, (OSError, ValueError)) and "DataError" not in type(exc).__name__:
             raise
         return job
@@ -467,33 +469,33 @@ def _table(resource_id: Any, sheet: int = 0) -> DatastoreTable:
     return table
 
 
-# CKAN write actions -------------------------------------------------------------------------------
+# Table writes (CKAN's datastore_create, _upsert and _delete envelopes are built in ouvert/api/ckan/) --
 
-def _ckan_fields(raw: Any) -> list[dict[str, Any]]:
-    if not isinstance(raw, list):
-        raise ValidationError({"fields": [_("« fields » doit être une liste de {id, type}.")]})
+def _stored_fields(specs: Sequence[FieldSpec]) -> list[dict[str, Any]]:
+    """Checked fields, as a table stores them."""
     fields = []
     seen = set()
-    for item in raw:
-        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"].strip():
+    for spec in specs:
+        name = spec.id.strip() if isinstance(spec.id, str) else ""
+        if not name:
             raise ValidationError({"fields": [_("Chaque champ doit avoir un « id » non vide.")]})
-        name = item["id"].strip()
         if name.startswith("_") or '"' in name or len(name.encode()) > 60:
             raise ValidationError({"fields": [_("Nom de champ invalide : « %(n)s ».") % {"n": name}]})
         if name.lower() in seen:
             raise ValidationError({"fields": [_("Champ en double : « %(n)s ».") % {"n": name}]})
         seen.add(name.lower())
-        kind = CKAN_TYPE_ALIASES.get(str(item.get("type", "text")).lower())
+        kind = TYPE_ALIASES.get(str(spec.type).lower())
         if kind is None:
             raise ValidationError({"fields": [_("Type inconnu « %(t)s » pour « %(n)s ».")
-                                              % {"t": item.get("type"), "n": name}]})
-        info = item.get("info")
-        if not isinstance(info, dict):
-            info = {}
-        fields.append({"id": name, "type": kind, "label": str(info.get("label", "")),
-                       "description": str(info.get("notes", "")), "unit": str(info.get("unit", "")),
-                       "detected_type": kind, "detected": {}})
+                                              % {"t": spec.type, "n": name}]})
+        fields.append({"id": name, "type": kind, "label": spec.label, "description": spec.description,
+                       "unit": spec.unit, "detected_type": kind, "detected": {}})
     return fields
+
+
+def _state(table: DatastoreTable) -> TableState:
+    return TableState(resource_id=table.resource_id, fields=tuple(FieldSpec.of(f) for f in table.fields),
+                      primary_key=tuple(table.primary_key))
 
 
 def _plans(fields: list[dict[str, Any]]) -> list[ColumnPlan]:
@@ -528,74 +530,58 @@ def _convert_record(record: Any, fields: list[dict[str, Any]], normalizers: dict
     return out
 
 
-def datastore_create(*, data: dict[str, Any], organization: Organization | None, by: Actor | None) -> dict[str, Any]:
-    """CKAN ``datastore_create``: create (or extend) a table from ``fields`` and optional ``records``."""
+def datastore_create(*, table: TableCreate, organization: Organization | None, by: Actor | None) -> TableState:
+    """Create a table from ``fields`` with optional ``records``, or add new fields and records to an
+    existing one."""
     _check(by, organization)
-    rid = _uuid(data.get("resource_id"))
-    records = data.get("records") or []
-    if not isinstance(records, list):
-        raise ValidationError({"records": [_("« records » doit être une liste.")]})
-    primary_key = data.get("primary_key") or []
-    if isinstance(primary_key, str):
-        primary_key = [p.strip() for p in primary_key.split(",") if p.strip()]
+    rid = _uuid(table.resource_id)
+    records = list(table.records)
+    primary_key = list(table.primary_key)
     existing = DatastoreTable.objects.filter(resource_id=rid, sheet=0).first()
     backend = get_backend()
     if existing is None:
-        if "fields" not in data:
+        if table.fields is None:
             raise ValidationError({"fields": [_("« fields » est obligatoire pour créer une table.")]})
-        fields = _ckan_fields(data["fields"])
+        fields = _stored_fields(table.fields)
         missing = [p for p in primary_key if p not in {f["id"] for f in fields}]
         if missing:
             raise ValidationError({"primary_key": [_("Champs absents : %(f)s.") % {"f": ", ".join(missing)}]})
         with transaction.atomic():
-            table = DatastoreTable.objects.create(
+            target = DatastoreTable.objects.create(
                 resource_id=rid, sheet=0, organization=organization, table_name=physical_name(rid, 0, 1),
                 fields=fields, primary_key=primary_key, origin="api",
                 detected={"format": "api", "encoding": "utf-8", "has_header": True})
             plans = _plans(fields)
-            backend.create_table(table.table_name, plans)
+            backend.create_table(target.table_name, plans)
             if backend.vendor == "postgresql":
                 with connection.cursor() as cur:
-                    cur.execute(f"ALTER TABLE {backend.table_sql(table.table_name)} ADD PRIMARY KEY (_id)")
+                    cur.execute(f"ALTER TABLE {backend.table_sql(target.table_name)} ADD PRIMARY KEY (_id)")
             if primary_key:
                 cols = ", ".join(quote(p) for p in primary_key)
                 with connection.cursor() as cur:
-                    cur.execute(f"CREATE UNIQUE INDEX {quote(table.table_name + '_pk')} ON "
-                                f"{backend.table_sql(table.table_name)} ({cols})")
-            backend.create_indexes(table.table_name, [f["id"] for f in fields if f["type"] != "text"][:12])
-            backend.create_fulltext(table.table_name, plans)
+                    cur.execute(f"CREATE UNIQUE INDEX {quote(target.table_name + '_pk')} ON "
+                                f"{backend.table_sql(target.table_name)} ({cols})")
+            backend.create_indexes(target.table_name, [f["id"] for f in fields if f["type"] != "text"][:12])
+            backend.create_fulltext(target.table_name, plans)
     else:
         _check_owner(by, organization, existing)
-        table = existing
-        if "fields" in data:
-            new_fields = [f for f in _ckan_fields(data["fields"]) if not table.field(f["id"])]
+        target = existing
+        if table.fields is not None:
+            new_fields = [f for f in _stored_fields(table.fields) if not target.field(f["id"])]
             if new_fields:
                 with transaction.atomic():
                     with connection.cursor() as cur:
                         for f in new_fields:
-                            cur.execute(f"ALTER TABLE {backend.table_sql(table.table_name)} ADD COLUMN "
+                            cur.execute(f"ALTER TABLE {backend.table_sql(target.table_name)} ADD COLUMN "
                                         f"{quote(f['id'])} {backend.types[f['type']]}")
-                    table.fields = [*table.fields, *new_fields]
-                    table.save(update_fields=["fields"])
+                    target.fields = [*target.fields, *new_fields]
+                    target.save(update_fields=["fields"])
     if records:
-        _write_records(table, records, method="insert")
-    audit_record(actor=by, action="datastore.create", obj=table, organization=table.organization,
+        _write_records(target, records, method="insert")
+    audit_record(actor=by, action="datastore.create", obj=target, organization=target.organization,
                  changes={"records": len(records)})
     _announce_change(rid)
-    result = {"resource_id": str(rid), "fields": [_ckan_field(f) for f in table.fields],
-              "method": "insert", "primary_key": table.primary_key}
-    if records:
-        result["records"] = records
-    return result
-
-
-def _ckan_field(field: dict[str, Any]) -> dict[str, Any]:
-    out = {"id": field["id"], "type": field["type"]}
-    info = {k: v for k, v in (("label", field.get("label")), ("notes", field.get("description")),
-                              ("unit", field.get("unit"))) if v}
-    if info:
-        out["info"] = info
-    return out
+    return _state(target)
 
 
 def _write_records(table: DatastoreTable, records: list[Any], *, method: str) -> int:
@@ -645,18 +631,19 @@ def _write_records(table: DatastoreTable, records: list[Any], *, method: str) ->
     return written
 
 
-def datastore_upsert(*, data: dict[str, Any], organization: Organization | None, by: Actor | None) -> dict[str, Any]:
-    """CKAN ``datastore_upsert`` with ``method`` upsert (default), insert or update."""
-    table = _table(data.get("resource_id"))
+UPSERT_METHODS = ("upsert", "insert", "update")
+
+
+def datastore_upsert(*, resource_id: uuid.UUID | str, records: Sequence[Mapping[str, Any]], method: str = "upsert",
+                     organization: Organization | None, by: Actor | None) -> RowsWritten:
+    """Write rows (column → value): ``upsert`` (by primary key, else insert), ``insert`` or
+    ``update`` (by primary key, each key must exist)."""
+    table = _table(resource_id)
     _check_owner(by, organization, table)
-    method = data.get("method", "upsert")
-    if method not in ("upsert", "insert", "update"):
+    if method not in UPSERT_METHODS:
         raise ValidationError({"method": [_("Méthode inconnue « %(m)s » (upsert, insert, update).") % {"m": method}]})
-    records = data.get("records")
-    if not isinstance(records, list):
-        raise ValidationError({"records": [_("« records » doit être une liste.")]})
     try:
-        _write_records(table, records, method=method)
+        written = _write_records(table, list(records), method=method)
     except Exception as exc:
         if isinstance(exc, ValidationError):
             raise
@@ -665,19 +652,20 @@ def datastore_upsert(*, data: dict[str, Any], organization: Organization | None,
         raise
     audit_record(actor=by, action="datastore.upsert", obj=table, organization=table.organization,
                  changes={"records": len(records), "method": method})
-    return {"resource_id": str(table.resource_id), "method": method, "records": records}
+    return RowsWritten(resource_id=table.resource_id, method=method, written=written)
 
 
-def datastore_delete(*, data: dict[str, Any], organization: Organization | None, by: Actor | None) -> dict[str, Any]:
-    """CKAN ``datastore_delete``: rows matching ``filters``, or the whole table without filters."""
+def datastore_delete(*, resource_id: uuid.UUID | str, filters: Mapping[str, Sequence[Any]] | None,
+                     organization: Organization | None, by: Actor | None) -> RowsDeleted:
+    """Delete the rows matching ``filters`` (column → values, as in a search; empty: every row), or
+    the whole table when ``filters`` is ``None``."""
     from .selectors import build_where
 
-    table = _table(data.get("resource_id"))
+    table = _table(resource_id)
     _check_owner(by, organization, table)
-    filters = data.get("filters")
     if filters is None:
         datastore_drop(resource_id=table.resource_id, organization=organization, by=by)
-        return {"resource_id": str(table.resource_id)}
+        return RowsDeleted(resource_id=table.resource_id, dropped=True)
     backend = get_backend()
     where, params = build_where(table, backend, filters=filters, q=None)
     with transaction.atomic(), connection.cursor() as cur:
@@ -687,8 +675,8 @@ def datastore_delete(*, data: dict[str, Any], organization: Organization | None,
     backend.fulltext_rows_changed(table.table_name, _plans(table.fields), None)
     DatastoreTable.objects.filter(pk=table.pk).update(row_count=count, modified_at=timezone.now())
     audit_record(actor=by, action="datastore.delete_rows", obj=table, organization=table.organization,
-                 changes={"filters": filters})
-    return {"resource_id": str(table.resource_id), "filters": filters}
+                 changes={"filters": {k: list(v) for k, v in filters.items()}})
+    return RowsDeleted(resource_id=table.resource_id, dropped=False)
 
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""CKAN ``datastore_search_sql``: one SELECT over datastore tables, checked before it runs.
+"""One SELECT over datastore tables (CKAN's ``datastore_search_sql``), checked before it runs.
 
 Defence in depth (``docs/security.md`` states the guarantees):
 
@@ -16,8 +16,6 @@ Defence in depth (``docs/security.md`` states the guarantees):
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,6 +40,7 @@ from .reader_role import reader_role_name
 from .selectors import _out_converter, table_for_read
 from .sql_guard import ALLOWED_FUNCTIONS as ALLOWED_FUNCTIONS  # re-exported: the documented allow-list
 from .sql_guard import ParsedSql, parse_sql, refuse
+from .types import FieldSpec, SqlResult
 
 ROWS_MAX = settings.DATASTORE_SQL_ROWS_MAX
 SQL_SECONDS = settings.DATASTORE_SQL_SECONDS
@@ -160,8 +159,9 @@ def _fields(names: list[str], rows: list[tuple], tables: dict[str, DatastoreTabl
     return fields
 
 
-def datastore_search_sql(*, data: dict[str, Any], user: User | None) -> dict[str, Any]:
-    sql = data.get("sql")
+def datastore_search_sql(*, sql: str, user: User | None) -> SqlResult:
+    """One read-only SELECT over the tables of resources ``user`` may read (``ValidationError``
+    saying what is refused and how to fix it). CKAN's envelope is built in ``ouvert/api/ckan/``."""
     backend = get_backend()
     parsed = parse_sql(sql, dialect=_dialect(backend))
     tables = {name: table_for_read(name, user) for name in parsed.resource_ids}
@@ -182,9 +182,5 @@ def datastore_search_sql(*, data: dict[str, Any], user: User | None) -> dict[str
                 value = float(value)
             record[name] = value
         records.append(record)
-    result: dict[str, Any] = {"sql": sql, "records": records, "fields": fields}
-    if truncated or over_bytes:
-        result["records_truncated"] = True
-    if over_bytes:
-        result["records_truncated_bytes"] = BYTES_MAX
-    return result
+    return SqlResult(sql=sql, fields=tuple(FieldSpec(id=f["id"], type=f["type"]) for f in fields), records=records,
+                     truncated=truncated or over_bytes, bytes_max=BYTES_MAX if over_bytes else None)

@@ -2,9 +2,9 @@
 WGS 84) become the datastore table of the same ``resource_id``, so that ``datastore_search``, its
 filters and its exports work on geographic resources too.
 
-Only the datastore's CKAN-shaped service functions are called (``datastore_delete`` then
-``datastore_create`` and ``datastore_upsert`` with ``method: insert``), the contract CKAN clients
-already rely on. While the datastore app is not installed this does nothing: the layer itself stays
+Only the datastore's typed write services are called (``datastore_delete`` then
+``datastore_create`` and ``datastore_upsert`` with ``method="insert"``), those behind CKAN's
+datastore actions. While the datastore app is not installed this does nothing: the layer itself stays
 queryable and exportable through the geo API. A datastore refusal never undoes the layer; it is
 logged with the resource id."""
 
@@ -53,22 +53,23 @@ def datastore_load_layer(layer: GeoLayer, result: GeoReadResult) -> bool:
         return False
     from ouvert.datastore import services as datastore  # only when installed
     from ouvert.datastore.models import DatastoreTable
+    from ouvert.datastore.types import FieldSpec, TableCreate
 
     if DatastoreTable.objects.filter(resource_id=layer.resource_id, origin="file").exists():
         # a table file (CSV, spreadsheet) already loaded typed by the datastore's own ingestion: the
         # layer's attributes, read as text, must not replace it (its types, full text and report)
         return False
     fields, records = datastore_records(layer, result)
+    specs = [FieldSpec(id=f["id"], type=f["type"], label=f.get("info", {}).get("label", "")) for f in fields]
     resource_id = str(layer.resource_id)
     try:
         with contextlib.suppress(Http404, ValidationError, LookupError, ObjectDoesNotExist):  # no previous table
-            datastore.datastore_delete(data={"resource_id": resource_id, "force": True},
-                                       organization=layer.organization, by=actors.INGEST)
-        datastore.datastore_create(data={"resource_id": resource_id, "force": True, "fields": fields,
-                                         "records": records[:BATCH]}, organization=layer.organization, by=actors.INGEST)
+            datastore.datastore_delete(resource_id=resource_id, filters=None, organization=layer.organization,
+                                       by=actors.INGEST)
+        datastore.datastore_create(table=TableCreate(resource_id=resource_id, fields=specs, records=records[:BATCH]),
+                                   organization=layer.organization, by=actors.INGEST)
         for start in range(BATCH, len(records), BATCH):
-            datastore.datastore_upsert(data={"resource_id": resource_id, "force": True, "method": "insert",
-                                             "records": records[start:start + BATCH]},
+            datastore.datastore_upsert(resource_id=resource_id, method="insert", records=records[start:start + BATCH],
                                        organization=layer.organization, by=actors.INGEST)
     except (Http404, ValidationError, PermissionDenied, ValueError) as exc:
         logger.warning("geo: datastore refused the layer of resource %s: %s", resource_id, exc)

@@ -12,7 +12,7 @@ from ouvert.core.api_auth import token_auth
 from ouvert.core.typing import TokenHttpRequest
 
 from . import services
-from .models import HarvestRun, HarvestSource, ItemAction, RunStatus, Schedule, SourceKind
+from .models import HarvestRun, HarvestRunItem, HarvestSource, ItemAction, RunStatus, Schedule, SourceKind
 
 router = Router(tags=["harvest"], auth=token_auth)
 
@@ -33,6 +33,10 @@ class ItemOut(Schema):
     remote_name: str
     local_id: str
     reason: str
+
+    @staticmethod
+    def resolve_reason(obj: HarvestRunItem) -> str:
+        return obj.shown_reason
 
 
 class RunOut(Schema):
@@ -56,6 +60,10 @@ class RunOut(Schema):
     @staticmethod
     def resolve_source(obj: HarvestRun) -> str:
         return obj.source.slug
+
+    @staticmethod
+    def resolve_message(obj: HarvestRun) -> str:
+        return obj.shown_message
 
     @staticmethod
     def resolve_items(obj: HarvestRun) -> list:

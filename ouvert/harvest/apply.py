@@ -8,7 +8,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from django.apps import apps
-from django.utils.translation import gettext as _
 
 from ouvert.core.models import Organization, User
 
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
 
 def _check_catalog() -> None:
     if not apps.is_installed("ouvert.catalog"):
-        raise MappingError(_("Le catalogue n'est pas installé : les jeux de données ne peuvent pas être écrits."))
+        raise MappingError.of("harvest.no_catalog")
 
 
 def upsert(data: DatasetInput, *, organization: Organization, local_id: str | None, by: User) -> str:

@@ -11,16 +11,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 
 from ouvert import __version__
 from ouvert.core import fetch as guarded
+from ouvert.core.messages import message
+
+from .report import StoredReason, fetch_message
 
 USER_AGENT = f"Ouvert-moissonneur/{__version__} (+https://github.com/ouvert)"
 
 
-class FetchError(Exception):
-    """The source could not be read; ``str(exc)`` is the reason shown in the run's report."""
+class FetchError(StoredReason):
+    """The source could not be read; ``exc.stored`` is the reason kept in the run's report."""
 
 
 @dataclass
@@ -47,19 +49,18 @@ def get_bytes(url: str, limits: Limits, *, params: dict[str, Any] | None = None,
         result = guarded.fetch(url, params=params, limits=limits.guarded(),
                                headers={"User-Agent": USER_AGENT, "Accept": accept})
     except guarded.FetchError as exc:
-        raise FetchError(str(exc)) from None
+        raise FetchError(fetch_message(exc)) from None
     return result.content or b"", result.charset
 
 
 def decode_utf8(body: bytes, declared: str = "") -> str:
     """JSON is UTF-8 (RFC 8259); anything else is refused rather than guessed."""
     if declared and declared.lower().replace("_", "-") not in {"utf-8", "utf8", "us-ascii", "ascii"}:
-        raise FetchError(_("Encodage %(enc)s refusé : la réponse doit être en UTF-8.") % {"enc": declared})
+        raise FetchError.of("harvest.encoding_refused", encoding=declared)
     try:
         return body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise FetchError(_("Encodage invalide : la réponse n'est pas en UTF-8 (octet %(pos)s).")
-                         % {"pos": exc.start}) from None
+        raise FetchError.of("harvest.encoding_invalid", position=exc.start) from None
 
 
 def get_json(url: str, limits: Limits, *, params: dict[str, Any] | None = None) -> Any:
@@ -69,8 +70,6 @@ def get_json(url: str, limits: Limits, *, params: dict[str, Any] | None = None) 
         return json.loads(text)
     except ValueError as exc:
         # the decoder's message and position only: never the response's text
-        reason = (_("%(msg)s, ligne %(line)s, colonne %(col)s") % {"msg": exc.msg, "line": exc.lineno,
-                                                                    "col": exc.colno}
-                  if isinstance(exc, json.JSONDecodeError) else type(exc).__name__)
-        raise FetchError(_("JSON invalide reçu de %(url)s : %(error)s") % {"url": guarded.shown_url(url),
-                                                                          "error": reason}) from None
+        reason: Any = (message("harvest.json_position", error=exc.msg, line=exc.lineno, column=exc.colno)
+                       if isinstance(exc, json.JSONDecodeError) else type(exc).__name__)
+        raise FetchError.of("harvest.json_invalid", url=guarded.shown_url(url), error=reason) from None

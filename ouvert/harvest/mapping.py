@@ -6,18 +6,19 @@ from dataclasses import replace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 
 from ouvert.catalog.upsert import DatasetInput
 from ouvert.core import services as core_services
+from ouvert.core.messages import message
 from ouvert.core.models import Organization, OrganizationKind, User
 
 from .models import HarvestSource
 from .remote import RemoteOrganization
+from .report import StoredReason
 
 
-class MappingError(Exception):
-    """This dataset cannot be mapped; ``str(exc)`` is the reason for the report."""
+class MappingError(StoredReason):
+    """This dataset cannot be mapped; ``exc.stored`` is the reason kept in the report."""
 
 
 def resolve_organization(source: HarvestSource, remote: RemoteOrganization | None, *,
@@ -29,8 +30,7 @@ def resolve_organization(source: HarvestSource, remote: RemoteOrganization | Non
         wanted = str(source.organization_map[name])
         org = Organization.objects.filter(slug=wanted).first()
         if org is None:
-            raise MappingError(_("La correspondance envoie « %(remote)s » vers « %(local)s », qui n'existe pas.")
-                               % {"remote": name, "local": wanted})
+            raise MappingError.of("harvest.map_missing_target", remote=name, local=wanted)
         return org
     if name:
         org = Organization.objects.filter(slug=slugify(name)[:100]).first()
@@ -44,13 +44,11 @@ def resolve_organization(source: HarvestSource, remote: RemoteOrganization | Non
                     description_fr=remote.description,
                     website=remote.website[:200] if remote.website.startswith(("http://", "https://")) else "")
             except (ValidationError, PermissionDenied) as exc:
-                raise MappingError(_("Impossible de créer l'organisation « %(name)s » : %(error)s")
-                                   % {"name": name, "error": "; ".join(getattr(exc, "messages", [str(exc)]))}) \
-                    from None
+                raise MappingError.of("harvest.organization_create_failed", name=name,
+                                      error="; ".join(getattr(exc, "messages", [str(exc)]))) from None
     if source.default_organization_id and source.default_organization is not None:
         return source.default_organization
-    raise MappingError(_("Aucune organisation locale pour « %(name)s » : ajoutez une correspondance ou une "
-                         "organisation par défaut.") % {"name": name or _("(sans organisation)")})
+    raise MappingError.of("harvest.no_organization", name=name or message("harvest.no_organization_name"))
 
 
 def map_dataset(source: HarvestSource, data: DatasetInput) -> DatasetInput:

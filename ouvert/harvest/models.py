@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ouvert.core.messages import render
+
 
 class SourceKind(models.TextChoices):
     CKAN = "ckan", _("Portail CKAN (API Action)")
@@ -91,7 +93,8 @@ class HarvestRun(models.Model):
     deleted = models.PositiveIntegerField(_("supprimés"), default=0)
     unchanged = models.PositiveIntegerField(_("inchangés"), default=0)
     errors = models.PositiveIntegerField(_("erreurs"), default=0)
-    message = models.TextField(_("message"), blank=True)
+    # why the run failed: a stored message (ouvert.core.messages, codes in harvest/report.py)
+    message = models.JSONField(_("message"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("moissonnage")
@@ -112,6 +115,11 @@ class HarvestRun(models.Model):
     def is_active(self) -> bool:
         return self.status in {RunStatus.QUEUED, RunStatus.RUNNING}
 
+    @property
+    def shown_message(self) -> str:
+        """Why the run failed, in the active language ("" when it did not)."""
+        return render(self.message)
+
 
 class ItemAction(models.TextChoices):
     CREATED = "created", _("créé")
@@ -128,7 +136,7 @@ class HarvestRunItem(models.Model):
     remote_id = models.CharField(_("identifiant distant"), max_length=500, blank=True)
     remote_name = models.CharField(_("nom distant"), max_length=500, blank=True)
     local_id = models.CharField(_("identifiant local"), max_length=64, blank=True)
-    reason = models.TextField(_("raison"), blank=True)
+    reason = models.JSONField(_("raison"), default=dict, blank=True)  # a stored message, like HarvestRun.message
 
     class Meta:
         verbose_name = _("ligne de rapport")
@@ -137,6 +145,11 @@ class HarvestRunItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.remote_name or self.remote_id}"
+
+    @property
+    def shown_reason(self) -> str:
+        """Why this dataset was not written, in the active language."""
+        return render(self.reason)
 
 
 class HarvestedObject(models.Model):

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 from rdflib import Graph
 
 from ouvert.catalog.upsert import DatasetInput
+from ouvert.core.messages import message
 
 from .dcat import RdfRefused, graph_parse, packages_from_graph, rdf_error_reason
 from .fetch import FetchError, Limits, decode_utf8, get_bytes, get_json
@@ -51,13 +51,12 @@ CKAN_ERROR_TYPES = frozenset({"Authorization Error", "Not Found Error", "Validat
 
 def _ckan_result(body: Any, url: str) -> Any:
     if not isinstance(body, dict) or "success" not in body:
-        raise FetchError(_("Réponse inattendue de %(url)s : ce n'est pas l'API Action de CKAN.") % {"url": url})
+        raise FetchError.of("harvest.not_ckan", url=url)
     if body.get("success") is not True:
         error = body.get("error")
         kind = error.get("__type") if isinstance(error, dict) else None
-        raise FetchError(_("La source signale une erreur (%(url)s) : %(type)s. Vérifiez l'adresse du portail "
-                           "et que ses jeux de données sont publics.")
-                         % {"url": url, "type": kind if kind in CKAN_ERROR_TYPES else _("type non précisé")})
+        raise FetchError.of("harvest.source_error", url=url,
+                            type=kind if kind in CKAN_ERROR_TYPES else message("harvest.source_error_untyped"))
     return body.get("result")
 
 
@@ -72,17 +71,14 @@ def read_ckan(source: HarvestSource, limits: Limits, progress: Progress) -> list
                               endpoint)
         if not isinstance(result, dict) or not isinstance(result.get("results"), list) \
                 or not isinstance(result.get("count"), int):
-            raise FetchError(_("Réponse de package_search sans « count » ni « results » (%(url)s).")
-                             % {"url": endpoint})
+            raise FetchError.of("harvest.search_shape", url=endpoint)
         count = result["count"]
         if count > maximum:
-            raise FetchError(_("La source annonce %(n)s jeux de données, au-delà de la limite de %(max)s.")
-                             % {"n": count, "max": maximum})
+            raise FetchError.of("harvest.too_many", count=count, max=maximum)
         page = result["results"]
         for pkg in page:
             if not isinstance(pkg, dict) or not pkg.get("id"):
-                raise FetchError(_("Un jeu de données reçu n'a pas d'identifiant (page commençant à %(start)s).")
-                                 % {"start": start})
+                raise FetchError.of("harvest.no_identifier", start=start)
             found[str(pkg["id"])] = RemoteDataset.of(
                 remote_id=str(pkg["id"]), name=str(pkg.get("name") or ""),
                 modified=str(pkg.get("metadata_modified") or ""), package=pkg,
@@ -92,8 +88,7 @@ def read_ckan(source: HarvestSource, limits: Limits, progress: Progress) -> list
             break
         start += len(page)
     if count and len(found) < count:
-        raise FetchError(_("La source a annoncé %(n)s jeux mais n'en a fourni que %(got)s : moissonnage "
-                           "incomplet, rien n'est supprimé.") % {"n": count, "got": len(found)})
+        raise FetchError.of("harvest.incomplete", count=count, got=len(found))
     return list(found.values())
 
 
@@ -110,20 +105,20 @@ def parse_rdf(body: bytes, hint: str, declared: str = "") -> Graph:
         try:
             return graph_parse(text, candidate)
         except RdfRefused as exc:
-            raise FetchError(str(exc)) from None
+            raise FetchError.of("harvest.dcat_refused", error=str(exc)) from None
         except Exception as exc:  # noqa: BLE001 — rdflib raises many types; each becomes a short reason
-            errors.append(f"{candidate} : {rdf_error_reason(exc)}"[:300])
-    raise FetchError(_("Document DCAT illisible : %(errors)s") % {"errors": " | ".join(errors)})
+            errors.append(message("harvest.dcat_attempt", format=candidate, error=rdf_error_reason(exc)[:300]))
+    raise FetchError.of("harvest.dcat_unreadable", errors=errors)
 
 
 def read_dcat(source: HarvestSource, limits: Limits, progress: Progress) -> list[RemoteDataset]:
     if source.kind == SourceKind.DCAT_UPLOAD:
         if not source.upload:
-            raise FetchError(_("Aucun fichier DCAT n'a été téléversé pour cette source."))
+            raise FetchError.of("harvest.no_upload")
         with source.upload.open("rb") as handle:
             body = handle.read(limits.max_bytes + 1)
         if len(body) > limits.max_bytes:
-            raise FetchError(_("Fichier trop volumineux (plus de %(max)s octets).") % {"max": limits.max_bytes})
+            raise FetchError.of("harvest.upload_too_big", max=limits.max_bytes)
         graph = parse_rdf(body, source.upload.name or "")
     else:
         body, declared = get_bytes(source.url, limits,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ouvert.core import actors, permissions
 from ouvert.core.actors import Actor
 from ouvert.core.audit import audit_record, diff, snapshot
+from ouvert.core.messages import message
 from ouvert.core.models import Organization, User
 from ouvert.core.unset import UNSET, Unset, given
 
@@ -36,6 +37,7 @@ from .models import (
     SourceKind,
 )
 from .readers import RemoteDataset, read_source
+from .report import StoredReason
 
 log = logging.getLogger(__name__)
 SOURCE_FIELDS = ["name", "slug", "kind", "url", "upload", "default_organization", "create_organizations",
@@ -154,12 +156,23 @@ def content_hash(pkg: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(pkg, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
+def _reason(exc: Exception) -> dict[str, Any]:
+    """Why one dataset was not written, as a stored message."""
+    if isinstance(exc, StoredReason):
+        return exc.stored
+    if isinstance(exc, ValidationError):
+        detail = ("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+                  if hasattr(exc, "error_dict") else " ".join(exc.messages))
+        return message("harvest.invalid", detail=detail[:1900])
+    return message("harvest.refused", detail=str(exc)[:1900])
+
+
 def _item(run: HarvestRun, action: str, remote: RemoteDataset | HarvestedObject, local_id: str = "",
-          reason: str = "") -> None:
+          reason: dict[str, Any] | None = None) -> None:
     HarvestRunItem.objects.create(run=run, action=action, remote_id=str(remote.remote_id)[:500],
                                   remote_name=str(getattr(remote, "name", "") or
                                                   getattr(remote, "remote_name", ""))[:500],
-                                  local_id=local_id, reason=reason[:2000])
+                                  local_id=local_id, reason=reason or {})
     fields: dict[str, str] = {ItemAction.CREATED: "created", ItemAction.UPDATED: "updated",
                               ItemAction.DELETED: "deleted", ItemAction.ERROR: "errors"}
     field = fields[action]
@@ -183,14 +196,8 @@ def _apply_one(run: HarvestRun, remote: RemoteDataset, by: User) -> None:
                 source=source, remote_id=remote.remote_id,
                 defaults={"remote_name": remote.name[:500], "remote_url": remote.url[:1000], "local_id": local_id,
                           "remote_modified": remote.modified[:40], "content_hash": digest, "last_run": run})
-    except MappingError as exc:
-        _item(run, ItemAction.ERROR, remote, reason=str(exc))
-    except ValidationError as exc:
-        _item(run, ItemAction.ERROR, remote, reason="; ".join(
-            f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()) if hasattr(exc, "error_dict")
-            else " ".join(exc.messages))
-    except PermissionDenied as exc:
-        _item(run, ItemAction.ERROR, remote, reason=str(exc))
+    except (MappingError, ValidationError, PermissionDenied) as exc:
+        _item(run, ItemAction.ERROR, remote, reason=_reason(exc))
     else:
         _item(run, ItemAction.UPDATED if known else ItemAction.CREATED, remote, local_id=local_id)
 
@@ -210,10 +217,10 @@ def run_execute(*, run_id: int) -> HarvestRun:
 
     try:
         if by is None or not permissions.is_site_admin(by):
-            raise FetchError(_("La source n'a plus de responsable administrateur du site : moissonnage refusé."))
+            raise FetchError.of("harvest.no_owner")
         remote = read_source(source, Limits.from_settings(), progress)
     except FetchError as exc:
-        run.status, run.message, run.finished_at, run.phase = RunStatus.FAILED, str(exc), timezone.now(), ""
+        run.status, run.message, run.finished_at, run.phase = RunStatus.FAILED, exc.stored, timezone.now(), ""
         run.save()
         return run
     run.total, run.phase = len(remote), "write"
@@ -230,7 +237,7 @@ def run_execute(*, run_id: int) -> HarvestRun:
                 apply.delete(gone.local_id, by=by)
                 gone.delete()
         except (MappingError, PermissionDenied, ValidationError) as exc:
-            _item(run, ItemAction.ERROR, gone, reason=str(exc))
+            _item(run, ItemAction.ERROR, gone, reason=_reason(exc))
         else:
             _item(run, ItemAction.DELETED, gone, local_id=gone.local_id)
     run.status = RunStatus.PARTIAL if run.errors else RunStatus.SUCCEEDED

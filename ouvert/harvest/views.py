@@ -112,10 +112,10 @@ def run_json(run: HarvestRun) -> dict:
         "id": run.pk, "source": run.source.slug, "status": run.status, "phase": run.phase,
         "total": run.total, "done": run.done, "percent": run.percent,
         "created": run.created, "updated": run.updated, "deleted": run.deleted, "unchanged": run.unchanged,
-        "errors": run.errors, "message": run.message,
+        "errors": run.errors, "message": run.shown_message,
         "started_at": run.started_at, "finished_at": run.finished_at,
         "items": [{"action": i.action, "remote_id": i.remote_id, "remote_name": i.remote_name,
-                   "local_id": i.local_id, "reason": i.reason} for i in run.items.all()[:1000]],
+                   "local_id": i.local_id, "reason": i.shown_reason} for i in run.items.all()[:1000]],
     }
 
 

@@ -1,5 +1,6 @@
-"""The datastore actions, handed to the datastore app's CKAN-shaped functions. Writes are checked
-against the organization of the resource's dataset (editors of that organization)."""
+"""The datastore actions, on the datastore app's typed functions through :mod:`.datastore_wire`
+(CKAN's parameters in, CKAN's envelopes out). Writes are checked against the organization of the
+resource's dataset (editors of that organization)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from ouvert.datastore import selectors as datastore_selectors
-from ouvert.datastore import services as datastore_services
-from ouvert.datastore.sql import datastore_search_sql as run_sql
 
-from . import errors
+from . import datastore_wire, errors
 from .packages_read import get_resource
 from .params import required
 from .registry import Context
@@ -29,7 +28,7 @@ def _organization(context: Context, data: dict[str, Any]):
 def datastore_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     """Rows of a resource's table: ``resource_id``, ``filters``, ``q``, ``distinct``, ``fields``, ``sort``,
     ``limit`` (≤ 32000), ``offset``, ``include_total``, ``records_format``."""
-    return datastore_selectors.datastore_search(data=data, user=context.user)
+    return datastore_wire.search(data=data, user=context.user)
 
 
 def datastore_info(context: Context, data: dict[str, Any]) -> dict[str, Any]:
@@ -48,22 +47,22 @@ def datastore_info(context: Context, data: dict[str, Any]) -> dict[str, Any]:
 
 def datastore_search_sql(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     """One read-only ``SELECT`` over resource tables (``sql``), with the datastore's limits."""
-    return run_sql(data=data, user=context.user)
+    return datastore_wire.search_sql(data=data, user=context.user)
 
 
 def datastore_create(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     """Create or extend a resource's table: ``resource_id``, ``fields``, ``records``, ``primary_key``."""
     organization = _organization(context, data)
-    return datastore_services.datastore_create(data=data, organization=organization, by=context.user)
+    return datastore_wire.create(data=data, organization=organization, by=context.user)
 
 
 def datastore_upsert(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     """Write rows: ``resource_id``, ``records``, ``method`` (upsert, insert, update)."""
     organization = _organization(context, data)
-    return datastore_services.datastore_upsert(data=data, organization=organization, by=context.user)
+    return datastore_wire.upsert(data=data, organization=organization, by=context.user)
 
 
 def datastore_delete(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     """Delete rows matching ``filters``, or the whole table without ``filters``."""
     organization = _organization(context, data)
-    return datastore_services.datastore_delete(data=data, organization=organization, by=context.user)
+    return datastore_wire.delete(data=data, organization=organization, by=context.user)

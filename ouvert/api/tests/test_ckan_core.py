@@ -5,13 +5,10 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from .conftest import post
+
 pytestmark = pytest.mark.django_db
 
-
-def post(client, name, data=None, token=None, **extra):
-    headers = {"HTTP_AUTHORIZATION": token} if token else {}
-    return client.post(f"/api/3/action/{name}", json.dumps(data or {}), content_type="application/json",
-                       **headers, **extra)
 
 
 def test_root_and_envelope(client):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.apps import apps
 from django.db import connection
+
+from .conftest import post
 
 pytestmark = [pytest.mark.django_db,
               pytest.mark.skipif(not apps.is_installed("ouvert.datastore"), reason="no datastore")]
@@ -15,10 +15,6 @@ pytestmark = [pytest.mark.django_db,
 SUM_SQL = 'SELECT sum(debit) AS s FROM "{rid}"'
 DELETE_SQL = 'DELETE FROM "{rid}"'
 
-
-def post(client, name, data, token=None):
-    headers = {"HTTP_AUTHORIZATION": token} if token else {}
-    return client.post(f"/api/3/action/{name}", json.dumps(data), content_type="application/json", **headers)
 
 
 def test_create_upsert_search_info_sql_delete(client, make_user, make_org, make_member, make_token):

@@ -4,7 +4,6 @@ resource leaves behind."""
 
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest
@@ -12,15 +11,13 @@ import pytest
 from conftest import shared_path
 from ouvert.core.actors import INGEST
 
+from .conftest import post
+
 pytestmark = pytest.mark.django_db
 
 TABLE = {"fields": [{"id": "code", "type": "text"}, {"id": "nom", "type": "text"}],
          "records": [{"code": "A1", "nom": "Secret de l'organisation A"}]}
 
-
-def post(client, name, data, token=None):
-    headers = {"HTTP_AUTHORIZATION": token} if token else {}
-    return client.post(f"/api/3/action/{name}", json.dumps(data), content_type="application/json", **headers)
 
 
 @pytest.fixture
@@ -71,12 +68,12 @@ def test_a_resource_cannot_adopt_another_organizations_table(client, two_organiz
     # and a datastore write naming organization B on A's table is refused
     from django.core.exceptions import PermissionDenied
 
+    from ouvert.api.ckan import datastore_wire
     from ouvert.core.models import Organization
-    from ouvert.datastore import services
 
     with pytest.raises(PermissionDenied):
-        services.datastore_upsert(data={"resource_id": rid, "method": "insert", "records": [{"code": "B"}]},
-                                  organization=Organization.objects.get(slug="organisation-b"), by=INGEST)
+        datastore_wire.upsert(data={"resource_id": rid, "method": "insert", "records": [{"code": "B"}]},
+                              organization=Organization.objects.get(slug="organisation-b"), by=INGEST)
 
 
 def test_a_map_layer_goes_to_the_resources_organization(client, two_organizations, catalogue_resource):

@@ -9,6 +9,8 @@ import uuid
 
 import pytest
 
+from .conftest import post
+
 pytestmark = pytest.mark.django_db
 
 HUGE = str(2**70)
@@ -43,10 +45,6 @@ def _offset_cursor(text: str) -> str:
 NASTY += [_offset_cursor(f"o:{v}") for v in (2**70, -1, 2**63 - 1, "1e30", "nan")]
 NASTY += [_cursor(v) for v in ([None, 2**70], ["x", 2**64], [{"a": 1}, 1], [[1], 1], [1.5, "x"], [1e308, -(2**63) - 1])]
 
-
-def post(client, name, data, token=None):
-    headers = {"HTTP_AUTHORIZATION": token} if token else {}
-    return client.post(f"/api/3/action/{name}", json.dumps(data), content_type="application/json", **headers)
 
 
 @pytest.fixture

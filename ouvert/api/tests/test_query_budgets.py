@@ -4,32 +4,21 @@ page, not once per dataset or resource) and stays under an explicit small budget
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-pytestmark = [pytest.mark.django_db,
+from .conftest import post
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow,  # each publishes up to 22 datasets through the CKAN API
               pytest.mark.skipif(not apps.is_installed("ouvert.catalog"), reason="the catalogue is not installed")]
 
 # Explicit budgets (queries per request, whatever the number of rows).
 BUDGETS = {"package_search": 10, "api_v1_datasets": 4, "organization_show": 11, "catalogue_page": 8,
-           "dcat_catalogue": 10}
+           "dcat_catalogue": 10, "api_v1_resources": 4}
 
 
-def post(client, name, data=None, token=None):
-    headers = {"HTTP_AUTHORIZATION": token} if token else {}
-    return client.post(f"/api/3/action/{name}", json.dumps(data or {}), content_type="application/json", **headers)
-
-
-@pytest.fixture
-def publisher(make_user, make_org, make_member, make_token):
-    org = make_org("montreal", name_fr="Ville de Montréal", kind="municipality")
-    user = make_user("editeur@montreal.example")
-    make_member(user, org, role="editor")
-    return org, make_token(user)
 
 
 @pytest.fixture
@@ -90,6 +79,21 @@ def test_native_api_dataset_list(client, add_datasets):
     many, large = count(lambda: client.get("/api/v1/datasets?limit=12"))
     assert len(small.json()["results"]) == 1 and len(large.json()["results"]) == 12
     assert one == many <= BUDGETS["api_v1_datasets"], (one, many)
+
+
+def test_native_api_resource_list_and_dataset_detail(client, add_datasets):
+    add_datasets(6)
+    one, small = count(lambda: client.get("/api/v1/resources?limit=1"))
+    many, large = count(lambda: client.get("/api/v1/resources?limit=12"))
+    assert len(small.json()["results"]) == 1 and len(large.json()["results"]) == 12
+    assert {r["dataset"] for r in large.json()["results"]} == {f"jeu-{i}" for i in range(6)}
+    assert one == many <= BUDGETS["api_v1_resources"], (one, many)
+    detail = client.get("/api/v1/datasets/jeu-3").json()
+    assert detail["keywords"] == ["commun", "mot-3"] and detail["themes"] == ["transport"]
+    assert [r["format"] for r in detail["resources"]] == ["CSV", "HTML"]
+    first = detail["resources"][0]
+    assert first["download_url"].startswith("http://testserver/") and "/jeu-3/" in first["download_url"]
+    assert first["id"] in first["download_url"] and first["kind"] == "link"
 
 
 def test_organization_show_with_datasets(client, add_datasets):

@@ -44,6 +44,7 @@ def _binary_loader():
 _binary_loader()
 
 
+@pytest.mark.slow  # every recorded exchange of real portals
 def test_error_envelopes_match_real_ckan(client, make_user, make_org, make_token):
     recorded = {status: body for _uri, status, body in recorded_exchanges() if status in {403, 404}}
     assert {403, 404} <= set(recorded), "the cassettes hold a 403 and a 404"
@@ -65,6 +66,7 @@ def test_error_envelopes_match_real_ckan(client, make_user, make_org, make_token
             assert mine["error"]["message"].startswith(prefix + ": ")
 
 
+@pytest.mark.slow  # every recorded exchange of real portals
 def test_help_urls_have_ckans_form(client):
     for uri, _status, body in recorded_exchanges():
         name = re.search(r"/action/(\w+)", uri).group(1)
@@ -73,6 +75,7 @@ def test_help_urls_have_ckans_form(client):
     assert re.search(r"/api/3/action/help_show\?name=status_show$", mine)
 
 
+@pytest.mark.slow  # every recorded exchange of real portals
 def test_double_slash_paths_as_some_clients_send_them(client):
     """frictionless-py (see the cassettes) calls ``https://portal//api/3/action/...``."""
     uris = [uri for uri, _s, _b in recorded_exchanges() if "//api/" in uri]

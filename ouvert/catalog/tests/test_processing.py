@@ -138,12 +138,12 @@ def test_linked_file_errors_say_why_and_keep_the_resource(settings, file_server,
     internal = services.resource_create(dataset=dataset, by=editor, url=f"{base}/v1.csv", format="CSV")
     job = _jobs(internal)[-1]
     assert job.status == "failed"
-    assert "adresse interne" in job.error
+    assert "adresse interne" in job.shown_error
     settings.OUVERT_FETCH_ALLOW_PRIVATE = True
     missing = services.resource_create(dataset=dataset, by=editor, url=f"{base}/absent.csv", format="CSV")
     job = _jobs(missing)[-1]
     assert job.status == "failed"
-    assert "404" in job.error
+    assert "404" in job.shown_error
     assert dataset.resources.count() == 2
     not_tabular = services.resource_create(dataset=dataset, by=editor, url=f"{base}/rapport.pdf", format="PDF")
     assert _jobs(not_tabular) == []

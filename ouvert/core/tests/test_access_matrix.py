@@ -22,6 +22,7 @@ outside its organization, and the same probes find it once published (and its re
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -550,11 +551,12 @@ def test_probes_find_the_public_data(world, client):
     assert not misses, "probes that do not reach the public data:\n" + "\n".join(misses)
 
 
-@pytest.mark.slow  # every route, every reader
-@pytest.mark.parametrize("scenario", SCENARIOS)
-def test_nothing_unpublished_leaks(world, scenario):
-    _move(world, scenario)
-    ctx = _context(world)
+def _reader_leaks(world: dict, ctx: dict[str, str], *, consultations: bool,
+                  leak: Callable[[Probe, int, str, str], str | None],
+                  skip: Callable[[Probe], bool] = lambda probe: False) -> list[str]:
+    """Every reader of ``world`` (signed in when a person, with its token) asks every probe of the
+    dataset world, or of the consultation world; ``leak(probe, status, body, location)`` describes
+    what an answer shows that it must not (``None``: nothing). One line per leak."""
     leaks = []
     for reader in READERS:
         client = Client()
@@ -562,17 +564,33 @@ def test_nothing_unpublished_leaks(world, scenario):
         if user is not None:
             client.force_login(user)
         token = world["tokens"].get(reader)
-        for route, probe in _probes():
-            if scenario == "deleted_resource" and probe.history:
-                continue  # what the public saw then stays in the history; its files do not (/media/)
-            dataset_hidden = scenario != "deleted_resource"
-            # once only the resource is gone, the dataset's own routes still answer (it is public)
-            object_probe = not probe.listing and (dataset_hidden or probe.level == "resource")
-            status, body, location = _ask(client, probe, ctx, token)
-            shown = [m for m in _secrets(probe, ctx, dataset_hidden=dataset_hidden) if m.lower() in body.lower()]
-            if shown or (object_probe and not _refused(status, location)) or status >= 500:
-                leaks.append(f"{reader} {route} {probe.path.format(**ctx)} {json.dumps(probe.data)}: "
-                             f"{status}, marks {shown}")
+        for route, probe in _probes(consultations=consultations):
+            if skip(probe):
+                continue
+            found = leak(probe, *_ask(client, probe, ctx, token))
+            if found is not None:
+                leaks.append(f"{reader} {route} {probe.path.format(**ctx)} {found}")
+    return leaks
+
+
+@pytest.mark.slow  # every route, every reader
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_nothing_unpublished_leaks(world, scenario):
+    _move(world, scenario)
+    ctx = _context(world)
+    # once only the resource is gone, the dataset's own routes still answer (it is public)
+    dataset_hidden = scenario != "deleted_resource"
+
+    def leak(probe: Probe, status: int, body: str, location: str) -> str | None:
+        object_probe = not probe.listing and (dataset_hidden or probe.level == "resource")
+        shown = [m for m in _secrets(probe, ctx, dataset_hidden=dataset_hidden) if m.lower() in body.lower()]
+        if shown or (object_probe and not _refused(status, location)) or status >= 500:
+            return f"{json.dumps(probe.data)}: {status}, marks {shown}"
+        return None
+
+    # what the public saw before a resource was deleted stays in the history; its files do not (/media/)
+    leaks = _reader_leaks(world, ctx, consultations=False, leak=leak,
+                          skip=lambda probe: scenario == "deleted_resource" and probe.history)
     assert not leaks, f"{scenario}: unpublished data reached readers:\n" + "\n".join(leaks)
 
 
@@ -666,17 +684,13 @@ def test_consultation_probes_find_the_published_consultation(consultation_world,
 
 
 def test_nothing_of_a_draft_consultation_leaks(consultation_world):
-    world = consultation_world
-    ctx = _consultation_context(world)
-    leaks = []
-    for reader in READERS:
-        client = Client()
-        user = world["readers"][reader]
-        if user is not None:
-            client.force_login(user)
-        for route, probe in _probes(consultations=True):
-            status, body, location = _ask(client, probe, ctx, world["tokens"].get(reader))
-            shown = CONSULTATION_MARK.lower() in body.lower() or (probe.listing and ctx["cslug"] in body)
-            if shown or (not probe.listing and not _refused(status, location)) or status >= 500:
-                leaks.append(f"{reader} {route} {probe.path.format(**ctx)}: {status}, shown {shown}")
+    ctx = _consultation_context(consultation_world)
+
+    def leak(probe: Probe, status: int, body: str, location: str) -> str | None:
+        shown = CONSULTATION_MARK.lower() in body.lower() or (probe.listing and ctx["cslug"] in body)
+        if shown or (not probe.listing and not _refused(status, location)) or status >= 500:
+            return f"{status}, shown {shown}"
+        return None
+
+    leaks = _reader_leaks(consultation_world, ctx, consultations=True, leak=leak)
     assert not leaks, "a draft consultation reached readers outside its organization:\n" + "\n".join(leaks)

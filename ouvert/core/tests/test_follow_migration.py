@@ -36,6 +36,7 @@ def _leaves() -> list[tuple[str, str]]:
     return executor.loader.graph.leaf_nodes()
 
 
+@pytest.mark.slow  # migrates the whole graph back and forth
 @pytest.mark.django_db(transaction=True)
 def test_old_follows_are_migrated_and_still_notify(make_user, make_org, make_member):
     org = make_org("laval", kind="municipality", name_fr="Ville de Laval")

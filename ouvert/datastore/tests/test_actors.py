@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from conftest import shared_path
+from ouvert.api.ckan import datastore_wire
 from ouvert.core.actors import INGEST, SystemActor, actor_label
 from ouvert.core.models import AuditEntry
-from ouvert.datastore import services
 from ouvert.geo.services import check_can_load, layer_load_path
 
 FIELDS = [{"id": "code", "type": "text"}]
@@ -22,7 +22,7 @@ def test_none_is_anonymous_and_refused(publisher, catalogue_resource):
     rid = str(uuid.uuid4())
     catalogue_resource(rid, org)
     with pytest.raises(PermissionDenied):
-        services.datastore_create(data={"resource_id": rid, "fields": FIELDS}, organization=org, by=None)
+        datastore_wire.create(data={"resource_id": rid, "fields": FIELDS}, organization=org, by=None)
     with pytest.raises(PermissionDenied):
         check_can_load(None, org, rid)
     assert not AuditEntry.objects.filter(action="datastore.create").exists()
@@ -32,8 +32,8 @@ def test_a_system_actor_writes_and_is_named_in_the_audit_log(publisher, catalogu
     _user, org = publisher
     rid = str(uuid.uuid4())
     catalogue_resource(rid, org)
-    services.datastore_create(data={"resource_id": rid, "fields": FIELDS, "records": [{"code": "QC"}]},
-                              organization=org, by=INGEST)
+    datastore_wire.create(data={"resource_id": rid, "fields": FIELDS, "records": [{"code": "QC"}]},
+                          organization=org, by=INGEST)
     entry = AuditEntry.objects.get(action="datastore.create")
     assert entry.actor is None and entry.actor_label == "system:ingest"
 
@@ -43,8 +43,8 @@ def test_a_person_is_still_checked_and_named(publisher, catalogue_resource, make
     rid = str(uuid.uuid4())
     catalogue_resource(rid, org)
     with pytest.raises(PermissionDenied):
-        services.datastore_create(data={"resource_id": rid, "fields": FIELDS}, organization=org, by=make_user())
-    services.datastore_create(data={"resource_id": rid, "fields": FIELDS}, organization=org, by=user)
+        datastore_wire.create(data={"resource_id": rid, "fields": FIELDS}, organization=org, by=make_user())
+    datastore_wire.create(data={"resource_id": rid, "fields": FIELDS}, organization=org, by=user)
     entry = AuditEntry.objects.get(action="datastore.create")
     assert entry.actor == user and entry.actor_label == user.email
 

@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import translation
 
+from ouvert.api.ckan.datastore_wire import search as datastore_search
 from ouvert.datastore import services
 from ouvert.datastore.models import DatastoreTable, IngestJob
-from ouvert.datastore.selectors import datastore_search
 
 from .conftest import field_types
 
@@ -55,7 +55,8 @@ def test_reingest_swaps_atomically_and_failure_keeps_previous(ingest, write_file
     assert failed.report["errors"][0] == {"row": 3, "column": "a", "value": "deux",
                                           "expected": {"code": "expected.int", "params": {}}}
     assert failed.report["error"] == {"code": "ingest.type_mismatch", "params": {"count": 1}}
-    assert failed.error == "1 valeur(s) ne correspondent pas au type de leur colonne."
+    assert failed.shown_error == "1 valeur(s) ne correspondent pas au type de leur colonne."
+    assert failed.error == {"code": "ingest.type_mismatch", "params": {"count": 1}}
     assert failed.progress()["report"]["errors"][0]["expected"] == "un entier (ex. 42 ou 1 234)"
     with translation.override("en"):
         shown = failed.progress()
@@ -120,7 +121,7 @@ def test_cancel_pending_and_running_jobs(publisher, write_file):
     IngestJob.objects.filter(pk=running.pk).update(cancel_requested=True)
     services.datastore_ingest_run(job=running)
     running.refresh_from_db()
-    assert running.status == "cancelled" and "précédente" in running.error
+    assert running.status == "cancelled" and "précédente" in running.shown_error
     assert not DatastoreTable.objects.filter(resource_id=running.resource_id).exists()
 
 
@@ -139,7 +140,7 @@ def test_retry_is_idempotent(ingest, write_file, publisher):
 
 def test_unreadable_file_fails_with_a_clear_report(ingest, write_file):
     job = ingest(write_file("a.pdf", b"%PDF-1.4 blah"))
-    assert job.status == "failed" and "document" in job.error
+    assert job.status == "failed" and "document" in job.shown_error
     assert job.report["error"] == {"code": "source.document", "params": {"name": "a.pdf"}}
     assert job.progress()["error"] == "« a.pdf » est un document, pas un tableau de données."
     with translation.override("en"):

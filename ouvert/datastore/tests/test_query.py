@@ -1,4 +1,5 @@
-"""CKAN datastore actions as service/selector functions: search, info, search_sql, create, upsert, delete."""
+"""CKAN datastore actions through the CKAN layer (ouvert/api/ckan/datastore_wire.py): search, info, search_sql,
+create, upsert, delete."""
 
 import uuid
 
@@ -6,9 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from ouvert.datastore import services
-from ouvert.datastore.selectors import datastore_search, datastore_table_info
-from ouvert.datastore.sql import datastore_search_sql, sql_resource_ids
+from ouvert.api.ckan import datastore_wire
+from ouvert.api.ckan.datastore_wire import search as datastore_search
+from ouvert.api.ckan.datastore_wire import search_sql as datastore_search_sql
+from ouvert.datastore.selectors import datastore_table_info
+from ouvert.datastore.sql import sql_resource_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +140,7 @@ def test_create_upsert_delete_like_ckan(publisher, make_user, catalogue_resource
     user, org = publisher
     rid = str(uuid.uuid4())
     catalogue_resource(rid, org)
-    created = services.datastore_create(data={
+    created = datastore_wire.create(data={
         "resource_id": rid, "primary_key": "code",
         "fields": [{"id": "code", "type": "text"}, {"id": "nom", "type": "text", "info": {"notes": "Nom officiel"}},
                    {"id": "population", "type": "int4"}],
@@ -145,26 +148,26 @@ def test_create_upsert_delete_like_ckan(publisher, make_user, catalogue_resource
     }, organization=org, by=user)
     assert created["fields"][1] == {"id": "nom", "type": "text", "info": {"notes": "Nom officiel"}}
     assert search(resource_id=rid)["total"] == 2
-    services.datastore_upsert(data={"resource_id": rid, "records": [
+    datastore_wire.upsert(data={"resource_id": rid, "records": [
         {"code": "LV", "population": 149683}, {"code": "MTL", "nom": "Montréal", "population": 1762949}]},
         organization=org, by=user)
     rows = {r["code"]: r for r in search(resource_id=rid)["records"]}
     assert rows["LV"]["population"] == 149683 and rows["LV"]["nom"] == "Lévis" and len(rows) == 3
     assert search(resource_id=rid, q="montreal")["total"] == 1
     with pytest.raises(ValidationError):
-        services.datastore_upsert(data={"resource_id": rid, "method": "insert", "records": [{"code": "QC"}]},
-                                  organization=org, by=user)
+        datastore_wire.upsert(data={"resource_id": rid, "method": "insert", "records": [{"code": "QC"}]},
+                              organization=org, by=user)
     with pytest.raises(ValidationError, match="entier"):
-        services.datastore_upsert(data={"resource_id": rid, "records": [{"code": "X", "population": "beaucoup"}]},
-                                  organization=org, by=user)
+        datastore_wire.upsert(data={"resource_id": rid, "records": [{"code": "X", "population": "beaucoup"}]},
+                              organization=org, by=user)
     with pytest.raises(ValidationError):
-        services.datastore_upsert(data={"resource_id": rid, "method": "update", "records": [{"code": "ZZ"}]},
-                                  organization=org, by=user)
+        datastore_wire.upsert(data={"resource_id": rid, "method": "update", "records": [{"code": "ZZ"}]},
+                              organization=org, by=user)
     with pytest.raises(PermissionDenied):
-        services.datastore_upsert(data={"resource_id": rid, "records": []}, organization=org, by=make_user())
-    services.datastore_delete(data={"resource_id": rid, "filters": {"code": "QC"}}, organization=org, by=user)
+        datastore_wire.upsert(data={"resource_id": rid, "records": []}, organization=org, by=make_user())
+    datastore_wire.delete(data={"resource_id": rid, "filters": {"code": "QC"}}, organization=org, by=user)
     assert search(resource_id=rid)["total"] == 2
-    services.datastore_delete(data={"resource_id": rid}, organization=org, by=user)
+    datastore_wire.delete(data={"resource_id": rid}, organization=org, by=user)
     with pytest.raises(Http404):
         search(resource_id=rid)
 
@@ -173,5 +176,5 @@ def test_create_validates_fields(publisher):
     user, org = publisher
     for fields in ([{"id": "_x", "type": "text"}], [{"id": "a", "type": "blob"}], [{"id": "a"}, {"id": "A"}], "x"):
         with pytest.raises(ValidationError):
-            services.datastore_create(data={"resource_id": str(uuid.uuid4()), "fields": fields}, organization=org,
-                                      by=user)
+            datastore_wire.create(data={"resource_id": str(uuid.uuid4()), "fields": fields}, organization=org,
+                                  by=user)

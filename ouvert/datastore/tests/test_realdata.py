@@ -41,6 +41,7 @@ ROWS = {"jhroy-seao/contrats-nb3.csv": 9473, "jhroy-seao/decompte-des-numeros-se
         "hackqc2018/historique_alertes.csv": 9074, "pandas-cookbook/bikes.csv": 310}
 
 
+@pytest.mark.slow  # every real file of ../shared, some of several MB
 @pytest.mark.parametrize("relative", FILES)
 def test_real_file_loads_or_says_why(ingest, relative):
     path = shared_path("realdata", "quebec", *Path(relative).parts)
@@ -48,7 +49,7 @@ def test_real_file_loads_or_says_why(ingest, relative):
     if job.status != "succeeded":
         # Refusals must name the reason; none is expected among these files today.
         assert job.report.get("errors"), job.error
-        pytest.fail(f"{relative}: {job.error}")
+        pytest.fail(f"{relative}: {job.shown_error}")
     tables = list(DatastoreTable.objects.filter(resource_id=job.resource_id))
     assert tables
     for table in tables:

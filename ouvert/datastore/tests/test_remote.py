@@ -58,7 +58,7 @@ def test_a_job_recorded_with_such_a_source_fails_without_reading_it(publisher, s
                                    original_name="secret.csv")
     services.datastore_ingest_run(job=job)
     job.refresh_from_db()
-    assert job.status == JobStatus.FAILED and "refusé" in job.error
+    assert job.status == JobStatus.FAILED and "refusé" in job.shown_error
     assert "SECRET" not in str(job.report)
 
 

@@ -7,10 +7,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ouvert.datastore import selectors, services
+from ouvert.api.ckan import datastore_wire
+from ouvert.api.ckan.datastore_wire import search as datastore_search
+from ouvert.datastore import selectors
 from ouvert.datastore.backends import get_backend
 from ouvert.datastore.models import DatastoreTable
-from ouvert.datastore.selectors import datastore_search
 
 pytestmark = pytest.mark.django_db
 
@@ -77,9 +78,9 @@ def test_counts_are_remembered_until_the_rows_change(big, publisher):
     selectors.COUNTS.clear()
     assert counts_run(data) == (1000, 1)
     assert counts_run({**data, "offset": 5}) == (1000, 0)  # the next page: no second COUNT
-    services.datastore_delete(data={"resource_id": str(big.resource_id), "filters": {"ville": "Laval",
-                                                                                       "montant": None}},
-                              organization=org, by=user)
+    datastore_wire.delete(data={"resource_id": str(big.resource_id), "filters": {"ville": "Laval",
+                                                                                   "montant": None}},
+                          organization=org, by=user)
     assert datastore_search(data=data, user=None)["total"] < 1000
 
 

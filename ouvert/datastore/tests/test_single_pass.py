@@ -12,9 +12,9 @@ import pytest
 from django.db import connection
 
 from conftest import SHARED_DIR, shared_path
+from ouvert.api.ckan.datastore_wire import search as datastore_search
 from ouvert.datastore.backends import get_backend
 from ouvert.datastore.engine import CHUNK, ingest_sheet, load_sheet, profile_sheet
-from ouvert.datastore.selectors import datastore_search
 from ouvert.datastore.sources import IngestOptions, open_sheets
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +51,7 @@ def _both_ways(path: Path, options: IngestOptions | None = None) -> tuple[Loaded
     return results[0], results[1]
 
 
+@pytest.mark.slow  # big real files, loaded twice
 @pytest.mark.parametrize("relative", REAL)
 def test_single_pass_equals_two_passes_on_real_files(relative):
     path = shared_path("realdata", "quebec", *Path(relative).parts)
@@ -67,6 +68,7 @@ def _write(tmp_path: Path, name: str, header: str, lines: list[str]) -> Path:
     return path
 
 
+@pytest.mark.slow  # a file of more than one block of rows
 def test_text_after_the_first_block_makes_the_column_text(tmp_path, ingest):
     lines = [f"{i};{i * 3}" for i in range(1, ROWS)]
     lines[CHUNK + 7] = f"{CHUNK + 8};B-12"  # row CHUNK + 9 of the file (header is row 1)

@@ -85,7 +85,7 @@ def test_csv_row_wider_than_the_bound_is_refused_during_ingestion(tmp_path, sett
     path.write_text("a,b\n1,2\n" + ",".join(["x"] * 5) + "\n")
     job = ingest(path)
     assert job.status == "failed"
-    assert "5 colonnes ; au plus 3" in str(job.error or job.report)
+    assert "5 colonnes ; au plus 3" in (job.shown_error or str(job.report))
 
 
 def test_xls_declared_width_is_bounded(settings):

@@ -6,11 +6,11 @@ import sqlglot
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 
+from ouvert.api.ckan.datastore_wire import search_sql as datastore_search_sql
 from ouvert.datastore import sql
 from ouvert.datastore.backends import PostgresBackend, RelationRefused, get_backend
 from ouvert.datastore.models import DatastoreTable
 from ouvert.datastore.reader_role import reader_role_forget, reader_role_name, reader_role_status
-from ouvert.datastore.sql import datastore_search_sql
 
 pytestmark = pytest.mark.django_db
 

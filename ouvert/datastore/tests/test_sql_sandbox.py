@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from ouvert.api.ckan.datastore_wire import search_sql as datastore_search_sql
 from ouvert.datastore import sql
-from ouvert.datastore.sql import datastore_search_sql
 
 pytestmark = pytest.mark.django_db
 

@@ -70,6 +70,7 @@ def test_montreal_districts_zipped_with_cpg_override(tmp_path):
     assert any(i.code == "dbf_encoding" and i.params["source"] == ".cpg" for i in result.issues)
 
 
+@pytest.mark.slow  # every real GeoJSON file of Montréal
 def test_every_montreal_geojson_lands_in_montreal():
     folder = shared_path(*Q, "montreal-geojson")
     for path in sorted(folder.iterdir()):

@@ -236,7 +236,7 @@ def test_layer_attributes_and_wkt_geometry_land_in_the_datastore(public_rid):
 
     if not apps.is_installed("ouvert.datastore"):
         pytest.skip("datastore app not installed")
-    from ouvert.datastore.selectors import datastore_search
+    from ouvert.api.ckan.datastore_wire import search as datastore_search
 
     layer = layer_load_path(resource_id=public_rid(), by=INGEST,
                             path=shared_path(*Q, "gatineau-fire-hydrant", "decoupage_administratif.json.txt"))

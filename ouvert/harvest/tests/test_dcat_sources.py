@@ -95,7 +95,7 @@ def test_broken_dcat_documents_fail_clearly(site_admin, settings, body, reason, 
         source = services.source_create(by=site_admin, name="Cassé", kind=SourceKind.DCAT_URL, url=f"{url}/c.ttl")
         run = services.run_request(source=source, by=site_admin)
     run.refresh_from_db()
-    assert run.status == RunStatus.FAILED and reason in run.message
+    assert run.status == RunStatus.FAILED and reason in run.shown_message
 
 
 JSONLD_DATASET = {"@id": "https://donnees.exemple.quebec/dataset/velos", "@type": "dcat:Dataset",
@@ -137,7 +137,7 @@ def test_jsonld_remote_context_is_never_fetched(site_admin, settings, allow_loop
             run = services.run_request(source=source, by=site_admin)
             run.refresh_from_db()
             assert run.status == RunStatus.FAILED, path
-            assert "contexte" in run.message and "distant" in run.message, run.message
+            assert "contexte" in run.shown_message and "distant" in run.shown_message, run.shown_message
     assert "/context.jsonld" not in hits
 
 
@@ -146,7 +146,7 @@ def test_uploaded_jsonld_with_a_file_context_is_refused(site_admin):
                                     upload=SimpleUploadedFile("catalogue.jsonld", _jsonld("file:///etc/passwd")))
     run = services.run_request(source=upload, by=site_admin)
     run.refresh_from_db()
-    assert run.status == RunStatus.FAILED and "file:///etc/passwd" in run.message and "root:" not in run.message
+    assert run.status == RunStatus.FAILED and "file:///etc/passwd" in run.shown_message and "root:" not in run.shown_message
 
 
 def test_inline_jsonld_context_still_reads(site_admin):
@@ -170,7 +170,7 @@ def test_rdfxml_entities_and_dtds_are_refused(site_admin, body):
                                     upload=SimpleUploadedFile("catalogue.rdf", body))
     run = services.run_request(source=upload, by=site_admin)
     run.refresh_from_db()
-    assert run.status == RunStatus.FAILED and "DOCTYPE" in run.message and "root:" not in run.message
+    assert run.status == RunStatus.FAILED and "DOCTYPE" in run.shown_message and "root:" not in run.shown_message
 
 
 def test_parse_errors_do_not_repeat_the_document(site_admin):
@@ -179,8 +179,8 @@ def test_parse_errors_do_not_repeat_the_document(site_admin):
                                     upload=SimpleUploadedFile("catalogue.ttl", body))
     run = services.run_request(source=upload, by=site_admin)
     run.refresh_from_db()
-    assert run.status == RunStatus.FAILED and "illisible" in run.message and "ligne" in run.message
-    assert "SECRET" not in run.message
+    assert run.status == RunStatus.FAILED and "illisible" in run.shown_message and "ligne" in run.shown_message
+    assert "SECRET" not in run.shown_message
 
 
 @pytest.mark.parametrize("context", ["file", "http"])

@@ -58,7 +58,7 @@ def test_recorded_real_ckan_is_harvested(ckan_source, settings, make_org, client
         run.refresh_from_db()
         assert run.total == 3 and run.done == 3 and run.status == RunStatus.PARTIAL
         assert run.created == 1 and run.errors == 2
-        reasons = {item.remote_name: item.reason for item in run.items.filter(action="error")}
+        reasons = {item.remote_name: item.shown_reason for item in run.items.filter(action="error")}
         assert set(reasons) == {"100-validated-species-of-plants",
                                 "1617in10-regulation-of-sale-of-overseas-properties-20170426-c"}
         assert all("Aucune organisation locale" in reason for reason in reasons.values())
@@ -96,8 +96,8 @@ def test_hostile_sources_fail_clearly_and_change_nothing(ckan_source, settings, 
         source = ckan_source(url)
         run = services.run_request(source=source, by=source.owner)
     run.refresh_from_db()
-    assert run.status == RunStatus.FAILED, run.message
-    assert reason in run.message
+    assert run.status == RunStatus.FAILED, run.shown_message
+    assert reason in run.shown_message
     assert run.created == run.updated == run.deleted == 0
     assert Organization.objects.count() == before
 
@@ -110,7 +110,7 @@ def test_unreachable_source(ckan_source, settings, allow_loopback):
     source = ckan_source(f"http://127.0.0.1:{port}")
     run = services.run_request(source=source, by=source.owner)
     run.refresh_from_db()
-    assert run.status == RunStatus.FAILED and "injoignable" in run.message
+    assert run.status == RunStatus.FAILED and "injoignable" in run.shown_message
 
 
 def test_a_source_on_loopback_is_refused_by_default(ckan_source, settings):
@@ -124,8 +124,8 @@ def test_a_source_on_loopback_is_refused_by_default(ckan_source, settings):
     with serve(route) as url:
         run = services.run_request(source=ckan_source(url), by=HARVEST, trigger="schedule")
     run.refresh_from_db()
-    assert run.status == RunStatus.FAILED and "adresse interne" in run.message
-    assert hits == [] and "SECRET" not in run.message
+    assert run.status == RunStatus.FAILED and "adresse interne" in run.shown_message
+    assert hits == [] and "SECRET" not in run.shown_message
 
 
 SECRET = b"SECRET-TOKEN-42"
@@ -144,8 +144,8 @@ def test_reports_keep_status_type_and_reason_never_the_answer(ckan_source, setti
         run = services.run_request(source=ckan_source(url), by=HARVEST, trigger="schedule")
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
-    assert all(part in run.message for part in shown), run.message
-    assert SECRET.decode() not in run.message
+    assert all(part in run.shown_message for part in shown), run.shown_message
+    assert SECRET.decode() not in run.shown_message
 
 
 def test_one_run_at_a_time_and_schedule(ckan_source, site_admin):
@@ -168,4 +168,4 @@ def test_a_run_past_its_deadline_starts_no_request(ckan_source, settings, allow_
     with serve(lambda path, query: (hits.append(path), (200, {}, b"{}"))[1]) as url:
         run = services.run_request(source=ckan_source(url), by=HARVEST, trigger="schedule")
     run.refresh_from_db()
-    assert run.status == RunStatus.FAILED and "Durée maximale" in run.message and hits == []
+    assert run.status == RunStatus.FAILED and "Durée maximale" in run.shown_message and hits == []

@@ -30,7 +30,7 @@ def test_harvest_mirrors_another_ouvert(client, site_admin, tmp_path, settings, 
         source = services.source_create(by=site_admin, name="Laval", kind=SourceKind.CKAN, url=url)
         first = services.run_request(source=source, by=site_admin)
         first.refresh_from_db()
-        assert (first.status, first.created, first.errors) == (RunStatus.SUCCEEDED, 3, 0), first.message
+        assert (first.status, first.created, first.errors) == (RunStatus.SUCCEEDED, 3, 0), first.shown_message
 
         for n in range(3):
             mine = client.get(f"/api/3/action/package_show?id=collectes-{n}").json()["result"]

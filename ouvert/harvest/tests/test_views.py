@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from ouvert.harvest.models import HarvestSource
 
@@ -52,3 +53,31 @@ def test_native_api(client, site_admin, make_user, make_token, settings):
     shown = client.get(f"/api/v1/harvest/runs/{started.json()['id']}", HTTP_AUTHORIZATION=token).json()
     assert "adresse interne" in shown["message"] and shown["items"] == []
     assert client.post("/api/v1/harvest/sources/absent/runs", HTTP_AUTHORIZATION=token).status_code == 404
+
+
+def test_run_reports_are_stored_as_codes_and_shown_in_the_readers_language(client, site_admin, make_token,
+                                                                           settings):
+    settings.HARVEST_TIMEOUT = 1
+    from ouvert.harvest import services
+    from ouvert.harvest.models import HarvestRun, HarvestRunItem, ItemAction
+
+    source = services.source_create(by=site_admin, name="Loin", kind="ckan", url="http://127.0.0.1:9999")
+    run = services.run_request(source=source, by=site_admin)
+    run.refresh_from_db()
+    assert run.message["code"] == "fetch.blocked" and run.message["params"]["host"] == "127.0.0.1"
+    HarvestRunItem.objects.create(run=run, action=ItemAction.ERROR, remote_id="x", reason={
+        "code": "harvest.no_organization", "params": {"name": {"code": "harvest.no_organization_name"}}})
+    token = make_token(site_admin)
+    french = client.get(f"/api/v1/harvest/runs/{run.pk}", HTTP_AUTHORIZATION=token).json()
+    english = client.get(f"/api/v1/harvest/runs/{run.pk}", HTTP_AUTHORIZATION=token, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert "adresse interne" in french["message"] and "internal address" in english["message"]
+    assert french["items"][0]["reason"].startswith("Aucune organisation locale pour « (sans organisation) »")
+    assert english["items"][0]["reason"].startswith("No local organization for “(no organization)”")
+    client.force_login(site_admin)
+    with translation.override("en"):
+        page = client.get(run.get_absolute_url()).content.decode()
+    assert "internal address" in page and "No local organization for" in page
+    # text kept from before codes existed is shown as it was written
+    HarvestRun.objects.filter(pk=run.pk).update(message={"code": "legacy_text", "params": {
+        "what": {"fr": "Ancien texte", "en": "Ancien texte"}}})
+    assert client.get(f"/api/v1/harvest/runs/{run.pk}", HTTP_AUTHORIZATION=token).json()["message"] == "Ancien texte"
