@@ -18,6 +18,8 @@ COMMANDS = [
     ("restore", "restaurer une sauvegarde sur une base neuve (restore FICHIER.tar --verify)"),
     ("notices", "« notices due » (par cron) : résumés quotidiens dus et relances des webhooks"),
     ("quality_refresh", "recalculer la qualité, les étoiles et le badge de référence de chaque jeu"),
+    ("openaccess", "libre accès : remind (cron quotidien), grants CSV, import CSV|crossref, policies"),
+    ("plans", "plans d'action : snapshot des indicateurs et remind des jalons (cron quotidien)"),
 ]
 
 

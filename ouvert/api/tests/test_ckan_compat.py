@@ -8,21 +8,10 @@ import json
 import pytest
 from django.apps import apps
 
+from .conftest import post
+
 pytestmark = [pytest.mark.django_db,
               pytest.mark.skipif(not apps.is_installed("ouvert.catalog"), reason="the catalogue is not installed")]
-
-
-def post(client, name, data=None, token=None):
-    headers = {"HTTP_AUTHORIZATION": token} if token else {}
-    return client.post(f"/api/3/action/{name}", json.dumps(data or {}), content_type="application/json", **headers)
-
-
-@pytest.fixture
-def publisher(make_user, make_org, make_member, make_token):
-    org = make_org("montreal", name_fr="Ville de Montréal", kind="municipality")
-    user = make_user("editeur@montreal.example")
-    make_member(user, org, role="editor")
-    return org, make_token(user)
 
 
 @pytest.fixture
