@@ -1,6 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from ouvert.api.api import api
@@ -20,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", include("ouvert.harvest.urls")),
     path("", include("ouvert.geo.urls")),  # before the catalogue: donnees/cartes/… must not be a dataset slug
     path("consultations/", include("ouvert.consultations.urls")),
+    path(_("acquisitions/"), include("ouvert.procurement.urls")),
     path("", include("ouvert.core.urls")),
     path("", include("ouvert.datastore.urls")),
     path("", include("ouvert.catalog.urls")),

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "ouvert.catalog",
     "ouvert.geo",  # after the catalogue: its demo maps the catalogue's demo resources
     "ouvert.consultations",
+    "ouvert.procurement",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -333,6 +334,14 @@ CONSULTATIONS_AUTO_HIDE_REPORTS = int(os.environ.get("OUVERT_CONSULTATIONS_AUTO_
 CONSULTATIONS_REPORT_MIN_ACCOUNT_DAYS = int(os.environ.get("OUVERT_CONSULTATIONS_REPORT_MIN_ACCOUNT_DAYS", "7"))
 CONSULTATIONS_OPEN_DATA_MIN_GROUP = int(os.environ.get("OUVERT_CONSULTATIONS_OPEN_DATA_MIN_GROUP", "5"))
 CONSULTATIONS_MIN_SECONDS_PER_PAGE = int(os.environ.get("OUVERT_CONSULTATIONS_MIN_SECONDS_PER_PAGE", "2"))
+
+# Micro-acquisitions: the ceiling of a call's fixed price or maximum budget (CAD); the least number
+# of working days (Québec holidays excluded) between publication and the bid deadline; the key
+# custodian's secret sealing the bids (empty: a file under <data dir>/secrets/, made at first use;
+# keep it out of the database's backups, see docs/security.md).
+PROCUREMENT_CEILING = int(os.environ.get("OUVERT_PROCUREMENT_CEILING", "90000"))
+PROCUREMENT_MIN_WORKING_DAYS = int(os.environ.get("OUVERT_PROCUREMENT_MIN_WORKING_DAYS", "10"))
+PROCUREMENT_KEY_SECRET = os.environ.get("OUVERT_PROCUREMENT_KEY_SECRET", "")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("CACHE_URL", "").startswith("redis://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
