@@ -17,6 +17,7 @@ from ouvert.core.api_webhooks import router as webhooks_router
 from ouvert.datastore.api import router as datastore_router
 from ouvert.geo.api import router as geo_router
 from ouvert.harvest.api import router as harvest_router
+from ouvert.procurement.api import router as procurement_router
 
 api = NinjaAPI(
     title="Ouvert API",
@@ -36,6 +37,7 @@ api.add_router("/", catalog_router)
 api.add_router("/", quality_router)
 api.add_router("/", consultations_router)
 api.add_router("/", webhooks_router)
+api.add_router("/", procurement_router)
 
 
 @api.exception_handler(PermissionDenied)
