@@ -17,15 +17,18 @@ from django.db.models import Q, QuerySet
 
 from ouvert.core import access
 from ouvert.core.access import Standing
+from ouvert.core.bounds import INT64_MAX
 
 from .models import Call, CallState
 
 
 def _int(key: Any) -> int | None:
+    """A primary key, or None for anything that cannot be one (text, beyond 64 bits)."""
     try:
-        return int(key)
+        number = int(key)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number <= INT64_MAX else None
 
 
 def call_standing(call: Call) -> Standing:

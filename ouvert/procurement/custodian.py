@@ -42,7 +42,7 @@ def secret_path() -> Path:
 
 
 def _secret() -> bytes:
-    configured = str(getattr(settings, "PROCUREMENT_KEY_SECRET", "") or "")
+    configured = str(settings.PROCUREMENT_KEY_SECRET or "")
     if configured:
         return configured.encode()
     path = secret_path()

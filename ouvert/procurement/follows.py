@@ -25,10 +25,10 @@ EVENTS = {
 
 
 def _call(key: str) -> Call | None:
-    try:
-        return Call.objects.select_related("organization").filter(pk=int(str(key))).first()
-    except ValueError:
-        return None
+    from .access import _int
+
+    pk = _int(key)
+    return Call.objects.select_related("organization").filter(pk=pk).first() if pk else None
 
 
 def register() -> None:

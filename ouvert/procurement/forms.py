@@ -70,7 +70,8 @@ class CallForm(forms.Form):
 class PublishForm(forms.Form):
     reuse_comparison = forms.CharField(
         label=_("Comparaison avec les solutions existantes"), widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Pourquoi les solutions et livraisons ci-dessus ne suffisent pas, ou comment l'appel les réutilise."))
+        help_text=_("Pourquoi les solutions et livraisons ci-dessus ne suffisent pas, "
+                    "ou comment l'appel les réutilise."))
 
 
 class CancelForm(forms.Form):
@@ -96,7 +97,8 @@ class BidForm(forms.Form):
 
     def __init__(self, *args: Any, suppliers: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["supplier"].choices = [(s.pk, s.name) for s in suppliers]
+        field = self.fields["supplier"]
+        field.choices = [(s.pk, s.name) for s in suppliers]  # type: ignore[attr-defined]  # a ChoiceField
 
 
 class SupplierForm(forms.Form):

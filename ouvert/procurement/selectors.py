@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from ouvert.core import access
+from ouvert.core.bounds import INT64_MAX
 from ouvert.core.models import User
 
 from .models import Bid, BidState, Call, CallState, Question, Supplier
@@ -95,9 +96,10 @@ def suppliers_of(*, user: User | None) -> list[Supplier]:
 
 def supplier_get(*, pk: object) -> Supplier:
     try:
-        supplier = Supplier.objects.filter(pk=int(str(pk))).first()
+        number = int(str(pk))
     except ValueError:
-        supplier = None
+        number = 0
+    supplier = Supplier.objects.filter(pk=number).first() if 0 < number <= INT64_MAX else None
     if supplier is None:
         raise Http404
     return supplier

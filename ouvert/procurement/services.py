@@ -57,7 +57,7 @@ TRANSITIONS: dict[str, set[str]] = {
     CallState.ACCEPTED: {CallState.PAID},
 }
 
-EVENT_SUMMARIES = {
+EVENT_SUMMARIES: dict[str, str] = {
     CallState.PUBLISHED: gettext_noop("L'appel « %(title)s » est publié."),
     CallState.CLOSED: gettext_noop("Les soumissions à l'appel « %(title)s » sont ouvertes ; l'évaluation commence."),
     CallState.CANCELLED: gettext_noop("L'appel « %(title)s » est annulé."),

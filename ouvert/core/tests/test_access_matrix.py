@@ -339,6 +339,22 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "ckan:datastore_search": ckan("datastore_search", resource_id="{rid}"),
     "ckan:datastore_info": ckan("datastore_info", resource_id="{rid}"),
     "ckan:datastore_search_sql": ckan("datastore_search_sql", sql='SELECT * FROM "{rid}"'),
+    # micro-acquisitions: a draft call and its sealed bids are probed route by route in
+    # ouvert/procurement/tests/test_access.py (draft calls) and test_sealed.py (bids before the deadline)
+    **dict.fromkeys([
+        "api/v1/procurement/calls", "api/v1/procurement/calls/<call_id>", "api/v1/procurement/calls/<call_id>/bids",
+        "fr/acquisitions/", "fr/acquisitions/appels/<int:pk>/", "fr/acquisitions/appels/<int:pk>/publier/",
+        "fr/acquisitions/appels/<int:pk>/soumission/", "fr/acquisitions/appels/<int:pk>/soumissions.csv",
+        "fr/acquisitions/fournisseurs/<int:pk>/"],
+        Exempt("micro-acquisitions: every reader tried against a draft call and sealed bids in "
+               "ouvert/procurement/tests/test_access.py and test_sealed.py")),
+    **dict.fromkeys([
+        "fr/acquisitions/appels/<int:pk>/annuler/", "fr/acquisitions/appels/<int:pk>/questions/",
+        "fr/acquisitions/appels/<int:pk>/questions/<int:qid>/reponse/",
+        "fr/acquisitions/appels/<int:pk>/soumission/retirer/", "fr/acquisitions/appels/<int:pk>/suivre/",
+        "fr/acquisitions/appels/nouveau/", "fr/acquisitions/fournisseurs/inscription/"],
+        Exempt("micro-acquisitions write (POST) or an empty form: the service checks the buyer's or the "
+               "supplier's role (ouvert/procurement/tests)")),
 }
 for name, action in ACTIONS.items():
     if not action.read:

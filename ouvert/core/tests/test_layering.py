@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2]
-LOWER_LAYERS = ["core", "catalog", "datastore", "geo", "consultations", "harvest"]
+LOWER_LAYERS = ["core", "catalog", "datastore", "geo", "consultations", "harvest", "procurement"]
 TOP = "ouvert.api"
 
 

@@ -32,7 +32,7 @@ def _database_dump() -> bytes:
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM INTO %s", [str(path)])
             return path.read_bytes()
-    chunks = []
+    chunks: list[bytes] = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
             cursor.execute(f'SELECT t::text FROM "{table}" t')  # noqa: S608 — table names from introspection
