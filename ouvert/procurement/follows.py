@@ -16,6 +16,7 @@ EVENTS = {
     "procurement_call.closed": _("Soumissions ouvertes à la date limite"),
     "procurement_call.cancelled": _("Appel annulé"),
     "procurement_call.unsuccessful": _("Appel infructueux"),
+    "procurement_call.debriefing": _("Classement d'un appel publié"),
     "procurement_call.awarded": _("Appel adjugé"),
     "procurement_call.delivered": _("Livrable déposé"),
     "procurement_call.accepted": _("Livrable accepté"),

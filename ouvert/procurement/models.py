@@ -22,6 +22,7 @@ class CallState(models.TextChoices):
     DRAFT = "draft", _("Brouillon")
     PUBLISHED = "published", _("Publié")
     CLOSED = "closed", _("Fermé (évaluation)")
+    DEBRIEFING = "debriefing", _("Classement publié (bilans aux soumissionnaires)")
     AWARDED = "awarded", _("Adjugé")
     CANCELLED = "cancelled", _("Annulé")
     UNSUCCESSFUL = "unsuccessful", _("Infructueux")
@@ -107,6 +108,7 @@ class Call(models.Model):
     public_key = models.BinaryField(_("clé publique de scellement"), max_length=32, blank=True, default=b"")
     published_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(_("soumissions ouvertes le"), null=True, blank=True)
+    awarded_bid = models.OneToOneField("Bid", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -189,6 +191,10 @@ class Bid(models.Model):
     price = models.DecimalField(_("prix (CAD)"), max_digits=12, decimal_places=2, null=True, blank=True)
     proposal = models.TextField(_("proposition"), blank=True)
     open_error = models.CharField(max_length=200, blank=True)
+    # Filled when the ranking is fixed:
+    total = models.DecimalField(_("note pondérée (sur 100)"), max_digits=6, decimal_places=2, null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(_("rang"), null=True, blank=True)
+    debriefed_at = models.DateTimeField(_("bilan transmis le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("soumission")
@@ -198,6 +204,51 @@ class Bid(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_id}/{self.supplier_id}"
+
+
+class Evaluator(models.Model):
+    """A member of a call's evaluation panel; scores only after declaring no conflict of interest."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="evaluators")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    declared_at = models.DateTimeField(_("déclaration faite le"), null=True, blank=True)
+    conflict = models.BooleanField(_("conflit d'intérêts déclaré"), default=False)
+    conflict_details = models.TextField(_("précisions"), blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["call", "user"], name="procurement_one_seat_per_evaluator")]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def may_score(self) -> bool:
+        return self.declared_at is not None and not self.conflict
+
+
+class Score(models.Model):
+    """One evaluator's individual score of one bid on one criterion (0 to 10), with its justification."""
+
+    evaluator = models.ForeignKey(Evaluator, on_delete=models.CASCADE, related_name="scores")
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(EvaluationCriterion, on_delete=models.CASCADE, related_name="scores")
+    score = models.PositiveSmallIntegerField(_("note (0 à 10)"))
+    justification = models.TextField(_("justification"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["evaluator", "bid", "criterion"], name="procurement_one_score")]
+
+
+class Consensus(models.Model):
+    """The panel's agreed score of one bid on one criterion (0 to 10)."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="consensus")
+    criterion = models.ForeignKey(EvaluationCriterion, on_delete=models.CASCADE, related_name="consensus")
+    score = models.PositiveSmallIntegerField(_("note consensuelle (0 à 10)"))
+    justification = models.TextField(_("justification"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bid", "criterion"], name="procurement_one_consensus")]
 
 
 ZERO = Decimal("0")

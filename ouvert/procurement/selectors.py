@@ -52,7 +52,10 @@ def call_questions(*, call: Call) -> list[Question]:
 
 def call_bids_opened(*, user: User | None, call: Call) -> list[Bid]:
     """The opened bids (content included), for who may read them, only after opening."""
-    if not access.may_read(user, "procurement_bids", call.pk):
+    from .evaluation import evaluator_may_see_bids, is_scoring_evaluator
+
+    body_reader = access.may_read(user, "procurement_bids", call.pk) and evaluator_may_see_bids(call=call, user=user)
+    if not body_reader and not (call.opened_at is not None and is_scoring_evaluator(call=call, user=user)):
         return []
     return list(call.bids.filter(state=BidState.SUBMITTED).select_related("supplier").order_by("price", "submitted_at"))
 
@@ -126,9 +129,38 @@ def reuse_matches(*, call: Call, limit: int = 8) -> list[Call]:
 
 
 def awarded_calls_summary(*, start: dt.date, end: dt.date) -> tuple[int, Decimal]:
-    """For the action-plan app: calls awarded (published within [start, end]) and their total value
-    (the awarded bid's price, else the call's amount)."""
-    calls = Call.objects.filter(state__in=AWARDED_STATES, published_at__date__gte=start, published_at__date__lte=end)
-    count = calls.count()
-    total = calls.aggregate(total=Sum("amount"))["total"] or Decimal("0")
-    return count, Decimal(total)
+    """For the action-plan app: the calls awarded whose publication falls within [start, end]
+    (dates inclusive) and their total value, the sum of the awarded bids' prices (CAD)."""
+    calls = Call.objects.filter(state__in=AWARDED_STATES, awarded_bid__isnull=False,
+                                published_at__date__gte=start, published_at__date__lte=end)
+    total = calls.aggregate(total=Sum("awarded_bid__price"))["total"] or Decimal("0")
+    return calls.count(), Decimal(total)
+
+
+@dataclass(frozen=True)
+class SheetLine:
+    criterion: str
+    weight: int
+    score: int
+    justification: str
+
+
+@dataclass(frozen=True)
+class ScoreSheet:
+    bid: Bid
+    total_bids: int
+    lines: list[SheetLine]
+
+
+def score_sheet_for(*, user: User | None, call: Call) -> ScoreSheet | None:
+    """The signed-in supplier member's own score sheet, once debriefed (or awarded to them)."""
+    if user is None or not user.is_authenticated:
+        return None
+    bid = (Bid.objects.filter(call=call, supplier__members=user, rank__isnull=False)
+           .select_related("supplier").first())
+    if bid is None or (bid.debriefed_at is None and call.awarded_bid_id != bid.pk):
+        return None
+    lines = [SheetLine(criterion=c.criterion.name, weight=c.criterion.weight, score=c.score,
+                       justification=c.justification)
+             for c in bid.consensus.select_related("criterion").order_by("criterion__position")]
+    return ScoreSheet(bid=bid, total_bids=call.bids.filter(rank__isnull=False).count(), lines=lines)

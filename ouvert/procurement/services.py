@@ -50,7 +50,8 @@ NEQ_RE = re.compile(r"^\d{10}$")
 TRANSITIONS: dict[str, set[str]] = {
     CallState.DRAFT: {CallState.PUBLISHED, CallState.CANCELLED},
     CallState.PUBLISHED: {CallState.CLOSED, CallState.CANCELLED},
-    CallState.CLOSED: {CallState.AWARDED, CallState.CANCELLED, CallState.UNSUCCESSFUL},
+    CallState.CLOSED: {CallState.DEBRIEFING, CallState.CANCELLED, CallState.UNSUCCESSFUL},
+    CallState.DEBRIEFING: {CallState.AWARDED, CallState.CANCELLED},
     CallState.AWARDED: {CallState.DELIVERED},
     CallState.DELIVERED: {CallState.ACCEPTED, CallState.REJECTED},
     CallState.REJECTED: {CallState.DELIVERED},
@@ -62,6 +63,7 @@ EVENT_SUMMARIES: dict[str, str] = {
     CallState.CLOSED: gettext_noop("Les soumissions à l'appel « %(title)s » sont ouvertes ; l'évaluation commence."),
     CallState.CANCELLED: gettext_noop("L'appel « %(title)s » est annulé."),
     CallState.UNSUCCESSFUL: gettext_noop("L'appel « %(title)s » est infructueux."),
+    CallState.DEBRIEFING: gettext_noop("Le classement de l'appel « %(title)s » est publié."),
     CallState.AWARDED: gettext_noop("L'appel « %(title)s » est adjugé."),
     CallState.DELIVERED: gettext_noop("Le livrable de l'appel « %(title)s » est déposé."),
     CallState.ACCEPTED: gettext_noop("Le livrable de l'appel « %(title)s » est accepté."),
@@ -80,7 +82,7 @@ def _move(call: Call, to: str, *, by: Actor, changes: dict[str, Any] | None = No
             "from": CallState(call.state).label, "to": CallState(to).label})
     before = call.state
     call.state = to
-    call.save(update_fields=["state", "updated_at", "published_at", "opened_at", "public_key"])
+    call.save(update_fields=["state", "updated_at", "published_at", "opened_at", "public_key", "awarded_bid"])
     audit_record(actor=by, action=f"procurement.call.{to}", obj=call, organization=call.organization,
                  changes={"state": [before, to], **(changes or {})})
     _notify(call, f"procurement_call.{to}", EVENT_SUMMARIES.get(to, ""), by)

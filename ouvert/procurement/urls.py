@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import views, views_evaluation
 
 app_name = "procurement"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path(_("appels/<int:pk>/soumission/"), views.bid_submit, name="bid_submit"),
     path(_("appels/<int:pk>/soumission/retirer/"), views.bid_withdraw, name="bid_withdraw"),
     path(_("appels/<int:pk>/soumissions.csv"), views.bids_csv, name="bids_csv"),
+    path(_("appels/<int:pk>/evaluation/"), views_evaluation.evaluation_page, name="evaluation"),
+    path(_("appels/<int:pk>/bilan/"), views_evaluation.debrief, name="debrief"),
     path(_("fournisseurs/inscription/"), views.supplier_register, name="supplier_register"),
     path(_("fournisseurs/<int:pk>/"), views.supplier_detail, name="supplier"),
 ]

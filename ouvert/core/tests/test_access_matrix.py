@@ -345,7 +345,8 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
         "api/v1/procurement/calls", "api/v1/procurement/calls/<call_id>", "api/v1/procurement/calls/<call_id>/bids",
         "fr/acquisitions/", "fr/acquisitions/appels/<int:pk>/", "fr/acquisitions/appels/<int:pk>/publier/",
         "fr/acquisitions/appels/<int:pk>/soumission/", "fr/acquisitions/appels/<int:pk>/soumissions.csv",
-        "fr/acquisitions/fournisseurs/<int:pk>/"],
+        "fr/acquisitions/fournisseurs/<int:pk>/", "fr/acquisitions/appels/<int:pk>/evaluation/",
+        "fr/acquisitions/appels/<int:pk>/bilan/"],
         Exempt("micro-acquisitions: every reader tried against a draft call and sealed bids in "
                "ouvert/procurement/tests/test_access.py and test_sealed.py")),
     **dict.fromkeys([
