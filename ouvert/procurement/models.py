@@ -238,6 +238,9 @@ class Score(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["evaluator", "bid", "criterion"], name="procurement_one_score")]
 
+    def __str__(self) -> str:
+        return f"{self.score}/10"
+
 
 class Consensus(models.Model):
     """The panel's agreed score of one bid on one criterion (0 to 10)."""
@@ -249,6 +252,9 @@ class Consensus(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["bid", "criterion"], name="procurement_one_consensus")]
+
+    def __str__(self) -> str:
+        return f"{self.score}/10"
 
 
 ZERO = Decimal("0")
