@@ -23,3 +23,8 @@ class ProcurementConfig(AppConfig):
         section.count = call_count_open()
         section.count_label = _("appels ouverts")
         return section
+
+    def demo_load(self, stdout=None) -> bool:
+        from .demo import demo_load
+
+        return demo_load(stdout=stdout)

@@ -96,10 +96,10 @@ def _act(request: AuthedHttpRequest, call: object, me: Evaluator | None) -> str:
         evaluation.call_rank(call=call, by=request.user)
         return _("Classement établi et publié.")
     if action == "debrief":
-        bid = call.bids.filter(pk=_int(request.POST.get("bid"))).first()
-        if bid is None:
+        debriefed = call.bids.filter(pk=_int(request.POST.get("bid"))).first()
+        if debriefed is None:
             raise ValidationError(_("Ce critère ou cette soumission n'appartient pas à l'appel."))
-        evaluation.bid_debrief(bid=bid, by=request.user)
+        evaluation.bid_debrief(bid=debriefed, by=request.user)
         return _("Bilan transmis au soumissionnaire.")
     if action == "award":
         evaluation.call_award(call=call, by=request.user)
