@@ -126,7 +126,8 @@ def demo_load(stdout=None) -> bool:
     services.question_ask(call=open_call, by=pme.members.get(),
                           text="Quel est le volume de rendez-vous attendu par jour ?")
     services.bid_submit(call=open_call, supplier=coop, price=Decimal("52000"), by=coop.members.get(),
-                        proposal="Nous livrons en trois itérations de quatre semaines, avec démonstration à chaque fin.")
+                        proposal="Nous livrons en trois itérations de quatre semaines, avec une démonstration "
+                                 "à la fin de chacune.")
 
     # A draft.
     services.call_create(organization=sct, by=buyer, data=_input(
