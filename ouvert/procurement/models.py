@@ -257,4 +257,31 @@ class Consensus(models.Model):
         return f"{self.score}/10"
 
 
+class Delivery(models.Model):
+    """What the awarded supplier delivered: the code's address and its publiccode.yml, checked."""
+
+    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="delivery")
+    repository_url = models.URLField(_("adresse du code livré"))
+    publiccode = models.TextField(_("publiccode.yml"), blank=True)
+    publiccode_errors = models.JSONField(default=list, blank=True)  # stored messages (code + params)
+    submitted_at = models.DateTimeField()
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    paid_on = models.DateField(_("date du paiement"), null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.repository_url
+
+    @property
+    def publiccode_valid(self) -> bool:
+        return bool(self.publiccode) and not self.publiccode_errors
+
+    @property
+    def days_to_pay(self) -> int | None:
+        if self.paid_on is None or self.accepted_at is None:
+            return None
+        return (self.paid_on - self.accepted_at.date()).days
+
+
 ZERO = Decimal("0")

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import views, views_evaluation
+from . import views, views_delivery, views_evaluation
 
 app_name = "procurement"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path(_("appels/<int:pk>/soumissions.csv"), views.bids_csv, name="bids_csv"),
     path(_("appels/<int:pk>/evaluation/"), views_evaluation.evaluation_page, name="evaluation"),
     path(_("appels/<int:pk>/bilan/"), views_evaluation.debrief, name="debrief"),
+    path(_("appels/<int:pk>/livraison/"), views_delivery.delivery_page, name="delivery"),
     path(_("fournisseurs/inscription/"), views.supplier_register, name="supplier_register"),
     path(_("fournisseurs/<int:pk>/"), views.supplier_detail, name="supplier"),
 ]

@@ -84,6 +84,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "my_bids": mine, "eligible": eligible, "refusals": refusals,
         "bids": selectors.call_bids_opened(user=user, call=call),
         "stats": selectors.call_bid_statistics(call=call),
+        "is_winner": bool(call.awarded_bid and permissions.is_supplier_member(user, call.awarded_bid.supplier)),
         "is_evaluator": bool(user and call.evaluators.filter(user=user).exists()),
         "score_sheet": selectors.score_sheet_for(user=user, call=call),
         "following": bool(user and follows.follow_get(user=user, kind="procurement_call", key=str(call.pk))),

@@ -346,7 +346,7 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
         "fr/acquisitions/", "fr/acquisitions/appels/<int:pk>/", "fr/acquisitions/appels/<int:pk>/publier/",
         "fr/acquisitions/appels/<int:pk>/soumission/", "fr/acquisitions/appels/<int:pk>/soumissions.csv",
         "fr/acquisitions/fournisseurs/<int:pk>/", "fr/acquisitions/appels/<int:pk>/evaluation/",
-        "fr/acquisitions/appels/<int:pk>/bilan/"],
+        "fr/acquisitions/appels/<int:pk>/bilan/", "fr/acquisitions/appels/<int:pk>/livraison/"],
         Exempt("micro-acquisitions: every reader tried against a draft call and sealed bids in "
                "ouvert/procurement/tests/test_access.py and test_sealed.py")),
     **dict.fromkeys([

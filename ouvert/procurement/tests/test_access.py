@@ -12,7 +12,8 @@ MARK = "Zqxprocurementmark"
 PROBES = ["/fr/acquisitions/", "/en/procurement/", "/fr/acquisitions/appels/{pk}/",
           "/fr/acquisitions/appels/{pk}/publier/", "/fr/acquisitions/appels/{pk}/soumission/",
           "/fr/acquisitions/appels/{pk}/soumissions.csv", "/fr/acquisitions/appels/{pk}/evaluation/",
-          "/fr/acquisitions/appels/{pk}/bilan/", "/api/v1/procurement/calls",
+          "/fr/acquisitions/appels/{pk}/bilan/", "/fr/acquisitions/appels/{pk}/livraison/",
+          "/api/v1/procurement/calls",
           "/api/v1/procurement/calls/{pk}", "/api/v1/procurement/calls/{pk}/bids"]
 LISTINGS = {"/fr/acquisitions/", "/en/procurement/", "/api/v1/procurement/calls"}
 
