@@ -257,6 +257,20 @@ class Consensus(models.Model):
         return f"{self.score}/10"
 
 
+class CallChange(models.Model):
+    """One public change of a call's state, in order (each becomes an OCDS release)."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="changes")
+    state = models.CharField(max_length=15, choices=CallState.choices)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.call_id}:{self.state}"
+
+
 class Delivery(models.Model):
     """What the awarded supplier delivered: the code's address and its publiccode.yml, checked."""
 

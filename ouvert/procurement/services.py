@@ -33,6 +33,7 @@ from .models import (
     Bid,
     BidState,
     Call,
+    CallChange,
     CallState,
     EvaluationCriterion,
     Pricing,
@@ -83,6 +84,7 @@ def _move(call: Call, to: str, *, by: Actor, changes: dict[str, Any] | None = No
     before = call.state
     call.state = to
     call.save(update_fields=["state", "updated_at", "published_at", "opened_at", "public_key", "awarded_bid"])
+    CallChange.objects.create(call=call, state=to, at=timezone.now())
     audit_record(actor=by, action=f"procurement.call.{to}", obj=call, organization=call.organization,
                  changes={"state": [before, to], **(changes or {})})
     _notify(call, f"procurement_call.{to}", EVENT_SUMMARIES.get(to, ""), by)

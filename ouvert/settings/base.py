@@ -342,6 +342,11 @@ CONSULTATIONS_MIN_SECONDS_PER_PAGE = int(os.environ.get("OUVERT_CONSULTATIONS_MI
 PROCUREMENT_CEILING = int(os.environ.get("OUVERT_PROCUREMENT_CEILING", "90000"))
 PROCUREMENT_MIN_WORKING_DAYS = int(os.environ.get("OUVERT_PROCUREMENT_MIN_WORKING_DAYS", "10"))
 PROCUREMENT_KEY_SECRET = os.environ.get("OUVERT_PROCUREMENT_KEY_SECRET", "")
+# OCDS (/ocds/…): the publisher's OCID prefix (register one with the Open Contracting Partnership),
+# its name, and the licence of the published data.
+OCDS_OCID_PREFIX = os.environ.get("OUVERT_OCDS_OCID_PREFIX", "ocds-ouvert")
+OCDS_PUBLISHER_NAME = os.environ.get("OUVERT_OCDS_PUBLISHER_NAME", "Ouvert — gouvernement ouvert du Québec")
+OCDS_LICENSE = os.environ.get("OUVERT_OCDS_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("CACHE_URL", "").startswith("redis://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
