@@ -18,8 +18,33 @@ from ouvert.core.actors import DEMO
 from ouvert.core.demo import DEMO_PASSWORD
 from ouvert.core.models import Organization, User
 
-from . import custodian, evaluation, sealing, services
+from . import custodian, delivery, evaluation, sealing, services
 from .models import Bid, Call, CallState, Supplier
+
+PUBLICCODE = """publiccodeYmlVersion: "0.4"
+name: Carte des chantiers
+url: https://depot.exemple.quebec/montreal/carte-chantiers
+platforms: [web]
+developmentStatus: stable
+softwareType: standalone/web
+description:
+  fr:
+    shortDescription: Carte libre et accessible des chantiers routiers.
+    longDescription: >
+      Une carte interactive des chantiers routiers alimentée par les données ouvertes de la Ville,
+      avec une liste textuelle équivalente pour les lecteurs d'écran, des filtres par arrondissement
+      et un export des chantiers en cours, publiée sous licence libre pour être réutilisée.
+    features: [carte des chantiers, liste accessible, export CSV]
+legal:
+  license: LiLiQ-R-1.1
+maintenance:
+  type: contract
+localisation:
+  localisationReady: true
+  availableLanguages: [fr, en]
+fundedBy:
+  - name: Ville de Montréal
+"""
 
 FIRST_TITLE = "Module libre de prise de rendez-vous pour les bureaux régionaux"
 
@@ -146,6 +171,13 @@ def demo_load(stdout=None) -> bool:
     ])
     mtl_panel = [mtl_buyer, User.objects.get(email="admin.montreal@demo.ouvert.quebec")]
     _evaluate(awarded, mtl_panel, mtl_buyer, award=True)
+    awarded.refresh_from_db()
+    delivery.delivery_submit(call=awarded, repository_url="https://depot.exemple.quebec/montreal/carte-chantiers",
+                             publiccode_text=PUBLICCODE, by=pme.members.get())
+    for criterion in awarded.acceptance_criteria.all():
+        delivery.criterion_check(criterion=criterion, met=True, by=mtl_buyer)
+    delivery.delivery_accept(call=awarded, by=mtl_buyer)
+    delivery.call_pay(call=awarded, paid_on=timezone.localdate(), by=mtl_buyer)
 
     # Closed, evaluation under way (individual scores, no consensus yet).
     closed = services.call_create(organization=sct, by=buyer, data=_input(
