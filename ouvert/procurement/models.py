@@ -298,4 +298,45 @@ class Delivery(models.Model):
         return (self.paid_on - self.accepted_at.date()).days
 
 
+class Solution(models.Model):
+    """A reusable solution in the catalogue, entered from an accepted delivery's publiccode.yml."""
+
+    name = models.CharField(_("nom"), max_length=100)
+    short_description = models.CharField(_("description courte"), max_length=150)
+    long_description = models.TextField(_("description"), blank=True)
+    url = models.URLField(_("adresse du code"), max_length=500)
+    licence = models.CharField(_("licence"), max_length=200)
+    development_status = models.CharField(_("état de développement"), max_length=20)
+    publiccode = models.TextField(_("publiccode.yml (dernière version valide)"))
+    call = models.OneToOneField(Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="solution")
+    funded_by = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="funded_solutions")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("solution")
+        verbose_name_plural = _("solutions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("procurement:solution", kwargs={"pk": self.pk})
+
+
+class SolutionUse(models.Model):
+    """A public body declares that it uses a solution (reuse, measured)."""
+
+    solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="uses")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="solution_uses")
+    referent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["solution", "organization"], name="procurement_one_use")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} → {self.solution_id}"
+
+
 ZERO = Decimal("0")

@@ -15,7 +15,7 @@ from ouvert.core import access
 from ouvert.core.bounds import INT64_MAX
 from ouvert.core.models import User
 
-from .models import Bid, BidState, Call, CallState, Question, Supplier
+from .models import Bid, BidState, Call, CallState, Question, Solution, Supplier
 
 OPEN_FOR_BIDS = (CallState.PUBLISHED,)
 AWARDED_STATES = (CallState.AWARDED, CallState.DELIVERED, CallState.ACCEPTED, CallState.REJECTED, CallState.PAID)
@@ -116,9 +116,13 @@ def supplier_past_deliveries(*, supplier: Supplier) -> list[Call]:
 _WORD = re.compile(r"\w{4,}", re.UNICODE)
 
 
+def _words(call: Call) -> list[str]:
+    return sorted({w.lower() for w in _WORD.findall(f"{call.title} {call.skills}")})[:12]
+
+
 def reuse_matches(*, call: Call, limit: int = 8) -> list[Call]:
     """Past deliveries (accepted or paid calls) sharing words with this call's title and skills."""
-    words = sorted({w.lower() for w in _WORD.findall(f"{call.title} {call.skills}")})[:12]
+    words = _words(call)
     if not words:
         return []
     query = Q()
@@ -126,6 +130,17 @@ def reuse_matches(*, call: Call, limit: int = 8) -> list[Call]:
         query |= Q(title__icontains=word) | Q(skills__icontains=word) | Q(summary__icontains=word)
     return list(Call.objects.filter(query, state__in=(CallState.ACCEPTED, CallState.PAID)).exclude(pk=call.pk)
                 .select_related("organization")[:limit])
+
+
+def reuse_solution_matches(*, call: Call, limit: int = 8) -> list[Solution]:
+    """Solutions of the catalogue sharing words with this call's title and skills."""
+    words = _words(call)
+    if not words:
+        return []
+    query = Q()
+    for word in words:
+        query |= Q(name__icontains=word) | Q(short_description__icontains=word) | Q(long_description__icontains=word)
+    return list(Solution.objects.filter(query).select_related("funded_by")[:limit])
 
 
 def awarded_calls_summary(*, start: dt.date, end: dt.date) -> tuple[int, Decimal]:

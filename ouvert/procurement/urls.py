@@ -20,6 +20,8 @@ urlpatterns = [
     path(_("appels/<int:pk>/evaluation/"), views_evaluation.evaluation_page, name="evaluation"),
     path(_("appels/<int:pk>/bilan/"), views_evaluation.debrief, name="debrief"),
     path(_("appels/<int:pk>/livraison/"), views_delivery.delivery_page, name="delivery"),
+    path(_("solutions/"), views.solution_list, name="solutions"),
+    path(_("solutions/<int:pk>/"), views.solution_detail, name="solution"),
     path(_("fournisseurs/inscription/"), views.supplier_register, name="supplier_register"),
     path(_("fournisseurs/<int:pk>/"), views.supplier_detail, name="supplier"),
 ]

@@ -106,7 +106,8 @@ def call_publish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("L'appel est publié."))
             return redirect(call)
     return render(request, "procurement/call_publish.html", {
-        "call": call, "form": form, "matches": selectors.reuse_matches(call=call)})
+        "call": call, "form": form, "matches": selectors.reuse_matches(call=call),
+        "solutions": selectors.reuse_solution_matches(call=call)})
 
 
 @login_required
@@ -238,6 +239,48 @@ def supplier_register(request: AuthedHttpRequest) -> HttpResponse:
             messages.success(request, _("Entreprise inscrite."))
             return redirect(supplier)
     return render(request, "procurement/supplier_form.html", {"form": form})
+
+
+def solution_list(request: HttpRequest) -> HttpResponse:
+    from .solutions import solutions_list
+
+    return render(request, "procurement/solutions.html", {"solutions": list(solutions_list()[:500])})
+
+
+def solution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from .solutions import solution_get, solution_use_declare, solution_users
+
+    solution = solution_get(pk=pk)
+    user = signed_in_user(request)
+    if request.method == "POST":
+        if user is None:
+            return redirect(f"{reverse('core:login')}?next={solution.get_absolute_url()}")
+        organization = Organization.objects.filter(slug=request.POST.get("organization", "")[:100]).first()
+        try:
+            if organization is None:
+                raise ValidationError(_("Choisissez l'organisme qui utilise la solution."))
+            solution_use_declare(solution=solution, organization=organization, by=user)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("Utilisation déclarée."))
+        return redirect(solution)
+    users = solution_users(solution=solution)
+    using = {u.organization_id for u in users}
+    bodies = [o for o in _editable_organizations(user) if o.pk not in using]
+    return render(request, "procurement/solution_detail.html", {
+        "solution": solution, "users": users, "bodies": bodies})
+
+
+def _editable_organizations(user: object) -> list[Organization]:
+    from ouvert.core.models import User
+
+    if not isinstance(user, User):
+        return []
+    if is_site_admin(user):
+        return list(Organization.objects.order_by("name_fr")[:300])
+    return list(Organization.objects.filter(memberships__user=user, memberships__role__in=[Role.ADMIN, Role.EDITOR])
+                .distinct().order_by("name_fr"))
 
 
 def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -353,6 +353,9 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
         "ocds/releases.json", "ocds/records.json",
         "^ocds/releases-(?P<year>\\d{4})-(?P<month>0[1-9]|1[0-2])\\.json$", "^ocds/(?P<ocid>[A-Za-z0-9-]{1,80})\\.json$"],
         Exempt("OCDS: public calls only, never a draft nor a bid's content (ouvert/api/tests/test_ocds.py)")),
+    **dict.fromkeys(["fr/acquisitions/solutions/", "fr/acquisitions/solutions/<int:pk>/"],
+                    Exempt("reusable solutions: public by nature (accepted, published code); "
+                           "ouvert/procurement/tests/test_delivery.py")),
     **dict.fromkeys([
         "fr/acquisitions/appels/<int:pk>/annuler/", "fr/acquisitions/appels/<int:pk>/questions/",
         "fr/acquisitions/appels/<int:pk>/questions/<int:qid>/reponse/",

@@ -95,3 +95,33 @@ def test_fetching_goes_through_the_guarded_fetcher(awarded, client):
         "publiccode_url": "http://127.0.0.1:8080/publiccode.yml"}, follow=True)
     assert "pas pu être lu" in response.content.decode()
     assert call.state == CallState.AWARDED
+
+
+def test_the_accepted_code_enters_the_solutions_with_its_users(awarded, buyer, client, make_user, make_org,
+                                                               make_member):
+    from ouvert.procurement.models import Solution
+
+    call, supplier_user = awarded
+    delivery.delivery_submit(call=call, repository_url="https://depot.exemple/x", publiccode_text=_publiccode(call),
+                             by=supplier_user)
+    for criterion in call.acceptance_criteria.all():
+        delivery.criterion_check(criterion=criterion, met=True, by=buyer)
+    delivery.delivery_accept(call=call, by=buyer)
+    solution = Solution.objects.get()
+    assert (solution.name, solution.funded_by, solution.licence) == ("Carte des chantiers", call.organization,
+                                                                      "LiLiQ-R-1.1")
+    other = make_org("laval", name_fr="Ville de Laval")
+    editor = make_user("editrice.laval@exemple.qc.ca", full_name="Léa Laval")
+    make_member(editor, other, "editor")
+    client.force_login(editor)
+    page = client.get(solution.get_absolute_url()).content.decode()
+    assert "Ville de Laval" in page  # offered in the "we use it" form
+    client.post(solution.get_absolute_url(), {"organization": "laval"})
+    page = client.get(solution.get_absolute_url()).content.decode()
+    assert "Ministère de l&#x27;essai" in page and "Léa Laval" in page
+    listing = client.get("/fr/acquisitions/solutions/").content.decode()
+    assert "Carte des chantiers" in listing and "<td>2</td>" in listing
+    outsider = make_user("curieux@exemple.qc.ca")
+    client.force_login(outsider)
+    client.post(solution.get_absolute_url(), {"organization": "laval"})
+    assert solution.uses.count() == 2
