@@ -107,3 +107,26 @@ def test_supplier_registration_and_index(page, axe_check, make_user, password):
     page.click("main button[type=submit]")
     page.wait_for_url("**/fournisseurs/*/")
     axe_check(page, context="supplier page")
+
+
+def test_demo_pages_in_french_and_english(page, axe_check):
+    from ouvert.core.demo import DEMO_PASSWORD
+    from ouvert.core.demo import demo_load as core_demo_load
+    from ouvert.core.models import User
+    from ouvert.procurement.models import Solution
+
+    core_demo_load()
+    paid = Call.objects.get(state=CallState.PAID)
+    solution = Solution.objects.get()
+    _login(page, User.objects.get(email="editeur.montreal@demo.ouvert.quebec"), DEMO_PASSWORD)
+    for path in ("/fr/acquisitions/", paid.get_absolute_url(), f"/fr/acquisitions/appels/{paid.pk}/evaluation/",
+                 f"/fr/acquisitions/appels/{paid.pk}/livraison/", "/fr/acquisitions/solutions/",
+                 solution.get_absolute_url(), "/en/procurement/solutions/",
+                 f"/en/procurement/calls/{paid.pk}/delivery/"):
+        assert page.goto(path).status == 200, path
+        axe_check(page, context=path)
+    page.goto(solution.get_absolute_url())
+    assert "Ville de Montréal" in page.content()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/fr/acquisitions/appels/{paid.pk}/evaluation/")
+    axe_check(page, context="evaluation (phone)")
