@@ -128,5 +128,8 @@ def test_demo_pages_in_french_and_english(page, axe_check):
     page.goto(solution.get_absolute_url())
     assert "Ville de Montréal" in page.content()
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"/fr/acquisitions/appels/{paid.pk}/evaluation/")
-    axe_check(page, context="evaluation (phone)")
+    for path in (f"/fr/acquisitions/appels/{paid.pk}/evaluation/", paid.get_absolute_url(),
+                 solution.get_absolute_url()):
+        page.goto(path)
+        axe_check(page, context=f"{path} (phone)")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{path} scrolls sideways on a phone"
