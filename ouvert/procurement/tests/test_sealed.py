@@ -4,6 +4,7 @@ then the bids open together once the deadline has passed."""
 from __future__ import annotations
 
 import io
+import struct
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +21,7 @@ from ouvert.procurement.models import Bid, Call, CallState
 pytestmark = pytest.mark.django_db
 
 MARKER = "MARQUEUR-SECRET-7f3a9c"
-PRICE = Decimal("31337.42")
+PRICE = Decimal("36473.19")  # looked for as text and as a double (other tests' demo data leave datastore tables)
 
 
 def _database_dump() -> bytes:
@@ -51,7 +52,7 @@ def sealed_call(make_call, make_supplier):
 def _assert_nowhere(content: str | bytes) -> None:
     text = content if isinstance(content, str) else content.decode("utf-8", "replace")
     assert MARKER not in text
-    assert str(PRICE) not in text and "31337" not in text
+    assert str(PRICE) not in text and "36 473" not in text and "36473,19" not in text
 
 
 @pytest.mark.django_db(transaction=True)
@@ -59,7 +60,8 @@ def test_the_database_file_holds_no_bid_content(sealed_call):
     dump = _database_dump()
     assert b"Module de prise de rendez-vous" in dump  # the dump does see the data
     assert MARKER.encode() not in dump
-    assert b"31337" not in dump
+    assert str(PRICE).encode() not in dump and b"3647319" not in dump
+    assert struct.pack(">d", float(PRICE)) not in dump and struct.pack("<d", float(PRICE)) not in dump
 
 
 def test_no_page_shows_it_to_the_buyer_the_admin_or_the_bidder(sealed_call, client, buyer, site_admin):
@@ -211,3 +213,13 @@ def test_after_opening_the_api_gives_the_bids_to_the_buyer_only(sealed_call, cli
     assert client.get(f"/api/v1/procurement/calls/{call.pk}/bids", HTTP_AUTHORIZATION=outsider).status_code == 404
     bids = client.get(f"/api/v1/procurement/calls/{call.pk}/bids", HTTP_AUTHORIZATION=make_token(buyer)).json()
     assert bids[0]["proposal"].endswith(MARKER) and bids[0]["price"] == str(PRICE)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_control_the_dump_finds_the_content_once_opened(sealed_call, clock):
+    """The scan can see a bid: once legitimately opened after the deadline, the content is there."""
+    call, _supplier, _user = sealed_call
+    clock.jump_past(call.bid_deadline)
+    services.calls_open_due()
+    dump = _database_dump()
+    assert MARKER.encode() in dump and str(PRICE).encode() in dump
