@@ -220,6 +220,8 @@ def test_control_the_dump_finds_the_content_once_opened(sealed_call, clock):
     """The scan can see a bid: once legitimately opened after the deadline, the content is there."""
     call, _supplier, _user = sealed_call
     clock.jump_past(call.bid_deadline)
-    services.calls_open_due()
+    assert services.calls_open_due() == 1
+    assert Bid.objects.get().proposal.endswith(MARKER)
     dump = _database_dump()
-    assert MARKER.encode() in dump and str(PRICE).encode() in dump
+    assert MARKER.encode() in dump
+    assert struct.pack(">d", float(PRICE)) in dump or str(PRICE).encode() in dump
