@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("consultations/", include("ouvert.consultations.urls")),
     path(_("plans-action/"), include("ouvert.plans.urls")),
     path("", include("ouvert.openaccess.urls")),
+    path(_("acquisitions/"), include("ouvert.procurement.urls")),
     path("", include("ouvert.core.urls")),
     path("", include("ouvert.datastore.urls")),
     path("", include("ouvert.catalog.urls")),

@@ -20,6 +20,7 @@ from ouvert.harvest.api import router as harvest_router
 from ouvert.plans.api import router as plans_router
 
 from .ckan.datastore_router import router as ckan_datastore_router
+from ouvert.procurement.api import router as procurement_router
 
 api = NinjaAPI(
     title="Ouvert API",
@@ -41,6 +42,7 @@ api.add_router("/", quality_router)
 api.add_router("/", consultations_router)
 api.add_router("/", plans_router)
 api.add_router("/", webhooks_router)
+api.add_router("/", procurement_router)
 
 
 @api.exception_handler(PermissionDenied)

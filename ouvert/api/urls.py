@@ -7,6 +7,7 @@ from .dcat import views as dcat
 
 urlpatterns = [
     re_path(r"", include("ouvert.api.ckan.urls")),
+    re_path(r"", include("ouvert.api.ocds.urls")),
     re_path(r"^catalog\.(?P<fmt>ttl|jsonld|rdf)$", dcat.catalog_document, name="dcat_catalog"),
     re_path(r"^dataset/(?P<name>[-\w]+)\.(?P<fmt>ttl|jsonld|rdf)$", dcat.dataset_document, name="dcat_dataset"),
     re_path(r"^dataset/(?P<name>[-\w]+)/datapackage\.json$", dcat.dataset_datapackage, name="datapackage"),

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "ouvert.catalog",
     "ouvert.geo",  # after the catalogue: its demo maps the catalogue's demo resources
     "ouvert.consultations",
+    "ouvert.procurement",
     "ouvert.openaccess",
     "ouvert.plans",  # after the catalogue and consultations: its measures and evidence read them
     "django.contrib.admin",
@@ -338,6 +339,18 @@ CONSULTATIONS_REPORT_MIN_ACCOUNT_DAYS = int(os.environ.get("OUVERT_CONSULTATIONS
 CONSULTATIONS_OPEN_DATA_MIN_GROUP = int(os.environ.get("OUVERT_CONSULTATIONS_OPEN_DATA_MIN_GROUP", "5"))
 CONSULTATIONS_MIN_SECONDS_PER_PAGE = int(os.environ.get("OUVERT_CONSULTATIONS_MIN_SECONDS_PER_PAGE", "2"))
 
+# Micro-acquisitions: the ceiling of a call's fixed price or maximum budget (CAD); the least number
+# of working days (Québec holidays excluded) between publication and the bid deadline; the key
+# custodian's secret sealing the bids (empty: a file under <data dir>/secrets/, made at first use;
+# keep it out of the database's backups, see docs/security.md).
+PROCUREMENT_CEILING = int(os.environ.get("OUVERT_PROCUREMENT_CEILING", "90000"))
+PROCUREMENT_MIN_WORKING_DAYS = int(os.environ.get("OUVERT_PROCUREMENT_MIN_WORKING_DAYS", "10"))
+PROCUREMENT_KEY_SECRET = os.environ.get("OUVERT_PROCUREMENT_KEY_SECRET", "")
+# OCDS (/ocds/…): the publisher's OCID prefix (register one with the Open Contracting Partnership),
+# its name, and the licence of the published data.
+OCDS_OCID_PREFIX = os.environ.get("OUVERT_OCDS_OCID_PREFIX", "ocds-ouvert")
+OCDS_PUBLISHER_NAME = os.environ.get("OUVERT_OCDS_PUBLISHER_NAME", "Ouvert — gouvernement ouvert du Québec")
+OCDS_LICENSE = os.environ.get("OUVERT_OCDS_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
 # Open access (OAI-PMH at /oai): the repository's identifier in oai: identifiers, the address in
 # Identify's adminEmail, and the records per page of a list (resumption tokens carry a key, not an offset).
 OPENACCESS_OAI_REPOSITORY_ID = os.environ.get("OUVERT_OPENACCESS_OAI_REPOSITORY_ID", "ouvert.quebec")

@@ -223,3 +223,25 @@ def test_html_pages_and_linked_data(client, public):
     failures += _sweep(client, "/catalog.ttl", ["page"])
     failures += _sweep(client, "/api/3/action/package_search", ["ext_bbox"])
     _assert_none(failures)
+
+
+@pytest.mark.slow  # a parameter sweep over many endpoints
+def test_procurement_endpoints(client):
+    failures = _sweep(client, "/api/v1/procurement/calls", ["state", "offset", "limit"])
+    for value in NASTY:
+        if "/" in value or "?" in value or "#" in value or not value.strip():
+            continue
+        for url in (f"/api/v1/procurement/calls/{value}", f"/api/v1/procurement/calls/{value}/bids"):
+            try:
+                status = client.get(url).status_code
+            except Exception as exc:  # noqa: BLE001
+                failures.append(f"{url[:80]}: raised {type(exc).__name__}: {exc}"[:300])
+                continue
+            if status >= 500:
+                failures.append(f"{url[:80]}: {status}")
+    for value in (HUGE, str(2**63), "0", "-1"):
+        for url in (f"/fr/acquisitions/appels/{value}/", f"/fr/acquisitions/fournisseurs/{value}/"):
+            status = client.get(url).status_code
+            if status >= 500:
+                failures.append(f"{url}: {status}")
+    _assert_none(failures)

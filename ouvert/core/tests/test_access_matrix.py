@@ -401,6 +401,30 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "fr/libre-acces/a-verifier/": Exempt("the import review queue: staff of a Fonds only (openaccess tests)"),
     "fr/libre-acces/a-verifier/lien/<int:pk>/": WRITE,
     "fr/libre-acces/a-verifier/article/<int:pk>/": WRITE,
+    # micro-acquisitions: a draft call and its sealed bids are probed route by route in
+    # ouvert/procurement/tests/test_access.py (draft calls) and test_sealed.py (bids before the deadline)
+    **dict.fromkeys([
+        "api/v1/procurement/calls", "api/v1/procurement/calls/<call_id>", "api/v1/procurement/calls/<call_id>/bids",
+        "fr/acquisitions/", "fr/acquisitions/appels/<int:pk>/", "fr/acquisitions/appels/<int:pk>/publier/",
+        "fr/acquisitions/appels/<int:pk>/soumission/", "fr/acquisitions/appels/<int:pk>/soumissions.csv",
+        "fr/acquisitions/fournisseurs/<int:pk>/", "fr/acquisitions/appels/<int:pk>/evaluation/",
+        "fr/acquisitions/appels/<int:pk>/bilan/", "fr/acquisitions/appels/<int:pk>/livraison/"],
+        Exempt("micro-acquisitions: every reader tried against a draft call and sealed bids in "
+               "ouvert/procurement/tests/test_access.py and test_sealed.py")),
+    **dict.fromkeys([
+        "ocds/releases.json", "ocds/records.json",
+        "^ocds/releases-(?P<year>\\d{4})-(?P<month>0[1-9]|1[0-2])\\.json$", "^ocds/(?P<ocid>[A-Za-z0-9-]{1,80})\\.json$"],
+        Exempt("OCDS: public calls only, never a draft nor a bid's content (ouvert/api/tests/test_ocds.py)")),
+    **dict.fromkeys(["fr/acquisitions/solutions/", "fr/acquisitions/solutions/<int:pk>/"],
+                    Exempt("reusable solutions: public by nature (accepted, published code); "
+                           "ouvert/procurement/tests/test_delivery.py")),
+    **dict.fromkeys([
+        "fr/acquisitions/appels/<int:pk>/annuler/", "fr/acquisitions/appels/<int:pk>/questions/",
+        "fr/acquisitions/appels/<int:pk>/questions/<int:qid>/reponse/",
+        "fr/acquisitions/appels/<int:pk>/soumission/retirer/", "fr/acquisitions/appels/<int:pk>/suivre/",
+        "fr/acquisitions/appels/nouveau/", "fr/acquisitions/fournisseurs/inscription/"],
+        Exempt("micro-acquisitions write (POST) or an empty form: the service checks the buyer's or the "
+               "supplier's role (ouvert/procurement/tests)")),
 }
 for name, action in ACTIONS.items():
     if not action.read:

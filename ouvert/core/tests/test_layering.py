@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2]
-LOWER_LAYERS = ["core", "catalog", "datastore", "geo", "consultations", "harvest", "openaccess", "plans"]
+LOWER_LAYERS = ["core", "catalog", "datastore", "geo", "consultations", "harvest", "openaccess", "procurement", "plans"]
 TOP = "ouvert.api"
 
 

@@ -1,0 +1,74 @@
+"""Micro-acquisitions' part of the access model (:mod:`ouvert.core.access`).
+
+- ``procurement_call`` (keyed by the call's id): public once published (any state but draft);
+  a draft only for the buying body's members and site admins.
+- ``procurement_bids`` (keyed by the call's id): the opened content of a call's bids, never public;
+  for the buying body's members and site admins, and only once the bids are opened. Before that
+  the standing is "not found" for everyone: there is nothing to read, the content being sealed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Hashable
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from ouvert.core import access
+from ouvert.core.access import Standing
+from ouvert.core.bounds import INT64_MAX
+
+from .models import Call, CallState
+
+
+def _int(key: Any) -> int | None:
+    """A primary key, or None for anything that cannot be one (text, beyond 64 bits)."""
+    try:
+        number = int(key)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= INT64_MAX else None
+
+
+def call_standing(call: Call) -> Standing:
+    return Standing(organization_id=call.organization_id, public=call.state != CallState.DRAFT)
+
+
+class CallPolicy:
+    kind = "procurement_call"
+
+    def normalize(self, key: Any) -> Hashable | None:
+        return _int(key)
+
+    def standings(self, keys: Collection[Any]) -> dict[Any, Standing]:
+        rows = Call.objects.filter(pk__in=list(keys)).values_list("pk", "organization_id", "state")
+        return {pk: Standing(organization_id=org, public=state != CallState.DRAFT) for pk, org, state in rows}
+
+    def readable_keys(self, *, organization_ids: Collection[uuid.UUID] | None) -> QuerySet[Any, Any]:
+        rows = Call.objects.all()
+        if organization_ids is not None:
+            rows = rows.filter(~Q(state=CallState.DRAFT) | Q(organization_id__in=list(organization_ids)))
+        return rows.values_list("pk", flat=True)
+
+
+class BidsPolicy:
+    kind = "procurement_bids"
+
+    def normalize(self, key: Any) -> Hashable | None:
+        return _int(key)
+
+    def standings(self, keys: Collection[Any]) -> dict[Any, Standing]:
+        rows = Call.objects.filter(pk__in=list(keys), opened_at__isnull=False).values_list("pk", "organization_id")
+        return {pk: Standing(organization_id=org, public=False) for pk, org in rows}
+
+    def readable_keys(self, *, organization_ids: Collection[uuid.UUID] | None) -> QuerySet[Any, Any]:
+        rows = Call.objects.filter(opened_at__isnull=False)
+        if organization_ids is not None:
+            rows = rows.filter(organization_id__in=list(organization_ids))
+        return rows.values_list("pk", flat=True)
+
+
+def register() -> None:
+    access.register(CallPolicy())
+    access.register(BidsPolicy())

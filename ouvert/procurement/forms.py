@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ouvert.core.models import Organization
+
+from .models import Eligibility, Pricing, SupplierSize
+from .services import CallInput
+
+
+class CallForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Organisme acheteur"), queryset=Organization.objects.none())
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    summary = forms.CharField(label=_("Résumé"), max_length=500)
+    description = forms.CharField(label=_("Description du besoin"), widget=forms.Textarea(attrs={"rows": 6}))
+    repository_url = forms.URLField(label=_("Billet ou dépôt de code visé"), required=False, assume_scheme="https")
+    skills = forms.CharField(label=_("Compétences recherchées"), max_length=500, required=False)
+    deliverables = forms.CharField(label=_("Livrables"), widget=forms.Textarea(attrs={"rows": 3}))
+    acceptance = forms.CharField(label=_("Critères d'acceptation"), widget=forms.Textarea(attrs={"rows": 4}),
+                                 help_text=_("Un critère objectif et vérifiable par ligne."))
+    evaluation = forms.CharField(label=_("Critères d'évaluation"), widget=forms.Textarea(attrs={"rows": 4}),
+                                 help_text=_("Un critère par ligne, sous la forme « nom : pondération » ; les "
+                                             "pondérations totalisent 100."))
+    pricing = forms.ChoiceField(label=_("Mode de prix"), choices=Pricing.choices)
+    amount = forms.DecimalField(label=_("Montant (CAD)"), max_digits=12, decimal_places=2, min_value=Decimal("1"))
+    questions_deadline = forms.DateTimeField(label=_("Date limite des questions"),
+                                             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    bid_deadline = forms.DateTimeField(label=_("Date limite des soumissions"),
+                                       widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    delivery_date = forms.DateField(label=_("Date de livraison prévue"), widget=forms.DateInput(attrs={"type": "date"}))
+    licence = forms.CharField(label=_("Licence du code livré (identifiant SPDX)"), initial="LiLiQ-R-1.1",
+                              max_length=60)
+    eligibility = forms.ChoiceField(label=_("Admissibilité"), choices=Eligibility.choices)
+
+    def __init__(self, *args: Any, organizations: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        field.queryset = organizations if organizations is not None else Organization.objects.none()  # type: ignore[attr-defined]  # a ModelChoiceField
+
+    def clean_acceptance(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["acceptance"].splitlines() if line.strip()]
+
+    def clean_evaluation(self) -> list[tuple[str, int]]:
+        rows: list[tuple[str, int]] = []
+        for number, line in enumerate(self.cleaned_data["evaluation"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, sep, weight = line.rpartition(":")
+            if not sep or not name.strip() or not weight.strip().rstrip("%").strip().isdigit():
+                raise forms.ValidationError(
+                    _("Ligne %(line)s : écrivez « nom : pondération », par exemple « Qualité du code : 60 ».")
+                    % {"line": number})
+            rows.append((name.strip(), int(weight.strip().rstrip("%").strip())))
+        return rows
+
+    def to_input(self) -> CallInput:
+        d = self.cleaned_data
+        return CallInput(title=d["title"], summary=d["summary"], description=d["description"],
+                         deliverables=d["deliverables"], pricing=d["pricing"], amount=d["amount"],
+                         questions_deadline=d["questions_deadline"], bid_deadline=d["bid_deadline"],
+                         delivery_date=d["delivery_date"], repository_url=d["repository_url"], skills=d["skills"],
+                         licence=d["licence"], eligibility=d["eligibility"], acceptance_criteria=d["acceptance"],
+                         evaluation_criteria=d["evaluation"])
+
+
+class PublishForm(forms.Form):
+    reuse_comparison = forms.CharField(
+        label=_("Comparaison avec les solutions existantes"), widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Pourquoi les solutions et livraisons ci-dessus ne suffisent pas, "
+                    "ou comment l'appel les réutilise."))
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Raison de l'annulation (publiée)"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=_("Votre question (publique)"), max_length=3000,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Réponse (publiée comme addenda)"), max_length=5000,
+                             widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class BidForm(forms.Form):
+    supplier = forms.TypedChoiceField(label=_("Fournisseur"), coerce=int)
+    price = forms.DecimalField(label=_("Prix (CAD)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    proposal = forms.CharField(label=_("Proposition"), widget=forms.Textarea(attrs={"rows": 8}),
+                               help_text=_("Scellée jusqu'à la date limite : personne, pas même l'acheteur ni les "
+                                           "administrateurs, ne peut la lire avant. Gardez-en une copie."))
+
+    def __init__(self, *args: Any, suppliers: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["supplier"]
+        field.choices = [(s.pk, s.name) for s in suppliers]  # type: ignore[attr-defined]  # a ChoiceField
+
+
+class SupplierForm(forms.Form):
+    name = forms.CharField(label=_("Nom de l'entreprise"), max_length=200)
+    neq = forms.CharField(label=_("NEQ"), max_length=14,
+                          help_text=_("Numéro d'entreprise du Québec : 10 chiffres."))
+    size = forms.ChoiceField(label=_("Taille"), choices=SupplierSize.choices)
+    region = forms.CharField(label=_("Région"), max_length=100)
+    contact_email = forms.EmailField(label=_("Courriel de contact"))
+    skills = forms.CharField(label=_("Compétences"), max_length=500, required=False)

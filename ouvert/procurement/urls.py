@@ -1,0 +1,27 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from . import views, views_delivery, views_evaluation
+
+app_name = "procurement"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path(_("appels/nouveau/"), views.call_create, name="call_create"),
+    path(_("appels/<int:pk>/"), views.call_detail, name="call"),
+    path(_("appels/<int:pk>/publier/"), views.call_publish, name="call_publish"),
+    path(_("appels/<int:pk>/annuler/"), views.call_cancel, name="call_cancel"),
+    path(_("appels/<int:pk>/suivre/"), views.call_follow, name="call_follow"),
+    path(_("appels/<int:pk>/questions/"), views.question_ask, name="question_ask"),
+    path(_("appels/<int:pk>/questions/<int:qid>/reponse/"), views.question_answer, name="question_answer"),
+    path(_("appels/<int:pk>/soumission/"), views.bid_submit, name="bid_submit"),
+    path(_("appels/<int:pk>/soumission/retirer/"), views.bid_withdraw, name="bid_withdraw"),
+    path(_("appels/<int:pk>/soumissions.csv"), views.bids_csv, name="bids_csv"),
+    path(_("appels/<int:pk>/evaluation/"), views_evaluation.evaluation_page, name="evaluation"),
+    path(_("appels/<int:pk>/bilan/"), views_evaluation.debrief, name="debrief"),
+    path(_("appels/<int:pk>/livraison/"), views_delivery.delivery_page, name="delivery"),
+    path(_("solutions/"), views.solution_list, name="solutions"),
+    path(_("solutions/<int:pk>/"), views.solution_detail, name="solution"),
+    path(_("fournisseurs/inscription/"), views.supplier_register, name="supplier_register"),
+    path(_("fournisseurs/<int:pk>/"), views.supplier_detail, name="supplier"),
+]
