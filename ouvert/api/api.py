@@ -18,9 +18,9 @@ from ouvert.datastore.api import router as datastore_router
 from ouvert.geo.api import router as geo_router
 from ouvert.harvest.api import router as harvest_router
 from ouvert.plans.api import router as plans_router
+from ouvert.procurement.api import router as procurement_router
 
 from .ckan.datastore_router import router as ckan_datastore_router
-from ouvert.procurement.api import router as procurement_router
 
 api = NinjaAPI(
     title="Ouvert API",
