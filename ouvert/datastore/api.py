@@ -152,17 +152,20 @@ def table_aggregate(request: HttpRequest, resource_id: uuid.UUID, group: str, sh
 def table_export(request: HttpRequest, resource_id: uuid.UUID,
                  fmt: Literal["csv", "json", "parquet", "xlsx", "geojson"],
                  sheet: int = 0, filter: list[str] = Query([]),  # noqa: A002,B008
-                 protect_formulas: bool = False) -> StreamingHttpResponse:
+                 protect_formulas: bool = False, bom: bool = False) -> StreamingHttpResponse:
+    """``protect_formulas`` (CSV): text that a spreadsheet would run (``= + - @``) gets a ``'`` in front;
+    ``bom`` (CSV): a UTF-8 byte order mark first, for French Excel and LibreOffice. XLSX types text as
+    text and needs neither."""
     table = selectors.table_for_read(resource_id, signed_in_user(request), sheet)
     selectors.typed_where(table, get_backend(), filter)  # validate before streaming starts
     name = f"{resource_id}{'-' + str(sheet) if sheet else ''}.{fmt}"
 
     def produce() -> Iterator[bytes]:
-        return exports.export_stream(table, fmt, filters=filter, protect_formulas=protect_formulas)
+        return exports.export_stream(table, fmt, filters=filter, protect_formulas=protect_formulas, bom=bom)
 
     if wants_size(request):  # HEAD or a byte range (GDAL /vsicurl/, DuckDB httpfs): a file of known size
         return materialized_response(
-            identity=json.dumps(["datastore", table.pk, fmt, filter, protect_formulas]),
+            identity=json.dumps(["datastore", table.pk, fmt, filter, protect_formulas, bom]),
             generation=f"{table.version}:{table.row_count}:{table.modified_at.isoformat()}",
             produce=produce, content_type=exports.FORMATS[fmt], filename=name)
     response = StreamingHttpResponse(produce(), content_type=exports.FORMATS[fmt])

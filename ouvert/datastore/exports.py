@@ -8,6 +8,7 @@ is written (in openpyxl's write-only mode) to a temporary file, then streamed.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -46,8 +47,12 @@ def _protect(value: Any) -> Any:
     return value
 
 
-def export_csv(table: DatastoreTable, *, filters: list[str] | None = None, protect_formulas: bool = False
-               ) -> Iterator[bytes]:
+def export_csv(table: DatastoreTable, *, filters: list[str] | None = None, protect_formulas: bool = False,
+               bom: bool = False) -> Iterator[bytes]:
+    """``bom``: begin with a UTF-8 byte order mark, which French Excel and LibreOffice need to read the
+    file as UTF-8 (the spreadsheet variant of the download buttons)."""
+    if bom:
+        yield codecs.BOM_UTF8
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     names = [f["id"] for f in table.fields]
@@ -164,14 +169,25 @@ def export_parquet(table: DatastoreTable, *, filters: list[str] | None = None, g
 
 
 def export_xlsx(table: DatastoreTable, *, filters: list[str] | None = None) -> Iterator[bytes]:
+    """Text cells are typed as text (never formulas), so ``=SUM(…)`` in the data shows as written and runs
+    nothing: no ``'`` prefix is needed, and none is added."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=(table.sheet_name or "donnees")[:31])
     sheet.append([f["id"] for f in table.fields])
     kinds = [f["type"] for f in table.fields]
+
+    def text_cell(value: Any) -> Any:
+        if not isinstance(value, str) or not value.startswith("="):
+            return value
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"  # openpyxl would otherwise store it as a formula
+        return cell
+
     for row in iter_rows(table, filters=filters):
-        sheet.append([_arrow_value(k, _protect(v) if k == "text" else v) for k, v in zip(kinds, row, strict=True)])
+        sheet.append([text_cell(v) if k == "text" else _arrow_value(k, v) for k, v in zip(kinds, row, strict=True)])
     with tempfile.TemporaryFile() as handle:
         workbook.save(handle)
         handle.seek(0)
@@ -248,9 +264,9 @@ def export_geojson(table: DatastoreTable, *, filters: list[str] | None = None,
 
 
 def export_stream(table: DatastoreTable, fmt: str, *, filters: list[str] | None = None,
-                  protect_formulas: bool = False) -> Iterator[bytes]:
+                  protect_formulas: bool = False, bom: bool = False) -> Iterator[bytes]:
     if fmt == "csv":
-        return export_csv(table, filters=filters, protect_formulas=protect_formulas)
+        return export_csv(table, filters=filters, protect_formulas=protect_formulas, bom=bom)
     if fmt == "json":
         return export_json(table, filters=filters)
     if fmt == "parquet":

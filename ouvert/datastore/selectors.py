@@ -113,8 +113,17 @@ def _out_converter(kind: str) -> Callable[[Any], Any] | None:
     return None
 
 
+def _from_json(value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        return json.loads(value)
+    except (TypeError, ValueError):
+        return value  # written before the column was declared JSON: the text as it is
+
+
 def row_converters(fields: list[dict[str, Any]]) -> list[Callable[[Any], Any] | None]:
-    return [_out_converter(f["type"]) for f in fields]
+    return [_from_json if f.get("json") else _out_converter(f["type"]) for f in fields]
 
 
 def _convert_rows(rows: list[tuple[Any, ...]], converters: list[Callable[[Any], Any] | None]) -> list[list[Any]]:
@@ -291,6 +300,7 @@ def datastore_search(*, query: SearchQuery, user: User | None) -> SearchResult:
         if key.field not in by_id:
             raise ValidationError({"sort": [_("Tri invalide : « %(s)s » (champ [asc|desc]).") % {"s": key.field}]})
     sort = [(key.field, key.descending) for key in query.sort]
+    nulls = {key.field: key.nulls_first for key in query.sort}
     _check_filters(table, filters)
     unindexed: set[str] = set()
     if sort and not distinct and q in (None, ""):
@@ -305,7 +315,9 @@ def datastore_search(*, query: SearchQuery, user: User | None) -> SearchResult:
     if unindexed or fts_first:  # the count keeps the plain condition
         rows_where = build_where(table, backend, filters=filters, q=q, unindexed=unindexed, fts_first=fts_first)[0]
     # NULLs sort as PostgreSQL (and so CKAN) sorts them, on both engines: last ascending, first descending.
-    order = ", ".join(f"{quote(n)} {'DESC NULLS FIRST' if d else 'ASC NULLS LAST'}" for n, d in sort)
+    order = ", ".join(
+        f"{quote(n)} {'DESC' if d else 'ASC'} "
+        f"{'NULLS FIRST' if (nulls[n] if nulls[n] is not None else d) else 'NULLS LAST'}" for n, d in sort)
     if not order and not distinct:
         order = '"_id"'
     target = backend.table_sql(table.table_name)

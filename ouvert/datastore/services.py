@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import shutil
 import tempfile
 import uuid
@@ -89,6 +90,15 @@ TYPE_ALIASES = {"int": "int", "int4": "int", "int8": "int", "integer": "int", "b
                 "numeric": "numeric", "float": "numeric", "float8": "numeric", "number": "numeric",
                 "double precision": "numeric", "bool": "bool", "boolean": "bool", "date": "date",
                 "timestamp": "timestamp", "datetime": "timestamp", "text": "text", "string": "text"}
+
+
+JSON_TYPES = {"json", "jsonb"}
+
+
+def json_declared(type_name: str) -> bool:
+    """``json``, ``jsonb`` and arrays (``text[]``, ``int4[]``, PostgreSQL's ``_text``…): kept as JSON text."""
+    name = type_name.strip().lower()
+    return name in JSON_TYPES or name.endswith("[]") or (name.startswith("_") and name[1:] in TYPE_ALIASES)
 
 
 def physical_name(resource_id: uuid.UUID, sheet: int, version: int) -> str:
@@ -484,7 +494,13 @@ def _stored_fields(specs: Sequence[FieldSpec]) -> list[dict[str, Any]]:
         if name.lower() in seen:
             raise ValidationError({"fields": [_("Champ en double : « %(n)s ».") % {"n": name}]})
         seen.add(name.lower())
-        kind = TYPE_ALIASES.get(str(spec.type).lower())
+        declared = str(spec.type).strip().lower()
+        if json_declared(declared):
+            fields.append({"id": name, "type": "text", "label": spec.label, "description": spec.description,
+                           "unit": spec.unit, "detected_type": "text", "detected": {}, "json": True,
+                           "declared_type": declared})
+            continue
+        kind = TYPE_ALIASES.get(declared)
         if kind is None:
             raise ValidationError({"fields": [_("Type inconnu « %(t)s » pour « %(n)s ».")
                                               % {"t": spec.type, "n": name}]})
@@ -512,10 +528,14 @@ def _convert_record(record: Any, fields: list[dict[str, Any]], normalizers: dict
         raise ValidationError({"records": [_("Enregistrement %(n)d : champs inconnus %(f)s.")
                                            % {"n": position, "f": ", ".join(sorted(unknown))}]})
     out = {}
+    json_fields = {f["id"] for f in fields if f.get("json")}
     for name, value in record.items():
         if name == "_id":
             continue
         fn = normalizers.get(name)
+        if name in json_fields:
+            out[name] = None if value is None else json.dumps(value, ensure_ascii=False)
+            continue
         text = None if value is None else (("true" if value else "false") if isinstance(value, bool) else str(value))
         if fn is not None:
             try:

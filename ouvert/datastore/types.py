@@ -20,18 +20,23 @@ class FieldSpec:
     label: str = ""
     description: str = ""
     unit: str = ""
+    # A JSON or array column (``json``, ``jsonb``, ``text[]``…) as a client declared it: stored as JSON text,
+    # given back as the values written and under this type.
+    declared_type: str = ""
 
     @classmethod
     def of(cls, stored: Mapping[str, Any]) -> FieldSpec:
         """A field as a table stores it (``DatastoreTable.fields`` items)."""
         return cls(id=stored["id"], type=stored["type"], label=stored.get("label") or "",
-                   description=stored.get("description") or "", unit=stored.get("unit") or "")
+                   description=stored.get("description") or "", unit=stored.get("unit") or "",
+                   declared_type=stored.get("declared_type") or "")
 
 
 @dataclass(frozen=True)
 class SortKey:
     field: str
     descending: bool = False
+    nulls_first: bool | None = None  # None: as PostgreSQL does (last ascending, first descending)
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,15 @@ def datastore_search_sql(context: Context, data: dict[str, Any]) -> dict[str, An
 
 
 def datastore_create(context: Context, data: dict[str, Any]) -> dict[str, Any]:
-    """Create or extend a resource's table: ``resource_id``, ``fields``, ``records``, ``primary_key``."""
+    """Create or extend a resource's table: ``resource_id``, ``fields``, ``records``, ``primary_key``; or,
+    instead of ``resource_id``, a ``resource`` dict with its ``package_id``: the resource is created first
+    (as CKAN and frictionless's CKAN adapter do), then its table."""
+    resource_data = data.get("resource")
+    if not data.get("resource_id") and isinstance(resource_data, dict) and not resource_data.get("id"):
+        from .packages_write import resource_create
+
+        created = resource_create(context, {"url": "", **resource_data})
+        data = {**data, "resource_id": created["id"]}
     organization = _organization(context, data)
     return datastore_wire.create(data=data, organization=organization, by=context.user)
 

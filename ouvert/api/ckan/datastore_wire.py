@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
@@ -76,20 +77,53 @@ def _q_param(raw: Any) -> str | dict[str, str] | None:
     return str(raw)
 
 
+SORT_ITEM = re.compile(r'\s*("(?:[^"]|"")+"|[^\s",]+)(?:\s+(asc|desc))?(?:\s+nulls\s+(first|last))?\s*(?:,|$)',
+                       re.IGNORECASE)
+
+
+LOOSE_SORT = re.compile(r"^(?P<name>[^\",]*?\s[^\",]*?)(?:\s+(?P<dir>asc|desc))?(?:\s+nulls\s+(?P<nulls>first|last))?$",
+                        re.IGNORECASE)
+
+
+def _loose_sort(text: str) -> SortKey | None:
+    """One unquoted item whose field name has spaces (``Berri 1 desc``): the trailing direction and
+    ``nulls`` clause are read, the rest is the name. None when the item is not of that form."""
+    match = LOOSE_SORT.match(text)
+    if not match:
+        return None
+    name = match.group("name").strip()
+    if not name or name.lower() in {"asc", "desc"} or " " not in name or re.search(r"\s(asc|desc|nulls)\b", name, re.I):
+        return None
+    nulls = match.group("nulls")
+    return SortKey(field=name, descending=(match.group("dir") or "asc").lower() == "desc",
+                   nulls_first=None if nulls is None else nulls.lower() == "first")
+
+
 def _sort_param(raw: Any) -> list[SortKey]:
-    """``sort``: ``field [asc|desc]`` items, as a list or separated by commas."""
+    """``sort``: ``field [asc|desc] [nulls first|last]`` items, as a list or separated by commas; a field
+    whose name has spaces or commas is written in double quotes (``"Berri 1" desc``), as in SQL."""
     if raw in (None, ""):
         return []
-    items = raw if isinstance(raw, list) else str(raw).split(",")
+    items = raw if isinstance(raw, list) else [str(raw)]
     keys = []
     for item in items:
-        parts = str(item).strip().split()
-        if not parts:
+        text, position = str(item).strip(), 0
+        loose = _loose_sort(text)
+        if loose is not None:
+            keys.append(loose)
             continue
-        direction = parts[1].lower() if len(parts) > 1 else "asc"
-        if direction not in ("asc", "desc") or len(parts) > 2:
-            raise ValidationError({"sort": [_("Tri invalide : « %(s)s » (champ [asc|desc]).") % {"s": item}]})
-        keys.append(SortKey(field=parts[0].strip('"'), descending=direction == "desc"))
+        while position < len(text):
+            match = SORT_ITEM.match(text, position)
+            if not match or match.end() == position:
+                raise ValidationError({"sort": [_("Tri invalide : « %(s)s » (champ [asc|desc] [nulls first|last], "
+                                                  "entre guillemets doubles s'il a des espaces).") % {"s": item}]})
+            name = match.group(1)
+            if name.startswith('"'):
+                name = name[1:-1].replace('""', '"')
+            nulls = match.group(3)
+            keys.append(SortKey(field=name, descending=(match.group(2) or "asc").lower() == "desc",
+                                nulls_first=None if nulls is None else nulls.lower() == "first"))
+            position = match.end()
     return keys
 
 
@@ -132,7 +166,7 @@ def _field_specs(raw: Any) -> list[FieldSpec]:
 
 def field_dict(field: FieldSpec) -> dict[str, Any]:
     """A field as CKAN writes it: ``{id, type}`` and ``info`` when there is a data dictionary."""
-    item: dict[str, Any] = {"id": field.id, "type": field.type}
+    item: dict[str, Any] = {"id": field.id, "type": field.declared_type or field.type}
     info = {k: v for k, v in (("label", field.label), ("notes", field.description), ("unit", field.unit)) if v}
     if info:
         item["info"] = info

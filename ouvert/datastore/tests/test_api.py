@@ -93,6 +93,21 @@ def test_formula_injection_protection(ingest, write_file, client):
     assert "\n=1+1\n" in raw and "'=1+1" in safe and "'@SUM(A1)" in safe
 
 
+def test_spreadsheet_friendly_csv_and_xlsx_text_stays_text(ingest, write_file, client):
+    """The spreadsheet CSV starts with a BOM (French Excel reads UTF-8 then); XLSX types text as text, so
+    "=1+1" shows as written, runs nothing, and gets no ' in front (issue 13)."""
+    from openpyxl import load_workbook
+
+    rid = ingest(write_file("f.csv", "nom\n=1+1\nÉcole\n-5 h\n")).resource_id
+    plain = b"".join(client.get(f"/api/v1/datastore/{rid}/export.csv").streaming_content)
+    sheet = b"".join(client.get(f"/api/v1/datastore/{rid}/export.csv?bom=true").streaming_content)
+    assert not plain.startswith(b"\xef\xbb\xbf") and sheet == b"\xef\xbb\xbf" + plain
+    assert sheet.decode("utf-8-sig").splitlines()[2] == "École"
+    xlsx = b"".join(client.get(f"/api/v1/datastore/{rid}/export.xlsx").streaming_content)
+    cells = [(c.value, c.data_type) for c in load_workbook(io.BytesIO(xlsx)).active["A"]][1:]
+    assert cells == [("=1+1", "s"), ("École", "s"), ("-5 h", "s")]
+
+
 def test_jobs_and_dictionary_need_an_editor_token(client, rid, publisher, make_token, make_user):
     user, _org = publisher
     token = make_token(user)
