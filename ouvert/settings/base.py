@@ -117,6 +117,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ouvert.core.metrics.MetricsMiddleware",  # request latency by route template (/metrics, docs/operations.md)
     "ouvert.core.http_ranges.HeadAndRangeMiddleware",  # HEAD without a body, byte ranges (docs/security.md)
     "django.middleware.security.SecurityMiddleware",
     "ouvert.core.security.ContentSecurityPolicyMiddleware",  # CSP on HTML responses (docs/security.md)
@@ -279,6 +280,8 @@ TASKS = {
 EMBEDDED_WORKER = env_bool("OUVERT_EMBEDDED_WORKER", IS_SQLITE)
 # A task "running" longer than this (seconds) counts as stuck in /readyz: its worker probably died.
 TASK_STUCK_SECONDS = int(os.environ.get("OUVERT_TASK_STUCK_SECONDS", "3600"))
+# /metrics (Prometheus): the bearer token a scraper sends; empty: site administrators only.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
