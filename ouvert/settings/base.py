@@ -118,6 +118,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "ouvert.core.metrics.MetricsMiddleware",  # request latency by route template (/metrics, docs/operations.md)
+    "ouvert.core.logs.RequestIdMiddleware",  # X-Request-ID in and out, on every log line of the request
     "ouvert.core.http_ranges.HeadAndRangeMiddleware",  # HEAD without a body, byte ranges (docs/security.md)
     "django.middleware.security.SecurityMiddleware",
     "ouvert.core.security.ContentSecurityPolicyMiddleware",  # CSP on HTML responses (docs/security.md)
