@@ -364,6 +364,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 if os.environ.get("CACHE_URL", "").startswith("redis://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["CACHE_URL"]}}
+    # Several app servers: sessions read from the shared cache, kept in the database (they survive a
+    # Redis restart); rate limits (ouvert.core.ratelimit) count in the same cache.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LOGGING = {
     "version": 1,
