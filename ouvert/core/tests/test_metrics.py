@@ -119,3 +119,59 @@ def test_search_latency(client):
     assert searches(samples) == before + 1
     assert value(samples, "ouvert_search_duration_seconds_count", kind="catalog_api") >= 1
     assert value(samples, "ouvert_search_duration_seconds_sum", kind="catalog") > 0
+
+
+# Several worker processes behind one address: each records in PROMETHEUS_MULTIPROC_DIR, /metrics adds up.
+WORKER = r"""
+import sys
+import django
+django.setup()
+from django.test import RequestFactory
+from django.urls import resolve
+from ouvert.core.metrics import observe_request, observe_search
+request = RequestFactory().get("/fr/donnees/")
+request.resolver_match = resolve("/fr/donnees/")
+with observe_search("catalog"):
+    pass
+observe_request(request, int(sys.argv[1]), 0.02)
+"""
+SCRAPE = r"""
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", "datastore", verbosity=0)  # the ingestion jobs (and what they depend on)
+from ouvert.core.metrics import exposition
+print(exposition()[0].decode())
+"""
+
+
+@pytest.mark.slow  # processes of their own
+def test_worker_processes_add_up_in_multiprocess_mode(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    (tmp_path / "metrics").mkdir()
+    (tmp_path / "data").mkdir()
+    env.update(PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"), DJANGO_SETTINGS_MODULE="ouvert.settings.test",
+               OUVERT_DATA_DIR=str(tmp_path / "data"))
+
+    def run(code: str, *args: str) -> str:
+        result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,  # noqa: S603
+                                env=env, check=False, cwd=root)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    for status in ("200", "200", "503"):
+        run(WORKER, status)
+    samples: dict[str, list] = {}
+    for family in text_string_to_metric_families(run(SCRAPE)):
+        for sample in family.samples:
+            samples.setdefault(sample.name, []).append(sample)
+    assert value(samples, "ouvert_search_duration_seconds_count", kind="catalog") == 3
+    assert value(samples, "ouvert_http_request_duration_seconds_count", route="fr/donnees/", status="2xx") == 2
+    assert value(samples, "ouvert_http_request_duration_seconds_count", route="fr/donnees/", status="5xx") == 1
+    assert "ouvert_ingest_rows_per_second" in samples  # scrape-time figures as well
