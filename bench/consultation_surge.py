@@ -128,7 +128,7 @@ def main() -> int:
         print("DATABASE_URL must point to PostgreSQL (the database is dropped and recreated).")
         return 2
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="ouvert.settings.prod", SECRET_KEY="bench-" + "x" * 40,
-               SECURE_COOKIES="false", OUVERT_EMBEDDED_WORKER="false", LOG_LEVEL="WARNING",
+               SECURE_COOKIES="false", SECURE_SSL_REDIRECT="false", OUVERT_EMBEDDED_WORKER="false", LOG_LEVEL="WARNING",
                OUVERT_DATA_DIR=str(ROOT / "var" / "bench"))
     os.environ.update(env)
     recreate_database(url)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("ouvert.api.urls")),
     path("healthz", core_views.health, name="health"),
     path("readyz", core_views.ready, name="ready"),
+    path("metrics", core_views.metrics, name="metrics"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("media/<path:path>", core_files.media, name="media"),
 ]

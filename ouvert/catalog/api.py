@@ -14,6 +14,7 @@ from ouvert.core.api_auth import token_auth
 from ouvert.core.bounds import int_param
 from ouvert.core.cursors import cursor_decode, cursor_encode
 from ouvert.core.guidelines import render_finding, render_text
+from ouvert.core.metrics import observe_search
 from ouvert.core.models import Organization
 from ouvert.core.typing import TokenHttpRequest, signed_in_user
 
@@ -261,8 +262,9 @@ def dataset_list(request: HttpRequest, filters: Query[DatasetFilters]):
         theme=filters.theme, format=[f.upper() for f in filters.format], licence=filters.licence,
         frequency=filters.frequency, reference=filters.reference,
         sort=filters.sort if filters.sort in selectors.SORTS else "")
-    result = selectors.search_datasets(params=params, facets=filters.facets)
-    rows, next_cursor = _page(result.queryset, filters.cursor, filters.limit)
+    with observe_search("catalog_api"):  # the match, the facets and the page's rows
+        result = selectors.search_datasets(params=params, facets=filters.facets)
+        rows, next_cursor = _page(result.queryset, filters.cursor, filters.limit)
     facets = None
     if filters.facets:
         facets = {name: [{"value": i.value, "label": i.label, "count": i.count} for i in items]

@@ -25,6 +25,7 @@ from ouvert.core import selectors as core_selectors
 from ouvert.core.forms import apply_errors
 from ouvert.core.http import safe_next
 from ouvert.core.http_ranges import is_head
+from ouvert.core.metrics import observe_search
 from ouvert.core.models import Frequency, Organization
 from ouvert.core.typing import AuthedHttpRequest, signed_in_user
 
@@ -71,11 +72,14 @@ def _bbox_fields(raw: dict[str, str], errors: dict[str, str]) -> list[dict]:
 def search(request: HttpRequest) -> HttpResponse:
     params = selectors.SearchParams.from_querydict(request.GET)
     _bbox, bbox_raw, bbox_errors = selectors.bbox_from_querydict(request.GET)
-    result = selectors.search_datasets(params=params, user=signed_in_user(request), facets=not _wants_json(request))
-    paginator = Paginator(result.queryset, selectors.PAGE_SIZE)
-    if result.total is not None:
-        paginator.count = result.total  # counted with the facets: no second COUNT (a cached property)
-    page = paginator.get_page(params.page)
+    with observe_search("catalog"):  # the match, the facets, the count and the page's rows
+        result = selectors.search_datasets(params=params, user=signed_in_user(request),
+                                           facets=not _wants_json(request))
+        paginator = Paginator(result.queryset, selectors.PAGE_SIZE)
+        if result.total is not None:
+            paginator.count = result.total  # counted with the facets: no second COUNT (a cached property)
+        page = paginator.get_page(params.page)
+        page.object_list = list(page.object_list)
     # An invalid rectangle is not applied; the page says why (400, like a form with errors).
     status = 400 if bbox_errors else 200
     if _wants_json(request):

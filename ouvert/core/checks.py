@@ -74,8 +74,8 @@ LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 
 @register(Tags.security, deploy=True)
 def http_safety(app_configs, **kwargs):
-    """Unsafe HTTP settings. With the production profile (``settings.PRODUCTION``): DEBUG fails the
-    check; HSTS off and cookies sent over plain HTTP warn. In any profile: DEBUG with a host other
+    """Unsafe HTTP settings. With the production profile (``settings.PRODUCTION``): DEBUG, HSTS off
+    and cookies sent over plain HTTP fail the check. In any profile: DEBUG with a host other
     than this machine's warns (DEBUG pages show settings and code to whoever reaches them)."""
     problems: list[CheckMessage] = []
     production = settings.PRODUCTION
@@ -88,12 +88,74 @@ def http_safety(app_configs, **kwargs):
                                 f"({', '.join(sorted(set(settings.ALLOWED_HOSTS) - LOOPBACK))}).", id="ouvert.W010",
                                 hint="Servez sans --debug ni DEBUG=true dès que d'autres personnes ont accès."))
     if production and settings.SECURE_HSTS_SECONDS <= 0:
-        problems.append(Warning("HSTS est désactivé (SECURE_HSTS_SECONDS=0) : un navigateur peut être ramené en HTTP "
-                                "par un intermédiaire.", id="ouvert.W011",
-                                hint="Laissez SECURE_HSTS_SECONDS à sa valeur par défaut (31536000, un an) une fois "
-                                     "le site servi en HTTPS."))
+        problems.append(Error("HSTS est désactivé (SECURE_HSTS_SECONDS=0) : un navigateur peut être ramené en HTTP "
+                              "par un intermédiaire.", id="ouvert.E011",
+                              hint="Laissez SECURE_HSTS_SECONDS à sa valeur par défaut (31536000, un an) une fois "
+                                   "le site servi en HTTPS."))
     if production and not (settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE):
-        problems.append(Warning("Les témoins de session et CSRF peuvent partir en HTTP clair (SECURE_COOKIES=false).",
-                                id="ouvert.W012",
-                                hint="Servez en HTTPS et retirez SECURE_COOKIES=false."))
+        problems.append(Error("Les témoins de session et CSRF peuvent partir en HTTP clair (SECURE_COOKIES=false).",
+                              id="ouvert.E012",
+                              hint="Servez en HTTPS et retirez SECURE_COOKIES=false."))
+    return problems
+
+
+# Secret keys that are not secret: Django's placeholder prefix, and values copied from examples.
+INSECURE_KEY_PREFIXES = ("django-insecure-",)
+INSECURE_KEYS = {"changeme", "change-me", "secret", "secret-key", "changez-moi", "dev", "test", "xxx"}
+CONSOLE_EMAIL_BACKENDS = {"django.core.mail.backends.console.EmailBackend",
+                          "django.core.mail.backends.locmem.EmailBackend",
+                          "django.core.mail.backends.dummy.EmailBackend",
+                          "django.core.mail.backends.filebased.EmailBackend"}
+PROCESS_LOCAL_CACHES = {"django.core.cache.backends.locmem.LocMemCache", "django.core.cache.backends.dummy.DummyCache"}
+
+
+def _weak_key(key: str) -> bool:
+    return (len(key) < 50 or len(set(key)) < 5 or key.lower() in INSECURE_KEYS
+            or key.startswith(INSECURE_KEY_PREFIXES))
+
+
+@register(Tags.security, deploy=True)
+def production_settings(app_configs, **kwargs):
+    """With the production profile, every setting that is unsafe when the site is public or runs on
+    several processes fails ``ouvert check`` (errors, not warnings: the command exits non-zero).
+    DEBUG, HSTS and cookies are :func:`http_safety`'s (E010–E012)."""
+    if not settings.PRODUCTION:
+        return []
+    problems: list[CheckMessage] = []
+    if _weak_key(str(settings.SECRET_KEY)):
+        problems.append(Error("SECRET_KEY est trop faible ou connu (moins de 50 caractères, trop peu de caractères "
+                              "différents, ou une valeur d'exemple) : sessions et liens signés seraient falsifiables.",
+                              id="ouvert.E020",
+                              hint="python -c \"import secrets; print(secrets.token_urlsafe(50))\" et mettez le "
+                                   "résultat dans SECRET_KEY (dans votre gestionnaire de secrets)."))
+    if "*" in settings.ALLOWED_HOSTS or not settings.ALLOWED_HOSTS:
+        problems.append(Error("ALLOWED_HOSTS accepte n'importe quel hôte (« * ») ou est vide : les liens des "
+                              "courriels de réinitialisation peuvent pointer vers un site tiers.", id="ouvert.E021",
+                              hint="ALLOWED_HOSTS=donnees.example.qc.ca (les noms publics du site, séparés par des "
+                                   "virgules)."))
+    if not settings.SECURE_SSL_REDIRECT:
+        problems.append(Error("SECURE_SSL_REDIRECT est désactivé : une page demandée en HTTP clair est servie en "
+                              "clair.", id="ouvert.E022",
+                              hint="Retirez SECURE_SSL_REDIRECT=false ; derrière un mandataire, qu'il envoie "
+                                   "X-Forwarded-Proto: https (/healthz, /readyz et /metrics restent en HTTP)."))
+    if settings.EMAIL_BACKEND in CONSOLE_EMAIL_BACKENDS:
+        problems.append(Error("Les courriels ne partent pas : ils sont écrits sur la console "
+                              f"({settings.EMAIL_BACKEND}).", id="ouvert.E023",
+                              hint="EMAIL_URL=smtp+tls://utilisateur:motdepasse@smtp.example.qc.ca:587"))
+    if settings.IS_SQLITE and not settings.EMBEDDED_WORKER:
+        problems.append(Error("SQLite avec des processus de tâches séparés (OUVERT_EMBEDDED_WORKER=false) : un seul "
+                              "fichier pour plusieurs écrivains, que les autres machines n'atteignent pas.",
+                              id="ouvert.E024",
+                              hint="DATABASE_URL=postgres://… (PostgreSQL), ou OUVERT_EMBEDDED_WORKER=true sur une "
+                                   "seule machine."))
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend in PROCESS_LOCAL_CACHES and not settings.EMBEDDED_WORKER:
+        problems.append(Error("Cache, limites de débit et sessions en mémoire de chaque processus alors que la "
+                              "plateforme tourne sur plusieurs processus (OUVERT_EMBEDDED_WORKER=false) : chaque "
+                              "serveur compte à part.", id="ouvert.E025",
+                              hint="CACHE_URL=redis://127.0.0.1:6379/0 (un Redis partagé par les serveurs)."))
+    if not settings.METRICS_TOKEN:
+        problems.append(Error("METRICS_TOKEN est vide : Prometheus ne peut pas lire /metrics.", id="ouvert.E026",
+                              hint="python -c \"import secrets; print(secrets.token_urlsafe(32))\" dans "
+                                   "METRICS_TOKEN, et le même jeton dans la configuration de Prometheus."))
     return problems

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -12,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -372,3 +373,22 @@ def ready(request: HttpRequest) -> JsonResponse:
     ok = all(c.ok for c in checks.values())
     body = {"status": "ok" if ok else "unavailable", "checks": {k: c.as_dict() for k, c in checks.items()}}
     return JsonResponse(body, status=200 if ok else 503, headers={"Cache-Control": "no-store"})
+
+
+def metrics(request: HttpRequest) -> HttpResponse:
+    """``/metrics``: Prometheus's text exposition, for a scraper holding ``METRICS_TOKEN``
+    (``Authorization: Bearer …``) or a signed-in site administrator; 404 to anybody else (the
+    address is not even confirmed)."""
+    import hmac
+
+    from .metrics import exposition
+    from .permissions import is_site_admin
+
+    token = settings.METRICS_TOKEN
+    header = request.headers.get("Authorization", "")
+    given = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    allowed = bool(token and given and hmac.compare_digest(given.encode(), token.encode()))
+    if not allowed and not is_site_admin(request.user):  # type: ignore[arg-type]
+        raise Http404
+    body, content_type = exposition()
+    return HttpResponse(body, content_type=content_type, headers={"Cache-Control": "no-store"})

@@ -20,7 +20,12 @@ class DatastoreConfig(AppConfig):
     verbose_name = _("Magasin de données")
 
     def ready(self) -> None:
+        from ouvert.core.metrics import register_collector
+
         from . import checks, quality, report  # noqa: F401 — registers checks and message codes
+        from .metrics import ingestion_metrics
+
+        register_collector(ingestion_metrics)
 
         post_migrate.connect(_reader_role_after_migrate, sender=self,
                              dispatch_uid="ouvert.datastore.reader_role")

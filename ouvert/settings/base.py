@@ -117,6 +117,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ouvert.core.metrics.MetricsMiddleware",  # request latency by route template (/metrics, docs/operations.md)
+    "ouvert.core.logs.RequestIdMiddleware",  # X-Request-ID in and out, on every log line of the request
     "ouvert.core.http_ranges.HeadAndRangeMiddleware",  # HEAD without a body, byte ranges (docs/security.md)
     "django.middleware.security.SecurityMiddleware",
     "ouvert.core.security.ContentSecurityPolicyMiddleware",  # CSP on HTML responses (docs/security.md)
@@ -279,6 +281,8 @@ TASKS = {
 EMBEDDED_WORKER = env_bool("OUVERT_EMBEDDED_WORKER", IS_SQLITE)
 # A task "running" longer than this (seconds) counts as stuck in /readyz: its worker probably died.
 TASK_STUCK_SECONDS = int(os.environ.get("OUVERT_TASK_STUCK_SECONDS", "3600"))
+# /metrics (Prometheus): the bearer token a scraper sends; empty: site administrators only.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -360,6 +364,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 if os.environ.get("CACHE_URL", "").startswith("redis://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["CACHE_URL"]}}
+    # Several app servers: sessions read from the shared cache, kept in the database (they survive a
+    # Redis restart); rate limits (ouvert.core.ratelimit) count in the same cache.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LOGGING = {
     "version": 1,

@@ -184,6 +184,7 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "media/<path:path>": Probe("/media/{media}"),
     "healthz": NO_DATA,
     "readyz": NO_DATA,
+    "metrics": NO_DATA,  # counts and latencies only; 404 without METRICS_TOKEN or a site administrator
     "i18n/setlang/": NO_DATA,
     # pages: maps and tables
     "fr/donnees/cartes/recherche/": [Probe("/fr/donnees/cartes/recherche/?bbox=" + BBOX, listing=True, level="dataset"),

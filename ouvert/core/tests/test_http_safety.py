@@ -74,12 +74,12 @@ def test_check_passes_safe_production_settings():
         assert http_safety(None) == []
 
 
-def test_check_fails_on_debug_in_production_and_warns_on_hsts_and_cookies():
+def test_check_fails_on_debug_hsts_and_cookies_in_production():
     with override_settings(**{**SECURE, "DEBUG": True, "SECURE_HSTS_SECONDS": 0, "SESSION_COOKIE_SECURE": False}):
         found = http_safety(None)
-    assert ids(found) == {"ouvert.E010", "ouvert.W011", "ouvert.W012"}
-    assert next(m for m in found if m.id == "ouvert.E010").is_serious()
-    assert "SECURE_HSTS_SECONDS" in next(m for m in found if m.id == "ouvert.W011").hint
+    assert ids(found) == {"ouvert.E010", "ouvert.E011", "ouvert.E012"}
+    assert all(m.is_serious() for m in found)
+    assert "SECURE_HSTS_SECONDS" in next(m for m in found if m.id == "ouvert.E011").hint
 
 
 def test_check_warns_on_debug_reachable_from_other_hosts():
