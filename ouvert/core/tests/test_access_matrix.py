@@ -336,6 +336,17 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "fr/plans-action/barometre/<slug:key>.csv": Exempt("an indicator's public series (plans tests, test_barometer)"),
     "fr/plans-action/schema.json": NO_DATA,
     "fr/plans-action/barometre/<slug:key>/gerer/": WRITE,
+    "fr/plans-action/nouveau/": WRITE,
+    "fr/plans-action/barometre/nouvel-indicateur/": WRITE,
+    "fr/plans-action/comite/<slug:slug>/membres/ajouter/": WRITE,
+    "fr/plans-action/comite/<slug:slug>/rencontres/nouvelle/": WRITE,
+    "fr/plans-action/comite/<slug:slug>/rencontres/<int:pk>/compte-rendu/": WRITE,
+    "fr/plans-action/<slug:slug>/modifier/": WRITE,
+    "fr/plans-action/<slug:slug>/defis/nouveau/": WRITE,
+    "fr/plans-action/<slug:slug>/engagements/nouveau/": WRITE,
+    "fr/plans-action/<slug:slug>/engagements/<int:pk>/modifier/": WRITE,
+    "fr/plans-action/<slug:slug>/engagements/<int:pk>/jalons/nouveau/": WRITE,
+    "fr/plans-action/<slug:slug>/jalons/<int:pk>/modifier/": WRITE,
     "fr/plans-action/tableau-de-bord/": Exempt("counts of published plans' milestones, public datasets and published "
                                                "consultations only (plans tests, test_dashboard)"),
     "fr/plans-action/comite/<slug:slug>/": Exempt("a committee's members are public; its meetings are listed through "
