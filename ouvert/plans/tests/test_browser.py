@@ -163,3 +163,15 @@ def test_management_forms_pass_axe_with_and_without_errors(page, axe_check, indi
         assert ("Titre" in summary or "Title" in summary), summary
         assert ("La fin précède le début" in summary or "The end comes before the start" in summary), summary
         axe_check(page, context=f"{path} with errors")
+
+
+def test_plan_card_has_no_gap_above_its_title(page, make_plan):
+    make_plan()
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/fr/plans-action/")
+        gap = page.evaluate("""() => { const h = document.querySelector('.card h2'); const c = h.closest('.card');
+            const s = getComputedStyle(c);
+            return h.getBoundingClientRect().top - c.getBoundingClientRect().top
+                   - parseFloat(s.paddingTop) - parseFloat(s.borderTopWidth); }""")
+        assert abs(gap) <= 1, (width, gap)
