@@ -410,6 +410,10 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "fr/libre-acces/subventions/charger/": WRITE,
     "fr/libre-acces/articles/importer/": WRITE,
     "fr/libre-acces/a-verifier/": Exempt("the import review queue: staff of a Fonds only (openaccess tests)"),
+    "api/v1/openaccess/publications": OPENACCESS,
+    "api/v1/openaccess/publications/<publication_id>": OPENACCESS,
+    "api/v1/openaccess/ledger": OPENACCESS,
+    "api/v1/openaccess/compliance": Exempt("counts per Fonds of live publications only (openaccess tests, test_api)"),
     "fr/libre-acces/a-verifier/lien/<int:pk>/": WRITE,
     "fr/libre-acces/a-verifier/article/<int:pk>/": WRITE,
     # micro-acquisitions: a draft call and its sealed bids are probed route by route in
