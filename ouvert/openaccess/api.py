@@ -17,13 +17,12 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from ouvert.core import access
 from ouvert.core.cursors import cursor_decode, cursor_encode
-from ouvert.core.messages import Message, render_fix
-from ouvert.core.messages import render as render_message
 from ouvert.core.typing import signed_in_user
 
 from . import selectors
 from .access import file_readable
 from .compliance import Status, Verdict
+from .messages import reason_texts
 from .models import Publication, Route
 
 router = Router(tags=["openaccess"])
@@ -151,8 +150,7 @@ def _after(cursor: str | None) -> int:
 
 
 def _reasons(verdict: Verdict) -> list[dict[str, str]]:
-    return [{"code": r["code"], "text": render_message(Message.from_dict(r)), "fix": render_fix(Message.from_dict(r))}
-            for r in verdict.reasons]
+    return reason_texts(verdict.reasons)
 
 
 def _out(request: HttpRequest, publication: Publication, verdict: Verdict) -> dict[str, Any]:
