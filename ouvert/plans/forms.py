@@ -143,7 +143,8 @@ class CommitmentForm(forms.Form):
                                               "exemple « engagement-3 »."))
     number = forms.CharField(label=_("Numéro"), max_length=10)
     title = forms.CharField(label=_("Titre"), max_length=300)
-    challenge = forms.ModelChoiceField(label=_("Défi"), queryset=Challenge.objects.none(), required=False)
+    challenge = forms.ModelChoiceField(label=_("Défi"), queryset=Challenge.objects.none(), required=False,
+                                       empty_label=_("Aucun défi"))
     lead_body = _OrgChoice(label=_("Organisme responsable"), queryset=Organization.objects.none())
     supporting_bodies = _OrgsChoice(label=_("Organismes partenaires"), queryset=Organization.objects.none(),
                                     required=False, widget=forms.SelectMultiple(attrs={"size": 6}))

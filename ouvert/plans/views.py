@@ -420,7 +420,8 @@ def _commitment_form(request: AuthedHttpRequest, plan: Plan, item: Commitment | 
                                                           "why", "start", "end", "challenge", "lead_body")}
         initial["supporting_bodies"] = list(item.supporting_bodies.all())
     else:
-        initial = {"external_id": f"c{plan.commitments.count() + 1}", "lead_body": plan.organization}
+        following = plan.commitments.count() + 1
+        initial = {"external_id": f"c{following}", "number": str(following), "lead_body": plan.organization}
     form = CommitmentForm(request.POST or None, plan=plan, editing=item is not None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
