@@ -17,6 +17,7 @@ from ouvert.core.api_webhooks import router as webhooks_router
 from ouvert.datastore.api import router as datastore_router
 from ouvert.geo.api import router as geo_router
 from ouvert.harvest.api import router as harvest_router
+from ouvert.openaccess.api import router as openaccess_router
 from ouvert.plans.api import router as plans_router
 from ouvert.procurement.api import router as procurement_router
 
@@ -43,6 +44,7 @@ api.add_router("/", consultations_router)
 api.add_router("/", plans_router)
 api.add_router("/", webhooks_router)
 api.add_router("/", procurement_router)
+api.add_router("/", openaccess_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -3,9 +3,15 @@ plus parameters translated when shown (:mod:`ouvert.core.messages`)."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from ouvert.core.messages import Template, register
+from ouvert.core.messages import Message, Template, register, render, render_fix
 
 register({
     # compliance ledger
@@ -83,3 +89,25 @@ register({
                                    "la conservation de vos droits (embargo de l'éditeur : {months} mois)."),
                                  _("Joignez à votre soumission la déclaration ci-dessous.")),
 })
+
+
+# Parameters of the compliance explanations that hold a date (stored as ISO 8601, shown per language).
+DATE_PARAMS = frozenset({"opened", "deadline", "until", "launched"})
+
+
+def _localized(params: Mapping[str, Any]) -> dict[str, Any]:
+    shown = dict(params)
+    for name in DATE_PARAMS & set(shown):
+        with contextlib.suppress(ValueError):  # not a date: shown as stored
+            shown[name] = date_format(dt.date.fromisoformat(str(shown[name])))
+    return shown
+
+
+def reason_texts(reasons: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """Each stored explanation as ``{code, text, fix}`` in the active language, its dates written
+    the way that language writes them ("1 mars 2024", "March 1, 2024"), never in ISO form."""
+    out = []
+    for reason in reasons:
+        shown = Message(code=str(reason.get("code", "")), params=_localized(reason.get("params") or {}))
+        out.append({"code": shown.code, "text": render(shown), "fix": render_fix(shown)})
+    return out

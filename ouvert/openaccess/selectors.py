@@ -271,9 +271,13 @@ def route_find(*, issn: str, today: dt.date) -> RouteFinding:
 
 # -- support: webinars ---------------------------------------------------------------------------
 
-WEBINARS_SLUG = "webinaires-libre-acces"
-"""The consultation whose meetings are the webinars on open access: a Fonds creates it as a
-consultation, so registration, waiting list and calendar file are the consultations' own."""
+def webinars_slug() -> str:
+    """The slug of the consultation whose meetings are the webinars on open access (the setting
+    ``OPENACCESS_WEBINARS_CONSULTATION``): a Fonds creates it as a consultation, so registration,
+    waiting list and calendar file are the consultations' own."""
+    from django.conf import settings
+
+    return str(settings.OPENACCESS_WEBINARS_CONSULTATION or "").strip()
 
 
 @dataclass(frozen=True)
@@ -292,7 +296,10 @@ def webinars_upcoming() -> list[Webinar]:
 
     from ouvert.consultations.models import Consultation
 
-    consultation = Consultation.objects.filter(slug=WEBINARS_SLUG, published_at__isnull=False).first()
+    slug = webinars_slug()
+    if not slug:
+        return []
+    consultation = Consultation.objects.filter(slug=slug, published_at__isnull=False).first()
     if consultation is None:
         return []
     url = consultation.get_absolute_url() + "#rencontres"

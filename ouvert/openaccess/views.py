@@ -24,6 +24,7 @@ from . import services
 from .access import file_readable
 from .compliance import Status, Verdict
 from .forms import FilterForm, GrantImportForm, PublicationForm, PublicationImportForm, RouteForm
+from .messages import reason_texts
 from .models import Funder, Publication
 from .permissions import can_edit_publication, can_manage_funder
 from .selectors import (
@@ -40,8 +41,7 @@ from .selectors import dashboard as dashboard_data
 
 
 def _reasons(verdict: Verdict) -> list[dict[str, str]]:
-    return [{"code": r["code"], "text": render_message(Message.from_dict(r)),
-             "fix": render_fix(Message.from_dict(r))} for r in verdict.reasons]
+    return reason_texts(verdict.reasons)
 
 
 def _row(publication: Publication, verdict: Verdict) -> dict[str, Any]:

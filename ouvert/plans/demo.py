@@ -6,22 +6,58 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, TextIO
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from ouvert.core import actors
 from ouvert.core.models import Organization, OrganizationKind
 
 from . import services
-from .models import Committee, Indicator, Plan
+from .models import Committee, Indicator, Milestone, Plan
 
 DATA = Path(__file__).resolve().parent / "demo_data" / "plans.json"
+EVIDENCE = DATA.parent / "evidence"
 
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
+
+
+def _evidence(name: str) -> SimpleUploadedFile | None:
+    if not name:
+        return None
+    path = EVIDENCE / PurePath(name).name  # a file shipped in demo_data/evidence/, never a path from elsewhere
+    return SimpleUploadedFile(path.name, path.read_bytes(), content_type="text/plain")
+
+
+def _progress(data: dict[str, Any]) -> bool:
+    """Post the demo's progress updates not posted yet (so that a demo loaded before some were
+    added gets them too), oldest first. Completed milestones carry a document: a summary of the
+    public source where one says the milestone was done, else a note marking the update as an
+    illustration."""
+    posted = False
+    for p in data["plans"]:
+        for c in p["commitments"]:
+            for m in c.get("milestones", []):
+                milestone = Milestone.objects.filter(commitment__plan__slug=p["slug"], commitment__external_id=c["id"],
+                                                     external_id=m["id"]).first()
+                if milestone is None:
+                    continue
+                for u in sorted(m.get("updates", []), key=lambda u: str(u.get("at", ""))):
+                    at = dt.datetime.fromisoformat(u["at"])  # every demo update is dated (idempotence)
+                    if milestone.updates.filter(level=u["level"], created_at=at).exists():
+                        continue  # posted by an earlier load
+                    posted = True
+                    services.progress_post(milestone=milestone, text=u["text"], level=u["level"],
+                                           delayed=u.get("delayed", False), delay_reason=u.get("delay_reason", ""),
+                                           evidence_kind=u.get("evidence_kind", ""),
+                                           evidence_key=u.get("evidence_key", ""),
+                                           evidence_file=_evidence(u.get("evidence_document", "")), by=actors.DEMO,
+                                           at=at)
+    return posted
 
 
 @transaction.atomic
@@ -58,13 +94,8 @@ def demo_load(stdout: TextIO | None = None) -> bool:
                     collaborators=[orgs[s] for s in m.get("collaborators", [])], by=actors.DEMO,
                     number=m["number"], description=m["description"], deadline=dt.date.fromisoformat(m["deadline"]),
                     deliverable=m.get("deliverable", ""))
-                for u in m.get("updates", []):
-                    services.progress_post(milestone=milestone, text=u["text"], level=u["level"],
-                                           delayed=u.get("delayed", False), delay_reason=u.get("delay_reason", ""),
-                                           evidence_kind=u.get("evidence_kind", ""),
-                                           evidence_key=u.get("evidence_key", ""), by=actors.DEMO,
-                                           at=dt.datetime.fromisoformat(u["at"]) if u.get("at") else None)
         services.plan_publish(plan=plan, by=actors.DEMO)
+    added = _progress(data) or added
     plans = {p.slug: p for p in Plan.objects.all()}
     for i in data.get("indicators", []):
         if Indicator.objects.filter(key=i["key"]).exists():

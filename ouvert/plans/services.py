@@ -36,6 +36,7 @@ from .models import (
     Meeting,
     MethodologyVersion,
     Milestone,
+    OgpValue,
     Plan,
     PlanStatus,
     ProgressUpdate,
@@ -73,6 +74,42 @@ def plan_create(*, organization: Organization, slug: str, title: str, period_sta
     audit_record(actor=by, action="plan.create", obj=plan, organization=organization,
                  changes={"title": [None, title]})
     return plan
+
+
+PLAN_FIELDS = ("title", "summary", "period_start", "period_end", "status", "ogp_values")
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, by: Actor, **fields: Any) -> tuple[Plan, bool]:
+    """Change a plan's title, summary, period, status or OGP values; True when something changed
+    (each change is audited with its before and after)."""
+    _must_be_signed_in(by)
+    if not actors.is_system(by):
+        permissions.check_manage_plan(by, plan)
+    unknown = set(fields) - set(PLAN_FIELDS)
+    if unknown:
+        raise ValidationError(_("Champs inconnus : %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    if "ogp_values" in fields:
+        bad = [v for v in fields["ogp_values"] if v not in OgpValue.values]
+        if bad:
+            raise ValidationError({"ogp_values": _("Valeur du PGO inconnue : %(v)s.") % {"v": ", ".join(bad)}})
+        fields["ogp_values"] = list(fields["ogp_values"])
+    if "status" in fields and fields["status"] not in PlanStatus.values:
+        raise ValidationError({"status": _("Statut inconnu : %(s)s.") % {"s": fields["status"]}})
+    start = fields.get("period_start", plan.period_start)
+    end = fields.get("period_end", plan.period_end)
+    if end < start:
+        raise ValidationError({"period_end": _("La fin de la période précède son début.")})
+    changes: dict[str, list[Any]] = {}
+    for name, value in fields.items():
+        if getattr(plan, name) != value:
+            changes[name] = [str(getattr(plan, name)), str(value)]
+            setattr(plan, name, value)
+    if changes:
+        plan.full_clean(exclude=["organization"])
+        plan.save()
+        audit_record(actor=by, action="plan.update", obj=plan, organization=plan.organization, changes=changes)
+    return plan, bool(changes)
 
 
 @transaction.atomic

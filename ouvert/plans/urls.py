@@ -7,6 +7,8 @@ app_name = "plans"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path(_("nouveau/"), views.plan_new, name="plan_new"),
+    path(_("barometre/nouvel-indicateur/"), views.indicator_new, name="indicator_new"),
     path(_("schema.json"), views.schema, name="schema"),
     path(_("barometre/"), views.barometer, name="barometer"),
     path(_("barometre/<slug:key>.csv"), views.indicator_csv, name="indicator_csv"),
@@ -14,6 +16,9 @@ urlpatterns = [
     path(_("tableau-de-bord/"), views.dashboard, name="dashboard"),
     path(_("comite/<slug:slug>/"), views.committee, name="committee"),
     path(_("comite/<slug:slug>/rencontres/<int:pk>/"), views.meeting, name="meeting"),
+    path(_("comite/<slug:slug>/membres/ajouter/"), views.member_new, name="member_new"),
+    path(_("comite/<slug:slug>/rencontres/nouvelle/"), views.meeting_new, name="meeting_new"),
+    path(_("comite/<slug:slug>/rencontres/<int:pk>/compte-rendu/"), views.minutes_edit, name="minutes_edit"),
     path("<slug:slug>/", views.detail, name="detail"),
     path(_("<slug:slug>/plan.json"), views.plan_json, name="json"),
     path(_("<slug:slug>/export.csv"), views.export_csv, name="export_csv"),
@@ -23,6 +28,12 @@ urlpatterns = [
     path(_("<slug:slug>/engagements/<int:pk>/"), views.commitment, name="commitment"),
     path(_("<slug:slug>/engagements/<int:pk>/evaluation/"), views.rating, name="rating"),
     path(_("<slug:slug>/jalons/<int:pk>/avancement/"), views.progress, name="progress"),
+    path(_("<slug:slug>/modifier/"), views.plan_edit, name="plan_edit"),
+    path(_("<slug:slug>/defis/nouveau/"), views.challenge_new, name="challenge_new"),
+    path(_("<slug:slug>/engagements/nouveau/"), views.commitment_new, name="commitment_new"),
+    path(_("<slug:slug>/engagements/<int:pk>/modifier/"), views.commitment_edit, name="commitment_edit"),
+    path(_("<slug:slug>/engagements/<int:pk>/jalons/nouveau/"), views.milestone_new, name="milestone_new"),
+    path(_("<slug:slug>/jalons/<int:pk>/modifier/"), views.milestone_edit, name="milestone_edit"),
 ]
 
 # The prefix ``ouvert/urls.py`` mounts these under (here so that this app's catalogue translates it).

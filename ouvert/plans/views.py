@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,8 +24,22 @@ from ouvert.core.permissions import is_site_admin
 from ouvert.core.typing import AuthedHttpRequest, signed_in_user
 
 from . import charts, csvio, exports, measures, permissions, publishing, selectors, services
-from .forms import ImportForm, MethodologyForm, ProgressForm, RatingForm, ValueForm
-from .models import Commitment, Level, Milestone, Plan
+from .forms import (
+    ChallengeForm,
+    CommitmentForm,
+    ImportForm,
+    IndicatorForm,
+    MeetingForm,
+    MemberForm,
+    MethodologyForm,
+    MilestoneForm,
+    MinutesForm,
+    PlanForm,
+    ProgressForm,
+    RatingForm,
+    ValueForm,
+)
+from .models import Commitment, Committee, Level, Meeting, Milestone, Plan
 
 
 def _plan(request: HttpRequest, slug: str) -> Plan:
@@ -33,7 +48,10 @@ def _plan(request: HttpRequest, slug: str) -> Plan:
 
 def index(request: HttpRequest) -> HttpResponse:
     summaries = selectors.plan_summaries(user=signed_in_user(request))
-    return render(request, "plans/index.html", {"views": summaries, "committees": selectors.committees()})
+    user = signed_in_user(request)
+    return render(request, "plans/index.html", {
+        "views": summaries, "committees": selectors.committees(),
+        "can_create": user is not None and _editable_organizations(user).exists()})
 
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -72,6 +90,7 @@ def commitment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         organization__kind=OrganizationKind.CIVIL_SOCIETY, role__in=["admin", "editor"]).exists())
     return render(request, "plans/commitment.html", {"plan": plan, "cv": cv, "postable": postable,
                                                      "can_rate": can_rate,
+                                                     "can_manage": permissions.can_manage_plan(user, plan),
                                                      "origin": selectors.origin_of(commitment=cv.commitment)})
 
 
@@ -185,7 +204,9 @@ def barometer(request: HttpRequest) -> HttpResponse:
     items = [{"view": v, "chart": charts.chart([row.value for row in v.values], v.indicator.target)} for v in views]
     user = signed_in_user(request)
     manageable = {v.indicator.key for v in views if permissions.can_edit_in(user, v.indicator.organization)}
-    return render(request, "plans/barometer.html", {"items": items, "manageable": manageable})
+    return render(request, "plans/barometer.html", {
+        "items": items, "manageable": manageable,
+        "can_create": user is not None and _editable_organizations(user).exists()})
 
 
 def indicator_csv(request: HttpRequest, key: str) -> HttpResponse:
@@ -265,6 +286,7 @@ def committee(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "plans/committee.html", {
         "committee": found, "members": selectors.committee_members(committee=found),
         "meetings": selectors.meetings_visible(committee=found, user=user),
+        "can_manage": permissions.can_edit_in(user, found.organization),
         "today": timezone.localdate()})
 
 
@@ -273,4 +295,283 @@ def meeting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     item = selectors.meeting_get(committee=found, pk=pk, user=user)
     show_minutes = item.minutes_published_at is not None or permissions.can_edit_in(user, found.organization)
-    return render(request, "plans/meeting.html", {"committee": found, "meeting": item, "show_minutes": show_minutes})
+    return render(request, "plans/meeting.html", {"committee": found, "meeting": item, "show_minutes": show_minutes,
+                                                  "can_manage": permissions.can_edit_in(user, found.organization)})
+
+
+# Forms for those who run plans, indicators and the committee ------------------------------------
+
+def _form_page(request: HttpRequest, form: forms.Form, *, heading: str, submit: str,
+               crumbs: list[tuple[str, str]], intro: str = "") -> HttpResponse:
+    return render(request, "plans/manage_form.html", {"form": form, "heading": heading, "submit": submit,
+                                                      "crumbs": crumbs, "intro": intro},
+                  status=400 if form.errors else 200)
+
+
+def _apply_errors(form: forms.Form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        for text in error.messages:
+            form.add_error(None, text)
+        return
+    for name, errors in error.message_dict.items():
+        for text in errors:
+            form.add_error(name if name in form.fields else None, text)
+
+
+def _editable_organizations(user: User) -> QuerySet[Organization]:
+    if is_site_admin(user):
+        return Organization.objects.order_by("name_fr")
+    return Organization.objects.filter(memberships__user=user,
+                                       memberships__role__in=["admin", "editor"]).distinct().order_by("name_fr")
+
+
+def _index_crumbs() -> list[tuple[str, str]]:
+    return [(reverse("plans:index"), _("Plans d'action"))]
+
+
+@login_required
+def plan_new(request: AuthedHttpRequest) -> HttpResponse:
+    organizations = _editable_organizations(request.user)
+    if not organizations.exists():
+        raise PermissionDenied(_("Seuls les éditeurs d'une organisation peuvent créer un plan."))
+    form = PlanForm(request.POST or None, organizations=organizations, initial={"status": "draft"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if Plan.objects.filter(slug=data["slug"]).exists():
+            form.add_error("slug", _("Un plan porte déjà l'identifiant « %(s)s » : choisissez-en un autre.")
+                           % {"s": data["slug"]})
+        else:
+            try:
+                plan = services.plan_create(organization=data["organization"], slug=data["slug"],
+                                            title=data["title"], summary=data["summary"],
+                                            period_start=data["period_start"], period_end=data["period_end"],
+                                            status=data["status"], ogp_values=data["ogp_values"], by=request.user)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Le plan est créé. Il reste non publié tant que vous ne le publiez pas."))
+                return redirect(plan)
+    return _form_page(request, form, heading=_("Nouveau plan d'action"), submit=_("Créer le plan"),
+                      crumbs=_index_crumbs())
+
+
+@login_required
+def plan_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    plan = _plan(request, slug)
+    permissions.check_manage_plan(request.user, plan)
+    if request.method == "POST" and request.POST.get("action") == "publish":
+        services.plan_publish(plan=plan, by=request.user)
+        messages.success(request, _("Le plan est publié."))
+        return redirect(plan)
+    initial = {name: getattr(plan, name) for name in services.PLAN_FIELDS}
+    form = PlanForm(request.POST or None, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_update(plan=plan, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Le plan est enregistré."))
+            return redirect(plan)
+    return _form_page(request, form, heading=_("Modifier le plan"), submit=_("Enregistrer"),
+                      crumbs=[*_index_crumbs(), (plan.get_absolute_url(), plan.title)])
+
+
+@login_required
+def challenge_new(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    plan = _plan(request, slug)
+    permissions.check_manage_plan(request.user, plan)
+    following = (plan.challenges.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    form = ChallengeForm(request.POST or None, initial={"number": following})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if plan.challenges.filter(number=data["number"]).exists():
+            form.add_error("number", _("Ce plan a déjà un défi numéro %(n)s : choisissez un autre numéro.")
+                           % {"n": data["number"]})
+        else:
+            services.challenge_create(plan=plan, number=data["number"], title=data["title"],
+                                      description=data["description"], by=request.user)
+            messages.success(request, _("Le défi est ajouté."))
+            return redirect(plan)
+    return _form_page(request, form, heading=_("Nouveau défi"), submit=_("Ajouter le défi"),
+                      crumbs=[*_index_crumbs(), (plan.get_absolute_url(), plan.title)])
+
+
+def _commitment_fields(data: dict[str, object]) -> dict[str, object]:
+    return {name: data[name] for name in ("number", "title", "problem", "description", "why", "start", "end")}
+
+
+@login_required
+def commitment_new(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    return _commitment_form(request, _plan(request, slug), None)
+
+
+@login_required
+def commitment_edit(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = _plan(request, slug)
+    return _commitment_form(request, plan, get_object_or_404(Commitment, pk=pk, plan=plan))
+
+
+def _commitment_form(request: AuthedHttpRequest, plan: Plan, item: Commitment | None) -> HttpResponse:
+    permissions.check_manage_plan(request.user, plan)
+    initial: dict[str, object] = {}
+    if item is not None:
+        initial = {name: getattr(item, name) for name in ("external_id", "number", "title", "problem", "description",
+                                                          "why", "start", "end", "challenge", "lead_body")}
+        initial["supporting_bodies"] = list(item.supporting_bodies.all())
+    else:
+        following = plan.commitments.count() + 1
+        initial = {"external_id": f"c{following}", "number": str(following), "lead_body": plan.organization}
+    form = CommitmentForm(request.POST or None, plan=plan, editing=item is not None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        external_id = item.external_id if item is not None else data["external_id"]
+        if item is None and plan.commitments.filter(external_id=external_id).exists():
+            form.add_error("external_id", _("Un engagement de ce plan a déjà l'identifiant « %(s)s » : "
+                                            "choisissez-en un autre.") % {"s": external_id})
+        else:
+            try:
+                saved, _changed = services.commitment_save(
+                    plan=plan, external_id=external_id, lead_body=data["lead_body"],
+                    supporting_bodies=list(data["supporting_bodies"]), challenge=data["challenge"],
+                    by=request.user, **_commitment_fields(data))
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("L'engagement est enregistré."))
+                return redirect(saved)
+    crumbs = [*_index_crumbs(), (plan.get_absolute_url(), plan.title)]
+    if item is not None:
+        crumbs.append((item.get_absolute_url(), str(item)))
+    return _form_page(request, form, heading=_("Modifier l'engagement") if item else _("Nouvel engagement"),
+                      submit=_("Enregistrer l'engagement"), crumbs=crumbs)
+
+
+@login_required
+def milestone_new(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = _plan(request, slug)
+    return _milestone_form(request, get_object_or_404(Commitment, pk=pk, plan=plan), None)
+
+
+@login_required
+def milestone_edit(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = _plan(request, slug)
+    item = get_object_or_404(Milestone.objects.select_related("commitment"), pk=pk, commitment__plan=plan)
+    return _milestone_form(request, item.commitment, item)
+
+
+def _milestone_form(request: AuthedHttpRequest, parent: Commitment, item: Milestone | None) -> HttpResponse:
+    permissions.check_manage_plan(request.user, parent.plan)
+    if item is not None:
+        initial: dict[str, object] = {name: getattr(item, name) for name in (
+            "external_id", "number", "description", "start", "deadline", "deliverable", "responsible_body")}
+        initial["collaborators"] = list(item.collaborators.all())
+    else:
+        count = parent.milestones.count() + 1
+        initial = {"external_id": f"{parent.external_id}-m{count}", "number": f"{parent.number}.{count}",
+                   "responsible_body": parent.lead_body}
+    form = MilestoneForm(request.POST or None, editing=item is not None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        external_id = item.external_id if item is not None else data["external_id"]
+        if item is None and parent.milestones.filter(external_id=external_id).exists():
+            form.add_error("external_id", _("Un jalon de cet engagement a déjà l'identifiant « %(s)s » : "
+                                            "choisissez-en un autre.") % {"s": external_id})
+        else:
+            try:
+                services.milestone_save(commitment=parent, external_id=external_id,
+                                        responsible_body=data["responsible_body"],
+                                        collaborators=list(data["collaborators"]), by=request.user,
+                                        **{n: data[n] for n in ("number", "description", "start", "deadline",
+                                                                "deliverable")})
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Le jalon est enregistré."))
+                return redirect(parent)
+    crumbs = [*_index_crumbs(), (parent.plan.get_absolute_url(), parent.plan.title),
+              (parent.get_absolute_url(), str(parent))]
+    return _form_page(request, form, heading=_("Modifier le jalon") if item else _("Nouveau jalon"),
+                      submit=_("Enregistrer le jalon"), crumbs=crumbs,
+                      intro=_("L'avancement du jalon ne se modifie pas ici : l'organisme responsable le publie, "
+                              "avec ses preuves, depuis la page de l'engagement."))
+
+
+@login_required
+def indicator_new(request: AuthedHttpRequest) -> HttpResponse:
+    organizations = _editable_organizations(request.user)
+    if not organizations.exists():
+        raise PermissionDenied(_("Seuls les éditeurs d'une organisation peuvent créer un indicateur."))
+    choices = [(m.key, str(m.label)) for m in measures.measures()]
+    form = IndicatorForm(request.POST or None, organizations=organizations, measures=choices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            indicator = services.indicator_create(by=request.user, **data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("L'indicateur est créé avec la version 1 de sa fiche méthodologique."))
+            return redirect(reverse("plans:barometer") + f"#i-{indicator.key}")
+    return _form_page(request, form, heading=_("Nouvel indicateur"), submit=_("Créer l'indicateur"),
+                      crumbs=[(reverse("plans:barometer"), _("Baromètre du gouvernement ouvert"))],
+                      intro=_("Pour changer plus tard la définition d'un indicateur, publiez une nouvelle version "
+                              "de sa fiche : elle commence une nouvelle série, visible sur le baromètre."))
+
+
+def _committee_managed(request: AuthedHttpRequest, slug: str) -> Committee:
+    found = selectors.committee_get(slug=slug)
+    if not permissions.can_edit_in(request.user, found.organization):
+        raise PermissionDenied(_("Seuls les éditeurs de l'organisation qui coordonne le comité peuvent faire cela."))
+    return found
+
+
+@login_required
+def member_new(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    found = _committee_managed(request, slug)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_add(committee=found, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Le membre est ajouté au comité."))
+            return redirect(reverse("plans:committee", kwargs={"slug": found.slug}))
+    return _form_page(request, form, heading=_("Ajouter un membre"), submit=_("Ajouter le membre"),
+                      crumbs=[(reverse("plans:committee", kwargs={"slug": found.slug}), found.name)])
+
+
+@login_required
+def meeting_new(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    found = _committee_managed(request, slug)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.meeting_announce(committee=found, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("La rencontre est annoncée avec son ordre du jour."))
+            return redirect(reverse("plans:meeting", kwargs={"slug": found.slug, "pk": item.pk}))
+    return _form_page(request, form, heading=_("Annoncer une rencontre"), submit=_("Annoncer la rencontre"),
+                      crumbs=[(reverse("plans:committee", kwargs={"slug": found.slug}), found.name)])
+
+
+@login_required
+def minutes_edit(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    found = _committee_managed(request, slug)
+    item = get_object_or_404(Meeting, pk=pk, committee=found)
+    form = MinutesForm(request.POST or None, initial={"minutes": item.minutes})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.minutes_publish(meeting=item, minutes=form.cleaned_data["minutes"], by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Le compte rendu est publié."))
+            return redirect(reverse("plans:meeting", kwargs={"slug": found.slug, "pk": item.pk}))
+    url = reverse("plans:meeting", kwargs={"slug": found.slug, "pk": item.pk})
+    return _form_page(request, form, heading=_("Compte rendu : %(t)s") % {"t": item.title},
+                      submit=_("Publier le compte rendu"),
+                      crumbs=[(reverse("plans:committee", kwargs={"slug": found.slug}), found.name), (url, item.title)])

@@ -360,6 +360,9 @@ OCDS_LICENSE = os.environ.get("OUVERT_OCDS_LICENSE", "https://creativecommons.or
 OPENACCESS_OAI_REPOSITORY_ID = os.environ.get("OUVERT_OPENACCESS_OAI_REPOSITORY_ID", "ouvert.quebec")
 OPENACCESS_OAI_ADMIN_EMAIL = os.environ.get("OUVERT_OPENACCESS_OAI_ADMIN_EMAIL", "libre-acces@ouvert.localhost")
 OPENACCESS_OAI_PAGE_SIZE = int(os.environ.get("OUVERT_OPENACCESS_OAI_PAGE_SIZE", "100"))
+# Open access: the slug of the consultation whose meetings are the webinars listed on the guide
+# page (a Fonds creates it like any consultation; empty for no webinar list).
+OPENACCESS_WEBINARS_CONSULTATION = os.environ.get("OUVERT_OPENACCESS_WEBINARS_CONSULTATION", "webinaires-libre-acces")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("CACHE_URL", "").startswith("redis://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -176,12 +176,14 @@ def test_native_catalogue_and_geo_endpoints(client, public):
     failures += _sweep(client, "/api/v1/reuses", ["limit", "cursor"])
     failures += _sweep(client, "/api/v1/requests", ["limit", "cursor"])
     failures += _sweep(client, "/api/v1/plans", ["limit", "offset"])
+    failures += _sweep(client, "/api/v1/openaccess/publications", ["limit", "cursor", "q", "status", "funder"])
+    failures += _sweep(client, "/api/v1/openaccess/ledger", ["limit", "cursor"])
     failures += _sweep(client, f"{geo}/features", ["zoom", "bbox", "field"])
     failures += _sweep(client, f"{geo}/features", ["bbox"], {"zoom": "3"})
     failures += _sweep(client, "/api/v1/geo/datasets", ["bbox", "place"])
     for value in NASTY:
         for url in (f"{geo}/features/{value}", f"/api/v1/requests/{value}", f"{geo}/export/{value}",
-                    f"/api/v1/plans/{value}"):
+                    f"/api/v1/plans/{value}", f"/api/v1/openaccess/publications/{value}"):
             if "/" in value or "?" in value or "#" in value or not value.strip():
                 continue
             try:

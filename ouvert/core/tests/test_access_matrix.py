@@ -337,6 +337,17 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "fr/plans-action/barometre/<slug:key>.csv": Exempt("an indicator's public series (plans tests, test_barometer)"),
     "fr/plans-action/schema.json": NO_DATA,
     "fr/plans-action/barometre/<slug:key>/gerer/": WRITE,
+    "fr/plans-action/nouveau/": WRITE,
+    "fr/plans-action/barometre/nouvel-indicateur/": WRITE,
+    "fr/plans-action/comite/<slug:slug>/membres/ajouter/": WRITE,
+    "fr/plans-action/comite/<slug:slug>/rencontres/nouvelle/": WRITE,
+    "fr/plans-action/comite/<slug:slug>/rencontres/<int:pk>/compte-rendu/": WRITE,
+    "fr/plans-action/<slug:slug>/modifier/": WRITE,
+    "fr/plans-action/<slug:slug>/defis/nouveau/": WRITE,
+    "fr/plans-action/<slug:slug>/engagements/nouveau/": WRITE,
+    "fr/plans-action/<slug:slug>/engagements/<int:pk>/modifier/": WRITE,
+    "fr/plans-action/<slug:slug>/engagements/<int:pk>/jalons/nouveau/": WRITE,
+    "fr/plans-action/<slug:slug>/jalons/<int:pk>/modifier/": WRITE,
     "fr/plans-action/tableau-de-bord/": Exempt("counts of published plans' milestones, public datasets and published "
                                                "consultations only (plans tests, test_dashboard)"),
     "fr/plans-action/comite/<slug:slug>/": Exempt("a committee's members are public; its meetings are listed through "
@@ -400,6 +411,10 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "fr/libre-acces/subventions/charger/": WRITE,
     "fr/libre-acces/articles/importer/": WRITE,
     "fr/libre-acces/a-verifier/": Exempt("the import review queue: staff of a Fonds only (openaccess tests)"),
+    "api/v1/openaccess/publications": OPENACCESS,
+    "api/v1/openaccess/publications/<publication_id>": OPENACCESS,
+    "api/v1/openaccess/ledger": OPENACCESS,
+    "api/v1/openaccess/compliance": Exempt("counts per Fonds of live publications only (openaccess tests, test_api)"),
     "fr/libre-acces/a-verifier/lien/<int:pk>/": WRITE,
     "fr/libre-acces/a-verifier/article/<int:pk>/": WRITE,
     # micro-acquisitions: a draft call and its sealed bids are probed route by route in

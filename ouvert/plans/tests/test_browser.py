@@ -121,3 +121,57 @@ def test_editor_pages_pass_axe(page, axe_check, indicator, coordinator, password
     _login(page, rater.email, password)
     page.goto(f"/fr/plans-action/2021-2023/engagements/{commitment.pk}/evaluation/")
     axe_check(page, context="rating form")
+
+
+def test_management_forms_pass_axe_with_and_without_errors(page, axe_check, indicator, coordinator, password):
+    plan, _item = indicator
+    commitment = plan.commitments.get()
+    milestone = commitment.milestones.get(number="1.1")
+    committee = services.committee_create(organization=plan.organization, slug="comite", name="Comité",
+                                          by=coordinator)
+    meeting = services.meeting_announce(committee=committee, held_on=dt.date(2022, 1, 1), title="Rencontre",
+                                        agenda="1. Suivi", by=coordinator)
+    _login(page, coordinator.email, password)
+    fr = ["/fr/plans-action/nouveau/", "/fr/plans-action/2021-2023/modifier/",
+          "/fr/plans-action/2021-2023/defis/nouveau/", "/fr/plans-action/2021-2023/engagements/nouveau/",
+          f"/fr/plans-action/2021-2023/engagements/{commitment.pk}/modifier/",
+          f"/fr/plans-action/2021-2023/engagements/{commitment.pk}/jalons/nouveau/",
+          f"/fr/plans-action/2021-2023/jalons/{milestone.pk}/modifier/",
+          "/fr/plans-action/barometre/nouvel-indicateur/", "/fr/plans-action/comite/comite/membres/ajouter/",
+          "/fr/plans-action/comite/comite/rencontres/nouvelle/",
+          f"/fr/plans-action/comite/comite/rencontres/{meeting.pk}/compte-rendu/"]
+    en = ["/en/action-plans/new/", "/en/action-plans/2021-2023/edit/", "/en/action-plans/2021-2023/challenges/new/",
+          "/en/action-plans/2021-2023/commitments/new/", f"/en/action-plans/2021-2023/commitments/{commitment.pk}/edit/",
+          f"/en/action-plans/2021-2023/commitments/{commitment.pk}/milestones/new/",
+          f"/en/action-plans/2021-2023/milestones/{milestone.pk}/edit/", "/en/action-plans/barometer/new-indicator/",
+          "/en/action-plans/committee/comite/members/add/", "/en/action-plans/committee/comite/meetings/new/",
+          f"/en/action-plans/committee/comite/meetings/{meeting.pk}/minutes/"]
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in fr + en:
+            assert page.goto(path).status == 200, path
+            axe_check(page, context=f"{path} at {width}px")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    for path in ("/fr/plans-action/2021-2023/engagements/nouveau/", "/en/action-plans/2021-2023/engagements/nouveau/"
+                 .replace("engagements/nouveau", "commitments/new")):
+        page.goto(path)
+        page.fill("#id_external_id", "c9")
+        page.fill("#id_start", "2023-01-01")
+        page.fill("#id_end", "2022-01-01")
+        page.click("main button[type=submit]")
+        summary = page.locator(".error-summary").inner_text()
+        assert ("Titre" in summary or "Title" in summary), summary
+        assert ("La fin précède le début" in summary or "The end comes before the start" in summary), summary
+        axe_check(page, context=f"{path} with errors")
+
+
+def test_plan_card_has_no_gap_above_its_title(page, make_plan):
+    make_plan()
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/fr/plans-action/")
+        gap = page.evaluate("""() => { const h = document.querySelector('.card h2'); const c = h.closest('.card');
+            const s = getComputedStyle(c);
+            return h.getBoundingClientRect().top - c.getBoundingClientRect().top
+                   - parseFloat(s.paddingTop) - parseFloat(s.borderTopWidth); }""")
+        assert abs(gap) <= 1, (width, gap)
