@@ -118,8 +118,13 @@ def _evaluate(call: Call, panel: list[User], buyer: User, *, award: bool) -> Non
 
 @transaction.atomic
 def demo_load(stdout=None) -> bool:
+    from .demo_software import software_demo_load
+
+    added = software_demo_load()
+    if stdout is not None and added:
+        stdout.write(f"logiciels libres : {added} fiches")
     if Call.objects.filter(title=FIRST_TITLE).exists():
-        return False
+        return bool(added)
     sct = Organization.objects.filter(slug="sct").first()
     montreal = Organization.objects.filter(slug="montreal").first()
     buyer = User.objects.filter(email="editeur.sct@demo.ouvert.quebec").first()

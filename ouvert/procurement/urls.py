@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import views, views_delivery, views_evaluation
+from . import views, views_delivery, views_evaluation, views_software
 
 app_name = "procurement"
 
@@ -22,6 +22,12 @@ urlpatterns = [
     path(_("appels/<int:pk>/livraison/"), views_delivery.delivery_page, name="delivery"),
     path(_("solutions/"), views.solution_list, name="solutions"),
     path(_("solutions/<int:pk>/"), views.solution_detail, name="solution"),
+    path(_("logiciels-libres/"), views_software.software_list, name="software_list"),
+    path(_("logiciels-libres/importer/"), views_software.software_import, name="software_import"),
+    path(_("logiciels-libres/<int:pk>/"), views_software.software_detail, name="software"),
+    path(_("logiciels-libres/<int:pk>/importer/"), views_software.software_reimport, name="software_reimport"),
+    path(_("logiciels-libres/<int:pk>/publiccode.yml"), views_software.software_publiccode,
+         name="software_publiccode"),
     path(_("fournisseurs/inscription/"), views.supplier_register, name="supplier_register"),
     path(_("fournisseurs/<int:pk>/"), views.supplier_detail, name="supplier"),
 ]

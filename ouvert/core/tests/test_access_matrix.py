@@ -419,6 +419,12 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
                     Exempt("reusable solutions: public by nature (accepted, published code); "
                            "ouvert/procurement/tests/test_delivery.py")),
     **dict.fromkeys([
+        "fr/acquisitions/logiciels-libres/", "fr/acquisitions/logiciels-libres/<int:pk>/",
+        "fr/acquisitions/logiciels-libres/<int:pk>/publiccode.yml", "fr/acquisitions/logiciels-libres/importer/",
+        "fr/acquisitions/logiciels-libres/<int:pk>/importer/"],
+        Exempt("free-software catalogue (procurement_software policy): an unpublished entry is tried by "
+               "every reader on the list, page and export in ouvert/procurement/tests/test_software.py")),
+    **dict.fromkeys([
         "fr/acquisitions/appels/<int:pk>/annuler/", "fr/acquisitions/appels/<int:pk>/questions/",
         "fr/acquisitions/appels/<int:pk>/questions/<int:qid>/reponse/",
         "fr/acquisitions/appels/<int:pk>/soumission/retirer/", "fr/acquisitions/appels/<int:pk>/suivre/",

@@ -1,0 +1,131 @@
+"""Thin views of the free-software catalogue; writes go through :mod:`.software`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ouvert.core.messages import render as render_message
+from ouvert.core.messages import render_fix
+from ouvert.core.models import Organization, User
+from ouvert.core.permissions import can_edit_in_organization, is_site_admin
+from ouvert.core.typing import AuthedHttpRequest, signed_in_user
+
+from . import software as catalogue
+from .forms import SoftwareImportForm, SoftwareUseForm
+from .models import Software
+
+
+def _errors(stored: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """Each stored error as (field, what, how to fix)."""
+    return [(str((e.get("params") or {}).get("key", "")), render_message(e), render_fix(e)) for e in stored]
+
+
+def _member_organizations(user: User | None) -> list[Organization]:
+    if user is None:
+        return []
+    if is_site_admin(user):
+        return list(Organization.objects.order_by("name_fr")[:300])
+    return list(Organization.objects.filter(memberships__user=user).distinct().order_by("name_fr"))
+
+
+def _editor_organizations(user: User) -> list[Organization]:
+    return [o for o in _member_organizations(user) if can_edit_in_organization(user, o)]
+
+
+def software_list(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    get = request.GET
+    filters = catalogue.SoftwareFilters(
+        q=get.get("q", "")[:100].strip(), category=get.get("categorie", "")[:60],
+        licence=get.get("licence", "")[:200], prerogative=get.get("prerogative", "")[:30],
+        organization=get.get("organisme", "")[:100])
+    categories, licences = catalogue.software_facets(user=user)
+    return render(request, "procurement/software_list.html", {
+        "entries": list(catalogue.software_list(user=user, filters=filters)[:500]), "filters": filters,
+        "categories": categories, "licences": licences,
+        "organizations": Organization.objects.filter(software_uses__isnull=False).distinct().order_by("name_fr"),
+        "can_import": bool(user and _editor_organizations(user))})
+
+
+def software_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    entry = catalogue.software_get_for(user=user, pk=pk)
+    users = catalogue.software_users(software=entry)
+    using = {u.organization_id for u in users}
+    bodies = [o for o in _member_organizations(user) if o.pk not in using]
+    form = SoftwareUseForm(request.POST or None, organizations=bodies)
+    if request.method == "POST":
+        if user is None:
+            return redirect(f"{reverse('core:login')}?next={entry.get_absolute_url()}")
+        if form.is_valid():
+            try:
+                catalogue.software_use_declare(software=entry, organization=form.cleaned_data["organization"],
+                                               role=form.cleaned_data["role"], by=user)
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            else:
+                messages.success(request, _("Utilisation déclarée."))
+                return redirect(entry)
+    return render(request, "procurement/software_detail.html", {
+        "entry": entry, "users": users, "form": form if bodies else None,
+        "is_maintainer": user is not None and can_edit_in_organization(user, entry.organization),
+        "import_errors": _errors(entry.import_errors)})
+
+
+def _import(request: AuthedHttpRequest, entry: Software | None) -> HttpResponse:
+    organizations = _editor_organizations(request.user)
+    if entry is not None and not can_edit_in_organization(request.user, entry.organization):
+        raise PermissionDenied(_("Seuls les éditeurs de l'organisme qui tient la fiche la mettent à jour."))
+    if entry is None and not organizations:
+        raise PermissionDenied(_("Seuls les éditeurs et administrateurs d'un organisme public ajoutent des fiches."))
+    initial = {} if entry is None else {
+        "publiccode": entry.publiccode, "similar_products": entry.similar_products,
+        "support_providers": entry.support_providers, "in_support_contract": entry.in_support_contract,
+        "from_quebec_body": entry.from_quebec_body, "accessible": entry.accessible}
+    form = SoftwareImportForm(request.POST or None, request.FILES or None, organizations=organizations,
+                              fixed=entry is not None, initial=initial)
+    errors: list[tuple[str, str, str]] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        extras = catalogue.SoftwareExtras(
+            similar_products=data["similar_products"], support_providers=data["support_providers"],
+            in_support_contract=data["in_support_contract"], from_quebec_body=data["from_quebec_body"],
+            accessible=data["accessible"])
+        organization = entry.organization if entry is not None else data["organization"]
+        try:
+            result = catalogue.software_import(text=data["publiccode"], organization=organization, software=entry,
+                                               extras=extras, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if result.valid and result.software is not None:
+                messages.success(request, _("publiccode.yml importé : la fiche est à jour."))
+                return redirect(result.software)
+            errors = _errors(result.errors)
+    return render(request, "procurement/software_import.html", {
+        "form": form, "entry": entry, "errors": errors}, status=422 if errors else 200)
+
+
+@login_required
+def software_import(request: AuthedHttpRequest) -> HttpResponse:
+    return _import(request, None)
+
+
+@login_required
+def software_reimport(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _import(request, catalogue.software_get_for(user=request.user, pk=pk))
+
+
+def software_publiccode(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = catalogue.software_get_for(user=signed_in_user(request), pk=pk)
+    response = HttpResponse(catalogue.software_export(software=entry), content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="publiccode.yml"'
+    return response
