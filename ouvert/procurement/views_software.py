@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -128,4 +129,25 @@ def software_publiccode(request: HttpRequest, pk: int) -> HttpResponse:
     entry = catalogue.software_get_for(user=signed_in_user(request), pk=pk)
     response = HttpResponse(catalogue.software_export(software=entry), content_type="application/yaml; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="publiccode.yml"'
+    return response
+
+
+def market_dashboard(request: HttpRequest) -> HttpResponse:
+    from .dashboard import market_series
+
+    return render(request, "procurement/dashboard.html", {"series": market_series()})
+
+
+def market_series_csv(request: HttpRequest, series: str) -> HttpResponse:
+    from .dashboard import SERIES, market_series
+
+    if series not in SERIES:
+        raise Http404
+    chosen = next(s for s in market_series() if s.slug == series)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="acquisitions-{series}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["month", series, "basis"])
+    for point in chosen.points:
+        writer.writerow([point.month, "" if point.value is None else point.value, point.basis])
     return response

@@ -418,6 +418,9 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     **dict.fromkeys(["fr/acquisitions/solutions/", "fr/acquisitions/solutions/<int:pk>/"],
                     Exempt("reusable solutions: public by nature (accepted, published code); "
                            "ouvert/procurement/tests/test_delivery.py")),
+    **dict.fromkeys(["fr/acquisitions/tableau-de-bord/", "fr/acquisitions/tableau-de-bord/<slug:series>.csv"],
+                    Exempt("market dashboard: aggregates over public calls only, never a draft nor sealed bids "
+                           "(ouvert/procurement/tests/test_dashboard.py)")),
     **dict.fromkeys([
         "fr/acquisitions/logiciels-libres/", "fr/acquisitions/logiciels-libres/<int:pk>/",
         "fr/acquisitions/logiciels-libres/<int:pk>/publiccode.yml", "fr/acquisitions/logiciels-libres/importer/",
