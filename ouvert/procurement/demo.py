@@ -206,6 +206,9 @@ def demo_load(stdout=None) -> bool:
         deadline=now - dt.timedelta(days=10), amount="15000"))
     _history(unsuccessful, published=now - dt.timedelta(days=35), bids=[])
     evaluation.call_declare_unsuccessful(call=unsuccessful, by=buyer, reason="Aucune soumission reçue.")
+    from .ocds_dataset import ocds_dataset_refresh
+
+    ocds_dataset_refresh(organization=sct, by=buyer)  # the OCDS files as a catalogue dataset
     if stdout is not None:
         stdout.write(f"micro-acquisitions : {Call.objects.count()} appels, {Supplier.objects.count()} fournisseurs")
     return True
