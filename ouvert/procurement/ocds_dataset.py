@@ -17,6 +17,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 
 from ouvert.catalog.models import Dataset, DatasetState, UpdateFrequency
@@ -33,9 +34,9 @@ OCDS = SystemActor("ocds")
 
 def release_months() -> list[str]:
     """The months (UTC, ``YYYY-MM``) that have at least one release of a public call."""
-    moments: list[dt.datetime | None] = list(CallChange.objects.exclude(call__state=CallState.DRAFT).values_list("at", flat=True))
-    moments += Question.objects.exclude(call__state=CallState.DRAFT).filter(answered_at__isnull=False) \
-        .values_list("answered_at", flat=True)
+    public = ~Q(call__state=CallState.DRAFT)
+    moments: list[dt.datetime | None] = list(CallChange.objects.filter(public).values_list("at", flat=True))
+    moments += Question.objects.filter(public, answered_at__isnull=False).values_list("answered_at", flat=True)
     return sorted({m.astimezone(dt.UTC).strftime("%Y-%m") for m in moments if m is not None})
 
 
