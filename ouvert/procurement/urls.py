@@ -28,6 +28,8 @@ urlpatterns = [
     path(_("logiciels-libres/<int:pk>/importer/"), views_software.software_reimport, name="software_reimport"),
     path(_("logiciels-libres/<int:pk>/publiccode.yml"), views_software.software_publiccode,
          name="software_publiccode"),
+    path(_("bonnes-pratiques/utiliser-du-logiciel-libre/"), views_software.guide_use, name="guide_use"),
+    path(_("bonnes-pratiques/partager-son-code/"), views_software.guide_share, name="guide_share"),
     path(_("tableau-de-bord/"), views_software.market_dashboard, name="dashboard"),
     path(_("tableau-de-bord/<slug:series>.csv"), views_software.market_series_csv, name="dashboard_csv"),
     path(_("fournisseurs/inscription/"), views.supplier_register, name="supplier_register"),

@@ -151,3 +151,13 @@ def market_series_csv(request: HttpRequest, series: str) -> HttpResponse:
     for point in chosen.points:
         writer.writerow([point.month, "" if point.value is None else point.value, point.basis])
     return response
+
+
+def guide_use(request: HttpRequest) -> HttpResponse:
+    """Best practice 5.1: using free software in a public body (static guidance, our wording)."""
+    return render(request, "procurement/guide_use.html")
+
+
+def guide_share(request: HttpRequest) -> HttpResponse:
+    """Best practice 5.2: sharing the code a public body owns (static guidance, our wording)."""
+    return render(request, "procurement/guide_share.html")

@@ -418,6 +418,8 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     **dict.fromkeys(["fr/acquisitions/solutions/", "fr/acquisitions/solutions/<int:pk>/"],
                     Exempt("reusable solutions: public by nature (accepted, published code); "
                            "ouvert/procurement/tests/test_delivery.py")),
+    "fr/acquisitions/bonnes-pratiques/utiliser-du-logiciel-libre/": NO_DATA,
+    "fr/acquisitions/bonnes-pratiques/partager-son-code/": NO_DATA,
     **dict.fromkeys(["fr/acquisitions/tableau-de-bord/", "fr/acquisitions/tableau-de-bord/<slug:series>.csv"],
                     Exempt("market dashboard: aggregates over public calls only, never a draft nor sealed bids "
                            "(ouvert/procurement/tests/test_dashboard.py)")),

@@ -36,9 +36,12 @@ def test_import_declare_and_dashboard_fr_en_phone(page, axe_check, buyer, buyer_
     assert "référent" in page.locator("main").inner_text()
     axe_check(page, context="software detail")
     paths = {"fr": ["/fr/acquisitions/logiciels-libres/", f"/fr/acquisitions/logiciels-libres/{entry.pk}/",
-                    "/fr/acquisitions/tableau-de-bord/"],
+                    "/fr/acquisitions/tableau-de-bord/", "/fr/acquisitions/bonnes-pratiques/utiliser-du-logiciel-libre/",
+                    "/fr/acquisitions/bonnes-pratiques/partager-son-code/"],
              "en": ["/en/procurement/free-software/", f"/en/procurement/free-software/{entry.pk}/",
-                    "/en/procurement/dashboard/", f"/en/procurement/free-software/{entry.pk}/import/"]}
+                    "/en/procurement/dashboard/", f"/en/procurement/free-software/{entry.pk}/import/",
+                    "/en/procurement/best-practices/using-free-software/",
+                    "/en/procurement/best-practices/sharing-your-code/"]}
     for lang, urls in paths.items():
         for path in urls:
             page.goto(path)

@@ -180,3 +180,11 @@ def test_english_pages(client, buyer, buyer_org):
     page = client.get("/en/procurement/free-software/").content.decode()
     assert "Free software used by public bodies" in page
     assert "Bodies that use it" in client.get(f"/en/procurement/free-software/{entry.pk}/").content.decode()
+
+
+def test_best_practice_guides_fr_en(client):
+    use = client.get("/fr/acquisitions/bonnes-pratiques/utiliser-du-logiciel-libre/").content.decode()
+    assert "Prévoir le soutien dès le départ" in use
+    share = client.get("/en/procurement/best-practices/sharing-your-code/").content.decode()
+    assert "Describe the software with publiccode.yml" in share
+    assert "/en/procurement/best-practices/using-free-software/" in share
