@@ -118,11 +118,11 @@ def _evaluate(call: Call, panel: list[User], buyer: User, *, award: bool) -> Non
 
 @transaction.atomic
 def demo_load(stdout=None) -> bool:
-    from .demo_software import software_demo_load
+    from .demo_software import accompaniment_demo_load, software_demo_load
 
-    added = software_demo_load()
+    added = software_demo_load() + accompaniment_demo_load()
     if stdout is not None and added:
-        stdout.write(f"logiciels libres : {added} fiches")
+        stdout.write(f"logiciels libres et accompagnement : {added} fiches et demandes")
     if Call.objects.filter(title=FIRST_TITLE).exists():
         return bool(added)
     sct = Organization.objects.filter(slug="sct").first()

@@ -69,3 +69,28 @@ def software_demo_load() -> int:
                 software_use_declare(software=result.software, organization=organization, role=role, by=person)
         added += 1
     return added
+
+
+def accompaniment_demo_load() -> int:
+    """Two accompaniment requests, one being handled and one closed with its note."""
+    from .accompaniment import accompaniment_move, accompaniment_request
+    from .models import Accompaniment
+
+    if Accompaniment.objects.exists():
+        return 0
+    sct = Organization.objects.filter(slug="sct").first()
+    montreal = Organization.objects.filter(slug="montreal").first()
+    asker = User.objects.filter(email="membre.sct@demo.ouvert.quebec").first()
+    mtl = User.objects.filter(email="editeur.montreal@demo.ouvert.quebec").first()
+    team = User.objects.filter(email="admin@demo.ouvert.quebec").first()
+    if not (sct and montreal and asker and mtl and team):
+        return 0
+    first = accompaniment_request(organization=sct, by=asker, subject="Remplacer notre tableur par LibreOffice",
+                                  description="Nous voulons migrer 40 postes et former les équipes ; quels "
+                                              "organismes l'ont déjà fait ?")
+    accompaniment_move(request=first, to="in_progress", note="", by=team)
+    second = accompaniment_request(organization=montreal, by=mtl, subject="Publier la carte des chantiers",
+                                   description="Comment choisir la licence et préparer le dépôt ?")
+    accompaniment_move(request=second, to="closed", by=team, note=(
+        "Rencontre tenue : licence LiLiQ-R retenue, publiccode.yml rédigé et importé dans le catalogue."))
+    return 2

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ouvert.core.models import Organization
 
-from .models import Eligibility, Pricing, SoftwareRole, SupplierSize
+from .models import AccompanimentState, Eligibility, Pricing, SoftwareRole, SupplierSize
 from .services import CallInput
 
 
@@ -155,3 +155,23 @@ class SoftwareUseForm(forms.Form):
         field = self.fields["organization"]
         field.queryset = Organization.objects.filter(  # type: ignore[attr-defined]  # a ModelChoiceField
             pk__in=[o.pk for o in organizations]).order_by("name_fr")
+
+
+class AccompanimentForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Organisme qui demande"), queryset=Organization.objects.none())
+    subject = forms.CharField(label=_("Objet"), max_length=200)
+    description = forms.CharField(label=_("Votre besoin"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
+                                  help_text=_("Le logiciel ou le projet, ce que vous avez essayé, l'aide souhaitée."))
+
+    def __init__(self, *args: Any, organizations: list[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        field.queryset = Organization.objects.filter(  # type: ignore[attr-defined]  # a ModelChoiceField
+            pk__in=[o.pk for o in organizations]).order_by("name_fr")
+
+
+class AccompanimentMoveForm(forms.Form):
+    state = forms.ChoiceField(label=_("Nouvel état"), choices=AccompanimentState.choices)
+    note = forms.CharField(label=_("Note de suivi"), max_length=5000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text=_("Obligatoire pour fermer ; transmise à l'organisme qui a demandé."))

@@ -401,3 +401,33 @@ class SoftwareUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id} → {self.software_id}"
+
+
+class AccompanimentState(models.TextChoices):
+    RECEIVED = "received", _("Reçue")
+    IN_PROGRESS = "in_progress", _("En cours")
+    CLOSED = "closed", _("Fermée")
+
+
+class Accompaniment(models.Model):
+    """A public body asks for help with free software (commitment 5.3); the site's team follows up."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="accompaniments")
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    subject = models.CharField(_("objet"), max_length=200)
+    description = models.TextField(_("besoin"), max_length=5000)
+    state = models.CharField(_("état"), max_length=12, choices=AccompanimentState.choices,
+                             default=AccompanimentState.RECEIVED)
+    follow_up = models.TextField(_("note de suivi"), blank=True, max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("demande d'accompagnement")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def get_absolute_url(self) -> str:
+        return reverse("procurement:accompaniment", kwargs={"pk": self.pk})

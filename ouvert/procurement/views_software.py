@@ -20,7 +20,7 @@ from ouvert.core.permissions import can_edit_in_organization, is_site_admin
 from ouvert.core.typing import AuthedHttpRequest, signed_in_user
 
 from . import software as catalogue
-from .forms import SoftwareImportForm, SoftwareUseForm
+from .forms import AccompanimentForm, AccompanimentMoveForm, SoftwareImportForm, SoftwareUseForm
 from .models import Software
 
 
@@ -161,3 +161,51 @@ def guide_use(request: HttpRequest) -> HttpResponse:
 def guide_share(request: HttpRequest) -> HttpResponse:
     """Best practice 5.2: sharing the code a public body owns (static guidance, our wording)."""
     return render(request, "procurement/guide_share.html")
+
+
+@login_required
+def accompaniment_list(request: AuthedHttpRequest) -> HttpResponse:
+    from .accompaniment import accompaniment_request, accompaniments_for
+
+    bodies = _member_organizations(request.user)
+    form = AccompanimentForm(request.POST or None, organizations=bodies)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = accompaniment_request(organization=form.cleaned_data["organization"],
+                                            subject=form.cleaned_data["subject"],
+                                            description=form.cleaned_data["description"], by=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("Demande reçue. Vous serez avisé à chaque étape."))
+            return redirect(created)
+    return render(request, "procurement/accompaniment_list.html", {
+        "requests": list(accompaniments_for(user=request.user)[:200]), "form": form if bodies else None})
+
+
+@login_required
+def accompaniment_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    from .accompaniment import MOVES, accompaniment_get_for, accompaniment_move
+    from .models import AccompanimentState
+
+    item = accompaniment_get_for(user=request.user, pk=pk)
+    team = is_site_admin(request.user)
+    form = AccompanimentMoveForm(request.POST or None) if team else None
+    if form is not None:
+        field = form.fields["state"]
+        field.choices = [(s, AccompanimentState(s).label)  # type: ignore[attr-defined]  # a ChoiceField
+                         for s in sorted(MOVES[AccompanimentState(item.state)])]
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("Seule l'équipe d'accompagnement fait avancer une demande."))
+        if form.is_valid():
+            try:
+                accompaniment_move(request=item, to=form.cleaned_data["state"], note=form.cleaned_data["note"],
+                                   by=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Demande mise à jour ; l'organisme est avisé."))
+                return redirect(item)
+    return render(request, "procurement/accompaniment_detail.html", {
+        "item": item, "form": form if form is not None and MOVES[AccompanimentState(item.state)] else None})

@@ -420,6 +420,10 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
                            "ouvert/procurement/tests/test_delivery.py")),
     "fr/acquisitions/bonnes-pratiques/utiliser-du-logiciel-libre/": NO_DATA,
     "fr/acquisitions/bonnes-pratiques/partager-son-code/": NO_DATA,
+    **dict.fromkeys(["fr/acquisitions/accompagnement/", "fr/acquisitions/accompagnement/<int:pk>/"],
+                    Exempt("accompaniment requests (procurement_accompaniment policy, never public): signed-in "
+                           "only; outsiders tried on the list and the page in "
+                           "ouvert/procurement/tests/test_accompaniment.py")),
     **dict.fromkeys(["fr/acquisitions/tableau-de-bord/", "fr/acquisitions/tableau-de-bord/<slug:series>.csv"],
                     Exempt("market dashboard: aggregates over public calls only, never a draft nor sealed bids "
                            "(ouvert/procurement/tests/test_dashboard.py)")),

@@ -35,13 +35,22 @@ def test_import_declare_and_dashboard_fr_en_phone(page, axe_check, buyer, buyer_
     page.locator("text=Utilisation déclarée").wait_for()
     assert "référent" in page.locator("main").inner_text()
     axe_check(page, context="software detail")
+    page.goto("/fr/acquisitions/accompagnement/")
+    axe_check(page, context="accompaniment form")
+    page.fill("#id_subject", "Adopter QGIS")
+    page.fill("#id_description", "Former dix personnes à QGIS.")
+    page.select_option("#id_organization", label="Ministère de l'essai")
+    page.click("text=Envoyer la demande")
+    page.locator("text=Demande reçue").wait_for()
+    axe_check(page, context="accompaniment detail")
+    accompaniment = page.url.removeprefix(page.url.split("/fr/")[0])
     paths = {"fr": ["/fr/acquisitions/logiciels-libres/", f"/fr/acquisitions/logiciels-libres/{entry.pk}/",
                     "/fr/acquisitions/tableau-de-bord/", "/fr/acquisitions/bonnes-pratiques/utiliser-du-logiciel-libre/",
-                    "/fr/acquisitions/bonnes-pratiques/partager-son-code/"],
+                    "/fr/acquisitions/bonnes-pratiques/partager-son-code/", accompaniment],
              "en": ["/en/procurement/free-software/", f"/en/procurement/free-software/{entry.pk}/",
                     "/en/procurement/dashboard/", f"/en/procurement/free-software/{entry.pk}/import/",
                     "/en/procurement/best-practices/using-free-software/",
-                    "/en/procurement/best-practices/sharing-your-code/"]}
+                    "/en/procurement/best-practices/sharing-your-code/", "/en/procurement/accompaniment/"]}
     for lang, urls in paths.items():
         for path in urls:
             page.goto(path)

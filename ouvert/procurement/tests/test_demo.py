@@ -35,3 +35,6 @@ def test_demo_free_software_entries_with_users_idempotent(client):
     assert SoftwareUse.objects.count() == uses
     page = client.get("/fr/acquisitions/logiciels-libres/").content.decode()
     assert "QGIS" in page and "LibreOffice" in page
+    from ouvert.procurement.models import Accompaniment
+
+    assert set(Accompaniment.objects.values_list("state", flat=True)) == {"in_progress", "closed"}
