@@ -35,7 +35,7 @@ SME_SIZES = ELIGIBLE_SIZES[Eligibility.SME]
 @dataclass(frozen=True)
 class Point:
     month: str  # YYYY-MM
-    value: float | None
+    value: float | int | None  # counts are whole numbers, means and shares rounded to 0.1
     basis: int  # how many calls, awards or deliveries the value is computed over
 
 
@@ -46,7 +46,7 @@ class Series:
     unit: str | Promise
     basis_label: str | Promise
     points: list[Point]
-    overall: float | None
+    overall: float | int | None
     overall_basis: int
 
     def bars(self) -> list[tuple[Point, float]]:
@@ -115,9 +115,9 @@ def market_series() -> list[Series]:
             raw["days_to_pay"][month].append(delivery.days_to_pay)
         if delivery.accepted_at is not None:
             raw["reuse_share"][month].append(float(call.pk in reused))
-    summary: dict[str, Callable[[list[float]], float | None]] = {
-        "calls": lambda v: float(len(v)), "bids_per_call": _mean, "sme_share": lambda v: _share([x > 0 for x in v]),
-        "first_time_winners": lambda v: float(sum(v)), "delivery_days": _mean, "days_to_pay": _mean,
+    summary: dict[str, Callable[[list[float]], float | int | None]] = {
+        "calls": lambda v: len(v), "bids_per_call": _mean, "sme_share": lambda v: _share([x > 0 for x in v]),
+        "first_time_winners": lambda v: int(sum(v)), "delivery_days": _mean, "days_to_pay": _mean,
         "reuse_share": lambda v: _share([x > 0 for x in v])}
     result = []
     for slug, (title, unit, basis_label) in SERIES.items():
