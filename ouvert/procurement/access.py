@@ -5,6 +5,10 @@
 - ``procurement_bids`` (keyed by the call's id): the opened content of a call's bids, never public;
   for the buying body's members and site admins, and only once the bids are opened. Before that
   the standing is "not found" for everyone: there is nothing to read, the content being sealed.
+- ``procurement_software`` (keyed by the entry's id): a free-software catalogue entry, public once
+  published; an unpublished one only for its maintaining body's members and site admins.
+- ``procurement_accompaniment`` (keyed by the request's id): never public; for the requesting
+  body's members and site admins (the team that answers).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from ouvert.core import access
 from ouvert.core.access import Standing
 from ouvert.core.bounds import INT64_MAX
 
-from .models import Call, CallState
+from .models import Accompaniment, Call, CallState, Software
 
 
 def _int(key: Any) -> int | None:
@@ -69,6 +73,42 @@ class BidsPolicy:
         return rows.values_list("pk", flat=True)
 
 
+class SoftwarePolicy:
+    kind = "procurement_software"
+
+    def normalize(self, key: Any) -> Hashable | None:
+        return _int(key)
+
+    def standings(self, keys: Collection[Any]) -> dict[Any, Standing]:
+        rows = Software.objects.filter(pk__in=list(keys)).values_list("pk", "organization_id", "published")
+        return {pk: Standing(organization_id=org, public=published) for pk, org, published in rows}
+
+    def readable_keys(self, *, organization_ids: Collection[uuid.UUID] | None) -> QuerySet[Any, Any]:
+        rows = Software.objects.all()
+        if organization_ids is not None:
+            rows = rows.filter(Q(published=True) | Q(organization_id__in=list(organization_ids)))
+        return rows.values_list("pk", flat=True)
+
+
+class AccompanimentPolicy:
+    kind = "procurement_accompaniment"
+
+    def normalize(self, key: Any) -> Hashable | None:
+        return _int(key)
+
+    def standings(self, keys: Collection[Any]) -> dict[Any, Standing]:
+        rows = Accompaniment.objects.filter(pk__in=list(keys)).values_list("pk", "organization_id")
+        return {pk: Standing(organization_id=org, public=False) for pk, org in rows}
+
+    def readable_keys(self, *, organization_ids: Collection[uuid.UUID] | None) -> QuerySet[Any, Any]:
+        rows = Accompaniment.objects.all()
+        if organization_ids is not None:
+            rows = rows.filter(organization_id__in=list(organization_ids))
+        return rows.values_list("pk", flat=True)
+
+
 def register() -> None:
     access.register(CallPolicy())
     access.register(BidsPolicy())
+    access.register(SoftwarePolicy())
+    access.register(AccompanimentPolicy())

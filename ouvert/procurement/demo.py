@@ -118,8 +118,13 @@ def _evaluate(call: Call, panel: list[User], buyer: User, *, award: bool) -> Non
 
 @transaction.atomic
 def demo_load(stdout=None) -> bool:
+    from .demo_software import accompaniment_demo_load, software_demo_load
+
+    added = software_demo_load() + accompaniment_demo_load()
+    if stdout is not None and added:
+        stdout.write(f"logiciels libres et accompagnement : {added} fiches et demandes")
     if Call.objects.filter(title=FIRST_TITLE).exists():
-        return False
+        return bool(added)
     sct = Organization.objects.filter(slug="sct").first()
     montreal = Organization.objects.filter(slug="montreal").first()
     buyer = User.objects.filter(email="editeur.sct@demo.ouvert.quebec").first()
@@ -201,6 +206,9 @@ def demo_load(stdout=None) -> bool:
         deadline=now - dt.timedelta(days=10), amount="15000"))
     _history(unsuccessful, published=now - dt.timedelta(days=35), bids=[])
     evaluation.call_declare_unsuccessful(call=unsuccessful, by=buyer, reason="Aucune soumission reçue.")
+    from .ocds_dataset import ocds_dataset_refresh
+
+    ocds_dataset_refresh(organization=sct, by=buyer)  # the OCDS files as a catalogue dataset
     if stdout is not None:
         stdout.write(f"micro-acquisitions : {Call.objects.count()} appels, {Supplier.objects.count()} fournisseurs")
     return True

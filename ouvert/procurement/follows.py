@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from ouvert.core import follows, webhooks
 from ouvert.core.follows import FollowKind
 
-from .models import Call
+from .models import Accompaniment, Call
 
 EVENTS = {
     "procurement_call.published": _("Appel de micro-acquisition publié"),
@@ -32,7 +32,28 @@ def _call(key: str) -> Call | None:
     return Call.objects.select_related("organization").filter(pk=pk).first() if pk else None
 
 
+ACCOMPANIMENT_EVENTS = {
+    "procurement_accompaniment.in_progress": _("Demande d'accompagnement prise en charge"),
+    "procurement_accompaniment.closed": _("Demande d'accompagnement fermée"),
+}
+
+
+def _accompaniment(key: str) -> Accompaniment | None:
+    from .access import _int
+
+    pk = _int(key)
+    return Accompaniment.objects.filter(pk=pk).first() if pk else None
+
+
 def register() -> None:
+    follows.register(FollowKind(
+        kind="procurement_accompaniment", label=_("Demande d'accompagnement"), lookup=_accompaniment,
+        title=lambda obj: obj.subject if isinstance(obj, Accompaniment) else "",
+        url=lambda obj: obj.get_absolute_url() if isinstance(obj, Accompaniment) else "",
+        access_ref=lambda obj: ("procurement_accompaniment", obj.pk) if isinstance(obj, Accompaniment) else None,
+    ))
+    for code, label in ACCOMPANIMENT_EVENTS.items():
+        webhooks.register_event(code, label)
     follows.register(FollowKind(
         kind="procurement_call", label=_("Appel de micro-acquisition"), lookup=_call,
         title=lambda obj: obj.title if isinstance(obj, Call) else "",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ouvert.core.models import Organization
 
-from .models import Eligibility, Pricing, SupplierSize
+from .models import AccompanimentState, Eligibility, Pricing, SoftwareRole, SupplierSize
 from .services import CallInput
 
 
@@ -109,3 +109,69 @@ class SupplierForm(forms.Form):
     region = forms.CharField(label=_("Région"), max_length=100)
     contact_email = forms.EmailField(label=_("Courriel de contact"))
     skills = forms.CharField(label=_("Compétences"), max_length=500, required=False)
+
+
+class SoftwareImportForm(forms.Form):
+    """A publiccode.yml (pasted or uploaded) and the catalogue's own fields of a free software."""
+
+    organization = forms.ModelChoiceField(label=_("Organisme qui tient la fiche"), queryset=Organization.objects.none())
+    publiccode = forms.CharField(label=_("publiccode.yml"), required=False, widget=forms.Textarea(attrs={"rows": 14}),
+                                 help_text=_("Collez le fichier, ou téléversez-le ci-dessous."))
+    upload = forms.FileField(label=_("ou téléversez le fichier publiccode.yml"), required=False)
+    similar_products = forms.CharField(label=_("Produits propriétaires semblables"), max_length=2000, required=False,
+                                       help_text=_("Séparés par des virgules."))
+    support_providers = forms.CharField(label=_("Prestataires de soutien"), max_length=2000, required=False,
+                                        help_text=_("Séparés par des virgules."))
+    in_support_contract = forms.BooleanField(label=_("Couvert par un contrat de soutien"), required=False)
+    from_quebec_body = forms.BooleanField(label=_("Issu d'un organisme public québécois"), required=False)
+    accessible = forms.BooleanField(label=_("Accessible (WCAG 2.1 AA)"), required=False)
+
+    def __init__(self, *args: Any, organizations: list[Organization], fixed: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        field.queryset = Organization.objects.filter(  # type: ignore[attr-defined]  # a ModelChoiceField
+            pk__in=[o.pk for o in organizations]).order_by("name_fr")
+        if fixed:
+            del self.fields["organization"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("upload")
+        if upload is not None:
+            if upload.size > 256 * 1024:
+                raise forms.ValidationError(_("Le fichier dépasse 256 Kio ; un publiccode.yml est bien plus court."))
+            data["publiccode"] = upload.read().decode("utf-8", errors="replace")
+        if not (data.get("publiccode") or "").strip():
+            self.add_error("publiccode", _("Collez le contenu du publiccode.yml ou téléversez le fichier."))
+        return data
+
+
+class SoftwareUseForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Votre organisme"), queryset=Organization.objects.none())
+    role = forms.ChoiceField(label=_("Votre rôle"), choices=SoftwareRole.choices)
+
+    def __init__(self, *args: Any, organizations: list[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        field.queryset = Organization.objects.filter(  # type: ignore[attr-defined]  # a ModelChoiceField
+            pk__in=[o.pk for o in organizations]).order_by("name_fr")
+
+
+class AccompanimentForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Organisme qui demande"), queryset=Organization.objects.none())
+    subject = forms.CharField(label=_("Objet"), max_length=200)
+    description = forms.CharField(label=_("Votre besoin"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
+                                  help_text=_("Le logiciel ou le projet, ce que vous avez essayé, l'aide souhaitée."))
+
+    def __init__(self, *args: Any, organizations: list[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        field.queryset = Organization.objects.filter(  # type: ignore[attr-defined]  # a ModelChoiceField
+            pk__in=[o.pk for o in organizations]).order_by("name_fr")
+
+
+class AccompanimentMoveForm(forms.Form):
+    state = forms.ChoiceField(label=_("Nouvel état"), choices=AccompanimentState.choices)
+    note = forms.CharField(label=_("Note de suivi"), max_length=5000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text=_("Obligatoire pour fermer ; transmise à l'organisme qui a demandé."))

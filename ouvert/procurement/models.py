@@ -340,3 +340,94 @@ class SolutionUse(models.Model):
 
 
 ZERO = Decimal("0")
+
+
+class Software(models.Model):
+    """A free software used by public bodies (the free-software catalogue, SILL's model).
+
+    ``publiccode`` is the last valid publiccode.yml imported; the fields named in it (name, url,
+    licence, descriptions, category) are read from it at each valid import. The catalogue's own
+    fields (similar proprietary products, support providers, Québec prerogatives) are not in the
+    standard and are kept by the maintainer. ``import_errors`` holds the errors of the last import
+    when it was invalid (stored messages), which left the rest unchanged."""
+
+    name = models.CharField(_("nom"), max_length=100)
+    short_description = models.CharField(_("description courte"), max_length=150)
+    long_description = models.TextField(_("description"), blank=True)
+    url = models.URLField(_("adresse du code"), max_length=500)
+    licence = models.CharField(_("licence (SPDX)"), max_length=200)
+    category = models.CharField(_("catégorie"), max_length=60, blank=True)
+    publiccode = models.TextField(_("publiccode.yml (dernière version valide)"))
+    import_errors = models.JSONField(default=list, blank=True)
+    similar_products = models.TextField(_("produits propriétaires semblables"), blank=True)
+    support_providers = models.TextField(_("prestataires de soutien"), blank=True)
+    in_support_contract = models.BooleanField(_("dans un contrat de soutien"), default=False)
+    from_quebec_body = models.BooleanField(_("issu d'un organisme québécois"), default=False)
+    accessible = models.BooleanField(_("accessible"), default=False)
+    published = models.BooleanField(_("publié"), default=True)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="maintained_software")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("logiciel libre")
+        verbose_name_plural = _("logiciels libres")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("procurement:software", kwargs={"pk": self.pk})
+
+
+class SoftwareRole(models.TextChoices):
+    USER = "user", _("utilisateur")
+    REFERENT = "referent", _("référent")
+
+
+class SoftwareUse(models.Model):
+    """A public body uses a free software; one person per body answers for it, as user or referent."""
+
+    software = models.ForeignKey(Software, on_delete=models.CASCADE, related_name="uses")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="software_uses")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    role = models.CharField(_("rôle"), max_length=10, choices=SoftwareRole.choices, default=SoftwareRole.USER)
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["software", "organization"],
+                                               name="procurement_one_software_use")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} → {self.software_id}"
+
+
+class AccompanimentState(models.TextChoices):
+    RECEIVED = "received", _("Reçue")
+    IN_PROGRESS = "in_progress", _("En cours")
+    CLOSED = "closed", _("Fermée")
+
+
+class Accompaniment(models.Model):
+    """A public body asks for help with free software (commitment 5.3); the site's team follows up."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="accompaniments")
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    subject = models.CharField(_("objet"), max_length=200)
+    description = models.TextField(_("besoin"), max_length=5000)
+    state = models.CharField(_("état"), max_length=12, choices=AccompanimentState.choices,
+                             default=AccompanimentState.RECEIVED)
+    follow_up = models.TextField(_("note de suivi"), blank=True, max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("demande d'accompagnement")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def get_absolute_url(self) -> str:
+        return reverse("procurement:accompaniment", kwargs={"pk": self.pk})

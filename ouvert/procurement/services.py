@@ -42,6 +42,7 @@ from .models import (
     SupplierSize,
 )
 from .permissions import check_buy, check_person, check_supplier_member, eligibility_refusal
+from .tasks import schedule_ocds_dataset_refresh
 
 OPENING = SystemActor("procurement")
 """Opening the bids at the deadline (task, command, or first access after it)."""
@@ -85,6 +86,7 @@ def _move(call: Call, to: str, *, by: Actor, changes: dict[str, Any] | None = No
     call.state = to
     call.save(update_fields=["state", "updated_at", "published_at", "opened_at", "public_key", "awarded_bid"])
     CallChange.objects.create(call=call, state=to, at=timezone.now())
+    schedule_ocds_dataset_refresh()  # each public change is an OCDS release
     audit_record(actor=by, action=f"procurement.call.{to}", obj=call, organization=call.organization,
                  changes={"state": [before, to], **(changes or {})})
     _notify(call, f"procurement_call.{to}", EVENT_SUMMARIES.get(to, ""), by)
@@ -283,6 +285,7 @@ def question_answer(*, question: Question, answer: str, by: Actor) -> Question:
         raise ValidationError(_("Écrivez la réponse."), code="answer")
     question.answer, question.answered_at = answer.strip()[:5000], timezone.now()
     question.save(update_fields=["answer", "answered_at"])
+    schedule_ocds_dataset_refresh()  # an addendum is a release (tenderAmendment)
     audit_record(actor=by, action="procurement.question.answer", obj=question, organization=call.organization,
                  label=call.title)
     _notify(call, "procurement_call.addendum", gettext_noop("Addenda publié pour l'appel « %(title)s »."), by)

@@ -350,6 +350,11 @@ CONSULTATIONS_MIN_SECONDS_PER_PAGE = int(os.environ.get("OUVERT_CONSULTATIONS_MI
 PROCUREMENT_CEILING = int(os.environ.get("OUVERT_PROCUREMENT_CEILING", "90000"))
 PROCUREMENT_MIN_WORKING_DAYS = int(os.environ.get("OUVERT_PROCUREMENT_MIN_WORKING_DAYS", "10"))
 PROCUREMENT_KEY_SECRET = os.environ.get("OUVERT_PROCUREMENT_KEY_SECRET", "")
+# The OCDS output as a catalogue dataset, refreshed after each release: the slug of the organization
+# publishing it and the e-mail of the account (an editor of it) the catalogue write acts as; either
+# empty: no dataset.
+PROCUREMENT_OCDS_DATASET_ORGANIZATION = os.environ.get("OUVERT_PROCUREMENT_OCDS_DATASET_ORGANIZATION", "")
+PROCUREMENT_OCDS_DATASET_PUBLISHER = os.environ.get("OUVERT_PROCUREMENT_OCDS_DATASET_PUBLISHER", "")
 # OCDS (/ocds/…): the publisher's OCID prefix (register one with the Open Contracting Partnership),
 # its name, and the licence of the published data.
 OCDS_OCID_PREFIX = os.environ.get("OUVERT_OCDS_OCID_PREFIX", "ocds-ouvert")

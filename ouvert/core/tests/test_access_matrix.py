@@ -434,6 +434,21 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     **dict.fromkeys(["fr/acquisitions/solutions/", "fr/acquisitions/solutions/<int:pk>/"],
                     Exempt("reusable solutions: public by nature (accepted, published code); "
                            "ouvert/procurement/tests/test_delivery.py")),
+    "fr/acquisitions/bonnes-pratiques/utiliser-du-logiciel-libre/": NO_DATA,
+    "fr/acquisitions/bonnes-pratiques/partager-son-code/": NO_DATA,
+    **dict.fromkeys(["fr/acquisitions/accompagnement/", "fr/acquisitions/accompagnement/<int:pk>/"],
+                    Exempt("accompaniment requests (procurement_accompaniment policy, never public): signed-in "
+                           "only; outsiders tried on the list and the page in "
+                           "ouvert/procurement/tests/test_accompaniment.py")),
+    **dict.fromkeys(["fr/acquisitions/tableau-de-bord/", "fr/acquisitions/tableau-de-bord/<slug:series>.csv"],
+                    Exempt("market dashboard: aggregates over public calls only, never a draft nor sealed bids "
+                           "(ouvert/procurement/tests/test_dashboard.py)")),
+    **dict.fromkeys([
+        "fr/acquisitions/logiciels-libres/", "fr/acquisitions/logiciels-libres/<int:pk>/",
+        "fr/acquisitions/logiciels-libres/<int:pk>/publiccode.yml", "fr/acquisitions/logiciels-libres/importer/",
+        "fr/acquisitions/logiciels-libres/<int:pk>/importer/"],
+        Exempt("free-software catalogue (procurement_software policy): an unpublished entry is tried by "
+               "every reader on the list, page and export in ouvert/procurement/tests/test_software.py")),
     **dict.fromkeys([
         "fr/acquisitions/appels/<int:pk>/annuler/", "fr/acquisitions/appels/<int:pk>/questions/",
         "fr/acquisitions/appels/<int:pk>/questions/<int:qid>/reponse/",

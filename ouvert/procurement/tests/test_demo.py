@@ -21,3 +21,20 @@ def test_demo_has_calls_in_each_state_and_is_idempotent(client):
     assert Call.objects.count() == count
     assert client.get("/fr/acquisitions/").status_code == 200
     assert "Carte interactive des chantiers" in client.get(awarded.get_absolute_url()).content.decode()
+
+
+def test_demo_free_software_entries_with_users_idempotent(client):
+    from ouvert.procurement.models import Software, SoftwareUse
+
+    core_demo_load()
+    assert Software.objects.count() >= 3
+    assert all(not s.import_errors for s in Software.objects.all())
+    uses = SoftwareUse.objects.count()
+    assert uses >= 4
+    core_demo_load()
+    assert SoftwareUse.objects.count() == uses
+    page = client.get("/fr/acquisitions/logiciels-libres/").content.decode()
+    assert "QGIS" in page and "LibreOffice" in page
+    from ouvert.procurement.models import Accompaniment
+
+    assert set(Accompaniment.objects.values_list("state", flat=True)) == {"in_progress", "closed"}
