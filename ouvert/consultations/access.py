@@ -7,14 +7,8 @@ organizing organization's members, for analysis)."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Collection, Hashable
-from typing import Any
-
-from django.db.models import Q, QuerySet
-
 from ouvert.core import access
-from ouvert.core.access import Standing
+from ouvert.core.access import PublishedPolicy, Standing
 
 from .models import Answer, Brief, Consultation, Document
 
@@ -24,24 +18,9 @@ def consultation_standing(consultation: Consultation) -> Standing:
     return Standing(organization_id=consultation.organization_id, public=consultation.published_at is not None)
 
 
-class ConsultationPolicy:
+class ConsultationPolicy(PublishedPolicy):
     kind = "consultation"
-
-    def normalize(self, key: Any) -> Hashable | None:
-        try:
-            return int(key)
-        except (TypeError, ValueError):
-            return None
-
-    def standings(self, keys: Collection[Any]) -> dict[Any, Standing]:
-        rows = Consultation.objects.filter(pk__in=list(keys)).values_list("pk", "organization_id", "published_at")
-        return {pk: Standing(organization_id=org_id, public=published is not None) for pk, org_id, published in rows}
-
-    def readable_keys(self, *, organization_ids: Collection[uuid.UUID] | None) -> QuerySet[Any, Any]:
-        rows = Consultation.objects.all()
-        if organization_ids is not None:
-            rows = rows.filter(Q(published_at__isnull=False) | Q(organization_id__in=list(organization_ids)))
-        return rows.values_list("pk", flat=True)
+    model = Consultation
 
 
 def document_file_standing(name: str) -> Standing | None:

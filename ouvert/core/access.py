@@ -34,7 +34,7 @@ from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from django.db.models import QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from .models import Membership, Role, User
 
@@ -96,6 +96,32 @@ FilePolicy = Callable[[str], Standing | None]
 
 _POLICIES: dict[str, Policy] = {}
 _FILE_POLICIES: dict[str, FilePolicy] = {}
+
+
+class PublishedPolicy:
+    """The policy of a kind whose objects have an integer key, an owning ``organization`` and a
+    ``published_at`` (None: not published): public once published, else for the owner's members. A kind
+    declares ``kind`` and ``model`` (e.g. consultations, action plans)."""
+
+    kind: str
+    model: type[Model]
+
+    def normalize(self, key: Any) -> Hashable | None:
+        try:
+            return int(key)
+        except (TypeError, ValueError):
+            return None
+
+    def standings(self, keys: Collection[Any]) -> dict[Any, Standing]:
+        rows = self.model._default_manager.filter(pk__in=list(keys)).values_list("pk", "organization_id",
+                                                                                 "published_at")
+        return {pk: Standing(organization_id=org_id, public=published is not None) for pk, org_id, published in rows}
+
+    def readable_keys(self, *, organization_ids: Collection[uuid.UUID] | None) -> QuerySet[Any, Any]:
+        rows = self.model._default_manager.all()
+        if organization_ids is not None:
+            rows = rows.filter(Q(published_at__isnull=False) | Q(organization_id__in=list(organization_ids)))
+        return rows.values_list("pk", flat=True)
 
 
 def register(policy: Policy) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from ouvert.core import access
-from ouvert.core.access import Standing
+from ouvert.core.access import PublishedPolicy, Standing
 
 from .models import Meeting, Plan, ProgressUpdate
 
@@ -22,24 +22,9 @@ def plan_standing(plan: Plan) -> Standing:
     return Standing(organization_id=plan.organization_id, public=plan.published_at is not None)
 
 
-class PlanPolicy:
+class PlanPolicy(PublishedPolicy):
     kind = "plan"
-
-    def normalize(self, key: Any) -> Hashable | None:
-        try:
-            return int(key)
-        except (TypeError, ValueError):
-            return None
-
-    def standings(self, keys: Collection[Any]) -> dict[Any, Standing]:
-        rows = Plan.objects.filter(pk__in=list(keys)).values_list("pk", "organization_id", "published_at")
-        return {pk: Standing(organization_id=org_id, public=published is not None) for pk, org_id, published in rows}
-
-    def readable_keys(self, *, organization_ids: Collection[uuid.UUID] | None) -> QuerySet[Any, Any]:
-        rows = Plan.objects.all()
-        if organization_ids is not None:
-            rows = rows.filter(Q(published_at__isnull=False) | Q(organization_id__in=list(organization_ids)))
-        return rows.values_list("pk", flat=True)
+    model = Plan
 
 
 class MeetingPolicy:
