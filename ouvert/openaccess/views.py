@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ouvert.core.bounds import int_param
+from ouvert.core.forms import apply_errors
 from ouvert.core.messages import Message, render_fix
 from ouvert.core.messages import render as render_message
 from ouvert.core.typing import AuthedHttpRequest, signed_in_user
@@ -109,13 +110,6 @@ def _input(form: PublicationForm) -> services.PublicationInput:
         grant_numbers=[n for n in (data.get("grant_numbers") or "").split(",") if n.strip()])
 
 
-def _apply_errors(form: PublicationForm, exc: ValidationError) -> None:
-    for name, errors in exc.message_dict.items():
-        target = name if name in form.fields else None
-        for error in errors:
-            form.add_error(target, error)
-
-
 @login_required
 def declare(request: AuthedHttpRequest) -> HttpResponse:
     form = PublicationForm(request.POST or None, request.FILES or None)
@@ -123,7 +117,7 @@ def declare(request: AuthedHttpRequest) -> HttpResponse:
         try:
             created = services.publication_declare(data=_input(form), file=request.FILES.get("file"), by=request.user)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             return redirect(created.get_absolute_url())
     return render(request, "openaccess/declare.html", {"form": form, "editing": None})
@@ -151,7 +145,7 @@ def edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             services.publication_update(publication=found, data=_input(form), file=request.FILES.get("file"),
                                         by=request.user)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             return redirect(found.get_absolute_url())
     return render(request, "openaccess/declare.html", {"form": form, "editing": found})

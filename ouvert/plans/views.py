@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ouvert.core import follows as core_follows
+from ouvert.core.forms import apply_errors
 from ouvert.core.models import Organization, OrganizationKind, User
 from ouvert.core.permissions import is_site_admin
 from ouvert.core.typing import AuthedHttpRequest, signed_in_user
@@ -308,16 +309,6 @@ def _form_page(request: HttpRequest, form: forms.Form, *, heading: str, submit: 
                   status=400 if form.errors else 200)
 
 
-def _apply_errors(form: forms.Form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        for text in error.messages:
-            form.add_error(None, text)
-        return
-    for name, errors in error.message_dict.items():
-        for text in errors:
-            form.add_error(name if name in form.fields else None, text)
-
-
 def _editable_organizations(user: User) -> QuerySet[Organization]:
     if is_site_admin(user):
         return Organization.objects.order_by("name_fr")
@@ -347,7 +338,7 @@ def plan_new(request: AuthedHttpRequest) -> HttpResponse:
                                             period_start=data["period_start"], period_end=data["period_end"],
                                             status=data["status"], ogp_values=data["ogp_values"], by=request.user)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Le plan est créé. Il reste non publié tant que vous ne le publiez pas."))
                 return redirect(plan)
@@ -369,7 +360,7 @@ def plan_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         try:
             services.plan_update(plan=plan, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Le plan est enregistré."))
             return redirect(plan)
@@ -436,7 +427,7 @@ def _commitment_form(request: AuthedHttpRequest, plan: Plan, item: Commitment | 
                     supporting_bodies=list(data["supporting_bodies"]), challenge=data["challenge"],
                     by=request.user, **_commitment_fields(data))
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("L'engagement est enregistré."))
                 return redirect(saved)
@@ -485,7 +476,7 @@ def _milestone_form(request: AuthedHttpRequest, parent: Commitment, item: Milest
                                         **{n: data[n] for n in ("number", "description", "start", "deadline",
                                                                 "deliverable")})
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Le jalon est enregistré."))
                 return redirect(parent)
@@ -509,7 +500,7 @@ def indicator_new(request: AuthedHttpRequest) -> HttpResponse:
         try:
             indicator = services.indicator_create(by=request.user, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("L'indicateur est créé avec la version 1 de sa fiche méthodologique."))
             return redirect(reverse("plans:barometer") + f"#i-{indicator.key}")
@@ -534,7 +525,7 @@ def member_new(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         try:
             services.member_add(committee=found, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Le membre est ajouté au comité."))
             return redirect(reverse("plans:committee", kwargs={"slug": found.slug}))
@@ -550,7 +541,7 @@ def meeting_new(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         try:
             item = services.meeting_announce(committee=found, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("La rencontre est annoncée avec son ordre du jour."))
             return redirect(reverse("plans:meeting", kwargs={"slug": found.slug, "pk": item.pk}))
@@ -567,7 +558,7 @@ def minutes_edit(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse
         try:
             services.minutes_publish(meeting=item, minutes=form.cleaned_data["minutes"], by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Le compte rendu est publié."))
             return redirect(reverse("plans:meeting", kwargs={"slug": found.slug, "pk": item.pk}))
