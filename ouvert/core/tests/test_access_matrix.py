@@ -14,9 +14,11 @@ marks, and object routes must refuse (401, 403 or 404). The same probes run on t
 first as a control: each must find the marks there, so a probe cannot pass by asking the wrong
 thing.
 
-A second world does the same for consultations (level ``consultation``): a draft consultation with
-a meeting, a document and a question carrying ``CONSULTATION_MARK`` is refused to every reader
-outside its organization, and the same probes find it once published (and its results published).
+Object worlds do the same for one object of each other app (levels in ``OBJECT_LEVELS``): a draft
+consultation with a meeting, a document and a question, a draft action plan with a commitment and a
+progress update's evidence file, a draft call, a withdrawn publication and a publication whose file
+is under embargo, each carrying its mark; every reader outside the owning organization is refused,
+and the same probes find each once made public.
 """
 
 from __future__ import annotations
@@ -43,7 +45,14 @@ TAG = "matrice-acces"
 
 CONSULTATION_MARK = "Zqxconsultationmark"
 
-Level = Literal["dataset", "resource", "consultation"]
+PLAN_MARK = "Zqxplanmark"
+CALL_MARK = "Zqxcallmark"
+PUBLICATION_MARK = "Zqxpublicationmark"
+EMBARGO_MARK = "Zqxembargomark"
+
+Level = Literal["dataset", "resource", "consultation", "plan", "call", "publication", "embargo"]
+# the worlds of one object each (a consultation, a plan, a call, a publication, an embargoed file)
+OBJECT_LEVELS = ("consultation", "plan", "call", "publication", "embargo")
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,9 @@ class Probe:
     token: bool = False  # sent with the reader's API token (token-only routes)
     history: bool = False  # a public dataset's history: a resource deleted since was public then
     shows: bool = True  # its answer names the object (False: counts or a binary file)
-    organizers_only: bool = False  # refused to outsiders even when published (control skips it)
+    organizers_only: bool = False  # refused to outsiders even when published (the control asks an insider)
+    control: bool = True  # False: only refusals are checked (a form that even a published object shows only to
+    # a role the control does not hold, e.g. a supplier's bid form)
 
 
 @dataclass(frozen=True)
@@ -76,11 +87,6 @@ OWN = Exempt("the reader's own things only (account, tokens, follows, trash of t
 CONSULTATION_TOKEN = Exempt("reached only through a participant's own token (issued by a published "
                             "consultation's survey); consultations tests")
 MODERATION = Exempt("moderation queue and reports: moderators of the organizing organization (consultations tests)")
-PLAN = Exempt("a plan and what hangs from it (commitments, milestones, updates, JSON, CSV, evidence files, feed) "
-              "share the plan's standing in ouvert.plans.access: a draft plan is refused to outsiders (plans tests, "
-              "test_draft_plan_is_hidden_from_outsiders)")
-OPENACCESS = Exempt("open-access publications: metadata public, embargoed files unreadable by every path, "
-                    "deleted records tombstones only (openaccess tests)")
 PROPOSAL = Exempt("proposals exist only once the consultation is published (participation open); "
                   "consultations tests")
 
@@ -93,6 +99,33 @@ def consultation(path: str, listing: bool = False, shows: bool = True) -> Probe:
 def organize(path: str) -> Probe:
     """An organizer's page: refused to everyone outside the organizing organization, draft or not."""
     return Probe(path, level="consultation", organizers_only=True)
+
+
+def plan(path: str, listing: bool = False, shows: bool = True) -> Probe:
+    """A probe of the plan world: ``{pslug}`` the plan, ``{ppk}`` its id, ``{commitment}``, ``{evidence}``."""
+    return Probe(path, level="plan", listing=listing, shows=shows)
+
+
+def call(path: str, listing: bool = False, shows: bool = True) -> Probe:
+    """A probe of the call world: ``{call}`` the call's id, ``{ocid}`` its OCDS id, ``{month}`` its month."""
+    return Probe(path, level="call", listing=listing, shows=shows)
+
+
+def buy(path: str) -> Probe:
+    """A buyer's page of a call: refused to everyone outside the buying body, draft or not."""
+    return Probe(path, level="call", organizers_only=True, shows=False)
+
+
+def publication(path: str, listing: bool = False, shows: bool = True) -> Probe:
+    """A probe of the withdrawn-publication world: ``{pub}`` its id, ``{oai}`` its OAI identifier."""
+    return Probe(path, level="publication", listing=listing, shows=shows)
+
+
+def embargo(path: str) -> Probe:
+    """A public page of a publication whose deposited file is under embargo: the page answers, the
+    file (``{efile}``) and its address do not appear in it."""
+    return Probe(path, level="embargo", listing=True)
+
 HARVEST = Exempt("harvest sources and runs: organization members only, tested in harvest tests; no dataset data")
 ORG = Exempt("organization pages list datasets through the catalogue's visible_datasets (see the listing "
              "probes of the catalogue)")
@@ -143,9 +176,9 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "api/v1/requests/<request_id>/vote": WRITE,
     "api/v1/reuses": NO_DATA,
     # native API: plans
-    "api/v1/plans": PLAN,
+    "api/v1/plans": plan("/api/v1/plans", listing=True),
     "api/v1/plans/indicators": Exempt("indicators are public statements of targets (plans tests, test_barometer)"),
-    "api/v1/plans/<slug>": PLAN,
+    "api/v1/plans/<slug>": plan("/api/v1/plans/{pslug}"),
     # native API: the rest
     "api/v1/openapi.json": NO_DATA,
     "api/v1/webhooks": OWN,
@@ -181,7 +214,8 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "^dataset/(?P<name>[-\\w]+)/?$": Probe("/dataset/{name}", level="dataset"),
     "^dataset/(?P<dataset_id>[-\\w]+)/resource/(?P<resource_id>[0-9a-f-]{36})/download/(?P<filename>[^/]*)$":
         Probe("/dataset/{did}/resource/{rid}/download/{file}"),
-    "media/<path:path>": Probe("/media/{media}"),
+    "media/<path:path>": [Probe("/media/{media}"), plan("/media/{evidence}"),
+                          Probe("/media/{pfile}", level="publication"), Probe("/media/{efile}", level="embargo")],
     "healthz": NO_DATA,
     "readyz": NO_DATA,
     "metrics": NO_DATA,  # counts and latencies only; 404 without METRICS_TOKEN or a site administrator
@@ -211,7 +245,8 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "fr/suivis/fil/<str:kind>/<str:key>/": [Probe("/fr/suivis/fil/dataset/{did}/", listing=True, level="dataset"),
                                             Probe("/fr/suivis/fil/organization/{org}/", listing=True, level="dataset"),
                                             Probe("/fr/suivis/fil/keyword/" + TAG + "/", listing=True,
-                                                  level="dataset")],
+                                                  level="dataset"),
+                                            plan("/fr/suivis/fil/plan/{ppk}/", listing=True)],
     "fr/suivis/desabonnement/<str:token>/": OWN,
     "fr/compte/webhooks/": OWN,
     "fr/compte/webhooks/<int:pk>/": OWN,
@@ -322,14 +357,14 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "fr/consultations/services/<slug:slug>/export.csv": Exempt("a public service's feedback counts (consultations tests)"),
     "fr/consultations/signaler/<str:kind>/<int:pk>/": WRITE,
     # plans
-    "fr/plans-action/": PLAN,
-    "fr/plans-action/<slug:slug>/": PLAN,
-    "fr/plans-action/<slug:slug>/engagements/<int:pk>/": PLAN,
+    "fr/plans-action/": [plan("/fr/plans-action/", listing=True), plan("/en/action-plans/", listing=True)],
+    "fr/plans-action/<slug:slug>/": plan("/fr/plans-action/{pslug}/"),
+    "fr/plans-action/<slug:slug>/engagements/<int:pk>/": plan("/fr/plans-action/{pslug}/engagements/{commitment}/"),
     "fr/plans-action/<slug:slug>/engagements/<int:pk>/evaluation/": WRITE,
-    "fr/plans-action/<slug:slug>/export.csv": PLAN,
+    "fr/plans-action/<slug:slug>/export.csv": plan("/fr/plans-action/{pslug}/export.csv"),
     "fr/plans-action/<slug:slug>/importer/": WRITE,
     "fr/plans-action/<slug:slug>/jalons/<int:pk>/avancement/": WRITE,
-    "fr/plans-action/<slug:slug>/plan.json": PLAN,
+    "fr/plans-action/<slug:slug>/plan.json": plan("/fr/plans-action/{pslug}/plan.json"),
     "fr/plans-action/<slug:slug>/suivre/": WRITE,
     "fr/plans-action/<slug:slug>/publier-donnees-ouvertes/": WRITE,
     "fr/plans-action/barometre/": Exempt("indicators are public statements of targets; values count public objects only "
@@ -348,8 +383,7 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "fr/plans-action/<slug:slug>/engagements/<int:pk>/modifier/": WRITE,
     "fr/plans-action/<slug:slug>/engagements/<int:pk>/jalons/nouveau/": WRITE,
     "fr/plans-action/<slug:slug>/jalons/<int:pk>/modifier/": WRITE,
-    "fr/plans-action/tableau-de-bord/": Exempt("counts of published plans' milestones, public datasets and published "
-                                               "consultations only (plans tests, test_dashboard)"),
+    "fr/plans-action/tableau-de-bord/": plan("/fr/plans-action/tableau-de-bord/", listing=True, shows=False),
     "fr/plans-action/comite/<slug:slug>/": Exempt("a committee's members are public; its meetings are listed through "
                                                   "access.readable_keys('committee_meeting') (plans tests)"),
     "fr/plans-action/comite/<slug:slug>/rencontres/<int:pk>/": Exempt("a meeting asks access.may_read; unpublished "
@@ -396,41 +430,63 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "ckan:datastore_search_sql": ckan("datastore_search_sql", sql='SELECT * FROM "{rid}"'),
     # open access: publication metadata is public; a deposited file has no standing before its embargo date
     # and a deleted publication none at all (ouvert/openaccess/tests/test_services.py, test_oai.py)
-    "^oai$": OPENACCESS,
-    "fr/libre-acces/": OPENACCESS,
-    "fr/libre-acces/articles/<int:pk>/": OPENACCESS,
+    "^oai$": [publication("/oai?verb=ListRecords&metadataPrefix=oai_dc", listing=True),
+              publication("/oai?verb=ListIdentifiers&metadataPrefix=oai_dc", listing=True, shows=False),
+              publication("/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier={oai}", listing=True),
+              embargo("/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier={oai}")],
+    "fr/libre-acces/": publication("/fr/libre-acces/?q=" + WORD, listing=True),
+    "fr/libre-acces/articles/<int:pk>/": [publication("/fr/libre-acces/articles/{pub}/"),
+                                          publication("/fr/libre-acces/articles/{pub}/?format=json"),
+                                          embargo("/fr/libre-acces/articles/{epub}/"),
+                                          embargo("/fr/libre-acces/articles/{epub}/?format=json")],
     "fr/libre-acces/articles/<int:pk>/modifier/": WRITE,
     "fr/libre-acces/articles/<int:pk>/retirer/": WRITE,
     "fr/libre-acces/declarer/": NO_DATA,
     "fr/libre-acces/mes-articles/": OWN,
-    "fr/libre-acces/tableau-de-bord/": OPENACCESS,
+    "fr/libre-acces/tableau-de-bord/": publication("/fr/libre-acces/tableau-de-bord/", listing=True, shows=False),
     "fr/libre-acces/trouver-une-voie/": NO_DATA,
     "fr/libre-acces/guide/": NO_DATA,
-    "fr/libre-acces/registre.<str:fmt>": OPENACCESS,
+    "fr/libre-acces/registre.<str:fmt>": [publication("/fr/libre-acces/registre.csv", listing=True),
+                                          publication("/fr/libre-acces/registre.json", listing=True)],
     "fr/libre-acces/registre/publier/": WRITE,
     "fr/libre-acces/subventions/charger/": WRITE,
     "fr/libre-acces/articles/importer/": WRITE,
     "fr/libre-acces/a-verifier/": Exempt("the import review queue: staff of a Fonds only (openaccess tests)"),
-    "api/v1/openaccess/publications": OPENACCESS,
-    "api/v1/openaccess/publications/<publication_id>": OPENACCESS,
-    "api/v1/openaccess/ledger": OPENACCESS,
+    "api/v1/openaccess/publications": [publication("/api/v1/openaccess/publications", listing=True),
+                                       embargo("/api/v1/openaccess/publications")],
+    "api/v1/openaccess/publications/<publication_id>": [publication("/api/v1/openaccess/publications/{pub}"),
+                                                        embargo("/api/v1/openaccess/publications/{epub}")],
+    "api/v1/openaccess/ledger": publication("/api/v1/openaccess/ledger", listing=True),
     "api/v1/openaccess/compliance": Exempt("counts per Fonds of live publications only (openaccess tests, test_api)"),
     "fr/libre-acces/a-verifier/lien/<int:pk>/": WRITE,
     "fr/libre-acces/a-verifier/article/<int:pk>/": WRITE,
-    # micro-acquisitions: a draft call and its sealed bids are probed route by route in
-    # ouvert/procurement/tests/test_access.py (draft calls) and test_sealed.py (bids before the deadline)
-    **dict.fromkeys([
-        "api/v1/procurement/calls", "api/v1/procurement/calls/<call_id>", "api/v1/procurement/calls/<call_id>/bids",
-        "fr/acquisitions/", "fr/acquisitions/appels/<int:pk>/", "fr/acquisitions/appels/<int:pk>/publier/",
-        "fr/acquisitions/appels/<int:pk>/soumission/", "fr/acquisitions/appels/<int:pk>/soumissions.csv",
-        "fr/acquisitions/fournisseurs/<int:pk>/", "fr/acquisitions/appels/<int:pk>/evaluation/",
-        "fr/acquisitions/appels/<int:pk>/bilan/", "fr/acquisitions/appels/<int:pk>/livraison/"],
-        Exempt("micro-acquisitions: every reader tried against a draft call and sealed bids in "
-               "ouvert/procurement/tests/test_access.py and test_sealed.py")),
-    **dict.fromkeys([
-        "ocds/releases.json", "ocds/records.json",
-        "^ocds/releases-(?P<year>\\d{4})-(?P<month>0[1-9]|1[0-2])\\.json$", "^ocds/(?P<ocid>[A-Za-z0-9-]{1,80})\\.json$"],
-        Exempt("OCDS: public calls only, never a draft nor a bid's content (ouvert/api/tests/test_ocds.py)")),
+    # micro-acquisitions: a draft call (the call world below); sealed bids before the deadline in
+    # ouvert/procurement/tests/test_sealed.py
+    "api/v1/procurement/calls": call("/api/v1/procurement/calls", listing=True),
+    "api/v1/procurement/calls/<call_id>": call("/api/v1/procurement/calls/{call}"),
+    # bids, their export, the debrief and the delivery exist only once bids are opened (test_sealed.py):
+    # before that even the buyer gets 404, so these are tried for refusals only
+    "api/v1/procurement/calls/<call_id>/bids": Probe("/api/v1/procurement/calls/{call}/bids", level="call",
+                                                     token=True, control=False),
+    "fr/acquisitions/": [call("/fr/acquisitions/", listing=True), call("/en/procurement/", listing=True)],
+    "fr/acquisitions/appels/<int:pk>/": call("/fr/acquisitions/appels/{call}/"),
+    "fr/acquisitions/appels/<int:pk>/publier/": buy("/fr/acquisitions/appels/{call}/publier/"),
+    "fr/acquisitions/appels/<int:pk>/soumission/": Probe("/fr/acquisitions/appels/{call}/soumission/", level="call",
+                                                         control=False),
+    "fr/acquisitions/appels/<int:pk>/soumissions.csv": Probe("/fr/acquisitions/appels/{call}/soumissions.csv",
+                                                             level="call", control=False),
+    "fr/acquisitions/appels/<int:pk>/evaluation/": buy("/fr/acquisitions/appels/{call}/evaluation/"),
+    "fr/acquisitions/appels/<int:pk>/bilan/": Probe("/fr/acquisitions/appels/{call}/bilan/", level="call",
+                                                    control=False),
+    "fr/acquisitions/appels/<int:pk>/livraison/": Probe("/fr/acquisitions/appels/{call}/livraison/", level="call",
+                                                        control=False),
+    "fr/acquisitions/fournisseurs/<int:pk>/": Exempt("a supplier's public profile: its name, skills and past "
+                                                      "deliveries of public calls (procurement tests)"),
+    "ocds/releases.json": call("/ocds/releases.json", listing=True),
+    "ocds/records.json": call("/ocds/records.json", listing=True),
+    "^ocds/releases-(?P<year>\\d{4})-(?P<month>0[1-9]|1[0-2])\\.json$": call("/ocds/releases-{month}.json",
+                                                                               listing=True),
+    "^ocds/(?P<ocid>[A-Za-z0-9-]{1,80})\\.json$": call("/ocds/{ocid}.json"),
     **dict.fromkeys(["fr/acquisitions/solutions/", "fr/acquisitions/solutions/<int:pk>/"],
                     Exempt("reusable solutions: public by nature (accepted, published code); "
                            "ouvert/procurement/tests/test_delivery.py")),
@@ -440,7 +496,8 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
                     Exempt("accompaniment requests (procurement_accompaniment policy, never public): signed-in "
                            "only; outsiders tried on the list and the page in "
                            "ouvert/procurement/tests/test_accompaniment.py")),
-    **dict.fromkeys(["fr/acquisitions/tableau-de-bord/", "fr/acquisitions/tableau-de-bord/<slug:series>.csv"],
+    "fr/acquisitions/tableau-de-bord/": call("/fr/acquisitions/tableau-de-bord/", listing=True, shows=False),
+    **dict.fromkeys(["fr/acquisitions/tableau-de-bord/<slug:series>.csv"],
                     Exempt("market dashboard: aggregates over public calls only, never a draft nor sealed bids "
                            "(ouvert/procurement/tests/test_dashboard.py)")),
     **dict.fromkeys([
@@ -545,11 +602,11 @@ def _context(world: dict) -> dict[str, str]:
             "org": world["owner"].slug, "job": str(world["job"].pk)}
 
 
-def _probes(consultations: bool = False):
-    """The probes of the dataset world, or (``consultations=True``) of the consultation world."""
+def _probes(level: str | None = None):
+    """The probes of the dataset world (``level=None``), or of one object world (``level="plan"``, …)."""
     for route, entry in ROUTES.items():
         for probe in entry if isinstance(entry, list) else [entry]:
-            if isinstance(probe, Probe) and (probe.level == "consultation") == consultations:
+            if isinstance(probe, Probe) and ((probe.level == level) if level else probe.level not in OBJECT_LEVELS):
                 yield route, probe
 
 
@@ -606,11 +663,11 @@ def test_probes_find_the_public_data(world, client):
     assert not misses, "probes that do not reach the public data:\n" + "\n".join(misses)
 
 
-def _reader_leaks(world: dict, ctx: dict[str, str], *, consultations: bool,
+def _reader_leaks(world: dict, ctx: dict[str, str], *, level: str | None,
                   leak: Callable[[Probe, int, str, str], str | None],
                   skip: Callable[[Probe], bool] = lambda probe: False) -> list[str]:
     """Every reader of ``world`` (signed in when a person, with its token) asks every probe of the
-    dataset world, or of the consultation world; ``leak(probe, status, body, location)`` describes
+    dataset world, or of one object world; ``leak(probe, status, body, location)`` describes
     what an answer shows that it must not (``None``: nothing). One line per leak."""
     leaks = []
     for reader in READERS:
@@ -619,7 +676,7 @@ def _reader_leaks(world: dict, ctx: dict[str, str], *, consultations: bool,
         if user is not None:
             client.force_login(user)
         token = world["tokens"].get(reader)
-        for route, probe in _probes(consultations=consultations):
+        for route, probe in _probes(level):
             if skip(probe):
                 continue
             found = leak(probe, *_ask(client, probe, ctx, token))
@@ -644,18 +701,47 @@ def test_nothing_unpublished_leaks(world, scenario):
         return None
 
     # what the public saw before a resource was deleted stays in the history; its files do not (/media/)
-    leaks = _reader_leaks(world, ctx, consultations=False, leak=leak,
+    leaks = _reader_leaks(world, ctx, level=None, leak=leak,
                           skip=lambda probe: scenario == "deleted_resource" and probe.history)
     assert not leaks, f"{scenario}: unpublished data reached readers:\n" + "\n".join(leaks)
 
 
-# The consultation world ----------------------------------------------------------------------------
-# Organization A prepares a consultation whose title, meeting, document and question carry
-# CONSULTATION_MARK. Before it is published, nobody outside A reads any of it; once published (and
-# its results published), every public probe finds it — the control.
 
-@pytest.fixture
-def consultation_world(make_user, make_org, make_member, make_token, django_capture_on_commit_callbacks):
+
+# The object worlds ---------------------------------------------------------------------------------
+# One object each, in its non-public state, its title (and files) carrying a mark: a draft consultation
+# (with a meeting, a document and a question), a draft plan (with a commitment and a progress update
+# whose evidence file is stored), a draft call, a withdrawn publication (its file removed), and a
+# publication whose deposited file is under embargo (the publication is public, its file is not).
+# Nobody outside the owning organization reads any of it; once made public, the same probes find it
+# (the control), so that the refusals mean something.
+
+@dataclass
+class ObjectWorld:
+    mark: str
+    ctx: dict[str, str]
+    readers: dict[str, Any]
+    tokens: dict[str, str]
+    insider: Any  # reads it in every state (an organizer, a buyer, the coordinating body's editor)
+    # how it becomes public: (which probes then find it, the change), in order
+    phases: list[tuple[Callable[[Probe], bool], Callable[[], None]]]
+    ids: tuple[str, ...] = ()  # what a listing must leave out besides the mark (a slug, an OCDS id)
+
+
+def _outsiders(make_user, make_org, make_member, make_token, suffix: str) -> tuple[dict[str, Any], dict[str, str]]:
+    other_editor = make_user(f"editeur@autre-{suffix}.qc.ca")
+    make_member(other_editor, make_org(f"autre-{suffix}"), "editor")
+    citizen = make_user(f"citoyen@{suffix}.exemple.qc.ca")
+    return ({"anonymous": None, "citizen": citizen, "other_editor": other_editor},
+            {"citizen": make_token(citizen), "other_editor": make_token(other_editor)})
+
+
+def _about_results(probe: Probe) -> bool:
+    return "resultat" in probe.path or "donnees-ouvertes" in probe.path
+
+
+def _consultation_world(fx: dict[str, Any]) -> ObjectWorld:
+    make_user, make_org, make_member, make_token, capture = fx.values()
     import datetime as dt
 
     from django.utils import timezone
@@ -665,12 +751,8 @@ def consultation_world(make_user, make_org, make_member, make_token, django_capt
     owner = make_org("organisatrice")
     organizer = make_user("organisatrice@organisatrice.qc.ca")
     make_member(organizer, owner, "editor")
-    other = make_org("voisine")
-    other_editor = make_user("editeur@voisine.qc.ca")
-    make_member(other_editor, other, "editor")
-    citizen = make_user("citoyen@exemple.qc.ca")
     now = timezone.now()
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture(execute=True):
         item = services.consultation_create(
             organization=owner, by=organizer, title=f"Consultation {CONSULTATION_MARK}",
             summary=f"Votre avis sur le projet {CONSULTATION_MARK}.", body="Le projet en bref.",
@@ -686,66 +768,185 @@ def consultation_world(make_user, make_org, make_member, make_token, django_capt
                               file=SimpleUploadedFile("projet.pdf", b"%PDF-1.4 " + CONSULTATION_MARK.encode()))
     type(item).objects.filter(pk=item.pk).update(slug="projet-matrice")  # a slug that carries no mark
     item.refresh_from_db()
-    return {"consultation": item, "organizer": organizer, "services": services, "question": question,
-            "event": event, "capture": django_capture_on_commit_callbacks,
-            "readers": {"anonymous": None, "citizen": citizen, "other_editor": other_editor},
-            "tokens": {"organizer": make_token(organizer), "citizen": make_token(citizen),
-                       "other_editor": make_token(other_editor)}}
+    readers, tokens = _outsiders(make_user, make_org, make_member, make_token, "consultation")
+
+    def publish() -> None:
+        with capture(execute=True):
+            services.consultation_publish(consultation=item, by=organizer)
+
+    def publish_results() -> None:
+        item.closes_at = timezone.now() - dt.timedelta(minutes=1)
+        item.save(update_fields=["closes_at"])
+        with capture(execute=True):
+            services.consultation_publish_results(consultation=item, by=organizer, what_we_heard="Des avis nombreux.",
+                                                  what_we_did="Le projet change.")
+
+    return ObjectWorld(
+        mark=CONSULTATION_MARK, readers=readers, tokens={**tokens, "insider": make_token(organizer)},
+        insider=organizer, ids=(item.slug,),
+        ctx={"cslug": item.slug, "event": str(event.pk), "question": str(question.pk)},
+        phases=[(lambda probe: not _about_results(probe), publish), (_about_results, publish_results)])
 
 
-def _consultation_context(world: dict) -> dict[str, str]:
-    return {"cslug": world["consultation"].slug, "event": str(world["event"].pk),
-            "question": str(world["question"].pk)}
-
-
-def _about_results(probe: Probe) -> bool:
-    return "resultat" in probe.path or "donnees-ouvertes" in probe.path
-
-
-def test_consultation_probes_find_the_published_consultation(consultation_world, client):
-    """Control: once published every public probe reaches the consultation, once its results are
-    published every results probe does, and the organizers' pages open for its organizer."""
+def _plan_world(fx: dict[str, Any]) -> ObjectWorld:
+    make_user, make_org, make_member, make_token, capture = fx.values()
     import datetime as dt
+
+    from ouvert.plans import services
+    from ouvert.plans.models import Level as Completion
+
+    body = make_org("coordination")
+    coordinator = make_user("coordination@coordination.qc.ca")
+    make_member(coordinator, body, "editor", is_open_gov_contact=True)
+    with capture(execute=True):
+        item = services.plan_create(organization=body, slug="plan-matrice", title=f"Plan {PLAN_MARK}",
+                                    period_start=dt.date(2025, 1, 1), period_end=dt.date(2026, 12, 31),
+                                    ogp_values=["transparency"], by=coordinator)
+        commitment, _ = services.commitment_save(plan=item, external_id="c1", number="1",
+                                                 title=f"Engagement {PLAN_MARK}", lead_body=body, by=coordinator)
+        milestone, _ = services.milestone_save(commitment=commitment, external_id="m1", number="1.1",
+                                               description=f"Jalon {PLAN_MARK}", responsible_body=body,
+                                               deadline=dt.date(2030, 3, 31), by=coordinator)
+        update = services.progress_post(milestone=milestone, text=f"Rapport {PLAN_MARK}", level=Completion.COMPLETE,
+                                        evidence_file=SimpleUploadedFile("rapport.pdf",
+                                                                         b"%PDF-1.4 " + PLAN_MARK.encode()),
+                                        by=coordinator)
+    readers, tokens = _outsiders(make_user, make_org, make_member, make_token, "plan")
+
+    def publish() -> None:
+        with capture(execute=True):
+            services.plan_publish(plan=item, by=coordinator)
+
+    return ObjectWorld(
+        mark=PLAN_MARK, readers=readers, tokens={**tokens, "insider": make_token(coordinator)}, insider=coordinator,
+        ids=(item.slug,), phases=[(lambda probe: True, publish)],
+        ctx={"pslug": item.slug, "ppk": str(item.pk), "commitment": str(commitment.pk),
+             "evidence": str(update.evidence_file.name)})
+
+
+def _call_world(fx: dict[str, Any], settings: Any) -> ObjectWorld:
+    make_user, make_org, make_member, make_token, capture = fx.values()
+    import datetime as dt
+    from decimal import Decimal
 
     from django.utils import timezone
 
-    world = consultation_world
-    item, services = world["consultation"], world["services"]
-    ctx = _consultation_context(world)
-    organizer = Client()
-    organizer.force_login(world["organizer"])
+    from ouvert.api.ocds.releases import ocid
+    from ouvert.procurement.services import CallInput, call_create, call_publish
 
-    def misses(results: bool) -> list[str]:
-        found = []
-        for route, probe in _probes(consultations=True):
-            if _about_results(probe) != results:
+    settings.PROCUREMENT_KEY_SECRET = "matrix-custodian-secret-not-in-the-database"
+    body = make_org("acheteur")
+    buyer = make_user("acheteur@acheteur.qc.ca")
+    make_member(buyer, body, "editor")
+    now = timezone.now()
+    with capture(execute=True):
+        item = call_create(organization=body, by=buyer, data=CallInput(
+            title=f"Appel {CALL_MARK}", summary=f"Un module libre ({CALL_MARK}).", description="Le besoin en bref.",
+            deliverables="Code, tests, docs", pricing="maximum", amount=Decimal("45000"),
+            questions_deadline=now + dt.timedelta(days=7), bid_deadline=now + dt.timedelta(days=30),
+            delivery_date=(now + dt.timedelta(days=90)).date(), skills="Python",
+            acceptance_criteria=["Les tests passent"], evaluation_criteria=[("Qualité", 60), ("Prix", 40)]))
+    readers, tokens = _outsiders(make_user, make_org, make_member, make_token, "appel")
+
+    def publish() -> None:
+        with capture(execute=True):
+            call_publish(call=item, reuse_comparison="Aucune solution existante ne couvre ce besoin précis.",
+                         by=buyer)
+
+    return ObjectWorld(
+        mark=CALL_MARK, readers=readers, tokens={**tokens, "insider": make_token(buyer)}, insider=buyer,
+        ids=(ocid(item.pk),), phases=[(lambda probe: True, publish)],
+        ctx={"call": str(item.pk), "ocid": ocid(item.pk), "month": timezone.localdate().strftime("%Y-%m")})
+
+
+def _publication_world(fx: dict[str, Any], *, embargoed: bool, withdrawn: bool) -> ObjectWorld:
+    """A publication with a deposited file: withdrawn (its record a tombstone, its file removed), or
+    public with its file under embargo (``embargoed``; the control lifts the embargo)."""
+    make_user, make_org, make_member, make_token, capture = fx.values()
+    import datetime as dt
+
+    from django.conf import settings as django_settings
+    from django.utils import timezone
+
+    from ouvert.openaccess.demo import funders_ensure, policies_ensure
+    from ouvert.openaccess.models import Publication
+    from ouvert.openaccess.services import AuthorInput, PublicationInput, publication_declare, publication_delete
+
+    for code in ("frqnt", "frqs", "frqsc"):
+        make_org(code, name_fr=f"Fonds {code.upper()}")
+    funders_ensure()
+    policies_ensure()
+    owner = make_user("chercheuse@universite.qc.ca")
+    today = timezone.localdate()
+    mark = EMBARGO_MARK if embargoed else PUBLICATION_MARK
+    with capture(execute=True):
+        item = publication_declare(
+            data=PublicationInput(title=f"Article {'sur les données' if embargoed else mark} ({WORD})",
+                                  published_on=today - dt.timedelta(days=10),
+                                  authors=[AuthorInput("Marie Curie", "0000-0002-1825-0097")], route="deposit",
+                                  version="accepted", licence="CC-BY-4.0",
+                                  embargo_until=today + dt.timedelta(days=30) if embargoed else None),
+            file=SimpleUploadedFile(f"{mark}.pdf", b"%PDF-1.4 " + mark.encode()), by=owner)
+    readers, tokens = _outsiders(make_user, make_org, make_member, make_token, "embargo" if embargoed else "article")
+    ctx = {"oai": f"oai:{django_settings.OPENACCESS_OAI_REPOSITORY_ID}:publication/{item.pk}",
+           ("epub" if embargoed else "pub"): str(item.pk), ("efile" if embargoed else "pfile"): str(item.file.name)}
+
+    def lift() -> None:
+        Publication.objects.filter(pk=item.pk).update(embargo_until=today)
+
+    if withdrawn:
+        publication_delete(publication=item, by=owner)
+    return ObjectWorld(mark=mark, readers=readers, tokens=tokens, insider=owner, ctx=ctx,
+                       phases=[(lambda probe: True, lift if embargoed else lambda: None)])
+
+
+def _object_world(level: str, request: pytest.FixtureRequest, *, control: bool) -> ObjectWorld:
+    """``level``'s object in its non-public state (``control``: the state the control starts from)."""
+    people = {name: request.getfixturevalue(name) for name in ("make_user", "make_org", "make_member", "make_token",
+                                                               "django_capture_on_commit_callbacks")}
+    if level == "consultation":
+        return _consultation_world(people)
+    if level == "plan":
+        return _plan_world(people)
+    if level == "call":
+        return _call_world(people, request.getfixturevalue("settings"))
+    return _publication_world(people, embargoed=level == "embargo", withdrawn=level == "publication" and not control)
+
+
+@pytest.mark.parametrize("level", OBJECT_LEVELS)
+def test_object_probes_find_the_public_object(level, request, client, db):
+    """Control: once the object is made public (published; results published; embargo lifted; not
+    withdrawn), every public probe of its world finds its mark, and the insiders' pages open for the
+    insider."""
+    world = _object_world(level, request, control=True)
+    insider = Client()
+    insider.force_login(world.insider)
+    missed = []
+    for applies, change in world.phases:
+        change()
+        for route, probe in _probes(level):
+            if not applies(probe) or not probe.control:
                 continue
-            asking = organizer if probe.organizers_only else client
-            status, body, _location = _ask(asking, probe, ctx, world["tokens"]["organizer"])
-            if not (status == 200 and (CONSULTATION_MARK.lower() in body.lower() or not probe.shows)):
-                found.append(f"{route} {probe.path}: {status}")
-        return found
-
-    with world["capture"](execute=True):
-        services.consultation_publish(consultation=item, by=world["organizer"])
-    missed = misses(results=False)
-    item.closes_at = timezone.now() - dt.timedelta(minutes=1)
-    item.save(update_fields=["closes_at"])
-    with world["capture"](execute=True):
-        services.consultation_publish_results(consultation=item, by=world["organizer"],
-                                              what_we_heard="Des avis nombreux.", what_we_did="Le projet change.")
-    missed += misses(results=True)
-    assert not missed, "consultation probes that do not reach the published consultation:\n" + "\n".join(missed)
+            asking = insider if probe.organizers_only else client
+            status, body, _location = _ask(asking, probe, world.ctx, world.tokens.get("insider"))
+            if not (status == 200 and (world.mark.lower() in body.lower() or not probe.shows)):
+                missed.append(f"{route} {probe.path}: {status}")
+    assert not missed, f"{level} probes that do not reach the public object:\n" + "\n".join(missed)
 
 
-def test_nothing_of_a_draft_consultation_leaks(consultation_world):
-    ctx = _consultation_context(consultation_world)
+@pytest.mark.parametrize("level", OBJECT_LEVELS)
+def test_nothing_of_an_unpublished_object_leaks(level, request, db):
+    world = _object_world(level, request, control=False)
+    ctx = world.ctx
 
     def leak(probe: Probe, status: int, body: str, location: str) -> str | None:
-        shown = CONSULTATION_MARK.lower() in body.lower() or (probe.listing and ctx["cslug"] in body)
+        asked = probe.path.format(**ctx)
+        body = body.replace(asked, "")  # a 404 page may echo the address asked for (a file's name)
+        shown = world.mark.lower() in body.lower() or (
+            probe.listing and any(i in body for i in world.ids if i not in asked))
         if shown or (not probe.listing and not _refused(status, location)) or status >= 500:
             return f"{status}, shown {shown}"
         return None
 
-    leaks = _reader_leaks(consultation_world, ctx, consultations=True, leak=leak)
-    assert not leaks, "a draft consultation reached readers outside its organization:\n" + "\n".join(leaks)
+    leaks = _reader_leaks({"readers": world.readers, "tokens": world.tokens}, ctx, level=level, leak=leak)
+    assert not leaks, f"the unpublished {level} reached readers outside its organization:\n" + "\n".join(leaks)
