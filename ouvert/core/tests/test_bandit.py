@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow  # a whole-tree scan, about 15 s
+pytestmark = [pytest.mark.slow, pytest.mark.one_engine]  # a whole-tree scan, about 15 s
 
 ROOT = Path(__file__).resolve().parents[3]
 

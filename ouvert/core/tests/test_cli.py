@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # each test runs the ouvert command in subprocesses
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.one_engine]  # each test runs the ouvert command in subprocesses
 
 
 def ouvert(*args: str, data_dir, stdin: str | None = None) -> subprocess.CompletedProcess:

@@ -10,6 +10,8 @@ from ouvert.core.checks import http_safety, production_database
 
 from .test_settings import settings_with
 
+pytestmark = pytest.mark.one_engine  # its subprocesses run the embedded default whatever the pass
+
 SECURE = {"PRODUCTION": True, "DEBUG": False, "SECURE_HSTS_SECONDS": 31536000, "SESSION_COOKIE_SECURE": True,
           "CSRF_COOKIE_SECURE": True}
 

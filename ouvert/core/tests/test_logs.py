@@ -55,6 +55,7 @@ def test_log_lines_carry_request_id_route_and_fields(client, json_lines):
     assert line["time"].endswith("+00:00")
 
 
+@pytest.mark.one_engine
 def test_the_production_profile_writes_one_json_object_per_line(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
     env.update(OUVERT_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="ouvert.settings.prod",

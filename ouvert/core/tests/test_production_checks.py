@@ -12,6 +12,8 @@ from django.test import override_settings
 
 from ouvert.core.checks import http_safety, production_settings
 
+pytestmark = pytest.mark.one_engine  # its subprocesses run the embedded default whatever the pass
+
 ROOT = Path(__file__).resolve().parents[3]  # this checkout, so that its code is run
 STRONG_KEY = "Vq3-8fJz_kP0rT2mWx9LcYb7NsHd4GeA1uQiZo6Fj5Rt8Ky3Mp"
 SAFE = {

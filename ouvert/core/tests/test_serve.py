@@ -16,6 +16,8 @@ import pytest
 
 from .test_cli import ouvert
 
+pytestmark = pytest.mark.one_engine  # its subprocesses run the embedded default whatever the pass
+
 
 def free_port() -> int:
     with socket.socket() as sock:

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-pytestmark = pytest.mark.slow  # every test loads the settings in a fresh Python process
+pytestmark = [pytest.mark.slow, pytest.mark.one_engine]  # every test loads the settings in a fresh Python process
 
 PRINT = ("import json; from django.conf import settings as s; print(json.dumps({"
          "'engine': s.DATABASES['default']['ENGINE'], 'name': str(s.DATABASES['default']['NAME']),"

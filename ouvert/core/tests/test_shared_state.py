@@ -16,7 +16,7 @@ import pytest
 
 from conftest import IN_CI
 
-pytestmark = pytest.mark.slow  # processes of their own
+pytestmark = [pytest.mark.slow, pytest.mark.one_engine]  # processes of their own
 
 ROOT = Path(__file__).resolve().parents[3]
 REDIS = "redis://127.0.0.1:6379/0"
