@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -23,7 +25,63 @@ from ouvert.procurement.api import router as procurement_router
 
 from .ckan.datastore_router import router as ckan_datastore_router
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "description": "Une erreur : `detail` dit ce qui ne va pas et comment corriger (texte ; pour une erreur de "
+                   "validation, la liste des paramètres fautifs ou les champs et leurs messages).",
+    "properties": {"detail": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "object"}},
+                                        {"type": "object"}]}},
+    "required": ["detail"],
+}
+WRITE_METHODS = ("post", "put", "patch", "delete")
+
+
+def _error_responses(operation: dict[str, Any], method: str, path: str) -> dict[str, str]:
+    """The error statuses an operation can answer besides its own, by what it takes: a token (401,
+    403), a path parameter or a body naming objects (404), parameters or a body (400, 422), a write
+    or a datastore query (429, rate limits)."""
+    statuses: dict[str, str] = {}
+    parameters = operation.get("parameters", [])
+    if operation.get("security"):
+        statuses["401"] = "Jeton absent, invalide ou révoqué."
+        statuses["403"] = "Ce jeton n'a pas le droit de faire cela."
+    if any(parameter.get("in") == "path" for parameter in parameters) or "requestBody" in operation:
+        statuses["404"] = ("Introuvable, ou non publié (la même réponse dans les deux cas) : l'objet de l'adresse "
+                           "ou un objet que nomment les données envoyées.")
+    if parameters or "requestBody" in operation:
+        statuses["400"] = ("Requête illisible : un corps qui n'est pas un JSON ou un formulaire, un filtre ou un tri "
+                           "qui nomme une colonne inconnue ; `detail` dit quoi corriger.")
+    if parameters or "requestBody" in operation:
+        statuses["422"] = ("Paramètres ou données invalides : `detail` nomme chaque paramètre ou champ et dit "
+                           "comment corriger.")
+    if method in WRITE_METHODS or path.startswith("/api/v1/datastore/"):
+        statuses["429"] = "Trop de requêtes : réessayez après le délai de l'en-tête Retry-After."
+    return statuses
+
+
+class OuvertAPI(NinjaAPI):
+    """The native API; its OpenAPI document also lists each operation's error answers (same body:
+    :data:`ERROR_SCHEMA`), so that clients and schemathesis know every status it may send."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {})
+        components.setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        shared = components.setdefault("responses", {})
+        for path, item in schema.get("paths", {}).items():
+            for method, operation in item.items():
+                responses = operation.setdefault("responses", {})
+                for status, description in _error_responses(operation, method, path).items():
+                    if status in responses or int(status) in responses:  # ninja keys its own by int
+                        continue
+                    shared[f"Error{status}"] = {"description": description, "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+                    responses[int(status)] = {"$ref": f"#/components/responses/Error{status}"}
+        return schema
+
+
+api = OuvertAPI(
     title="Ouvert API",
     version="1",
     description=(
