@@ -3,10 +3,14 @@ activity. Reads only, through the catalogue's models and selectors."""
 
 from __future__ import annotations
 
+import os
+import re
 import uuid
 from typing import Any
+from urllib.parse import quote, unquote
 
 from django.db.models import Count, Q, QuerySet
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from ouvert.catalog import search as catalog_search
@@ -552,4 +556,26 @@ def resource_download(request, dataset_id: str, resource_id: str, filename: str)
     resource = dataset.resources.filter(pk=resource_id).first()
     if resource is None or not resource.file:
         raise Http404(_("Ressource introuvable."))
+    if filename and filename != os.path.basename(resource.file.name):
+        sibling = _sibling_file(dataset, filename)
+        if sibling is not None:
+            return redirect(sibling)
     return catalogue_download(request, dataset.name, resource.pk)
+
+
+_STORAGE_SUFFIX = re.compile(r"_[A-Za-z0-9]{7}(\.[^.]+)?$")
+
+
+def _sibling_file(dataset: Any, filename: str) -> str | None:
+    """The address of the dataset's uploaded file named ``filename``, when the name asked for is not
+    the resource's own. A ``datapackage.json`` uploaded as a resource (frictionless's CKAN adapter
+    does so) names its tables by relative paths (``debits.csv``), which a client resolves beside the
+    descriptor's own address, that is under the descriptor's resource: this finds them there, where
+    CKAN answers 404. Only files of the same dataset, which the reader may already read."""
+    wanted = unquote(filename)
+    for other in dataset.resources.exclude(file="").only("id", "dataset_id", "file"):
+        stored = os.path.basename(other.file.name)
+        # storage may have added a suffix to keep names unique (``debits_Ab12Cd3.csv``)
+        if wanted in (stored, _STORAGE_SUFFIX.sub(r"\1", stored)):
+            return f"/dataset/{other.dataset_id}/resource/{other.id}/download/{quote(stored)}"
+    return None
