@@ -206,6 +206,7 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     # CKAN, DCAT, files
     "^(?:/+)?api/(?:(?P<ver>3)/)?action/(?P<name>[A-Za-z0-9_]+)/?$": Exempt("each action has its own entry below"),
     "^(?:/+)?api/(?P<ver>3)/?$": NO_DATA,
+    "^api/(?P<ver>3)/openapi\\.json$": NO_DATA,
     "^catalog\\.(?P<fmt>ttl|jsonld|rdf)$": [Probe("/catalog.ttl", listing=True, level="dataset"),
                                             Probe("/catalog.jsonld", listing=True, level="dataset")],
     "^dataset/(?P<name>[-\\w]+)\\.(?P<fmt>ttl|jsonld|rdf)$": [Probe("/dataset/{name}.ttl", level="dataset"),
