@@ -556,7 +556,7 @@ def resource_download(request, dataset_id: str, resource_id: str, filename: str)
     resource = dataset.resources.filter(pk=resource_id).first()
     if resource is None or not resource.file:
         raise Http404(_("Ressource introuvable."))
-    if filename and filename != os.path.basename(resource.file.name):
+    if filename and filename != os.path.basename(resource.file.name or ""):
         sibling = _sibling_file(dataset, filename)
         if sibling is not None:
             return redirect(sibling)
