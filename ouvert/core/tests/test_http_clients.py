@@ -164,3 +164,22 @@ def test_duckdb_reads_the_parquet_export_over_http(server, published):
     assert (count, total) == (40, sum(i * 1.5 for i in range(40)))
     kinds = {row[0]: row[1] for row in connection.execute("DESCRIBE SELECT * FROM read_parquet(?)", [url]).fetchall()}
     assert kinds["valeur"] == "DOUBLE" and kinds["nom"] == "VARCHAR"
+
+
+def test_pandas_reads_every_export_and_the_api_over_http(server, published):
+    """What a data user types in a notebook: ``pandas.read_*`` on the export addresses (CSV, with
+    and without the spreadsheet BOM; Parquet; XLSX; JSON) and on ``datastore_search``."""
+    pandas = pytest.importorskip("pandas")
+    base = f"{server}/api/v1/datastore/{published['rid']}/export"
+    frames = {"csv": pandas.read_csv(f"{base}.csv"), "csv-bom": pandas.read_csv(f"{base}.csv?bom=true"),
+              "parquet": pandas.read_parquet(f"{base}.parquet"), "xlsx": pandas.read_excel(f"{base}.xlsx")}
+    for kind, frame in frames.items():
+        assert list(frame.columns)[-4:] == ["nom", "latitude", "longitude", "valeur"], kind
+        assert len(frame) == 40 and frame["valeur"].sum() == sum(i * 1.5 for i in range(40)), kind
+        assert frame["nom"].iloc[0] == "Borne 0", kind  # no BOM left in the first name, no mojibake
+    assert str(frames["parquet"]["valeur"].dtype) == "float64"
+    records = pandas.read_json(f"{base}.json")
+    assert len(records) == 40
+    answer = pandas.read_json(f"{server}/api/3/action/datastore_search?resource_id={published['rid']}&limit=100")
+    table = pandas.DataFrame(answer["result"]["records"])
+    assert len(table) == 40 and table["valeur"].dtype.kind == "f"
