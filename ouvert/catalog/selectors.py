@@ -24,6 +24,7 @@ from .models import (
     DatasetState,
     DatasetVersion,
     Resource,
+    SearchDocument,
 )
 
 SORTS = {
@@ -192,6 +193,10 @@ class SearchResult:
     facets: dict[str, list[FacetItem]] = field(default_factory=dict)
     # Known without a COUNT when the facets were counted (their pass yields it); None otherwise.
     total: int | None = None
+    # The language the query was matched in ("fr" or "en"), and whether it is not the request's:
+    # the query found nothing in the request's language and the other one's results are shown.
+    language: str = "fr"
+    other_language: bool = False
 
     def count(self) -> int:
         return self.total if self.total is not None else self.queryset.count()
@@ -245,17 +250,36 @@ def search_datasets(*, params: SearchParams, user: User | None = None, facets: b
     """Public datasets matching ``params``, sorted, with facet counts when asked."""
     spatial = _spatial(params.bbox)
     public = public_datasets() if spatial is None else public_datasets().filter(pk__in=spatial)
-    matching = search.apply(public, params.q)
-    has_query = bool(search.parse(params.q))
+    language = search.query_language()
+    matching = search.apply(public, params.q, language=language)
+    has_query = bool(search.parse(params.q, language=language))
+    switched = False
+    if has_query and not _filtered(params, matching).exists():
+        # Nothing in the request's language: the other language's results, said so on the page.
+        other = search.other_language(language)
+        alternative = search.apply(public, params.q, language=other)
+        if bool(search.parse(params.q, language=other)) and _filtered(params, alternative).exists():
+            matching, language, switched = alternative, other, True
     qs = _ordered(_filtered(params, matching), params.effective_sort(), has_query)
-    result = SearchResult(queryset=qs.select_related("organization", "licence"), params=params)
+    result = SearchResult(queryset=qs.select_related("organization", "licence"), params=params,
+                          language=language, other_language=switched)
     if facets:
-        ids = search.matching_ids(params.q)
+        ids = search.matching_ids(params.q, language=language)
         base = public
         counted = facet_counts(params, base.filter(pk__in=ids) if ids is not None else base)
         result.facets = _facets(params, counted.counts)
         result.total = counted.total
     return result
+
+
+def search_suggestions(*, params: SearchParams, limit: int = 3) -> list[str]:
+    """Queries spelled close to ``params.q`` made of words found in public datasets' titles and
+    keywords (both languages), for a search that found nothing."""
+    if not params.q.strip():
+        return []
+    docs = SearchDocument.objects.filter(dataset__in=public_datasets()).values_list(
+        "title", "keywords", "title_en", "keywords_en")[:5000]
+    return search.spelling_suggestions(params.q, (text for row in docs for text in row), limit=limit)
 
 
 def _facets(params: SearchParams, counts: dict[str, list[tuple[str, str, int]]]) -> dict[str, list[FacetItem]]:

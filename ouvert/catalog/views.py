@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.contrib import messages
@@ -93,8 +94,16 @@ def search(request: HttpRequest) -> HttpResponse:
         "theme": _("Thème"), "format": _("Format"), "licence": _("Licence"), "frequency": _("Fréquence de mise à jour"),
         "reference": _("Badge"),
     }
+    filtered = [key for key, _value in params.items() if key not in {"q", "sort"}]
+    nothing = paginator.count == 0
     return render(request, "catalog/search.html", {
         "params": params, "page": page, "query": params.querystring(), "count": paginator.count,
+        "other_language": result.other_language, "result_language": result.language,
+        # A search that found nothing: spellings close to the words, the same words without the
+        # filters, and asking for the data.
+        "suggestions": selectors.search_suggestions(params=params) if nothing else [],
+        "without_filters": urlencode([("q", params.q.strip())]) if nothing and filtered and params.q.strip() else "",
+        "request_query": urlencode([("title", params.q.strip()[:250])]) if params.q.strip() else "",
         "facets": [(name, facet_titles[name], items) for name, items in result.facets.items() if items],
         "sorts": selectors.SORTS.items(), "sort": params.effective_sort(), "following": following,
         "themes": Theme.objects.all(),
@@ -277,7 +286,8 @@ def resource_create(request: AuthedHttpRequest, name: str) -> HttpResponse:
                                      description=data["description"], file=data["file"], url=data["url"],
                                      format=data["format"], encoding=data["encoding"],
                                      data_dictionary=data["data_dictionary"],
-                                     is_documentation=data["is_documentation"])
+                                     is_documentation=data["is_documentation"], name_en=data["name_en"],
+                                     description_en=data["description_en"])
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -299,7 +309,8 @@ def resource_edit(request: AuthedHttpRequest, name: str, pk) -> HttpResponse:
     initial = {"name": resource.name, "description": resource.description, "url": resource.url,
                "format": resource.format, "encoding": resource.encoding,
                "data_dictionary": dictionary_text(resource.data_dictionary),
-               "is_documentation": resource.is_documentation}
+               "is_documentation": resource.is_documentation, "name_en": resource.name_en,
+               "description_en": resource.description_en}
     form = ResourceEditForm(request.POST or None, initial=initial)
     del form.fields["file"]
     if resource.file:
@@ -448,7 +459,8 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def request_create(request: AuthedHttpRequest) -> HttpResponse:
-    form = RequestForm(request.POST or None)
+    # A search that found nothing links here with its words as the title (?title=…).
+    form = RequestForm(request.POST or None, initial={"title": request.GET.get("title", "")[:250]})
     if request.method == "POST" and form.is_valid():
         try:
             item = services.request_create(by=request.user, **form.cleaned_data)
