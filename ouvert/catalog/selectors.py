@@ -491,3 +491,21 @@ def quality_summary(*, dataset: Dataset, language: str) -> dict[str, Any]:
     return {"checked": bool(report), "findings": out, "criteria": criteria,
             "stars_reason": stars_reason,
             "failed_rules": report.get("failed_rules", []), "warning_rules": report.get("warning_rules", [])}
+
+
+def home_lists(*, limit: int = 5) -> list[tuple[str, Any, list[Any]]]:
+    """The home page's lists of public datasets: recently published, and most used (downloads,
+    then views). Two queries; the cards link to the datasets' pages."""
+    from ouvert.core.sections import HomeItem
+
+    public = public_datasets().select_related("organization")
+
+    def items(qs: QuerySet[Dataset]) -> list[HomeItem]:
+        return [HomeItem(title=d.title_local, url=d.get_absolute_url(), meta=str(d.organization.name))
+                for d in qs[:limit]]
+
+    return [
+        ("recent", _("Publiés récemment"), items(public.order_by(F("first_published_at").desc(nulls_last=True),
+                                                                  "-created_at", "pk"))),
+        ("popular", _("Les plus consultés"), items(public.order_by("-download_count", "-view_count", "title", "pk"))),
+    ]

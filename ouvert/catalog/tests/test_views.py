@@ -258,3 +258,27 @@ def test_search_page_rectangle_filter(client, publisher, make_dataset, catalogue
         "east": "L'est doit être supérieur ou égal à l'ouest."}
     english = client.get("/en/data/", island).content.decode()
     assert '<label for="bbox-north">North (latitude)</label>' in english
+
+
+def test_home_has_a_search_box_recent_and_popular_datasets_and_every_link_works(client, publisher, make_dataset):
+    import re
+
+    from ouvert.catalog.models import Dataset
+
+    user, org = publisher
+    old = make_dataset(user, org, title="Arbres publics")
+    make_dataset(user, org, title="Écoles primaires")
+    make_dataset(user, org, title="Brouillon caché", publish=False)
+    Dataset.objects.filter(pk=old.pk).update(download_count=40)
+    for prefix, search_path in [("/fr/", "/fr/donnees/"), ("/en/", "/en/data/")]:
+        body = client.get(prefix).content.decode()
+        assert f'action="{search_path}"' in body and 'name="q"' in body
+        recent = body.split('id="home-catalog-recent"', 1)[1].split("</section>", 1)[0]
+        popular = body.split('id="home-catalog-popular"', 1)[1].split("</section>", 1)[0]
+        assert recent.index("Écoles primaires") < recent.index("Arbres publics")
+        assert popular.index("Arbres publics") < popular.index("Écoles primaires")
+        assert "Brouillon caché" not in body
+        cards = re.findall(r'<li class="card"[^>]*>\s*<h3><a href="([^"]+)"', body)
+        assert len(cards) >= 5 + 2
+        for url in set(cards):
+            assert client.get(url).status_code == 200, url
