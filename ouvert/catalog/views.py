@@ -142,6 +142,9 @@ def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
         "reuses": learning.reuses_public(dataset=dataset),
         "quality": selectors.quality_summary(dataset=dataset, language=get_language() or "fr"),
         "quality_stars": range(dataset.openness_stars),
+        # The checklist of rules to fix is for the publishing organization; others get a summary.
+        "quality_members_view": core_permissions.is_member_of(signed_in_user(request), dataset.organization)
+        and not preview,
     })
 
 
