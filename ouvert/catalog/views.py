@@ -31,6 +31,7 @@ from ouvert.core.models import Frequency, Organization
 from ouvert.core.typing import AuthedHttpRequest, signed_in_user
 
 from . import learning, permissions, selectors, services
+from .api_snippets import resource_snippets
 from .forms import (
     AnswerForm,
     CommentForm,
@@ -355,9 +356,20 @@ def resource_detail(request: HttpRequest, name: str, pk) -> HttpResponse:
     resource = _resource_or_404(request, name, pk)
     if _wants_json(request):
         return JsonResponse(resources_json([resource], request)[0])
+    previews = _resource_previews(resource, request.user)
     return render(request, "catalog/resource_detail.html", {
-        "resource": resource, "dataset": resource.dataset, **_resource_previews(resource, request.user),
-        "can_edit": permissions.can_edit_dataset(signed_in_user(request), resource.dataset)})
+        "resource": resource, "dataset": resource.dataset, **previews,
+        "can_edit": permissions.can_edit_dataset(signed_in_user(request), resource.dataset),
+        "api": _resource_api(request, resource, queryable=previews["table"] is not None)})
+
+
+def _resource_api(request: HttpRequest, resource: Resource, *, queryable: bool) -> dict:
+    """The "Utiliser l'API" panel: examples with this resource's id and this site's address."""
+    download = request.build_absolute_uri(
+        reverse("catalog:resource_download", kwargs={"name": resource.dataset.name, "pk": resource.pk}))
+    return {"queryable": queryable, "snippets": resource_snippets(
+        site_url=request.build_absolute_uri("/"), resource_id=str(resource.pk), download_url=download,
+        queryable=queryable)}
 
 
 def _resource_previews(resource: Resource, user) -> dict:
