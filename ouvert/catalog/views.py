@@ -110,7 +110,16 @@ def search(request: HttpRequest) -> HttpResponse:
         "themes": Theme.objects.all(),
         "spatial_search": apps.is_installed("ouvert.geo"), "bbox_fields": _bbox_fields(bbox_raw, bbox_errors),
         "bbox_errors": bbox_errors, "bbox_clear": params.querystring(**dict.fromkeys(selectors.BBOX_KEYS, "")),
+        "map_search_url": _map_search_url(params),
     }, status=status)
+
+
+def _map_search_url(params: selectors.SearchParams) -> str:
+    """The geo app's map picker (spatial search), starting from the rectangle in force if any."""
+    if not apps.is_installed("ouvert.geo"):
+        return ""
+    url = reverse("geo:search")
+    return url + ("?" + urlencode([("bbox", ",".join(f"{v:g}" for v in params.bbox))]) if params.bbox else "")
 
 
 # Datasets -----------------------------------------------------------------------------------------
