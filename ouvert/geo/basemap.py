@@ -32,7 +32,7 @@ def _rounded(geometry: Any) -> Any:
 def regions_geojson() -> dict[str, Any]:
     """The FeatureCollection of approximate region cells (``code``, ``name`` properties)."""
     regions = [p for p in PLACES if p.kind is REGION]
-    extents = [box(*p.bbox.as_list()) for p in regions]
+    extents = [box(p.bbox.minx, p.bbox.miny, p.bbox.maxx, p.bbox.maxy) for p in regions]
     territory = shapely.union_all(extents)
     centres = shapely.MultiPoint([e.centroid for e in extents])
     cells = shapely.voronoi_polygons(centres, extend_to=territory)
