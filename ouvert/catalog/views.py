@@ -144,7 +144,7 @@ def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
     following = request.user.is_authenticated and follows.follow_get(
         user=request.user, kind="dataset", key=str(dataset.pk)) is not None
     return render(request, "catalog/dataset_detail.html", {
-        "dataset": dataset, "resources": resources, "notes_html": render_markdown(dataset.notes),
+        "dataset": dataset, "resources": resources, "notes_html": render_markdown(dataset.notes_local),
         "can_edit": can_edit, "preview": preview, "following": following,
         "late": selectors.is_late(dataset), "requests": dataset.requests.all(),
         "can_manage_trash": permissions.can_manage_trash(signed_in_user(request), dataset.organization),
