@@ -277,9 +277,16 @@ def search_suggestions(*, params: SearchParams, limit: int = 3) -> list[str]:
     keywords (both languages), for a search that found nothing."""
     if not params.q.strip():
         return []
-    docs = SearchDocument.objects.filter(dataset__in=public_datasets()).values_list(
-        "title", "keywords", "title_en", "keywords_en")[:5000]
-    return search.spelling_suggestions(params.q, (text for row in docs for text in row), limit=limit)
+    from django.core.cache import cache
+
+    # The words of public titles and keywords, cached five minutes: a new dataset's words join soon.
+    words = cache.get("catalog:search-vocabulary")
+    if words is None:
+        docs = SearchDocument.objects.filter(dataset__in=public_datasets()).values_list(
+            "title", "keywords", "title_en", "keywords_en")[:5000]
+        words = sorted({word for row in docs for text in row for word in text.split()})
+        cache.set("catalog:search-vocabulary", words, 300)
+    return search.spelling_suggestions(params.q, words, limit=limit)
 
 
 def _facets(params: SearchParams, counts: dict[str, list[tuple[str, str, int]]]) -> dict[str, list[FacetItem]]:
