@@ -115,18 +115,10 @@ def generate(n: int, seed: int = 42) -> None:
             Dataset.themes.through.objects.bulk_create(theme_rows)
             SearchDocument.objects.bulk_create([SearchDocument(dataset=d, title=t, keywords=k, body=b)
                                                 for d, t, k, b in doc_rows])
-            with connection.cursor() as cursor:
-                if connection.vendor == "postgresql":
-                    cursor.execute(
-                        "UPDATE catalog_searchdocument SET vector = "
-                        "setweight(to_tsvector('french', unaccent(title)), 'A') || "
-                        "setweight(to_tsvector('french', unaccent(keywords)), 'B') || "
-                        "setweight(to_tsvector('french', unaccent(body)), 'D') WHERE vector IS NULL")
-                else:
-                    cursor.executemany(
-                        "INSERT INTO catalog_dataset_fts (dataset_id, title, keywords, body) VALUES (%s, %s, %s, %s)",
-                        [(d.pk.hex, " ".join(search.terms(t)), " ".join(search.terms(k)), " ".join(search.terms(b)))
-                         for d, t, k, b in doc_rows])
+            search.write_index(
+                (str(d.pk) if connection.vendor == "postgresql" else d.pk.hex,
+                 {"title": t, "keywords": k, "body": b, "title_en": "", "keywords_en": "", "body_en": ""})
+                for d, t, k, b in doc_rows)
         print(f"  {min(start + batch, n)} jeux générés ({time.perf_counter() - t0:.0f} s)", flush=True)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("", include("ouvert.openaccess.urls")),
     path(_("acquisitions/"), include("ouvert.procurement.urls")),
     path("", include("ouvert.core.urls")),
+    path("", include("ouvert.api.page_urls")),  # /fr/api/: the page presenting the APIs
     path("", include("ouvert.datastore.urls")),
     path("", include("ouvert.catalog.urls")),
     prefix_default_language=True,

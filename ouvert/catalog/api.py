@@ -81,6 +81,9 @@ class DatasetDetailOut(DatasetOut):
     source_url: str
     language: str
     version_notes: str
+    title_en: str = Field("", description="Titre en anglais (facultatif).")
+    notes_en: str = Field("", description="Description en anglais (facultatif).")
+    keywords_en: list[str] = Field([], description="Mots-clés en anglais (facultatifs).")
     resources: list[ResourceOut]
 
 
@@ -98,8 +101,9 @@ class DatasetPage(Schema):
 
 
 class DatasetFilters(Schema):
-    q: str | None = Field(None, description="Recherche plein texte en français (accents et terminaisons ignorés, "
-                                            "\"expression exacte\" entre guillemets).")
+    q: str | None = Field(None, description="Recherche plein texte dans la langue de la requête (Accept-Language), "
+                                            "puis dans l'autre langue si rien ne correspond (accents, pluriels et "
+                                            "terminaisons ignorés, \"expression exacte\" entre guillemets).")
     organization: list[str] = Field([], description="Identifiant (slug) d'organisation; répétable.")
     kind: list[str] = Field([], description="Type d'organisation : ministry, public_body, municipality, civil_society.")
     keyword: list[str] = []
@@ -132,6 +136,9 @@ class DatasetIn(Schema):
     language: str = "fr"
     version_notes: str = ""
     private: bool = False
+    title_en: str = Field("", description="Titre en anglais (facultatif), trouvé par les recherches en anglais.")
+    notes_en: str = ""
+    keywords_en: list[str] = []
 
 
 class DatasetPatch(Schema):
@@ -151,6 +158,9 @@ class DatasetPatch(Schema):
     language: str | None = None
     version_notes: str | None = None
     private: bool | None = None
+    title_en: str | None = None
+    notes_en: str | None = None
+    keywords_en: list[str] | None = None
 
 
 class ResourceLinkIn(Schema):

@@ -19,11 +19,19 @@ class CatalogConfig(AppConfig):
     def home_section(self, section):
         from django.urls import reverse
 
-        from .selectors import public_datasets
+        from ouvert.core.sections import HomeList
+
+        from .selectors import home_lists, public_datasets
 
         section.url = reverse("catalog:search")
         section.count = public_datasets().count()
         section.count_label = _("jeux de données publiés")
+        section.search = True
+        section.search_label = _("Chercher un jeu de données")
+        more = {"recent": ("newest", _("Tous les jeux de données, du plus récent")),
+                "popular": ("popular", _("Tous les jeux de données, du plus consulté"))}
+        section.lists = [HomeList(key=key, title=title, items=items, more_url=f"{section.url}?sort={more[key][0]}",
+                                  more_label=more[key][1]) for key, title, items in home_lists()]
         return section
 
     def organization_section(self, request, organization) -> str:

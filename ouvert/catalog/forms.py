@@ -27,20 +27,27 @@ class DatasetForm(forms.ModelForm):
                                 assume_scheme="https")
     themes = forms.ModelMultipleChoiceField(label=_("Thèmes"), queryset=Theme.objects.all(), required=False,
                                             widget=forms.CheckboxSelectMultiple)
+    keywords_en = forms.CharField(
+        label=_("Mots-clés en anglais (facultatif)"), required=False, max_length=1000,
+        help_text=_("Séparés par des virgules (ex. : schools, students)."))
 
     class Meta:
         model = Dataset
         fields = ["organization", "title", "name", "notes", "licence", "contact_name", "contact_email",
                   "update_frequency", "spatial", "temporal_start", "temporal_end", "source_url", "language",
-                  "version_notes", "private"]
+                  "version_notes", "private", "title_en", "notes_en"]
         widgets = {"temporal_start": DateInput(), "temporal_end": DateInput(),
-                   "notes": forms.Textarea(attrs={"rows": 8}), "version_notes": forms.Textarea(attrs={"rows": 3})}
+                   "notes": forms.Textarea(attrs={"rows": 8}), "version_notes": forms.Textarea(attrs={"rows": 3}),
+                   "title_en": forms.TextInput(attrs={"lang": "en"}),
+                   "notes_en": forms.Textarea(attrs={"rows": 4, "lang": "en"})}
         help_texts = {
             "name": _("Sert dans l'adresse de la page; laissé vide, il est tiré du titre."),
             "notes": _("En Markdown : ce que contiennent les données, qui les produit, comment elles sont "
                        "recueillies et leurs limites (au moins 100 caractères)."),
             "private": _("Visible seulement par les membres de l'organisation."),
             "spatial": _("Ex. : Québec (province), Ville de Laval, région de la Capitale-Nationale."),
+            "title_en": _("Facultatif : les recherches en anglais le trouvent, et les pages en anglais l'affichent."),
+            "notes_en": _("Facultatif : la description en anglais, en Markdown."),
         }
 
     def __init__(self, *args, organizations=None, **kwargs):
@@ -55,10 +62,14 @@ class DatasetForm(forms.ModelForm):
         if not self.instance._state.adding:
             self.fields["organization"].disabled = True
             self.initial.setdefault("keywords_text", ", ".join(k.name for k in self.instance.keywords.all()))
+            self.initial.setdefault("keywords_en", ", ".join(self.instance.keywords_en or []))
         else:
             default = Licence.objects.filter(is_default=True).first()
             if default:
                 self.initial.setdefault("licence", default.pk)
+
+    def clean_keywords_en(self) -> list[str]:
+        return [k.strip() for k in self.cleaned_data.get("keywords_en", "").split(",") if k.strip()]
 
     def keyword_list(self) -> list[str]:
         return [k for k in self.cleaned_data.get("keywords_text", "").split(",") if k.strip()]
@@ -82,6 +93,9 @@ class ResourceForm(forms.Form):
         label=_("Documentation (pas des données)"), required=False,
         help_text=_("Cochez pour une page ou un document qui décrit les données : les règles de qualité des "
                     "fichiers ne s'y appliquent pas."))
+    name_en = forms.CharField(label=_("Nom en anglais (facultatif)"), max_length=250, required=False)
+    description_en = forms.CharField(label=_("Description en anglais (facultatif)"), required=False,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

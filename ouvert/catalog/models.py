@@ -104,6 +104,10 @@ class Dataset(models.Model):
     name = models.SlugField(_("identifiant lisible"), max_length=100, unique=True)
     title = models.CharField(_("titre"), max_length=250)
     notes = models.TextField(_("description"), blank=True)
+    # Optional English metadata, indexed with the English stemmer (see search.py).
+    title_en = models.CharField(_("titre en anglais"), max_length=250, blank=True)
+    notes_en = models.TextField(_("description en anglais"), blank=True)
+    keywords_en = models.JSONField(_("mots-clés en anglais"), default=list, blank=True)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="datasets",
                                      verbose_name=_("organisation"))
     keywords = models.ManyToManyField(Keyword, blank=True, related_name="datasets", verbose_name=_("mots-clés"))
@@ -161,6 +165,15 @@ class Dataset(models.Model):
         return self.state == DatasetState.ACTIVE and not self.private
 
     @property
+    def title_local(self) -> str:
+        """The English title on English pages when there is one, else the French title."""
+        return self.title_en if self.title_en and (get_language() or "fr").startswith("en") else self.title
+
+    @property
+    def notes_local(self) -> str:
+        return self.notes_en if self.notes_en and (get_language() or "fr").startswith("en") else self.notes
+
+    @property
     def popularity(self) -> int:
         return self.view_count + 5 * self.download_count
 
@@ -175,6 +188,8 @@ class Resource(models.Model):
     position = models.PositiveIntegerField(default=0)
     name = models.CharField(_("nom"), max_length=250)
     description = models.TextField(_("description"), blank=True)
+    name_en = models.CharField(_("nom en anglais"), max_length=250, blank=True)
+    description_en = models.TextField(_("description en anglais"), blank=True)
     file = models.FileField(_("fichier"), upload_to=resource_upload_to, blank=True, max_length=500)
     url = models.URLField(_("lien"), blank=True, max_length=1000)
     format = models.CharField(_("format"), max_length=30, blank=True)
@@ -240,12 +255,16 @@ VERSION_ACTIONS = {
 
 class SearchDocument(models.Model):
     """The text a dataset is found by. On PostgreSQL a ``vector`` tsvector column (GIN) sits beside
-    it; on SQLite the FTS5 table ``catalog_dataset_fts`` holds the stemmed copy. See search.py."""
+    it (and ``vector_en`` for the English text); on SQLite the FTS5 table ``catalog_dataset_fts`` holds
+    the stemmed copy of both. See search.py."""
 
     dataset = models.OneToOneField(Dataset, on_delete=models.CASCADE, primary_key=True, related_name="search")
     title = models.TextField(default="", blank=True)
     keywords = models.TextField(default="", blank=True)
     body = models.TextField(default="", blank=True)
+    title_en = models.TextField(default="", blank=True)
+    keywords_en = models.TextField(default="", blank=True)
+    body_en = models.TextField(default="", blank=True)
 
     def __str__(self) -> str:
         return self.title

@@ -145,6 +145,10 @@ class DatasetView:
     data_modified_at: dt.datetime | None
     harvest: HarvestOrigin | None
     creator_id: int | None = None  # the person whose change created it (None: a system actor, or unknown)
+    # Optional English metadata (empty when the publisher gave none).
+    title_en: str = ""
+    notes_en: str = ""
+    keywords_en: tuple[str, ...] = ()
 
 
 def licence_view(licence: Licence) -> LicenceView:
@@ -229,7 +233,8 @@ def dataset_views(*, datasets: QuerySet[Dataset] | Iterable[uuid.UUID]) -> list[
             quality=QualityView(score=d.quality_score, openness_stars=d.openness_stars, conforms=d.conforms,
                                 checked_at=d.quality_checked_at, stars_reason=reason),
             created_at=d.created_at, updated_at=d.updated_at, first_published_at=d.first_published_at,
-            data_modified_at=d.data_modified_at, harvest=origins.get(d.pk), creator_id=creators.get(d.pk)))
+            data_modified_at=d.data_modified_at, harvest=origins.get(d.pk), creator_id=creators.get(d.pk),
+            title_en=d.title_en, notes_en=d.notes_en, keywords_en=tuple(str(k) for k in d.keywords_en or [])))
     return result
 
 

@@ -24,6 +24,7 @@ from .models import (
     DatasetState,
     DatasetVersion,
     Resource,
+    SearchDocument,
 )
 
 SORTS = {
@@ -192,6 +193,10 @@ class SearchResult:
     facets: dict[str, list[FacetItem]] = field(default_factory=dict)
     # Known without a COUNT when the facets were counted (their pass yields it); None otherwise.
     total: int | None = None
+    # The language the query was matched in ("fr" or "en"), and whether it is not the request's:
+    # the query found nothing in the request's language and the other one's results are shown.
+    language: str = "fr"
+    other_language: bool = False
 
     def count(self) -> int:
         return self.total if self.total is not None else self.queryset.count()
@@ -245,17 +250,43 @@ def search_datasets(*, params: SearchParams, user: User | None = None, facets: b
     """Public datasets matching ``params``, sorted, with facet counts when asked."""
     spatial = _spatial(params.bbox)
     public = public_datasets() if spatial is None else public_datasets().filter(pk__in=spatial)
-    matching = search.apply(public, params.q)
-    has_query = bool(search.parse(params.q))
+    language = search.query_language()
+    matching = search.apply(public, params.q, language=language)
+    has_query = bool(search.parse(params.q, language=language))
+    switched = False
+    if has_query and not _filtered(params, matching).exists():
+        # Nothing in the request's language: the other language's results, said so on the page.
+        other = search.other_language(language)
+        alternative = search.apply(public, params.q, language=other)
+        if bool(search.parse(params.q, language=other)) and _filtered(params, alternative).exists():
+            matching, language, switched = alternative, other, True
     qs = _ordered(_filtered(params, matching), params.effective_sort(), has_query)
-    result = SearchResult(queryset=qs.select_related("organization", "licence"), params=params)
+    result = SearchResult(queryset=qs.select_related("organization", "licence"), params=params,
+                          language=language, other_language=switched)
     if facets:
-        ids = search.matching_ids(params.q)
+        ids = search.matching_ids(params.q, language=language)
         base = public
         counted = facet_counts(params, base.filter(pk__in=ids) if ids is not None else base)
         result.facets = _facets(params, counted.counts)
         result.total = counted.total
     return result
+
+
+def search_suggestions(*, params: SearchParams, limit: int = 3) -> list[str]:
+    """Queries spelled close to ``params.q`` made of words found in public datasets' titles and
+    keywords (both languages), for a search that found nothing."""
+    if not params.q.strip():
+        return []
+    from django.core.cache import cache
+
+    # The words of public titles and keywords, cached five minutes: a new dataset's words join soon.
+    words = cache.get("catalog:search-vocabulary")
+    if words is None:
+        docs = SearchDocument.objects.filter(dataset__in=public_datasets()).values_list(
+            "title", "keywords", "title_en", "keywords_en")[:5000]
+        words = sorted({word for row in docs for text in row for word in text.split()})
+        cache.set("catalog:search-vocabulary", words, 300)
+    return search.spelling_suggestions(params.q, words, limit=limit)
 
 
 def _facets(params: SearchParams, counts: dict[str, list[tuple[str, str, int]]]) -> dict[str, list[FacetItem]]:
@@ -467,3 +498,21 @@ def quality_summary(*, dataset: Dataset, language: str) -> dict[str, Any]:
     return {"checked": bool(report), "findings": out, "criteria": criteria,
             "stars_reason": stars_reason,
             "failed_rules": report.get("failed_rules", []), "warning_rules": report.get("warning_rules", [])}
+
+
+def home_lists(*, limit: int = 5) -> list[tuple[str, Any, list[Any]]]:
+    """The home page's lists of public datasets: recently published, and most used (downloads,
+    then views). Two queries; the cards link to the datasets' pages."""
+    from ouvert.core.sections import HomeItem
+
+    public = public_datasets().select_related("organization")
+
+    def items(qs: QuerySet[Dataset]) -> list[HomeItem]:
+        return [HomeItem(title=d.title_local, url=d.get_absolute_url(), meta=str(d.organization.name))
+                for d in qs[:limit]]
+
+    return [
+        ("recent", _("Publiés récemment"), items(public.order_by(F("first_published_at").desc(nulls_last=True),
+                                                                  "-created_at", "pk"))),
+        ("popular", _("Les plus consultés"), items(public.order_by("-download_count", "-view_count", "title", "pk"))),
+    ]

@@ -58,6 +58,7 @@ def dataset_json(dataset: DatasetView | DatasetSummary, request: HttpRequest | N
             "temporal_start": dataset.temporal_start.isoformat() if dataset.temporal_start else None,
             "temporal_end": dataset.temporal_end.isoformat() if dataset.temporal_end else None,
             "source_url": dataset.source_url, "language": dataset.language, "version_notes": dataset.version_notes,
+            "title_en": dataset.title_en, "notes_en": dataset.notes_en, "keywords_en": list(dataset.keywords_en),
             "resources": [resource_json(r, dataset=dataset.name, request=request) for r in dataset.resources],
         })
     return data

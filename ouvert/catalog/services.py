@@ -55,10 +55,10 @@ logger = logging.getLogger(__name__)
 DATASET_FIELDS = [
     "name", "title", "notes", "contact_name", "contact_email", "update_frequency", "spatial",
     "temporal_start", "temporal_end", "source_url", "language", "version_notes", "private",
-    "licence_alias", "extras",
+    "licence_alias", "extras", "title_en", "notes_en", "keywords_en",
 ]
 RESOURCE_FIELDS = ["name", "description", "url", "format", "size", "sha256", "encoding", "data_dictionary",
-                   "is_documentation"]
+                   "is_documentation", "name_en", "description_en"]
 FORMATS = {
     "csv": "CSV", "json": "JSON", "geojson": "GeoJSON", "xml": "XML", "kml": "KML", "gpkg": "GPKG",
     "zip": "ZIP", "parquet": "Parquet", "xls": "XLS", "xlsx": "XLSX", "pdf": "PDF", "txt": "TXT",
@@ -170,6 +170,18 @@ def _clean_keywords(names: Sequence[str] | str) -> list[Keyword]:
     return result
 
 
+def _clean_keywords_en(names: Sequence[str] | str | None) -> list[str]:
+    """English keywords as a list (a comma-separated text is split), trimmed, without repeats."""
+    if isinstance(names, str):
+        names = names.split(",")
+    result: list[str] = []
+    for raw in names or []:
+        name = " ".join(str(raw).split()).strip().lower()[:100]
+        if name and name not in result:
+            result.append(name)
+    return result
+
+
 def _validate(dataset: Dataset) -> None:
     errors: dict[str, list[str]] = {}
     if not dataset.title.strip():
@@ -200,6 +212,8 @@ def dataset_create(*, by: User, organization: Organization, title: str, name: st
     unknown = set(fields) - set(DATASET_FIELDS)
     if unknown:
         raise TypeError(f"unknown dataset fields: {sorted(unknown)}")
+    if "keywords_en" in fields:
+        fields["keywords_en"] = _clean_keywords_en(fields["keywords_en"])
     dataset = Dataset(organization=organization, title=title.strip(), licence=licence or licence_default(),
                       name=slugify(name)[:100] if name else _unique_name(title), state=DatasetState.DRAFT,
                       **fields)
@@ -220,6 +234,8 @@ def dataset_update(*, dataset: Dataset, by: User, keywords: list[str] | str | No
         raise TypeError(f"unknown dataset fields: {sorted(unknown)}")
     if "name" in fields:
         fields["name"] = slugify(fields["name"])[:100] or dataset.name
+    if "keywords_en" in fields:
+        fields["keywords_en"] = _clean_keywords_en(fields["keywords_en"])
     for key, value in fields.items():
         setattr(dataset, key, value)
     if licence is not None:
@@ -355,7 +371,8 @@ def check_upload_size(upload: UploadedFile[Any]) -> None:
 def resource_create(*, dataset: Dataset, by: User, name: str = "", description: str = "",
                     file: UploadedFile[Any] | None = None, url: str = "", format: str = "",  # noqa: A002
                     encoding: str = "", data_dictionary: list[dict[str, Any]] | None = None,
-                    is_documentation: bool = False, allow_empty: bool = False) -> Resource:
+                    is_documentation: bool = False, allow_empty: bool = False, name_en: str = "",
+                    description_en: str = "") -> Resource:
     """``allow_empty``: a resource with neither file nor link yet (CKAN clients create one, then fill it
     with ``datastore_create`` or a later upload)."""
     permissions.check_edit_dataset(by, dataset)
@@ -363,6 +380,7 @@ def resource_create(*, dataset: Dataset, by: User, name: str = "", description: 
         raise ValidationError({"file": _("Déposez un fichier ou donnez un lien, l'un ou l'autre.")})
     position = (dataset.resources.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     resource = Resource(dataset=dataset, position=position, description=description.strip(), url=url.strip(),
+                        name_en=name_en.strip(), description_en=description_en.strip(),
                         data_dictionary=clean_dictionary(data_dictionary), is_documentation=is_documentation)
     if file:
         check_upload_size(file)
@@ -459,12 +477,14 @@ def _schedule_link_ingest(resource: Resource, *, by: User) -> None:
 def resource_update(*, resource: Resource, by: User, name: str | Unset = UNSET, description: str | Unset = UNSET,
                     url: str | Unset = UNSET, format: str | None | Unset = UNSET,  # noqa: A002 — the field's name
                     encoding: str | Unset = UNSET, data_dictionary: list[dict[str, Any]] | None | Unset = UNSET,
-                    is_documentation: bool | Unset = UNSET) -> Resource:
+                    is_documentation: bool | Unset = UNSET, name_en: str | Unset = UNSET,
+                    description_en: str | Unset = UNSET) -> Resource:
     """Change the given fields of a resource (the others are left as they are)."""
     dataset = resource.dataset
     permissions.check_edit_dataset(by, dataset)
     fields: dict[str, Any] = given(name=name, description=description, url=url, encoding=encoding,
-                                   is_documentation=is_documentation)
+                                   is_documentation=is_documentation, name_en=name_en,
+                                   description_en=description_en)
     if not isinstance(data_dictionary, Unset):
         fields["data_dictionary"] = clean_dictionary(data_dictionary)
     if not isinstance(format, Unset):

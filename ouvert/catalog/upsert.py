@@ -32,7 +32,8 @@ from .models import Dataset, DatasetState, Licence, Resource, Theme, UpdateFrequ
 from .rekey import rekey
 from .seeds import licence_slug
 
-TEXT_FIELDS = ("notes", "source_url", "contact_name", "contact_email", "spatial", "version_notes")
+TEXT_FIELDS = ("notes", "source_url", "contact_name", "contact_email", "spatial", "version_notes", "title_en",
+               "notes_en")
 STATES = {"active", "draft", "deleted"}
 
 
@@ -63,6 +64,8 @@ class DatasetInput:
     contact_email: str = ""
     spatial: str = ""
     version_notes: str = ""
+    title_en: str = ""
+    notes_en: str = ""
     language: str = ""
     update_frequency: str = ""
     licence: str = ""  # a licence's slug, or one of its aliases (seeds.ALIASES, kept as the dataset's alias)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.contrib import messages
@@ -30,6 +31,7 @@ from ouvert.core.models import Frequency, Organization
 from ouvert.core.typing import AuthedHttpRequest, signed_in_user
 
 from . import learning, permissions, selectors, services
+from .api_snippets import resource_snippets
 from .forms import (
     AnswerForm,
     CommentForm,
@@ -93,14 +95,31 @@ def search(request: HttpRequest) -> HttpResponse:
         "theme": _("Thème"), "format": _("Format"), "licence": _("Licence"), "frequency": _("Fréquence de mise à jour"),
         "reference": _("Badge"),
     }
+    filtered = [key for key, _value in params.items() if key not in {"q", "sort"}]
+    nothing = paginator.count == 0
     return render(request, "catalog/search.html", {
         "params": params, "page": page, "query": params.querystring(), "count": paginator.count,
+        "other_language": result.other_language, "result_language": result.language,
+        # A search that found nothing: spellings close to the words, the same words without the
+        # filters, and asking for the data.
+        "suggestions": selectors.search_suggestions(params=params) if nothing else [],
+        "without_filters": urlencode([("q", params.q.strip())]) if nothing and filtered and params.q.strip() else "",
+        "request_query": urlencode([("title", params.q.strip()[:250])]) if params.q.strip() else "",
         "facets": [(name, facet_titles[name], items) for name, items in result.facets.items() if items],
         "sorts": selectors.SORTS.items(), "sort": params.effective_sort(), "following": following,
         "themes": Theme.objects.all(),
         "spatial_search": apps.is_installed("ouvert.geo"), "bbox_fields": _bbox_fields(bbox_raw, bbox_errors),
         "bbox_errors": bbox_errors, "bbox_clear": params.querystring(**dict.fromkeys(selectors.BBOX_KEYS, "")),
+        "map_search_url": _map_search_url(params),
     }, status=status)
+
+
+def _map_search_url(params: selectors.SearchParams) -> str:
+    """The geo app's map picker (spatial search), starting from the rectangle in force if any."""
+    if not apps.is_installed("ouvert.geo"):
+        return ""
+    url = reverse("geo:search")
+    return url + ("?" + urlencode([("bbox", ",".join(f"{v:g}" for v in params.bbox))]) if params.bbox else "")
 
 
 # Datasets -----------------------------------------------------------------------------------------
@@ -125,7 +144,7 @@ def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
     following = request.user.is_authenticated and follows.follow_get(
         user=request.user, kind="dataset", key=str(dataset.pk)) is not None
     return render(request, "catalog/dataset_detail.html", {
-        "dataset": dataset, "resources": resources, "notes_html": render_markdown(dataset.notes),
+        "dataset": dataset, "resources": resources, "notes_html": render_markdown(dataset.notes_local),
         "can_edit": can_edit, "preview": preview, "following": following,
         "late": selectors.is_late(dataset), "requests": dataset.requests.all(),
         "can_manage_trash": permissions.can_manage_trash(signed_in_user(request), dataset.organization),
@@ -133,6 +152,9 @@ def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
         "reuses": learning.reuses_public(dataset=dataset),
         "quality": selectors.quality_summary(dataset=dataset, language=get_language() or "fr"),
         "quality_stars": range(dataset.openness_stars),
+        # The checklist of rules to fix is for the publishing organization; others get a summary.
+        "quality_members_view": core_permissions.is_member_of(signed_in_user(request), dataset.organization)
+        and not preview,
     })
 
 
@@ -277,7 +299,8 @@ def resource_create(request: AuthedHttpRequest, name: str) -> HttpResponse:
                                      description=data["description"], file=data["file"], url=data["url"],
                                      format=data["format"], encoding=data["encoding"],
                                      data_dictionary=data["data_dictionary"],
-                                     is_documentation=data["is_documentation"])
+                                     is_documentation=data["is_documentation"], name_en=data["name_en"],
+                                     description_en=data["description_en"])
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -299,7 +322,8 @@ def resource_edit(request: AuthedHttpRequest, name: str, pk) -> HttpResponse:
     initial = {"name": resource.name, "description": resource.description, "url": resource.url,
                "format": resource.format, "encoding": resource.encoding,
                "data_dictionary": dictionary_text(resource.data_dictionary),
-               "is_documentation": resource.is_documentation}
+               "is_documentation": resource.is_documentation, "name_en": resource.name_en,
+               "description_en": resource.description_en}
     form = ResourceEditForm(request.POST or None, initial=initial)
     del form.fields["file"]
     if resource.file:
@@ -341,9 +365,20 @@ def resource_detail(request: HttpRequest, name: str, pk) -> HttpResponse:
     resource = _resource_or_404(request, name, pk)
     if _wants_json(request):
         return JsonResponse(resources_json([resource], request)[0])
+    previews = _resource_previews(resource, request.user)
     return render(request, "catalog/resource_detail.html", {
-        "resource": resource, "dataset": resource.dataset, **_resource_previews(resource, request.user),
-        "can_edit": permissions.can_edit_dataset(signed_in_user(request), resource.dataset)})
+        "resource": resource, "dataset": resource.dataset, **previews,
+        "can_edit": permissions.can_edit_dataset(signed_in_user(request), resource.dataset),
+        "api": _resource_api(request, resource, queryable=previews["table"] is not None)})
+
+
+def _resource_api(request: HttpRequest, resource: Resource, *, queryable: bool) -> dict:
+    """The "Utiliser l'API" panel: examples with this resource's id and this site's address."""
+    download = request.build_absolute_uri(
+        reverse("catalog:resource_download", kwargs={"name": resource.dataset.name, "pk": resource.pk}))
+    return {"queryable": queryable, "snippets": resource_snippets(
+        site_url=request.build_absolute_uri("/"), resource_id=str(resource.pk), download_url=download,
+        queryable=queryable)}
 
 
 def _resource_previews(resource: Resource, user) -> dict:
@@ -448,7 +483,8 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def request_create(request: AuthedHttpRequest) -> HttpResponse:
-    form = RequestForm(request.POST or None)
+    # A search that found nothing links here with its words as the title (?title=…).
+    form = RequestForm(request.POST or None, initial={"title": request.GET.get("title", "")[:250]})
     if request.method == "POST" and form.is_valid():
         try:
             item = services.request_create(by=request.user, **form.cleaned_data)

@@ -7,12 +7,28 @@ their mission only."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .hooks import app_hooks
+
+
+@dataclass
+class HomeItem:
+    title: str
+    url: str
+    meta: str = ""  # one short line under the title (publisher, date)
+
+
+@dataclass
+class HomeList:
+    key: str  # for ids: "recent", "popular"
+    title: Promise | str
+    items: list[HomeItem] = field(default_factory=list)
+    more_url: str = ""  # the whole list
+    more_label: Promise | str = ""
 
 
 @dataclass
@@ -23,6 +39,11 @@ class Section:
     url: str | None = None
     count: int | None = None
     count_label: Promise | str = ""
+    # The part's page takes a ``q`` query: the home page offers a search box sending to ``url``.
+    search: bool = False
+    search_label: Promise | str = ""
+    # Short lists shown below the parts (recent and popular datasets, for instance).
+    lists: list[HomeList] = field(default_factory=list)
 
 
 MISSIONS = [

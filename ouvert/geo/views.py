@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
+from django.apps import apps
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ouvert.core.typing import signed_in_user
 
 from . import selectors
+from .basemap import STATIC_PATH
 from .bbox import BBox, parse_ext_bbox
 from .models import GeoLayer
 from .readers import issue_message
@@ -47,8 +51,7 @@ def map_context(layer: GeoLayer, request: HttpRequest | None = None, *, table_pa
             "featuresUrl": reverse("api-v1:layer_features", kwargs={"resource_id": layer.resource_id}),
             "bbox": list(layer.bbox) if layer.bbox else None,
             "fitZoom": selectors.layer_fit_zoom(layer),
-            "basemapUrl": settings.OUVERT_BASEMAP_URL,
-            "basemapAttribution": settings.OUVERT_BASEMAP_ATTRIBUTION,
+            **basemap_config(),
             "numericFields": numeric,
             "geometryTypes": layer.geometry_types,
         },
@@ -63,6 +66,15 @@ def map_context(layer: GeoLayer, request: HttpRequest | None = None, *, table_pa
         "i18n_id": f"carte-{layer.resource_id}-config-i18n",
         "map_i18n": map_i18n(),
     }
+
+
+def basemap_config() -> dict[str, str]:
+    """The maps' base: the configured tile server, else the offline base of Québec's regions
+    shipped with the package (:mod:`ouvert.geo.basemap`)."""
+    if settings.OUVERT_BASEMAP_URL:
+        return {"basemapUrl": settings.OUVERT_BASEMAP_URL, "basemapAttribution": settings.OUVERT_BASEMAP_ATTRIBUTION}
+    return {"basemapUrl": "", "offlineBasemapUrl": static(STATIC_PATH),
+            "offlineBasemapAttribution": _("Régions administratives du Québec : contours approximatifs")}
 
 
 def map_i18n() -> dict[str, str]:
@@ -107,19 +119,28 @@ def spatial_search(request: HttpRequest) -> HttpResponse:
     if box is not None:
         for dataset_id in selectors.datasets_intersecting(box, signed_in_user(request)):
             layers = list(selectors.layer_list(user=signed_in_user(request), dataset_id=dataset_id))
+            dataset = _catalog_dataset(dataset_id)
+            if dataset is None and not layers:
+                continue  # nothing to show by name: never a bare identifier
             results.append({"dataset_id": dataset_id, "layers": layers,
                             "coverage": selectors.dataset_spatial_coverage(dataset_id=dataset_id,
                                                                           user=signed_in_user(request)),
-                            "dataset": _catalog_dataset(dataset_id)})
+                            "dataset": dataset,
+                            # Without a catalogue entry, the dataset goes by its layers' names.
+                            "title": dataset["title"] if dataset else ", ".join(layer.name for layer in layers)})
+    catalogue = ""
+    if box is not None and apps.is_installed("ouvert.catalog"):
+        catalogue = reverse("catalog:search") + "?" + urlencode(
+            dict(zip(("west", "south", "east", "north"), (f"{v:g}" for v in box.as_list()), strict=True)))
     return render(request, "geo/search.html", {
+        "catalogue_url": catalogue,
         "places": PLACES, "place": place, "box": box, "bbox_value": request.GET.get("bbox", ""),
         "error": error, "results": results, "searched": box is not None,
         "all_layers": [] if box is not None else list(selectors.layer_list(user=signed_in_user(request))[:200]),
         "bbox_fields": [("minx", _("Longitude ouest (minx)")), ("miny", _("Latitude sud (miny)")),
                         ("maxx", _("Longitude est (maxx)")), ("maxy", _("Latitude nord (maxy)"))],
         "map_config": {"bbox": box.as_list() if box else [-79.8, 44.9, -57.1, 62.6],
-                       "basemapUrl": settings.OUVERT_BASEMAP_URL,
-                       "basemapAttribution": settings.OUVERT_BASEMAP_ATTRIBUTION,
+                       **basemap_config(),
                        "coverages": [[layer.name, list(layer.bbox or ())] for layer in
                                      selectors.layer_list(user=signed_in_user(request)).filter(
                                          min_lon__isnull=False)[:500]]},

@@ -33,7 +33,8 @@ from .rekey import wanted_uuid
 TEXT_FIELDS = {"title": "title", "notes": "notes", "url": "source_url", "source_url": "source_url",
                "maintainer": "contact_name", "contact_name": "contact_name",
                "maintainer_email": "contact_email", "contact_email": "contact_email",
-               "spatial_text": "spatial", "version_notes": "version_notes", "language": "language"}
+               "spatial_text": "spatial", "version_notes": "version_notes", "language": "language",
+               "title_en": "title_en", "notes_en": "notes_en"}
 RESOURCE_TEXT = ("name", "description", "format", "encoding")
 # The upsert's field names → CKAN's keys, in validation errors.
 CKAN_KEYS = {"themes": "groups", "licence": "license_id", "organization": "owner_org"}

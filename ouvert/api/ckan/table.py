@@ -78,7 +78,8 @@ def _catalog_actions() -> list[Action]:
                "url": "adresse de la source", "maintainer": "nom du contact", "maintainer_email": "courriel du contact",
                "update_frequency": "fréquence de mise à jour", "temporal_start": "AAAA-MM-JJ",
                "temporal_end": "AAAA-MM-JJ", "spatial_text": "couverture géographique", "language": "langue",
-               "version_notes": "notes de version", "resources": "[{url, name, format, …}]",
+               "version_notes": "notes de version", "title_en": "titre en anglais (facultatif)",
+               "notes_en": "description en anglais (facultative)", "resources": "[{url, name, format, …}]",
                "state": "active (défaut) ou draft", "id": "UUID à conserver (optionnel)",
                "extras": "[{key, value}] : métadonnées supplémentaires"}
     group = {"name": "identifiant du thème", "title": "titre en français", "title_translated": "{fr, en}",

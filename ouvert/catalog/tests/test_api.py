@@ -82,3 +82,26 @@ def test_requests_and_votes(client, publisher, make_user, make_token):
     assert client.get(f"/api/v1/requests/{item['id']}").json()["votes"] == 2
     assert client.delete(f"/api/v1/requests/{item['id']}/vote", **auth(other)).json()["votes"] == 1
     assert client.get("/api/v1/requests", {"organization": org.slug}).json()["count"] == 1
+
+
+def test_english_metadata_through_the_native_and_ckan_apis(client, publisher, make_token):
+    user, org = publisher
+    token = make_token(user)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    created = client.post("/api/v1/datasets", {"organization": org.slug, "title": "Comptages de vélos",
+                                               "title_en": "Bicycle counts", "keywords_en": ["bikes", "Cycling "]},
+                          content_type="application/json", **auth)
+    assert created.status_code == 201, created.content
+    name = created.json()["name"]
+    assert created.json()["title_en"] == "Bicycle counts" and created.json()["keywords_en"] == ["bikes", "cycling"]
+    patched = client.patch(f"/api/v1/datasets/{name}", {"notes_en": "Daily counts."},
+                           content_type="application/json", **auth)
+    assert patched.json()["notes_en"] == "Daily counts." and patched.json()["title_en"] == "Bicycle counts"
+    client.post(f"/api/v1/datasets/{name}/publish", **auth)
+    shown = client.get("/api/3/action/package_show", {"id": name}).json()["result"]
+    assert (shown["title_en"], shown["notes_en"], shown["keywords_en"]) == ("Bicycle counts", "Daily counts.",
+                                                                             ["bikes", "cycling"])
+    ckan = client.post("/api/3/action/package_patch", {"id": name, "title_en": "Bike counts"},
+                       content_type="application/json", **auth).json()
+    assert ckan["success"] and ckan["result"]["title_en"] == "Bike counts"
+    assert client.get("/en/data/", {"q": "bike", "format": "json"}).json()["count"] == 1

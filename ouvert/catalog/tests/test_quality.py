@@ -71,8 +71,17 @@ def test_messy_csv_upload_gets_a_report_naming_the_failed_rules(client, publishe
     assert note["code"] == "f6.markers"
     assert note["message"] == "Colonne « Note » : valeurs inconnues notées « N/D » ×1, « #REF! » ×1."
     assert note["fix"].startswith("Laissez la cellule vide")
+    # A citizen: one line, the details on demand, no publisher's checklist.
+    page = client.get(dataset.get_absolute_url()).content.decode()
+    line = page.split('id="quality-line">', 1)[1].split("</p>", 1)[0]
+    assert f"Score de qualité {dataset.quality_score}/100" in line and "points à améliorer" in line
+    assert '<details class="quality-details">' in page and "F6" in page
+    assert "Règles à corriger" not in page and "Comment corriger" not in page
+    # A member of the publishing organization keeps the full checklist.
+    client.force_login(user)
     page = client.get(dataset.get_absolute_url()).content.decode()
     assert "Règles à corriger" in page and "F2" in page and "F6" in page and "non conforme" in page
+    assert 'id="quality-line"' not in page
     assert "Comment corriger" in page and "ressource « depenses.csv »" in page
     assert 'title="Valeurs inconnues laissées vides"' in page
     english = client.get(f"/api/v1/datasets/{dataset.name}/quality", HTTP_ACCEPT_LANGUAGE="en").json()
@@ -101,7 +110,7 @@ def test_reference_badge_is_granted_then_withdrawn_with_reasons(client, publishe
     granted = AuditEntry.objects.get(object_id=str(dataset.pk), action="dataset.reference_grant")
     assert granted.actor is None and granted.changes["is_reference"] == [False, True]
     page = client.get(dataset.get_absolute_url()).content.decode()
-    assert "Données de référence" in page and "4 étoiles sur 5" in page
+    assert "Données de référence" in page and "4 étoiles d'ouverture sur 5" in page
 
     services.dataset_update(dataset=dataset, by=user, notes="Trop court.")
     dataset.refresh_from_db()

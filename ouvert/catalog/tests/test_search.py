@@ -223,3 +223,62 @@ def test_search_reindex_command_indexes_the_english_names(publisher, make_datase
     assert "1 jeu(x)" in out.getvalue()
     assert "City of Laval" in SearchDocument.objects.get(dataset=dataset).body
     assert titles(q="city laval arbres") == ["Arbres publics"]
+
+
+def test_singular_and_plural_find_the_same_datasets(publisher, make_dataset):
+    """Snowball keeps the "s" after a vowel ("vélos"); the search removes it on both engines."""
+    user, org = publisher
+    make_dataset(user, org, title="Comptages de vélos", notes="Passages quotidiens aux compteurs.")
+    make_dataset(user, org, title="Réseau cyclable", keywords=["vélo"], notes="Tracé des pistes.")
+    make_dataset(user, org, title="Stations Bixi", notes="Emplacement des stations de vélo en libre-service.")
+    make_dataset(user, org, title="Feux de circulation", notes="Intersections munies de feux.")
+    expected = {"Comptages de vélos", "Réseau cyclable", "Stations Bixi"}
+    for query in ["vélos", "vélo", "VELOS", "velo"]:
+        assert set(titles(q=query)) == expected, query
+    assert titles(q="feu") == titles(q="feux") == ["Feux de circulation"]
+    assert search.terms("vélos radios feux") == search.terms("vélo radio feu") == ["velo", "radio", "feu"]
+
+
+def test_english_metadata_is_found_with_english_stemming_and_each_language_falls_back(client, publisher,
+                                                                                      make_dataset):
+    user, org = publisher
+    bikes = make_dataset(user, org, title="Comptages de vélos", title_en="Bicycle counts",
+                         notes_en="Daily counts of bikes at counting stations.", keywords_en="cycling, bikes")
+    resource = services.resource_create(dataset=bikes, by=user, url="https://exemple.qc.ca/velos.csv",
+                                        name_en="Counting stations")
+    make_dataset(user, org, title="Arbres publics")
+    # English words, English stemmer: "bicycles" meets "Bicycle", "bike" meets "bikes".
+    for query in ["bicycles", "bike", "cycling", "counting station"]:
+        page = client.get("/en/data/", {"q": query, "format": "json"}).json()
+        assert [d["title"] for d in page["results"]] == ["Comptages de vélos"], query
+    html = client.get("/en/data/", {"q": "bike"})
+    assert not html.context["other_language"] and "Bicycle counts" in html.content.decode()
+    # A French page asking in English: nothing in French, so the English results, said so.
+    html = client.get("/fr/donnees/", {"q": "bike"})
+    assert html.context["count"] == 1 and html.context["other_language"]
+    assert 'id="other-language"' in html.content.decode()
+    # An English page asking in French words finds the French text the same way.
+    html = client.get("/en/data/", {"q": "vélos"})
+    assert html.context["count"] == 1 and html.context["other_language"]
+    assert "Nothing in English" in html.content.decode()
+    api = client.get("/api/v1/datasets", {"q": "bikes"}, HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert api["count"] == 1
+    services.resource_update(resource=resource, by=user, name_en="Sensors")
+    assert titles(q="sensors") == ["Comptages de vélos"]
+    assert bikes.keywords_en == ["cycling", "bikes"]
+
+
+def test_zero_results_offer_spellings_without_filters_and_a_request(client, publisher, make_dataset):
+    user, org = publisher
+    make_dataset(user, org, title="Bibliothèques municipales", keywords=["lecture"])
+    body = client.get("/fr/donnees/", {"q": "biblioteques municipales"}).content.decode()
+    assert 'id="no-results"' in body
+    assert "q=biblioth%C3%A8ques+municipales" in body  # a spelling found in titles, with its accents
+    assert "/fr/donnees/demandes/nouvelle/?title=biblioteques+municipales" in body
+    filtered = client.get("/fr/donnees/", {"q": "bibliothèque", "res_format": "PDF"})
+    assert filtered.context["count"] == 0
+    assert f'href="?{filtered.context["without_filters"]}"' in filtered.content.decode()
+    assert client.get(f"/fr/donnees/?{filtered.context['without_filters']}").context["count"] == 1
+    client.force_login(user)
+    form = client.get("/fr/donnees/demandes/nouvelle/", {"title": "biblioteques municipales"})
+    assert form.context["form"].initial["title"] == "biblioteques municipales"

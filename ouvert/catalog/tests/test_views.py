@@ -258,3 +258,46 @@ def test_search_page_rectangle_filter(client, publisher, make_dataset, catalogue
         "east": "L'est doit être supérieur ou égal à l'ouest."}
     english = client.get("/en/data/", island).content.decode()
     assert '<label for="bbox-north">North (latitude)</label>' in english
+
+
+def test_home_has_a_search_box_recent_and_popular_datasets_and_every_link_works(client, publisher, make_dataset):
+    import re
+
+    from ouvert.catalog.models import Dataset
+
+    user, org = publisher
+    old = make_dataset(user, org, title="Arbres publics")
+    make_dataset(user, org, title="Écoles primaires")
+    make_dataset(user, org, title="Brouillon caché", publish=False)
+    Dataset.objects.filter(pk=old.pk).update(download_count=40)
+    for prefix, search_path in [("/fr/", "/fr/donnees/"), ("/en/", "/en/data/")]:
+        body = client.get(prefix).content.decode()
+        assert f'action="{search_path}"' in body and 'name="q"' in body
+        recent = body.split('id="home-catalog-recent"', 1)[1].split("</section>", 1)[0]
+        popular = body.split('id="home-catalog-popular"', 1)[1].split("</section>", 1)[0]
+        assert recent.index("Écoles primaires") < recent.index("Arbres publics")
+        assert popular.index("Arbres publics") < popular.index("Écoles primaires")
+        assert "Brouillon caché" not in body
+        cards = re.findall(r'<li class="card"[^>]*>\s*<h3><a href="([^"]+)"', body)
+        assert len(cards) >= 5 + 2
+        for url in set(cards):
+            assert client.get(url).status_code == 200, url
+
+
+def test_every_resource_page_has_an_api_panel_with_the_real_id_and_site(client, publisher, make_dataset):
+    from ouvert.catalog import services
+
+    user, org = publisher
+    dataset = make_dataset(user, org, title="Arbres publics")
+    link = services.resource_create(dataset=dataset, by=user, url="https://exemple.qc.ca/arbres.pdf")
+    body = client.get(link.get_absolute_url(), HTTP_HOST="portail.exemple.qc.ca").content.decode()
+    panel = body.split('id="api"', 1)[1].split("</section>", 1)[0]
+    assert "Utiliser l&#x27;API" in body or "Utiliser l'API" in body
+    assert f"http://portail.exemple.qc.ca/api/3/action/resource_show?id={link.pk}" in panel
+    assert "import requests" in panel and "library(jsonlite)" in panel and "curl " in panel
+    from django.utils import translation
+
+    with translation.override("en"):
+        english_url = link.get_absolute_url()
+    english = client.get(english_url, HTTP_HOST="portail.exemple.qc.ca").content.decode()
+    assert "Use the API" in english and str(link.pk) in english

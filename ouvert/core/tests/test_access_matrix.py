@@ -281,6 +281,7 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     # pages: core
     "fr/": Probe("/fr/", shows=False, listing=True, level="dataset"),
     "fr/a-propos/": NO_DATA,
+    "fr/api/": NO_DATA,  # the page presenting the APIs: links and examples only
     "fr/compte/inscription/": NO_DATA,
     "fr/compte/inscription/courriel-envoye/": NO_DATA,
     "fr/compte/confirmer/<uidb64>/<token>/": Exempt("a one-use signed link confirming the holder's own address"),

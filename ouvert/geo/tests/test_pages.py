@@ -178,3 +178,37 @@ def test_dcat_of_a_mapped_dataset_gives_its_box(client, districts):
         graph = Graph().parse(data=client.get(path).content, format="turtle")
         boxes = [str(b) for loc in graph.objects(None, DCTERMS.spatial) for b in graph.objects(loc, DCAT.bbox)]
         assert len(boxes) == 1 and boxes[0].startswith("POLYGON((-73."), (path, boxes)
+
+
+def test_offline_basemap_is_shipped_up_to_date_and_configured_without_a_tile_server(client, settings, districts):
+    from django.contrib.staticfiles import finders
+
+    from ouvert.geo import basemap
+
+    assert basemap.FILE.read_text(encoding="utf-8") == basemap.render(), "run python -m ouvert.geo.basemap"
+    regions = json.loads(basemap.FILE.read_text(encoding="utf-8"))
+    assert len(regions["features"]) == 17 and finders.find(basemap.STATIC_PATH)
+    settings.OUVERT_BASEMAP_URL = ""
+    for url in [f"/fr/donnees/cartes/{districts.resource_id}/", "/fr/donnees/cartes/recherche/"]:
+        body = client.get(url).content.decode()
+        assert "/static/geo/basemap-regions.geojson" in body and "/static/geo/basemap.js" in body, url
+        assert "contours approximatifs" in body
+    settings.OUVERT_BASEMAP_URL = "https://tuiles.exemple.qc.ca/{z}/{x}/{y}.png"
+    assert "basemap-regions.geojson" not in client.get("/fr/donnees/cartes/recherche/").content.decode()
+
+
+def test_spatial_search_names_datasets_never_by_uuid_and_leads_to_the_catalogue(client, public_rid):
+    from urllib.parse import unquote
+
+    orphan = uuid.uuid4()  # a layer whose dataset id the catalogue does not know
+    layer_load_path(resource_id=public_rid(), dataset_id=orphan, by=INGEST, name="Districts électoraux",
+                    path=shared_path(*Q, "represent-canada-data", "montreal-districts", "merge.shp"))
+    body = client.get("/fr/donnees/cartes/recherche/", {"lieu": "m-montreal"}).content.decode()
+    assert str(orphan) not in body and "Jeu de données" not in body.split('id="geo-results-title"')[1]
+    assert "<h3>Districts électoraux</h3>" in body  # by its layer's name, not linked
+    back = body.split("Voir ces jeux dans le catalogue")[0].rsplit('href="', 1)[1].split('"')[0]
+    assert unquote(back).replace("&amp;", "&") == "/fr/donnees/?west=-73.98&south=45.41&east=-73.47&north=45.7"
+    catalogue = client.get("/fr/donnees/", {"q": "", "west": "-73.98", "south": "45.41", "east": "-73.47",
+                                            "north": "45.7"}).content.decode()
+    assert 'href="/fr/donnees/cartes/recherche/?bbox=-73.98%2C45.41%2C-73.47%2C45.7"' in catalogue
+    assert '<summary>Ou saisir les coordonnées</summary>' in catalogue

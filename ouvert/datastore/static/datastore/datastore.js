@@ -32,6 +32,24 @@
     return String(value);
   }
 
+  // Settings live in the page's URL (replaceState, no reload) so that a view can be shared: the
+  // table's q, filter, sort, desc and cursor (its page), the chart's chart, group, bucket, agg and
+  // value; prefixed "s<sheet>-" for sheets other than the first.
+  function urlKey(sheet, name) { return sheet && sheet !== "0" ? "s" + sheet + "-" + name : name; }
+
+  function urlGet(sheet, name) { return new URLSearchParams(window.location.search).getAll(urlKey(sheet, name)); }
+
+  function urlSet(sheet, values) {
+    var params = new URLSearchParams(window.location.search);
+    Object.keys(values).forEach(function (name) {
+      var key = urlKey(sheet, name);
+      params.delete(key);
+      [].concat(values[name]).forEach(function (v) { if (v !== null && v !== undefined && v !== "") { params.append(key, v); } });
+    });
+    var query = params.toString();
+    window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+  }
+
   function Preview(root) {
     this.root = root;
     this.api = root.dataset.api;
@@ -42,9 +60,20 @@
     this.sort = null;
     this.desc = false;
     this.cursor = null;
-    this.filters = [];
-    this.q = "";
+    this.filters = urlGet(this.sheet, "filter");
+    this.q = urlGet(this.sheet, "q")[0] || "";
+    this.sort = urlGet(this.sheet, "sort")[0] || null;
+    this.desc = urlGet(this.sheet, "desc")[0] === "true";
     var self = this;
+    var form = root.querySelector("[data-ds-filters]");
+    form.q.value = this.q;
+    if (this.filters.length) {
+      var parts = this.filters[0].split(":");
+      form.column.value = parts[0];
+      form.op.value = parts[1] || "eq";
+      form.value.value = parts.slice(2).join(":");
+    }
+    this.markSort();
     root.querySelectorAll("[data-sort]").forEach(function (button) {
       button.addEventListener("click", function () { self.toggleSort(button); });
     });
@@ -61,17 +90,21 @@
     });
     root.querySelector("[data-ds-next]").addEventListener("click", function () { if (self.cursor) { self.load(self.cursor); } });
     root.querySelector("[data-ds-first]").addEventListener("click", function () { self.load(null); });
-    this.load(null);
+    this.load(urlGet(this.sheet, "cursor")[0] || null);
   }
 
-  Preview.prototype.toggleSort = function (button) {
-    var name = button.dataset.sort;
-    if (this.sort === name) { this.desc = !this.desc; } else { this.sort = name; this.desc = false; }
+  Preview.prototype.markSort = function () {
     var self = this;
     this.root.querySelectorAll("th[aria-sort]").forEach(function (th) {
       var b = th.querySelector("[data-sort]");
       th.setAttribute("aria-sort", b.dataset.sort === self.sort ? (self.desc ? "descending" : "ascending") : "none");
     });
+  };
+
+  Preview.prototype.toggleSort = function (button) {
+    var name = button.dataset.sort;
+    if (this.sort === name) { this.desc = !this.desc; } else { this.sort = name; this.desc = false; }
+    this.markSort();
     this.load(null);
   };
 
@@ -88,6 +121,8 @@
     var self = this;
     var d = this.root.dataset;
     this.status.textContent = d.i18nLoading;
+    urlSet(this.sheet, { q: this.q, filter: this.filters, sort: this.sort || "", desc: this.sort && this.desc ? "true" : "",
+                         cursor: cursor || "" });
     fetchJson(this.url(cursor)).then(function (page) {
       self.cursor = page.next_cursor;
       self.body.textContent = "";
@@ -112,10 +147,24 @@
     this.figure = root.querySelector("[data-ds-figure]");
     this.status = root.querySelector("[data-ds-chart-status]");
     var self = this;
-    root.querySelector("[data-ds-chart-form]").addEventListener("submit", function (event) {
+    var form = root.querySelector("[data-ds-chart-form]");
+    form.addEventListener("submit", function (event) {
       event.preventDefault();
       self.draw(event.target);
     });
+    // A shared view: the settings from the URL, drawn at once.
+    var sheet = root.dataset.sheet || "0";
+    var fields = { chart: "kind", group: "group", bucket: "bucket", agg: "agg", value: "value" };
+    var given = false;
+    Object.keys(fields).forEach(function (name) {
+      var value = urlGet(sheet, name)[0];
+      var select = form[fields[name]];
+      if (value !== undefined && Array.prototype.some.call(select.options, function (o) { return o.value === value; })) {
+        select.value = value;
+        given = given || name === "group" || name === "chart";
+      }
+    });
+    if (given) { this.draw(form); }
   }
 
   Chart.prototype.draw = function (form) {
@@ -123,6 +172,8 @@
     var params = new URLSearchParams({ sheet: this.root.dataset.sheet || "0", group: form.group.value, agg: form.agg.value, limit: "30" });
     if (form.value.value) { params.set("value", form.value.value); }
     if (form.bucket.value) { params.set("bucket", form.bucket.value); }
+    urlSet(this.root.dataset.sheet || "0", { chart: form.kind.value, group: form.group.value, bucket: form.bucket.value,
+                                             agg: form.agg.value, value: form.value.value });
     fetchJson(this.root.dataset.api + "/aggregate?" + params.toString()).then(function (result) {
       self.render(form.kind.value, result, form);
     }).catch(function (error) { self.status.textContent = error.message; });
@@ -135,46 +186,83 @@
     if (!rows.length) { this.status.textContent = d.i18nEmpty; return; }
     this.status.textContent = "";
     var title = form.agg.options[form.agg.selectedIndex].text + (result.value ? " (" + result.value + ")" : "") + " — " + result.group;
-    var width = 640, height = 320, pad = 40;
-    var svg = svgEl("svg", { viewBox: "0 0 " + width + " " + height, role: "img", "aria-label": title, class: "ds-svg" });
-    var max = Math.max.apply(null, rows.map(function (r) { return r.value; }).concat([0]));
-    var min = Math.min.apply(null, rows.map(function (r) { return r.value; }).concat([0]));
-    var span = (max - min) || 1;
-    function y(v) { return height - pad - (v - min) / span * (height - 2 * pad); }
+    var measure = form.agg.options[form.agg.selectedIndex].text + (result.value ? " (" + result.value + ")" : "");
+    var category = result.group + (form.bucket.value ? " (" + form.bucket.options[form.bucket.selectedIndex].text + ")" : "");
+    var svg;
+    function text(x, y, content, attrs) {
+      var node = svgEl("text", Object.assign({ x: x, y: y, "font-size": 12, fill: "#222" }, attrs || {}));
+      node.textContent = content;
+      return node;
+    }
+    function short(value) {
+      var label = formatValue(value);
+      return label.length > 16 ? label.slice(0, 15) + "…" : label;
+    }
     if (kind === "pie") {
+      // The pie and its legend: each slice's colour, category, value and share, always visible.
       var total = rows.reduce(function (s, r) { return s + Math.max(r.value, 0); }, 0) || 1;
-      var angle = -Math.PI / 2, cx = width / 2, cy = height / 2, radius = height / 2 - 10;
+      var width = 640, height = Math.max(300, 30 + rows.length * 20);
+      svg = svgEl("svg", { viewBox: "0 0 " + width + " " + height, role: "img", "aria-label": title, class: "ds-svg" });
+      var angle = -Math.PI / 2, cx = 150, cy = 150, radius = 140;
+      var legend = svgEl("g", { class: "ds-legend" });
+      legend.appendChild(text(320, 18, category, { "font-weight": 700 }));
       rows.forEach(function (r, i) {
         var slice = Math.max(r.value, 0) / total * Math.PI * 2;
         var x1 = cx + radius * Math.cos(angle), y1 = cy + radius * Math.sin(angle);
         angle += slice;
         var x2 = cx + radius * Math.cos(angle), y2 = cy + radius * Math.sin(angle);
-        var path = svgEl("path", { d: "M" + cx + "," + cy + " L" + x1 + "," + y1 + " A" + radius + "," + radius + " 0 " + (slice > Math.PI ? 1 : 0) + " 1 " + x2 + "," + y2 + " Z", fill: PALETTE[i % PALETTE.length], stroke: "#fff" });
+        var colour = PALETTE[i % PALETTE.length];
+        var path = svgEl("path", { d: "M" + cx + "," + cy + " L" + x1 + "," + y1 + " A" + radius + "," + radius + " 0 " + (slice > Math.PI ? 1 : 0) + " 1 " + x2 + "," + y2 + " Z", fill: colour, stroke: "#fff" });
         path.appendChild(svgEl("title")).textContent = formatValue(r.key) + " : " + formatValue(r.value);
         svg.appendChild(path);
+        var row = 24 + i * 20;
+        legend.appendChild(svgEl("rect", { x: 320, y: row + 2, width: 12, height: 12, fill: colour, stroke: "#000" }));
+        var share = Math.round(Math.max(r.value, 0) / total * 1000) / 10;
+        legend.appendChild(text(338, row + 13, short(r.key) + " — " + formatValue(r.value) + " (" + formatValue(share) + " %)"));
       });
+      svg.appendChild(legend);
     } else {
-      var step = (width - 2 * pad) / rows.length;
-      svg.appendChild(svgEl("line", { x1: pad, y1: y(0), x2: width - pad, y2: y(0), stroke: "#444" }));
+      // Axes with their titles: categories along x (every n-th label when crowded), the measure along y.
+      var width = 640, height = 380, left = 72, right = 16, top = 20, bottom = 96;
+      svg = svgEl("svg", { viewBox: "0 0 " + width + " " + height, role: "img", "aria-label": title, class: "ds-svg" });
+      var max = Math.max.apply(null, rows.map(function (r) { return r.value; }).concat([0]));
+      var min = Math.min.apply(null, rows.map(function (r) { return r.value; }).concat([0]));
+      var span = (max - min) || 1;
+      var plotH = height - top - bottom;
+      var y = function (v) { return top + plotH - (v - min) / span * plotH; };
+      var step = (width - left - right) / rows.length;
+      svg.appendChild(svgEl("line", { x1: left, y1: top, x2: left, y2: top + plotH, stroke: "#444" }));
+      svg.appendChild(svgEl("line", { x1: left, y1: y(0), x2: width - right, y2: y(0), stroke: "#444" }));
+      for (var t = 0; t <= 4; t++) {
+        var v = min + span * t / 4;
+        var rounded = Math.abs(span) >= 10 ? Math.round(v) : Math.round(v * 100) / 100;
+        svg.appendChild(svgEl("line", { x1: left - 4, y1: y(v), x2: left, y2: y(v), stroke: "#444" }));
+        svg.appendChild(text(left - 6, y(v) + 4, formatValue(rounded), { "text-anchor": "end" }));
+      }
       if (kind === "line") {
-        var points = rows.map(function (r, i) { return (pad + step * (i + 0.5)) + "," + y(r.value); }).join(" ");
+        var points = rows.map(function (r, i) { return (left + step * (i + 0.5)) + "," + y(r.value); }).join(" ");
         svg.appendChild(svgEl("polyline", { points: points, fill: "none", stroke: PALETTE[0], "stroke-width": 2 }));
       }
+      var every = Math.ceil(rows.length / 15);
       rows.forEach(function (r, i) {
-        var x = pad + step * i;
+        var x = left + step * i;
+        var mark;
         if (kind === "bar") {
-          var rect = svgEl("rect", { x: x + step * 0.1, width: step * 0.8, y: Math.min(y(r.value), y(0)), height: Math.abs(y(0) - y(r.value)), fill: PALETTE[0] });
-          rect.appendChild(svgEl("title")).textContent = formatValue(r.key) + " : " + formatValue(r.value);
-          svg.appendChild(rect);
+          mark = svgEl("rect", { x: x + step * 0.1, width: step * 0.8, y: Math.min(y(r.value), y(0)), height: Math.abs(y(0) - y(r.value)), fill: PALETTE[0] });
         } else {
-          var dot = svgEl("circle", { cx: x + step / 2, cy: y(r.value), r: 3, fill: PALETTE[0] });
-          dot.appendChild(svgEl("title")).textContent = formatValue(r.key) + " : " + formatValue(r.value);
-          svg.appendChild(dot);
+          mark = svgEl("circle", { cx: x + step / 2, cy: y(r.value), r: 3, fill: PALETTE[0] });
+        }
+        mark.appendChild(svgEl("title")).textContent = formatValue(r.key) + " : " + formatValue(r.value);
+        svg.appendChild(mark);
+        if (i % every === 0) {
+          var lx = x + step / 2, ly = top + plotH + 14;
+          svg.appendChild(text(lx, ly, short(r.key), { "text-anchor": "end", transform: "rotate(-35 " + lx + " " + ly + ")" }));
         }
       });
-      var top = svgEl("text", { x: 4, y: pad - 8, "font-size": 12 });
-      top.textContent = formatValue(max);
-      svg.appendChild(top);
+      svg.appendChild(text(left + (width - left - right) / 2, height - 6, category, { "text-anchor": "middle", "font-weight": 700, class: "ds-axis-x" }));
+      var yTitle = text(14, top + plotH / 2, measure, { "text-anchor": "middle", "font-weight": 700, class: "ds-axis-y",
+                                                      transform: "rotate(-90 14 " + (top + plotH / 2) + ")" });
+      svg.appendChild(yTitle);
     }
     this.figure.appendChild(svg);
     var caption = el("figcaption", {}, title);

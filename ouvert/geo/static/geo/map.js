@@ -50,6 +50,7 @@
       L.tileLayer(config.basemapUrl, { attribution: config.basemapAttribution || "", maxZoom: 19 }).addTo(map);
     } else {
       container.classList.add("geo-no-basemap");
+      if (window.OuvertOfflineBase) window.OuvertOfflineBase(map, config);
     }
     map.fitBounds(bounds, { padding: [12, 12] });
     var layer = null, data = null, choropleth = "", breaks = [], byId = {}, loadedKey = "";

@@ -24,7 +24,10 @@
     var b = config.bbox;
     var map = L.map("geo-search-map", { keyboard: true });
     if (config.basemapUrl) L.tileLayer(config.basemapUrl, { attribution: config.basemapAttribution || "" }).addTo(map);
-    else document.getElementById("geo-search-map").classList.add("geo-no-basemap");
+    else {
+      document.getElementById("geo-search-map").classList.add("geo-no-basemap");
+      if (window.OuvertOfflineBase) window.OuvertOfflineBase(map, config);
+    }
     map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
     // Without a basemap, the published layers' extents give the map its bearings.
     (config.coverages || []).forEach(function (item) {
