@@ -287,7 +287,8 @@ def main() -> int:
                 for n in range(args.rounds):
                     floors.append(floor_run(files[rows], args.pg, work))
                     runs.append(ouvert_run(instance, files[rows], rows, n))
-                    print(f"  {rows:>9,} rows round {n + 1}: floor {floors[-1]:6.2f} s, Ouvert {runs[-1]['seconds']:6.2f} s"
+                    print(f"  {rows:>9,} rows round {n + 1}: floor {floors[-1]:6.2f} s, "
+                          f"Ouvert {runs[-1]['seconds']:6.2f} s"
                           f" (upload {runs[-1]['upload']:.2f} s, queued {runs[-1]['queued']:.2f} s, worker"
                           f" {runs[-1]['worker']:.2f} s: load {runs[-1].get('load', 0):.2f}, index"
                           f" {runs[-1].get('index', 0):.2f}, full text {runs[-1].get('fulltext', 0):.2f})"
@@ -301,8 +302,8 @@ def main() -> int:
         shutil.rmtree(data_dir, ignore_errors=True)
     print(f"load average at end {loadavg()}")
     print(f"\n{engine}: end to end, upload → typed, indexed, full text → datastore_search answers every row")
-    print(f"| rows | raw floor | Ouvert end to end | ratio | upload | queued | worker: load / index / full text "
-          f"| peak worker RSS |\n|---:|---:|---:|---:|---:|---:|---|---:|")
+    print("| rows | raw floor | Ouvert end to end | ratio | upload | queued | worker: load / index / full text "
+          "| peak worker RSS |\n|---:|---:|---:|---:|---:|---:|---|---:|")
     for rows, r in results.items():
         print(f"| {rows:,} | {r['floor']:.2f} s | {r['ours']:.2f} s | **{r['ours'] / r['floor']:.2f}×** | "
               f"{r['upload']:.2f} s | {r['queued']:.2f} s | {r['load']:.2f} / {r['index']:.2f} / "
