@@ -408,9 +408,10 @@ class PostgresBackend(BackendBase):
 
     @contextlib.contextmanager
     def copy_in(self, table: str, column_ids: Sequence[str]) -> Iterator[Any]:
-        """A COPY … FROM STDIN (CSV) into the columns, then ``_id``; yields psycopg's copy object."""
+        """A COPY … FROM STDIN into the columns, then ``_id``, in the text format with an empty field
+        read as NULL; yields psycopg's copy object."""
         names = ", ".join([*(quote(c) for c in column_ids), "_id"])
-        statement = f"COPY {self.table_sql(table)} ({names}) FROM STDIN WITH (FORMAT csv)"
+        statement = f"COPY {self.table_sql(table)} ({names}) FROM STDIN WITH (FORMAT text, NULL '')"
         with connection.cursor() as cur, cur.cursor.copy(statement) as copy:
             yield copy
 
