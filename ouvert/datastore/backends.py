@@ -412,7 +412,11 @@ class PostgresBackend(BackendBase):
         read as NULL; yields psycopg's copy object."""
         names = ", ".join([*(quote(c) for c in column_ids), "_id"])
         statement = f"COPY {self.table_sql(table)} ({names}) FROM STDIN WITH (FORMAT text, NULL '')"
-        with connection.cursor() as cur, cur.cursor.copy(statement) as copy:
+        from psycopg.copy import QueuedLibpqWriter
+
+        # A thread sends the data (its queue holds at most 1,024 buffers of 128 KB) while this one
+        # reads and converts the next block, instead of waiting for the socket each time.
+        with connection.cursor() as cur, cur.cursor.copy(statement, writer=QueuedLibpqWriter(cur.cursor)) as copy:
             yield copy
 
     def finish_load(self, table: str) -> None:
