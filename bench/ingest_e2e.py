@@ -46,11 +46,22 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from datastore_ingest import generate, raw_postgres, raw_sqlite  # noqa: E402 — a sibling script
+from datastore_ingest import CPU, generate, raw_postgres, raw_sqlite  # noqa: E402 — a sibling script
 
 EXPECTED_TYPES = {"id": "int", "date": "date", "montant": "numeric", "ville": "text", "actif": "bool",
                   "latitude": "numeric", "longitude": "numeric", "description": "text"}
 PASSWORD = "banc-d-essai-ingestion-2026"  # noqa: S105 — a throwaway local instance
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU of a process so far (all its threads), from ``/proc``."""
+    if not pid:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -253,7 +264,8 @@ def ouvert_run(instance: Instance, path: Path, rows: int, n: int) -> dict[str, A
     dataset = instance.call("package_create", {"name": f"banc-{rows}-{n}", "title": f"Banc {rows} {n}",
                                                "owner_org": "banc"})["result"]["id"]
     instance.wait_idle()  # each round starts with an idle worker (the previous upload's map layer is done)
-    peak = instance.rss_mb()
+    peak = before = instance.rss_mb()
+    cpu = cpu_seconds(instance.worker_pid) + cpu_seconds(instance.process.pid)
     started = time.perf_counter()
     resource = instance.upload(dataset, path)
     uploaded = time.perf_counter() - started
@@ -265,6 +277,7 @@ def ouvert_run(instance: Instance, path: Path, rows: int, n: int) -> dict[str, A
         answer = instance.call("datastore_search", {"resource_id": resource["id"], "limit": 1, "offset": rows - 1})
         if answer.get("success") and answer["result"].get("total") == rows and answer["result"]["records"]:
             elapsed = time.perf_counter() - started
+            cpu = cpu_seconds(instance.worker_pid) + cpu_seconds(instance.process.pid) - cpu
             break
         if time.perf_counter() - started > 3600:
             raise RuntimeError(f"not queryable after an hour: {answer}")
@@ -275,13 +288,16 @@ def ouvert_run(instance: Instance, path: Path, rows: int, n: int) -> dict[str, A
     last = answer["result"]["records"][0]
     if last.get("id") != rows:
         raise RuntimeError(f"last row {last}")
+    while not instance.job_finished(resource["id"]):  # the answer can come just before the job's last write
+        time.sleep(0.05)
     times = instance.job_times(resource["id"])
     others = instance.wait_idle()
-    return {"seconds": elapsed, "upload": uploaded, "peak_mb": peak, **times,
+    return {"seconds": elapsed, "upload": uploaded, "peak_mb": peak, "rss_before": before, "cpu": cpu, **times,
             "after": {k: v for k, v in others.items() if k != "datastore_ingest_task"}}
 
 
 def floor_run(path: Path, database_url: str | None, work: Path) -> float:
+    CPU["floor"] = 0.0  # measured in this process for SQLite; PostgreSQL's COPY runs in the server
     if database_url:
         return raw_postgres(path, database_url)[0]
     db = work / "floor.sqlite3"
@@ -325,20 +341,25 @@ def main() -> int:
                 generate(warm, 100)
             ouvert_run(instance, warm, 100, 0)  # the worker's imports and first connection, not timed
             for rows in sizes:
-                floors, runs = [], []
+                floors, runs, floor_cpu = [], [], []
                 for n in range(args.rounds):
                     floors.append(floor_run(files[rows], args.pg, work))
+                    floor_cpu.append(CPU["floor"])
                     runs.append(ouvert_run(instance, files[rows], rows, n))
                     print(f"  {rows:>9,} rows round {n + 1}: floor {floors[-1]:6.2f} s, "
                           f"Ouvert {runs[-1]['seconds']:6.2f} s"
                           f" (upload {runs[-1]['upload']:.2f} s, queued {runs[-1]['queued']:.2f} s, worker"
                           f" {runs[-1]['worker']:.2f} s: load {runs[-1].get('load', 0):.2f}, index"
                           f" {runs[-1].get('index', 0):.2f}, full text {runs[-1].get('fulltext', 0):.2f})"
-                          f" peak worker RSS {runs[-1]['peak_mb']:.0f} MB; then, not timed: "
+                          f" worker RSS {runs[-1]['rss_before']:.0f} MB before, peak {runs[-1]['peak_mb']:.0f} MB;"
+                          f" CPU: floor {floor_cpu[-1]:.2f} s, Ouvert's processes {runs[-1]['cpu']:.2f} s;"
+                          " then, not timed: "
                           + ", ".join(f"{k} {v:.1f} s" for k, v in runs[-1]["after"].items()), flush=True)
                 floor = statistics.median(floors)
                 ours = statistics.median(r["seconds"] for r in runs)
                 results[rows] = {"floor": floor, "ours": ours, "peak": max(r["peak_mb"] for r in runs),
+                                 "floor_cpu": statistics.median(floor_cpu),
+                                 "cpu": statistics.median(r["cpu"] for r in runs),
                                  **{k: statistics.median(r.get(k, 0.0) for r in runs)
                                     for k in ("upload", "queued", "worker", "load", "index", "fulltext")}}
     finally:
@@ -346,11 +367,13 @@ def main() -> int:
     print(f"load average at end {loadavg()}")
     print(f"\n{engine}: end to end, upload → typed, indexed, full text → datastore_search answers every row")
     print("| rows | raw floor | Ouvert end to end | ratio | upload | queued | worker: load / index / full text "
-          "| peak worker RSS |\n|---:|---:|---:|---:|---:|---:|---|---:|")
+          "| peak worker RSS | CPU: floor / Ouvert (ratio) |\n|---:|---:|---:|---:|---:|---:|---|---:|---|")
     for rows, r in results.items():
+        cpu = (f"{r['floor_cpu']:.2f} / {r['cpu']:.2f} s ({r['cpu'] / r['floor_cpu']:.2f}×)" if r["floor_cpu"]
+               else f"server's / {r['cpu']:.2f} s")
         print(f"| {rows:,} | {r['floor']:.2f} s | {r['ours']:.2f} s | **{r['ours'] / r['floor']:.2f}×** | "
               f"{r['upload']:.2f} s | {r['queued']:.2f} s | {r['load']:.2f} / {r['index']:.2f} / "
-              f"{r['fulltext']:.2f} s | {r['peak']:.0f} MB |")
+              f"{r['fulltext']:.2f} s | {r['peak']:.0f} MB | {cpu} |")
     ordered = list(results)
     for small, large in zip(ordered, ordered[1:], strict=False):
         a, b = results[small], results[large]
