@@ -367,7 +367,8 @@ def main() -> int:
                           f" {runs[-1]['worker']:.2f} s: load {runs[-1].get('load', 0):.2f}, index"
                           f" {runs[-1].get('index', 0):.2f}, full text {runs[-1].get('fulltext', 0):.2f})"
                           f" worker RSS {runs[-1]['rss_before']:.0f} MB before, peak {runs[-1]['peak_mb']:.0f} MB;"
-                          f" CPU: floor {floor_cpu[-1]:.2f} s, Ouvert's processes {runs[-1]['cpu']:.2f} s"
+                          f" CPU: floor {f'{floor_cpu[-1]:.2f} s' if floor_cpu[-1] else 'in the server'},"
+                          f" Ouvert's processes {runs[-1]['cpu']:.2f} s"
                           f" (worker {runs[-1]['worker_cpu']:.2f} s)",
                           flush=True)
                 floor = statistics.median(floors)
