@@ -408,10 +408,15 @@ class PostgresBackend(BackendBase):
 
     @contextlib.contextmanager
     def copy_in(self, table: str, column_ids: Sequence[str]) -> Iterator[Any]:
-        """A COPY … FROM STDIN (CSV) into the columns, then ``_id``; yields psycopg's copy object."""
+        """A COPY … FROM STDIN into the columns, then ``_id``, in the text format with an empty field
+        read as NULL; yields psycopg's copy object."""
         names = ", ".join([*(quote(c) for c in column_ids), "_id"])
-        statement = f"COPY {self.table_sql(table)} ({names}) FROM STDIN WITH (FORMAT csv)"
-        with connection.cursor() as cur, cur.cursor.copy(statement) as copy:
+        statement = f"COPY {self.table_sql(table)} ({names}) FROM STDIN WITH (FORMAT text, NULL '')"
+        from psycopg.copy import QueuedLibpqWriter
+
+        # A thread sends the data (its queue holds at most 1,024 buffers of 128 KB) while this one
+        # reads and converts the next block, instead of waiting for the socket each time.
+        with connection.cursor() as cur, cur.cursor.copy(statement, writer=QueuedLibpqWriter(cur.cursor)) as copy:
             yield copy
 
     def finish_load(self, table: str) -> None:

@@ -5,9 +5,7 @@ into a fresh physical table (pass 2). No Django models here: the task and servic
 from __future__ import annotations
 
 import contextlib
-import csv
 import gc
-import io
 import itertools
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -306,7 +304,7 @@ def load_sheet(sheet: Sheet, profile: SheetProfile, backend: Backend, table: str
     columns = profile.columns
     width = len(columns)
     errors: list[dict[str, Any]] = []
-    writer = _writer(backend, table)
+    writer = _writer(backend, table, sheet)
     writer.prepare(columns, profile.profiles, errors)
     first_data_row = 2 if profile.detected.get("has_header") else 1
     backend.create_table(table, columns)
@@ -361,11 +359,11 @@ def _finish(sheet: Sheet, backend: Backend, table: str, profile: SheetProfile, e
 GROUP_ROWS = 50_000  # rows per write transaction: progress becomes visible and cancellable between them
 
 
-def _writer(backend: Backend, table: str) -> _Writer:
+def _writer(backend: Backend, table: str, sheet: Sheet) -> _Writer:
     if isinstance(backend, SqliteBackend):
         return _SqliteWriter(backend, table)
     if isinstance(backend, PostgresBackend):
-        return _CopyWriter(backend, table)
+        return _CopyWriter(backend, table, textual=sheet.detected.get("format") == "csv")
     raise TypeError(f"no bulk loader for the {backend.vendor} datastore")
 
 
@@ -469,30 +467,55 @@ class _SqliteWriter(_Writer):
         self.backend.insert_rows(self.sql, chunk)
 
 
+# COPY's text format: tab between fields, newline between rows, backslash escapes (doubled here);
+# with ``NULL ''`` an empty field is NULL, as an unquoted empty field is in the CSV format.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x00": None})
+
+
 class _CopyWriter(_Writer):
     """One COPY per group, fed block by block while the next block is read: PostgreSQL parses its
-    input in its own process, at the same time as this one profiles. Empty cells are NULL in COPY's
-    CSV format, so only cells needing a conversion are touched; ``_id`` goes last on each row."""
+    input in its own process, at the same time as this one profiles. The block goes to COPY's text
+    format built column-wise in C (``zip`` and ``str.join``): the rows of the reader are never
+    touched, converted columns replace raw ones, ``_id`` goes last. A block whose cells hold a tab,
+    a line break or a value that is not a string is escaped cell by cell instead."""
 
     backend: PostgresBackend
 
-    def prepare(self, columns: list[ColumnPlan], profiles: list[ColumnProfile],
-                errors: list[dict[str, Any]]) -> None:
-        super().prepare(columns, profiles, errors)
-        self.buffer = io.StringIO()
-        self.csv = csv.writer(self.buffer, lineterminator="\n")
+    def __init__(self, backend: Backend, table: str, *, textual: bool = True):
+        super().__init__(backend, table)
+        self.textual = textual  # every raw cell a string (a CSV reader's), so the C path applies
 
     def open_group(self, stack: contextlib.ExitStack) -> None:
         self.copy = stack.enter_context(self.backend.copy_in(self.table, [c.id for c in self.columns]))
 
-    def write(self, chunk: list[list[Any]]) -> None:
-        for number, row in enumerate(chunk, start=self.next_id):
-            row.append(number)
-        self.csv.writerows(chunk)
-        data = self.buffer.getvalue()
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        self.copy.write(data.replace("\x00", "") if "\x00" in data else data)
+    def add(self, chunk: list[list[str]], columns: list[tuple[str, ...]], first_row: int) -> None:
+        cells: list[Sequence[Any]] = list(columns)
+        for position, convert in self.python:
+            cells[position] = convert(columns[position], first_row)
+        if self._group is None:
+            self._group = contextlib.ExitStack()
+            self._group.enter_context(transaction.atomic())
+            self.open_group(self._group)
+        count = len(chunk)
+        ids = list(map(str, range(self.next_id, self.next_id + count)))
+        self.copy.write(self._text_block(cells, ids, count))
+        self.next_id += count
+        self.pending_rows += count
+
+    def _text_block(self, cells: list[Sequence[Any]], ids: list[str], count: int) -> str:
+        if self.textual:
+            columns = [(["" if v is None else v for v in column] if None in column else column) for column in cells]
+            block = "\n".join(map("\t".join, zip(*columns, ids, strict=True)))
+            # a tab or line break inside a cell would shift the fields: counted, then escaped if so
+            if block.count("\t") == count * len(cells) and block.count("\n") == count - 1 and "\r" not in block:
+                if "\\" in block:
+                    block = block.replace("\\", "\\\\")
+                if "\x00" in block:
+                    block = block.replace("\x00", "")
+                return block + "\n"
+        rows = zip(*cells, ids, strict=True)
+        return "".join("\t".join("" if v is None else str(v).translate(_COPY_ESCAPES) for v in row) + "\n"
+                       for row in rows)
 
 
 def ingest_sheet(sheet: Sheet, options: IngestOptions, backend: Backend, table: str, *,
@@ -529,7 +552,7 @@ def _single_pass(sheet: Sheet, options: IngestOptions, backend: Backend, table: 
     cpu_started = time.process_time()
     profiler = _Profiler(sheet)
     errors: list[dict[str, Any]] = []
-    writer = _writer(backend, table)
+    writer = _writer(backend, table, sheet)
     plans: list[ColumnPlan] | None = None
     signatures: list[tuple] = []
     refinements: list[tuple] = []

@@ -197,3 +197,28 @@ def test_publisher_settles_day_month_order_and_decimal_mark(ingest, write_file, 
     fields = {f["id"]: f for f in DatastoreTable.objects.get(resource_id=job.resource_id).fields}
     assert fields["jour"]["day_month_order"] == "month_first"
     assert fields["montant"]["decimal_mark"] == "."
+
+
+def test_cells_with_tabs_line_breaks_and_backslashes_come_back_as_written(tmp_path, ingest):
+    """The bulk loader's fast path writes blocks as COPY text (PostgreSQL); cells holding its
+    separators or escape character must still come back byte for byte, on both engines."""
+    tricky = ["a\tb", "deux\nlignes", "retour\r\nchariot", "C:\\dossier\\n", "\\.", "\\N", "fin\\"]
+    lines = [f'{i};"{text}";{i * 2},5' for i, text in enumerate(tricky, start=1)]
+    lines += [f"{i};simple {i};{i},25" for i in range(len(tricky) + 1, 40)] + ["40;;"]
+    path = tmp_path / "pieges.csv"
+    path.write_bytes(("n;texte;valeur\r\n" + "\r\n".join(lines) + "\r\n").encode("utf-8"))
+    job = ingest(path)
+    assert job.status == "succeeded", job.error
+    result = datastore_search(data={"resource_id": str(job.resource_id), "limit": 100, "sort": "n"}, user=None)
+    rows = {r["n"]: r for r in result["records"]}
+    assert [rows[i]["texte"] for i in range(1, len(tricky) + 1)] == tricky
+    assert rows[8]["texte"] == "simple 8" and float(rows[8]["valeur"]) == 8.25
+    assert rows[40]["texte"] is None and rows[40]["valeur"] is None  # empty cells are NULL, as before
+    assert {f["id"]: f["type"] for f in result["fields"]}["valeur"] == "numeric"
+    # backslashes alone (no tab nor line break in the block): the fast path doubles them
+    escapes = ["C:\\dossier\\n", "\\.", "\\N", "fin\\"]
+    path.write_text("n;texte\n" + "".join(f"{i};{t}\n" for i, t in enumerate(escapes, start=1)), encoding="utf-8")
+    job = ingest(path)
+    assert job.status == "succeeded", job.error
+    result = datastore_search(data={"resource_id": str(job.resource_id), "sort": "n"}, user=None)
+    assert [r["texte"] for r in result["records"]] == escapes
