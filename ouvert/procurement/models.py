@@ -366,6 +366,11 @@ class Software(models.Model):
     accessible = models.BooleanField(_("accessible"), default=False)
     published = models.BooleanField(_("publié"), default=True)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="maintained_software")
+    # Set when the entry comes from an accepted delivery (the call that bought it, what was delivered):
+    call = models.OneToOneField(Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="software",
+                                verbose_name=_("appel d'origine"))
+    delivery = models.OneToOneField(Delivery, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="software", verbose_name=_("livraison d'origine"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

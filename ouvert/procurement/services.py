@@ -42,6 +42,7 @@ from .models import (
     SupplierSize,
 )
 from .permissions import check_buy, check_person, check_supplier_member, eligibility_refusal
+from .selectors import reuse_candidates
 from .tasks import schedule_ocds_dataset_refresh
 
 OPENING = SystemActor("procurement")
@@ -223,11 +224,15 @@ def call_publish(*, call: Call, reuse_comparison: str, by: Actor) -> Call:
                               code="questions_deadline")
     check_bid_period(published=now, bid_deadline=call.bid_deadline)
     check_amount(call.amount, call.pricing)
+    offered = reuse_candidates(call=call, user=by if isinstance(by, User) else None)
     call.reuse_comparison = comparison
     call.published_at = now
     call.public_key = custodian.call_public_key(call_id=call.pk, deadline=call.bid_deadline)
     call.save(update_fields=["reuse_comparison"])
-    _move(call, CallState.PUBLISHED, by=by, changes={"reuse_comparison": comparison})
+    _move(call, CallState.PUBLISHED, by=by, changes={
+        "reuse_comparison": comparison,
+        "compared_with": {"software": [s.pk for s in offered.software], "solutions": [s.pk for s in offered.solutions],
+                          "deliveries": [c.pk for c in offered.deliveries]}})
     transaction.on_commit(lambda: _schedule_opening(call))
     return call
 

@@ -22,6 +22,7 @@ from ouvert.core.typing import AuthedHttpRequest, signed_in_user
 from . import permissions, selectors, services
 from .forms import AnswerForm, BidForm, CallForm, CancelForm, PublishForm, QuestionForm, SupplierForm
 from .models import Call, CallState
+from .software import software_of_call
 
 
 def _call(request: HttpRequest, pk: int) -> Call:
@@ -87,6 +88,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_winner": bool(call.awarded_bid and permissions.is_supplier_member(user, call.awarded_bid.supplier)),
         "is_evaluator": bool(user and call.evaluators.filter(user=user).exists()),
         "score_sheet": selectors.score_sheet_for(user=user, call=call),
+        "software": software_of_call(user=user, call=call),
         "following": bool(user and follows.follow_get(user=user, kind="procurement_call", key=str(call.pk))),
         "question_form": QuestionForm(), "answer_form": AnswerForm(), "cancel_form": CancelForm()})
 
@@ -106,8 +108,7 @@ def call_publish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("L'appel est publié."))
             return redirect(call)
     return render(request, "procurement/call_publish.html", {
-        "call": call, "form": form, "matches": selectors.reuse_matches(call=call),
-        "solutions": selectors.reuse_solution_matches(call=call)})
+        "call": call, "form": form, "candidates": selectors.reuse_candidates(call=call, user=request.user)})
 
 
 @login_required
