@@ -91,6 +91,7 @@ def test_release_and_record_packages_validate_with_zero_errors(client, demo, cov
     tags = {tag for r in releases["releases"] for tag in r["tag"]}
     assert {"tender", "tenderAmendment", "tenderUpdate", "award", "contract", "implementation",
             "tenderCancellation"} <= tags
+    assert any(r["tender"].get("documents") for r in releases["releases"])  # the open call's attachment
     result = cove(releases)
     _assert_valid(result)
     broken = json.loads(json.dumps(releases))  # control: the validator does see errors offline
