@@ -9,8 +9,10 @@ import io
 import json
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ouvert.catalog.models import Dataset, DatasetState
 from ouvert.catalog.upsert import DatasetInput, ResourceInput, dataset_upsert
@@ -55,6 +57,8 @@ def plan_open_data_publish(*, plan: Plan, by: User) -> Dataset:
     """Create (or refresh, under a stable name) the dataset holding the plan as JSON, its
     commitments and milestones as CSV and its indicators' series as CSV."""
     permissions.check_manage_plan(by, plan)
+    if plan.published_at is None:  # a catalogue dataset is public: a draft plan's content must not reach it
+        raise ValidationError(_("Publiez d'abord le plan : un brouillon ne devient pas un jeu de données ouvertes."))
     dataset = plan_open_dataset(plan=plan)
     existing = {r.name: r.pk for r in dataset.resources.all()} if dataset is not None else {}
     files = [

@@ -34,6 +34,10 @@ urlpatterns = [
     path(_("<slug:slug>/engagements/<int:pk>/modifier/"), views.commitment_edit, name="commitment_edit"),
     path(_("<slug:slug>/engagements/<int:pk>/jalons/nouveau/"), views.milestone_new, name="milestone_new"),
     path(_("<slug:slug>/jalons/<int:pk>/modifier/"), views.milestone_edit, name="milestone_edit"),
+    path(_("<slug:slug>/supprimer/"), views.plan_delete, name="plan_delete"),
+    path(_("<slug:slug>/defis/<int:pk>/supprimer/"), views.challenge_delete, name="challenge_delete"),
+    path(_("<slug:slug>/engagements/<int:pk>/supprimer/"), views.commitment_delete, name="commitment_delete"),
+    path(_("<slug:slug>/jalons/<int:pk>/supprimer/"), views.milestone_delete, name="milestone_delete"),
 ]
 
 # The prefix ``ouvert/urls.py`` mounts these under (here so that this app's catalogue translates it).
