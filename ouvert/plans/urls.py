@@ -12,6 +12,8 @@ urlpatterns = [
     path(_("schema.json"), views.schema, name="schema"),
     path(_("barometre/"), views.barometer, name="barometer"),
     path(_("barometre/<slug:key>.csv"), views.indicator_csv, name="indicator_csv"),
+    path(_("barometre/donnees-ouvertes/<slug:org>/"), views.barometer_open_data_publish,
+         name="barometer_open_data_publish"),
     path(_("barometre/<slug:key>/gerer/"), views.indicator_manage, name="indicator_manage"),
     path(_("tableau-de-bord/"), views.dashboard, name="dashboard"),
     path(_("comite/<slug:slug>/"), views.committee, name="committee"),

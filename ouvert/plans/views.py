@@ -207,9 +207,26 @@ def barometer(request: HttpRequest) -> HttpResponse:
     items = [{"view": v, "chart": charts.chart([row.value for row in v.values], v.indicator.target)} for v in views]
     user = signed_in_user(request)
     manageable = {v.indicator.key for v in views if permissions.can_edit_in(user, v.indicator.organization)}
+    bodies = {v.indicator.organization_id: v.indicator.organization for v in views if v.indicator.plan_id is None}
+    datasets = [(org, publishing.barometer_open_dataset(organization=org), permissions.can_edit_in(user, org))
+                for org in sorted(bodies.values(), key=lambda o: o.name)]
     return render(request, "plans/barometer.html", {
-        "items": items, "manageable": manageable,
+        "items": items, "manageable": manageable, "datasets": datasets,
         "can_create": user is not None and _editable_organizations(user).exists()})
+
+
+@require_POST
+@login_required
+def barometer_open_data_publish(request: AuthedHttpRequest, org: str) -> HttpResponse:
+    """Publish (or refresh) a body's indicators outside any plan as an open dataset (its editors)."""
+    organization = get_object_or_404(Organization, slug=org)
+    try:
+        dataset = publishing.barometer_open_data_publish(organization=organization, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("plans:barometer")
+    messages.success(request, _("Les indicateurs sont publiés comme jeu de données ouvertes."))
+    return redirect(dataset.get_absolute_url())
 
 
 def indicator_csv(request: HttpRequest, key: str) -> HttpResponse:
