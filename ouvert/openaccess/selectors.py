@@ -127,6 +127,21 @@ def publications_of(*, user_id: int, today: dt.date) -> list[tuple[Publication, 
 
 # -- ledger (the open dataset) ----------------------------------------------------------------
 
+LEDGER_CHUNK = 2000
+
+
+def ledger_rows_chunked(*, today: dt.date, chunk: int | None = None) -> Iterable[dict[str, Any]]:
+    """Every row of the ledger, read ``chunk`` articles at a time by key (a few queries a chunk):
+    memory stays that of one chunk whatever the ledger's length."""
+    chunk = chunk or LEDGER_CHUNK
+    after = 0
+    while True:
+        rows = list(ledger_rows(today=today, after=after, limit=chunk))
+        yield from rows
+        if len(rows) < chunk:
+            return
+        after = rows[-1]["id"]
+
 LEDGER_FIELDS = ["id", "title", "journal", "issn", "doi", "published_on", "funders", "programmes", "grants",
                  "route", "licence", "version", "opened_on", "embargo_until", "policy", "deadline", "status",
                  "reasons"]
