@@ -19,7 +19,7 @@ COMMANDS = [
     ("notices", "« notices due » (par cron) : résumés quotidiens dus et relances des webhooks"),
     ("quality_refresh", "recalculer la qualité, les étoiles et le badge de référence de chaque jeu"),
     ("openaccess", "libre accès : remind (cron quotidien), grants CSV, import CSV|crossref, policies"),
-    ("plans", "plans d'action : snapshot des indicateurs et remind des jalons (cron quotidien)"),
+    ("plans", "plans d'action : daily (cron quotidien) = snapshot des indicateurs et remind des jalons"),
 ]
 
 

@@ -204,12 +204,13 @@ def publication_show(request: HttpRequest, publication_id: str) -> dict[str, Any
             summary="Le registre de conformité (le contenu du jeu de données ouvertes, sans données personnelles)")
 def ledger(request: HttpRequest, filters: Query[LedgerFilters]) -> dict[str, Any]:
     after = _after(filters.cursor)
-    readable = _readable(request)
-    rows = [row for row in selectors.ledger_rows(today=timezone.localdate()) if row["id"] in readable]
-    page = [row for row in rows if row["id"] > after][: filters.limit + 1]
+    readable = selectors.publications_live().filter(
+        pk__in=access.readable_keys(signed_in_user(request), "publication"))
+    page = list(selectors.ledger_rows(today=timezone.localdate(), publications=readable, after=after,
+                                      limit=filters.limit + 1))  # a page by key: its own rows' verdicts only
     more = len(page) > filters.limit
     page = page[: filters.limit]
-    return {"count": len(rows), "next_cursor": cursor_encode(f"id:{page[-1]['id']}") if more else None,
+    return {"count": readable.count(), "next_cursor": cursor_encode(f"id:{page[-1]['id']}") if more else None,
             "results": page}
 
 

@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
@@ -124,6 +125,77 @@ def plan_publish(*, plan: Plan, by: Actor) -> Plan:
         notify(kind="plan", key=plan.pk, event="plan.published",
                summary=gettext_noop("Le plan « %(title)s » est publié."), params={"title": plan.title}, by=by)
     return plan
+
+
+# Deleting (drafts only) ---------------------------------------------------------------------------
+
+def _check_deletable(by: Actor, plan: Plan) -> None:
+    """Only a draft's structure is deleted: once published, the history is public and immutable (a
+    dropped commitment or milestone is marked "not pursued" with its public reason)."""
+    _must_be_signed_in(by)
+    if not actors.is_system(by):
+        permissions.check_manage_plan(by, plan)
+    if plan.published_at is not None:
+        raise ValidationError(_("Un plan publié ne se supprime pas, ni ses défis, engagements ou jalons : son "
+                                "historique est public. Marquez plutôt le jalon « non poursuivi » en donnant "
+                                "la raison publique."), code="published")
+
+
+def _drop_evidence_files(updates: Any) -> None:
+    names: list[str] = [name for name in updates.exclude(evidence_file="").values_list("evidence_file", flat=True)
+                        if name]
+    if not names:
+        return
+    storage = default_storage
+
+    def drop() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(drop)
+
+
+@transaction.atomic
+def plan_delete(*, plan: Plan, by: Actor) -> None:
+    """Delete a draft plan with its challenges, commitments, milestones and their progress; its
+    indicators stay on the barometer, no longer tied to a plan."""
+    _check_deletable(by, plan)
+    counts = {"commitments": plan.commitments.count(),
+              "milestones": Milestone.objects.filter(commitment__plan=plan).count()}
+    _drop_evidence_files(ProgressUpdate.objects.filter(milestone__commitment__plan=plan))
+    audit_record(actor=by, action="plan.delete", obj=plan, organization=plan.organization,
+                 changes={"title": [plan.title, None], **counts})
+    plan.delete()
+
+
+@transaction.atomic
+def challenge_delete(*, challenge: Challenge, by: Actor) -> None:
+    """Delete a draft plan's challenge; its commitments stay, without a challenge."""
+    _check_deletable(by, challenge.plan)
+    audit_record(actor=by, action="plan.challenge.delete", obj=challenge, organization=challenge.plan.organization,
+                 changes={"number": [challenge.number, None], "title": [challenge.title, None]})
+    challenge.delete()
+
+
+@transaction.atomic
+def commitment_delete(*, commitment: Commitment, by: Actor) -> None:
+    """Delete a draft plan's commitment with its milestones (and their progress)."""
+    _check_deletable(by, commitment.plan)
+    _drop_evidence_files(ProgressUpdate.objects.filter(milestone__commitment=commitment))
+    audit_record(actor=by, action="plan.commitment.delete", obj=commitment, organization=commitment.plan.organization,
+                 changes={"number": [commitment.number, None], "title": [commitment.title, None],
+                          "milestones": commitment.milestones.count()})
+    commitment.delete()
+
+
+@transaction.atomic
+def milestone_delete(*, milestone: Milestone, by: Actor) -> None:
+    plan = milestone.commitment.plan
+    _check_deletable(by, plan)
+    _drop_evidence_files(milestone.updates.all())
+    audit_record(actor=by, action="plan.milestone.delete", obj=milestone, organization=plan.organization,
+                 changes={"number": [milestone.number, None], "commitment": milestone.commitment_id})
+    milestone.delete()
 
 
 @transaction.atomic

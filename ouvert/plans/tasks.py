@@ -10,9 +10,12 @@ from ouvert.core import actors
 
 @task()
 def snapshot_task() -> int:
+    from .publishing import barometer_open_data_refresh
     from .services import snapshot_take
 
-    return snapshot_take(by=actors.SCHEDULE)
+    stored = snapshot_take(by=actors.SCHEDULE)
+    barometer_open_data_refresh()
+    return stored
 
 
 @task()

@@ -12,6 +12,8 @@ urlpatterns = [
     path(_("schema.json"), views.schema, name="schema"),
     path(_("barometre/"), views.barometer, name="barometer"),
     path(_("barometre/<slug:key>.csv"), views.indicator_csv, name="indicator_csv"),
+    path(_("barometre/donnees-ouvertes/<slug:org>/"), views.barometer_open_data_publish,
+         name="barometer_open_data_publish"),
     path(_("barometre/<slug:key>/gerer/"), views.indicator_manage, name="indicator_manage"),
     path(_("tableau-de-bord/"), views.dashboard, name="dashboard"),
     path(_("comite/<slug:slug>/"), views.committee, name="committee"),
@@ -34,6 +36,10 @@ urlpatterns = [
     path(_("<slug:slug>/engagements/<int:pk>/modifier/"), views.commitment_edit, name="commitment_edit"),
     path(_("<slug:slug>/engagements/<int:pk>/jalons/nouveau/"), views.milestone_new, name="milestone_new"),
     path(_("<slug:slug>/jalons/<int:pk>/modifier/"), views.milestone_edit, name="milestone_edit"),
+    path(_("<slug:slug>/supprimer/"), views.plan_delete, name="plan_delete"),
+    path(_("<slug:slug>/defis/<int:pk>/supprimer/"), views.challenge_delete, name="challenge_delete"),
+    path(_("<slug:slug>/engagements/<int:pk>/supprimer/"), views.commitment_delete, name="commitment_delete"),
+    path(_("<slug:slug>/jalons/<int:pk>/supprimer/"), views.milestone_delete, name="milestone_delete"),
 ]
 
 # The prefix ``ouvert/urls.py`` mounts these under (here so that this app's catalogue translates it).

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ouvert.core import follows as core_follows
@@ -40,7 +42,7 @@ from .forms import (
     RatingForm,
     ValueForm,
 )
-from .models import Commitment, Committee, Level, Meeting, Milestone, Plan
+from .models import Challenge, Commitment, Committee, Level, Meeting, Milestone, Plan
 
 
 def _plan(request: HttpRequest, slug: str) -> Plan:
@@ -205,9 +207,26 @@ def barometer(request: HttpRequest) -> HttpResponse:
     items = [{"view": v, "chart": charts.chart([row.value for row in v.values], v.indicator.target)} for v in views]
     user = signed_in_user(request)
     manageable = {v.indicator.key for v in views if permissions.can_edit_in(user, v.indicator.organization)}
+    bodies = {v.indicator.organization_id: v.indicator.organization for v in views if v.indicator.plan_id is None}
+    datasets = [(org, publishing.barometer_open_dataset(organization=org), permissions.can_edit_in(user, org))
+                for org in sorted(bodies.values(), key=lambda o: o.name)]
     return render(request, "plans/barometer.html", {
-        "items": items, "manageable": manageable,
+        "items": items, "manageable": manageable, "datasets": datasets,
         "can_create": user is not None and _editable_organizations(user).exists()})
+
+
+@require_POST
+@login_required
+def barometer_open_data_publish(request: AuthedHttpRequest, org: str) -> HttpResponse:
+    """Publish (or refresh) a body's indicators outside any plan as an open dataset (its editors)."""
+    organization = get_object_or_404(Organization, slug=org)
+    try:
+        dataset = publishing.barometer_open_data_publish(organization=organization, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("plans:barometer")
+    messages.success(request, _("Les indicateurs sont publiés comme jeu de données ouvertes."))
+    return redirect(dataset.get_absolute_url())
 
 
 def indicator_csv(request: HttpRequest, key: str) -> HttpResponse:
@@ -303,10 +322,89 @@ def meeting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # Forms for those who run plans, indicators and the committee ------------------------------------
 
 def _form_page(request: HttpRequest, form: forms.Form, *, heading: str, submit: str,
-               crumbs: list[tuple[str, str]], intro: str = "") -> HttpResponse:
+               crumbs: list[tuple[str, str]], intro: str = "",
+               deletions: list[tuple[str, str]] | None = None) -> HttpResponse:
     return render(request, "plans/manage_form.html", {"form": form, "heading": heading, "submit": submit,
-                                                      "crumbs": crumbs, "intro": intro},
+                                                      "crumbs": crumbs, "intro": intro,
+                                                      "deletions": deletions or []},
                   status=400 if form.errors else 200)
+
+
+def _confirm_delete(request: AuthedHttpRequest, *, plan: Plan, what: str, consequences: list[str],
+                    delete: Callable[[], None], done: str, back: str, after: str) -> HttpResponse:
+    """The confirmation page of a deletion (GET), the deletion itself (POST). Only the plan's
+    managers, only on a draft: on a published plan the page says why not."""
+    permissions.check_manage_plan(request.user, plan)
+    refusal = "" if plan.published_at is None else _(
+        "Un plan publié ne se supprime pas, ni ses défis, engagements ou jalons : son historique est public. "
+        "Marquez plutôt le jalon « non poursuivi » en donnant la raison publique.")
+    if request.method == "POST" and not refusal:
+        try:
+            delete()
+        except ValidationError as error:
+            refusal = " ".join(error.messages)
+        else:
+            messages.success(request, done)
+            return redirect(after)
+    return render(request, "plans/confirm_delete.html", {
+        "what": what, "consequences": consequences, "refusal": refusal, "back": back,
+        "crumbs": [*_index_crumbs(), (plan.get_absolute_url(), plan.title)]},
+        status=400 if refusal and request.method == "POST" else 200)
+
+
+@login_required
+def plan_delete(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    plan = _plan(request, slug)
+    commitments = plan.commitments.count()
+    milestones = Milestone.objects.filter(commitment__plan=plan).count()
+    return _confirm_delete(
+        request, plan=plan, what=_("le plan « %(title)s »") % {"title": plan.title},
+        consequences=[ngettext("%(n)s engagement sera supprimé avec lui.",
+                               "%(n)s engagements seront supprimés avec lui.", commitments) % {"n": commitments},
+                      ngettext("%(n)s jalon et son avancement seront supprimés.",
+                               "%(n)s jalons et leur avancement seront supprimés.", milestones) % {"n": milestones},
+                      _("Ses indicateurs restent au baromètre, sans plan.")],
+        delete=lambda: services.plan_delete(plan=plan, by=request.user), done=_("Le plan est supprimé."),
+        back=reverse("plans:plan_edit", kwargs={"slug": plan.slug}), after=reverse("plans:index"))
+
+
+@login_required
+def challenge_delete(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = _plan(request, slug)
+    item = get_object_or_404(Challenge, pk=pk, plan=plan)
+    return _confirm_delete(
+        request, plan=plan, what=_("le défi %(n)s, « %(title)s »") % {"n": item.number, "title": item.title},
+        consequences=[_("Ses engagements restent dans le plan, sans défi.")],
+        delete=lambda: services.challenge_delete(challenge=item, by=request.user), done=_("Le défi est supprimé."),
+        back=reverse("plans:plan_edit", kwargs={"slug": plan.slug}), after=plan.get_absolute_url())
+
+
+@login_required
+def commitment_delete(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = _plan(request, slug)
+    item = get_object_or_404(Commitment, pk=pk, plan=plan)
+    milestones = item.milestones.count()
+    return _confirm_delete(
+        request, plan=plan, what=_("l'engagement %(n)s, « %(title)s »") % {"n": item.number, "title": item.title},
+        consequences=[ngettext("%(n)s jalon et son avancement seront supprimés avec lui.",
+                               "%(n)s jalons et leur avancement seront supprimés avec lui.", milestones)
+                      % {"n": milestones}],
+        delete=lambda: services.commitment_delete(commitment=item, by=request.user),
+        done=_("L'engagement est supprimé."), back=item.get_absolute_url(), after=plan.get_absolute_url())
+
+
+@login_required
+def milestone_delete(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = _plan(request, slug)
+    item = get_object_or_404(Milestone.objects.select_related("commitment"), pk=pk, commitment__plan=plan)
+    updates = item.updates.count()
+    return _confirm_delete(
+        request, plan=plan, what=_("le jalon %(n)s") % {"n": item.number},
+        consequences=[ngettext("%(n)s mise à jour d'avancement sera supprimée avec lui.",
+                               "%(n)s mises à jour d'avancement seront supprimées avec lui.", updates)
+                      % {"n": updates}],
+        delete=lambda: services.milestone_delete(milestone=item, by=request.user), done=_("Le jalon est supprimé."),
+        back=item.commitment.get_absolute_url(), after=item.commitment.get_absolute_url())
 
 
 def _editable_organizations(user: User) -> QuerySet[Organization]:
@@ -364,8 +462,13 @@ def plan_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Le plan est enregistré."))
             return redirect(plan)
+    deletions: list[tuple[str, str]] = []
+    if plan.published_at is None:
+        deletions = [(reverse("plans:challenge_delete", kwargs={"slug": plan.slug, "pk": c.pk}),
+                      _("Supprimer le défi %(n)s") % {"n": c.number}) for c in plan.challenges.all()]
+        deletions.append((reverse("plans:plan_delete", kwargs={"slug": plan.slug}), _("Supprimer ce plan (brouillon)")))
     return _form_page(request, form, heading=_("Modifier le plan"), submit=_("Enregistrer"),
-                      crumbs=[*_index_crumbs(), (plan.get_absolute_url(), plan.title)])
+                      crumbs=[*_index_crumbs(), (plan.get_absolute_url(), plan.title)], deletions=deletions)
 
 
 @login_required
@@ -434,8 +537,10 @@ def _commitment_form(request: AuthedHttpRequest, plan: Plan, item: Commitment | 
     crumbs = [*_index_crumbs(), (plan.get_absolute_url(), plan.title)]
     if item is not None:
         crumbs.append((item.get_absolute_url(), str(item)))
+    deletions = [(reverse("plans:commitment_delete", kwargs={"slug": plan.slug, "pk": item.pk}),
+                  _("Supprimer cet engagement (brouillon)"))] if item is not None and plan.published_at is None else []
     return _form_page(request, form, heading=_("Modifier l'engagement") if item else _("Nouvel engagement"),
-                      submit=_("Enregistrer l'engagement"), crumbs=crumbs)
+                      submit=_("Enregistrer l'engagement"), crumbs=crumbs, deletions=deletions)
 
 
 @login_required
@@ -482,8 +587,10 @@ def _milestone_form(request: AuthedHttpRequest, parent: Commitment, item: Milest
                 return redirect(parent)
     crumbs = [*_index_crumbs(), (parent.plan.get_absolute_url(), parent.plan.title),
               (parent.get_absolute_url(), str(parent))]
+    deletions = [(reverse("plans:milestone_delete", kwargs={"slug": parent.plan.slug, "pk": item.pk}),
+                  _("Supprimer ce jalon (brouillon)"))] if item is not None and parent.plan.published_at is None else []
     return _form_page(request, form, heading=_("Modifier le jalon") if item else _("Nouveau jalon"),
-                      submit=_("Enregistrer le jalon"), crumbs=crumbs,
+                      submit=_("Enregistrer le jalon"), crumbs=crumbs, deletions=deletions,
                       intro=_("L'avancement du jalon ne se modifie pas ici : l'organisme responsable le publie, "
                               "avec ses preuves, depuis la page de l'engagement."))
 

@@ -9,6 +9,9 @@
   published; an unpublished one only for its maintaining body's members and site admins.
 - ``procurement_accompaniment`` (keyed by the request's id): never public; for the requesting
   body's members and site admins (the team that answers).
+- Stored files under ``procurement/attachments/``: a call's attachments, with the call's standing
+  (a draft call's attachment only for its body's members and site admins); a file no attachment
+  row names has no standing (served to nobody).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from ouvert.core import access
 from ouvert.core.access import Standing
 from ouvert.core.bounds import INT64_MAX
 
-from .models import Accompaniment, Call, CallState, Software
+from .models import Accompaniment, Call, CallAttachment, CallState, Software
 
 
 def _int(key: Any) -> int | None:
@@ -107,8 +110,16 @@ class AccompanimentPolicy:
         return rows.values_list("pk", flat=True)
 
 
+def attachment_file_standing(name: str) -> Standing | None:
+    row = (CallAttachment.objects.filter(file=name).values_list("call__organization_id", "call__state").first())
+    if row is None:
+        return None
+    return Standing(organization_id=row[0], public=row[1] != CallState.DRAFT)
+
+
 def register() -> None:
     access.register(CallPolicy())
     access.register(BidsPolicy())
     access.register(SoftwarePolicy())
     access.register(AccompanimentPolicy())
+    access.register_files("procurement/attachments/", attachment_file_standing)

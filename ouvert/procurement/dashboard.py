@@ -8,7 +8,8 @@ database over public calls only (never a draft), the same for every reader.
 - ``first_time_winners``: awards won by a supplier with no earlier award (earlier = published before).
 - ``delivery_days``: days from the award to the delivery, on average.
 - ``days_to_pay``: days from acceptance to payment, on average.
-- ``reuse_share``: share of accepted deliveries whose solution another body declares it uses (%).
+- ``reuse_share``: share of accepted deliveries whose solution, or the free-software catalogue entry it
+  entered, another body declares it uses (%).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ouvert.core import access
 
-from .models import ELIGIBLE_SIZES, BidState, Call, CallChange, CallState, Eligibility, SolutionUse
+from .models import ELIGIBLE_SIZES, BidState, Call, CallChange, CallState, Eligibility, SoftwareUse, SolutionUse
 
 __all__ = ["SERIES", "Point", "Series", "market_series"]
 
@@ -94,6 +95,10 @@ def market_series() -> list[Series]:
     reused = set(SolutionUse.objects.filter(solution__call_id__in=ids)
                  .exclude(organization_id=F("solution__call__organization_id"))
                  .values_list("solution__call_id", flat=True)) if ids else set()
+    if ids:  # or the free-software catalogue entry the accepted delivery entered
+        reused |= set(SoftwareUse.objects.filter(software__call_id__in=ids)
+                      .exclude(organization_id=F("software__call__organization_id"))
+                      .values_list("software__call_id", flat=True))
     raw: dict[str, dict[str, list[float]]] = {slug: defaultdict(list) for slug in SERIES}
     seen_winners: set[int] = set()
     for call in calls:

@@ -91,9 +91,11 @@ def delivery_accept(*, call: Call, by: Actor) -> Call:
             "problems": " ; ".join(problems)})
     delivery.accepted_at = timezone.now()
     delivery.save(update_fields=["accepted_at"])
+    from .software import software_from_delivery
     from .solutions import solution_from_delivery
 
     solution_from_delivery(call=call, delivery=delivery, by=by)
+    software_from_delivery(call=call, delivery=delivery, by=by)
     return _move(call, CallState.ACCEPTED, by=by)
 
 

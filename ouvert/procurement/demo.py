@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,6 +45,14 @@ localisation:
   availableLanguages: [fr, en]
 fundedBy:
   - name: Ville de Montréal
+"""
+
+DEMO_ATTACHMENT = """# Prise de rendez-vous : besoins détaillés
+
+1. La personne choisit un bureau régional, un motif et une plage horaire libre.
+2. Elle reçoit une confirmation par courriel, avec un lien pour annuler ou déplacer le rendez-vous.
+3. Le personnel du bureau voit la journée, bloque des plages et exporte la liste en CSV.
+4. Tout se fait au clavier et au lecteur d'écran, en français et en anglais.
 """
 
 FIRST_TITLE = "Module libre de prise de rendez-vous pour les bureaux régionaux"
@@ -146,6 +155,8 @@ def demo_load(stdout=None) -> bool:
     open_call = services.call_create(organization=sct, by=buyer, data=_input(
         FIRST_TITLE, "Ajouter la prise de rendez-vous en ligne aux bureaux régionaux, en logiciel libre.",
         deadline=now + dt.timedelta(days=28), amount="60000", skills="Python Django accessibilité"))
+    services.attachment_add(call=open_call, by=buyer, title="Besoins détaillés et parcours d'un citoyen",
+                            upload=SimpleUploadedFile("besoins-detailles.md", DEMO_ATTACHMENT.encode()))
     services.call_publish(call=open_call, by=buyer, reuse_comparison=(
         "Le module de rendez-vous de la Ville de Montréal ne gère pas plusieurs bureaux ; nous réutiliserons "
         "sa bibliothèque de calendrier et publierons nos ajouts dans son dépôt."))

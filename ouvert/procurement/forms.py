@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ouvert.core.models import Organization
@@ -65,6 +66,25 @@ class CallForm(forms.Form):
                          delivery_date=d["delivery_date"], repository_url=d["repository_url"], skills=d["skills"],
                          licence=d["licence"], eligibility=d["eligibility"], acceptance_criteria=d["acceptance"],
                          evaluation_criteria=d["evaluation"])
+
+
+def call_initial(call: Any) -> dict[str, Any]:
+    """A saved call as the form's initial values (for editing a draft)."""
+    return {"organization": call.organization_id, "title": call.title, "summary": call.summary,
+            "description": call.description, "repository_url": call.repository_url, "skills": call.skills,
+            "deliverables": call.deliverables,
+            "acceptance": "\n".join(c.text for c in call.acceptance_criteria.all()),
+            "evaluation": "\n".join(f"{c.name} : {c.weight}" for c in call.evaluation_criteria.all()),
+            "pricing": call.pricing, "amount": call.amount,
+            "questions_deadline": timezone.localtime(call.questions_deadline).strftime("%Y-%m-%dT%H:%M"),
+            "bid_deadline": timezone.localtime(call.bid_deadline).strftime("%Y-%m-%dT%H:%M"),
+            "delivery_date": call.delivery_date.isoformat(), "licence": call.licence, "eligibility": call.eligibility}
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=_("Titre du document"), max_length=200, required=False,
+                            help_text=_("Par défaut, le nom du fichier."))
+    file = forms.FileField(label=_("Fichier (PDF, ODT, DOCX, XLSX, CSV, images, ZIP ; 20 Mo au plus)"))
 
 
 class PublishForm(forms.Form):

@@ -8,11 +8,14 @@ The matching private key is never stored (:mod:`ouvert.procurement.custodian`). 
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
 from ouvert.core.models import Organization
@@ -127,6 +130,36 @@ class Call(models.Model):
     @property
     def is_public(self) -> bool:
         return self.state != CallState.DRAFT
+
+
+def attachment_upload_to(instance: CallAttachment, filename: str) -> str:
+    """``procurement/attachments/<call>/<random>-<name>``: the folder the access model maps to the call."""
+    name = get_valid_filename(PurePosixPath(filename).name)[-120:] or "document"
+    return f"procurement/attachments/{instance.call_id}/{secrets.token_hex(8)}-{name}"
+
+
+class CallAttachment(models.Model):
+    """A document of a call (specifications, mock-ups…), served with the call's standing: a draft
+    call's attachments only to its body's members and site admins."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("titre du document"), max_length=200)
+    file = models.FileField(_("fichier"), upload_to=attachment_upload_to, max_length=300)
+    size = models.PositiveBigIntegerField(_("taille (octets)"), default=0)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def filename(self) -> str:
+        return PurePosixPath(self.file.name or "").name.split("-", 1)[-1]
 
 
 class AcceptanceCriterion(models.Model):
@@ -366,6 +399,11 @@ class Software(models.Model):
     accessible = models.BooleanField(_("accessible"), default=False)
     published = models.BooleanField(_("publié"), default=True)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="maintained_software")
+    # Set when the entry comes from an accepted delivery (the call that bought it, what was delivered):
+    call = models.OneToOneField(Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="software",
+                                verbose_name=_("appel d'origine"))
+    delivery = models.OneToOneField(Delivery, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="software", verbose_name=_("livraison d'origine"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -39,6 +39,14 @@ class AmendmentView:
 
 
 @dataclass(frozen=True)
+class DocumentView:
+    id: int
+    title: str
+    url: str  # path on this site (the stored file's view)
+    filename: str
+
+
+@dataclass(frozen=True)
 class CallView:
     id: int
     title: str
@@ -65,6 +73,7 @@ class CallView:
     repository_url: str
     accepted_at: dt.datetime | None
     paid_on: dt.date | None
+    documents: tuple[DocumentView, ...] = ()
 
 
 def _at(changes: list[CallChange], state: str) -> dt.datetime | None:
@@ -96,13 +105,15 @@ def _view(call: Call) -> CallView:
                          for q in call.questions.all() if q.answered_at is not None),
         tenderers=tenderers, winner=winner, awarded_price=call.awarded_bid.price if call.awarded_bid else None,
         awarded_at=_at(changes, CallState.AWARDED), repository_url=delivery.repository_url if delivery else "",
-        accepted_at=delivery.accepted_at if delivery else None, paid_on=delivery.paid_on if delivery else None)
+        accepted_at=delivery.accepted_at if delivery else None, paid_on=delivery.paid_on if delivery else None,
+        documents=tuple(DocumentView(id=a.pk, title=a.title, url=a.file.url, filename=a.filename)
+                        for a in call.attachments.all()))
 
 
 def public_calls(*, ids: list[int] | None = None) -> list[CallView]:
     """Every public call (or those of ``ids``), oldest first, in a constant number of queries."""
     rows = (Call.objects.exclude(state=CallState.DRAFT).select_related("organization", "awarded_bid", "delivery")
-            .prefetch_related("changes", "evaluation_criteria",
+            .prefetch_related("changes", "evaluation_criteria", "attachments",
                               Prefetch("questions", queryset=Question.objects.order_by("answered_at", "pk")),
                               Prefetch("bids", queryset=Bid.objects.select_related("supplier").order_by("pk")))
             .order_by("published_at", "pk"))

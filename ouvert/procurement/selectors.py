@@ -15,7 +15,7 @@ from ouvert.core import access
 from ouvert.core.bounds import INT64_MAX
 from ouvert.core.models import User
 
-from .models import Bid, BidState, Call, CallState, Question, Solution, Supplier
+from .models import Bid, BidState, Call, CallState, Question, Software, Solution, Supplier
 
 OPEN_FOR_BIDS = (CallState.PUBLISHED,)
 AWARDED_STATES = (CallState.AWARDED, CallState.DELIVERED, CallState.ACCEPTED, CallState.REJECTED, CallState.PAID)
@@ -141,6 +141,38 @@ def reuse_solution_matches(*, call: Call, limit: int = 8) -> list[Solution]:
     for word in words:
         query |= Q(name__icontains=word) | Q(short_description__icontains=word) | Q(long_description__icontains=word)
     return list(Solution.objects.filter(query).select_related("funded_by")[:limit])
+
+
+def reuse_software_matches(*, call: Call, user: User | None, limit: int = 8) -> list[Software]:
+    """Entries of the free-software catalogue (those ``user`` may read) sharing words with this
+    call's title and skills: by name, descriptions, category or the proprietary products they replace."""
+    words = _words(call)
+    if not words:
+        return []
+    query = Q()
+    for word in words:
+        query |= (Q(name__icontains=word) | Q(short_description__icontains=word) | Q(long_description__icontains=word)
+                  | Q(category__icontains=word) | Q(similar_products__icontains=word))
+    return list(Software.objects.filter(query, pk__in=access.readable_keys(user, "procurement_software"))
+                .exclude(call=call).select_related("organization").order_by("name")[:limit])
+
+
+@dataclass(frozen=True)
+class ReuseCandidates:
+    """What the reuse-first search offers before a call is published."""
+
+    software: list[Software]
+    solutions: list[Solution]
+    deliveries: list[Call]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.software or self.solutions or self.deliveries)
+
+
+def reuse_candidates(*, call: Call, user: User | None) -> ReuseCandidates:
+    return ReuseCandidates(software=reuse_software_matches(call=call, user=user),
+                           solutions=reuse_solution_matches(call=call), deliveries=reuse_matches(call=call))
 
 
 def awarded_calls_summary(*, start: dt.date, end: dt.date) -> tuple[int, Decimal]:

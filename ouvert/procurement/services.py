@@ -11,10 +11,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +35,7 @@ from .models import (
     Bid,
     BidState,
     Call,
+    CallAttachment,
     CallChange,
     CallState,
     EvaluationCriterion,
@@ -42,6 +45,7 @@ from .models import (
     SupplierSize,
 )
 from .permissions import check_buy, check_person, check_supplier_member, eligibility_refusal
+from .selectors import reuse_candidates
 from .tasks import schedule_ocds_dataset_refresh
 
 OPENING = SystemActor("procurement")
@@ -208,6 +212,82 @@ def call_create(*, organization: Organization, data: CallInput, by: User) -> Cal
     return call
 
 
+def _check_draft(call: Call) -> None:
+    if call.state != CallState.DRAFT:
+        raise ValidationError(_("Un appel publié ne se modifie plus : répondez aux questions par des addendas, "
+                                "ou annulez l'appel et publiez-en un nouveau."), code="state")
+
+
+@transaction.atomic
+def call_update(*, call: Call, data: CallInput, by: User) -> Call:
+    """Change a draft (any field of the form; the criteria are replaced). A published call is fixed."""
+    check_buy(by, call)
+    _check_draft(call)
+    _check_input(data)
+    before = {"title": call.title, "amount": str(call.amount)}
+    for name in ("description", "deliverables", "pricing", "amount", "questions_deadline", "bid_deadline",
+                 "delivery_date", "repository_url", "skills", "eligibility"):
+        setattr(call, name, getattr(data, name))
+    call.title = data.title.strip()
+    call.summary = data.summary.strip()
+    call.licence = data.licence or "LiLiQ-R-1.1"
+    call.save()
+    call.acceptance_criteria.all().delete()
+    call.evaluation_criteria.all().delete()
+    AcceptanceCriterion.objects.bulk_create(
+        AcceptanceCriterion(call=call, text=text, position=i) for i, text in enumerate(data.acceptance_criteria))
+    EvaluationCriterion.objects.bulk_create(
+        EvaluationCriterion(call=call, name=name, weight=weight, position=i)
+        for i, (name, weight) in enumerate(data.evaluation_criteria))
+    audit_record(actor=by, action="procurement.call.update", obj=call, organization=call.organization,
+                 changes={"before": before, "title": call.title, "amount": str(call.amount)})
+    return call
+
+
+ATTACHMENT_EXTENSIONS = frozenset({".pdf", ".odt", ".ods", ".odg", ".docx", ".xlsx", ".csv", ".txt", ".md",
+                                   ".png", ".jpg", ".jpeg", ".zip"})
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+ATTACHMENTS_MAX = 20
+
+
+@transaction.atomic
+def attachment_add(*, call: Call, upload: UploadedFile[Any], title: str = "", by: User) -> CallAttachment:
+    """Attach a document to a draft call (the documents are fixed once the call is published)."""
+    check_buy(by, call)
+    _check_draft(call)
+    suffix = PurePosixPath(upload.name or "").suffix.lower()
+    if suffix not in ATTACHMENT_EXTENSIONS:
+        raise ValidationError({"file": _("Type de document refusé (%(suffix)s). Formats acceptés : %(formats)s.") % {
+            "suffix": suffix or "?", "formats": ", ".join(sorted(ATTACHMENT_EXTENSIONS))}})
+    if (upload.size or 0) > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"file": _("Le document dépasse 20 Mo ; réduisez-le ou donnez un lien dans la "
+                                         "description.")})
+    if call.attachments.count() >= ATTACHMENTS_MAX:
+        raise ValidationError({"file": _("Un appel compte au plus %(n)s pièces jointes ; retirez-en une "
+                                         "d'abord.") % {"n": ATTACHMENTS_MAX}})
+    label = (title or "").strip()[:200] or PurePosixPath(upload.name or "document").stem[:200]
+    item = CallAttachment(call=call, title=label, size=upload.size or 0, uploaded_by=by)
+    item.file.save(upload.name or "document", upload, save=False)
+    item.save()
+    audit_record(actor=by, action="procurement.attachment.add", obj=item, organization=call.organization,
+                 label=f"{call.title} — {item.title}", changes={"file": item.file.name, "size": item.size})
+    return item
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: CallAttachment, by: User) -> None:
+    call = attachment.call
+    check_buy(by, call)
+    _check_draft(call)
+    name = attachment.file.name or ""
+    audit_record(actor=by, action="procurement.attachment.remove", obj=attachment, organization=call.organization,
+                 label=f"{call.title} — {attachment.title}", changes={"file": name})
+    attachment.delete()
+    storage = attachment.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 @transaction.atomic
 def call_publish(*, call: Call, reuse_comparison: str, by: Actor) -> Call:
     """Publish a draft: the reuse comparison is recorded, the bid period checked, the sealing key made."""
@@ -223,11 +303,15 @@ def call_publish(*, call: Call, reuse_comparison: str, by: Actor) -> Call:
                               code="questions_deadline")
     check_bid_period(published=now, bid_deadline=call.bid_deadline)
     check_amount(call.amount, call.pricing)
+    offered = reuse_candidates(call=call, user=by if isinstance(by, User) else None)
     call.reuse_comparison = comparison
     call.published_at = now
     call.public_key = custodian.call_public_key(call_id=call.pk, deadline=call.bid_deadline)
     call.save(update_fields=["reuse_comparison"])
-    _move(call, CallState.PUBLISHED, by=by, changes={"reuse_comparison": comparison})
+    _move(call, CallState.PUBLISHED, by=by, changes={
+        "reuse_comparison": comparison,
+        "compared_with": {"software": [s.pk for s in offered.software], "solutions": [s.pk for s in offered.solutions],
+                          "deliveries": [c.pk for c in offered.deliveries]}})
     transaction.on_commit(lambda: _schedule_opening(call))
     return call
 

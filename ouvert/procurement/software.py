@@ -26,11 +26,11 @@ from ouvert.core.models import Organization, User
 from ouvert.core.permissions import check_edit_in_organization, is_member_of
 
 from . import publiccode
-from .models import Software, SoftwareRole, SoftwareUse
-from .permissions import check_person
+from .models import Call, Delivery, Software, SoftwareRole, SoftwareUse
+from .permissions import check_buy, check_person
 
-__all__ = ["ImportResult", "SoftwareExtras", "software_export", "software_get_for", "software_import",
-           "software_list", "software_use_declare", "software_users"]
+__all__ = ["ImportResult", "SoftwareExtras", "software_export", "software_from_delivery", "software_get_for",
+           "software_import", "software_list", "software_use_declare", "software_users"]
 
 KIND = "procurement_software"
 
@@ -112,6 +112,42 @@ def software_import(*, text: str, organization: Organization, by: Actor, softwar
     return ImportResult(software=entry, errors=[])
 
 
+def software_from_delivery(*, call: Call, delivery: Delivery, by: Actor) -> Software:
+    """Enter (or refresh) the catalogue entry of an accepted delivery, from its validated publiccode.yml.
+
+    Called by the acceptance service, in its transaction. The entry is the call's if it has one;
+    else the buying body's entry for the same code address (imported before, not yet tied to a
+    call); else a new one, published and maintained by the buying body. It is linked to the call
+    and the delivery, and the buying body is recorded as its user (the call's buyer as referent).
+    The catalogue's own fields (similar products, support, prerogatives) are left as they were."""
+    check_buy(by, call)
+    report = publiccode.validate(delivery.publiccode)
+    if not report.valid:
+        raise ValidationError(_("Le publiccode.yml du livrable n'est pas valide."))
+    fields = _fields(report.data)
+    entry = Software.objects.filter(call=call).first()
+    if entry is None:
+        entry = Software.objects.filter(organization=call.organization, url=fields["url"], call__isnull=True).first()
+    created = entry is None
+    if entry is None:
+        entry = Software(organization=call.organization)
+    for name, value in fields.items():
+        setattr(entry, name, value)
+    entry.publiccode = delivery.publiccode
+    entry.import_errors = []
+    entry.call = call
+    entry.delivery = delivery
+    entry.published = True
+    entry.full_clean(exclude=["organization", "call", "delivery"])
+    entry.save()
+    SoftwareUse.objects.get_or_create(software=entry, organization=call.organization,
+                                      defaults={"person": call.created_by, "role": SoftwareRole.REFERENT})
+    audit_record(actor=by, action="procurement.software.create" if created else "procurement.software.update",
+                 obj=entry, organization=call.organization,
+                 changes={"name": entry.name, "licence": entry.licence, "call": call.pk})
+    return entry
+
+
 def software_export(*, software: Software) -> str:
     """The entry as a publiccode.yml: the last valid file, its keys set to the entry's fields.
 
@@ -189,7 +225,12 @@ def software_facets(*, user: User | None) -> tuple[list[str], list[str]]:
 
 def software_get_for(*, user: User | None, pk: object) -> Software:
     access.check_read(user, KIND, pk, not_found=Http404)
-    return Software.objects.select_related("organization").get(pk=int(str(pk)))
+    return Software.objects.select_related("organization", "call", "delivery").get(pk=int(str(pk)))
+
+
+def software_of_call(*, user: User | None, call: Call) -> Software | None:
+    """The catalogue entry that came from this call's accepted delivery, when ``user`` may read it."""
+    return Software.objects.filter(call=call, pk__in=access.readable_keys(user, KIND)).first()
 
 
 def software_users(*, software: Software) -> list[SoftwareUse]:

@@ -20,8 +20,19 @@ from ouvert.core.permissions import is_site_admin
 from ouvert.core.typing import AuthedHttpRequest, signed_in_user
 
 from . import permissions, selectors, services
-from .forms import AnswerForm, BidForm, CallForm, CancelForm, PublishForm, QuestionForm, SupplierForm
+from .forms import (
+    AnswerForm,
+    AttachmentForm,
+    BidForm,
+    CallForm,
+    CancelForm,
+    PublishForm,
+    QuestionForm,
+    SupplierForm,
+    call_initial,
+)
 from .models import Call, CallState
+from .software import software_of_call
 
 
 def _call(request: HttpRequest, pk: int) -> Call:
@@ -70,6 +81,65 @@ def call_create(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "procurement/call_form.html", {"form": form})
 
 
+@login_required
+def call_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Change a draft and its attachments (the buyer's side only; a published call is fixed)."""
+    call = _call(request, pk)
+    if not permissions.can_buy(request.user, call):
+        raise Http404
+    if call.state != CallState.DRAFT:
+        messages.info(request, _("Un appel publié ne se modifie plus : répondez aux questions par des addendas."))
+        return redirect(call)
+    organizations = Organization.objects.filter(pk=call.organization_id)
+    form = CallForm(request.POST or None, organizations=organizations, initial=call_initial(call))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.call_update(call=call, data=form.to_input(), by=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Brouillon enregistré."))
+            return redirect(call)
+    return render(request, "procurement/call_edit.html", {
+        "call": call, "form": form, "attachments": list(call.attachments.all()),
+        "attachment_form": AttachmentForm(prefix="doc")})
+
+
+@login_required
+def attachment_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    call = _call(request, pk)
+    if not permissions.can_buy(request.user, call):
+        raise Http404
+    form = AttachmentForm(request.POST or None, request.FILES or None, prefix="doc")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attachment_add(call=call, upload=form.cleaned_data["file"], title=form.cleaned_data["title"],
+                                    by=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Pièce jointe ajoutée."))
+            return redirect(reverse("procurement:call_edit", kwargs={"pk": call.pk}) + "#pieces-jointes")
+    return render(request, "procurement/call_edit.html", {
+        "call": call, "form": None, "attachments": list(call.attachments.all()), "attachment_form": form})
+
+
+@login_required
+@require_POST
+def attachment_remove(request: AuthedHttpRequest, pk: int, aid: int) -> HttpResponse:
+    call = _call(request, pk)
+    attachment = call.attachments.filter(pk=aid).first()
+    if attachment is None or not permissions.can_buy(request.user, call):
+        raise Http404
+    try:
+        services.attachment_remove(attachment=attachment, by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, _("Pièce jointe retirée."))
+    return redirect(reverse("procurement:call_edit", kwargs={"pk": call.pk}) + "#pieces-jointes")
+
+
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     call = _call(request, pk)
@@ -80,6 +150,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "procurement/call_detail.html", {
         "call": call, "questions": selectors.call_questions(call=call),
         "acceptance": list(call.acceptance_criteria.all()), "evaluation": list(call.evaluation_criteria.all()),
+        "attachments": list(call.attachments.all()),
         "is_buyer": permissions.can_buy(user, call), "open_for_bids": selectors.call_is_open_for_bids(call),
         "my_bids": mine, "eligible": eligible, "refusals": refusals,
         "bids": selectors.call_bids_opened(user=user, call=call),
@@ -87,6 +158,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_winner": bool(call.awarded_bid and permissions.is_supplier_member(user, call.awarded_bid.supplier)),
         "is_evaluator": bool(user and call.evaluators.filter(user=user).exists()),
         "score_sheet": selectors.score_sheet_for(user=user, call=call),
+        "software": software_of_call(user=user, call=call),
         "following": bool(user and follows.follow_get(user=user, kind="procurement_call", key=str(call.pk))),
         "question_form": QuestionForm(), "answer_form": AnswerForm(), "cancel_form": CancelForm()})
 
@@ -106,8 +178,7 @@ def call_publish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("L'appel est publié."))
             return redirect(call)
     return render(request, "procurement/call_publish.html", {
-        "call": call, "form": form, "matches": selectors.reuse_matches(call=call),
-        "solutions": selectors.reuse_solution_matches(call=call)})
+        "call": call, "form": form, "candidates": selectors.reuse_candidates(call=call, user=request.user)})
 
 
 @login_required

@@ -30,8 +30,9 @@ from ouvert.openaccess import records
 from .formats import DATACITE, DC, FORMATS, OAI_DC, OAIRE, XSI, Links
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
+OAI_IDENTIFIER = "http://www.openarchives.org/OAI/2.0/oai-identifier"
 for _prefix, _uri in (("", OAI), ("xsi", XSI), ("oai_dc", OAI_DC), ("dc", DC), ("oaire", OAIRE),
-                      ("datacite", DATACITE)):
+                      ("datacite", DATACITE), ("oai-identifier", OAI_IDENTIFIER)):
     register_namespace(_prefix, _uri)
 
 DAY = "%Y-%m-%d"
@@ -125,6 +126,14 @@ def identify(ctx: Context, args: dict[str, str]) -> None:
     _text(node, "earliestDatestamp", _stamp(earliest) if earliest else "1970-01-01T00:00:00Z")
     _text(node, "deletedRecord", "persistent")
     _text(node, "granularity", "YYYY-MM-DDThh:mm:ssZ")
+    # The identifier scheme (oai-identifier.xsd), as OpenAIRE's validators require: exactly one such
+    # description, whose repositoryIdentifier is the namespace of every record's identifier.
+    description = SubElement(node, f"{{{OAI}}}description")
+    scheme = SubElement(description, f"{{{OAI_IDENTIFIER}}}oai-identifier", {
+        f"{{{XSI}}}schemaLocation": f"{OAI_IDENTIFIER} http://www.openarchives.org/OAI/2.0/oai-identifier.xsd"})
+    for tag, text in (("scheme", "oai"), ("repositoryIdentifier", settings.OPENACCESS_OAI_REPOSITORY_ID),
+                      ("delimiter", ":"), ("sampleIdentifier", ctx.identifier(1))):
+        SubElement(scheme, f"{{{OAI_IDENTIFIER}}}{tag}").text = text
 
 
 def list_metadata_formats(ctx: Context, args: dict[str, str]) -> None:

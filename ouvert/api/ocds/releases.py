@@ -10,6 +10,7 @@ Only core OCDS 1.1 fields are used: bid statistics are ``tender.numberOfTenderer
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -91,6 +92,12 @@ def release(call: CallView, moment: Moment, *, seen: set[str], amendments_until:
         "enquiryPeriod": {"startDate": _when(call.published_at), "endDate": _when(call.questions_deadline)},
         "hasEnquiries": bool(call.amendments),
     }
+    if call.documents:  # fixed at publication (a draft's attachments change, a published call's do not)
+        tender["documents"] = [{
+            "id": f"piece-jointe-{d.id}", "documentType": "technicalSpecifications", "title": d.title,
+            "url": f"{settings.SITE_URL}{d.url}", "datePublished": _when(call.published_at),
+            "format": mimetypes.guess_type(d.filename)[0] or "application/octet-stream", "language": "fr"}
+            for d in call.documents]
     amendments = [a for a in call.amendments if a.at <= amendments_until]
     if amendments:
         tender["amendments"] = [{"id": f"addenda-{a.id}", "date": _when(a.at), "rationale": a.question[:1000],

@@ -45,7 +45,10 @@ def releases_json(request: HttpRequest) -> JsonResponse:
         data["links"] = {"next": request.build_absolute_uri(f"{request.path}?page={page + 1}")}
     if page > 1:
         data.setdefault("links", {})["prev"] = request.build_absolute_uri(f"{request.path}?page={page - 1}")
-    return _json(data)
+    response = _json(data)
+    if "links" in data:  # the same pages as an HTTP Link header (RFC 8288), for clients that read it
+        response["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in data["links"].items())
+    return response
 
 
 def records_json(request: HttpRequest) -> JsonResponse:

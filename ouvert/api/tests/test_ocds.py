@@ -91,6 +91,7 @@ def test_release_and_record_packages_validate_with_zero_errors(client, demo, cov
     tags = {tag for r in releases["releases"] for tag in r["tag"]}
     assert {"tender", "tenderAmendment", "tenderUpdate", "award", "contract", "implementation",
             "tenderCancellation"} <= tags
+    assert any(r["tender"].get("documents") for r in releases["releases"])  # the open call's attachment
     result = cove(releases)
     _assert_valid(result)
     broken = json.loads(json.dumps(releases))  # control: the validator does see errors offline
@@ -144,3 +145,24 @@ def test_paging_and_monthly_files(client, demo, settings):
     assert client.get("/ocds/releases-1999-01.json").status_code == 404
     assert all(r["ocid"].startswith("ocds-test00-") for r in first["releases"]) and total > 5
     assert client.get("/ocds/ocds-test00-99999.json").status_code == 404
+
+
+def test_paged_packages_with_links_validate_with_zero_errors(client, demo, cove):
+    """``links.next`` / ``links.prev`` (OCDS's paging convention for APIs) are not declared by the
+    1.1 package schema, which allows additional fields: a paged package still validates."""
+    from ouvert.api.ocds import views
+
+    views.PAGE, saved = 3, views.PAGE
+    try:
+        first = client.get("/ocds/releases.json")
+        second = client.get("/ocds/releases.json?page=2").json()
+    finally:
+        views.PAGE = saved
+    assert first.json()["links"]["next"].endswith("?page=2") and second["links"]["prev"].endswith("?page=1")
+    assert '<http://testserver/ocds/releases.json?page=2>; rel="next"' in first["Link"]
+    for package in (first.json(), second):
+        result = cove(package)
+        _assert_valid(result)
+        # reported only as additional fields (as is party scale, which 1.1 leaves to ``details``)
+        assert {(f["path"], f["field"]) for f in result["additional_fields"]} == {
+            ("", "links"), ("/releases/parties/details", "scale")}

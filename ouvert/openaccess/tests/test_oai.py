@@ -18,22 +18,28 @@ from ouvert.openaccess.services import publication_declare, publication_delete
 pytestmark = pytest.mark.django_db
 NS = {"o": "http://www.openarchives.org/OAI/2.0/", "oai_dc": "http://www.openarchives.org/OAI/2.0/oai_dc/",
       "dc": "http://purl.org/dc/elements/1.1/",
-      "oaire": "http://namespace.openaire.eu/schema/oaire/", "datacite": "http://datacite.org/schema/kernel-4"}
+      "oaire": "http://namespace.openaire.eu/schema/oaire/", "datacite": "http://datacite.org/schema/kernel-4",
+      "oi": "http://www.openarchives.org/OAI/2.0/oai-identifier"}
 
 
 class Schemas:
-    """The envelope against OAI-PMH.xsd (whose <metadata> skips its content), then each oai_dc
-    record against oai_dc.xsd. No OpenAIRE XSD is in ../shared: oai_openaire records are checked
-    by the assertions of the tests that read them."""
+    """The envelope against OAI-PMH.xsd (whose <metadata> and <description> skip their content),
+    then each oai_dc record against oai_dc.xsd and each Identify description in the oai-identifier
+    namespace against oai-identifier.xsd — the two schemas OpenAIRE's validator (EuroCRIS, in
+    ../shared/realdata/oai-pmh/eurocris-validator) applies besides its CERIF one. No OpenAIRE
+    literature XSD is in ../shared: oai_openaire records are checked by the tests' assertions."""
 
     def __init__(self, folder):
         self.envelope = etree.XMLSchema(etree.parse(str(folder / "OAI-PMH.xsd")))
         self.dc = etree.XMLSchema(etree.parse(str(folder / "oai_dc.xsd")))
+        self.identifier = etree.XMLSchema(etree.parse(str(folder / "oai-identifier.xsd")))
 
     def check(self, doc):
         assert self.envelope.validate(doc), self.envelope.error_log.last_error
         for record in doc.xpath("//o:metadata/oai_dc:dc", namespaces=NS):
             assert self.dc.validate(record), self.dc.error_log.last_error
+        for scheme in doc.xpath("//o:Identify/o:description/oi:oai-identifier", namespaces=NS):
+            assert self.identifier.validate(scheme), self.identifier.error_log.last_error
         return True
 
 
@@ -99,6 +105,29 @@ def test_identify_says_persistent_deletions_and_second_granularity(oai, world):
     assert doc.findtext("o:Identify/o:deletedRecord", namespaces=NS) == "persistent"
     assert doc.findtext("o:Identify/o:granularity", namespaces=NS) == "YYYY-MM-DDThh:mm:ssZ"
     assert doc.findtext("o:Identify/o:baseURL", namespaces=NS).endswith("/oai")
+
+
+def test_openaire_validator_requirements_identifier_scheme_base_url_unique_formats(oai, world, schema, settings):
+    """The checks of OpenAIRE's OAI-PMH validator that do not concern CERIF (its CHECKS.md: 0, 1b,
+    1d, 2d–2f, and 5a's identifiers built on the repository identifier)."""
+    _status, doc = oai(verb="Identify")
+    schemes = doc.xpath("//o:Identify/o:description/oi:oai-identifier", namespaces=NS)
+    assert len(schemes) == 1  # exactly one, validated against oai-identifier.xsd by ``oai``
+    repository = schemes[0].findtext("oi:repositoryIdentifier", namespaces=NS)
+    assert repository == settings.OPENACCESS_OAI_REPOSITORY_ID
+    assert schemes[0].findtext("oi:sampleIdentifier", namespaces=NS).startswith(f"oai:{repository}:")
+    assert doc.findtext("o:Identify/o:baseURL", namespaces=NS) == "http://testserver/oai"
+    _status, doc = oai(verb="ListIdentifiers", metadataPrefix="oai_dc")
+    identifiers = doc.xpath("//o:header/o:identifier/text()", namespaces=NS)
+    assert identifiers and all(i.startswith(f"oai:{repository}:publication/") for i in identifiers)
+    _status, doc = oai(verb="ListMetadataFormats")
+    for field in ("metadataPrefix", "metadataNamespace", "schema"):
+        values = doc.xpath(f"//o:metadataFormat/o:{field}/text()", namespaces=NS)
+        assert len(values) == len(set(values)) == 2, field
+    broken = etree.fromstring(b'<oai-identifier xmlns="http://www.openarchives.org/OAI/2.0/oai-identifier">'
+                              b'<scheme>oai</scheme><repositoryIdentifier>pas un domaine</repositoryIdentifier>'
+                              b'<delimiter>:</delimiter><sampleIdentifier>x</sampleIdentifier></oai-identifier>')
+    assert not schema.identifier.validate(broken)  # control: the schema does refuse a bad scheme
 
 
 def test_formats_and_sets(oai, world):

@@ -123,8 +123,10 @@ def test_editor_pages_pass_axe(page, axe_check, indicator, coordinator, password
     axe_check(page, context="rating form")
 
 
-def test_management_forms_pass_axe_with_and_without_errors(page, axe_check, indicator, coordinator, password):
+def test_management_forms_pass_axe_with_and_without_errors(page, axe_check, indicator, coordinator, password,
+                                                           make_plan):
     plan, _item = indicator
+    draft = make_plan(publish=False, slug="brouillon")
     commitment = plan.commitments.get()
     milestone = commitment.milestones.get(number="1.1")
     committee = services.committee_create(organization=plan.organization, slug="comite", name="Comité",
@@ -163,6 +165,16 @@ def test_management_forms_pass_axe_with_and_without_errors(page, axe_check, indi
         assert ("Titre" in summary or "Title" in summary), summary
         assert ("La fin précède le début" in summary or "The end comes before the start" in summary), summary
         axe_check(page, context=f"{path} with errors")
+    draft_milestone = draft.commitments.get().milestones.get(number="1.1")
+    for path in (f"/fr/plans-action/brouillon/jalons/{draft_milestone.pk}/supprimer/",  # the confirmation
+                 "/en/action-plans/brouillon/delete/",
+                 f"/fr/plans-action/2021-2023/jalons/{milestone.pk}/supprimer/"):  # published: refused, said why
+        assert page.goto(path).status == 200, path
+        axe_check(page, context=path)
+    page.goto(f"/fr/plans-action/brouillon/jalons/{draft_milestone.pk}/supprimer/")
+    page.click("text=Supprimer définitivement")
+    page.wait_for_url(f"**/plans-action/brouillon/engagements/{draft_milestone.commitment_id}/")
+    assert not draft_milestone.commitment.milestones.filter(pk=draft_milestone.pk).exists()
 
 
 def test_plan_card_has_no_gap_above_its_title(page, make_plan):

@@ -54,7 +54,10 @@ def test_draft_plan_is_hidden_from_outsiders(client, make_plan, coordinator, mak
     paths = ["/fr/plans-action/2021-2023/", "/fr/plans-action/2021-2023/plan.json",
              "/fr/plans-action/2021-2023/export.csv", commitment.get_absolute_url(),
              f"/fr/plans-action/2021-2023/engagements/{commitment.pk}/evaluation/",
-             f"/fr/plans-action/2021-2023/jalons/{milestone.pk}/avancement/", "/fr/plans-action/2021-2023/importer/"]
+             f"/fr/plans-action/2021-2023/jalons/{milestone.pk}/avancement/", "/fr/plans-action/2021-2023/importer/",
+             "/fr/plans-action/2021-2023/supprimer/", f"/fr/plans-action/2021-2023/jalons/{milestone.pk}/supprimer/",
+             f"/fr/plans-action/2021-2023/engagements/{commitment.pk}/supprimer/",
+             f"/fr/plans-action/2021-2023/defis/{plan.challenges.get().pk}/supprimer/"]
     outsider = make_user()
     make_member(outsider, make_org("autre", kind="civil_society"), "editor")
     for reader in (None, outsider):

@@ -44,6 +44,20 @@ def test_buyer_publishes_supplier_asks_and_bids_sealed_until_the_deadline(page, 
     page.fill("#id_amount", "45000")
     page.click("main button[type=submit]")
     page.wait_for_url("**/publier/")
+    draft = Call.objects.get()
+    page.goto(f"/fr/acquisitions/appels/{draft.pk}/modifier/")  # the draft, changed and given a document
+    page.fill("#id_title", "Gabarit libre de formulaires accessibles (v2)")
+    page.click("text=Enregistrer le brouillon")
+    page.wait_for_url(f"**/acquisitions/appels/{draft.pk}/")
+    page.goto(f"/fr/acquisitions/appels/{draft.pk}/modifier/")
+    page.fill("#id_doc-title", "Maquettes")
+    page.set_input_files("#id_doc-file", files=[{"name": "maquettes.pdf", "mimeType": "application/pdf",
+                                                 "buffer": b"%PDF-1.7 maquettes"}])
+    page.click("text=Ajouter la pièce jointe")
+    page.wait_for_url("**/modifier/#pieces-jointes")
+    assert page.locator("#pieces-jointes a", has_text="Maquettes").count() == 1
+    axe_check(page, context="draft edit page with an attachment")
+    page.goto(f"/fr/acquisitions/appels/{draft.pk}/publier/")
     axe_check(page, context="publish form")
     page.fill("#id_reuse_comparison", "Le gabarit existant ne couvre pas les formulaires à plusieurs pages.")
     page.click("main button[type=submit]")

@@ -128,3 +128,30 @@ def test_awarded_calls_summary_counts_nothing_without_awards(make_call):
     make_call()
     today = timezone.localdate()
     assert awarded_calls_summary(start=today - dt.timedelta(days=1), end=today) == (0, Decimal("0"))
+
+
+def test_reuse_first_offers_free_software_solutions_and_deliveries_and_records_what_was_compared(
+        make_call, buyer, buyer_org, client):
+    from ouvert.core.models import AuditEntry
+    from ouvert.procurement.software import software_import
+
+    from .test_software import publiccode
+
+    entry = software_import(text=publiccode(name="Rendez-vous libre"), organization=buyer_org, by=buyer).software
+    hidden = software_import(text=publiccode(name="Rendez-vous caché", url="https://depot.exemple.quebec/cache"),
+                             organization=buyer_org, by=buyer).software
+    hidden.published = False
+    hidden.save()
+    call = make_call(publish=False, title="Prise de rendez-vous en ligne")
+    client.force_login(buyer)
+    page = client.get(f"/fr/acquisitions/appels/{call.pk}/publier/").content.decode()
+    assert "Rendez-vous libre" in page and "Logiciels libres" in page
+    assert "Rendez-vous caché" in page  # its own body's unpublished entry: readable by the buyer
+    client.post(f"/fr/acquisitions/appels/{call.pk}/publier/",
+                {"reuse_comparison": "Rendez-vous libre ne gère pas les files d'attente des comptoirs."})
+    call.refresh_from_db()
+    assert call.state == "published"
+    audit = AuditEntry.objects.get(action="procurement.call.published", object_id=str(call.pk))
+    assert set(audit.changes["compared_with"]["software"]) == {entry.pk, hidden.pk}
+    client.logout()
+    assert "Rendez-vous libre ne gère pas" in client.get(call.get_absolute_url()).content.decode()

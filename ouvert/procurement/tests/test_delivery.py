@@ -125,3 +125,45 @@ def test_the_accepted_code_enters_the_solutions_with_its_users(awarded, buyer, c
     client.force_login(outsider)
     client.post(solution.get_absolute_url(), {"organization": "laval"})
     assert solution.uses.count() == 2
+
+
+def _accept(call, buyer, supplier_user):
+    delivery.delivery_submit(call=call, repository_url="https://depot.exemple/x", publiccode_text=_publiccode(call),
+                             by=supplier_user)
+    for criterion in call.acceptance_criteria.all():
+        delivery.criterion_check(criterion=criterion, met=True, by=buyer)
+    delivery.delivery_accept(call=call, by=buyer)
+
+
+def test_the_accepted_delivery_enters_the_free_software_catalogue_linked_to_call_and_delivery(awarded, buyer,
+                                                                                              client):
+    from ouvert.procurement.models import Software
+
+    call, supplier_user = awarded
+    _accept(call, buyer, supplier_user)
+    entry = Software.objects.get()
+    call.refresh_from_db()
+    assert (entry.call, entry.delivery, entry.organization) == (call, call.delivery, call.organization)
+    assert (entry.name, entry.url, entry.licence, entry.published) == (
+        "Carte des chantiers", "https://depot.exemple.qc.ca/carte-chantiers", "LiLiQ-R-1.1", True)
+    assert entry.publiccode == call.delivery.publiccode
+    assert [(u.organization, u.person, u.role) for u in entry.uses.all()] == [(call.organization, buyer, "referent")]
+    page = client.get(entry.get_absolute_url()).content.decode()
+    assert call.title in page and call.get_absolute_url() in page
+    assert entry.get_absolute_url() in client.get(call.get_absolute_url()).content.decode()
+    listing = client.get("/fr/acquisitions/logiciels-libres/").content.decode()
+    assert "Carte des chantiers" in listing
+
+
+def test_an_entry_imported_before_for_the_same_code_is_linked_not_duplicated(awarded, buyer):
+    from ouvert.procurement.models import Software
+    from ouvert.procurement.software import SoftwareExtras, software_import
+
+    call, supplier_user = awarded
+    before = software_import(text=_publiccode(call).replace("Carte des chantiers", "Carte (ancienne)"),
+                             organization=call.organization, by=buyer,
+                             extras=SoftwareExtras(similar_products="ArcGIS")).software
+    _accept(call, buyer, supplier_user)
+    entry = Software.objects.get()
+    assert entry.pk == before.pk and entry.call == call and entry.name == "Carte des chantiers"
+    assert entry.similar_products == "ArcGIS"  # the catalogue's own fields are kept

@@ -10,9 +10,10 @@ from ouvert.core import actors
 
 
 class Command(BaseCommand):
-    help = ("Plans d'action : « snapshot » relève la valeur calculée de chaque indicateur (à lancer chaque "
-            "jour par cron) ; « remind » écrit aux répondants des organismes dont un jalon arrive à "
-            "échéance ou l'a dépassée (chaque jour).")
+    help = ("Plans d'action : « snapshot » relève la valeur calculée de chaque indicateur et met à jour les jeux "
+            "de données du baromètre ; « remind » écrit aux répondants des organismes dont un jalon arrive à "
+            "échéance ou l'a dépassée ; « daily » fait les deux (à lancer chaque jour par cron ; le relancer "
+            "le même jour ne refait rien).")
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -20,6 +21,8 @@ class Command(BaseCommand):
         snap.add_argument("--date", help="date du relevé, AAAA-MM-JJ (par défaut : aujourd'hui)")
         remind = sub.add_parser("remind", help="rappels d'échéance aux répondants")
         remind.add_argument("--date", help="date de référence, AAAA-MM-JJ (par défaut : aujourd'hui)")
+        daily = sub.add_parser("daily", help="snapshot puis remind (la ligne de cron quotidienne)")
+        daily.add_argument("--date", help="date de référence, AAAA-MM-JJ (par défaut : aujourd'hui)")
 
     def handle(self, *args: Any, action: str, date: str | None = None, **options: Any) -> None:
         from ouvert.plans import services
@@ -30,9 +33,13 @@ class Command(BaseCommand):
                 on = dt.date.fromisoformat(date)
             except ValueError as error:
                 raise CommandError(f"--date : « {date} » n'est pas une date AAAA-MM-JJ.") from error
-        if action == "snapshot":
+        if action in ("snapshot", "daily"):
+            from ouvert.plans.publishing import barometer_open_data_refresh
+
             stored = services.snapshot_take(on=on, by=actors.COMMAND)
-            self.stdout.write(f"{stored} valeur(s) d'indicateur relevée(s).")
-        else:
+            refreshed = barometer_open_data_refresh()
+            self.stdout.write(f"{stored} valeur(s) d'indicateur relevée(s) ; {refreshed} jeu(x) de données du "
+                              "baromètre mis à jour.")
+        if action in ("remind", "daily"):
             sent = services.reminders_send(today=on, by=actors.COMMAND)
             self.stdout.write(f"{sent} rappel(s) envoyé(s).")
