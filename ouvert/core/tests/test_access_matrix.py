@@ -215,7 +215,7 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "^dataset/(?P<name>[-\\w]+)/?$": Probe("/dataset/{name}", level="dataset"),
     "^dataset/(?P<dataset_id>[-\\w]+)/resource/(?P<resource_id>[0-9a-f-]{36})/download/(?P<filename>[^/]*)$":
         Probe("/dataset/{did}/resource/{rid}/download/{file}"),
-    "media/<path:path>": [Probe("/media/{media}"), plan("/media/{evidence}"),
+    "media/<path:path>": [Probe("/media/{media}"), plan("/media/{evidence}"), call("/media/{attachment}"),
                           Probe("/media/{pfile}", level="publication"), Probe("/media/{efile}", level="embargo")],
     "healthz": NO_DATA,
     "readyz": NO_DATA,
@@ -380,6 +380,14 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "fr/plans-action/comite/<slug:slug>/rencontres/nouvelle/": WRITE,
     "fr/plans-action/comite/<slug:slug>/rencontres/<int:pk>/compte-rendu/": WRITE,
     "fr/plans-action/<slug:slug>/modifier/": WRITE,
+    # deleting a draft: its coordinating body only; a published plan cannot be deleted (so no control)
+    "fr/plans-action/<slug:slug>/supprimer/": Probe("/fr/plans-action/{pslug}/supprimer/", level="plan",
+                                                    control=False),
+    "fr/plans-action/<slug:slug>/defis/<int:pk>/supprimer/": WRITE,
+    "fr/plans-action/<slug:slug>/engagements/<int:pk>/supprimer/": Probe(
+        "/fr/plans-action/{pslug}/engagements/{commitment}/supprimer/", level="plan", control=False),
+    "fr/plans-action/<slug:slug>/jalons/<int:pk>/supprimer/": WRITE,
+    "fr/plans-action/barometre/donnees-ouvertes/<slug:org>/": WRITE,
     "fr/plans-action/<slug:slug>/defis/nouveau/": WRITE,
     "fr/plans-action/<slug:slug>/engagements/nouveau/": WRITE,
     "fr/plans-action/<slug:slug>/engagements/<int:pk>/modifier/": WRITE,
@@ -473,6 +481,22 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "fr/acquisitions/": [call("/fr/acquisitions/", listing=True), call("/en/procurement/", listing=True)],
     "fr/acquisitions/appels/<int:pk>/": call("/fr/acquisitions/appels/{call}/"),
     "fr/acquisitions/appels/<int:pk>/publier/": buy("/fr/acquisitions/appels/{call}/publier/"),
+    # a draft's edit and attachment forms: its body only; once published the call is fixed (even for the buyer)
+    "fr/acquisitions/appels/<int:pk>/modifier/": Probe("/fr/acquisitions/appels/{call}/modifier/", level="call",
+                                                       control=False),
+    "fr/acquisitions/appels/<int:pk>/pieces-jointes/": Probe("/fr/acquisitions/appels/{call}/pieces-jointes/",
+                                                             level="call", control=False),
+    "fr/acquisitions/appels/<int:pk>/pieces-jointes/<int:aid>/retirer/": WRITE,
+    "api/v1/procurement/dashboard": call("/api/v1/procurement/dashboard", listing=True, shows=False),
+    "api/v1/procurement/dashboard/<series>": Exempt("a market dashboard series: aggregates over public calls "
+                                                    "(ouvert/procurement/tests/test_api.py)"),
+    **dict.fromkeys(["api/v1/procurement/software", "api/v1/procurement/software/<software_id>"],
+                    Exempt("free-software catalogue (procurement_software policy): an unpublished entry is a 404 "
+                           "to all but its body (ouvert/procurement/tests/test_api.py, test_software.py)")),
+    **dict.fromkeys(["api/v1/procurement/accompaniments", "api/v1/procurement/accompaniments/<request_id>",
+                     "api/v1/procurement/accompaniments/<request_id>/move"],
+                    Exempt("accompaniment requests: never public; the requesting body and the team only, with a "
+                           "token (ouvert/procurement/tests/test_api.py)")),
     "fr/acquisitions/appels/<int:pk>/soumission/": Probe("/fr/acquisitions/appels/{call}/soumission/", level="call",
                                                          control=False),
     "fr/acquisitions/appels/<int:pk>/soumissions.csv": Probe("/fr/acquisitions/appels/{call}/soumissions.csv",
@@ -834,7 +858,7 @@ def _call_world(fx: dict[str, Any], settings: Any) -> ObjectWorld:
     from django.utils import timezone
 
     from ouvert.api.ocds.releases import ocid
-    from ouvert.procurement.services import CallInput, call_create, call_publish
+    from ouvert.procurement.services import CallInput, attachment_add, call_create, call_publish
 
     settings.PROCUREMENT_KEY_SECRET = "matrix-custodian-secret-not-in-the-database"
     body = make_org("acheteur")
@@ -848,6 +872,9 @@ def _call_world(fx: dict[str, Any], settings: Any) -> ObjectWorld:
             questions_deadline=now + dt.timedelta(days=7), bid_deadline=now + dt.timedelta(days=30),
             delivery_date=(now + dt.timedelta(days=90)).date(), skills="Python",
             acceptance_criteria=["Les tests passent"], evaluation_criteria=[("Qualité", 60), ("Prix", 40)]))
+        attachment = attachment_add(call=item, upload=SimpleUploadedFile("cahier.pdf", b"%PDF-1.4 " + CALL_MARK.encode(),
+                                                                      content_type="application/pdf"),
+                                    title="Cahier des charges", by=buyer)
     readers, tokens = _outsiders(make_user, make_org, make_member, make_token, "appel")
 
     def publish() -> None:
@@ -858,7 +885,8 @@ def _call_world(fx: dict[str, Any], settings: Any) -> ObjectWorld:
     return ObjectWorld(
         mark=CALL_MARK, readers=readers, tokens={**tokens, "insider": make_token(buyer)}, insider=buyer,
         ids=(ocid(item.pk),), phases=[(lambda probe: True, publish)],
-        ctx={"call": str(item.pk), "ocid": ocid(item.pk), "month": timezone.localdate().strftime("%Y-%m")})
+        ctx={"call": str(item.pk), "ocid": ocid(item.pk), "month": timezone.localdate().strftime("%Y-%m"),
+             "attachment": str(attachment.file.name)})
 
 
 def _publication_world(fx: dict[str, Any], *, embargoed: bool, withdrawn: bool) -> ObjectWorld:
