@@ -34,8 +34,10 @@ class CatalogConfig(AppConfig):
 
     def datastore_table_changed(self, *, resource_id) -> None:
         """Hook called by the datastore after a table of a resource is loaded or changed."""
+        from .dictionary import resource_dictionary_sync
         from .tasks import resource_quality_schedule
 
+        resource_dictionary_sync(resource_id=resource_id)  # one dictionary: the catalogue's follows the table
         resource_quality_schedule(resource_id=resource_id)
 
     def demo_load(self, stdout=None) -> bool:

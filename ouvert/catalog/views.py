@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,11 +30,12 @@ from ouvert.core.metrics import observe_search
 from ouvert.core.models import Frequency, Organization
 from ouvert.core.typing import AuthedHttpRequest, signed_in_user
 
-from . import learning, permissions, selectors, services
+from . import dictionary, learning, permissions, selectors, services
 from .forms import (
     AnswerForm,
     CommentForm,
     DatasetForm,
+    DictionaryForm,
     RequestForm,
     ResourceEditForm,
     ResourceForm,
@@ -304,18 +306,42 @@ def resource_edit(request: AuthedHttpRequest, name: str, pk) -> HttpResponse:
     del form.fields["file"]
     if resource.file:
         del form.fields["url"]
-    if request.method == "POST" and form.is_valid():
+    # A loaded resource's dictionary is its table's: an editable table instead of the text list.
+    tables = dictionary.resource_tables(resource)
+    columns = dictionary.resource_columns(resource, tables)
+    dictionary_form = DictionaryForm(request.POST or None, columns=columns) if tables else None
+    if dictionary_form is not None:
+        del form.fields["data_dictionary"]
+    if request.method == "POST" and form.is_valid() and (dictionary_form is None or dictionary_form.is_valid()):
         data = {k: v for k, v in form.cleaned_data.items() if k in form.fields}
+        reloads = 0
         try:
-            services.resource_update(resource=resource, by=request.user, **data)
+            with transaction.atomic():
+                services.resource_update(resource=resource, by=request.user, **data)
+                for sheet in sorted({c.sheet for c in columns}) if dictionary_form is not None else []:
+                    try:
+                        job = dictionary.resource_dictionary_update(
+                            resource=resource, columns=dictionary_form.changes(sheet), by=request.user, sheet=sheet)
+                    except ValidationError as error:
+                        apply_errors(dictionary_form, error, field_map={
+                            column.id: dictionary_form.field_of(column.id, sheet) or "" for column in columns})
+                        raise
+                    reloads += job is not None
         except ValidationError as error:
-            apply_errors(form, error)
+            if dictionary_form is None or not dictionary_form.errors:
+                apply_errors(form, error)
+            resource.refresh_from_db()
         else:
             messages.success(request, _("Ressource modifiée."))
+            if reloads:
+                messages.info(request, _("Un type ou une lecture des valeurs a changé : le fichier est rechargé dans "
+                                         "le magasin de données ; l'état du chargement est affiché ci-dessous."))
             return redirect(resource.get_absolute_url())
+    invalid = bool(form.errors or (dictionary_form is not None and dictionary_form.errors))
     return render(request, "catalog/resource_form.html",
-                  {"form": form, "dataset": resource.dataset, "resource": resource},
-                  status=400 if form.errors else 200)
+                  {"form": form, "dataset": resource.dataset, "resource": resource,
+                   "dictionary_form": dictionary_form, "type_choices": dictionary.TYPE_CHOICES},
+                  status=400 if invalid else 200)
 
 
 @login_required
@@ -343,6 +369,7 @@ def resource_detail(request: HttpRequest, name: str, pk) -> HttpResponse:
         return JsonResponse(resources_json([resource], request)[0])
     return render(request, "catalog/resource_detail.html", {
         "resource": resource, "dataset": resource.dataset, **_resource_previews(resource, request.user),
+        "columns": dictionary.resource_columns(resource),
         "can_edit": permissions.can_edit_dataset(signed_in_user(request), resource.dataset)})
 
 

@@ -9,6 +9,8 @@ import zipfile
 import pytest
 import shapefile as pyshp
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
 
 from ouvert.catalog import services
 
@@ -61,3 +63,53 @@ def test_zipped_shapefile_is_shp_named_after_dataset_map_first_no_geometry_text(
         archive.writestr("notes.txt", "rien de géographique")
     plain = services.resource_create(dataset=dataset, by=user, file=SimpleUploadedFile("notes.zip", other.getvalue()))
     assert plain.format == "ZIP"
+
+
+def _edit_data(resource, **dictionary):
+    data = {"name": resource.name, "description": "", "format": resource.format, "encoding": resource.encoding}
+    data.update({f"dico-{k}": v for k, v in dictionary.items()})
+    return data
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_dictionary_edited_in_a_table_reaches_the_datastore_and_reloads_on_type_change(
+        client, publisher, make_dataset):
+    from ouvert.datastore.models import DatastoreTable
+
+    user, org = publisher
+    dataset = make_dataset(user, org, title="Comptages")
+    resource = services.resource_create(
+        dataset=dataset, by=user, data_dictionary=[{"name": "site", "description": "Lieu du compteur"}],
+        file=SimpleUploadedFile("comptages.csv", b"annee,site,velos\n2020,Berri,1200\n2021,Rachel,1350\n"))
+    client.force_login(user)
+    url = reverse("catalog:resource_edit", args=[dataset.name, resource.pk])
+    page = client.get(url).content.decode()
+    assert 'name="dico-0-type"' in page and '<option value="int" selected>entier</option>' in page
+    assert "Lieu du compteur" in page  # the catalogue's description fills the table's gap
+    assert 'name="data_dictionary"' not in page  # no second dictionary
+    with translation.override("en"):
+        english = client.get(reverse("catalog:resource_edit", args=[dataset.name, resource.pk])).content.decode()
+    assert "integer" in english and "Accepted types:" in english
+
+    bad = client.post(url, _edit_data(resource, **{"0-type": "entier-long", "0-label": "Année",
+                                                   "1-unit": "x" * 60}))
+    assert bad.status_code == 400
+    body = bad.content.decode()
+    assert "Type de la colonne annee" in body and "Unité de la colonne site" in body
+    assert 'href="#id_dico-0-type"' in body
+
+    ok = client.post(url, _edit_data(resource, **{
+        "0-type": "text", "0-label": "Année", "0-description": "Année du comptage", "0-unit": "",
+        "1-type": "text", "1-label": "site", "1-description": "Lieu du compteur", "1-unit": "",
+        "2-type": "int", "2-label": "velos", "2-description": "Vélos comptés", "2-unit": "vélos par jour",
+        "2-decimal_mark": ""}), follow=True)
+    assert ok.status_code == 200
+    table = DatastoreTable.objects.get(resource_id=resource.pk)
+    annee = table.field("annee")
+    assert annee["type"] == "text" and annee["label"] == "Année" and annee["description"] == "Année du comptage"
+    assert table.field("velos")["unit"] == "vélos par jour"
+    resource.refresh_from_db()
+    assert {e["name"]: e["type"] for e in resource.data_dictionary} == {"annee": "text", "site": "text",
+                                                                       "velos": "int"}
+    shown = client.get(resource.get_absolute_url()).content.decode()
+    assert shown.count("Année du comptage") == 1 and "vélos par jour" in shown
