@@ -467,3 +467,89 @@ def quality_summary(*, dataset: Dataset, language: str) -> dict[str, Any]:
     return {"checked": bool(report), "findings": out, "criteria": criteria,
             "stars_reason": stars_reason,
             "failed_rules": report.get("failed_rules", []), "warning_rules": report.get("warning_rules", [])}
+
+
+# The publisher's view of a dataset: loads and a current quality report -----------------------------
+
+
+@dataclass(frozen=True)
+class ResourceLoad:
+    """Where a resource's processing stands: ``state`` is queued, loading, loaded, failed or
+    cancelled (a datastore load), mapped (a map layer only) or none (nothing to load)."""
+
+    resource: Resource
+    state: str
+    percentage: float = 0.0
+    rows: int = 0
+    error: str = ""
+    errors: int = 0
+
+
+JOB_STATES = {"pending": "queued", "running": "loading", "succeeded": "loaded", "failed": "failed",
+              "cancelled": "cancelled"}
+
+
+def resource_loads(*, resources: list[Resource]) -> list[ResourceLoad]:
+    """The latest load of each resource (two queries whatever their number)."""
+    from django.apps import apps
+
+    ids = [r.pk for r in resources]
+    jobs: dict[uuid.UUID, Any] = {}
+    mapped: set[uuid.UUID] = set()
+    if ids and apps.is_installed("ouvert.datastore"):
+        from ouvert.datastore.selectors import latest_jobs
+
+        jobs = latest_jobs(ids)
+    if ids and apps.is_installed("ouvert.geo"):
+        from ouvert.geo.models import GeoLayer
+
+        mapped = set(GeoLayer.objects.filter(resource_id__in=ids).values_list("resource_id", flat=True))
+    out = []
+    for resource in resources:
+        job = jobs.get(resource.pk)
+        if job is None:
+            out.append(ResourceLoad(resource=resource, state="mapped" if resource.pk in mapped else "none"))
+            continue
+        from ouvert.datastore.report import job_messages
+
+        shown = job_messages(job.report, job.error) if job.status in ("failed", "cancelled") else None
+        out.append(ResourceLoad(resource=resource, state=JOB_STATES.get(job.status, job.status),
+                                percentage=job.percentage, rows=job.rows_done,
+                                error=str(shown["error"]) if shown else "",
+                                errors=len(shown["errors"]) if shown else 0))
+    return out
+
+
+def quality_is_stale(*, dataset: Dataset, resources: list[Resource], loads: list[ResourceLoad]) -> bool:
+    """Whether the stored quality report predates the dataset's last change (a resource added or
+    edited, a table loaded) or a load is still running."""
+    if any(load.state in ("queued", "loading") for load in loads):
+        return True
+    checked = dataset.quality_checked_at
+    if checked is None:
+        return True
+    moments = [dataset.updated_at, dataset.data_modified_at, *(r.last_modified for r in resources)]
+    from django.apps import apps
+
+    if resources and apps.is_installed("ouvert.datastore"):
+        from django.db.models import Max
+
+        from ouvert.datastore.models import DatastoreTable
+
+        moments.append(DatastoreTable.objects.filter(resource_id__in=[r.pk for r in resources])
+                       .aggregate(latest=Max("modified_at"))["latest"])
+    return any(moment is not None and moment > checked for moment in moments)
+
+
+def dataset_quality_current(*, dataset: Dataset) -> Dataset:
+    """The dataset with its quality fields computed now, in memory (the background task stores
+    them): the page shows this while :func:`quality_is_stale`."""
+    from .quality import dataset_report
+
+    report = dataset_report(dataset)
+    dataset.quality_report = report
+    dataset.quality_score = report["score"]
+    dataset.openness_stars = report["stars"]
+    dataset.conforms = report["conforms"]
+    dataset.quality_checked_at = dt.datetime.fromisoformat(report["checked_at"])
+    return dataset

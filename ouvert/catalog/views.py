@@ -126,7 +126,13 @@ def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
     can_edit = permissions.can_edit_dataset(signed_in_user(request), dataset) and not preview
     following = request.user.is_authenticated and follows.follow_get(
         user=request.user, kind="dataset", key=str(dataset.pk)) is not None
+    # The publisher sees where each upload stands, and a quality report as of now (the stored one
+    # may predate the last upload until the background task runs).
+    loads = selectors.resource_loads(resources=resources) if can_edit else []
+    if selectors.quality_is_stale(dataset=dataset, resources=resources, loads=loads):
+        selectors.dataset_quality_current(dataset=dataset)
     return render(request, "catalog/dataset_detail.html", {
+        "loads": loads, "loading": any(load.state in ("queued", "loading") for load in loads),
         "dataset": dataset, "resources": resources, "notes_html": render_markdown(dataset.notes),
         "can_edit": can_edit, "preview": preview, "following": following,
         "late": selectors.is_late(dataset), "requests": dataset.requests.all(),

@@ -113,3 +113,39 @@ def test_one_dictionary_edited_in_a_table_reaches_the_datastore_and_reloads_on_t
                                                                        "velos": "int"}
     shown = client.get(resource.get_absolute_url()).content.decode()
     assert shown.count("Année du comptage") == 1 and "vélos par jour" in shown
+
+
+@pytest.mark.django_db
+def test_dataset_page_shows_each_load_and_a_current_quality_block(client, publisher, make_dataset):
+    from ouvert.core.messages import message
+    from ouvert.datastore.models import IngestJob, JobStatus
+    from ouvert.datastore.services import datastore_ingest_schedule
+
+    user, org = publisher
+    dataset = make_dataset(user, org, title="Arbres", publish=False)
+    services.dataset_quality_refresh(dataset=dataset)  # the report as it stood before any upload
+    waiting = services.resource_create(dataset=dataset, by=user,
+                                       file=SimpleUploadedFile("arbres.csv", b"espece,hauteur\nerable,12\n"))
+    broken = services.resource_create(dataset=dataset, by=user,
+                                      file=SimpleUploadedFile("casse.csv", b"a;b\n1;2\n"))
+    services.resource_create(dataset=dataset, by=user, url="https://exemple.quebec/page", format="HTML",
+                             name="Page d'origine", is_documentation=True)
+    # (on_commit never runs in this test: the jobs are scheduled by hand, as the upload would)
+    for resource in (waiting, broken):
+        datastore_ingest_schedule(resource_id=resource.pk, source_path=resource.file.name,
+                                  original_name=resource.name, organization=org, by=user)
+    IngestJob.objects.filter(resource_id=broken.pk).update(
+        status=JobStatus.FAILED, error=message("source.json_invalid", error="ligne 1"))
+    client.force_login(user)
+    body = client.get(dataset.get_absolute_url()).content.decode()
+    assert "État des chargements" in body
+    assert "en attente de chargement" in body
+    assert "échec du chargement" in body and "JSON invalide : ligne 1." in body
+    assert "documentation (rien à charger)" in body
+    assert "Aucune ressource en ligne" not in body  # the stored report predates the uploads: shown as of now
+    assert "Bilan provisoire" in body
+    with translation.override("en"):
+        english = client.get(dataset.get_absolute_url()).content.decode()
+    assert "Load status" in english and "waiting to be loaded" in english and "load failed" in english
+    client.logout()
+    assert "État des chargements" not in client.get(dataset.get_absolute_url() + "?apercu=1").content.decode()
