@@ -207,9 +207,24 @@ def _dataset_action(request: HttpRequest, name: str, action, message: str, targe
 
 
 @login_required
-@require_POST
 def dataset_publish(request: AuthedHttpRequest, name: str) -> HttpResponse:
-    return _dataset_action(request, name, services.dataset_publish, _("Jeu de données publié."))
+    """Publish a draft. A dataset that does not conform to the guidelines is published only after
+    its publisher has read the summary of the failed rules and confirmed (the rules confirmed must
+    be those failing now: a change meanwhile shows the summary again)."""
+    dataset = _dataset_or_404(request, name)
+    permissions.check_edit_dataset(request.user, dataset)
+    if dataset.state != DatasetState.DRAFT:
+        return redirect(dataset.get_absolute_url())
+    selectors.dataset_quality_current(dataset=dataset)
+    failed = list(dataset.quality_report.get("failed_rules", []))
+    confirmed = request.POST.get("confirmer_regles")
+    if request.method == "POST" and (dataset.conforms or confirmed == ",".join(failed)):
+        return _dataset_action(request, name, services.dataset_publish, _("Jeu de données publié."))
+    summary = selectors.quality_summary(dataset=dataset, language=get_language() or "fr")
+    return render(request, "catalog/dataset_publish.html", {
+        "dataset": dataset, "failed": failed, "rules": ",".join(failed),
+        "findings": [f for f in summary["findings"] if f["status"] == "fail"],
+        "changed": confirmed is not None and confirmed != ",".join(failed)})
 
 
 @login_required

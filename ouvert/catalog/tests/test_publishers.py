@@ -149,3 +149,28 @@ def test_dataset_page_shows_each_load_and_a_current_quality_block(client, publis
     assert "Load status" in english and "waiting to be loaded" in english and "load failed" in english
     client.logout()
     assert "État des chargements" not in client.get(dataset.get_absolute_url() + "?apercu=1").content.decode()
+
+
+@pytest.mark.django_db
+def test_non_conforming_dataset_is_published_only_after_its_summary_is_confirmed(client, publisher, make_dataset):
+    user, org = publisher
+    dataset = make_dataset(user, org, title="Sans thème", publish=False)
+    client.force_login(user)
+    page = client.get(dataset.get_absolute_url()).content.decode()
+    assert "Publier… (non conforme : voir le bilan)" in page  # no one-click publish
+    url = reverse("catalog:dataset_publish", args=[dataset.name])
+    summary = client.post(url)
+    body = summary.content.decode()
+    assert summary.status_code == 200 and "n'est pas conforme" in body
+    assert "M1" in body and "M6" in body and "Comment corriger" in body
+    dataset.refresh_from_db()
+    assert dataset.state == "draft"
+    stale = client.post(url, {"confirmer_regles": "M1"})  # not the rules failing now
+    assert stale.status_code == 200 and "ont changé depuis votre confirmation" in stale.content.decode()
+    assert client.post(url, {"confirmer_regles": summary.context["rules"]}).status_code == 302
+    dataset.refresh_from_db()
+    assert dataset.state == "active"
+    with translation.override("en"):
+        other = make_dataset(user, org, title="Brouillon anglais", publish=False)
+        english = client.get(reverse("catalog:dataset_publish", args=[other.name])).content.decode()
+    assert "does not conform" in english and "Publish anyway" in english
