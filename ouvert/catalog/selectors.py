@@ -553,3 +553,18 @@ def dataset_quality_current(*, dataset: Dataset) -> Dataset:
     dataset.conforms = report["conforms"]
     dataset.quality_checked_at = dt.datetime.fromisoformat(report["checked_at"])
     return dataset
+
+
+def my_datasets(*, user: User) -> QuerySet[Dataset]:
+    """The datasets of the person's organizations that the access model lets them read (drafts and
+    private ones included, not the trash): drafts first, then the latest changed."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from ouvert.core import access
+
+    return (Dataset.objects.filter(organization_id__in=access.member_organization_ids(user),
+                                   pk__in=access.readable_keys(user, "dataset"))
+            .exclude(state=DatasetState.DELETED).select_related("organization")
+            .annotate(draft_first=Case(When(state=DatasetState.DRAFT, then=Value(0)), default=Value(1),
+                                       output_field=IntegerField()))
+            .order_by("draft_first", "-updated_at", "title"))

@@ -255,6 +255,21 @@ def dataset_purge(request: AuthedHttpRequest, name: str) -> HttpResponse:
 
 
 @login_required
+def my_datasets(request: AuthedHttpRequest) -> HttpResponse:
+    """My datasets and drafts: those of my organizations, drafts first."""
+    datasets = list(selectors.my_datasets(user=request.user)[:500])
+    if _wants_json(request):
+        return JsonResponse({"results": [
+            {"name": d.name, "title": d.title, "organization": d.organization.slug, "state": d.state,
+             "private": d.private, "conforms": d.conforms, "quality_score": d.quality_score,
+             "updated_at": d.updated_at.isoformat()} for d in datasets]})
+    drafts = sum(1 for d in datasets if d.state == DatasetState.DRAFT)
+    can_create = core_selectors.user_organizations(user=request.user, roles=["admin", "editor"]).exists()
+    return render(request, "catalog/my_datasets.html", {"datasets": datasets, "drafts": drafts,
+                                                        "can_create": can_create})
+
+
+@login_required
 def trash(request: AuthedHttpRequest) -> HttpResponse:
     if core_permissions.is_site_admin(request.user):
         datasets = selectors.trash()

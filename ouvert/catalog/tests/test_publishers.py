@@ -174,3 +174,35 @@ def test_non_conforming_dataset_is_published_only_after_its_summary_is_confirmed
         other = make_dataset(user, org, title="Brouillon anglais", publish=False)
         english = client.get(reverse("catalog:dataset_publish", args=[other.name])).content.decode()
     assert "does not conform" in english and "Publish anyway" in english
+
+
+@pytest.mark.django_db
+def test_my_datasets_lists_my_organizations_datasets_drafts_first_linked_from_my_account(
+        client, publisher, make_dataset, make_user, make_org, make_member):
+    user, org = publisher
+    published = make_dataset(user, org, title="Parcs publiés")
+    draft = make_dataset(user, org, title="Zones brouillon", publish=False)
+    other = make_org("gatineau")
+    stranger = make_user()
+    make_member(stranger, other, "editor")
+    make_dataset(stranger, other, title="Jeu d'une autre ville", publish=False)
+    make_dataset(stranger, other, title="Jeu public d'une autre ville")
+    client.force_login(user)
+    profile = client.get(reverse("core:profile")).content.decode()
+    url = reverse("catalog:my_datasets")
+    assert f'href="{url}"' in profile and "Mes jeux de données et brouillons" in profile
+    body = client.get(url).content.decode()
+    assert body.index("Zones brouillon") < body.index("Parcs publiés")
+    assert "Brouillon" in body and "Publié" in body and "autre ville" not in body
+    assert "dont 1 brouillon" in body
+    listed = client.get(url, {"format": "json"}).json()["results"]
+    assert [d["name"] for d in listed] == [draft.name, published.name]
+    with translation.override("en"):
+        english = client.get(reverse("catalog:my_datasets")).content.decode()
+    assert "My datasets and drafts" in english and "Draft" in english
+    citizen = make_user()
+    client.force_login(citizen)
+    assert "Mes jeux de données" not in client.get(reverse("core:profile")).content.decode()
+    assert "Aucun jeu de données" in client.get(url).content.decode()
+    client.logout()
+    assert client.get(url).status_code == 302
