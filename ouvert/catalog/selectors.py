@@ -420,7 +420,8 @@ def conformity_by_organization(*, start: dt.date, end: dt.date,
     for org_id, total, conforming in (datasets.order_by().values_list("organization_id")
                                       .annotate(n=Count("pk"), c=Count("pk", filter=Q(conforms=True)))):
         out[org_id] = ConformityRates(start=start, end=end, datasets=total, conforming=conforming)
-    tabular = Resource.objects.filter(dataset__in=datasets.values("pk"), format__in=TABULAR_FORMATS)
+    tabular = Resource.objects.filter(dataset__in=datasets.values("pk"), format__in=TABULAR_FORMATS,
+                                      is_documentation=False)  # a page or document about the data is not data
     for org_id, total, queryable in (tabular.order_by().values_list("dataset__organization_id")
                                      .annotate(n=Count("pk"), q=Count("pk", filter=Q(pk__in=_queryable_ids())))):
         rates = out.setdefault(org_id, ConformityRates(start=start, end=end))

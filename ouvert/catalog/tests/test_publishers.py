@@ -3,6 +3,7 @@ quality on the dataset page, publishing with confirmation, and "my datasets"."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 
@@ -206,3 +207,36 @@ def test_my_datasets_lists_my_organizations_datasets_drafts_first_linked_from_my
     assert "Aucun jeu de données" in client.get(url).content.decode()
     client.logout()
     assert client.get(url).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_documentation_link_is_not_data_for_f1_nor_conformity(publisher, make_dataset):
+    from ouvert.catalog import selectors
+    from ouvert.catalog.models import Theme
+    from ouvert.harvest.remote import dataset_input
+
+    user, org = publisher
+    dataset = make_dataset(
+        user, org, title="Écoles", keywords=["écoles", "élèves", "effectifs"],
+        themes=[Theme.objects.get_or_create(slug="education", defaults={"title_fr": "Éducation"})[0]],
+        contact_email="donnees@laval.ca", spatial="Ville de Laval", temporal_start=dt.date(2024, 1, 1),
+        update_frequency="irregular",
+        notes="Écoles primaires de Laval : nom, adresse, effectifs par niveau, recueillis chaque rentrée par le "
+              "centre de services scolaire ; les écoles privées n'y sont pas.")
+    services.resource_create(dataset=dataset, by=user, file=SimpleUploadedFile(
+        "ecoles.geojson", b'{"type": "FeatureCollection", "features": []}'))
+    page = services.resource_create(dataset=dataset, by=user, url="https://www.donneesquebec.ca/recherche/dataset/x",
+                                    name="Page d'origine sur Données Québec", format="HTML", is_documentation=True)
+    services.resource_create(dataset=dataset, by=user, url="https://exemple.qc.ca/guide.csv", format="CSV",
+                             name="Guide (tableau explicatif)", is_documentation=True)
+    refreshed = services.dataset_quality_refresh(dataset=dataset)
+    assert refreshed.conforms, refreshed.quality_report["failed_rules"]
+    assert not [f for f in refreshed.quality_report["findings"] if f.get("where", {}).get("resource") == str(page.pk)]
+    start, end = selectors.quality_period()
+    rates = selectors.conformity_rates(start=start, end=end, organization=org)
+    assert (rates.datasets, rates.conforming, rates.tabular_resources) == (1, 1, 0)
+    # A harvested CKAN resource of type "documentation" arrives as documentation.
+    harvested = dataset_input({"name": "x", "title": "X", "resources": [
+        {"name": "Page d'origine sur Données Québec", "url": "https://www.donneesquebec.ca/x", "format": "HTML",
+         "resource_type": "documentation"}, {"name": "Données", "url": "https://exemple.qc.ca/x.csv"}]})
+    assert [r.is_documentation for r in harvested.resources] == [True, False]
