@@ -377,6 +377,8 @@ class ConformityRates:
     conforming: int = 0
     tabular_resources: int = 0
     queryable_resources: int = 0
+    # published but whose quality check is still queued: neither conforming nor not (left out of the rate)
+    unchecked: int = 0
 
     @property
     def conformity_rate(self) -> float | None:
@@ -417,9 +419,13 @@ def conformity_by_organization(*, start: dt.date, end: dt.date,
     if organization is not None:
         datasets = datasets.filter(organization=organization)
     out: dict[Any, ConformityRates] = {}
-    for org_id, total, conforming in (datasets.order_by().values_list("organization_id")
-                                      .annotate(n=Count("pk"), c=Count("pk", filter=Q(conforms=True)))):
-        out[org_id] = ConformityRates(start=start, end=end, datasets=total, conforming=conforming)
+    checked = Q(quality_checked_at__isnull=False)
+    for org_id, total, conforming, unchecked in (
+            datasets.order_by().values_list("organization_id")
+            .annotate(n=Count("pk", filter=checked), c=Count("pk", filter=checked & Q(conforms=True)),
+                      u=Count("pk", filter=~checked))):
+        out[org_id] = ConformityRates(start=start, end=end, datasets=total, conforming=conforming,
+                                      unchecked=unchecked)
     tabular = Resource.objects.filter(dataset__in=datasets.values("pk"), format__in=TABULAR_FORMATS,
                                       is_documentation=False)  # a page or document about the data is not data
     for org_id, total, queryable in (tabular.order_by().values_list("dataset__organization_id")
@@ -437,6 +443,7 @@ def conformity_rates(*, start: dt.date, end: dt.date, organization: Organization
         total.conforming += rates.conforming
         total.tabular_resources += rates.tabular_resources
         total.queryable_resources += rates.queryable_resources
+        total.unchecked += rates.unchecked
     return total
 
 

@@ -603,7 +603,7 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date, list[str]]:
 def _rates_json(rates: selectors.ConformityRates) -> dict:
     return {"datasets": rates.datasets, "conforming": rates.conforming, "conformity_rate": rates.conformity_rate,
             "tabular_resources": rates.tabular_resources, "queryable_resources": rates.queryable_resources,
-            "queryable_rate": rates.queryable_rate}
+            "queryable_rate": rates.queryable_rate, "unchecked": rates.unchecked}
 
 
 def quality(request: HttpRequest) -> HttpResponse:

@@ -235,6 +235,9 @@ def test_a_documentation_link_is_not_data_for_f1_nor_conformity(publisher, make_
     start, end = selectors.quality_period()
     rates = selectors.conformity_rates(start=start, end=end, organization=org)
     assert (rates.datasets, rates.conforming, rates.tabular_resources) == (1, 1, 0)
+    make_dataset(user, org, title="Tout juste publié")  # its check is queued (on_commit never runs here)
+    rates = selectors.conformity_rates(start=start, end=end, organization=org)
+    assert (rates.datasets, rates.conforming, rates.unchecked, rates.conformity_rate) == (1, 1, 1, 100.0)
     # A harvested CKAN resource of type "documentation" arrives as documentation.
     harvested = dataset_input({"name": "x", "title": "X", "resources": [
         {"name": "Page d'origine sur Données Québec", "url": "https://www.donneesquebec.ca/x", "format": "HTML",
