@@ -354,15 +354,8 @@ def resource_edit(request: AuthedHttpRequest, name: str, pk) -> HttpResponse:
         try:
             with transaction.atomic():
                 services.resource_update(resource=resource, by=request.user, **data)
-                for sheet in sorted({c.sheet for c in columns}) if dictionary_form is not None else []:
-                    try:
-                        job = dictionary.resource_dictionary_update(
-                            resource=resource, columns=dictionary_form.changes(sheet), by=request.user, sheet=sheet)
-                    except ValidationError as error:
-                        apply_errors(dictionary_form, error, field_map={
-                            column.id: dictionary_form.field_of(column.id, sheet) or "" for column in columns})
-                        raise
-                    reloads += job is not None
+                if dictionary_form is not None:
+                    reloads = _dictionary_save(request, resource, dictionary_form, columns)
         except ValidationError as error:
             if dictionary_form is None or not dictionary_form.errors:
                 apply_errors(form, error)
@@ -378,6 +371,22 @@ def resource_edit(request: AuthedHttpRequest, name: str, pk) -> HttpResponse:
                   {"form": form, "dataset": resource.dataset, "resource": resource,
                    "dictionary_form": dictionary_form, "type_choices": dictionary.TYPE_CHOICES},
                   status=400 if invalid else 200)
+
+
+def _dictionary_save(request: AuthedHttpRequest, resource: Resource, form: DictionaryForm,
+                     columns: list[dictionary.Column]) -> int:
+    """Save each sheet's dictionary changes; the number of reloads started. A refusal is shown on the
+    form's fields, then raised (the caller's transaction undoes what was saved)."""
+    reloads = 0
+    for sheet in sorted({c.sheet for c in columns}):
+        try:
+            job = dictionary.resource_dictionary_update(resource=resource, columns=form.changes(sheet),
+                                                        by=request.user, sheet=sheet)
+        except ValidationError as error:
+            apply_errors(form, error, field_map={c.id: form.field_of(c.id, sheet) or "" for c in columns})
+            raise
+        reloads += job is not None
+    return reloads
 
 
 @login_required
