@@ -145,6 +145,7 @@ def test_dataset_page_shows_each_load_and_a_current_quality_block(client, publis
     assert "documentation (rien à charger)" in body
     assert "Aucune ressource en ligne" not in body  # the stored report predates the uploads: shown as of now
     assert "Bilan provisoire" in body
+    assert 'id="load-status" data-loading' in body and "catalog/loads.js" in body  # refreshed while it loads
     with translation.override("en"):
         english = client.get(dataset.get_absolute_url()).content.decode()
     assert "Load status" in english and "waiting to be loaded" in english and "load failed" in english
