@@ -40,10 +40,22 @@ class CatalogConfig(AppConfig):
 
         return organization_section(request, organization)
 
+    def account_links(self, request) -> list[tuple[str, str]]:
+        """"Mes jeux de données et brouillons" for a member of an organization."""
+        from django.urls import reverse
+
+        from ouvert.core.access import member_organization_ids
+
+        if not member_organization_ids(request.user):
+            return []
+        return [(str(_("Mes jeux de données et brouillons")), reverse("catalog:my_datasets"))]
+
     def datastore_table_changed(self, *, resource_id) -> None:
         """Hook called by the datastore after a table of a resource is loaded or changed."""
+        from .dictionary import resource_dictionary_sync
         from .tasks import resource_quality_schedule
 
+        resource_dictionary_sync(resource_id=resource_id)  # one dictionary: the catalogue's follows the table
         resource_quality_schedule(resource_id=resource_id)
 
     def demo_load(self, stdout=None) -> bool:

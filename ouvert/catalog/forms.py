@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ouvert.core.models import Organization
 
+from .dictionary import DAY_MONTH_CHOICES, DECIMAL_CHOICES, EDITABLE, TYPE_CHOICES, Column
 from .models import Dataset, DatasetRequest, DeclineReason, Licence, RequestStatus, Reuse, Theme
 
 
@@ -88,7 +89,9 @@ class ResourceForm(forms.Form):
                                help_text=_("Détecté pour les fichiers déposés (ex. : utf-8)."))
     data_dictionary = forms.CharField(
         label=_("Dictionnaire de données"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Une colonne par ligne : nom | type | description | unité."))
+        help_text=_("Une colonne par ligne : nom | type | description | unité. Types acceptés : texte, entier, "
+                    "nombre, booléen, date, date et heure, identifiant. Pour un fichier tabulaire déposé, "
+                    "les colonnes détectées se décrivent ensuite dans le tableau du dictionnaire."))
     is_documentation = forms.BooleanField(
         label=_("Documentation (pas des données)"), required=False,
         help_text=_("Cochez pour une page ou un document qui décrit les données : les règles de qualité des "
@@ -117,7 +120,16 @@ class ResourceForm(forms.Form):
             if not parts[0]:
                 raise forms.ValidationError(_("Ligne %(n)s : le nom de la colonne manque.") % {"n": number})
             parts += [""] * (4 - len(parts))
-            rows.append(dict(zip(["name", "type", "description", "unit"], parts[:4], strict=True)))
+            row = dict(zip(["name", "type", "description", "unit"], parts[:4], strict=True))
+            if row["type"]:
+                accepted = accepted_types()
+                kind = accepted.get(row["type"].lower())
+                if kind is None:
+                    raise forms.ValidationError(
+                        _("Ligne %(n)s : type « %(t)s » inconnu. Types acceptés : %(types)s.")
+                        % {"n": number, "t": row["type"], "types": ", ".join(sorted(set(accepted.values())))})
+                row["type"] = kind
+            rows.append(row)
         return rows
 
     def clean(self):
@@ -129,6 +141,20 @@ class ResourceForm(forms.Form):
         return data
 
 
+def accepted_types() -> dict[str, str]:
+    """A type as a publisher may type it (the datastore's name or its label in either language) →
+    the datastore's name; ``identifiant`` marks the identifier column of reference data."""
+    from django.utils import translation
+
+    out = {key: key for key, _label in TYPE_CHOICES}
+    for language in ("fr", "en"):
+        with translation.override(language):
+            out.update({str(label).lower(): key for key, label in TYPE_CHOICES})
+    out.update({"nombre": "numeric", "number": "numeric", "décimal": "numeric", "decimal": "numeric",
+                "booléen": "bool", "boolean": "bool", "identifiant": "identifiant", "identifier": "identifiant"})
+    return out
+
+
 def dictionary_text(rows: list[dict]) -> str:
     return "\n".join(" | ".join(str(r.get(k, "")) for k in ["name", "type", "description", "unit"]) for r in rows)
 
@@ -136,6 +162,70 @@ def dictionary_text(rows: list[dict]) -> str:
 class ResourceEditForm(ResourceForm):
     def clean(self):
         return forms.Form.clean(self)
+
+
+class DictionaryForm(forms.Form):
+    """The editable data dictionary of a loaded resource: one row per detected column (label, type
+    from the accepted list, description, unit, how dates and decimals are read)."""
+
+    def __init__(self, *args: Any, columns: list[Column], **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "dico")
+        super().__init__(*args, **kwargs)
+        self.columns = columns
+        for index, column in enumerate(columns):
+            name = column.id
+            self.fields[f"{index}-label"] = forms.CharField(
+                label=_("Libellé de la colonne %(c)s") % {"c": name}, required=False, max_length=200,
+                initial=column.label)
+            if column.type_editable:
+                self.fields[f"{index}-type"] = forms.ChoiceField(
+                    label=_("Type de la colonne %(c)s") % {"c": name}, choices=TYPE_CHOICES, initial=column.type)
+            self.fields[f"{index}-description"] = forms.CharField(
+                label=_("Description de la colonne %(c)s") % {"c": name}, required=False, max_length=2000,
+                initial=column.description, widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields[f"{index}-unit"] = forms.CharField(
+                label=_("Unité de la colonne %(c)s") % {"c": name}, required=False, max_length=50,
+                initial=column.unit)
+            if column.type_editable:
+                self.fields[f"{index}-day_month_order"] = forms.ChoiceField(
+                    label=_("Ordre jour/mois de la colonne %(c)s") % {"c": name}, choices=DAY_MONTH_CHOICES,
+                    required=False, initial=column.day_month_order)
+                self.fields[f"{index}-decimal_mark"] = forms.ChoiceField(
+                    label=_("Séparateur décimal de la colonne %(c)s") % {"c": name}, choices=DECIMAL_CHOICES,
+                    required=False, initial=column.decimal_mark)
+
+    def rows(self) -> list[tuple[Column, dict[str, forms.BoundField]]]:
+        """Each column with its bound fields by key, for the template's table."""
+        out = []
+        for index, column in enumerate(self.columns):
+            out.append((column, {key: self[f"{index}-{key}"] for key in EDITABLE
+                                 if f"{index}-{key}" in self.fields}))
+        return out
+
+    def changes(self, sheet: int) -> dict[str, dict[str, str]]:
+        """Column id → the values that differ from the table's, for the columns of ``sheet``."""
+        out: dict[str, dict[str, str]] = {}
+        for index, column in enumerate(self.columns):
+            if column.sheet != sheet:
+                continue
+            changed = {}
+            for key in EDITABLE:
+                field = f"{index}-{key}"
+                if field not in self.fields:
+                    continue
+                value = str(self.cleaned_data.get(field) or "").strip()
+                if value != column.value(key) and (value or key not in ("day_month_order", "decimal_mark")):
+                    changed[key] = value
+            if changed:
+                out[column.id] = changed
+        return out
+
+    def field_of(self, column_id: str, sheet: int) -> str | None:
+        """The form field that takes a datastore error about ``column_id`` (its type, else its label)."""
+        for index, column in enumerate(self.columns):
+            if column.id == column_id and column.sheet == sheet:
+                return f"{index}-type" if f"{index}-type" in self.fields else f"{index}-label"
+        return None
 
 
 class RequestForm(forms.ModelForm):

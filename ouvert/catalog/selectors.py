@@ -408,6 +408,8 @@ class ConformityRates:
     conforming: int = 0
     tabular_resources: int = 0
     queryable_resources: int = 0
+    # published but whose quality check is still queued: neither conforming nor not (left out of the rate)
+    unchecked: int = 0
 
     @property
     def conformity_rate(self) -> float | None:
@@ -448,10 +450,15 @@ def conformity_by_organization(*, start: dt.date, end: dt.date,
     if organization is not None:
         datasets = datasets.filter(organization=organization)
     out: dict[Any, ConformityRates] = {}
-    for org_id, total, conforming in (datasets.order_by().values_list("organization_id")
-                                      .annotate(n=Count("pk"), c=Count("pk", filter=Q(conforms=True)))):
-        out[org_id] = ConformityRates(start=start, end=end, datasets=total, conforming=conforming)
-    tabular = Resource.objects.filter(dataset__in=datasets.values("pk"), format__in=TABULAR_FORMATS)
+    checked = Q(quality_checked_at__isnull=False)
+    for org_id, total, conforming, unchecked in (
+            datasets.order_by().values_list("organization_id")
+            .annotate(n=Count("pk", filter=checked), c=Count("pk", filter=checked & Q(conforms=True)),
+                      u=Count("pk", filter=~checked))):
+        out[org_id] = ConformityRates(start=start, end=end, datasets=total, conforming=conforming,
+                                      unchecked=unchecked)
+    tabular = Resource.objects.filter(dataset__in=datasets.values("pk"), format__in=TABULAR_FORMATS,
+                                      is_documentation=False)  # a page or document about the data is not data
     for org_id, total, queryable in (tabular.order_by().values_list("dataset__organization_id")
                                      .annotate(n=Count("pk"), q=Count("pk", filter=Q(pk__in=_queryable_ids())))):
         rates = out.setdefault(org_id, ConformityRates(start=start, end=end))
@@ -467,6 +474,7 @@ def conformity_rates(*, start: dt.date, end: dt.date, organization: Organization
         total.conforming += rates.conforming
         total.tabular_resources += rates.tabular_resources
         total.queryable_resources += rates.queryable_resources
+        total.unchecked += rates.unchecked
     return total
 
 
@@ -516,3 +524,104 @@ def home_lists(*, limit: int = 5) -> list[tuple[str, Any, list[Any]]]:
                                                                   "-created_at", "pk"))),
         ("popular", _("Les plus consultés"), items(public.order_by("-download_count", "-view_count", "title", "pk"))),
     ]
+
+
+# The publisher's view of a dataset: loads and a current quality report -----------------------------
+
+
+@dataclass(frozen=True)
+class ResourceLoad:
+    """Where a resource's processing stands: ``state`` is queued, loading, loaded, failed or
+    cancelled (a datastore load), mapped (a map layer only) or none (nothing to load)."""
+
+    resource: Resource
+    state: str
+    percentage: float = 0.0
+    rows: int = 0
+    error: str = ""
+    errors: int = 0
+
+
+JOB_STATES = {"pending": "queued", "running": "loading", "succeeded": "loaded", "failed": "failed",
+              "cancelled": "cancelled"}
+
+
+def resource_loads(*, resources: list[Resource]) -> list[ResourceLoad]:
+    """The latest load of each resource (two queries whatever their number)."""
+    from django.apps import apps
+
+    ids = [r.pk for r in resources]
+    jobs: dict[uuid.UUID, Any] = {}
+    mapped: set[uuid.UUID] = set()
+    if ids and apps.is_installed("ouvert.datastore"):
+        from ouvert.datastore.selectors import latest_jobs
+
+        jobs = latest_jobs(ids)
+    if ids and apps.is_installed("ouvert.geo"):
+        from ouvert.geo.models import GeoLayer
+
+        mapped = set(GeoLayer.objects.filter(resource_id__in=ids).values_list("resource_id", flat=True))
+    out = []
+    for resource in resources:
+        job = jobs.get(resource.pk)
+        if job is None:
+            out.append(ResourceLoad(resource=resource, state="mapped" if resource.pk in mapped else "none"))
+            continue
+        from ouvert.datastore.report import job_messages
+
+        shown = job_messages(job.report, job.error) if job.status in ("failed", "cancelled") else None
+        out.append(ResourceLoad(resource=resource, state=JOB_STATES.get(job.status, job.status),
+                                percentage=job.percentage, rows=job.rows_done,
+                                error=str(shown["error"]) if shown else "",
+                                errors=len(shown["errors"]) if shown else 0))
+    return out
+
+
+def quality_is_stale(*, dataset: Dataset, resources: list[Resource], loads: list[ResourceLoad]) -> bool:
+    """Whether the stored quality report predates the dataset's last change (a resource added or
+    edited, a table loaded) or a load is still running."""
+    if any(load.state in ("queued", "loading") for load in loads):
+        return True
+    checked = dataset.quality_checked_at
+    if checked is None:
+        return True
+    moments = [dataset.updated_at, dataset.data_modified_at, *(r.last_modified for r in resources)]
+    from django.apps import apps
+
+    if resources and apps.is_installed("ouvert.datastore"):
+        from django.db.models import Max
+
+        from ouvert.datastore.models import DatastoreTable
+
+        moments.append(DatastoreTable.objects.filter(resource_id__in=[r.pk for r in resources])
+                       .aggregate(latest=Max("modified_at"))["latest"])
+    return any(moment is not None and moment > checked for moment in moments)
+
+
+def dataset_quality_current(*, dataset: Dataset) -> Dataset:
+    """The dataset with its quality fields computed now, in memory (the background task stores
+    them): the page shows this while :func:`quality_is_stale`."""
+    from .quality import dataset_report
+
+    report = dataset_report(dataset)
+    dataset.quality_report = report
+    dataset.quality_score = report["score"]
+    dataset.openness_stars = report["stars"]
+    dataset.conforms = report["conforms"]
+    dataset.quality_checked_at = dt.datetime.fromisoformat(report["checked_at"])
+    return dataset
+
+
+def my_datasets(*, user: User) -> QuerySet[Dataset]:
+    """The datasets of the person's organizations that the access model lets them read (drafts and
+    private ones included, not the trash): drafts first, then the latest changed."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from ouvert.core import access
+
+    return (Dataset.objects.filter(organization_id__in=access.member_organization_ids(user),
+                                   pk__in=access.readable_keys(user, "dataset"))
+            .exclude(state=DatasetState.DELETED).select_related("organization")
+            .annotate(draft_first=Case(When(state=DatasetState.DRAFT, then=Value(0)), default=Value(1),
+                                       output_field=IntegerField()))
+            .order_by("draft_first", "-updated_at", "title"))

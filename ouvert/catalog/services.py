@@ -10,6 +10,7 @@ import hashlib
 import logging
 import os
 import uuid
+import zipfile
 from collections.abc import Sequence
 from typing import Any
 
@@ -336,6 +337,18 @@ def detect_format(filename: str) -> str:
     return FORMATS.get(ext, ext.upper()[:30])
 
 
+def _zip_holds_shapefile(upload: UploadedFile[Any]) -> bool:
+    """Whether an uploaded ZIP archive holds a shapefile (a ``.shp`` member); the file is rewound."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        names = []
+    finally:
+        upload.seek(0)
+    return any(name.lower().endswith(".shp") for name in names)
+
+
 def _detect_encoding(sample: bytes) -> str:
     if sample.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
@@ -397,6 +410,8 @@ def resource_create(*, dataset: Dataset, by: User, name: str = "", description: 
         file_name = file.name or ""  # an upload always has one
         resource.name = name.strip() or file_name
         resource.format = (format or detect_format(file_name)).upper()
+        if resource.format == "ZIP" and _zip_holds_shapefile(file):
+            resource.format = "SHP"  # a zipped shapefile is catalogued as what it holds (rule F1, F4)
         resource.file.save(os.path.basename(file_name), file, save=False)
     else:
         resource.name = name.strip() or url.rsplit("/", 1)[-1][:250] or url[:250]

@@ -11,6 +11,7 @@ urlpatterns = [
     path(_("donnees/"), views.search, name="search"),
     path(_("donnees/jeux/nouveau/"), views.dataset_create, name="dataset_create"),
     path(_("donnees/corbeille/"), views.trash, name="trash"),
+    path(_("donnees/mes-jeux/"), views.my_datasets, name="my_datasets"),
     path(_("donnees/qualite/"), views.quality, name="quality"),
     path(_("donnees/suivis/"), views.follows_page, name="follows"),
     path(_("donnees/suivre/"), views.follow, name="follow"),

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,12 +31,13 @@ from ouvert.core.metrics import observe_search
 from ouvert.core.models import Frequency, Organization
 from ouvert.core.typing import AuthedHttpRequest, signed_in_user
 
-from . import learning, permissions, selectors, services
+from . import dictionary, learning, permissions, selectors, services
 from .api_snippets import resource_snippets
 from .forms import (
     AnswerForm,
     CommentForm,
     DatasetForm,
+    DictionaryForm,
     RequestForm,
     ResourceEditForm,
     ResourceForm,
@@ -143,7 +145,13 @@ def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
     can_edit = permissions.can_edit_dataset(signed_in_user(request), dataset) and not preview
     following = request.user.is_authenticated and follows.follow_get(
         user=request.user, kind="dataset", key=str(dataset.pk)) is not None
+    # The publisher sees where each upload stands, and a quality report as of now (the stored one
+    # may predate the last upload until the background task runs).
+    loads = selectors.resource_loads(resources=resources) if can_edit else []
+    if selectors.quality_is_stale(dataset=dataset, resources=resources, loads=loads):
+        selectors.dataset_quality_current(dataset=dataset)
     return render(request, "catalog/dataset_detail.html", {
+        "loads": loads, "loading": any(load.state in ("queued", "loading") for load in loads),
         "dataset": dataset, "resources": resources, "notes_html": render_markdown(dataset.notes_local),
         "can_edit": can_edit, "preview": preview, "following": following,
         "late": selectors.is_late(dataset), "requests": dataset.requests.all(),
@@ -221,9 +229,24 @@ def _dataset_action(request: HttpRequest, name: str, action, message: str, targe
 
 
 @login_required
-@require_POST
 def dataset_publish(request: AuthedHttpRequest, name: str) -> HttpResponse:
-    return _dataset_action(request, name, services.dataset_publish, _("Jeu de données publié."))
+    """Publish a draft. A dataset that does not conform to the guidelines is published only after
+    its publisher has read the summary of the failed rules and confirmed (the rules confirmed must
+    be those failing now: a change meanwhile shows the summary again)."""
+    dataset = _dataset_or_404(request, name)
+    permissions.check_edit_dataset(request.user, dataset)
+    if dataset.state != DatasetState.DRAFT:
+        return redirect(dataset.get_absolute_url())
+    selectors.dataset_quality_current(dataset=dataset)
+    failed = list(dataset.quality_report.get("failed_rules", []))
+    confirmed = request.POST.get("confirmer_regles")
+    if request.method == "POST" and (dataset.conforms or confirmed == ",".join(failed)):
+        return _dataset_action(request, name, services.dataset_publish, _("Jeu de données publié."))
+    summary = selectors.quality_summary(dataset=dataset, language=get_language() or "fr")
+    return render(request, "catalog/dataset_publish.html", {
+        "dataset": dataset, "failed": failed, "rules": ",".join(failed),
+        "findings": [f for f in summary["findings"] if f["status"] == "fail"],
+        "changed": confirmed is not None and confirmed != ",".join(failed)})
 
 
 @login_required
@@ -251,6 +274,21 @@ def dataset_restore(request: AuthedHttpRequest, name: str) -> HttpResponse:
 def dataset_purge(request: AuthedHttpRequest, name: str) -> HttpResponse:
     return _dataset_action(request, name, services.dataset_purge, _("Jeu de données supprimé définitivement."),
                            target=reverse("catalog:trash"))
+
+
+@login_required
+def my_datasets(request: AuthedHttpRequest) -> HttpResponse:
+    """My datasets and drafts: those of my organizations, drafts first."""
+    datasets = list(selectors.my_datasets(user=request.user)[:500])
+    if _wants_json(request):
+        return JsonResponse({"results": [
+            {"name": d.name, "title": d.title, "organization": d.organization.slug, "state": d.state,
+             "private": d.private, "conforms": d.conforms, "quality_score": d.quality_score,
+             "updated_at": d.updated_at.isoformat()} for d in datasets]})
+    drafts = sum(1 for d in datasets if d.state == DatasetState.DRAFT)
+    can_create = core_selectors.user_organizations(user=request.user, roles=["admin", "editor"]).exists()
+    return render(request, "catalog/my_datasets.html", {"datasets": datasets, "drafts": drafts,
+                                                        "can_create": can_create})
 
 
 @login_required
@@ -328,18 +366,51 @@ def resource_edit(request: AuthedHttpRequest, name: str, pk) -> HttpResponse:
     del form.fields["file"]
     if resource.file:
         del form.fields["url"]
-    if request.method == "POST" and form.is_valid():
+    # A loaded resource's dictionary is its table's: an editable table instead of the text list.
+    tables = dictionary.resource_tables(resource)
+    columns = dictionary.resource_columns(resource, tables)
+    dictionary_form = DictionaryForm(request.POST or None, columns=columns) if tables else None
+    if dictionary_form is not None:
+        del form.fields["data_dictionary"]
+    if request.method == "POST" and form.is_valid() and (dictionary_form is None or dictionary_form.is_valid()):
         data = {k: v for k, v in form.cleaned_data.items() if k in form.fields}
+        reloads = 0
         try:
-            services.resource_update(resource=resource, by=request.user, **data)
+            with transaction.atomic():
+                services.resource_update(resource=resource, by=request.user, **data)
+                if dictionary_form is not None:
+                    reloads = _dictionary_save(request, resource, dictionary_form, columns)
         except ValidationError as error:
-            apply_errors(form, error)
+            if dictionary_form is None or not dictionary_form.errors:
+                apply_errors(form, error)
+            resource.refresh_from_db()
         else:
             messages.success(request, _("Ressource modifiée."))
+            if reloads:
+                messages.info(request, _("Un type ou une lecture des valeurs a changé : le fichier est rechargé dans "
+                                         "le magasin de données ; l'état du chargement est affiché ci-dessous."))
             return redirect(resource.get_absolute_url())
+    invalid = bool(form.errors or (dictionary_form is not None and dictionary_form.errors))
     return render(request, "catalog/resource_form.html",
-                  {"form": form, "dataset": resource.dataset, "resource": resource},
-                  status=400 if form.errors else 200)
+                  {"form": form, "dataset": resource.dataset, "resource": resource,
+                   "dictionary_form": dictionary_form, "type_choices": dictionary.TYPE_CHOICES},
+                  status=400 if invalid else 200)
+
+
+def _dictionary_save(request: AuthedHttpRequest, resource: Resource, form: DictionaryForm,
+                     columns: list[dictionary.Column]) -> int:
+    """Save each sheet's dictionary changes; the number of reloads started. A refusal is shown on the
+    form's fields, then raised (the caller's transaction undoes what was saved)."""
+    reloads = 0
+    for sheet in sorted({c.sheet for c in columns}):
+        try:
+            job = dictionary.resource_dictionary_update(resource=resource, columns=form.changes(sheet),
+                                                        by=request.user, sheet=sheet)
+        except ValidationError as error:
+            apply_errors(form, error, field_map={c.id: form.field_of(c.id, sheet) or "" for c in columns})
+            raise
+        reloads += job is not None
+    return reloads
 
 
 @login_required
@@ -368,6 +439,7 @@ def resource_detail(request: HttpRequest, name: str, pk) -> HttpResponse:
     previews = _resource_previews(resource, request.user)
     return render(request, "catalog/resource_detail.html", {
         "resource": resource, "dataset": resource.dataset, **previews,
+        "columns": dictionary.resource_columns(resource),
         "can_edit": permissions.can_edit_dataset(signed_in_user(request), resource.dataset),
         "api": _resource_api(request, resource, queryable=previews["table"] is not None)})
 
@@ -576,7 +648,7 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date, list[str]]:
 def _rates_json(rates: selectors.ConformityRates) -> dict:
     return {"datasets": rates.datasets, "conforming": rates.conforming, "conformity_rate": rates.conformity_rate,
             "tabular_resources": rates.tabular_resources, "queryable_resources": rates.queryable_resources,
-            "queryable_rate": rates.queryable_rate}
+            "queryable_rate": rates.queryable_rate, "unchecked": rates.unchecked}
 
 
 def quality(request: HttpRequest) -> HttpResponse:

@@ -27,6 +27,9 @@ takes part by defining any of these on its ``AppConfig`` (all optional; document
     HTML of what the app links to another app's object ``kind:key`` (of :mod:`ouvert.core.access`),
     e.g. the action-plan commitments a dataset realizes; shown on that object's page through
     ``{% include "includes/linked_from.html" with kind=… key=… %}`` (empty string: nothing).
+``account_links(self, request: HttpRequest) -> list[tuple[str, str]]``
+    ``(label, url)`` of the app's pages about the signed-in person, listed on "Mon compte"
+    (e.g. the catalogue's "my datasets and drafts"); an empty list when none applies.
 
 :class:`OuvertAppConfig` states them as a typing ``Protocol``; :data:`HOOKS` lists them for
 :func:`app_hooks` and for the test that keeps apps, this module and the docs in step."""
@@ -69,6 +72,8 @@ class OuvertAppConfig(Protocol):
 
     def linked_section(self, request: HttpRequest, kind: str, key: object) -> str: ...
 
+    def account_links(self, request: HttpRequest) -> list[tuple[str, str]]: ...
+
 
 @dataclass(frozen=True)
 class Hook:
@@ -95,6 +100,7 @@ HOOKS: dict[str, Hook] = {hook.name: hook for hook in [
     Hook("catalog_map_layers", method=True),
     Hook("catalog_harvest_origins", method=True),
     Hook("linked_section", method=True),
+    Hook("account_links", method=True),
 ]}
 
 

@@ -173,7 +173,8 @@ def profile(request: AuthedHttpRequest) -> HttpResponse:
         messages.success(request, _("Profil enregistré."))
         return redirect("core:profile")
     memberships = user.memberships.select_related("organization")
-    return render(request, "core/profile.html", {"form": form, "memberships": memberships})
+    app_links = [link for hook in app_hooks("account_links").values() for link in hook(request)]
+    return render(request, "core/profile.html", {"form": form, "memberships": memberships, "app_links": app_links})
 
 
 @login_required

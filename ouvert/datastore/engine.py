@@ -183,7 +183,8 @@ class _Profiler:
             if kind not in TYPES:
                 raise SourceError.of("source.unknown_type", type=kind, column=name, types=list(TYPES))
             columns.append(ColumnPlan(
-                id=name, label=label, type=kind, detected_type=profile.final_type, detected=profile.describe(),
+                id=name, label=override.get("label") or label, type=kind, detected_type=profile.final_type,
+                detected=profile.describe(),
                 description=override.get("description", ""), unit=override.get("unit", ""),
                 overridden=bool(override.get("type")) and override.get("type") != profile.final_type,
                 month_first={"month_first": True, "day_first": False}.get(override.get("day_month_order", "")),

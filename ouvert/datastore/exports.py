@@ -199,6 +199,22 @@ def _fold(name: str) -> str:
     return name.strip().lower().replace(" ", "_")
 
 
+def wkt_columns(table: DatastoreTable) -> list[str]:
+    """The text columns holding geometries as WKT (whatever their coordinate system), from each
+    column's first value in one round trip: the previews leave them out (a map shows them)."""
+    texts = [f["id"] for f in table.fields if f["type"] == "text"][:50]
+    if not texts:
+        return []
+    target = get_backend().table_sql(table.table_name)
+    firsts_sql = ", ".join(
+        f'(SELECT {quote(c)} FROM {target} WHERE {quote(c)} IS NOT NULL ORDER BY "_id" LIMIT 1)'  # noqa: S608 — quoted identifiers
+        for c in texts)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {firsts_sql}")
+        firsts = cur.fetchone()
+    return [c for c, value in zip(texts, firsts, strict=True) if isinstance(value, str) and _WKT.match(value)]
+
+
 def geometry_of(table: DatastoreTable) -> dict[str, str]:
     """Where the rows' geometry is: ``{"wkt": column}`` or ``{"lat": column, "lon": column}``, in
     WGS 84 (the first value is checked). Raises ValidationError saying why there is none."""

@@ -55,6 +55,24 @@ class DatastoreTable(models.Model):
         except ValidationError:
             return None
 
+    @cached_property
+    def preview_fields(self) -> list[dict]:
+        """The columns a table preview shows: all but geometries written as WKT text (a map shows
+        them; as text they would make the page hundreds of thousands of pixels tall)."""
+        from django.db import DatabaseError
+
+        from .exports import wkt_columns
+
+        try:
+            hidden = set(wkt_columns(self))
+        except DatabaseError:  # the physical table is being replaced: show every column
+            hidden = set()
+        return [f for f in self.fields if f["id"] not in hidden]
+
+    @property
+    def hides_columns(self) -> bool:
+        return len(self.preview_fields) != len(self.fields)
+
     def field(self, name: str) -> dict | None:
         return next((f for f in self.fields if f["id"] == name), None)
 

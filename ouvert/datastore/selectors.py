@@ -99,6 +99,14 @@ def latest_job(resource_id: uuid.UUID) -> IngestJob | None:
     return IngestJob.objects.filter(resource_id=resource_id).order_by("-created_at").first()
 
 
+def latest_jobs(resource_ids: list[uuid.UUID]) -> dict[uuid.UUID, IngestJob]:
+    """The latest load of each resource, in one query (a dataset page lists its resources' states)."""
+    out: dict[uuid.UUID, IngestJob] = {}
+    for job in IngestJob.objects.filter(resource_id__in=resource_ids).order_by("resource_id", "-created_at"):
+        out.setdefault(job.resource_id, job)
+    return out
+
+
 # Values -------------------------------------------------------------------------------------------
 
 def _out_converter(kind: str) -> Callable[[Any], Any] | None:

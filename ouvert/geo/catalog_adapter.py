@@ -7,6 +7,7 @@ the catalogue is not installed, layers are listed by their own names."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
 from django.apps import apps
@@ -36,6 +37,25 @@ def dataset_names(dataset_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
         return {}
     rows = apps.get_model("catalog", "Dataset").objects.filter(pk__in=dataset_ids).values_list("pk", "name")
     return dict(rows)
+
+
+_FILE_NAME = re.compile(r"\.[A-Za-z0-9]{2,7}$")
+
+
+def resource_layer_name(resource_id: uuid.UUID) -> str:
+    """The name a resource's map layer takes: the resource's own name, or the dataset's title when
+    the resource is only named after its file (``merge.zip``): never an archive's inner file name.
+    Empty without the catalogue or the resource."""
+    if not apps.is_installed("ouvert.catalog"):
+        return ""
+    row = apps.get_model("catalog", "Resource").objects.filter(pk=resource_id).values_list(
+        "name", "file", "dataset__title").first()
+    if row is None:
+        return ""
+    name, stored, title = (value or "" for value in row)
+    if not name.strip() or name == stored.rsplit("/", 1)[-1] or _FILE_NAME.search(name.strip()):
+        return title[:200]
+    return name.strip()[:200]
 
 
 def resource_dataset_id(resource_id: uuid.UUID) -> uuid.UUID | None:

@@ -11,6 +11,7 @@ import uuid
 from ouvert.core import actors
 from ouvert.core.models import Organization
 
+from .catalog_adapter import resource_layer_name
 from .models import GeoLayer
 from .regions import PLACES, REGION
 from .services import layer_load_bytes
@@ -49,7 +50,7 @@ def catalog_resources_load(stdout=None) -> bool:
             continue
         layer_load_bytes(resource_id=resource.pk, data=data, filename=stored_name.rsplit("/", 1)[-1],
                          dataset_id=resource.dataset_id, organization=resource.dataset.organization,
-                         name=resource.name, by=actors.DEMO)
+                         name=resource_layer_name(resource.pk), by=actors.DEMO)
         if stdout:
             stdout.write(f"  couche géographique : {resource.dataset.title} — {resource.name}")
         loaded = True

@@ -13,6 +13,7 @@ from django_tasks import task
 from ouvert.core import actors
 from ouvert.core.models import Organization
 
+from .catalog_adapter import resource_layer_name
 from .readers import detect_format
 from .readers.csvgeo import LAT_NAMES, LON_NAMES, WKT_NAMES, X_NAMES, Y_NAMES, _norm
 from .services import layer_load_bytes
@@ -59,6 +60,7 @@ def layer_load_task(*, resource_id: str, storage_name: str, filename: str, organ
     with default_storage.open(storage_name, "rb") as handle:
         data = handle.read()
     organization = Organization.objects.filter(pk=organization_id).first() if organization_id else None
+    name = name or resource_layer_name(uuid.UUID(resource_id))
     layer = layer_load_bytes(resource_id=uuid.UUID(resource_id), data=data, filename=filename,
                              declared_crs=declared_crs, dataset_id=uuid.UUID(dataset_id) if dataset_id else None,
                              organization=organization, name=name, by=actors.INGEST)

@@ -66,9 +66,12 @@ def _resources(value: Any) -> tuple[ResourceInput, ...]:
     """The remote's resources that have an address (harvested resources are links)."""
     if not isinstance(value, list):
         return ()
+    # CKAN's resource_type "documentation" (a page about the data, e.g. its page on Données Québec) is
+    # not data: the quality rules of files and the conformity rates leave it out.
     return tuple(ResourceInput(name=_text(r.get("name")), description=_text(r.get("description")),
                                url=_text(r.get("url")), format=_text(r.get("format")),
-                               only=frozenset({"name", "description", "url", "format"}))
+                               is_documentation=_text(r.get("resource_type")) == "documentation",
+                               only=frozenset({"name", "description", "url", "format", "is_documentation"}))
                  for r in value if isinstance(r, dict) and _text(r.get("url")))
 
 

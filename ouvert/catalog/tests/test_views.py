@@ -61,7 +61,11 @@ def test_publisher_to_citizen_journey(client, publisher, make_user, password, se
     data.update({"organization": org.pk, "notes": "Liste des écoles primaires publiques, mise à jour chaque année.",
                  "licence": licence, "keywords_text": "écoles, éducation, primaire"})
     assert client.post("/fr/donnees/jeux/ecoles-primaires-de-laval/modifier/", data).status_code == 302
-    assert client.post("/fr/donnees/jeux/ecoles-primaires-de-laval/publier/").status_code == 302
+    # Not conforming (no theme, no contact…): the summary of the failed rules first, then a confirmation.
+    summary = client.post("/fr/donnees/jeux/ecoles-primaires-de-laval/publier/")
+    assert summary.status_code == 200 and "n'est pas conforme" in summary.content.decode()
+    assert client.post("/fr/donnees/jeux/ecoles-primaires-de-laval/publier/",
+                       {"confirmer_regles": summary.context["rules"]}).status_code == 302
     dataset.refresh_from_db()
     assert dataset.state == "active" and dataset.first_published_at
     # A citizen finds it by an accent-less, stemmed query and filters by facets.

@@ -235,6 +235,7 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
                     Probe("/fr/donnees/", listing=True, level="dataset")],
     "fr/donnees/jeux/nouveau/": NO_DATA,
     "fr/donnees/corbeille/": OWN,
+    "fr/donnees/mes-jeux/": OWN,  # my organizations' datasets, filtered by access.readable_keys (test_publishers)
     "fr/donnees/qualite/": Probe("/fr/donnees/qualite/", shows=False, listing=True, level="dataset"),
     "fr/donnees/suivis/": OWN,
     "fr/donnees/suivre/": WRITE,

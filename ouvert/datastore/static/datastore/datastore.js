@@ -114,6 +114,7 @@
     if (this.q) { params.set("q", this.q); }
     this.filters.forEach(function (f) { params.append("filter", f); });
     if (cursor) { params.set("cursor", cursor); }
+    if (this.root.dataset.fields) { params.set("fields", this.root.dataset.fields); }
     return this.api + "/rows?" + params.toString();
   };
 
