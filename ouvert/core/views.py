@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import permissions, selectors, services
+from .audit_display import action_label, actor_text, change_rows, object_type_label
 from .forms import (
     AuditFilterForm,
     DeleteAccountForm,
@@ -355,8 +356,11 @@ def audit_log(request: AuthedHttpRequest) -> HttpResponse:
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    rows = [{"entry": e, "actor": actor_text(e.actor_label), "action": action_label(e.action),
+             "object_type": object_type_label(e.object_type), "changes": change_rows(e)} for e in page]
     return render(request, "core/audit_log.html", {
-        "form": form, "page": page, "actions": selectors.audit_actions(), "query": query.urlencode(),
+        "form": form, "page": page, "rows": rows, "query": query.urlencode(),
+        "actions": [(code, action_label(code)) for code in selectors.audit_actions()],
     })
 
 
