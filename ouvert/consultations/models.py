@@ -71,6 +71,9 @@ class Consultation(models.Model):
     topic = models.CharField(_("thème"), max_length=20, choices=Topic.choices)
     target_public = models.CharField(_("public visé"), max_length=200, blank=True)
     region = models.CharField(_("région"), max_length=3, choices=Region.choices, default=Region.ALL)
+    keywords = models.CharField(_("mots-clés"), max_length=300, blank=True,
+                                help_text=_("Séparés par des virgules. Repris dans le jeu de données ouvertes des "
+                                            "résultats, avec le thème et la région."))
     contact_name = models.CharField(_("personne-ressource"), max_length=200, blank=True)
     contact_email = models.EmailField(_("courriel de contact"), blank=True)
     opens_at = models.DateTimeField(_("ouverture de la participation"))
@@ -127,6 +130,10 @@ class Consultation(models.Model):
 
     def get_phase_display(self) -> str:
         return str(Phase(self.phase).label)
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [word.strip() for word in self.keywords.split(",") if word.strip()]
 
     @property
     def is_open(self) -> bool:

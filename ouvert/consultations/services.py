@@ -50,7 +50,7 @@ CONSULTATION_FIELDS = [
     "title", "summary", "body", "topic", "target_public", "region", "contact_name", "contact_email", "opens_at",
     "closes_at", "results_expected_on", "has_survey", "has_proposals", "has_discussion", "has_briefs",
     "allow_anonymous", "ask_demographics", "consent_text", "purpose_stated", "documents_accessible",
-    "plain_language", "feedback_planned",
+    "plain_language", "feedback_planned", "keywords",
 ]
 QUESTION_FIELDS = ["page", "position", "kind", "label", "help_text", "required", "choices", "rows", "scale_min",
                    "scale_max", "scale_min_label", "scale_max_label", "condition_question", "condition_value"]
@@ -154,6 +154,23 @@ def _enqueue_opened(consultation: Consultation, task: Task[..., Any]) -> None:
             return
         return
     task.enqueue(consultation.pk)
+
+
+@transaction.atomic
+def consultation_close(*, consultation: Consultation, by: User) -> Consultation:
+    """End participation now (before the planned closing date): the consultation moves to analysis.
+    Answers already sent stay; drafts in progress can no longer be sent."""
+    permissions.check_organize(by, consultation)
+    if consultation.phase not in (Phase.INFORMATION, Phase.PARTICIPATION):
+        raise ValidationError(_("Seule une consultation publiée et pas encore fermée peut être fermée."))
+    now = timezone.now()
+    before = snapshot(consultation, ["opens_at", "closes_at"])
+    consultation.closes_at = now
+    consultation.opens_at = min(consultation.opens_at, now - dt.timedelta(seconds=1))
+    consultation.save(update_fields=["opens_at", "closes_at", "updated_at"])
+    audit_record(actor=by, action="consultation.close", obj=consultation, organization=consultation.organization,
+                 changes=diff(before, snapshot(consultation, ["opens_at", "closes_at"])))
+    return consultation
 
 
 @transaction.atomic

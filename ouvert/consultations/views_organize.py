@@ -24,6 +24,7 @@ from .forms import (
     ModerateForm,
     ProposalAnswerForm,
     QuestionForm,
+    QuestionKindForm,
     ResultsReportForm,
 )
 from .models import Brief, Comment, Consultation, Event, Proposal, Question
@@ -95,22 +96,31 @@ def edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 def organize(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     """The organizer's page: checklist and readiness, survey builder, documents, events, publication."""
     consultation = _organizable(request, slug)
-    question_form = QuestionForm(consultation=consultation, initial={"page": 1})
     return render(request, "consultations/organize/overview.html", {
         "c": consultation, "readiness": selectors.consultation_readiness(consultation=consultation),
-        "questions": selectors.question_list(consultation=consultation), "question_form": question_form,
+        "questions": selectors.question_list(consultation=consultation), "kind_form": QuestionKindForm(),
+        "answered": _answered(consultation),
         "document_form": DocumentForm(), "event_form": EventForm(),
         "events": consultation.events.annotate(n=Count("registrations")),
         "metrics": selectors.consultation_metrics(consultation=consultation),
     })
 
 
+def _answered(consultation: Consultation) -> bool:
+    return consultation.participations.filter(submitted_at__isnull=False).exists()
+
+
 @login_required
 def question_add(request: AuthedHttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    """A question's form, with only the fields of its type (chosen first: ``?kind=``). Once answers were
+    sent, the questionnaire is locked: the page says so and shows no form (the service refuses too)."""
     consultation = _organizable(request, slug)
     instance = get_object_or_404(Question, consultation=consultation, pk=pk) if pk else None
+    if _answered(consultation):
+        return render(request, "consultations/organize/question_form.html", {
+            "c": consultation, "form": None, "question": instance, "locked": True}, status=409)
     form = QuestionForm(request.POST or None, instance=instance, consultation=consultation,
-                        initial=None if instance else {"page": 1})
+                        kind=request.GET.get("kind", ""), initial=None if instance else {"page": 1})
     if request.method == "POST" and form.is_valid():
         try:
             if instance:
@@ -119,12 +129,14 @@ def question_add(request: AuthedHttpRequest, slug: str, pk: int | None = None) -
             else:
                 services.question_create(consultation=consultation, by=request.user, **form.service_data())
         except ValidationError as exc:
-            apply_errors(form, exc, field_map={"choices": "choices_text", "rows": "rows_text"})
+            apply_errors(form, exc, field_map={"choices": "choices_text", "rows": "rows_text",
+                                               "condition_question": "condition", "condition_value": "condition"})
         else:
             messages.success(request, _("Question enregistrée."))
             return redirect(f"{consultation.get_absolute_url()}organiser/#questionnaire")
     return render(request, "consultations/organize/question_form.html", {
-        "c": consultation, "form": form, "question": instance}, status=400 if form.errors else 200)
+        "c": consultation, "form": form, "question": instance, "kind_form": QuestionKindForm(
+            initial={"kind": form.kind})}, status=400 if form.errors else 200)
 
 
 @login_required
@@ -197,6 +209,29 @@ def publish(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         return redirect("consultations:organize", slug=slug)
     messages.success(request, _("La consultation est publiée."))
     return redirect(consultation)
+
+
+@login_required
+def close(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    """"Close now": a confirmation page, then the service ends participation."""
+    consultation = _organizable(request, slug)
+    if request.method == "POST":
+        try:
+            services.consultation_close(consultation=consultation, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("La participation est fermée. Vous pouvez analyser les réponses et publier "
+                                        "les résultats."))
+        return redirect("consultations:organize", slug=slug)
+    return render(request, "core/confirm.html", {
+        "title": _("Fermer la participation maintenant ?"),
+        "consequence": _("Plus personne ne pourra répondre ni contribuer à « %(title)s ». Les réponses déjà "
+                         "envoyées sont gardées. Cette action ne peut pas être annulée.")
+        % {"title": consultation.title},
+        "action": request.path, "button": _("Fermer la participation"),
+        "cancel_url": redirect("consultations:organize", slug=slug).url,
+    })
 
 
 @login_required

@@ -39,15 +39,26 @@ def test_editor_creates_builds_and_publishes(client, organizer, org):
                                                "choices_text": "Oui\nNon", "scale_min": 1, "scale_max": 5,
                                                "required": "on"})
     winter = Question.objects.get(label="Roulez-vous l'hiver?")
+    # The type is chosen first; its form shows only its fields, and the condition offers the answers
+    # of the earlier questions.
+    overview = client.get(base).content.decode()
+    assert 'name="kind"' in overview and 'name="choices_text"' not in overview
+    scale_form = client.get(base + "questions/nouvelle/?kind=scale").content.decode()
+    assert 'name="scale_max"' in scale_form and 'name="choices_text"' not in scale_form
+    text_form = client.get(base + "questions/nouvelle/?kind=long_text").content.decode()
+    assert 'name="scale_max"' not in text_form and 'name="choices_text"' not in text_form
+    assert f'<option value="{winter.pk}|Non">Non</option>' in text_form
+    assert '<optgroup label="Roulez-vous l&#x27;hiver?">' in text_form
     response = client.post(base + "questions/nouvelle/", {"kind": "long_text", "label": "Pourquoi pas?", "page": 1,
-                                                          "scale_min": 1, "scale_max": 5,
-                                                          "condition_question": winter.pk,
-                                                          "condition_value": "Peut-être"})
-    assert response.status_code == 400 and "Oui, Non" in response.content.decode()
+                                                          "condition": f"{winter.pk}|Peut-être"})
+    assert response.status_code == 400 and "Peut-être" in response.content.decode()
     client.post(base + "questions/nouvelle/", {"kind": "long_text", "label": "Pourquoi pas?", "page": 1,
-                                               "scale_min": 1, "scale_max": 5, "condition_question": winter.pk,
-                                               "condition_value": "Non"})
+                                               "condition": f"{winter.pk}|Non"})
     assert c.questions.count() == 2
+    why = c.questions.get(label="Pourquoi pas?")
+    assert (why.condition_question, why.condition_value) == (winter, "Non")
+    edit_form = client.get(base + f"questions/{why.pk}/").content.decode()
+    assert f'<option value="{winter.pk}|Non" selected>Non</option>' in edit_form
     # Checklist: purpose and feedback are missing, so publishing is refused with the reasons
     html = client.get(base).content.decode()
     assert "État de préparation" in html and "requis pour publier" in html
@@ -100,6 +111,36 @@ def test_survey_locked_once_answers_are_sent(survey, organizer):
         f"q{survey.q['used'].pk}": "Non", f"q{survey.q['scale'].pk}": 3}, consent=True)
     with pytest.raises(ValidationError):
         services.question_create(consultation=survey, by=organizer, kind="short_text", label="Trop tard")
+
+
+def test_organizer_pages_lock_answered_questions_and_close_now_asks_first(client, survey, organizer, settings):
+    from ouvert.consultations import services
+
+    client.force_login(organizer)
+    base = f"/fr/consultations/{survey.slug}/organiser/"
+    overview = client.get(base).content.decode()
+    assert "Fermer la participation maintenant" in overview and '<details class="confirm">' in overview
+    services.participation_submit_all(consultation=survey, user=None, answers={
+        f"q{survey.q['used'].pk}": "Non", f"q{survey.q['scale'].pk}": 3}, consent=True)
+    overview = client.get(base).content.decode()
+    assert "le questionnaire est verrouillé" in overview and f"questions/{survey.q['used'].pk}/" not in overview
+    locked = client.get(base + f"questions/{survey.q['used'].pk}/")
+    assert locked.status_code == 409 and "Le questionnaire est verrouillé" in locked.content.decode()
+    assert client.post(base + f"questions/{survey.q['used'].pk}/", {"kind": "single", "label": "Changé",
+                                                                     "page": 1}).status_code == 409
+    survey.q["used"].refresh_from_db()
+    assert survey.q["used"].label == "Déjà participé?"
+    # Close now: a confirmation page first, then participation ends.
+    confirm = client.get(base + "fermer/")
+    assert confirm.status_code == 200 and "Fermer la participation maintenant ?" in confirm.content.decode()
+    survey.refresh_from_db()
+    assert survey.phase == "participation"
+    response = client.post(base + "fermer/", follow=True)
+    survey.refresh_from_db()
+    assert survey.phase == "analysis" and "La participation est fermée" in response.content.decode()
+    assert AuditEntry.objects.filter(action="consultation.close", object_id=str(survey.pk)).exists()
+    again = client.post(base + "fermer/", follow=True).content.decode()
+    assert "pas encore fermée peut être fermée" in again
 
 
 def test_in_person_entry_joins_results(client, survey, organizer):
