@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from . import permissions
 from .audit import audit_record, diff, snapshot
+from .legal import LEGAL_VERSION
 from .models import ApiToken, AuditEntry, Membership, Organization, Role, User
 from .slugs import unique_slug
 
@@ -64,7 +65,8 @@ def _mail_later(user: User, template: str, context: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def user_signup(*, email: str, password: str, full_name: str = "", preferred_language: str = "fr") -> None:
+def user_signup(*, email: str, password: str, full_name: str = "", preferred_language: str = "fr",
+                accepted_terms: bool = False) -> None:
     """Sign up, answering the same whether the address is new or taken (no account directory).
 
     A new address gets an account that cannot sign in until the link mailed to it is opened. An
@@ -72,7 +74,11 @@ def user_signup(*, email: str, password: str, full_name: str = "", preferred_lan
     and a password-reset link instead; its account does not change. An address with an unconfirmed
     account gets the new password and a fresh link (the old links die): whoever reads the mailbox
     decides. Each branch hashes one password, writes, audits and queues one e-mail, so neither the
-    answer nor its time tells them apart."""
+    answer nor its time tells them apart. Consent to the privacy policy and terms of use
+    (:mod:`ouvert.core.legal`) is required, and recorded with its version and date."""
+    if not accepted_terms:
+        raise ValidationError({"accept_terms": _("Pour créer un compte, acceptez la politique de confidentialité "
+                                                 "et les conditions d'utilisation (case à cocher).")})
     email = User.objects.normalize_email(email).lower()
     existing = User.objects.select_for_update().filter(email__iexact=email).first()
     if existing is not None and existing.email_verified_at is not None:
@@ -80,15 +86,31 @@ def user_signup(*, email: str, password: str, full_name: str = "", preferred_lan
         audit_record(actor=None, action="user.signup_existing", obj=existing, label=f"#{existing.pk}")
         _mail_later(existing, "signup_existing", {"token": default_token_generator.make_token(existing)})
         return
+    consent = {"terms_version": LEGAL_VERSION, "terms_accepted_at": timezone.now()}
     if existing is not None:
         user = existing
         user.set_password(password)
         user.full_name, user.preferred_language = full_name, preferred_language
-        user.save(update_fields=["password", "full_name", "preferred_language"])
+        user.terms_version, user.terms_accepted_at = consent["terms_version"], consent["terms_accepted_at"]
+        user.save(update_fields=["password", "full_name", "preferred_language", "terms_version",
+                                 "terms_accepted_at"])
     else:
         user = User.objects.create_user(email=email, password=password, full_name=full_name,
-                                        preferred_language=preferred_language, email_verified_at=None)
-    audit_record(actor=user, action="user.signup", obj=user, changes={"email": [None, email]})
+                                        preferred_language=preferred_language, email_verified_at=None, **consent)
+    audit_record(actor=user, action="user.signup", obj=user,
+                 changes={"email": [None, email], "terms_version": [None, LEGAL_VERSION]})
+    _mail_later(user, "signup_confirm", {"token": email_verification_tokens.make_token(user)})
+
+
+def user_resend_verification(*, email: str) -> None:
+    """Mail a fresh confirmation link to an unconfirmed account (earlier links stay valid until they
+    expire or one of them is used). Sends nothing for an unknown or confirmed address: the page
+    answers the same either way."""
+    address = User.objects.normalize_email(email).strip().lower()
+    user = User.objects.filter(email__iexact=address, is_active=True, email_verified_at__isnull=True).first()
+    if user is None:
+        return
+    audit_record(actor=None, action="user.verification_resend", obj=user, label=f"#{user.pk}")
     _mail_later(user, "signup_confirm", {"token": email_verification_tokens.make_token(user)})
 
 

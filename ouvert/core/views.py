@@ -24,6 +24,7 @@ from .audit_display import action_label, actor_text, change_rows, object_type_la
 from .forms import (
     AuditFilterForm,
     DeleteAccountForm,
+    EmailForm,
     LoginForm,
     MemberForm,
     OrganizationCreateForm,
@@ -81,6 +82,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                     email=form.cleaned_data["email"], password=form.cleaned_data["password"],
                     full_name=form.cleaned_data["full_name"],
                     preferred_language=(request.LANGUAGE_CODE or "fr")[:2],
+                    accepted_terms=form.cleaned_data["accept_terms"],
                 )
             except ValidationError as error:
                 apply_errors(form, error)
@@ -91,6 +93,31 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 def signup_done(request: HttpRequest) -> HttpResponse:
     return render(request, "core/signup_done.html")
+
+
+def signup_resend(request: HttpRequest) -> HttpResponse:
+    """A new confirmation link for an unconfirmed account; the same answer for any address."""
+    form = EmailForm(request.POST or None)
+    if request.method == "POST":
+        wait = rate_limit_hit(request, "signup")
+        if wait:
+            return _too_many(request, wait)
+        if form.is_valid():
+            services.user_resend_verification(email=form.cleaned_data["email"])
+            return redirect("core:signup_done")
+    return render(request, "core/signup_resend.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    from .legal import LEGAL_VERSION
+
+    return render(request, "core/privacy.html", {"version": LEGAL_VERSION, "contact": settings.PRIVACY_CONTACT})
+
+
+def terms(request: HttpRequest) -> HttpResponse:
+    from .legal import LEGAL_VERSION
+
+    return render(request, "core/terms.html", {"version": LEGAL_VERSION, "contact": settings.PRIVACY_CONTACT})
 
 
 def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
