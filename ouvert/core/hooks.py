@@ -27,6 +27,9 @@ takes part by defining any of these on its ``AppConfig`` (all optional; document
     HTML of what the app links to another app's object ``kind:key`` (of :mod:`ouvert.core.access`),
     e.g. the action-plan commitments a dataset realizes; shown on that object's page through
     ``{% include "includes/linked_from.html" with kind=… key=… %}`` (empty string: nothing).
+``account_activity(self, user: User) -> list[AccountSection]``
+    What the person did in the app (proposals, answers, registrations, requests…), for "Mon compte"
+    and the export of their data (:mod:`ouvert.core.account`).
 
 :class:`OuvertAppConfig` states them as a typing ``Protocol``; :data:`HOOKS` lists them for
 :func:`app_hooks` and for the test that keeps apps, this module and the docs in step."""
@@ -44,7 +47,8 @@ from django.apps import AppConfig, apps
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from .models import Organization
+    from .account import AccountSection
+    from .models import Organization, User
     from .sections import Section
 
 
@@ -68,6 +72,8 @@ class OuvertAppConfig(Protocol):
     def catalog_harvest_origins(self, *, dataset_ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]: ...
 
     def linked_section(self, request: HttpRequest, kind: str, key: object) -> str: ...
+
+    def account_activity(self, user: User) -> list[AccountSection]: ...
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,7 @@ HOOKS: dict[str, Hook] = {hook.name: hook for hook in [
     Hook("catalog_map_layers", method=True),
     Hook("catalog_harvest_origins", method=True),
     Hook("linked_section", method=True),
+    Hook("account_activity", method=True),
 ]}
 
 

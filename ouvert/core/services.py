@@ -47,7 +47,7 @@ class _EmailVerificationTokens(PasswordResetTokenGenerator):
 email_verification_tokens = _EmailVerificationTokens()
 
 
-def _mail_later(user: User, template: str, context: dict[str, Any]) -> None:
+def _mail_later(user: User, template: str, context: dict[str, Any], *, to: str = "") -> None:
     """Render ``core/email/<template>.txt`` (and ``_subject.txt``) in the person's language and send it
     from the task queue after commit."""
     from django.conf import settings
@@ -60,8 +60,8 @@ def _mail_later(user: User, template: str, context: dict[str, Any]) -> None:
         context = {"site_url": settings.SITE_URL, "uid": urlsafe_base64_encode(force_bytes(user.pk)), **context}
         subject = "".join(render_to_string(f"core/email/{template}_subject.txt", context).splitlines())
         body = render_to_string(f"core/email/{template}.txt", context)
-    to = [user.email]
-    transaction.on_commit(lambda: email_send.enqueue(subject=subject, body=body, to=to))
+    recipients = [to or user.email]
+    transaction.on_commit(lambda: email_send.enqueue(subject=subject, body=body, to=recipients))
 
 
 @transaction.atomic
@@ -86,17 +86,18 @@ def user_signup(*, email: str, password: str, full_name: str = "", preferred_lan
         audit_record(actor=None, action="user.signup_existing", obj=existing, label=f"#{existing.pk}")
         _mail_later(existing, "signup_existing", {"token": default_token_generator.make_token(existing)})
         return
-    consent = {"terms_version": LEGAL_VERSION, "terms_accepted_at": timezone.now()}
+    accepted_at = timezone.now()
     if existing is not None:
         user = existing
         user.set_password(password)
         user.full_name, user.preferred_language = full_name, preferred_language
-        user.terms_version, user.terms_accepted_at = consent["terms_version"], consent["terms_accepted_at"]
+        user.terms_version, user.terms_accepted_at = LEGAL_VERSION, accepted_at
         user.save(update_fields=["password", "full_name", "preferred_language", "terms_version",
                                  "terms_accepted_at"])
     else:
         user = User.objects.create_user(email=email, password=password, full_name=full_name,
-                                        preferred_language=preferred_language, email_verified_at=None, **consent)
+                                        preferred_language=preferred_language, email_verified_at=None,
+                                        terms_version=LEGAL_VERSION, terms_accepted_at=accepted_at)
     audit_record(actor=user, action="user.signup", obj=user,
                  changes={"email": [None, email], "terms_version": [None, LEGAL_VERSION]})
     _mail_later(user, "signup_confirm", {"token": email_verification_tokens.make_token(user)})
@@ -133,6 +134,81 @@ def user_verify_email(*, user: User) -> User:
         user.email_verified_at = timezone.now()
         user.save(update_fields=["email_verified_at"])
         audit_record(actor=user, action="user.verify_email", obj=user)
+    return user
+
+
+class _EmailChangeTokens(PasswordResetTokenGenerator):
+    """Links confirming a new address: the hash covers the pending address, so asking for another
+    address kills the earlier links, and a used link dies with the pending address it confirmed."""
+
+    key_salt = "ouvert.core.services.email_change"
+
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
+        return f"{user.pk}{user.email}{user.pending_email}{user.password}{timestamp}"
+
+
+email_change_tokens = _EmailChangeTokens()
+
+
+@transaction.atomic
+def user_request_email_change(*, user: User, by: User, new_email: str, password: str) -> None:
+    """Ask to move the account to ``new_email``: the account keeps its address until the link mailed to
+    the new one is opened. The same answer whether the new address is free or taken (an owner of a
+    taken address gets a notice instead of a link), so nobody learns who has an account."""
+    if by.pk != user.pk:
+        raise PermissionDenied(_("Vous ne pouvez changer que votre propre adresse."))
+    if not user.check_password(password):
+        raise ValidationError({"password": _("Mot de passe incorrect : tapez votre mot de passe actuel.")})
+    address = User.objects.normalize_email(new_email).strip().lower()
+    if address == user.email:
+        raise ValidationError({"new_email": _("C'est déjà votre adresse : indiquez-en une autre.")})
+    taken = User.objects.filter(email__iexact=address).exclude(pk=user.pk).first()
+    audit_record(actor=by, action="user.email_change", obj=user, label=f"#{user.pk}")
+    if taken is not None:
+        _mail_later(taken, "email_change_taken", {})
+        return
+    user.pending_email = address
+    user.save(update_fields=["pending_email"])
+    _mail_later(user, "email_change", {"token": email_change_tokens.make_token(user)}, to=address)
+
+
+def user_for_email_change_link(*, uidb64: str, token: str) -> User | None:
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).exclude(pending_email="").first()
+    if user is None or not email_change_tokens.check_token(user, token):
+        return None
+    return user
+
+
+@transaction.atomic
+def user_confirm_email_change(*, user: User) -> User:
+    """The new mailbox answered: the account moves to it (the old address is told)."""
+    old, new = user.email, user.pending_email
+    if not new:
+        return user
+    if User.objects.filter(email__iexact=new).exclude(pk=user.pk).exists():
+        raise ValidationError(_("Cette adresse est maintenant utilisée par un autre compte."))
+    user.email, user.pending_email = new, ""
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["email", "pending_email", "email_verified_at"])
+    audit_record(actor=user, action="user.email_change", obj=user, label=f"#{user.pk}",
+                 changes={"email": [old, new]})
+    _mail_later(user, "email_changed", {"old": old, "new": new}, to=old)
+    return user
+
+
+@transaction.atomic
+def user_change_password(*, user: User, by: User, new_password: str) -> User:
+    """Set a new password (the form checked the current one and the rules); other sessions end."""
+    if by.pk != user.pk:
+        raise PermissionDenied(_("Vous ne pouvez changer que votre propre mot de passe."))
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit_record(actor=by, action="user.password_change", obj=user, label=f"#{user.pk}")
+    _mail_later(user, "password_changed", {})
     return user
 
 

@@ -7,9 +7,10 @@ from typing import cast
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -24,6 +25,7 @@ from .audit_display import action_label, actor_text, change_rows, object_type_la
 from .forms import (
     AuditFilterForm,
     DeleteAccountForm,
+    EmailChangeForm,
     EmailForm,
     LoginForm,
     MemberForm,
@@ -193,6 +195,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: AuthedHttpRequest) -> HttpResponse:
+    """"Mon compte": profile, address and password, memberships, what I follow and did, my data."""
+    from .account import account_sections
+
     user = request.user
     form = ProfileForm(request.POST or None, initial={"full_name": user.full_name,
                                                       "preferred_language": user.preferred_language})
@@ -201,7 +206,69 @@ def profile(request: AuthedHttpRequest) -> HttpResponse:
         messages.success(request, _("Profil enregistré."))
         return redirect("core:profile")
     memberships = user.memberships.select_related("organization")
-    return render(request, "core/profile.html", {"form": form, "memberships": memberships})
+    return render(request, "core/profile.html", {
+        "form": form, "memberships": memberships, "sections": account_sections(user=user),
+        "email_form": EmailChangeForm(prefix="courriel"), "password_form": PasswordChangeForm(user),
+    })
+
+
+@login_required
+def account_export(request: AuthedHttpRequest) -> HttpResponse:
+    """All my data as one JSON file (Law 25: access and portability)."""
+    import json
+
+    from .account import account_export as export
+
+    body = json.dumps(export(user=request.user, site_url=settings.SITE_URL), ensure_ascii=False, indent=1)
+    return HttpResponse(body, content_type="application/json; charset=utf-8", headers={
+        "Content-Disposition": 'attachment; filename="ouvert-mes-donnees.json"', "Cache-Control": "no-store"})
+
+
+@login_required
+def email_change(request: AuthedHttpRequest) -> HttpResponse:
+    form = EmailChangeForm(request.POST or None, prefix="courriel")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_request_email_change(user=request.user, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Nous avons envoyé un lien à %(email)s. Votre adresse changera quand "
+                                        "vous l'ouvrirez.") % {"email": form.cleaned_data["new_email"]})
+            return redirect("core:profile")
+    return render(request, "core/account_form.html", {
+        "form": form, "title": _("Changer d'adresse courriel"), "button": _("Envoyer le lien de confirmation")},
+        status=400 if form.errors else 200)
+
+
+def email_change_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The link mailed to the new address: a page with a button (mail scanners open links)."""
+    user = services.user_for_email_change_link(uidb64=uidb64, token=token)
+    if user is not None and request.method == "POST":
+        try:
+            services.user_confirm_email_change(user=user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Votre adresse est maintenant %(email)s.") % {"email": user.email})
+        return redirect("core:profile" if request.user.is_authenticated else "core:login")
+    return render(request, "core/email_change_confirm.html", {"valid": user is not None,
+                                                               "new_email": user.pending_email if user else ""},
+                  status=200 if user is not None else 400)
+
+
+@login_required
+def password_change(request: AuthedHttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_change_password(user=request.user, by=request.user,
+                                             new_password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Mot de passe changé."))
+        return redirect("core:profile")
+    return render(request, "core/account_form.html", {
+        "form": form, "title": _("Changer de mot de passe"), "button": _("Changer le mot de passe")},
+        status=400 if form.errors else 200)
 
 
 @login_required
