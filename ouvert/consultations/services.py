@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ouvert.core import actors
 from ouvert.core.audit import audit_record, diff, snapshot
+from ouvert.core.mail import mail_person
 from ouvert.core.models import Organization, User
 from ouvert.core.permissions import check_edit_in_organization
 from ouvert.core.slugs import unique_slug
@@ -25,6 +26,7 @@ from .models import (
     FREE_TEXT_KINDS,
     Answer,
     Brief,
+    Channel,
     Comment,
     Consultation,
     Demographics,
@@ -399,6 +401,10 @@ def participation_submit(*, participation: Participation) -> Participation:
     locked.save(update_fields=["submitted_at", "updated_at"])
     _audit_participant(by=locked.user, action="consultation.participation_submit", obj=locked,
                        label=f"{locked.consultation.slug} #{locked.pk}")
+    if locked.user is not None and locked.channel == Channel.ONLINE:
+        mail_person(user=locked.user, template="consultations/email/survey_receipt", context={
+            "consultation": locked.consultation, "submitted_at": locked.submitted_at,
+            "count": locked.answers.count(), "reference": f"{locked.consultation.slug}-{locked.pk}"})
     participation.submitted_at = locked.submitted_at
     return locked
 
@@ -626,8 +632,13 @@ def content_moderate(*, kind: str, pk: int, by: User, hide: bool, reason: str = 
     item.hidden, item.reviewed = hide, True
     item.moderation_reason = reason.strip()[:300] if hide else ""
     item.save(update_fields=["hidden", "reviewed", "moderation_reason"])
+    changes = diff(before, snapshot(item, ["hidden", "moderation_reason"]))
     audit_record(actor=by, action="consultation.moderate", obj=item, organization=item.consultation.organization,
-                 changes=diff(before, snapshot(item, ["hidden", "moderation_reason"])))
+                 changes=changes)
+    if changes and item.author is not None and item.author.pk != by.pk:
+        mail_person(user=item.author, template="consultations/email/moderation_decision", context={
+            "consultation": item.consultation, "hidden": item.hidden, "reason": item.moderation_reason,
+            "excerpt": (getattr(item, "title", "") or getattr(item, "body", ""))[:200]})
     return item
 
 
@@ -661,6 +672,8 @@ def event_register(*, event: Event, by: User) -> Registration:
     registration = Registration.objects.create(event=event, user=by, waitlisted=confirmed >= event.capacity)
     _audit_participant(by=by, action="consultation.event_register", obj=event,
                        changes={"waitlisted": [None, registration.waitlisted]})
+    mail_person(user=by, template="consultations/email/registration_confirm",
+                context={"event": event, "consultation": event.consultation, "waitlisted": registration.waitlisted})
     return registration
 
 

@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
-from django.utils.encoding import force_bytes, force_str
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 
 from . import permissions
@@ -48,20 +48,10 @@ email_verification_tokens = _EmailVerificationTokens()
 
 
 def _mail_later(user: User, template: str, context: dict[str, Any], *, to: str = "") -> None:
-    """Render ``core/email/<template>.txt`` (and ``_subject.txt``) in the person's language and send it
-    from the task queue after commit."""
-    from django.conf import settings
-    from django.template.loader import render_to_string
-    from django.utils import translation
+    """``core/email/<template>.txt`` to the person, in their language, after commit."""
+    from .mail import mail_person
 
-    from .tasks import email_send
-
-    with translation.override(user.preferred_language or "fr"):
-        context = {"site_url": settings.SITE_URL, "uid": urlsafe_base64_encode(force_bytes(user.pk)), **context}
-        subject = "".join(render_to_string(f"core/email/{template}_subject.txt", context).splitlines())
-        body = render_to_string(f"core/email/{template}.txt", context)
-    recipients = [to or user.email]
-    transaction.on_commit(lambda: email_send.enqueue(subject=subject, body=body, to=recipients))
+    mail_person(user=user, template=f"core/email/{template}", context=context, to=to)
 
 
 @transaction.atomic
