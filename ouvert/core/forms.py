@@ -128,6 +128,10 @@ class MemberForm(forms.Form):
     email = forms.EmailField(label=_("Adresse courriel de la personne"))
     role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices, initial=Role.EDITOR)
     is_open_gov_contact = forms.BooleanField(label=_("Répondant en gouvernement ouvert"), required=False)
+    invite = forms.BooleanField(label=_("Envoyer une invitation par courriel plutôt que d'ajouter directement"),
+                                required=False,
+                                help_text=_("Une adresse sans compte reçoit toujours une invitation : la personne "
+                                            "crée son compte puis accepte."))
 
 
 class AuditFilterForm(forms.Form):

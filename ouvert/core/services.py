@@ -336,6 +336,72 @@ def membership_set(*, organization: Organization, by: User, email: str, role: st
     return membership
 
 
+INVITATION_SALT = "ouvert.core.services.membership_invite"
+INVITATION_DAYS = 14
+
+
+def membership_invite(*, organization: Organization, by: User, email: str, role: str) -> str:
+    """Invite an address to join with a role: a signed link, valid ``INVITATION_DAYS`` days, that the
+    person accepts once signed in with that very address (creating the account first if needed).
+    Returns the link's token."""
+    from django.core import signing
+
+    permissions.check_manage_organization(by, organization)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Rôle inconnu : %(role)s. Choisissez admin, editor ou member.")
+                               % {"role": role}})
+    address = User.objects.normalize_email(email).strip().lower()
+    token = signing.dumps({"o": str(organization.pk), "e": address, "r": role}, salt=INVITATION_SALT)
+    audit_record(actor=by, action="membership.invite", obj=organization, organization=organization,
+                 label=f"{address} @ {organization.slug}", changes={"role": [None, role]})
+    from .mail import mail_person
+
+    # The invited person may have no account yet: the mail goes in the inviter's language.
+    mail_person(user=User(email=address, preferred_language=by.preferred_language),
+                template="core/email/invitation", to=address, context={
+                    "organization": organization, "role": Role(role).label, "by": by, "token": token,
+                    "days": INVITATION_DAYS})
+    return token
+
+
+def invitation_read(*, token: str) -> tuple[Organization, str, str] | None:
+    """(organization, address, role) of a valid invitation link, else None (forged or expired)."""
+    from django.core import signing
+
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_DAYS * 86400)
+    except signing.BadSignature:
+        return None
+    organization = Organization.objects.filter(pk=data.get("o")).first()
+    if organization is None or data.get("r") not in Role.values:
+        return None
+    return organization, str(data.get("e", "")), str(data["r"])
+
+
+@transaction.atomic
+def membership_accept_invitation(*, token: str, by: User) -> Membership:
+    """The invited person, signed in with the invited address, joins (an existing membership keeps
+    the higher of its role and the invited one)."""
+    found = invitation_read(token=token)
+    if found is None:
+        raise ValidationError(_("Cette invitation n'est plus valable : demandez-en une nouvelle à "
+                                "l'administrateur de l'organisation."))
+    organization, address, role = found
+    if by.email.lower() != address or by.email_verified_at is None:
+        raise PermissionDenied(_("Cette invitation est adressée à %(email)s : connectez-vous avec cette adresse.")
+                               % {"email": address})
+    rank = {Role.MEMBER: 0, Role.EDITOR: 1, Role.ADMIN: 2}
+    membership, created = Membership.objects.get_or_create(user=by, organization=organization,
+                                                           defaults={"role": role})
+    if created or rank[Role(role)] > rank[Role(membership.role)]:
+        before = None if created else membership.role
+        membership.role = role
+        membership.save(update_fields=["role"])
+        audit_record(actor=by, action="membership.invite_accept", obj=membership, organization=organization,
+                     label=f"{by.email} @ {organization.slug}", changes={"role": [before, role]})
+    return membership
+
+
 @transaction.atomic
 def membership_remove(*, membership: Membership, by: User) -> None:
     organization = membership.organization

@@ -39,6 +39,7 @@ urlpatterns = [
     path(_("organisations/<slug:slug>/membres/"), views.organization_member_add, name="organization_member_add"),
     path(_("organisations/<slug:slug>/membres/<int:pk>/retirer/"), views.organization_member_remove,
          name="organization_member_remove"),
+    path(_("organisations/invitation/<str:token>/"), views.invitation, name="invitation"),
     path(_("journal/"), views.audit_log, name="audit_log"),
     path(_("suivis/desabonnement/<str:token>/"), views_follows.unsubscribe, name="unsubscribe"),
     path(_("suivis/fil/<str:kind>/<str:key>/"), feeds.FollowableFeed(), name="follow_feed"),

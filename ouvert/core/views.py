@@ -403,14 +403,24 @@ def organization_member_add(request: AuthedHttpRequest, slug: str) -> HttpRespon
     permissions.check_manage_organization(request.user, organization)
     form = MemberForm(request.POST)
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            services.membership_set(organization=organization, by=request.user, **form.cleaned_data)
+            if data["invite"] or not selectors.user_exists(email=data["email"]):
+                services.membership_invite(organization=organization, by=request.user, email=data["email"],
+                                           role=data["role"])
+            else:
+                services.membership_set(organization=organization, by=request.user, email=data["email"],
+                                        role=data["role"], is_open_gov_contact=data["is_open_gov_contact"])
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("%(email)s a maintenant le rôle « %(role)s ».") % {
-                "email": form.cleaned_data["email"],
-                "role": Role(form.cleaned_data["role"]).label})
+            if data["invite"] or not selectors.user_exists(email=data["email"]):
+                messages.success(request, _("Invitation envoyée à %(email)s (rôle « %(role)s »). Le lien est "
+                                            "valable 14 jours.") % {"email": data["email"].strip().lower(),
+                                                                   "role": Role(data["role"]).label})
+            else:
+                messages.success(request, _("%(email)s a maintenant le rôle « %(role)s ».") % {
+                    "email": data["email"], "role": Role(data["role"]).label})
             return redirect(organization)
     return render(request, "core/organization_detail.html", {
         "organization": organization, "can_manage": True, "member_form": form,
@@ -418,6 +428,26 @@ def organization_member_add(request: AuthedHttpRequest, slug: str) -> HttpRespon
         "contacts": selectors.organization_open_gov_contacts(organization=organization),
         "member_count": organization.memberships.count(),
     }, status=400)
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """An invitation link: who invites to what, and a button to accept once signed in."""
+    found = services.invitation_read(token=token)
+    user = signed_in_user(request)
+    if found is not None and user is not None and request.method == "POST":
+        try:
+            membership = services.membership_accept_invitation(token=token, by=user)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
+        else:
+            messages.success(request, _("Bienvenue dans %(org)s : vous y avez le rôle « %(role)s ».") % {
+                "org": membership.organization.name, "role": membership.get_role_display()})
+            return redirect(membership.organization)
+    organization, address, role = found if found is not None else (None, "", "")
+    return render(request, "core/invitation.html", {
+        "valid": found is not None, "organization": organization, "address": address,
+        "role": Role(role).label if role else "", "matches": user is not None and user.email.lower() == address,
+    }, status=200 if found is not None else 400)
 
 
 @login_required

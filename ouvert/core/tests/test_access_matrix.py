@@ -259,6 +259,8 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "fr/compte/courriel/": OWN,
     "fr/compte/courriel/<uidb64>/<token>/": Exempt("a one-use signed link confirming the holder's new address"),
     "fr/compte/changer-mot-de-passe/": OWN,
+    "fr/organisations/invitation/<str:token>/": Exempt("a signed invitation link, accepted only by the invited "
+                                                       "address once signed in"),
     "fr/compte/jetons/": OWN,
     "fr/compte/jetons/<int:pk>/revoquer/": OWN,
     "fr/compte/mot-de-passe/": NO_DATA,
