@@ -162,6 +162,37 @@ class QuestionForm(forms.ModelForm):
         return data
 
 
+class PhaseForm(forms.Form):
+    """One row of the calendar editor (a formset: existing rows, plus empty ones to add)."""
+
+    kind = forms.ChoiceField(label=_("Étape"), choices=[("", "—"), *[c for c in Phase.choices if c[0] != Phase.DRAFT]],
+                             required=False)
+    title = forms.CharField(label=_("Titre affiché (facultatif)"), max_length=120, required=False)
+    starts_at = forms.DateTimeField(label=_("Début"), widget=DATETIME, required=False)
+    ends_at = forms.DateTimeField(label=_("Fin"), widget=DATETIME, required=False,
+                                  help_text=_("Vide : sans fin prévue (dernière étape seulement)."))
+    description = forms.CharField(label=_("Ce qui se passe"), max_length=1000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("DELETE") or not (data.get("kind") or data.get("starts_at")):
+            return data
+        if not data.get("kind"):
+            self.add_error("kind", _("Choisissez l'étape."))
+        if not data.get("starts_at"):
+            self.add_error("starts_at", _("Indiquez le début de l'étape."))
+        return data
+
+    @property
+    def is_filled(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return bool(data.get("kind") and data.get("starts_at") and not data.get("DELETE"))
+
+
+PhaseFormSet = forms.formset_factory(PhaseForm, extra=2, can_delete=True, max_num=12, absolute_max=12)
+
+
 class ProposalForm(forms.Form):
     title = forms.CharField(label=_("Titre de la proposition"), max_length=150)
     body = forms.CharField(label=_("Description"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))

@@ -22,6 +22,7 @@ from .forms import (
     EventForm,
     InPersonForm,
     ModerateForm,
+    PhaseFormSet,
     ProposalAnswerForm,
     QuestionForm,
     QuestionKindForm,
@@ -209,6 +210,28 @@ def publish(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         return redirect("consultations:organize", slug=slug)
     messages.success(request, _("La consultation est publiée."))
     return redirect(consultation)
+
+
+@login_required
+def phases(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    """The calendar editor: one editable row per phase, two empty rows to add one, a box to delete."""
+    consultation = _organizable(request, slug)
+    initial = [{"kind": p.kind, "title": p.title, "starts_at": p.starts_at, "ends_at": p.ends_at,
+                "description": p.description} for p in consultation.phases.all()]
+    formset = PhaseFormSet(request.POST or None, initial=initial, prefix="etapes")
+    error = ""
+    if request.method == "POST" and formset.is_valid():
+        rows = [form.cleaned_data for form in formset.forms if form.is_filled]
+        try:
+            services.consultation_phases_set(consultation=consultation, by=request.user, phases=rows)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Calendrier enregistré."))
+            return redirect("consultations:organize", slug=slug)
+    return render(request, "consultations/organize/phases.html", {
+        "c": consultation, "formset": formset, "error": error},
+        status=400 if (error or formset.errors and request.method == "POST") else 200)
 
 
 @login_required

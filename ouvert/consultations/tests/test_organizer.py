@@ -1,5 +1,7 @@
 """Organizers build a consultation in the browser: create, question builder, checklist, publish."""
 
+import datetime as dt
+
 import pytest
 
 from ouvert.consultations.models import Consultation, Question
@@ -190,3 +192,49 @@ def test_official_answer_notifies_author_and_results_report(client, make_consult
     assert any("are published" in m.subject for m in mailoutbox)
     html = client.get(c.get_absolute_url()).content.decode()
     assert "Ce que nous en avons fait" in html and "aménageons" in html
+
+
+def test_phase_editor_rows_drive_participation_and_old_consultations_get_rows(client, organizer, make_consultation):
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from ouvert.consultations.models import ConsultationPhase
+
+    c = make_consultation(opens=2, closes=20, results_expected_on=None)
+    assert [p.kind for p in c.phases.all()] == ["information", "participation", "analysis"]
+    client.force_login(organizer)
+    url = f"/fr/consultations/{c.slug}/organiser/etapes/"
+    page = client.get(url).content.decode()
+    assert 'name="etapes-0-kind"' in page and 'name="etapes-4-kind"' in page  # 3 rows + 2 empty ones
+    fmt = "%Y-%m-%dT%H:%M"
+    local = timezone.localtime
+    days = [local(c.opens_at + dt.timedelta(days=n)).strftime(fmt) for n in range(-2, 40)]
+    rows = {
+        "etapes-TOTAL_FORMS": "5", "etapes-INITIAL_FORMS": "3",
+        "etapes-0-kind": "information", "etapes-0-starts_at": days[0], "etapes-0-ends_at": days[2],
+        "etapes-1-kind": "participation", "etapes-1-title": "Questionnaire et rencontres",
+        "etapes-1-starts_at": days[2], "etapes-1-ends_at": days[12],
+        "etapes-2-kind": "analysis", "etapes-2-starts_at": days[10], "etapes-2-ends_at": days[20],
+        "etapes-3-kind": "results", "etapes-3-starts_at": days[20],
+        "etapes-3-description": "Rapport « ce que nous avons entendu ».",
+    }
+    overlap = client.post(url, rows)
+    assert overlap.status_code == 400 and "se chevauchent" in overlap.content.decode()
+    rows["etapes-2-starts_at"] = days[12]
+    assert client.post(url, rows).status_code == 302
+    c.refresh_from_db()
+    assert [p.shown_title for p in c.phases.all()] == ["Information", "Questionnaire et rencontres", "Analyse",
+                                                       "Résultats publiés"]
+    assert local(c.opens_at).strftime(fmt) == days[2] and local(c.closes_at).strftime(fmt) == days[12]
+    assert "Questionnaire et rencontres" in client.get(c.get_absolute_url()).content.decode()
+    rows["etapes-1-DELETE"] = "on"
+    missing = client.post(url, rows)
+    assert missing.status_code == 400 and "exactement une étape de participation" in missing.content.decode()
+    # Consultations made before phases existed get rows from their three dates.
+    ConsultationPhase.objects.filter(consultation=c).delete()
+    migration = importlib.import_module("ouvert.consultations.migrations.0006_phases_from_dates")
+    migration.phases_from_dates(apps, None)
+    assert [(p.kind, p.starts_at, p.ends_at) for p in c.phases.all()][1:] == [
+        ("participation", c.opens_at, c.closes_at), ("analysis", c.closes_at, None)]

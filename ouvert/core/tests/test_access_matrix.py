@@ -295,6 +295,7 @@ ROUTES: dict[str, Probe | Exempt | list[Probe]] = {
     "fr/consultations/<slug:slug>/organiser/modifier/": organize("/fr/consultations/{cslug}/organiser/modifier/"),
     "fr/consultations/<slug:slug>/organiser/publier/": WRITE,
     "fr/consultations/<slug:slug>/organiser/fermer/": organize("/fr/consultations/{cslug}/organiser/fermer/"),
+    "fr/consultations/<slug:slug>/organiser/etapes/": organize("/fr/consultations/{cslug}/organiser/etapes/"),
     "fr/consultations/<slug:slug>/organiser/questions/<int:pk>/": organize("/fr/consultations/{cslug}/organiser/questions/{question}/"),
     "fr/consultations/<slug:slug>/organiser/questions/<int:pk>/supprimer/": WRITE,
     "fr/consultations/<slug:slug>/organiser/questions/nouvelle/": organize("/fr/consultations/{cslug}/organiser/questions/nouvelle/"),
