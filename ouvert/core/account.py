@@ -42,6 +42,10 @@ class AccountSection:
     empty: str = ""
     """What the page says when ``items`` is empty ("" hides the section then)."""
 
+    @property
+    def anchor(self) -> str:
+        return self.key.replace(".", "-").replace("_", "-")
+
 
 def follow_rows(*, user: User) -> list[AccountItem]:
     """The person's follows by title with a link (the key only when the object is gone)."""
