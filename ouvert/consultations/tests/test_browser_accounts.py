@@ -16,7 +16,9 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 def _link(message) -> str:
-    return re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
+    match = re.search(r"https?://[^/\s]+(/\S+)", message.body)
+    assert match is not None, message.body
+    return match.group(1)
 
 
 def test_sign_up_with_verification_then_survey_receipt(page, axe_check, survey, screenshots_dir):
