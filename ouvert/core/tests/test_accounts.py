@@ -209,3 +209,12 @@ def test_signup_needs_consent_recorded_with_its_version_and_links_can_be_resent(
         english = client.get(reverse("core:privacy")).content.decode()
         terms = client.get(reverse("core:terms")).content.decode()
     assert "Privacy policy" in english and "How long" in english and "Terms of use" in terms
+
+
+def test_confirmation_links_expire(client, settings, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/fr/compte/inscription/", {"accept_terms": "on", "email": "tard@exemple.qc.ca",
+                                                "password": "pommes-vertes-2026"})
+    settings.PASSWORD_RESET_TIMEOUT = -1  # every link is past its validity (three days by default)
+    expired = client.get(_link(mail.outbox[-1]))
+    assert expired.status_code == 400 and "Recevoir un nouveau lien" in expired.content.decode()
