@@ -171,7 +171,7 @@ class LoginForm(AuthenticationForm):
         if user.email_verified_at is None:
             raise forms.ValidationError(
                 _("Confirmez d'abord votre adresse : ouvrez le lien que nous vous avons envoyé. Pour en "
-                  "recevoir un nouveau, recommencez l'inscription avec la même adresse."),
+                  "recevoir un nouveau, suivez « Recevoir un nouveau lien de confirmation » sous ce formulaire."),
                 code="unconfirmed")
 
 
