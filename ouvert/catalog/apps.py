@@ -50,6 +50,12 @@ class CatalogConfig(AppConfig):
             return []
         return [(str(_("Mes jeux de données et brouillons")), reverse("catalog:my_datasets"))]
 
+    def account_activity(self, user):
+        """The person's part of "Mon compte" and of their data export (``ouvert.core.account``)."""
+        from .account import account_activity
+
+        return account_activity(user)
+
     def datastore_table_changed(self, *, resource_id) -> None:
         """Hook called by the datastore after a table of a resource is loaded or changed."""
         from .dictionary import resource_dictionary_sync

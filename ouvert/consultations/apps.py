@@ -24,6 +24,12 @@ class ConsultationsConfig(AppConfig):
         section.count_label = _("consultations ouvertes")
         return section
 
+    def account_activity(self, user):
+        """The person's part of "Mon compte" and of their data export (``ouvert.core.account``)."""
+        from .account import account_activity
+
+        return account_activity(user)
+
     def demo_load(self, stdout=None) -> bool:
         from .demo import demo_load
 

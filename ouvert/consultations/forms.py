@@ -46,10 +46,10 @@ class ConsultationForm(forms.ModelForm):
 
     class Meta:
         model = Consultation
-        fields = ["organization", "title", "summary", "body", "topic", "target_public", "region", "contact_name",
-                  "contact_email", "opens_at", "closes_at", "results_expected_on", "has_survey", "has_proposals",
-                  "has_discussion", "has_briefs", "allow_anonymous", "ask_demographics", "consent_text",
-                  "purpose_stated", "plain_language", "documents_accessible", "feedback_planned"]
+        fields = ["organization", "title", "summary", "body", "topic", "keywords", "target_public", "region",
+                  "contact_name", "contact_email", "opens_at", "closes_at", "results_expected_on", "has_survey",
+                  "has_proposals", "has_discussion", "has_briefs", "allow_anonymous", "ask_demographics",
+                  "consent_text", "purpose_stated", "plain_language", "documents_accessible", "feedback_planned"]
         widgets = {"opens_at": DATETIME, "closes_at": DATETIME,
                    "results_expected_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "summary": forms.Textarea(attrs={"rows": 3}), "body": forms.Textarea(attrs={"rows": 10}),
@@ -72,6 +72,35 @@ class ConsultationForm(forms.ModelForm):
             del self.fields["organization"]
 
 
+# Which optional fields each kind of question uses (the others are left out of its form).
+KIND_FIELDS: dict[str, set[str]] = {
+    **{kind: {"choices_text"} for kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.RANKING)},
+    QuestionKind.MATRIX: {"choices_text", "rows_text"},
+    QuestionKind.SCALE: {"scale_min", "scale_max", "scale_min_label", "scale_max_label"},
+}
+OPTIONAL_FIELDS = {"choices_text", "rows_text", "scale_min", "scale_max", "scale_min_label", "scale_max_label"}
+CONDITION_SEP = "|"
+
+
+class QuestionKindForm(forms.Form):
+    """First step of a new question: its type decides which fields the second step shows."""
+
+    kind = forms.ChoiceField(label=_("Type de question"), choices=QuestionKind.choices)
+
+
+def condition_choices(questions) -> list:
+    """One option per possible answer of each earlier question, grouped by question: the condition's
+    question and value are chosen together from the answers that question offers."""
+    options: list = [("", _("Toujours afficher cette question"))]
+    for question in questions:
+        if question.kind == QuestionKind.MATRIX or not (question.choices or question.kind == QuestionKind.SCALE):
+            continue
+        values = (question.choices if question.choices
+                  else [str(n) for n in range(question.scale_min, question.scale_max + 1)])
+        options.append((question.label, [(f"{question.pk}{CONDITION_SEP}{value}", value) for value in values]))
+    return options
+
+
 class QuestionForm(forms.ModelForm):
     choices_text = forms.CharField(label=_("Choix (un par ligne)"), required=False,
                                    widget=forms.Textarea(attrs={"rows": 4}),
@@ -79,30 +108,89 @@ class QuestionForm(forms.ModelForm):
                                                "d'une grille."))
     rows_text = forms.CharField(label=_("Lignes de la grille (une par ligne)"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 3}))
+    condition = forms.ChoiceField(label=_("Afficher seulement si la réponse à une question précédente est"),
+                                  required=False,
+                                  help_text=_("Les réponses possibles de chaque question à choix ou échelle."))
 
     class Meta:
         model = Question
         fields = ["kind", "label", "help_text", "required", "page", "position", "scale_min", "scale_max",
-                  "scale_min_label", "scale_max_label", "condition_question", "condition_value"]
+                  "scale_min_label", "scale_max_label"]
+        widgets = {"kind": forms.HiddenInput}
 
-    def __init__(self, *args, consultation=None, **kwargs):
+    def __init__(self, *args, consultation=None, kind: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         qs = consultation.questions.exclude(kind__in=[QuestionKind.FILE]) if consultation else Question.objects.none()
         if self.instance.pk:
             qs = qs.exclude(pk=self.instance.pk)
             self.fields["choices_text"].initial = "\n".join(self.instance.choices)
             self.fields["rows_text"].initial = "\n".join(self.instance.rows)
-        cast(forms.ModelChoiceField, self.fields["condition_question"]).queryset = qs
-        self.fields["condition_question"].required = False
+            if self.instance.condition_question_id:
+                self.fields["condition"].initial = (f"{self.instance.condition_question_id}{CONDITION_SEP}"
+                                                    f"{self.instance.condition_value}")
+        self.questions = {q.pk: q for q in qs.order_by("page", "position", "pk")}
+        cast(forms.ChoiceField, self.fields["condition"]).choices = condition_choices(self.questions.values())
         self.fields["position"].required = False
+        self.kind = (self.data.get(self.add_prefix("kind")) if self.is_bound else "") or kind or self.instance.kind
+        if self.kind not in QuestionKind.values:
+            self.kind = QuestionKind.SHORT_TEXT
+        self.initial["kind"] = self.kind
+        for name in OPTIONAL_FIELDS - KIND_FIELDS.get(self.kind, set()):
+            del self.fields[name]
+
+    @property
+    def kind_label(self) -> str:
+        return str(QuestionKind(self.kind).label)
+
+    def clean_condition(self) -> tuple[Question | None, str]:
+        value = self.cleaned_data.get("condition") or ""
+        if not value:
+            return None, ""
+        pk, _sep, answer = value.partition(CONDITION_SEP)
+        question = self.questions.get(int(pk)) if pk.isdigit() else None
+        if question is None:
+            raise forms.ValidationError(_("Choisissez une réponse d'une question de la liste."))
+        return question, answer
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
         data["choices"] = [c for c in data.pop("choices_text", "").splitlines() if c.strip()]
         data["rows"] = [r for r in data.pop("rows_text", "").splitlines() if r.strip()]
+        data["condition_question"], data["condition_value"] = data.pop("condition", (None, ""))
         if data.get("position") is None:
             data.pop("position", None)
         return data
+
+
+class PhaseForm(forms.Form):
+    """One row of the calendar editor (a formset: existing rows, plus empty ones to add)."""
+
+    kind = forms.ChoiceField(label=_("Étape"), choices=[("", "—"), *[c for c in Phase.choices if c[0] != Phase.DRAFT]],
+                             required=False)
+    title = forms.CharField(label=_("Titre affiché (facultatif)"), max_length=120, required=False)
+    starts_at = forms.DateTimeField(label=_("Début"), widget=DATETIME, required=False)
+    ends_at = forms.DateTimeField(label=_("Fin"), widget=DATETIME, required=False,
+                                  help_text=_("Vide : sans fin prévue (dernière étape seulement)."))
+    description = forms.CharField(label=_("Ce qui se passe"), max_length=1000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("DELETE") or not (data.get("kind") or data.get("starts_at")):
+            return data
+        if not data.get("kind"):
+            self.add_error("kind", _("Choisissez l'étape."))
+        if not data.get("starts_at"):
+            self.add_error("starts_at", _("Indiquez le début de l'étape."))
+        return data
+
+    @property
+    def is_filled(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return bool(data.get("kind") and data.get("starts_at") and not data.get("DELETE"))
+
+
+PhaseFormSet = forms.formset_factory(PhaseForm, extra=2, can_delete=True, max_num=12, absolute_max=12)
 
 
 class ProposalForm(forms.Form):

@@ -71,6 +71,9 @@ class Consultation(models.Model):
     topic = models.CharField(_("thème"), max_length=20, choices=Topic.choices)
     target_public = models.CharField(_("public visé"), max_length=200, blank=True)
     region = models.CharField(_("région"), max_length=3, choices=Region.choices, default=Region.ALL)
+    keywords = models.CharField(_("mots-clés"), max_length=300, blank=True,
+                                help_text=_("Séparés par des virgules. Repris dans le jeu de données ouvertes des "
+                                            "résultats, avec le thème et la région."))
     contact_name = models.CharField(_("personne-ressource"), max_length=200, blank=True)
     contact_email = models.EmailField(_("courriel de contact"), blank=True)
     opens_at = models.DateTimeField(_("ouverture de la participation"))
@@ -129,12 +132,50 @@ class Consultation(models.Model):
         return str(Phase(self.phase).label)
 
     @property
+    def keyword_list(self) -> list[str]:
+        return [word.strip() for word in self.keywords.split(",") if word.strip()]
+
+    @property
     def is_open(self) -> bool:
         return self.phase == Phase.PARTICIPATION
 
     @property
     def offers_digital(self) -> bool:
         return self.has_survey or self.has_proposals or self.has_discussion or self.has_briefs
+
+
+class ConsultationPhase(models.Model):
+    """One row of a consultation's calendar, edited by its organizers (information sessions,
+    participation, analysis, results…). The participation row sets ``opens_at``/``closes_at``, which
+    decide who may take part; the others tell the public what happens when."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="phases")
+    kind = models.CharField(_("étape"), max_length=20,
+                            choices=[c for c in Phase.choices if c[0] != Phase.DRAFT])
+    title = models.CharField(_("titre affiché"), max_length=120, blank=True,
+                             help_text=_("Facultatif : sinon, le nom de l'étape."))
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"), null=True, blank=True)
+    description = models.TextField(_("ce qui se passe"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("étape de la consultation")
+        verbose_name_plural = _("étapes de la consultation")
+        ordering = ["starts_at", "id"]
+
+    def __str__(self) -> str:
+        return self.shown_title
+
+    @property
+    def shown_title(self) -> str:
+        return self.title or str(Phase(self.kind).label)
+
+    def is_current(self, now: dt.datetime) -> bool:
+        return self.starts_at <= now and (self.ends_at is None or now < self.ends_at)
+
+    @property
+    def is_now(self) -> bool:
+        return self.is_current(timezone.now())
 
 
 class Document(models.Model):

@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from ouvert.catalog import services as catalog_services
-from ouvert.catalog.models import Dataset, DatasetState
+from ouvert.catalog.models import Dataset, DatasetState, Theme
 from ouvert.core.audit import audit_record
 from ouvert.core.models import User
 
 from . import permissions
 from .exports import consultation_open_data_export
-from .models import Consultation
+from .models import Consultation, Topic
+
+# The catalogue theme (see ouvert/catalog/seeds.py) a consultation's topic files its results under.
+TOPIC_THEMES: dict[str, str] = {
+    Topic.GOVERNANCE: "gouvernement-finances", Topic.TRANSPORT: "transport", Topic.ENVIRONMENT: "environnement",
+    Topic.HEALTH: "sante", Topic.EDUCATION: "education-recherche", Topic.CULTURE: "loisirs-culture",
+    Topic.ECONOMY: "economie-entreprises", Topic.DIGITAL: "infrastructures", Topic.URBAN: "territoire",
+    Topic.SOCIAL: "politiques-sociales",
+}
 
 
 def open_dataset_name(consultation: Consultation) -> str:
@@ -34,8 +45,13 @@ def consultation_open_data_publish(*, consultation: Consultation, by: User) -> D
     The dataset is created once, under a stable name; publishing again replaces its CSV with the
     current results, so the catalogue's history keeps each version."""
     permissions.check_organize(by, consultation)
-    package = consultation_open_data_export(consultation=consultation)
+    with translation.override("fr"):  # the dataset's metadata is in French, like its title
+        package = consultation_open_data_export(consultation=consultation)
     meta = package["metadata"]
+    if not meta["rows"]:
+        raise ValidationError(_("Aucun participant n'a encore envoyé de réponse : il n'y a rien à publier. "
+                                "Publiez les résultats quand au moins une personne aura répondu."))
+    themes = list(Theme.objects.filter(slug=TOPIC_THEMES.get(consultation.topic, "")))
     exported = package["files"][0]
     dataset = consultation_open_dataset(consultation=consultation)
     fields = {
@@ -46,15 +62,16 @@ def consultation_open_data_publish(*, consultation: Consultation, by: User) -> D
         "temporal_end": dt.date.fromisoformat(meta["temporal"]["end"]),
         "contact_name": consultation.contact_name,
         "contact_email": consultation.contact_email,
+        "spatial": meta["spatial"],
     }
     fields = {k: v for k, v in fields.items() if v not in (None, "")}
     if dataset is None:
         dataset = catalog_services.dataset_create(
             by=by, organization=consultation.organization, title=meta["title"][:250],
-            name=open_dataset_name(consultation), keywords=meta["keywords"], **fields)
+            name=open_dataset_name(consultation), keywords=meta["keywords"], themes=themes, **fields)
     else:
         dataset = catalog_services.dataset_update(dataset=dataset, by=by, title=meta["title"][:250],
-                                                  keywords=meta["keywords"], **fields)
+                                                  keywords=meta["keywords"], themes=themes, **fields)
         for old in list(dataset.resources.all()):
             catalog_services.resource_delete(resource=old, by=by)
     dictionary = [{"name": column["colonne"], "type": "text", "description": column["description"], "unit": ""}

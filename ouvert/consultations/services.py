@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ouvert.core import actors
 from ouvert.core.audit import audit_record, diff, snapshot
+from ouvert.core.mail import mail_person
 from ouvert.core.models import Organization, User
 from ouvert.core.permissions import check_edit_in_organization
 from ouvert.core.slugs import unique_slug
@@ -25,8 +26,10 @@ from .models import (
     FREE_TEXT_KINDS,
     Answer,
     Brief,
+    Channel,
     Comment,
     Consultation,
+    ConsultationPhase,
     Demographics,
     Document,
     Event,
@@ -50,7 +53,7 @@ CONSULTATION_FIELDS = [
     "title", "summary", "body", "topic", "target_public", "region", "contact_name", "contact_email", "opens_at",
     "closes_at", "results_expected_on", "has_survey", "has_proposals", "has_discussion", "has_briefs",
     "allow_anonymous", "ask_demographics", "consent_text", "purpose_stated", "documents_accessible",
-    "plain_language", "feedback_planned",
+    "plain_language", "feedback_planned", "keywords",
 ]
 QUESTION_FIELDS = ["page", "position", "kind", "label", "help_text", "required", "choices", "rows", "scale_min",
                    "scale_max", "scale_min_label", "scale_max_label", "condition_question", "condition_value"]
@@ -95,6 +98,7 @@ def consultation_create(*, organization: Organization, by: User, **data: Any) ->
     consultation.body_html = render_markdown(consultation.body)
     consultation.full_clean(exclude=["slug"])
     consultation.save()
+    ConsultationPhase.objects.bulk_create(_phases_from_dates(consultation))
     audit_record(actor=by, action="consultation.create", obj=consultation, organization=organization,
                  changes={k: [None, v] for k, v in snapshot(consultation, CONSULTATION_FIELDS).items()})
     return consultation
@@ -114,10 +118,112 @@ def consultation_update(*, consultation: Consultation, by: User, **data: Any) ->
     consultation.full_clean()
     consultation.save()
     changes = diff(before, snapshot(consultation, CONSULTATION_FIELDS))
+    if "opens_at" in changes or "closes_at" in changes:
+        _sync_participation_row(consultation)
     if changes:
         audit_record(actor=by, action="consultation.update", obj=consultation,
                      organization=consultation.organization, changes=changes)
     return consultation
+
+
+# Phases (the calendar) ----------------------------------------------------------------------------
+
+PHASE_FIELDS = ["kind", "title", "starts_at", "ends_at", "description"]
+
+
+def _phases_from_dates(consultation: Consultation) -> list[ConsultationPhase]:
+    """A new consultation's calendar from its dates: information until participation opens (when it
+    opens later), participation, then analysis until the expected results."""
+    now = timezone.now()
+    rows = []
+    if now < consultation.opens_at:
+        rows.append(ConsultationPhase(consultation=consultation, kind=Phase.INFORMATION, starts_at=now,
+                                      ends_at=consultation.opens_at))
+    rows.append(ConsultationPhase(consultation=consultation, kind=Phase.PARTICIPATION,
+                                  starts_at=consultation.opens_at, ends_at=consultation.closes_at))
+    results_on = (dt.datetime.combine(consultation.results_expected_on, dt.time(12), tzinfo=dt.UTC)
+                  if consultation.results_expected_on else None)
+    if results_on is not None and results_on <= consultation.closes_at:
+        results_on = None
+    rows.append(ConsultationPhase(consultation=consultation, kind=Phase.ANALYSIS, starts_at=consultation.closes_at,
+                                  ends_at=results_on))
+    if results_on is not None:
+        rows.append(ConsultationPhase(consultation=consultation, kind=Phase.RESULTS, starts_at=results_on))
+    return rows
+
+
+def _sync_participation_row(consultation: Consultation) -> None:
+    """Keep the participation row (and its neighbours' edges) on ``opens_at``/``closes_at``."""
+    rows = list(consultation.phases.order_by("starts_at", "id"))
+    index = next((i for i, row in enumerate(rows) if row.kind == Phase.PARTICIPATION), None)
+    if index is None:
+        ConsultationPhase.objects.create(consultation=consultation, kind=Phase.PARTICIPATION,
+                                         starts_at=consultation.opens_at, ends_at=consultation.closes_at)
+        return
+    row = rows[index]
+    row.starts_at, row.ends_at = consultation.opens_at, consultation.closes_at
+    row.save(update_fields=["starts_at", "ends_at"])
+    if index > 0:
+        previous = rows[index - 1]
+        if previous.starts_at >= row.starts_at:
+            previous.delete()  # participation now opens before this row began
+        elif previous.ends_at is None or previous.ends_at > row.starts_at:
+            previous.ends_at = row.starts_at
+            previous.save(update_fields=["ends_at"])
+    if index + 1 < len(rows) and row.ends_at is not None:
+        following = rows[index + 1]
+        following.starts_at = row.ends_at
+        if following.ends_at is not None and following.ends_at <= following.starts_at:
+            following.ends_at = None
+        following.save(update_fields=["starts_at", "ends_at"])
+
+
+def _check_phases(phases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if not phases:
+        raise ValidationError(_("Le calendrier a besoin d'au moins l'étape de participation."))
+    rows = sorted(phases, key=lambda p: p["starts_at"])
+    for number, row in enumerate(rows, 1):
+        if row.get("kind") not in (Phase.INFORMATION, Phase.PARTICIPATION, Phase.ANALYSIS, Phase.RESULTS):
+            raise ValidationError(_("Ligne %(n)s : étape inconnue. Choisissez information, participation, analyse "
+                                    "ou résultats.") % {"n": number})
+        if row.get("ends_at") is not None and row["ends_at"] <= row["starts_at"]:
+            raise ValidationError(_("Ligne %(n)s (%(title)s) : la fin doit venir après le début.")
+                                  % {"n": number, "title": row.get("title") or Phase(row["kind"]).label})
+    participation = [row for row in rows if row["kind"] == Phase.PARTICIPATION]
+    if len(participation) != 1:
+        raise ValidationError(_("Le calendrier compte exactement une étape de participation (il y en a "
+                                "%(count)s).") % {"count": len(participation)})
+    if participation[0].get("ends_at") is None:
+        raise ValidationError(_("Indiquez la fin de la participation."))
+    for before, after in zip(rows, rows[1:], strict=False):
+        if before.get("ends_at") is None or before["ends_at"] > after["starts_at"]:
+            raise ValidationError(_("« %(a)s » et « %(b)s » se chevauchent : une étape doit finir avant que la "
+                                    "suivante commence.") % {"a": before.get("title") or Phase(before["kind"]).label,
+                                                             "b": after.get("title") or Phase(after["kind"]).label})
+    return rows
+
+
+@transaction.atomic
+def consultation_phases_set(*, consultation: Consultation, by: User,
+                            phases: list[dict[str, Any]]) -> list[ConsultationPhase]:
+    """Replace the calendar with ``phases`` (dicts of ``PHASE_FIELDS``): in order, without overlap, one
+    participation row, whose dates become ``opens_at``/``closes_at``."""
+    permissions.check_organize(by, consultation)
+    rows = _check_phases([{k: p.get(k) for k in PHASE_FIELDS} for p in phases])
+    participation = next(row for row in rows if row["kind"] == Phase.PARTICIPATION)
+    before = [snapshot(row, PHASE_FIELDS) for row in consultation.phases.all()]
+    consultation.phases.all().delete()
+    created = ConsultationPhase.objects.bulk_create(
+        ConsultationPhase(consultation=consultation, kind=row["kind"], title=(row.get("title") or "").strip()[:120],
+                          starts_at=row["starts_at"], ends_at=row.get("ends_at"),
+                          description=(row.get("description") or "").strip()[:1000]) for row in rows)
+    consultation.opens_at, consultation.closes_at = participation["starts_at"], participation["ends_at"]
+    consultation.save(update_fields=["opens_at", "closes_at", "updated_at"])
+    audit_record(actor=by, action="consultation.phases_update", obj=consultation,
+                 organization=consultation.organization,
+                 changes={"phases": [[f"{b['kind']} {b['starts_at']}" for b in before],
+                                     [f"{r['kind']} {r['starts_at'].isoformat()}" for r in rows]]})
+    return created
 
 
 @transaction.atomic
@@ -154,6 +260,24 @@ def _enqueue_opened(consultation: Consultation, task: Task[..., Any]) -> None:
             return
         return
     task.enqueue(consultation.pk)
+
+
+@transaction.atomic
+def consultation_close(*, consultation: Consultation, by: User) -> Consultation:
+    """End participation now (before the planned closing date): the consultation moves to analysis.
+    Answers already sent stay; drafts in progress can no longer be sent."""
+    permissions.check_organize(by, consultation)
+    if consultation.phase not in (Phase.INFORMATION, Phase.PARTICIPATION):
+        raise ValidationError(_("Seule une consultation publiée et pas encore fermée peut être fermée."))
+    now = timezone.now()
+    before = snapshot(consultation, ["opens_at", "closes_at"])
+    consultation.closes_at = now
+    consultation.opens_at = min(consultation.opens_at, now - dt.timedelta(seconds=1))
+    consultation.save(update_fields=["opens_at", "closes_at", "updated_at"])
+    _sync_participation_row(consultation)
+    audit_record(actor=by, action="consultation.close", obj=consultation, organization=consultation.organization,
+                 changes=diff(before, snapshot(consultation, ["opens_at", "closes_at"])))
+    return consultation
 
 
 @transaction.atomic
@@ -382,6 +506,10 @@ def participation_submit(*, participation: Participation) -> Participation:
     locked.save(update_fields=["submitted_at", "updated_at"])
     _audit_participant(by=locked.user, action="consultation.participation_submit", obj=locked,
                        label=f"{locked.consultation.slug} #{locked.pk}")
+    if locked.user is not None and locked.channel == Channel.ONLINE:
+        mail_person(user=locked.user, template="consultations/email/survey_receipt", context={
+            "consultation": locked.consultation, "submitted_at": locked.submitted_at,
+            "count": locked.answers.count(), "reference": f"{locked.consultation.slug}-{locked.pk}"})
     participation.submitted_at = locked.submitted_at
     return locked
 
@@ -609,8 +737,13 @@ def content_moderate(*, kind: str, pk: int, by: User, hide: bool, reason: str = 
     item.hidden, item.reviewed = hide, True
     item.moderation_reason = reason.strip()[:300] if hide else ""
     item.save(update_fields=["hidden", "reviewed", "moderation_reason"])
+    changes = diff(before, snapshot(item, ["hidden", "moderation_reason"]))
     audit_record(actor=by, action="consultation.moderate", obj=item, organization=item.consultation.organization,
-                 changes=diff(before, snapshot(item, ["hidden", "moderation_reason"])))
+                 changes=changes)
+    if changes and item.author is not None and item.author.pk != by.pk:
+        mail_person(user=item.author, template="consultations/email/moderation_decision", context={
+            "consultation": item.consultation, "hidden": item.hidden, "reason": item.moderation_reason,
+            "excerpt": (getattr(item, "title", "") or getattr(item, "body", ""))[:200]})
     return item
 
 
@@ -644,6 +777,8 @@ def event_register(*, event: Event, by: User) -> Registration:
     registration = Registration.objects.create(event=event, user=by, waitlisted=confirmed >= event.capacity)
     _audit_participant(by=by, action="consultation.event_register", obj=event,
                        changes={"waitlisted": [None, registration.waitlisted]})
+    mail_person(user=by, template="consultations/email/registration_confirm",
+                context={"event": event, "consultation": event.consultation, "waitlisted": registration.waitlisted})
     return registration
 
 

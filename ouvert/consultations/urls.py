@@ -52,6 +52,8 @@ urlpatterns = [
     path(_("<slug:slug>/organiser/rencontres/<int:pk>/presences/"), views_organize.event_attendance,
          name="event_attendance"),
     path(_("<slug:slug>/organiser/publier/"), views_organize.publish, name="publish"),
+    path(_("<slug:slug>/organiser/fermer/"), views_organize.close, name="close"),
+    path(_("<slug:slug>/organiser/etapes/"), views_organize.phases, name="phases"),
     path(_("<slug:slug>/organiser/resultats/"), views_organize.results_report, name="results_report"),
     path(_("<slug:slug>/organiser/en-personne/"), views_organize.in_person, name="in_person"),
 ]

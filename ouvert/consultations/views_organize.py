@@ -22,8 +22,10 @@ from .forms import (
     EventForm,
     InPersonForm,
     ModerateForm,
+    PhaseFormSet,
     ProposalAnswerForm,
     QuestionForm,
+    QuestionKindForm,
     ResultsReportForm,
 )
 from .models import Brief, Comment, Consultation, Event, Proposal, Question
@@ -95,22 +97,31 @@ def edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 def organize(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     """The organizer's page: checklist and readiness, survey builder, documents, events, publication."""
     consultation = _organizable(request, slug)
-    question_form = QuestionForm(consultation=consultation, initial={"page": 1})
     return render(request, "consultations/organize/overview.html", {
         "c": consultation, "readiness": selectors.consultation_readiness(consultation=consultation),
-        "questions": selectors.question_list(consultation=consultation), "question_form": question_form,
+        "questions": selectors.question_list(consultation=consultation), "kind_form": QuestionKindForm(),
+        "answered": _answered(consultation),
         "document_form": DocumentForm(), "event_form": EventForm(),
         "events": consultation.events.annotate(n=Count("registrations")),
         "metrics": selectors.consultation_metrics(consultation=consultation),
     })
 
 
+def _answered(consultation: Consultation) -> bool:
+    return consultation.participations.filter(submitted_at__isnull=False).exists()
+
+
 @login_required
 def question_add(request: AuthedHttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    """A question's form, with only the fields of its type (chosen first: ``?kind=``). Once answers were
+    sent, the questionnaire is locked: the page says so and shows no form (the service refuses too)."""
     consultation = _organizable(request, slug)
     instance = get_object_or_404(Question, consultation=consultation, pk=pk) if pk else None
+    if _answered(consultation):
+        return render(request, "consultations/organize/question_form.html", {
+            "c": consultation, "form": None, "question": instance, "locked": True}, status=409)
     form = QuestionForm(request.POST or None, instance=instance, consultation=consultation,
-                        initial=None if instance else {"page": 1})
+                        kind=request.GET.get("kind", ""), initial=None if instance else {"page": 1})
     if request.method == "POST" and form.is_valid():
         try:
             if instance:
@@ -119,12 +130,14 @@ def question_add(request: AuthedHttpRequest, slug: str, pk: int | None = None) -
             else:
                 services.question_create(consultation=consultation, by=request.user, **form.service_data())
         except ValidationError as exc:
-            apply_errors(form, exc, field_map={"choices": "choices_text", "rows": "rows_text"})
+            apply_errors(form, exc, field_map={"choices": "choices_text", "rows": "rows_text",
+                                               "condition_question": "condition", "condition_value": "condition"})
         else:
             messages.success(request, _("Question enregistrée."))
             return redirect(f"{consultation.get_absolute_url()}organiser/#questionnaire")
     return render(request, "consultations/organize/question_form.html", {
-        "c": consultation, "form": form, "question": instance}, status=400 if form.errors else 200)
+        "c": consultation, "form": form, "question": instance, "kind_form": QuestionKindForm(
+            initial={"kind": form.kind})}, status=400 if form.errors else 200)
 
 
 @login_required
@@ -197,6 +210,51 @@ def publish(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         return redirect("consultations:organize", slug=slug)
     messages.success(request, _("La consultation est publiée."))
     return redirect(consultation)
+
+
+@login_required
+def phases(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    """The calendar editor: one editable row per phase, two empty rows to add one, a box to delete."""
+    consultation = _organizable(request, slug)
+    initial = [{"kind": p.kind, "title": p.title, "starts_at": p.starts_at, "ends_at": p.ends_at,
+                "description": p.description} for p in consultation.phases.all()]
+    formset = PhaseFormSet(request.POST or None, initial=initial, prefix="etapes")
+    error = ""
+    if request.method == "POST" and formset.is_valid():
+        rows = [form.cleaned_data for form in formset.forms if form.is_filled]
+        try:
+            services.consultation_phases_set(consultation=consultation, by=request.user, phases=rows)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Calendrier enregistré."))
+            return redirect("consultations:organize", slug=slug)
+    return render(request, "consultations/organize/phases.html", {
+        "c": consultation, "formset": formset, "error": error},
+        status=400 if (error or formset.errors and request.method == "POST") else 200)
+
+
+@login_required
+def close(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    """"Close now": a confirmation page, then the service ends participation."""
+    consultation = _organizable(request, slug)
+    if request.method == "POST":
+        try:
+            services.consultation_close(consultation=consultation, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("La participation est fermée. Vous pouvez analyser les réponses et publier "
+                                        "les résultats."))
+        return redirect("consultations:organize", slug=slug)
+    return render(request, "core/confirm.html", {
+        "title": _("Fermer la participation maintenant ?"),
+        "consequence": _("Plus personne ne pourra répondre ni contribuer à « %(title)s ». Les réponses déjà "
+                         "envoyées sont gardées. Cette action ne peut pas être annulée.")
+        % {"title": consultation.title},
+        "action": request.path, "button": _("Fermer la participation"),
+        "cancel_url": redirect("consultations:organize", slug=slug).url,
+    })
 
 
 @login_required

@@ -264,7 +264,11 @@ def open_data_publish(request: HttpRequest, slug: str) -> HttpResponse:
     permissions.check_organize(user, consultation)
     if user is None:  # check_organize already refused anonymous visitors; this tells the type checker
         raise PermissionDenied
-    dataset = consultation_open_data_publish(consultation=consultation, by=user)
+    try:
+        dataset = consultation_open_data_publish(consultation=consultation, by=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("consultations:results", slug=consultation.slug)
     messages.success(request, _("Les résultats anonymisés sont publiés dans le catalogue de données ouvertes."))
     return redirect(dataset.get_absolute_url())
 

@@ -38,6 +38,9 @@ class SignupForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("Au moins 10 caractères, pas uniquement des chiffres ni un mot de passe courant."),
     )
+    accept_terms = forms.BooleanField(
+        label=_("J'ai lu et j'accepte la politique de confidentialité et les conditions d'utilisation"),
+        required=False)  # required by the service, which says why
     # Honeypot: humans never see nor fill it.
     website = forms.CharField(required=False, label=_("Ne pas remplir ce champ"),
                               widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
@@ -59,6 +62,18 @@ class SignupForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password", error)
         return data
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse courriel"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(label=_("Nouvelle adresse courriel"),
+                                 widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(label=_("Mot de passe actuel"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+                               help_text=_("Pour confirmer que c'est bien vous."))
 
 
 class ProfileForm(forms.Form):
@@ -113,6 +128,10 @@ class MemberForm(forms.Form):
     email = forms.EmailField(label=_("Adresse courriel de la personne"))
     role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices, initial=Role.EDITOR)
     is_open_gov_contact = forms.BooleanField(label=_("Répondant en gouvernement ouvert"), required=False)
+    invite = forms.BooleanField(label=_("Envoyer une invitation par courriel plutôt que d'ajouter directement"),
+                                required=False,
+                                help_text=_("Une adresse sans compte reçoit toujours une invitation : la personne "
+                                            "crée son compte puis accepte."))
 
 
 class AuditFilterForm(forms.Form):
@@ -152,7 +171,7 @@ class LoginForm(AuthenticationForm):
         if user.email_verified_at is None:
             raise forms.ValidationError(
                 _("Confirmez d'abord votre adresse : ouvrez le lien que nous vous avons envoyé. Pour en "
-                  "recevoir un nouveau, recommencez l'inscription avec la même adresse."),
+                  "recevoir un nouveau, suivez « Recevoir un nouveau lien de confirmation » sous ce formulaire."),
                 code="unconfirmed")
 
 

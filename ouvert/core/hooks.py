@@ -30,6 +30,9 @@ takes part by defining any of these on its ``AppConfig`` (all optional; document
 ``account_links(self, request: HttpRequest) -> list[tuple[str, str]]``
     ``(label, url)`` of the app's pages about the signed-in person, listed on "Mon compte"
     (e.g. the catalogue's "my datasets and drafts"); an empty list when none applies.
+``account_activity(self, user: User) -> list[AccountSection]``
+    What the person did in the app (proposals, answers, registrations, requests…), for "Mon compte"
+    and the export of their data (:mod:`ouvert.core.account`).
 
 :class:`OuvertAppConfig` states them as a typing ``Protocol``; :data:`HOOKS` lists them for
 :func:`app_hooks` and for the test that keeps apps, this module and the docs in step."""
@@ -47,7 +50,8 @@ from django.apps import AppConfig, apps
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from .models import Organization
+    from .account import AccountSection
+    from .models import Organization, User
     from .sections import Section
 
 
@@ -73,6 +77,7 @@ class OuvertAppConfig(Protocol):
     def linked_section(self, request: HttpRequest, kind: str, key: object) -> str: ...
 
     def account_links(self, request: HttpRequest) -> list[tuple[str, str]]: ...
+    def account_activity(self, user: User) -> list[AccountSection]: ...
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,7 @@ HOOKS: dict[str, Hook] = {hook.name: hook for hook in [
     Hook("catalog_harvest_origins", method=True),
     Hook("linked_section", method=True),
     Hook("account_links", method=True),
+    Hook("account_activity", method=True),
 ]}
 
 

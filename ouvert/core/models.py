@@ -47,6 +47,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("accès à l'administration"), default=False)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
     email_verified_at = models.DateTimeField(_("adresse confirmée le"), null=True, blank=True)
+    # Consent to the privacy policy and terms of use (ouvert.core.legal): which version, and when.
+    terms_version = models.CharField(_("version des conditions acceptée"), max_length=20, blank=True)
+    terms_accepted_at = models.DateTimeField(_("conditions acceptées le"), null=True, blank=True)
+    # An address change waiting for its confirmation link (the account keeps ``email`` until then).
+    pending_email = models.EmailField(_("nouvelle adresse à confirmer"), blank=True)
 
     objects = UserManager()
 

@@ -84,6 +84,10 @@ def user_organizations(*, user: User, roles: list[str] | None = None) -> QuerySe
     return qs.distinct()
 
 
+def user_exists(*, email: str) -> bool:
+    return User.objects.filter(email__iexact=email.strip()).exists()
+
+
 def audit_list(*, viewer: User, organization: Organization | None = None, action: str = "",
                actor: str = "", date_from: dt.date | None = None,
                date_to: dt.date | None = None) -> QuerySet[AuditEntry]:

@@ -15,12 +15,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
-from django.utils.encoding import force_bytes, force_str
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 
 from . import permissions
 from .audit import audit_record, diff, snapshot
+from .legal import LEGAL_VERSION
 from .models import ApiToken, AuditEntry, Membership, Organization, Role, User
 from .slugs import unique_slug
 
@@ -46,25 +47,16 @@ class _EmailVerificationTokens(PasswordResetTokenGenerator):
 email_verification_tokens = _EmailVerificationTokens()
 
 
-def _mail_later(user: User, template: str, context: dict[str, Any]) -> None:
-    """Render ``core/email/<template>.txt`` (and ``_subject.txt``) in the person's language and send it
-    from the task queue after commit."""
-    from django.conf import settings
-    from django.template.loader import render_to_string
-    from django.utils import translation
+def _mail_later(user: User, template: str, context: dict[str, Any], *, to: str = "") -> None:
+    """``core/email/<template>.txt`` to the person, in their language, after commit."""
+    from .mail import mail_person
 
-    from .tasks import email_send
-
-    with translation.override(user.preferred_language or "fr"):
-        context = {"site_url": settings.SITE_URL, "uid": urlsafe_base64_encode(force_bytes(user.pk)), **context}
-        subject = "".join(render_to_string(f"core/email/{template}_subject.txt", context).splitlines())
-        body = render_to_string(f"core/email/{template}.txt", context)
-    to = [user.email]
-    transaction.on_commit(lambda: email_send.enqueue(subject=subject, body=body, to=to))
+    mail_person(user=user, template=f"core/email/{template}", context=context, to=to)
 
 
 @transaction.atomic
-def user_signup(*, email: str, password: str, full_name: str = "", preferred_language: str = "fr") -> None:
+def user_signup(*, email: str, password: str, full_name: str = "", preferred_language: str = "fr",
+                accepted_terms: bool = False) -> None:
     """Sign up, answering the same whether the address is new or taken (no account directory).
 
     A new address gets an account that cannot sign in until the link mailed to it is opened. An
@@ -72,7 +64,11 @@ def user_signup(*, email: str, password: str, full_name: str = "", preferred_lan
     and a password-reset link instead; its account does not change. An address with an unconfirmed
     account gets the new password and a fresh link (the old links die): whoever reads the mailbox
     decides. Each branch hashes one password, writes, audits and queues one e-mail, so neither the
-    answer nor its time tells them apart."""
+    answer nor its time tells them apart. Consent to the privacy policy and terms of use
+    (:mod:`ouvert.core.legal`) is required, and recorded with its version and date."""
+    if not accepted_terms:
+        raise ValidationError({"accept_terms": _("Pour créer un compte, acceptez la politique de confidentialité "
+                                                 "et les conditions d'utilisation (case à cocher).")})
     email = User.objects.normalize_email(email).lower()
     existing = User.objects.select_for_update().filter(email__iexact=email).first()
     if existing is not None and existing.email_verified_at is not None:
@@ -80,15 +76,32 @@ def user_signup(*, email: str, password: str, full_name: str = "", preferred_lan
         audit_record(actor=None, action="user.signup_existing", obj=existing, label=f"#{existing.pk}")
         _mail_later(existing, "signup_existing", {"token": default_token_generator.make_token(existing)})
         return
+    accepted_at = timezone.now()
     if existing is not None:
         user = existing
         user.set_password(password)
         user.full_name, user.preferred_language = full_name, preferred_language
-        user.save(update_fields=["password", "full_name", "preferred_language"])
+        user.terms_version, user.terms_accepted_at = LEGAL_VERSION, accepted_at
+        user.save(update_fields=["password", "full_name", "preferred_language", "terms_version",
+                                 "terms_accepted_at"])
     else:
         user = User.objects.create_user(email=email, password=password, full_name=full_name,
-                                        preferred_language=preferred_language, email_verified_at=None)
-    audit_record(actor=user, action="user.signup", obj=user, changes={"email": [None, email]})
+                                        preferred_language=preferred_language, email_verified_at=None,
+                                        terms_version=LEGAL_VERSION, terms_accepted_at=accepted_at)
+    audit_record(actor=user, action="user.signup", obj=user,
+                 changes={"email": [None, email], "terms_version": [None, LEGAL_VERSION]})
+    _mail_later(user, "signup_confirm", {"token": email_verification_tokens.make_token(user)})
+
+
+def user_resend_verification(*, email: str) -> None:
+    """Mail a fresh confirmation link to an unconfirmed account (earlier links stay valid until they
+    expire or one of them is used). Sends nothing for an unknown or confirmed address: the page
+    answers the same either way."""
+    address = User.objects.normalize_email(email).strip().lower()
+    user = User.objects.filter(email__iexact=address, is_active=True, email_verified_at__isnull=True).first()
+    if user is None:
+        return
+    audit_record(actor=None, action="user.verification_resend", obj=user, label=f"#{user.pk}")
     _mail_later(user, "signup_confirm", {"token": email_verification_tokens.make_token(user)})
 
 
@@ -111,6 +124,81 @@ def user_verify_email(*, user: User) -> User:
         user.email_verified_at = timezone.now()
         user.save(update_fields=["email_verified_at"])
         audit_record(actor=user, action="user.verify_email", obj=user)
+    return user
+
+
+class _EmailChangeTokens(PasswordResetTokenGenerator):
+    """Links confirming a new address: the hash covers the pending address, so asking for another
+    address kills the earlier links, and a used link dies with the pending address it confirmed."""
+
+    key_salt = "ouvert.core.services.email_change"
+
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
+        return f"{user.pk}{user.email}{user.pending_email}{user.password}{timestamp}"
+
+
+email_change_tokens = _EmailChangeTokens()
+
+
+@transaction.atomic
+def user_request_email_change(*, user: User, by: User, new_email: str, password: str) -> None:
+    """Ask to move the account to ``new_email``: the account keeps its address until the link mailed to
+    the new one is opened. The same answer whether the new address is free or taken (an owner of a
+    taken address gets a notice instead of a link), so nobody learns who has an account."""
+    if by.pk != user.pk:
+        raise PermissionDenied(_("Vous ne pouvez changer que votre propre adresse."))
+    if not user.check_password(password):
+        raise ValidationError({"password": _("Mot de passe incorrect : tapez votre mot de passe actuel.")})
+    address = User.objects.normalize_email(new_email).strip().lower()
+    if address == user.email:
+        raise ValidationError({"new_email": _("C'est déjà votre adresse : indiquez-en une autre.")})
+    taken = User.objects.filter(email__iexact=address).exclude(pk=user.pk).first()
+    audit_record(actor=by, action="user.email_change", obj=user, label=f"#{user.pk}")
+    if taken is not None:
+        _mail_later(taken, "email_change_taken", {})
+        return
+    user.pending_email = address
+    user.save(update_fields=["pending_email"])
+    _mail_later(user, "email_change", {"token": email_change_tokens.make_token(user)}, to=address)
+
+
+def user_for_email_change_link(*, uidb64: str, token: str) -> User | None:
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).exclude(pending_email="").first()
+    if user is None or not email_change_tokens.check_token(user, token):
+        return None
+    return user
+
+
+@transaction.atomic
+def user_confirm_email_change(*, user: User) -> User:
+    """The new mailbox answered: the account moves to it (the old address is told)."""
+    old, new = user.email, user.pending_email
+    if not new:
+        return user
+    if User.objects.filter(email__iexact=new).exclude(pk=user.pk).exists():
+        raise ValidationError(_("Cette adresse est maintenant utilisée par un autre compte."))
+    user.email, user.pending_email = new, ""
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["email", "pending_email", "email_verified_at"])
+    audit_record(actor=user, action="user.email_change", obj=user, label=f"#{user.pk}",
+                 changes={"email": [old, new]})
+    _mail_later(user, "email_changed", {"old": old, "new": new}, to=old)
+    return user
+
+
+@transaction.atomic
+def user_change_password(*, user: User, by: User, new_password: str) -> User:
+    """Set a new password (the form checked the current one and the rules); other sessions end."""
+    if by.pk != user.pk:
+        raise PermissionDenied(_("Vous ne pouvez changer que votre propre mot de passe."))
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit_record(actor=by, action="user.password_change", obj=user, label=f"#{user.pk}")
+    _mail_later(user, "password_changed", {})
     return user
 
 
@@ -245,6 +333,72 @@ def membership_set(*, organization: Organization, by: User, email: str, role: st
     if changes:
         audit_record(actor=by, action="membership.update", obj=membership, organization=organization,
                      label=f"{user.email} @ {organization.slug}", changes=changes)
+    return membership
+
+
+INVITATION_SALT = "ouvert.core.services.membership_invite"
+INVITATION_DAYS = 14
+
+
+def membership_invite(*, organization: Organization, by: User, email: str, role: str) -> str:
+    """Invite an address to join with a role: a signed link, valid ``INVITATION_DAYS`` days, that the
+    person accepts once signed in with that very address (creating the account first if needed).
+    Returns the link's token."""
+    from django.core import signing
+
+    permissions.check_manage_organization(by, organization)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Rôle inconnu : %(role)s. Choisissez admin, editor ou member.")
+                               % {"role": role}})
+    address = User.objects.normalize_email(email).strip().lower()
+    token = signing.dumps({"o": str(organization.pk), "e": address, "r": role}, salt=INVITATION_SALT)
+    audit_record(actor=by, action="membership.invite", obj=organization, organization=organization,
+                 label=f"{address} @ {organization.slug}", changes={"role": [None, role]})
+    from .mail import mail_person
+
+    # The invited person may have no account yet: the mail goes in the inviter's language.
+    mail_person(user=User(email=address, preferred_language=by.preferred_language),
+                template="core/email/invitation", to=address, context={
+                    "organization": organization, "role": Role(role).label, "by": by, "token": token,
+                    "days": INVITATION_DAYS})
+    return token
+
+
+def invitation_read(*, token: str) -> tuple[Organization, str, str] | None:
+    """(organization, address, role) of a valid invitation link, else None (forged or expired)."""
+    from django.core import signing
+
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_DAYS * 86400)
+    except signing.BadSignature:
+        return None
+    organization = Organization.objects.filter(pk=data.get("o")).first()
+    if organization is None or data.get("r") not in Role.values:
+        return None
+    return organization, str(data.get("e", "")), str(data["r"])
+
+
+@transaction.atomic
+def membership_accept_invitation(*, token: str, by: User) -> Membership:
+    """The invited person, signed in with the invited address, joins (an existing membership keeps
+    the higher of its role and the invited one)."""
+    found = invitation_read(token=token)
+    if found is None:
+        raise ValidationError(_("Cette invitation n'est plus valable : demandez-en une nouvelle à "
+                                "l'administrateur de l'organisation."))
+    organization, address, role = found
+    if by.email.lower() != address or by.email_verified_at is None:
+        raise PermissionDenied(_("Cette invitation est adressée à %(email)s : connectez-vous avec cette adresse.")
+                               % {"email": address})
+    rank = {Role.MEMBER: 0, Role.EDITOR: 1, Role.ADMIN: 2}
+    membership, created = Membership.objects.get_or_create(user=by, organization=organization,
+                                                           defaults={"role": role})
+    if created or rank[Role(role)] > rank[Role(membership.role)]:
+        before = None if created else membership.role
+        membership.role = role
+        membership.save(update_fields=["role"])
+        audit_record(actor=by, action="membership.invite_accept", obj=membership, organization=organization,
+                     label=f"{by.email} @ {organization.slug}", changes={"role": [before, role]})
     return membership
 
 

@@ -7,9 +7,10 @@ from typing import cast
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -20,9 +21,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import permissions, selectors, services
+from .audit_display import action_label, actor_text, change_rows, object_type_label
 from .forms import (
     AuditFilterForm,
     DeleteAccountForm,
+    EmailChangeForm,
+    EmailForm,
     LoginForm,
     MemberForm,
     OrganizationCreateForm,
@@ -80,6 +84,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                     email=form.cleaned_data["email"], password=form.cleaned_data["password"],
                     full_name=form.cleaned_data["full_name"],
                     preferred_language=(request.LANGUAGE_CODE or "fr")[:2],
+                    accepted_terms=form.cleaned_data["accept_terms"],
                 )
             except ValidationError as error:
                 apply_errors(form, error)
@@ -90,6 +95,31 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 def signup_done(request: HttpRequest) -> HttpResponse:
     return render(request, "core/signup_done.html")
+
+
+def signup_resend(request: HttpRequest) -> HttpResponse:
+    """A new confirmation link for an unconfirmed account; the same answer for any address."""
+    form = EmailForm(request.POST or None)
+    if request.method == "POST":
+        wait = rate_limit_hit(request, "signup")
+        if wait:
+            return _too_many(request, wait)
+        if form.is_valid():
+            services.user_resend_verification(email=form.cleaned_data["email"])
+            return redirect("core:signup_done")
+    return render(request, "core/signup_resend.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    from .legal import LEGAL_VERSION
+
+    return render(request, "core/privacy.html", {"version": LEGAL_VERSION, "contact": settings.PRIVACY_CONTACT})
+
+
+def terms(request: HttpRequest) -> HttpResponse:
+    from .legal import LEGAL_VERSION
+
+    return render(request, "core/terms.html", {"version": LEGAL_VERSION, "contact": settings.PRIVACY_CONTACT})
 
 
 def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
@@ -165,6 +195,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: AuthedHttpRequest) -> HttpResponse:
+    """"Mon compte": profile, address and password, memberships, what I follow and did, my data."""
+    from .account import account_sections
+
     user = request.user
     form = ProfileForm(request.POST or None, initial={"full_name": user.full_name,
                                                       "preferred_language": user.preferred_language})
@@ -173,8 +206,70 @@ def profile(request: AuthedHttpRequest) -> HttpResponse:
         messages.success(request, _("Profil enregistré."))
         return redirect("core:profile")
     memberships = user.memberships.select_related("organization")
-    app_links = [link for hook in app_hooks("account_links").values() for link in hook(request)]
-    return render(request, "core/profile.html", {"form": form, "memberships": memberships, "app_links": app_links})
+    return render(request, "core/profile.html", {
+        "form": form, "memberships": memberships, "sections": account_sections(user=user),
+        "app_links": [link for hook in app_hooks("account_links").values() for link in hook(request)],
+        "email_form": EmailChangeForm(prefix="courriel"), "password_form": PasswordChangeForm(user),
+    })
+
+
+@login_required
+def account_export(request: AuthedHttpRequest) -> HttpResponse:
+    """All my data as one JSON file (Law 25: access and portability)."""
+    import json
+
+    from .account import account_export as export
+
+    body = json.dumps(export(user=request.user, site_url=settings.SITE_URL), ensure_ascii=False, indent=1)
+    return HttpResponse(body, content_type="application/json; charset=utf-8", headers={
+        "Content-Disposition": 'attachment; filename="ouvert-mes-donnees.json"', "Cache-Control": "no-store"})
+
+
+@login_required
+def email_change(request: AuthedHttpRequest) -> HttpResponse:
+    form = EmailChangeForm(request.POST or None, prefix="courriel")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_request_email_change(user=request.user, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Nous avons envoyé un lien à %(email)s. Votre adresse changera quand "
+                                        "vous l'ouvrirez.") % {"email": form.cleaned_data["new_email"]})
+            return redirect("core:profile")
+    return render(request, "core/account_form.html", {
+        "form": form, "title": _("Changer d'adresse courriel"), "button": _("Envoyer le lien de confirmation")},
+        status=400 if form.errors else 200)
+
+
+def email_change_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The link mailed to the new address: a page with a button (mail scanners open links)."""
+    user = services.user_for_email_change_link(uidb64=uidb64, token=token)
+    if user is not None and request.method == "POST":
+        try:
+            services.user_confirm_email_change(user=user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Votre adresse est maintenant %(email)s.") % {"email": user.email})
+        return redirect("core:profile" if request.user.is_authenticated else "core:login")
+    return render(request, "core/email_change_confirm.html", {"valid": user is not None,
+                                                               "new_email": user.pending_email if user else ""},
+                  status=200 if user is not None else 400)
+
+
+@login_required
+def password_change(request: AuthedHttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_change_password(user=request.user, by=request.user,
+                                             new_password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Mot de passe changé."))
+        return redirect("core:profile")
+    return render(request, "core/account_form.html", {
+        "form": form, "title": _("Changer de mot de passe"), "button": _("Changer le mot de passe")},
+        status=400 if form.errors else 200)
 
 
 @login_required
@@ -309,14 +404,24 @@ def organization_member_add(request: AuthedHttpRequest, slug: str) -> HttpRespon
     permissions.check_manage_organization(request.user, organization)
     form = MemberForm(request.POST)
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            services.membership_set(organization=organization, by=request.user, **form.cleaned_data)
+            if data["invite"] or not selectors.user_exists(email=data["email"]):
+                services.membership_invite(organization=organization, by=request.user, email=data["email"],
+                                           role=data["role"])
+            else:
+                services.membership_set(organization=organization, by=request.user, email=data["email"],
+                                        role=data["role"], is_open_gov_contact=data["is_open_gov_contact"])
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("%(email)s a maintenant le rôle « %(role)s ».") % {
-                "email": form.cleaned_data["email"],
-                "role": Role(form.cleaned_data["role"]).label})
+            if data["invite"] or not selectors.user_exists(email=data["email"]):
+                messages.success(request, _("Invitation envoyée à %(email)s (rôle « %(role)s »). Le lien est "
+                                            "valable 14 jours.") % {"email": data["email"].strip().lower(),
+                                                                   "role": Role(data["role"]).label})
+            else:
+                messages.success(request, _("%(email)s a maintenant le rôle « %(role)s ».") % {
+                    "email": data["email"], "role": Role(data["role"]).label})
             return redirect(organization)
     return render(request, "core/organization_detail.html", {
         "organization": organization, "can_manage": True, "member_form": form,
@@ -324,6 +429,26 @@ def organization_member_add(request: AuthedHttpRequest, slug: str) -> HttpRespon
         "contacts": selectors.organization_open_gov_contacts(organization=organization),
         "member_count": organization.memberships.count(),
     }, status=400)
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """An invitation link: who invites to what, and a button to accept once signed in."""
+    found = services.invitation_read(token=token)
+    user = signed_in_user(request)
+    if found is not None and user is not None and request.method == "POST":
+        try:
+            membership = services.membership_accept_invitation(token=token, by=user)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
+        else:
+            messages.success(request, _("Bienvenue dans %(org)s : vous y avez le rôle « %(role)s ».") % {
+                "org": membership.organization.name, "role": membership.get_role_display()})
+            return redirect(membership.organization)
+    organization, address, role = found if found is not None else (None, "", "")
+    return render(request, "core/invitation.html", {
+        "valid": found is not None, "organization": organization, "address": address,
+        "role": Role(role).label if role else "", "matches": user is not None and user.email.lower() == address,
+    }, status=200 if found is not None else 400)
 
 
 @login_required
@@ -356,8 +481,11 @@ def audit_log(request: AuthedHttpRequest) -> HttpResponse:
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    rows = [{"entry": e, "actor": actor_text(e.actor_label), "action": action_label(e.action),
+             "object_type": object_type_label(e.object_type), "changes": change_rows(e)} for e in page]
     return render(request, "core/audit_log.html", {
-        "form": form, "page": page, "actions": selectors.audit_actions(), "query": query.urlencode(),
+        "form": form, "page": page, "rows": rows, "query": query.urlencode(),
+        "actions": [(code, action_label(code)) for code in selectors.audit_actions()],
     })
 
 

@@ -72,7 +72,7 @@ class RunStatus(models.TextChoices):
     QUEUED = "queued", _("En attente")
     RUNNING = "running", _("En cours")
     SUCCEEDED = "succeeded", _("Réussi")
-    PARTIAL = "partial", _("Réussi avec des erreurs")
+    PARTIAL = "partial", _("Partiel : des jeux ont échoué")
     FAILED = "failed", _("Échoué")
 
 

@@ -48,6 +48,8 @@ register({
     "harvest.dcat_refused": "{error}",  # the refusal, written by ouvert/harvest/dcat.py
     "harvest.no_upload": _("Aucun fichier DCAT n'a été téléversé pour cette source."),
     "harvest.upload_too_big": _("Fichier trop volumineux (plus de {max} octets)."),
+    "harvest.all_failed": _("Aucun des {count} jeux de données n'a pu être écrit : les raisons sont dans le "
+                            "rapport ci-dessous."),
     "harvest.no_owner": _("La source n'a plus de responsable administrateur du site : moissonnage refusé."),
     "harvest.invalid": _("Jeu de données refusé par le catalogue : {detail}"),
     "harvest.refused": _("Écriture refusée : {detail}"),

@@ -240,7 +240,12 @@ def run_execute(*, run_id: int) -> HarvestRun:
             _item(run, ItemAction.ERROR, gone, reason=_reason(exc))
         else:
             _item(run, ItemAction.DELETED, gone, local_id=gone.local_id)
-    run.status = RunStatus.PARTIAL if run.errors else RunStatus.SUCCEEDED
+    written = run.created + run.updated + run.deleted + run.unchanged
+    if run.errors and not written:
+        # Not one dataset went through: the run failed, whatever the source answered.
+        run.status, run.message = RunStatus.FAILED, message("harvest.all_failed", count=run.errors)
+    else:
+        run.status = RunStatus.PARTIAL if run.errors else RunStatus.SUCCEEDED
     run.finished_at, run.phase = timezone.now(), ""
     run.save()
     return run

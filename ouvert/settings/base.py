@@ -271,6 +271,8 @@ def _email() -> dict:
 
 globals().update(_email())
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Ouvert <ne-pas-repondre@ouvert.localhost>")
+# Who answers for personal information (Québec's Law 25), named on the privacy policy page.
+PRIVACY_CONTACT = os.environ.get("OUVERT_PRIVACY_CONTACT", "vie-privee@ouvert.localhost")
 
 TASKS = {
     "default": {

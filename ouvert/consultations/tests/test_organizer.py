@@ -1,5 +1,7 @@
 """Organizers build a consultation in the browser: create, question builder, checklist, publish."""
 
+import datetime as dt
+
 import pytest
 
 from ouvert.consultations.models import Consultation, Question
@@ -39,15 +41,26 @@ def test_editor_creates_builds_and_publishes(client, organizer, org):
                                                "choices_text": "Oui\nNon", "scale_min": 1, "scale_max": 5,
                                                "required": "on"})
     winter = Question.objects.get(label="Roulez-vous l'hiver?")
+    # The type is chosen first; its form shows only its fields, and the condition offers the answers
+    # of the earlier questions.
+    overview = client.get(base).content.decode()
+    assert 'name="kind"' in overview and 'name="choices_text"' not in overview
+    scale_form = client.get(base + "questions/nouvelle/?kind=scale").content.decode()
+    assert 'name="scale_max"' in scale_form and 'name="choices_text"' not in scale_form
+    text_form = client.get(base + "questions/nouvelle/?kind=long_text").content.decode()
+    assert 'name="scale_max"' not in text_form and 'name="choices_text"' not in text_form
+    assert f'<option value="{winter.pk}|Non">Non</option>' in text_form
+    assert '<optgroup label="Roulez-vous l&#x27;hiver?">' in text_form
     response = client.post(base + "questions/nouvelle/", {"kind": "long_text", "label": "Pourquoi pas?", "page": 1,
-                                                          "scale_min": 1, "scale_max": 5,
-                                                          "condition_question": winter.pk,
-                                                          "condition_value": "Peut-être"})
-    assert response.status_code == 400 and "Oui, Non" in response.content.decode()
+                                                          "condition": f"{winter.pk}|Peut-être"})
+    assert response.status_code == 400 and "Peut-être" in response.content.decode()
     client.post(base + "questions/nouvelle/", {"kind": "long_text", "label": "Pourquoi pas?", "page": 1,
-                                               "scale_min": 1, "scale_max": 5, "condition_question": winter.pk,
-                                               "condition_value": "Non"})
+                                               "condition": f"{winter.pk}|Non"})
     assert c.questions.count() == 2
+    why = c.questions.get(label="Pourquoi pas?")
+    assert (why.condition_question, why.condition_value) == (winter, "Non")
+    edit_form = client.get(base + f"questions/{why.pk}/").content.decode()
+    assert f'<option value="{winter.pk}|Non" selected>Non</option>' in edit_form
     # Checklist: purpose and feedback are missing, so publishing is refused with the reasons
     html = client.get(base).content.decode()
     assert "État de préparation" in html and "requis pour publier" in html
@@ -102,6 +115,36 @@ def test_survey_locked_once_answers_are_sent(survey, organizer):
         services.question_create(consultation=survey, by=organizer, kind="short_text", label="Trop tard")
 
 
+def test_organizer_pages_lock_answered_questions_and_close_now_asks_first(client, survey, organizer, settings):
+    from ouvert.consultations import services
+
+    client.force_login(organizer)
+    base = f"/fr/consultations/{survey.slug}/organiser/"
+    overview = client.get(base).content.decode()
+    assert "Fermer la participation maintenant" in overview and '<details class="confirm">' in overview
+    services.participation_submit_all(consultation=survey, user=None, answers={
+        f"q{survey.q['used'].pk}": "Non", f"q{survey.q['scale'].pk}": 3}, consent=True)
+    overview = client.get(base).content.decode()
+    assert "le questionnaire est verrouillé" in overview and f"questions/{survey.q['used'].pk}/" not in overview
+    locked = client.get(base + f"questions/{survey.q['used'].pk}/")
+    assert locked.status_code == 409 and "Le questionnaire est verrouillé" in locked.content.decode()
+    assert client.post(base + f"questions/{survey.q['used'].pk}/", {"kind": "single", "label": "Changé",
+                                                                     "page": 1}).status_code == 409
+    survey.q["used"].refresh_from_db()
+    assert survey.q["used"].label == "Déjà participé?"
+    # Close now: a confirmation page first, then participation ends.
+    confirm = client.get(base + "fermer/")
+    assert confirm.status_code == 200 and "Fermer la participation maintenant ?" in confirm.content.decode()
+    survey.refresh_from_db()
+    assert survey.phase == "participation"
+    response = client.post(base + "fermer/", follow=True)
+    survey.refresh_from_db()
+    assert survey.phase == "analysis" and "La participation est fermée" in response.content.decode()
+    assert AuditEntry.objects.filter(action="consultation.close", object_id=str(survey.pk)).exists()
+    again = client.post(base + "fermer/", follow=True).content.decode()
+    assert "pas encore fermée peut être fermée" in again
+
+
 def test_in_person_entry_joins_results(client, survey, organizer):
     q = survey.q
     client.force_login(organizer)
@@ -149,3 +192,49 @@ def test_official_answer_notifies_author_and_results_report(client, make_consult
     assert any("are published" in m.subject for m in mailoutbox)
     html = client.get(c.get_absolute_url()).content.decode()
     assert "Ce que nous en avons fait" in html and "aménageons" in html
+
+
+def test_phase_editor_rows_drive_participation_and_old_consultations_get_rows(client, organizer, make_consultation):
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from ouvert.consultations.models import ConsultationPhase
+
+    c = make_consultation(opens=2, closes=20, results_expected_on=None)
+    assert [p.kind for p in c.phases.all()] == ["information", "participation", "analysis"]
+    client.force_login(organizer)
+    url = f"/fr/consultations/{c.slug}/organiser/etapes/"
+    page = client.get(url).content.decode()
+    assert 'name="etapes-0-kind"' in page and 'name="etapes-4-kind"' in page  # 3 rows + 2 empty ones
+    fmt = "%Y-%m-%dT%H:%M"
+    local = timezone.localtime
+    days = [local(c.opens_at + dt.timedelta(days=n)).strftime(fmt) for n in range(-2, 40)]
+    rows = {
+        "etapes-TOTAL_FORMS": "5", "etapes-INITIAL_FORMS": "3",
+        "etapes-0-kind": "information", "etapes-0-starts_at": days[0], "etapes-0-ends_at": days[2],
+        "etapes-1-kind": "participation", "etapes-1-title": "Questionnaire et rencontres",
+        "etapes-1-starts_at": days[2], "etapes-1-ends_at": days[12],
+        "etapes-2-kind": "analysis", "etapes-2-starts_at": days[10], "etapes-2-ends_at": days[20],
+        "etapes-3-kind": "results", "etapes-3-starts_at": days[20],
+        "etapes-3-description": "Rapport « ce que nous avons entendu ».",
+    }
+    overlap = client.post(url, rows)
+    assert overlap.status_code == 400 and "se chevauchent" in overlap.content.decode()
+    rows["etapes-2-starts_at"] = days[12]
+    assert client.post(url, rows).status_code == 302
+    c.refresh_from_db()
+    assert [p.shown_title for p in c.phases.all()] == ["Information", "Questionnaire et rencontres", "Analyse",
+                                                       "Résultats publiés"]
+    assert local(c.opens_at).strftime(fmt) == days[2] and local(c.closes_at).strftime(fmt) == days[12]
+    assert "Questionnaire et rencontres" in client.get(c.get_absolute_url()).content.decode()
+    rows["etapes-1-DELETE"] = "on"
+    missing = client.post(url, rows)
+    assert missing.status_code == 400 and "exactement une étape de participation" in missing.content.decode()
+    # Consultations made before phases existed get rows from their three dates.
+    ConsultationPhase.objects.filter(consultation=c).delete()
+    migration = importlib.import_module("ouvert.consultations.migrations.0006_phases_from_dates")
+    migration.phases_from_dates(apps, None)
+    assert [(p.kind, p.starts_at, p.ends_at) for p in c.phases.all()][1:] == [
+        ("participation", c.opens_at, c.closes_at), ("analysis", c.closes_at, None)]

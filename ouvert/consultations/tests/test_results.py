@@ -131,8 +131,18 @@ def test_results_render_fast_on_many_answers(answered, django_assert_max_num_que
     assert data["total"] == 3
 
 
+def test_results_with_no_participant_are_not_published(client, survey, organizer):
+    from ouvert.catalog.models import Dataset
+
+    client.force_login(organizer)
+    response = client.post(f"/fr/consultations/{survey.slug}/resultats/publier-donnees-ouvertes/", follow=True)
+    assert "Aucun participant" in response.content.decode() and not Dataset.objects.exists()
+
+
 def test_results_publish_as_an_open_dataset_in_the_catalogue(client, answered, organizer, make_user, settings):
     settings.CONSULTATIONS_OPEN_DATA_MIN_GROUP = 2
+    answered.keywords = "budget participatif, consultation publique"
+    answered.save(update_fields=["keywords"])
     from ouvert.catalog.models import Dataset
     from ouvert.datastore.models import DatastoreTable  # noqa: F401 — the catalogue may ingest the CSV
 
@@ -145,6 +155,10 @@ def test_results_publish_as_an_open_dataset_in_the_catalogue(client, answered, o
     assert response.status_code == 302
     dataset = Dataset.objects.get(name=f"consultation-{answered.slug}-resultats")
     assert dataset.organization == answered.organization and dataset.state == "active"
+    # The consultation's theme, keywords and territory travel with the results.
+    assert [t.slug for t in dataset.themes.all()] == ["gouvernement-finances"] and dataset.spatial == "Québec"
+    assert {"consultation publique", "gouvernance et gouvernement ouvert", "budget participatif"} <= {
+        k.name for k in dataset.keywords.all()}
     resource = dataset.resources.get()
     assert resource.format == "CSV" and resource.size > 0
     content = resource.file.read().decode("utf-8-sig")

@@ -16,7 +16,7 @@ def _link(message) -> str:
 
 def test_signup_confirms_the_address_then_logs_in_and_records_audit(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/fr/compte/inscription/", {
+        response = client.post("/fr/compte/inscription/", {"accept_terms": "on",
             "full_name": "Léa Dubé", "email": "Lea@Exemple.qc.ca", "password": "pommes-vertes-2026"})
     assert response.status_code == 302 and response["Location"] == "/fr/compte/inscription/courriel-envoye/"
     user = User.objects.get(email="lea@exemple.qc.ca")
@@ -47,7 +47,7 @@ def test_signup_answers_the_same_for_a_taken_address(client, make_user, password
     answers = []
     for email in ("pris@exemple.qc.ca", "libre@exemple.qc.ca"):
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post("/fr/compte/inscription/", {
+            response = client.post("/fr/compte/inscription/", {"accept_terms": "on",
                 "full_name": "Jean Nadeau", "email": email, "password": "pommes-vertes-2026"}, follow=True)
         page = re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", response.content.decode())
         answers.append((response.status_code, response.redirect_chain, page.replace(email, "ADRESSE")))
@@ -69,7 +69,7 @@ def test_signup_again_with_an_unconfirmed_address_replaces_the_password_and_the_
     """Someone who squats an address never gets the account: whoever reads the mailbox decides."""
     for secret in ("mot-du-squatteur-1", "mot-de-la-vraie-2"):
         with django_capture_on_commit_callbacks(execute=True):
-            client.post("/fr/compte/inscription/", {"email": "cible@exemple.qc.ca", "password": secret})
+            client.post("/fr/compte/inscription/", {"accept_terms": "on", "email": "cible@exemple.qc.ca", "password": secret})
     first, second = (_link(m) for m in mail.outbox)
     assert client.post(first).status_code == 400
     assert client.post(second).status_code == 302
@@ -78,7 +78,7 @@ def test_signup_again_with_an_unconfirmed_address_replaces_the_password_and_the_
 
 
 def test_signup_error_keeps_what_was_typed_and_says_what_to_fix(client):
-    response = client.post("/fr/compte/inscription/", {
+    response = client.post("/fr/compte/inscription/", {"accept_terms": "on",
         "full_name": "Jean Nadeau", "email": "pris@exemple.qc.ca", "password": "court"})
     assert response.status_code == 200
     body = response.content.decode()
@@ -89,7 +89,7 @@ def test_signup_error_keeps_what_was_typed_and_says_what_to_fix(client):
 
 
 def test_signup_honeypot_creates_nothing(client):
-    client.post("/fr/compte/inscription/", {
+    client.post("/fr/compte/inscription/", {"accept_terms": "on",
         "email": "bot@exemple.qc.ca", "password": "pommes-vertes-2026", "website": "http://spam"})
     assert not User.objects.filter(email="bot@exemple.qc.ca").exists()
 
@@ -97,8 +97,8 @@ def test_signup_honeypot_creates_nothing(client):
 def test_signup_rate_limited(client, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup": (2, 3600)}
     for i in range(2):
-        client.post("/fr/compte/inscription/", {"email": f"x{i}@exemple.qc.ca", "password": "court"})
-    response = client.post("/fr/compte/inscription/", {"email": "y@exemple.qc.ca", "password": "court"})
+        client.post("/fr/compte/inscription/", {"accept_terms": "on", "email": f"x{i}@exemple.qc.ca", "password": "court"})
+    response = client.post("/fr/compte/inscription/", {"accept_terms": "on", "email": "y@exemple.qc.ca", "password": "court"})
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
 
@@ -167,6 +167,54 @@ def test_signup_does_the_same_work_for_a_new_and_a_taken_address(make_user, monk
     for email in ("pris@exemple.qc.ca", "libre@exemple.qc.ca", "libre@exemple.qc.ca"):
         before = (AuditEntry.objects.count(), len(mail.outbox))
         with django_capture_on_commit_callbacks(execute=True):
-            services.user_signup(email=email, password="pommes-vertes-2026")
+            services.user_signup(email=email, password="pommes-vertes-2026", accepted_terms=True)
         work.append((AuditEntry.objects.count() - before[0], len(mail.outbox) - before[1]))
     assert work == ["hash", (1, 1)] * 3
+
+
+def test_signup_needs_consent_recorded_with_its_version_and_links_can_be_resent(
+        client, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    from ouvert.core.legal import LEGAL_VERSION
+
+    form = client.get("/fr/compte/inscription/").content.decode()
+    assert 'href="/fr/confidentialite/"' in form and 'href="/fr/conditions-d-utilisation/"' in form
+    refused = client.post("/fr/compte/inscription/", {"email": "sans@exemple.qc.ca", "password": "pommes-vertes-2026"})
+    assert refused.status_code == 200 and "acceptez la politique de confidentialité" in refused.content.decode()
+    assert not User.objects.filter(email="sans@exemple.qc.ca").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/fr/compte/inscription/", {"accept_terms": "on", "email": "avec@exemple.qc.ca",
+                                                "password": "pommes-vertes-2026"})
+    user = User.objects.get(email="avec@exemple.qc.ca")
+    assert user.terms_version == LEGAL_VERSION and user.terms_accepted_at is not None
+    # A lost link: ask for a new one (the same answer for an unknown address, which gets nothing).
+    answers = []
+    for email in ("avec@exemple.qc.ca", "inconnu@exemple.qc.ca"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/fr/compte/inscription/renvoyer-le-lien/", {"email": email})
+        answers.append((response.status_code, response["Location"]))
+    assert answers[0] == answers[1] == (302, "/fr/compte/inscription/courriel-envoye/")
+    assert [m.to for m in mail.outbox] == [["avec@exemple.qc.ca"], ["avec@exemple.qc.ca"]]
+    assert client.post(_link(mail.outbox[-1])).status_code == 302
+    user.refresh_from_db()
+    assert user.email_verified_at is not None
+    # The policy and the terms, in both languages, with the version and the contact.
+    privacy = client.get("/fr/confidentialite/").content.decode()
+    assert LEGAL_VERSION in privacy and "Commission d'accès à l'information du Québec" in privacy
+    assert "vie-privee@ouvert.localhost" in privacy
+    with translation.override("en"):
+        from django.urls import reverse
+
+        english = client.get(reverse("core:privacy")).content.decode()
+        terms = client.get(reverse("core:terms")).content.decode()
+    assert "Privacy policy" in english and "How long" in english and "Terms of use" in terms
+
+
+def test_confirmation_links_expire(client, settings, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/fr/compte/inscription/", {"accept_terms": "on", "email": "tard@exemple.qc.ca",
+                                                "password": "pommes-vertes-2026"})
+    settings.PASSWORD_RESET_TIMEOUT = -1  # every link is past its validity (three days by default)
+    expired = client.get(_link(mail.outbox[-1]))
+    assert expired.status_code == 400 and "Recevoir un nouveau lien" in expired.content.decode()

@@ -30,3 +30,30 @@ def test_org_admin_sees_only_own_organizations(client, site_admin, make_user, ma
 def test_plain_people_cannot_read_the_audit_log(client, make_user):
     client.force_login(make_user())
     assert client.get("/fr/journal/").status_code == 403
+
+
+def test_the_log_reads_as_text_not_codes_in_both_languages(client, site_admin, make_user, make_org):
+    from django.urls import reverse
+    from django.utils import translation
+
+    from ouvert.core.audit import audit_record
+
+    org = make_org("a", name_fr="Alpha")
+    person = make_user(email="p@example.org")
+    services.membership_set(organization=org, by=site_admin, email=person.email, role="editor")
+    services.membership_set(organization=org, by=site_admin, email=person.email, role="admin",
+                            is_open_gov_contact=True)
+    audit_record(actor=site_admin, action="organization.update", obj=org, organization=org,
+                 changes={"name_fr": ["Alpha", {"fr": "Alpha", "en": "Alpha EN"}], "kind": [None, ["a", "b"]]})
+    client.force_login(site_admin)
+    body = client.get("/fr/journal/").content.decode()
+    rows = body.split("<tbody>")[1].split("</tbody>")[0]
+    assert "membership.update" not in rows and "Membre d&#x27;organisation — modification" in body
+    assert "Rôle : Éditeur → Administrateur" in body
+    assert "Répondant en gouvernement ouvert : non → oui" in body
+    assert "Nom (français) : Alpha → Alpha" in body and "Type : — → a, b" in body
+    assert "[" not in rows and "None" not in rows and "{" not in rows
+    assert '<option value="membership.update" label="Membre d&#x27;organisation — modification">' in body
+    with translation.override("en"):
+        english = client.get(reverse("core:audit_log")).content.decode()
+    assert "Organization member — change" in english and "Role: Editor → Administrator" in english

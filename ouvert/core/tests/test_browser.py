@@ -78,6 +78,7 @@ def test_keyboard_only_login_and_add_editor(page, demo_org, make_user, make_memb
     page.keyboard.press("Tab")  # role: "Éditeur" is preselected
     assert page.evaluate("document.activeElement.id") == "id_role"
     page.keyboard.press("Tab")  # open-government contact checkbox
+    page.keyboard.press("Tab")  # "invite by e-mail instead" checkbox (left unticked: the account exists)
     page.keyboard.press("Tab")  # submit button
     assert page.evaluate("document.activeElement.textContent.trim()") == "Enregistrer le membre"
     with page.expect_navigation():

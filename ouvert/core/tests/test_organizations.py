@@ -23,17 +23,16 @@ def test_org_admin_adds_an_editor_through_the_page(client, make_user, make_org, 
     assert entry.changes["role"] == [None, "editor"]
 
 
-def test_unknown_email_gets_a_clear_error(client, make_user, make_org, make_member):
+def test_unknown_email_gets_a_clear_error_from_the_service_and_an_invitation_from_the_page(
+        client, make_user, make_org, make_member):
     org = make_org("sct")
     admin = make_user()
     make_member(admin, org, "admin")
+    with pytest.raises(ValidationError, match="Aucun compte n'utilise l'adresse inconnu@exemple.qc.ca"):
+        services.membership_set(organization=org, by=admin, email="inconnu@exemple.qc.ca", role="editor")
     client.force_login(admin)
-    response = client.post("/fr/organisations/sct/membres/",
-                           {"email": "inconnu@exemple.qc.ca", "role": "editor"})
-    assert response.status_code == 400
-    body = response.content.decode()
-    assert "Aucun compte n&#x27;utilise l&#x27;adresse inconnu@exemple.qc.ca" in body
-    assert 'value="inconnu@exemple.qc.ca"' in body
+    response = client.post("/fr/organisations/sct/membres/", {"email": "inconnu@exemple.qc.ca", "role": "bidon"})
+    assert response.status_code == 400 and 'value="inconnu@exemple.qc.ca"' in response.content.decode()
 
 
 def test_editor_cannot_manage_members_nor_act_in_other_orgs(client, make_user, make_org, make_member):
@@ -99,3 +98,42 @@ def test_organization_list_query_count(client, make_org, django_assert_max_num_q
         make_org(f"o{i}")
     with django_assert_max_num_queries(6):
         client.get("/fr/organisations/")
+
+
+def test_admins_invite_by_email_and_the_invited_address_accepts(client, make_user, make_org, make_member,
+                                                                django_capture_on_commit_callbacks):
+    import re
+
+    from django.core import mail
+
+    from ouvert.core.models import AuditEntry, Membership
+
+    org = make_org("sct", name_fr="Secrétariat")
+    admin = make_user("admin@exemple.qc.ca")
+    make_member(admin, org, "admin")
+    client.force_login(admin)
+    page = client.get(org.get_absolute_url()).content.decode()
+    assert '<details class="confirm"><summary>Retirer' in page  # removing a member asks first
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/fr/organisations/{org.slug}/membres/", {"email": "Nouvelle@Exemple.qc.ca",
+                                                                         "role": "editor"}, follow=True)
+    assert "Invitation envoyée à nouvelle@exemple.qc.ca" in response.content.decode()
+    invite = mail.outbox[-1]
+    assert invite.to == ["nouvelle@exemple.qc.ca"] and "Éditeur" in invite.body and "14 jours" in invite.body
+    link = re.search(r"https?://[^/\s]+(/\S+)", invite.body).group(1)
+    assert AuditEntry.objects.filter(action="membership.invite", organization=org).exists()
+    client.logout()
+    anonymous = client.get(link).content.decode()
+    assert "nouvelle@exemple.qc.ca" in anonymous and "Se connecter" in anonymous
+    # Somebody else cannot use it; the invited address can, once.
+    other = make_user("autre@exemple.qc.ca")
+    client.force_login(other)
+    assert "vous êtes connecté avec une autre adresse" in client.get(link).content.decode()
+    client.post(link)
+    assert not Membership.objects.filter(user=other, organization=org).exists()
+    invited = make_user("nouvelle@exemple.qc.ca")
+    client.force_login(invited)
+    response = client.post(link, follow=True)
+    assert "Bienvenue dans Secrétariat" in response.content.decode()
+    assert Membership.objects.get(user=invited, organization=org).role == "editor"
+    assert client.get(link[:-3] + "xx/").status_code == 400  # a tampered link is refused

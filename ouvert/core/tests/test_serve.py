@@ -46,6 +46,7 @@ def test_serve_runs_embedded_worker_that_sends_queued_mail(tmp_path):
     env = {**os.environ, "OUVERT_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "ouvert.settings.dev",
            "PYTHONUNBUFFERED": "1"}
     env.pop("DATABASE_URL", None)
+    env.pop("OUVERT_SITE_URL", None)  # unset: links in e-mails name the address served on
     with log.open("w") as out:
         server = subprocess.Popen([sys.executable, "-m", "ouvert", "serve", "--port", str(port)],  # noqa: S603
                                   stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
@@ -71,6 +72,7 @@ def test_serve_runs_embedded_worker_that_sends_queued_mail(tmp_path):
                         and "Subject:" in log.read_text())
         assert sent, f"the worker did not send the queued e-mail:\n{log.read_text()}"
         assert "ops@exemple.qc.ca" in log.read_text()
+        assert f"{base}/fr/compte/mot-de-passe/" in log.read_text()  # the link names this port, not 8000
         # DEBUG is off unless asked: static files still come from whitenoise, errors get our pages
         css = urllib.request.urlopen(f"{base}/static/ouvert/ouvert.css", timeout=5)  # noqa: S310
         assert css.status == 200 and "text/css" in css.headers["Content-Type"]

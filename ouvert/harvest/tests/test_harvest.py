@@ -7,6 +7,7 @@ import socket
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from conftest import shared_path
 from ouvert.core.actors import HARVEST
@@ -74,6 +75,30 @@ def test_recorded_real_ckan_is_harvested(ckan_source, settings, make_org, client
         again.refresh_from_db()
         assert (again.created, again.unchanged, again.errors, again.status) == (2, 1, 0, RunStatus.SUCCEEDED)
         assert source.harvested.count() == 3
+
+
+def test_a_run_where_every_dataset_failed_is_failed_not_succeeded(ckan_source, settings, client, allow_loopback,
+                                                                   site_admin):
+    def orphans(path, query):
+        status, headers, body = recorded_ckan(path, query)
+        if status == 200:
+            data = json.loads(body)
+            for package in data["result"]["results"]:
+                package["organization"] = None
+            body = json.dumps(data).encode()
+        return status, headers, body
+
+    settings.HARVEST_TIMEOUT = 5
+    with serve(orphans) as url:
+        run = services.run_request(source=ckan_source(url), by=site_admin)
+    run.refresh_from_db()
+    assert (run.errors, run.created, run.status) == (3, 0, RunStatus.FAILED)
+    client.force_login(site_admin)
+    page = client.get(run.get_absolute_url()).content.decode()
+    assert "Réussi" not in page and "Échoué" in page and "Aucun des 3 jeux de données" in page
+    with translation.override("en"):
+        english = client.get(run.get_absolute_url()).content.decode()
+    assert "None of the 3 datasets" in english
 
 
 @pytest.mark.parametrize("route,reason", [

@@ -1,10 +1,9 @@
-import os
-
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from ouvert.core.demo import DEMO_PASSWORD, demo_load
+
+from .serve import serving_site_url
 
 
 class Command(BaseCommand):
@@ -19,11 +18,8 @@ class Command(BaseCommand):
                             help="servir en mode débogage (sans cette option, DEBUG reste désactivé)")
 
     def handle(self, *args, host: str, port: int, no_serve: bool, debug: bool = False, **options):
-        if "OUVERT_SITE_URL" not in os.environ:
-            # E-mails and links name the address the demo serves on (the worker child inherits it).
-            shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
-            shown = f"[{shown}]" if ":" in shown else shown
-            os.environ["OUVERT_SITE_URL"] = settings.SITE_URL = f"http://{shown}:{port}"
+        # E-mails and links name the address the demo serves on (the worker child inherits it).
+        serving_site_url(host, port)
         call_command("migrate", interactive=False, verbosity=0)
         loaded = demo_load(stdout=self.stdout)
         if loaded:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import atexit
+import os
 import signal
 import subprocess
 import sys
@@ -10,6 +11,16 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+
+def serving_site_url(host: str, port: int) -> str:
+    """When ``OUVERT_SITE_URL`` is not set, the address this process serves on becomes the site URL
+    (in e-mails, feeds, webhooks), in this process and in the worker it starts; returns it."""
+    if "OUVERT_SITE_URL" not in os.environ:
+        shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
+        shown = f"[{shown}]" if ":" in shown else shown
+        os.environ["OUVERT_SITE_URL"] = settings.SITE_URL = f"http://{shown}:{port}"
+    return str(settings.SITE_URL)
 
 
 def pending_migrations() -> bool:
@@ -37,6 +48,7 @@ class Command(BaseCommand):
 
         from ouvert.wsgi import application
 
+        serving_site_url(host, port)
         if settings.IS_SQLITE and pending_migrations():
             self.stdout.write("Migrations en attente : application…")
             call_command("migrate", interactive=False, verbosity=0)
