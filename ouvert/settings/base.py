@@ -272,9 +272,14 @@ def _email() -> dict:
 globals().update(_email())
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Ouvert <ne-pas-repondre@ouvert.localhost>")
 
+# Tasks: the database queue (embedded, no service) unless OUVERT_TASK_BROKER_URL names a RabbitMQ
+# broker (amqp://user:password@host:5672/vhost): then Celery delivers them, acknowledged after completion
+# (ouvert.core.task_celery; docs/operations.md). OUVERT_TASK_QUEUE names the broker's queue.
+TASK_BROKER_URL = os.environ.get("OUVERT_TASK_BROKER_URL", "")
+TASK_QUEUE = os.environ.get("OUVERT_TASK_QUEUE", "ouvert")
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "BACKEND": "ouvert.core.task_celery.CeleryBackend" if TASK_BROKER_URL else "django_tasks_db.DatabaseBackend",
         "QUEUES": ["default"],
     }
 }
