@@ -97,8 +97,12 @@ class CeleryBackend(DatabaseBackend):
 
 def _deliver(self: Any, result_id: str) -> str:
     delivery = getattr(self.request, "delivery_info", None) or {}
-    return run_delivered(result_id, redelivered=bool(delivery.get("redelivered")),
-                         worker_id=str(self.request.hostname or socket.gethostname())[:64])
+    close_old_connections()  # as Django does around a request
+    try:
+        return run_delivered(result_id, redelivered=bool(delivery.get("redelivered")),
+                             worker_id=str(self.request.hostname or socket.gethostname())[:64])
+    finally:
+        close_old_connections()
 
 
 def run_delivered(result_id: str, *, redelivered: bool, worker_id: str) -> str:
@@ -107,7 +111,6 @@ def run_delivered(result_id: str, *, redelivered: bool, worker_id: str) -> str:
     from django_tasks_db.compat import TaskResultStatus
     from django_tasks_db.models import DBTaskResult, get_date_max
 
-    close_old_connections()
     with transaction.atomic():
         row = DBTaskResult.objects.select_for_update().filter(pk=result_id).first()
         if row is None:
@@ -123,7 +126,6 @@ def run_delivered(result_id: str, *, redelivered: bool, worker_id: str) -> str:
                            (row.worker_ids or ["?"])[-1])
         row.claim(worker_id)
     _run(row)
-    close_old_connections()
     return "ran"
 
 
