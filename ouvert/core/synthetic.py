@@ -88,8 +88,8 @@ def synthetic_check(*, timeout: float = 120.0, poll: float = 0.2,
         deadline = start + timeout
         while True:
             try:
-                result = datastore_search(query=SearchQuery(resource_id=resource.pk, q=f"{token}-50",
-                                                            include_total=True), user=None)
+                result = datastore_search(query=SearchQuery(resource_id=resource.pk,
+                                                            filters={"jeton": [f"{token}-50"]}), user=None)
             except (Http404, ValidationError):
                 result = None  # no table yet: ingestion is queued or running
             if result is not None and result.total == 1:
