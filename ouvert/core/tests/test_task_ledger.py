@@ -74,6 +74,9 @@ def test_readyz_counts_waiting_tasks_and_shows_the_broker_queue(broker_backend, 
     assert body["tasks"]["backend"] == "rabbitmq" and body["tasks"]["waiting"] == 1
     assert body["broker"]["ok"] and body["broker"]["messages"] == 0 and body["broker"]["consumers"] == 0
     assert body["broker"]["ms"] >= 0
+    broker_backend.METRICS_TOKEN = "jeton-de-supervision"
+    metrics = client.get("/metrics", headers={"Authorization": "Bearer jeton-de-supervision"}).content.decode()
+    assert "ouvert_tasks_waiting 1.0" in metrics and "ouvert_tasks_broker_consumers 0.0" in metrics
 
 
 def test_readyz_is_not_ready_when_the_broker_is_unreachable(broker_backend, client):
