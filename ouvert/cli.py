@@ -16,6 +16,7 @@ COMMANDS = [
     ("check", "vérifications de déploiement de Django et d'Ouvert"),
     ("backup", "sauvegarder base, fichiers et clé dans une archive (backup FICHIER.tar)"),
     ("restore", "restaurer une sauvegarde sur une base neuve (restore FICHIER.tar --verify)"),
+    ("synthetic-check", "publier un jeu de test, attendre que sa table réponde, le supprimer (code, durées)"),
     ("notices", "« notices due » (par cron) : résumés quotidiens dus et relances des webhooks"),
     ("quality_refresh", "recalculer la qualité, les étoiles et le badge de référence de chaque jeu"),
     ("openaccess", "libre accès : remind (cron quotidien), grants CSV, import CSV|crossref, policies"),
@@ -26,7 +27,7 @@ COMMANDS = [
 def _usage() -> str:
     lines = ["usage: ouvert <commande> [options]   (ouvert <commande> --help pour le détail)", "",
              "Commandes d'Ouvert :"]
-    lines += [f"  {name:<12} {text}" for name, text in COMMANDS]
+    lines += [f"  {name:<15} {text}" for name, text in COMMANDS]
     lines += ["", "Toute commande de gestion Django est aussi disponible (ouvert help --commands).",
               "Données : OUVERT_DATA_DIR (fichier SQLite, fichiers téléversés) ; base : DATABASE_URL."]
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from ouvert.core.cursors import cursor_decode, cursor_encode
 from ouvert.core.guidelines import render_finding, render_text
 from ouvert.core.metrics import observe_search
 from ouvert.core.models import Organization
+from ouvert.core.replica import replica_reads
 from ouvert.core.typing import TokenHttpRequest, signed_in_user
 
 from . import learning, permissions, selectors, services
@@ -272,7 +273,7 @@ def dataset_list(request: HttpRequest, filters: Query[DatasetFilters]):
         theme=filters.theme, format=[f.upper() for f in filters.format], licence=filters.licence,
         frequency=filters.frequency, reference=filters.reference,
         sort=filters.sort if filters.sort in selectors.SORTS else "")
-    with observe_search("catalog_api"):  # the match, the facets and the page's rows
+    with observe_search("catalog_api"), replica_reads():  # replica if any; match, facets, rows
         result = selectors.search_datasets(params=params, facets=filters.facets)
         rows, next_cursor = _page(result.queryset, filters.cursor, filters.limit)
     facets = None

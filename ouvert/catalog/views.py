@@ -29,6 +29,7 @@ from ouvert.core.http import safe_next
 from ouvert.core.http_ranges import is_head
 from ouvert.core.metrics import observe_search
 from ouvert.core.models import Frequency, Organization
+from ouvert.core.replica import replica_reads
 from ouvert.core.typing import AuthedHttpRequest, signed_in_user
 
 from . import dictionary, learning, permissions, selectors, services
@@ -76,7 +77,7 @@ def _bbox_fields(raw: dict[str, str], errors: dict[str, str]) -> list[dict]:
 def search(request: HttpRequest) -> HttpResponse:
     params = selectors.SearchParams.from_querydict(request.GET)
     _bbox, bbox_raw, bbox_errors = selectors.bbox_from_querydict(request.GET)
-    with observe_search("catalog"):  # the match, the facets, the count and the page's rows
+    with observe_search("catalog"), replica_reads():  # replica if any; match, facets, count, rows
         result = selectors.search_datasets(params=params, user=signed_in_user(request),
                                            facets=not _wants_json(request))
         paginator = Paginator(result.queryset, selectors.PAGE_SIZE)

@@ -75,3 +75,5 @@ def actor_label(actor: object) -> str:
     if actor is not None and getattr(actor, "is_authenticated", False):
         return str(actor.email)  # type: ignore[attr-defined]
     return "anonyme"
+SYNTHETIC = SystemActor("synthetic")
+"""``ouvert synthetic-check``: the probe that publishes a test dataset and removes it."""

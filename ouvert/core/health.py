@@ -55,24 +55,36 @@ def _storage() -> dict[str, Any]:
     return {}
 
 
+LEDGER_BACKENDS = {"django_tasks_db.DatabaseBackend", "ouvert.core.task_celery.CeleryBackend"}
+
+
 def queue_stats(now: dt.datetime | None = None) -> dict[str, Any]:
-    """Tasks waiting, the age of the oldest, and those "running" longer than ``TASK_STUCK_SECONDS``
-    (database task backend; other backends report their own)."""
+    """Tasks waiting (due and not started), the age of the oldest, and those "running" longer than
+    ``TASK_STUCK_SECONDS``, from the database ledger (the database queue and RabbitMQ alike)."""
     backend = settings.TASKS["default"]["BACKEND"]
-    if backend != "django_tasks_db.DatabaseBackend":
+    if backend not in LEDGER_BACKENDS:
         return {"backend": backend}
     from django_tasks_db.compat import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     now = now or timezone.now()
-    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, run_after__lte=now)
+    waiting = DBTaskResult.objects.ready()
     oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
     stuck_before = now - dt.timedelta(seconds=int(settings.TASK_STUCK_SECONDS))
     stuck = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=stuck_before).count()
-    return {"backend": "database", "waiting": waiting.count(),
-            "oldest_seconds": round((now - oldest).total_seconds()) if oldest else 0, "stuck": stuck,
+    return {"backend": "rabbitmq" if settings.TASK_BROKER_URL else "database", "waiting": waiting.count(),
+            "oldest_seconds": max(0, round((now - oldest).total_seconds())) if oldest else 0, "stuck": stuck,
             "ok": stuck == 0}
 
 
+def _broker() -> dict[str, Any]:
+    from .task_celery import broker_stats
+
+    return broker_stats()
+
+
 def readiness() -> dict[str, Check]:
-    return {"database": _timed(_database), "storage": _timed(_storage), "tasks": _timed(queue_stats)}
+    checks = {"database": _timed(_database), "storage": _timed(_storage), "tasks": _timed(queue_stats)}
+    if settings.TASK_BROKER_URL:
+        checks["broker"] = _timed(_broker)
+    return checks

@@ -81,7 +81,22 @@ def queue_metrics() -> Iterable[Metric]:
     oldest.add_metric([], stats["oldest_seconds"])
     stuck = GaugeMetricFamily("ouvert_tasks_stuck", "Tasks running longer than TASK_STUCK_SECONDS.")
     stuck.add_metric([], stats["stuck"])
-    return [waiting, oldest, stuck]
+    families: list[Metric] = [waiting, oldest, stuck]
+    from django.conf import settings
+
+    if settings.TASK_BROKER_URL:
+        from .task_celery import broker_stats
+
+        try:
+            broker = broker_stats()
+        except Exception:  # noqa: BLE001 — /readyz reports the broker's failure; here it is only absent
+            return families
+        messages = GaugeMetricFamily("ouvert_tasks_broker_messages", "Messages waiting in the broker's queue.")
+        messages.add_metric([], broker["messages"])
+        consumers = GaugeMetricFamily("ouvert_tasks_broker_consumers", "Workers consuming the broker's queue.")
+        consumers.add_metric([], broker["consumers"])
+        families += [messages, consumers]
+    return families
 
 
 class _ScrapeTime(Collector):

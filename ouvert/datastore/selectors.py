@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from ouvert.core import access
 from ouvert.core.bounds import in_int64, int_message, int_param
 from ouvert.core.models import User
+from ouvert.core.replica import on_replica
 
 from .backends import Backend, QueryTimeout, get_backend, quote
 from .infer import ConversionError, make_normalizer
@@ -284,6 +285,7 @@ def _count(backend: Backend, table: DatastoreTable, sql: str, params: list[Any])
     return total
 
 
+@on_replica  # a read replica when configured (DATABASE_REPLICA_URL)
 def datastore_search(*, query: SearchQuery, user: User | None) -> SearchResult:
     """Rows of a table (``Http404`` when the person may not read it, ``ValidationError`` naming the
     parameter at fault). CKAN's ``datastore_search`` envelope is built in ``ouvert/api/ckan/``."""

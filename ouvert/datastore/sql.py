@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from sqlglot import exp
 
 from ouvert.core.models import User
+from ouvert.core.replica import on_replica
 
 from .backends import (
     PG_SCHEMA,
@@ -159,6 +160,7 @@ def _fields(names: list[str], rows: list[tuple], tables: dict[str, DatastoreTabl
     return fields
 
 
+@on_replica  # a read replica when configured (DATABASE_REPLICA_URL)
 def datastore_search_sql(*, sql: str, user: User | None) -> SqlResult:
     """One read-only SELECT over the tables of resources ``user`` may read (``ValidationError``
     saying what is refused and how to fix it). CKAN's envelope is built in ``ouvert/api/ckan/``."""

@@ -129,6 +129,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ouvert.core.middleware.ApiTokenUserMiddleware",
+    "ouvert.core.replica.ReplicaPinMiddleware",  # reads after one's own write stay on the primary
     "ouvert.api.middleware.ApiCorsAndThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -178,6 +179,15 @@ _SQLITE_OPTIONS = {
 }
 
 DATABASES = {"default": _database()}
+# DATABASE_REPLICA_URL: an optional PostgreSQL read replica (streaming replication) for datastore queries
+# and catalogue search (ouvert.core.replica); for REPLICA_LAG_SECONDS after a person's write, their
+# reads stay on the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {**dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"],
+                                                    conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))),
+                            "TEST": {"MIRROR": "default"}}
+REPLICA_READS = "replica" in DATABASES
+REPLICA_LAG_SECONDS = int(os.environ.get("OUVERT_REPLICA_LAG_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 
@@ -274,9 +284,14 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Ouvert <ne-pas-repond
 # Who answers for personal information (Québec's Law 25), named on the privacy policy page.
 PRIVACY_CONTACT = os.environ.get("OUVERT_PRIVACY_CONTACT", "vie-privee@ouvert.localhost")
 
+# Tasks: the database queue (embedded, no service) unless OUVERT_TASK_BROKER_URL names a RabbitMQ
+# broker (amqp://user:password@host:5672/vhost): then Celery delivers them, acknowledged after completion
+# (ouvert.core.task_celery; docs/operations.md). OUVERT_TASK_QUEUE names the broker's queue.
+TASK_BROKER_URL = os.environ.get("OUVERT_TASK_BROKER_URL", "")
+TASK_QUEUE = os.environ.get("OUVERT_TASK_QUEUE", "ouvert")
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "BACKEND": "ouvert.core.task_celery.CeleryBackend" if TASK_BROKER_URL else "django_tasks_db.DatabaseBackend",
         "QUEUES": ["default"],
     }
 }

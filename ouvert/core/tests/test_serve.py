@@ -117,3 +117,45 @@ def test_serve_debug_only_when_asked(tmp_path):
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=10)
+
+
+@pytest.mark.slow  # starts ouvert serve (gunicorn and its workers) in a subprocess
+def test_serve_in_the_production_profile_uses_several_gunicorn_processes(tmp_path):
+    """The production profile picks gunicorn; concurrent requests are answered by more than one process.
+    ``/healthz`` needs no database, so the (unreachable) PostgreSQL URL only keeps the SQLite steps away."""
+    import concurrent.futures
+
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "OUVERT_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "ouvert.settings.prod",
+           "SECRET_KEY": "Vq3-8fJz_kP0rT2mWx9LcYb7NsHd4GeA1uQiZo6Fj5Rt8Ky3Mp-gunicorn", "PYTHONUNBUFFERED": "1",
+           "DATABASE_URL": "postgres://ouvert@127.0.0.1:9/aucune", "SECURE_SSL_REDIRECT": "false"}
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    with log.open("w") as out:
+        server = subprocess.Popen([sys.executable, "-m", "ouvert", "serve", "--port", str(port), "--workers", "2",  # noqa: S603
+                                   "--threads", "2", "--access-log"],
+                                  stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}/healthz"
+
+        def get(_: int) -> int:
+            try:
+                return urllib.request.urlopen(url, timeout=5).status  # noqa: S310
+            except OSError:
+                return 0
+
+        assert wait_for(lambda: get(0) == 200, timeout=90), log.read_text()
+
+        def pids() -> set[str]:
+            return set(re.findall(r"/healthz HTTP/1.1\" 200 .* pid=<?(\d+)", log.read_text(errors="replace")))
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
+            for _ in range(20):  # the second process may still be importing the application
+                assert set(pool.map(get, range(24))) == {200}
+                if len(pids()) > 1:
+                    break
+        assert "gunicorn : 2 processus de 2 fils" in log.read_text()
+        assert len(pids()) > 1, log.read_text()
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=15)

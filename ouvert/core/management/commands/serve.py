@@ -5,6 +5,8 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
@@ -29,13 +31,20 @@ def pending_migrations() -> bool:
 
 
 class Command(BaseCommand):
-    help = ("Sert la plateforme avec waitress. Sur SQLite (profil intégré), applique les migrations en "
-            "attente et démarre un travailleur de tâches dans un processus enfant.")
+    help = ("Sert la plateforme : avec waitress (un processus, des fils) dans le profil intégré, avec gunicorn "
+            "(plusieurs processus, un par cœur par défaut) dans le profil de production. Sur SQLite, applique "
+            "les migrations en attente et démarre un travailleur de tâches dans un processus enfant.")
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (défaut 127.0.0.1)")
         parser.add_argument("--port", type=int, default=8000, help="port d'écoute (défaut 8000)")
-        parser.add_argument("--threads", type=int, default=8, help="fils de traitement (défaut 8)")
+        parser.add_argument("--threads", type=int, default=8, help="fils de traitement (par processus ; défaut 8)")
+        parser.add_argument("--workers", type=int, default=os.cpu_count() or 2,
+                            help="gunicorn : processus de service (défaut : un par cœur)")
+        parser.add_argument("--server", choices=["auto", "waitress", "gunicorn"], default="auto",
+                            help="auto (défaut) : gunicorn dans le profil de production, sinon waitress")
+        parser.add_argument("--access-log", action="store_true",
+                            help="gunicorn : une ligne par requête sur la sortie (avec le pid du processus)")
         parser.add_argument("--no-worker", action="store_true",
                             help="ne pas démarrer le travailleur intégré")
         parser.add_argument("--debug", action="store_true",
@@ -43,11 +52,7 @@ class Command(BaseCommand):
                                  "à d'autres ; sans cette option, DEBUG reste désactivé sauf DEBUG=true")
 
     def handle(self, *args, host: str, port: int, threads: int, no_worker: bool, debug: bool = False,
-               **options):
-        from waitress import serve
-
-        from ouvert.wsgi import application
-
+               workers: int = 1, server: str = "auto", access_log: bool = False, **options):
         serving_site_url(host, port)
         if settings.IS_SQLITE and pending_migrations():
             self.stdout.write("Migrations en attente : application…")
@@ -71,8 +76,48 @@ class Command(BaseCommand):
         shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
         self.stdout.write(self.style.SUCCESS(f"Ouvert sert sur http://{shown}:{port}/ (Ctrl+C pour arrêter)"))
         sys.stdout.flush()
+        if server == "gunicorn" or (server == "auto" and settings.PRODUCTION):
+            self._gunicorn(host=host, port=port, workers=max(1, workers), threads=threads, access_log=access_log,
+                           worker=worker)
+            return
+        from waitress import serve
+
+        from ouvert.wsgi import application
+
         try:
             serve(application, host=host, port=port, threads=threads, ident="Ouvert", _quiet=True)
+        finally:
+            if worker is not None:
+                worker.terminate()
+
+    def _gunicorn(self, *, host: str, port: int, workers: int, threads: int, access_log: bool,
+                  worker: subprocess.Popen | None) -> None:
+        """gunicorn in a child process: its master forks ``workers`` processes of ``threads`` threads,
+        each importing ``ouvert.wsgi`` on its own (no ``--preload``: nothing started in a master is
+        shared across a fork); they share Prometheus figures through ``PROMETHEUS_MULTIPROC_DIR`` (an
+        emptied folder of ours unless the operator set one), set before the application is imported."""
+        env = dict(os.environ)
+        if not env.get("PROMETHEUS_MULTIPROC_DIR"):
+            env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ouvert-metrics-")
+        for stale in Path(env["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
+            stale.unlink()
+        command = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
+                   "--threads", str(threads), "--worker-class", "gthread", "--timeout", "120",
+                   "--graceful-timeout", "30", "--no-control-socket", "--config", "python:ouvert.core.gunicorn_conf"]
+        if access_log:
+            command += ["--access-logfile", "-",
+                        "--access-logformat", '%(h)s "%(r)s" %(s)s %(b)s %(L)ss pid=%(p)s']
+        self.stdout.write(f"gunicorn : {workers} processus de {threads} fils.")
+        sys.stdout.flush()
+        process = subprocess.Popen([*command, "ouvert.wsgi:application"], env=env)  # noqa: S603
+
+        def _stop(signum, frame):
+            process.send_signal(signal.SIGTERM)  # gunicorn finishes the requests under way
+
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+        try:
+            process.wait()
         finally:
             if worker is not None:
                 worker.terminate()
