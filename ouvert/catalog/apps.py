@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import npgettext
 
 
 class CatalogConfig(AppConfig):
@@ -23,7 +24,7 @@ class CatalogConfig(AppConfig):
 
         section.url = reverse("catalog:search")
         section.count = public_datasets().count()
-        section.count_label = _("jeux de données publiés")
+        section.count_label = npgettext("accueil", "jeu de données publié", "jeux de données publiés", section.count)
         return section
 
     def organization_section(self, request, organization) -> str:

@@ -73,4 +73,4 @@ def test_python_tutorial_runs_against_this_portal(live_server, make_user, make_o
     code = re.search(r"```python\n(.*?)```", tutorial["body"], re.S).group(1)
     exec(code.replace("{{ site_url }}", live_server.url), {})  # noqa: S102 — our own tutorial, tested
     out = capsys.readouterr().out
-    assert "1 jeux trouvés" in out and "École Saint-Martin" in out and "Fichier vérifié : e.csv 17 octets" in out
+    assert "Jeux de données trouvés : 1" in out and "École Saint-Martin" in out and "Fichier vérifié : e.csv 17 octets" in out
