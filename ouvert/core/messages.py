@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.utils.functional import Promise
 from django.utils.translation import get_language
@@ -122,7 +122,8 @@ def _fill(text: Text, params: Mapping[str, Any], sep: Text) -> str:
     values = {k: v if isinstance(v, (int, float)) and not isinstance(v, bool) else _value(v, sep)
               for k, v in params.items()}
     try:
-        return str(text.format(**values))
+        # A lazy text formats itself (a plural one first picks its form); cast: the stubs' Promise has no format.
+        return str(cast("str", text).format(**values))
     except (KeyError, IndexError, ValueError, TypeError):
         return str(text)
 
