@@ -84,7 +84,8 @@ def test_main_pages_have_no_count_noun_mismatch(client, little_platform):
         with translation.override(lang):
             paths = [reverse("core:home"), reverse("catalog:search"), reverse("consultations:index"),
                      reverse("core:organization_list"), org.get_absolute_url(), dataset.get_absolute_url(),
-                     consultation.get_absolute_url(), reverse("plans:index"), reverse("procurement:index")]
+                     consultation.get_absolute_url(), reverse("plans:index"), reverse("procurement:index"),
+                     reverse("procurement:dashboard")]
         for path in paths:
             response = client.get(path)
             assert response.status_code == 200, path
