@@ -126,3 +126,13 @@ def test_french_content_is_marked_on_english_pages(client, little_platform):
     assert "<h1>Parcs de quartier</h1>" in french
     listing = client.get("/en/consultations/").content.decode()
     assert re.search(r'<h3 lang="fr"><a [^>]+>Parcs de quartier</a></h3>', listing)
+
+
+def test_a_wrong_password_is_told_in_correct_french(client, make_user):
+    make_user("camille@exemple.qc.ca")
+    body = client.post("/fr/compte/connexion/", {"username": "camille@exemple.qc.ca", "password": "faux"}).content
+    text = visible_text(body.decode())
+    assert "Adresse courriel ou mot de passe incorrect" in text and "un adresse" not in text
+    english = visible_text(client.post("/en/account/login/", {"username": "camille@exemple.qc.ca",
+                                                               "password": "wrong"}).content.decode())
+    assert "Wrong e-mail address or password" in english
