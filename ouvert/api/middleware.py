@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ouvert.core.ratelimit import write_throttle
 
@@ -88,7 +89,9 @@ class ApiCorsAndThrottleMiddleware:
             wait = write_throttle(request)
             if wait is not None:
                 response = JsonResponse(
-                    {"detail": _("Trop de requêtes d'écriture. Réessayez dans %(s)s secondes.") % {"s": wait}},
+                    {"detail": ngettext("Trop de requêtes d'écriture. Réessayez dans %(s)s seconde.",
+                                        "Trop de requêtes d'écriture. Réessayez dans %(s)s secondes.", wait)
+                     % {"s": wait}},
                     status=429)
                 response["Retry-After"] = str(wait)
                 return response

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import npgettext
 
 
 class CatalogConfig(AppConfig):
@@ -25,7 +26,7 @@ class CatalogConfig(AppConfig):
 
         section.url = reverse("catalog:search")
         section.count = public_datasets().count()
-        section.count_label = _("jeux de données publiés")
+        section.count_label = npgettext("accueil", "jeu de données publié", "jeux de données publiés", section.count)
         section.search = True
         section.search_label = _("Chercher un jeu de données")
         more = {"recent": ("newest", _("Tous les jeux de données, du plus récent")),

@@ -26,6 +26,7 @@ from . import learning, services
 from .models import Dataset, DatasetRequest, Licence, Theme
 
 PACK = Path(__file__).resolve().parent / "demo_data"
+IMAGES = Path(__file__).resolve().parent / "demo_images"  # the reuses' pictures, drawn by scripts/demo_images.py
 SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 
 
@@ -241,20 +242,29 @@ def _learning_demo(admin: User | None) -> None:
     reuses = [
         ("Alerte voisinage", "application", "https://exemple.quebec/alerte-voisinage",
          "Application mobile qui avertit quand une alerte de sécurité civile touche votre municipalité.",
-         ["historique-des-alertes-de-securite-civile"], event, True),
+         ["historique-des-alertes-de-securite-civile"], event, True, "alerte-voisinage"),
         ("Balade des murales", "visualization", "https://exemple.quebec/murales",
-         "Carte interactive et parcours à pied des murales de Montréal.", ["murales"], event, False),
+         "Carte interactive et parcours à pied des murales de Montréal.", ["murales"], event, False,
+         "balade-des-murales"),
         ("Où roule-t-on à vélo?", "article", "https://exemple.quebec/velo-montreal",
          "Analyse de dix ans de comptages de vélos : effets de la météo et des nouvelles pistes.",
-         ["comptages-de-velos-sur-les-pistes-cyclables"], None, False),
+         ["comptages-de-velos-sur-les-pistes-cyclables"], None, False, "ou-roule-t-on-a-velo"),
         ("Qui obtient les contrats publics?", "visualization", "https://exemple.quebec/contrats",
          "Tableau de bord des contrats octroyés par fournisseur et par organisme.", ["contrats-publics-octroyes"],
-         None, False),
+         None, False, "contrats-publics"),
+        ("La borne la plus proche", "application", "https://exemple.quebec/bornes",
+         "Carte des bornes d'incendie de Gatineau : trouvez la plus proche d'une adresse, pour les pompiers "
+         "volontaires et les assureurs.", ["bornes-dincendie"], event, False, "bornes-incendie"),
+        ("Débits routiers en un coup d'œil", "visualization", "https://exemple.quebec/debits",
+         "Les débits journaliers moyens du réseau routier, tronçon par tronçon, en couleurs.",
+         ["debits-de-circulation-du-reseau-routier"], None, False, "debits-routiers"),
     ]
-    for title, kind, url, description, names, hackathon, winner in reuses:
+    for title, kind, url, description, names, hackathon, winner, picture in reuses:
         datasets = [by_name[n] for n in names if n in by_name]
         if not datasets:
             continue
+        image = IMAGES / f"{picture}.png"
         reuse = learning.reuse_propose(by=admin, title=title, kind=kind, url=url, description=description,
-                                       datasets=datasets, hackathon=hackathon)
+                                       datasets=datasets, hackathon=hackathon,
+                                       image=SimpleUploadedFile(image.name, image.read_bytes(), "image/png"))
         learning.reuse_moderate(reuse=reuse, by=admin, approve=True, is_winner=winner)

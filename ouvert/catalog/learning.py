@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TypedDict
+from typing import Any, TypedDict
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -23,10 +25,13 @@ from .models import Dataset, Hackathon, Reuse, Tutorial
 
 @transaction.atomic
 def reuse_propose(*, by: User, title: str, description: str, url: str, kind: str, datasets: list[Dataset],
-                  hackathon: Hackathon | None = None) -> Reuse:
-    """Anyone signed in proposes a reuse; it shows once a site administrator approves it."""
+                  hackathon: Hackathon | None = None, image: UploadedFile[Any] | None = None) -> Reuse:
+    """Anyone signed in proposes a reuse, with an optional illustration (PNG, JPEG, GIF or WebP);
+    it shows once a site administrator approves it."""
     permissions.check_signed_in(by)
     errors: dict[str, list[str]] = {}
+    if image is not None and (problem := _image_problem(image)):
+        errors["image"] = [problem]
     if not title.strip():
         errors["title"] = [_("Donnez un titre à la réutilisation.")]
     if not datasets:
@@ -41,10 +46,32 @@ def reuse_propose(*, by: User, title: str, description: str, url: str, kind: str
         reuse.full_clean(exclude=["image", "submitted_by", "hackathon"])
     except ValidationError as error:
         raise ValidationError(error.message_dict) from error
+    if image is not None:
+        reuse.image.save(image.name or "image.png", image, save=False)
     reuse.save()
     reuse.datasets.set(datasets)
     audit_record(actor=by, action="reuse.propose", obj=reuse, changes={"title": [None, reuse.title]})
     return reuse
+
+
+def _image_problem(image: UploadedFile[Any]) -> str:
+    """Why ``image`` cannot illustrate a reuse ("" when it can)."""
+    from PIL import Image, UnidentifiedImageError
+
+    if image.size and image.size > settings.LOGO_MAX_BYTES:
+        return _("L'image dépasse %(max)s Mo. Réduisez-la et réessayez.") % {
+            "max": settings.LOGO_MAX_BYTES // (1024 * 1024)}
+    try:
+        with Image.open(image) as picture:
+            kind = picture.format
+            picture.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        kind = None
+    finally:
+        image.seek(0)
+    if kind not in {"PNG", "JPEG", "GIF", "WEBP"}:
+        return _("Ce fichier n'est pas une image lisible : déposez une image PNG, JPEG, GIF ou WebP.")
+    return ""
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from django.apps import apps
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from ouvert.core.guidelines import (
     COMPRESSED_EXTENSIONS,
@@ -63,8 +64,10 @@ register({
                      _("Déclarez la fréquence réelle de mise à jour, ou « archivé » si les données ne changeront "
                        "plus.")),
     "m4.declared": _("Fréquence de mise à jour déclarée."),
-    "m4.late": (_("Mise à jour en retard : dernière mise à jour des données le {date}, {late} jour(s) au-delà de la "
-                  "fréquence déclarée."),
+    "m4.late": (ngettext_lazy("Mise à jour en retard : dernière mise à jour des données le {date}, {late} jour "
+                              "au-delà de la fréquence déclarée.",
+                              "Mise à jour en retard : dernière mise à jour des données le {date}, {late} jours "
+                              "au-delà de la fréquence déclarée.", "late"),
                 _("Publiez les données à jour, ou corrigez la fréquence déclarée.")),
     "m4.on_time": _("Mises à jour faites selon la fréquence déclarée."),
     "m5.missing": Template(_("Couverture non indiquée : {gaps}."),

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class ConsultationsConfig(AppConfig):
@@ -21,7 +22,7 @@ class ConsultationsConfig(AppConfig):
 
         section.url = reverse("consultations:index")
         section.count = consultation_count_open()
-        section.count_label = _("consultations ouvertes")
+        section.count_label = ngettext("consultation ouverte", "consultations ouvertes", section.count)
         return section
 
     def account_activity(self, user):

@@ -36,8 +36,19 @@ def _user(email: str) -> User | None:
     return User.objects.filter(email=email).first()
 
 
-@transaction.atomic
 def demo_load(stdout=None) -> bool:
+    """The two detailed consultations, then the ten of :mod:`.demo_more` (each part adds only what is missing)."""
+    from .demo_more import demo_load_more
+
+    loaded = _load_detailed(stdout)
+    added = demo_load_more()
+    if added and stdout:
+        stdout.write(f"Consultations de démonstration : {added} de plus, à toutes les étapes.")
+    return loaded or bool(added)
+
+
+@transaction.atomic
+def _load_detailed(stdout=None) -> bool:
     if Consultation.objects.filter(title="Plan d'action pour un gouvernement ouvert : vos priorités").exists():
         return False
     sct = Organization.objects.filter(slug="sct").first()

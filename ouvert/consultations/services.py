@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ouvert.core import actors
 from ouvert.core.audit import audit_record, diff, snapshot
@@ -716,8 +717,9 @@ def content_report(*, kind: str, pk: int, by: User, reason: str) -> bool:
         established = _established_reporters(kind, pk)
         if established >= _auto_hide_threshold():
             item.hidden = True
-            item.moderation_reason = _("Masqué automatiquement après %(n)s signalements, en attente de "
-                                       "révision.") % {"n": established}
+            item.moderation_reason = ngettext("Masqué automatiquement après %(n)s signalement, en attente de révision.",
+                                              "Masqué automatiquement après %(n)s signalements, en attente de "
+                                              "révision.", established) % {"n": established}
             item.save(update_fields=["hidden", "moderation_reason"])
             audit_record(actor=actors.MODERATION, action="consultation.auto_hide", obj=item,
                          organization=item.consultation.organization)

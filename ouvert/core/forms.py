@@ -166,6 +166,13 @@ class PasswordResetForm(BasePasswordResetForm):
 class LoginForm(AuthenticationForm):
     """Signing in needs a confirmed address (said only once the password is right: no oracle)."""
 
+    # Django's French "Saisissez un %(username)s…" gives "Saisissez un adresse courriel…": our own words.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Adresse courriel ou mot de passe incorrect. Vérifiez les deux (les majuscules "
+                           "comptent dans le mot de passe), ou demandez un nouveau mot de passe."),
+    }
+
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if user.email_verified_at is None:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from .messages import LEGACY, Message, legacy, message, register, render, render_fix
 
@@ -62,7 +63,8 @@ register({
     "f10.no_unit": (_("Unité non précisée pour les colonnes numériques : {columns}."),
                     _("Indiquez l'unité (dollars canadiens, unités SI) dans le dictionnaire de données.")),
     "f10.pass": _("Unités déclarées."),
-    "f12.undocumented": (_("{count} colonne(s) sans description dans le dictionnaire de données."),
+    "f12.undocumented": (ngettext_lazy("{count} colonne sans description dans le dictionnaire de données.",
+                                       "{count} colonnes sans description dans le dictionnaire de données.", "count"),
                          _("Décrivez chaque colonne (nom, type, description, unité) dans le dictionnaire.")),
     "f12.pass": _("Dictionnaire de données complet."),
 })

@@ -7,16 +7,17 @@ the page or API response is built. Each app registers the templates of its codes
 :func:`register` (one ``gettext_lazy`` text for what happened, and optionally one for how to fix it),
 so the French text and its English translation live in that app's ``locale`` like any other string.
 
-Parameters are filled with ``str.format``. A parameter may itself be a message (a dict with a
-``code``, rendered in turn) or a list (each item rendered, joined by the template's separator), so
-"Missing: contact e-mail, theme." is stored as codes all the way down.
+Parameters are filled with ``str.format``. A text with a count is ``ngettext_lazy(one, many, "count")``
+(the name of its number parameter): the form follows the stored number. A parameter may itself be
+a message (a dict with a ``code``, rendered in turn) or a list (each item rendered, joined by the
+template's separator), so "Missing: contact e-mail, theme." is stored as codes all the way down.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.utils.functional import Promise
 from django.utils.translation import get_language
@@ -116,10 +117,14 @@ def _legacy(params: Mapping[str, Any], key: str = "") -> str:
 
 
 def _fill(text: Text, params: Mapping[str, Any], sep: Text) -> str:
-    values = {k: _value(v, sep) for k, v in params.items()}
+    # Numbers stay numbers, so that a plural template (``ngettext_lazy(one, many, "count")``) picks
+    # its form from ``params["count"]``: "1 ligne n'a pas…", "3 lignes n'ont pas…".
+    values = {k: v if isinstance(v, (int, float)) and not isinstance(v, bool) else _value(v, sep)
+              for k, v in params.items()}
     try:
-        return str(text).format(**values)
-    except (KeyError, IndexError, ValueError):
+        # A lazy text formats itself (a plural one first picks its form); cast: the stubs' Promise has no format.
+        return str(cast("str", text).format(**values))
+    except (KeyError, IndexError, ValueError, TypeError):
         return str(text)
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import ngettext
 
 from . import permissions
 from .models import AuditEntry, Membership, Organization, OrganizationKind, Role, User
@@ -23,9 +24,23 @@ def organization_list(*, kind: str | None = None, q: str | None = None) -> Query
     return qs.order_by("name_fr")
 
 
+def organization_kind_count_label(kind: str, n: int) -> str:
+    """What follows the number of organizations of a kind ("1 ministère", "12 ministères")."""
+    labels = {
+        OrganizationKind.MINISTRY: ngettext("ministère", "ministères", n),
+        OrganizationKind.PUBLIC_BODY: ngettext("organisme public", "organismes publics", n),
+        OrganizationKind.MUNICIPALITY: ngettext("municipalité", "municipalités", n),
+        OrganizationKind.CIVIL_SOCIETY: ngettext("organisation de la société civile",
+                                                 "organisations de la société civile", n),
+    }
+    return labels.get(OrganizationKind(kind), str(kind))
+
+
 def organization_counts_by_kind() -> list[tuple[str, StrOrPromise, int]]:
+    """(kind, label agreeing with the count, count) for every kind, in the enumeration's order."""
     counts = dict(Organization.objects.values_list("kind").annotate(n=Count("id")))
-    return [(kind.value, kind.label, counts.get(kind.value, 0)) for kind in OrganizationKind]
+    return [(kind.value, organization_kind_count_label(kind.value, counts.get(kind.value, 0)),
+             counts.get(kind.value, 0)) for kind in OrganizationKind]
 
 
 def organization_members(*, organization: Organization) -> QuerySet[Membership]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from ouvert.core.guidelines import FILE_RULES, PROPRIETARY_FORMATS, STATUS_ORDER, finding
 from ouvert.core.messages import Template, message, register
@@ -32,7 +33,8 @@ register({
     "f3.delimiter": _("séparateur « {delimiter} » au lieu de la virgule"),
     "f3.tab": _("tabulation"),
     "f3.no_header": _("pas de ligne d'en-tête"),
-    "f3.width": _("{count} ligne(s) n'ont pas le même nombre de champs que l'en-tête"),
+    "f3.width": ngettext_lazy("{count} ligne n'a pas le même nombre de champs que l'en-tête",
+                              "{count} lignes n'ont pas le même nombre de champs que l'en-tête", "count"),
     "f3.pass": _("CSV bien formé."),
     "f3.not_csv": _("Pas un CSV."),
     "f4.pass_table": _("Fichier non compressé."),

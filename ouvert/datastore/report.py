@@ -8,12 +8,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from ouvert.core.guidelines import render_finding, render_text
 from ouvert.core.messages import register
 
 register({
-    "ingest.type_mismatch": _("{count} valeur(s) ne correspondent pas au type de leur colonne."),
+    "ingest.type_mismatch": ngettext_lazy("{count} valeur ne correspond pas au type de sa colonne.",
+                                              "{count} valeurs ne correspondent pas au type de leur colonne.", "count"),
     "ingest.cancelled": _("Chargement annulé : la version précédente reste en ligne."),
     "ingest.cancelled_before_start": _("Annulé avant le début."),
     "ingest.db_error": _("Erreur pendant le chargement : {error}"),

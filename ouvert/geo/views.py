@@ -81,6 +81,7 @@ def map_i18n() -> dict[str, str]:
     """The map script's strings, in the page's language."""
     return {
         "shown": _("%(returned)s objets affichés sur %(total)s (simplifiés pour ce zoom)."),
+        "shownOne": _("%(returned)s objet affiché sur %(total)s (simplifié pour ce zoom)."),
         "failed": _("La carte n'a pas pu être chargée ; le tableau ci-dessous présente les données."),
         "nolib": _("La bibliothèque cartographique est absente ; le tableau ci-dessous présente les données."),
         "Point": _("Points"), "MultiPoint": _("Points"), "LineString": _("Lignes"),

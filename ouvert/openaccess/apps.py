@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class OpenAccessConfig(AppConfig):
@@ -22,7 +23,7 @@ class OpenAccessConfig(AppConfig):
 
         section.url = reverse("openaccess:index")
         section.count = publications_live().count()
-        section.count_label = _("articles déclarés")
+        section.count_label = ngettext("article déclaré", "articles déclarés", section.count)
         return section
 
     def demo_load(self, stdout=None) -> bool:

@@ -8,9 +8,10 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
+from ouvert.core.dates import date_display
 from ouvert.core.messages import Message, Template, register, render, render_fix
 
 register({
@@ -23,7 +24,8 @@ register({
                    _("Publiez-le dans une revue en libre accès, ou déposez le manuscrit accepté sous CC BY.")),
     "oa.not_open": (_("Toujours pas en libre accès ; il devait l'être au plus tard le {deadline}."),
                     _("Déposez le manuscrit accepté sous CC BY dans un dépôt ou ici, sans embargo.")),
-    "oa.late": (_("Ouvert le {opened}, {days} jours après la date limite du {deadline}."), ""),
+    "oa.late": (ngettext_lazy("Ouvert le {opened}, {days} jour après la date limite du {deadline}.",
+                               "Ouvert le {opened}, {days} jours après la date limite du {deadline}.", "days"), ""),
     "oa.embargo": (_("Embargo jusqu'au {until}, après la date limite du {deadline}."),
                    _("Déposez le manuscrit accepté sans embargo en invoquant la conservation de vos droits.")),
     "oa.embargo_ok": (_("Sous embargo jusqu'au {until}, avant la date limite du {deadline} : sera conforme."), ""),
@@ -99,7 +101,7 @@ def _localized(params: Mapping[str, Any]) -> dict[str, Any]:
     shown = dict(params)
     for name in DATE_PARAMS & set(shown):
         with contextlib.suppress(ValueError):  # not a date: shown as stored
-            shown[name] = date_format(dt.date.fromisoformat(str(shown[name])))
+            shown[name] = date_display(dt.date.fromisoformat(str(shown[name])))
     return shown
 
 

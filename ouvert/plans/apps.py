@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -31,7 +32,7 @@ class PlansConfig(AppConfig):
 
         section.url = reverse("plans:index")
         section.count = plan_count_public()
-        section.count_label = _("plans d'action publiés")
+        section.count_label = ngettext("plan d'action publié", "plans d'action publiés", section.count)
         return section
 
     def linked_section(self, request: HttpRequest, kind: str, key: object) -> str:

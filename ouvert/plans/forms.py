@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from ouvert.core.dates import date_display
 from ouvert.core.models import Organization
 
 from .models import Challenge, Indicator, Level, OgpValue, PlanStatus, Sector
@@ -126,7 +126,7 @@ class PlanForm(forms.Form):
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("La fin de la période précède son début : choisissez une date "
-                                           "postérieure au %(d)s.") % {"d": date_format(start)})
+                                           "postérieure au %(d)s.") % {"d": date_display(start)})
         return data
 
 
@@ -174,7 +174,7 @@ class CommitmentForm(forms.Form):
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", _("La fin précède le début : choisissez une date postérieure au %(d)s.")
-                           % {"d": date_format(start)})
+                           % {"d": date_display(start)})
         return data
 
 
@@ -206,7 +206,7 @@ class MilestoneForm(forms.Form):
         start, deadline = data.get("start"), data.get("deadline")
         if start and deadline and deadline < start:
             self.add_error("deadline", _("L'échéance précède le début : choisissez une date postérieure au %(d)s.")
-                           % {"d": date_format(start)})
+                           % {"d": date_display(start)})
         return data
 
 

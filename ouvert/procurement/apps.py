@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class ProcurementConfig(AppConfig):
@@ -21,7 +22,7 @@ class ProcurementConfig(AppConfig):
 
         section.url = reverse("procurement:index")
         section.count = call_count_open()
-        section.count_label = _("appels ouverts")
+        section.count_label = ngettext("appel ouvert", "appels ouverts", section.count)
         return section
 
     def demo_load(self, stdout=None) -> bool:

@@ -23,6 +23,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import npgettext
 
 from ouvert.core import access
 
@@ -50,6 +51,16 @@ class Series:
     overall: float | int | None
     overall_basis: int
 
+    def overall_unit(self) -> str:
+        """The unit after the overall value, agreeing with it ("1 appel", "3 appels")."""
+        counted = COUNTED_UNITS.get(self.slug)
+        return counted(self.overall or 0) if counted else str(self.unit)
+
+    def overall_basis_label(self) -> str:
+        """What the overall value is computed over, agreeing with its number ("1 adjudication")."""
+        counted = COUNTED_BASES.get(self.slug)
+        return counted(self.overall_basis) if counted else str(self.basis_label)
+
     def bars(self) -> list[tuple[Point, float]]:
         """Each point with its bar's length (0–100, relative to the largest value)."""
         top = max((p.value or 0 for p in self.points), default=0) or 1
@@ -65,6 +76,24 @@ SERIES: dict[str, tuple[str | Promise, str | Promise, str | Promise]] = {
     "delivery_days": (_("Délai de livraison"), _("jours en moyenne"), _("livraisons")),
     "days_to_pay": (_("Délai de paiement"), _("jours en moyenne"), _("paiements")),
     "reuse_share": (_("Part des livraisons réutilisées par un autre organisme"), _("%"), _("livraisons acceptées")),
+}
+
+
+# The same labels after a number, singular or plural (the column headers above stay plural).
+COUNTED_UNITS: dict[str, Callable[[float], str]] = {
+    "calls": lambda n: npgettext("décompte", "appel", "appels", n),
+    "first_time_winners": lambda n: npgettext("décompte", "fournisseur", "fournisseurs", n),
+    "delivery_days": lambda n: npgettext("décompte", "jour en moyenne", "jours en moyenne", n),
+    "days_to_pay": lambda n: npgettext("décompte", "jour en moyenne", "jours en moyenne", n),
+}
+COUNTED_BASES: dict[str, Callable[[int], str]] = {
+    "calls": lambda n: npgettext("décompte", "appel", "appels", n),
+    "bids_per_call": lambda n: npgettext("décompte", "appel ouvert", "appels ouverts", n),
+    "sme_share": lambda n: npgettext("décompte", "adjudication", "adjudications", n),
+    "first_time_winners": lambda n: npgettext("décompte", "adjudication", "adjudications", n),
+    "delivery_days": lambda n: npgettext("décompte", "livraison", "livraisons", n),
+    "days_to_pay": lambda n: npgettext("décompte", "paiement", "paiements", n),
+    "reuse_share": lambda n: npgettext("décompte", "livraison acceptée", "livraisons acceptées", n),
 }
 
 

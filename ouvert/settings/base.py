@@ -151,6 +151,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ouvert.core.context_processors.site",
             ],
+            # Django's ``date`` filter, with "1er" for the first day of a month in French.
+            "builtins": ["ouvert.core.templatetags.ouvert_i18n"],
         },
     },
 ]

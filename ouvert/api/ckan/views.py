@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 
 from ouvert.core.ratelimit import concurrency_slot, rate_limit_hit, write_throttle
@@ -132,7 +133,9 @@ def action_view(request: HttpRequest, name: str, ver: str | None = None) -> Json
             if wait is not None:
                 envelope.update(success=False, error={
                     "__type": "Rate Limit Error",
-                    "message": _("Trop de requêtes d'écriture. Réessayez dans %(s)s secondes.") % {"s": wait}})
+                    "message": ngettext("Trop de requêtes d'écriture. Réessayez dans %(s)s seconde.",
+                                        "Trop de requêtes d'écriture. Réessayez dans %(s)s secondes.", wait)
+                    % {"s": wait}})
                 return _respond(envelope, 429, {"Retry-After": str(wait)})
         try:
             data = request_data(request, action)

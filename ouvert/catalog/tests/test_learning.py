@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ouvert.catalog import learning, services
@@ -73,4 +73,22 @@ def test_python_tutorial_runs_against_this_portal(live_server, make_user, make_o
     code = re.search(r"```python\n(.*?)```", tutorial["body"], re.S).group(1)
     exec(code.replace("{{ site_url }}", live_server.url), {})  # noqa: S102 — our own tutorial, tested
     out = capsys.readouterr().out
-    assert "1 jeux trouvés" in out and "École Saint-Martin" in out and "Fichier vérifié : e.csv 17 octets" in out
+    assert "Jeux de données trouvés : 1" in out and "École Saint-Martin" in out and "Fichier vérifié : e.csv 17 octets" in out
+
+
+def test_a_reuse_is_illustrated_by_an_image_and_refuses_anything_else(publisher, make_dataset):
+    from ouvert.catalog.demo import IMAGES
+
+    user, org = publisher
+    dataset = make_dataset(user, org, title="Murales")
+    png = (IMAGES / "balade-des-murales.png").read_bytes()
+    reuse = learning.reuse_propose(by=user, title="Balade", description="Carte.", url="https://e.qc.ca",
+                                   kind="visualization", datasets=[dataset],
+                                   image=SimpleUploadedFile("balade.png", png, "image/png"))
+    assert reuse.image.name.startswith("reuses/") and reuse.image.read() == png
+    with pytest.raises(ValidationError) as refused:
+        learning.reuse_propose(by=user, title="Faux", description="Texte.", url="https://e.qc.ca",
+                               kind="article", datasets=[dataset],
+                               image=SimpleUploadedFile("faux.png", b"<svg onload=alert(1)>", "image/png"))
+    assert "PNG, JPEG, GIF ou WebP" in refused.value.message_dict["image"][0]
+    assert Reuse.objects.filter(title="Faux").count() == 0

@@ -55,12 +55,12 @@ def test_reingest_swaps_atomically_and_failure_keeps_previous(ingest, write_file
     assert failed.report["errors"][0] == {"row": 3, "column": "a", "value": "deux",
                                           "expected": {"code": "expected.int", "params": {}}}
     assert failed.report["error"] == {"code": "ingest.type_mismatch", "params": {"count": 1}}
-    assert failed.shown_error == "1 valeur(s) ne correspondent pas au type de leur colonne."
+    assert failed.shown_error == "1 valeur ne correspond pas au type de sa colonne."
     assert failed.error == {"code": "ingest.type_mismatch", "params": {"count": 1}}
     assert failed.progress()["report"]["errors"][0]["expected"] == "un entier (ex. 42 ou 1 234)"
     with translation.override("en"):
         shown = failed.progress()
-    assert shown["error"] == "1 value(s) do not match the type of their column."
+    assert shown["error"] == "1 value does not match the type of its column."
     assert shown["report"]["errors"][0]["expected"] == "an integer (e.g. 42 or 1 234)"
     table = DatastoreTable.objects.get(resource_id=rid)
     assert table.table_name == old_name and table.version == 1

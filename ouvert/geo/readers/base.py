@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from ouvert.core.messages import Message, register, render, render_fix
 
@@ -36,13 +37,17 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
           "partout."),
     ),
     "encoding_c1_fixed": (
-        _("{count} caractères de contrôle (Windows-1252 mal converti en UTF-8, par exemple U+0097 au lieu de "
-          "« — ») ont été remplacés par le caractère voulu."),
+        ngettext_lazy("{count} caractère de contrôle (Windows-1252 mal converti en UTF-8, par exemple U+0097 au "
+                      "lieu de « — ») a été remplacé par le caractère voulu.",
+                      "{count} caractères de contrôle (Windows-1252 mal converti en UTF-8, par exemple U+0097 au "
+                      "lieu de « — ») ont été remplacés par le caractère voulu.", "count"),
         _("Convertissez le fichier d'origine de Windows-1252 vers UTF-8 une seule fois, avec un outil qui "
           "connaît l'encodage de départ."),
     ),
     "encoding_replaced": (
-        _("{count} octets illisibles en {encoding} ont été remplacés par le caractère de remplacement U+FFFD."),
+        ngettext_lazy("{count} octet illisible en {encoding} a été remplacé par le caractère de remplacement U+FFFD.",
+                      "{count} octets illisibles en {encoding} ont été remplacés par le caractère de remplacement "
+                      "U+FFFD.", "count"),
         _("Indiquez l'encodage du fichier (fichier .cpg pour un shapefile) ou enregistrez-le en UTF-8."),
     ),
     "json_invalid": (
@@ -180,7 +185,8 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
         "",
     ),
     "too_many_issues": (
-        _("{count} autres problèmes du même genre ne sont pas détaillés."),
+        ngettext_lazy("{count} autre problème du même genre n'est pas détaillé.",
+                      "{count} autres problèmes du même genre ne sont pas détaillés.", "count"),
         "",
     ),
 }

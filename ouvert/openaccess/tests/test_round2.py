@@ -21,7 +21,7 @@ def test_explanation_dates_are_written_per_language(frq, make_user, article, cli
     fr = client.get(f"/api/v1/openaccess/publications/{late.pk}").json()["compliance"]
     en = client.get(f"/api/v1/openaccess/publications/{late.pk}", HTTP_ACCEPT_LANGUAGE="en").json()["compliance"]
     assert fr["status"] == "late"
-    assert fr["reasons"][0]["text"] == "Ouvert le 15 septembre 2024, 198 jours après la date limite du 1 mars 2024."
+    assert fr["reasons"][0]["text"] == "Ouvert le 15 septembre 2024, 198 jours après la date limite du 1er mars 2024."
     assert "Sept. 15, 2024" in en["reasons"][0]["text"] and "March 1, 2024" in en["reasons"][0]["text"]
     french = f"/fr/libre-acces/articles/{late.pk}/"
     for path in (french, f"/en/open-access/articles/{late.pk}/"):

@@ -136,7 +136,7 @@
         });
         self.body.appendChild(tr);
       });
-      self.status.textContent = page.records.length ? (page.count === null ? "" : formatValue(page.count) + " " + d.i18nRows) : d.i18nEmpty;
+      self.status.textContent = page.records.length ? (page.count === null ? "" : formatValue(page.count) + " " + (page.count === 1 ? d.i18nRow : d.i18nRows)) : d.i18nEmpty;
       self.root.querySelector("[data-ds-next]").disabled = !page.next_cursor;
     }).catch(function (error) { self.status.textContent = d.i18nError + " " + error.message; });
   };

@@ -1,0 +1,40 @@
+"""Template built-ins (``TEMPLATES`` ``builtins``: every template has them without ``{% load %}``).
+
+``date``
+    Replaces Django's filter: the same formats, plus the French "1er" for the first day of a month
+    (:mod:`ouvert.core.dates`). Templates write ``{{ d|date:"j F Y" }}`` as usual.
+``{% content_lang %}`` / ``{% content_lang english_value %}``
+    Content that people wrote in French (titles, summaries, descriptions) stays French on English
+    pages; screen readers must read it as French. The tag writes `` lang="fr"`` on pages in another
+    language, unless the English value given is not empty (then that value is what is shown):
+    ``<h3{% content_lang %}>{{ consultation.title }}</h3>``,
+    ``<li{% content_lang organization.name_en %}>{{ organization.name }}</li>``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.template.defaultfilters import date as django_date
+from django.utils import formats
+from django.utils.safestring import SafeString, mark_safe
+
+from ouvert.core.dates import french_format, is_french
+
+register = template.Library()
+
+_NO_VALUE = object()
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def date(value: Any, arg: str | None = None) -> str:
+    if is_french() and getattr(value, "day", None) == 1:
+        arg = french_format(str(formats.get_format(arg or "DATE_FORMAT")), value)
+    return django_date(value, arg)
+
+
+@register.simple_tag
+def content_lang(english: Any = _NO_VALUE) -> SafeString:
+    if is_french() or (english is not _NO_VALUE and english not in (None, "")):
+        return mark_safe("")  # noqa: S308 — a constant
+    return mark_safe(' lang="fr"')  # noqa: S308 — a constant
