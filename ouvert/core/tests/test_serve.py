@@ -48,7 +48,9 @@ def test_serve_runs_embedded_worker_that_sends_queued_mail(tmp_path):
     env.pop("DATABASE_URL", None)
     env.pop("OUVERT_SITE_URL", None)  # unset: links in e-mails name the address served on
     with log.open("w") as out:
-        server = subprocess.Popen([sys.executable, "-m", "ouvert", "serve", "--port", str(port)],  # noqa: S603
+        # a worker that polls every 60 s: the e-mail below can only go out in time if queuing it wakes the worker
+        server = subprocess.Popen([sys.executable, "-m", "ouvert", "serve", "--port", str(port),  # noqa: S603
+                                   "--worker-interval", "60"],
                                   stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     try:
         base = f"http://127.0.0.1:{port}"
@@ -67,9 +69,10 @@ def test_serve_runs_embedded_worker_that_sends_queued_mail(tmp_path):
         data = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, "email": "ops@exemple.qc.ca"}).encode()
         request = urllib.request.Request(f"{base}/fr/compte/mot-de-passe/", data=data,
                                          headers={"Referer": f"{base}/fr/compte/mot-de-passe/"})
+        time.sleep(2)  # past the worker's first poll at start-up: it is now in its 60 s sleep
         assert opener.open(request).status == 200
         sent = wait_for(lambda: "/fr/compte/mot-de-passe/" in log.read_text().split("Subject:", 1)[-1]
-                        and "Subject:" in log.read_text())
+                        and "Subject:" in log.read_text(), timeout=15)
         assert sent, f"the worker did not send the queued e-mail:\n{log.read_text()}"
         assert "ops@exemple.qc.ca" in log.read_text()
         assert f"{base}/fr/compte/mot-de-passe/" in log.read_text()  # the link names this port, not 8000

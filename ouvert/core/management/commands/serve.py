@@ -14,6 +14,8 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from ouvert.core import worker_wake
+
 
 def serving_site_url(host: str, port: int) -> str:
     """When ``OUVERT_SITE_URL`` is not set, the address this process serves on becomes the site URL
@@ -45,6 +47,9 @@ class Command(BaseCommand):
                             help="auto (défaut) : gunicorn dans le profil de production, sinon waitress")
         parser.add_argument("--access-log", action="store_true",
                             help="gunicorn : une ligne par requête sur la sortie (avec le pid du processus)")
+        parser.add_argument("--worker-interval", type=float, default=1.0,
+                            help="secondes entre deux consultations de la file par le travailleur intégré, qui est "
+                                 "aussi réveillé dès qu'une tâche est mise en file (défaut 1)")
         parser.add_argument("--no-worker", action="store_true",
                             help="ne pas démarrer le travailleur intégré")
         parser.add_argument("--debug", action="store_true",
@@ -52,14 +57,18 @@ class Command(BaseCommand):
                                  "à d'autres ; sans cette option, DEBUG reste désactivé sauf DEBUG=true")
 
     def handle(self, *args, host: str, port: int, threads: int, no_worker: bool, debug: bool = False,
-               workers: int = 1, server: str = "auto", access_log: bool = False, **options):
+               workers: int = 1, server: str = "auto", access_log: bool = False, worker_interval: float = 1.0,
+               **options):
         serving_site_url(host, port)
         if settings.IS_SQLITE and pending_migrations():
             self.stdout.write("Migrations en attente : application…")
             call_command("migrate", interactive=False, verbosity=0)
         worker = None
         if settings.EMBEDDED_WORKER and not no_worker:
-            worker = subprocess.Popen([sys.executable, "-m", "ouvert", "worker", "--verbosity", "0"])  # noqa: S603
+            worker = subprocess.Popen([sys.executable, "-m", "ouvert", "worker", "--verbosity", "0",  # noqa: S603
+                                       "--interval", str(worker_interval), "--wake-on-signal"])
+            if not settings.TASK_BROKER_URL:  # the database queue: woken as soon as a task queued here commits
+                worker_wake.watch(worker.pid)
             atexit.register(worker.terminate)
             self.stdout.write(f"Travailleur de tâches intégré démarré (pid {worker.pid}).")
 

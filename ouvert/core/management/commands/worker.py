@@ -16,6 +16,9 @@ class Command(DbWorkerCommand):
         parser.set_defaults(queue_name="*", reload=False)
         parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2,
                             help="RabbitMQ : processus (ou fils) de tâches (défaut : un par cœur)")
+        parser.add_argument("--wake-on-signal", action="store_true",
+                            help="file de la base : se réveiller dès un signal SIGUSR1 (ouvert serve l'envoie à son "
+                                 "travailleur intégré quand une tâche est mise en file)")
         parser.add_argument("--pool", choices=["prefork", "threads", "solo"], default="prefork",
                             help="RabbitMQ : processus enfants (prefork, défaut), fils ou un seul (solo)")
 
@@ -28,4 +31,8 @@ class Command(DbWorkerCommand):
             return
         options.pop("concurrency", None)
         options.pop("pool", None)
+        if options.pop("wake_on_signal", False):
+            from ouvert.core import worker_wake
+
+            worker_wake.install_in_worker()
         super().handle(*args, **options)
