@@ -152,11 +152,14 @@ def test_follow_and_opening_notification(client, make_consultation, organizer, m
     from ouvert.consultations import tasks
     from ouvert.consultations.models import Consultation
 
-    Consultation.objects.filter(pk=c.pk).update(opens_at=timezone.now() - dt.timedelta(minutes=1))
+    Consultation.objects.filter(pk=c.pk).update(opens_at=timezone.now() - dt.timedelta(minutes=1),
+                                                title="Plan d'action & priorités")
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.notify_consultation_opened.call(c.pk) == 1
     assert [m.to for m in mailoutbox] == [[person.email]]
-    assert "est ouverte" in mailoutbox[0].subject
+    # plain text: the title as written, never HTML-escaped (no "d&#x27;action")
+    assert mailoutbox[0].subject == "La consultation « Plan d'action & priorités » est ouverte"
+    assert "Plan d'action & priorités" in mailoutbox[0].body
     client.force_login(person)
     client.post(f"/fr/consultations/{c.slug}/suivre/", {"follow": "0"})
     assert not Follow.objects.filter(kind="consultation", key=str(c.pk)).exists()

@@ -54,3 +54,15 @@ def test_app_code_reads_settings_without_a_second_default():
                  for number, line in enumerate(path.read_text().splitlines(), start=1)
                  if re.search(r"getattr\(\s*settings\s*,", line)]
     assert offenders == [], "declare the setting in ouvert/settings/base.py and read settings.NAME"
+
+
+def test_every_plain_text_template_turns_html_escaping_off():
+    """E-mails and other ``.txt`` templates are plain text: Django's HTML escaping would turn a title's
+    apostrophe into ``&#x27;`` in a subject line."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    escaping = [str(path.relative_to(root)) for path in root.glob("*/templates/**/*.txt")
+                if "{{" in path.read_text() or "{%" in path.read_text().replace("{% load i18n %}", "")
+                if "{% autoescape off %}" not in path.read_text()]
+    assert not escaping, f"plain-text templates rendered with HTML escaping: {escaping}"
