@@ -133,6 +133,52 @@ VERBS: dict[str, Promise] = {
     "email_change": _("changement d'adresse courriel"),
     "password_change": _("changement de mot de passe"),
     "vote": _("vote"),
+    "accompaniment_closed": _("accompagnement terminé"),
+    "accompaniment_in_progress": _("accompagnement en cours"),
+    "accompaniment_received": _("demande d'accompagnement reçue"),
+    "accompaniment_request": _("demande d'accompagnement"),
+    "attachment_add": _("ajout d'une pièce jointe"),
+    "attachment_remove": _("retrait d'une pièce jointe"),
+    "barometer_open_data_publish": _("publication du baromètre en données ouvertes"),
+    "bid_debrief": _("bilan remis à un soumissionnaire"),
+    "bid_withdraw": _("retrait d'une soumission"),
+    "call_accepted": _("livraison acceptée"),
+    "call_awarded": _("appel adjugé"),
+    "call_cancelled": _("appel annulé"),
+    "call_closed": _("appel fermé (évaluation)"),
+    "call_create": _("création d'un appel"),
+    "call_debriefing": _("classement publié"),
+    "call_delivered": _("livraison reçue"),
+    "call_paid": _("paiement enregistré"),
+    "call_published": _("appel publié"),
+    "call_rejected": _("livraison refusée"),
+    "call_unsuccessful": _("appel infructueux"),
+    "call_update": _("modification d'un appel"),
+    "challenge_delete": _("suppression d'un défi"),
+    "commitment_delete": _("suppression d'un engagement"),
+    "consensus_record": _("note de consensus"),
+    "criterion_check": _("critère d'acceptation vérifié"),
+    "delivery_submit": _("livraison déposée"),
+    "evaluator_add": _("ajout d'un évaluateur"),
+    "evaluator_declare": _("déclaration d'intérêts d'un évaluateur"),
+    "milestone_delete": _("suppression d'un jalon"),
+    "ocds_dataset_refresh": _("mise à jour du jeu OCDS"),
+    "question_answer": _("réponse publiée"),
+    "question_ask": _("question posée"),
+    "resource_create": _("ajout d'une ressource"),
+    "resource_delete": _("retrait d'une ressource"),
+    "resource_reorder": _("réordonnancement des ressources"),
+    "resource_update": _("modification d'une ressource"),
+    "restore": _("restauration"),
+    "score_record": _("note enregistrée"),
+    "software_create": _("ajout d'un logiciel libre"),
+    "software_import_refused": _("import publiccode.yml refusé"),
+    "software_use": _("utilisation déclarée d'un logiciel"),
+    "solution_create": _("ajout d'une solution"),
+    "solution_use": _("utilisation déclarée d'une solution"),
+    "supplier_register": _("inscription d'un fournisseur"),
+    "unpublish": _("remise en brouillon"),
+    "verification_resend": _("nouveau lien de confirmation"),
 }
 
 
@@ -145,7 +191,7 @@ def action_label(code: str) -> str:
     subject_code, _dot, rest = code.partition(".")
     subject = SUBJECTS.get(subject_code)
     verb_code = rest.rsplit(".", 1)[-1] if rest else ""
-    verb = VERBS.get(verb_code) or VERBS.get(rest.replace(".", "_"))
+    verb = VERBS.get(rest.replace(".", "_")) or VERBS.get(verb_code)  # "call.published" before "published"
     subject_text = str(subject) if subject is not None else _words(subject_code).capitalize()
     if not rest:
         return subject_text

@@ -57,3 +57,33 @@ def test_the_log_reads_as_text_not_codes_in_both_languages(client, site_admin, m
     with translation.override("en"):
         english = client.get(reverse("core:audit_log")).content.decode()
     assert "Organization member — change" in english and "Role: Editor → Administrator" in english
+
+
+def test_every_audited_action_reads_as_words_in_both_languages():
+    """Each action code the code base records (literal codes, the catalogue's dataset actions and the
+    procurement states) has a label of its own: no "call unsuccessful" or "evaluator add" left to
+    the word-splitting fallback in the audit log or "Mon compte"."""
+    import re
+    from pathlib import Path
+
+    from django.utils import translation
+
+    from ouvert.core.audit_display import SUBJECTS, VERBS, action_label
+    from ouvert.procurement.models import AccompanimentState, CallState
+
+    root = Path(__file__).resolve().parents[2]
+    source = "\n".join(path.read_text() for path in root.glob("*/**/*.py") if "tests" not in path.parts)
+    codes = set(re.findall(r'action="([a-z_]+\.[a-z_.]+)"', source))
+    codes |= {f"dataset.{verb}" for verb in re.findall(r'_record\(dataset, by=by, action="([a-z_]+)"', source)}
+    codes |= {f"procurement.call.{state}" for state in CallState.values if state != "draft"}
+    codes |= {f"procurement.accompaniment.{state}" for state in AccompanimentState.values}
+    assert len(codes) > 100
+    unnamed = sorted(code for code in codes if code.partition(".")[0] not in SUBJECTS
+                     or (code.partition(".")[2].replace(".", "_") not in VERBS
+                         and code.rsplit(".", 1)[-1] not in VERBS))
+    assert not unnamed, f"audit actions without a label in ouvert/core/audit_display.py: {unnamed}"
+    with translation.override("fr"):
+        assert action_label("procurement.evaluator.add") == "Acquisition — ajout d'un évaluateur"
+    with translation.override("en"):
+        assert action_label("procurement.call.unsuccessful") == "Procurement — call unsuccessful"
+        assert action_label("dataset.resource_create") == "Dataset — resource added"
