@@ -4,6 +4,7 @@ the data migrations)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import uuid
 
@@ -69,11 +70,15 @@ def _migration(app: str, name: str):
     return importlib.import_module(f"ouvert.{app}.migrations.{name}")
 
 
-def test_old_quality_report_still_reads_in_both_languages(client, make_org, catalogue_resource):
+def test_old_quality_report_still_reads_in_both_languages(client, make_org, make_user, make_member,
+                                                         catalogue_resource):
     org = make_org("laval")
     resource = catalogue_resource(uuid.uuid4(), org)
     dataset = resource.dataset
-    Dataset.objects.filter(pk=dataset.pk).update(quality_report={
+    from django.utils import timezone
+
+    # checked after its last change, so that the page shows the stored report, not one computed afresh
+    Dataset.objects.filter(pk=dataset.pk).update(quality_checked_at=timezone.now() + dt.timedelta(minutes=1), quality_report={
         "version": 1, "findings": [OLD_FINDING], "stars_reason": {"fr": "Données dans un format ouvert.",
                                                                   "en": "Data in an open format."},
         "reference": {"criteria": [{"key": "public", "ok": True,
@@ -93,6 +98,9 @@ def test_old_quality_report_still_reads_in_both_languages(client, make_org, cata
     assert en["reference_criteria"][0]["label"] == "Published and public"
     qa = client.get("/api/3/action/package_show", {"id": dataset.name}, HTTP_ACCEPT_LANGUAGE="en").json()
     assert qa["result"]["qa"]["openness_score_reason"] == "Data in an open format."
+    member = make_user()
+    make_member(member, org, "editor")
+    client.force_login(member)  # the publishing organization's members see every finding on the page
     with translation.override("fr"):
         page = client.get(dataset.get_absolute_url()).content.decode()
     assert "valeurs inconnues notées « N/D » ×2" in page and "Laissez la cellule vide." in page

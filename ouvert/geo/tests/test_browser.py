@@ -105,7 +105,7 @@ def test_spatial_search_region_picker_and_map_box(page, axe_check, screenshots_d
     page.select_option("#geo-lieu", "m-montreal")
     page.locator("#geo-search-place button[type=submit]").click()
     page.wait_for_load_state("load")
-    assert "Districts électoraux de Montréal" in page.locator("#geo-results-title + p + ul").text_content()
+    assert "Districts électoraux de Montréal" in page.locator("#geo-results-title ~ ul.org-list").text_content()
     # The map's extent, once zoomed on Gatineau, finds nothing.
     page.locator("#geo-bbox-text").fill("-75.95,45.37,-75.35,45.63")
     page.locator("#geo-search-box button[type=submit]").click()

@@ -37,7 +37,7 @@ def test_a_draft_is_deleted_piece_by_piece_after_confirmation(client, make_plan,
     assert f"{base}/defis/{challenge.pk}/supprimer/" in client.get(f"{base}/modifier/").content.decode()
     client.post(f"{base}/defis/{challenge.pk}/supprimer/")
     assert not Challenge.objects.filter(pk=challenge.pk).exists()
-    assert "0 engagements seront supprimés avec lui." in client.get(f"{base}/supprimer/").content.decode()
+    assert "0 engagement sera supprimé avec lui." in client.get(f"{base}/supprimer/").content.decode()  # French: 0 is singular
     assert client.post(f"{base}/supprimer/")["Location"] == "/fr/plans-action/"
     assert not Plan.objects.filter(pk=draft.pk).exists()
     actions = set(AuditEntry.objects.filter(action__endswith=".delete").values_list("action", flat=True))
