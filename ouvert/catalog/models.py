@@ -253,6 +253,18 @@ VERSION_ACTIONS = {
 }
 
 
+class CatalogueVersion(models.Model):
+    """One row counting the changes that can move the catalogue's facet counts: bumped in the same
+    transaction as every (re)index or removal of a dataset and every change of its reference badge,
+    so a counted page cached under a number is never served after a change has committed (the
+    cache holds counts per number; see ``facets.cached_facet_counts``)."""
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"catalogue version {self.number}"
+
+
 class SearchDocument(models.Model):
     """The text a dataset is found by. On PostgreSQL a ``vector`` tsvector column (GIN) sits beside
     it (and ``vector_en`` for the English text); on SQLite the FTS5 table ``catalog_dataset_fts`` holds

@@ -33,7 +33,7 @@ from functools import lru_cache
 
 import snowballstemmer
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import get_language
 
@@ -188,6 +188,21 @@ _PG_VECTORS = (
 )
 
 
+def catalogue_changed() -> None:
+    """Bump the catalogue's version (inside the writer's transaction): cached facet counts of the
+    previous version are no longer read."""
+    from .models import CatalogueVersion
+
+    if not CatalogueVersion.objects.filter(pk=1).update(number=F("number") + 1):
+        CatalogueVersion.objects.get_or_create(pk=1, defaults={"number": 1})
+
+
+def catalogue_version() -> int:
+    from .models import CatalogueVersion
+
+    return CatalogueVersion.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+
 def write_index(rows: Iterable[tuple[str, dict[str, str]]]) -> None:
     """Write the engine's index for ``(dataset id hex, document)`` rows whose SearchDocument exists
     (the migration and the benchmark use it too)."""
@@ -206,12 +221,14 @@ def write_index(rows: Iterable[tuple[str, dict[str, str]]]) -> None:
 
 def index_dataset(dataset: Dataset) -> None:
     """(Re)index one dataset. Call inside the service's transaction."""
+    catalogue_changed()
     doc = _document(dataset)
     SearchDocument.objects.update_or_create(dataset=dataset, defaults=doc)
     write_index([(dataset.pk.hex if connection.vendor != "postgresql" else str(dataset.pk), doc)])
 
 
 def remove_dataset(dataset_id) -> None:
+    catalogue_changed()
     SearchDocument.objects.filter(dataset_id=dataset_id).delete()
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:

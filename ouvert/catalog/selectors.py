@@ -16,7 +16,7 @@ from ouvert.core import permissions as core_permissions
 from ouvert.core.models import Organization, User
 
 from . import search
-from .facets import facet_counts
+from .facets import cached_facet_counts, facet_counts
 from .models import (
     FREQUENCY_DAYS,
     Dataset,
@@ -266,7 +266,10 @@ def search_datasets(*, params: SearchParams, user: User | None = None, facets: b
     if facets:
         ids = search.matching_ids(params.q, language=language)
         base = public
-        counted = facet_counts(params, base.filter(pk__in=ids) if ids is not None else base)
+        if ids is None and spatial is None:  # facet filters only: the same counts for every reader
+            counted = cached_facet_counts(params, base)
+        else:
+            counted = facet_counts(params, base.filter(pk__in=ids) if ids is not None else base)
         result.facets = _facets(params, counted.counts)
         result.total = counted.total
     return result

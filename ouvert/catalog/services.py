@@ -597,6 +597,7 @@ def dataset_quality_refresh(*, dataset: Dataset, now: dt.datetime | None = None)
             fields["is_reference"] = eligible
         Dataset.objects.filter(pk=dataset.pk).update(**fields)
         if eligible != was_reference:
+            search.catalogue_changed()  # the reference facet counts it
             unmet = [c for c in report["reference"]["criteria"] if not c["ok"]]
             reason = (message("reference.met") if eligible else
                       message("reference.unmet", criteria=[c["label"] for c in unmet]))

@@ -37,3 +37,13 @@ def date_display(value: dt.date | dt.datetime, fmt: str | None = None) -> str:
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return django_format(value, resolved)
+
+
+def plural_count(value: float | int | None) -> int:
+    """What ``ngettext`` should be given for a measured number (a rate, an average, seconds left):
+    gettext's plural rules take integers; a whole number is itself, any other a plural ("1,5 jours",
+    "1.5 days")."""
+    if value is None:
+        return 0
+    number = float(value)
+    return int(number) if number.is_integer() else 2

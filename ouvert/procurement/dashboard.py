@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import npgettext
 
 from ouvert.core import access
+from ouvert.core.dates import plural_count
 
 from .models import ELIGIBLE_SIZES, BidState, Call, CallChange, CallState, Eligibility, SoftwareUse, SolutionUse
 
@@ -81,13 +82,13 @@ SERIES: dict[str, tuple[str | Promise, str | Promise, str | Promise]] = {
 
 # The same labels after a number, singular or plural (the column headers above stay plural).
 COUNTED_UNITS: dict[str, Callable[[float], str]] = {
-    "calls": lambda n: npgettext("décompte", "appel", "appels", n),
-    "first_time_winners": lambda n: npgettext("décompte", "fournisseur", "fournisseurs", n),
-    "delivery_days": lambda n: npgettext("décompte", "jour en moyenne", "jours en moyenne", n),
-    "days_to_pay": lambda n: npgettext("décompte", "jour en moyenne", "jours en moyenne", n),
+    "calls": lambda n: npgettext("décompte", "appel", "appels", plural_count(n)),
+    "first_time_winners": lambda n: npgettext("décompte", "fournisseur", "fournisseurs", plural_count(n)),
+    "delivery_days": lambda n: npgettext("décompte", "jour en moyenne", "jours en moyenne", plural_count(n)),
+    "days_to_pay": lambda n: npgettext("décompte", "jour en moyenne", "jours en moyenne", plural_count(n)),
 }
 COUNTED_BASES: dict[str, Callable[[int], str]] = {
-    "calls": lambda n: npgettext("décompte", "appel", "appels", n),
+    "calls": lambda n: npgettext("décompte", "appel", "appels", plural_count(n)),
     "bids_per_call": lambda n: npgettext("décompte", "appel ouvert", "appels ouverts", n),
     "sme_share": lambda n: npgettext("décompte", "adjudication", "adjudications", n),
     "first_time_winners": lambda n: npgettext("décompte", "adjudication", "adjudications", n),

@@ -8,7 +8,10 @@
     pages; screen readers must read it as French. The tag writes `` lang="fr"`` on pages in another
     language, unless the English value given is not empty (then that value is what is shown):
     ``<h3{% content_lang %}>{{ consultation.title }}</h3>``,
-    ``<li{% content_lang organization.name_en %}>{{ organization.name }}</li>``."""
+    ``<li{% content_lang organization.name_en %}>{{ organization.name }}</li>``.
+``plural_count``
+    A measured number (rate, average, seconds) as the integer ``{% blocktranslate count %}`` needs:
+    ``{% blocktranslate count n=job.rate_rows|plural_count %}``."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 
 from ouvert.core.dates import french_format, is_french
+from ouvert.core.dates import plural_count as _plural_count
 
 register = template.Library()
 
@@ -38,3 +42,8 @@ def content_lang(english: Any = _NO_VALUE) -> SafeString:
     if is_french() or (english is not _NO_VALUE and english not in (None, "")):
         return mark_safe("")  # noqa: S308 — a constant
     return mark_safe(' lang="fr"')  # noqa: S308 — a constant
+
+
+@register.filter
+def plural_count(value: Any) -> int:
+    return _plural_count(value)

@@ -1,0 +1,57 @@
+"""The catalogue's facet counts under facet filters only are cached, and never read stale after a
+change commits: a publish, an unpublish, a resource's format, a reference badge, an organization's
+kind (issue 18: the page with no query under 100 ms, counts current on write)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+
+
+def _counting(client, query: str = "") -> tuple[dict, int]:
+    """The API's facets and total, and how many facet-counting queries answering took."""
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.get(f"/api/v1/datasets?facets=true{query}").json()
+    counted = sum("WITH m AS MATERIALIZED" in q["sql"] for q in queries.captured_queries)
+    return answer, counted
+
+
+def _count_of(answer: dict, facet: str, value: str) -> int:
+    return next((item["count"] for item in answer["facets"][facet] if item["value"] == value), 0)
+
+
+def test_counts_are_cached_and_current_after_every_change(client, publisher, make_dataset, make_org, make_user,
+                                                          make_member):
+    from ouvert.catalog import services
+    from ouvert.core.models import Organization
+
+    user, org = publisher
+    first = make_dataset(user, org, title="Écoles primaires")
+    answer, counted = _counting(client)
+    assert counted == 1 and answer["count"] == 1
+    answer, counted = _counting(client)
+    assert counted == 0 and answer["count"] == 1  # the same filters, nothing changed: from the cache
+
+    second = make_dataset(user, org, title="Écoles secondaires")  # a publish
+    answer, counted = _counting(client)
+    assert counted == 1 and answer["count"] == 2 and _count_of(answer, "organization", org.slug) == 2
+
+    services.resource_create(dataset=second, by=user, name="Liste", url="https://exemple.qc.ca/ecoles.geojson",
+                             format="GeoJSON")
+    answer, _ = _counting(client)
+    assert _count_of(answer, "format", "GEOJSON") == 1
+
+    services.dataset_unpublish(dataset=first, by=user)
+    answer, _ = _counting(client)
+    assert answer["count"] == 1
+
+    Organization.objects.filter(pk=org.pk).update(kind="ministry")  # as an edit of the organization does
+    org.refresh_from_db()
+    org.save()  # its updated_at moves
+    answer, counted = _counting(client, "&kind=ministry")
+    assert counted == 1 and answer["count"] == 1 and _count_of(answer, "kind", "ministry") == 1
+    # another filter set is counted on its own, then cached too
+    assert _counting(client, "&kind=ministry")[1] == 0
