@@ -177,6 +177,21 @@ def main() -> None:
     print(f"\nRatio médian page HTML / requête brute : {statistics.median(ratios_html):.1f}×; "
           f"API / requête brute : {statistics.median(ratios_api):.1f}×")
 
+    # Pages with no text, facet filters only: their counts come from the shared cache, invalidated by
+    # every change (target: under 100 ms). "froid" = the first request after a change (a publish bumps
+    # the catalogue's version), "chaud" = the next ones.
+    print(f"\n{'page sans texte (filtres seuls)':45} {'froid':>9} {'chaud méd/p95':>15}")
+    for facets in ({}, {"kind": "municipality"}, {"theme": "transport", "res_format": "CSV"}):
+        path = "/fr/donnees/?" + urlencode(facets)
+        colds = []
+        for _ in range(3):
+            search.catalogue_changed()
+            started = time.perf_counter()
+            client.get(path)
+            colds.append((time.perf_counter() - started) * 1000)
+        warm = timed(lambda p=path: client.get(p), args.repeat)
+        print(f"{path:45} {statistics.median(colds):9.1f} {statistics.median(warm):7.1f}/{p95(warm):<7.1f}")
+
 
 if __name__ == "__main__":
     main()

@@ -17,6 +17,7 @@ are; only the outer aggregates are written here. Both backends run the same SQL.
 
 from __future__ import annotations
 
+import hashlib
 import operator
 from collections import Counter
 from collections.abc import Callable
@@ -138,8 +139,9 @@ def cached_facet_counts(params: SearchParams, matching: QuerySet[Dataset]) -> Fa
 
     organizations = Organization.objects.aggregate(changed=Max("updated_at"), n=Count("id"))
     filters = [(name, sorted(map(str, getattr(params, name) or []))) for name in FILTERS if name != "reference"]
-    key = "catalog:facets:" + str((catalogue_version(), str(organizations["changed"]), organizations["n"],
-                                   filters, bool(params.reference)))
+    identity = str((catalogue_version(), str(organizations["changed"]), organizations["n"], filters,
+                    bool(params.reference)))
+    key = "catalog:facets:" + hashlib.sha256(identity.encode()).hexdigest()
     cached = cache.get(key)
     if cached is None:
         total, counted = _count(params, matching)
