@@ -256,6 +256,9 @@ class ReuseForm(forms.Form):
     datasets = forms.CharField(label=_("Jeux de données utilisés"), max_length=2000,
                                help_text=_("Identifiants des jeux, séparés par des virgules "
                                            "(ex. : bornes-dincendie, murales)."))
+    image = forms.FileField(label=_("Illustration"), required=False,
+                            help_text=_("Facultative : une image PNG, JPEG, GIF ou WebP (une capture d'écran, "
+                                        "un aperçu)."))
 
     def clean_datasets(self) -> list[Dataset]:
         names = [n.strip() for n in self.cleaned_data["datasets"].split(",") if n.strip()]

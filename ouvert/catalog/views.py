@@ -686,7 +686,7 @@ def reuse_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def reuse_create(request: AuthedHttpRequest) -> HttpResponse:
-    form = ReuseForm(request.POST or None, initial={"datasets": request.GET.get("jeu", "")})
+    form = ReuseForm(request.POST or None, request.FILES or None, initial={"datasets": request.GET.get("jeu", "")})
     if request.method == "POST" and form.is_valid():
         try:
             learning.reuse_propose(by=request.user, **form.cleaned_data)

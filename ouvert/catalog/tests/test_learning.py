@@ -21,10 +21,20 @@ def test_reuses_are_moderated(client, publisher, make_dataset, make_user, site_a
         "title": "Carte des murales", "kind": "visualization", "url": "https://exemple.qc.ca/carte",
         "description": "Une carte.", "datasets": f"{dataset.name}, inexistant"})
     assert response.status_code == 400 and "inexistant" in response.content.decode()
+    from ouvert.catalog.demo import IMAGES
+
+    fake = client.post("/fr/donnees/reutilisations/proposer/", {
+        "title": "Carte des murales", "kind": "visualization", "url": "https://exemple.qc.ca/carte",
+        "description": "Une carte.", "datasets": dataset.name,
+        "image": SimpleUploadedFile("carte.png", b"<svg onload=alert(1)>", "image/png")})
+    assert fake.status_code == 400 and "PNG, JPEG, GIF ou WebP" in fake.content.decode()  # said at the field
+    png = (IMAGES / "balade-des-murales.png").read_bytes()
     client.post("/fr/donnees/reutilisations/proposer/", {
         "title": "Carte des murales", "kind": "visualization", "url": "https://exemple.qc.ca/carte",
-        "description": "Une carte.", "datasets": dataset.name})
+        "description": "Une carte.", "datasets": dataset.name,
+        "image": SimpleUploadedFile("carte.png", png, "image/png")})
     reuse = Reuse.objects.get()
+    assert reuse.image.read() == png
     assert "Carte des murales" not in client.get(dataset.get_absolute_url()).content.decode()
     with pytest.raises(PermissionDenied):
         learning.reuse_moderate(reuse=reuse, by=citizen, approve=True)
