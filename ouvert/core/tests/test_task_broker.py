@@ -12,13 +12,14 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 
 from conftest import IN_CI
+
+from .test_serve import wait_for
 
 pytestmark = pytest.mark.slow  # processes of their own
 
@@ -68,16 +69,6 @@ def _worker(env: dict, log: Path) -> subprocess.Popen:
                                 env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def _wait(predicate, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    return None
-
-
 def _row(env: dict, result_id: str) -> dict:
     database = sqlite3.connect(Path(env["OUVERT_DATA_DIR"]) / "ouvert.sqlite3")
     try:
@@ -111,14 +102,14 @@ def test_a_task_whose_worker_is_killed_runs_again_on_another_and_completes_once(
         task = json.loads(enqueued.stdout.strip().splitlines()[-1])
         assert task["backend"] == "CeleryBackend"
         attempts = folder / "attempts"
-        assert _wait(lambda: attempts.exists() and attempts.read_text().strip()), log.read_text()
+        assert wait_for(lambda: attempts.exists() and attempts.read_text().strip(), timeout=20, interval=0.05), log.read_text()
         assert _row(broker_env, task["id"])["status"] == "RUNNING"
         holder = next(w for w in workers if str(w.pid) == attempts.read_text().split()[0])
         os.killpg(holder.pid, signal.SIGKILL)  # the worker and its task die without a word
         holder.wait(timeout=10)
         assert not (folder / "result").exists()
         (folder / "release").touch()  # the next attempt finishes at once
-        assert _wait(lambda: _row(broker_env, task["id"])["status"] == "SUCCESSFUL"), log.read_text()
+        assert wait_for(lambda: _row(broker_env, task["id"])["status"] == "SUCCESSFUL", timeout=20, interval=0.05), log.read_text()
         row = _row(broker_env, task["id"])
         pids = attempts.read_text().split()
         assert len(pids) == 2 and pids[0] != pids[1]  # run again, by the other worker
