@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import statistics
 import sys
 import time
 import tracemalloc
@@ -30,18 +29,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _timing import median_time as timed  # noqa: E402
 from openaccess_oai import load, setup  # noqa: E402 — the same data set as the OAI-PMH bench
 
 PAGE = 500
-
-
-def timed(function, rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        began = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - began)
-    return statistics.median(times)
 
 
 def ledger_csv(client) -> tuple[int, int]:

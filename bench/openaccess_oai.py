@@ -19,9 +19,13 @@ import statistics
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _timing import median_time  # noqa: E402
 
 
 def setup(database: str) -> None:
@@ -94,25 +98,22 @@ def harvest(client) -> tuple[list[float], list[int], int]:
         params = {"verb": "ListRecords", "resumptionToken": token.group(1)}
 
 
-def offset_page(offset: int, size: int) -> float:
+def offset_page(offset: int, size: int) -> None:
     """Baseline: the same page by OFFSET/LIMIT over the same order, turned into the same records."""
     from ouvert.openaccess import records
     from ouvert.openaccess.models import Publication
 
-    began = time.perf_counter()
     page = list(Publication.objects.order_by("updated_at", "pk")[offset:offset + size])
     records._records(page)
-    return time.perf_counter() - began
 
 
-def keyset_page(after_index: int, size: int) -> float:
+def keyset_page(after_index: int, size: int) -> Callable[[], object]:
+    """The page after the ``after_index``-th record by key (what the endpoint does), its key looked up first."""
     from ouvert.openaccess import records
     from ouvert.openaccess.models import Publication
 
     key = Publication.objects.order_by("updated_at", "pk").values_list("updated_at", "pk")[after_index]
-    began = time.perf_counter()
-    records.records_page(after=key, limit=size)
-    return time.perf_counter() - began
+    return lambda: records.records_page(after=key, limit=size)
 
 
 def main() -> None:
@@ -147,10 +148,10 @@ def main() -> None:
     print(f"  peak Python memory per page: first {peaks[0] / 1e6:.1f} MB, last {peaks[-1] / 1e6:.1f} MB,"
           f" max {max(peaks) / 1e6:.1f} MB")
     deep = args.n - size
-    key_first = statistics.median(keyset_page(0, size) for _ in range(args.rounds))
-    key_last = statistics.median(keyset_page(deep - 1, size) for _ in range(args.rounds))
-    off_first = statistics.median(offset_page(0, size) for _ in range(args.rounds))
-    off_last = statistics.median(offset_page(deep, size) for _ in range(args.rounds))
+    key_first = median_time(keyset_page(0, size), args.rounds)
+    key_last = median_time(keyset_page(deep - 1, size), args.rounds)
+    off_first = median_time(lambda: offset_page(0, size), args.rounds)
+    off_last = median_time(lambda: offset_page(deep, size), args.rounds)
     print(f"page query alone (median of {args.rounds}): keyset first {key_first * 1000:.1f} ms, last "
           f"{key_last * 1000:.1f} ms (ratio {key_last / key_first:.2f}); baseline OFFSET first "
           f"{off_first * 1000:.1f} ms, last {off_last * 1000:.1f} ms (ratio {off_last / off_first:.2f})")

@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from ouvert.core.api_auth import token_auth
+from ouvert.core.paging import OffsetParams, offset_page
 from ouvert.core.ratelimit import rate_limit_hit
 from ouvert.core.typing import TokenHttpRequest
 
@@ -63,14 +64,12 @@ class ConsultationPage(Schema):
     results: list[ConsultationOut]
 
 
-class ConsultationFilters(Schema):
+class ConsultationFilters(OffsetParams):
     q: str | None = Field(None, description="Texte cherché dans le titre, le résumé, la présentation.")
     status: str | None = Field(None, description="`open`, `upcoming` ou `closed`.")
     organization: str | None = Field(None, description="Identifiant (slug) de l'organisation.")
     topic: Topic | None = None
     region: Region | None = None
-    offset: int = Field(0, ge=0, le=1_000_000_000)
-    limit: int = Field(50, ge=1, le=200)
 
 
 class QuestionOut(Schema):
@@ -129,8 +128,7 @@ def consultation_list(request: HttpRequest, filters: Query[ConsultationFilters])
     qs = selectors.consultation_list(q=filters.q or "", status=filters.status or "",
                                      organization=filters.organization or "", topic=filters.topic or "",
                                      region=filters.region or "")
-    return {"count": qs.count(), "offset": filters.offset,
-            "results": list(qs[filters.offset: filters.offset + filters.limit])}
+    return offset_page(qs, filters)
 
 
 @router.get("/consultations/metrics", response=dict, summary="Indicateurs de participation de la plateforme")

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from ouvert.core.paging import OffsetParams, offset_page
 from ouvert.core.typing import signed_in_user
 
 from . import exports, selectors
@@ -36,9 +37,8 @@ class PlanPage(Schema):
     results: list[PlanOut]
 
 
-class PlanFilters(Schema):
-    offset: int = Field(0, ge=0, le=1_000_000_000)
-    limit: int = Field(50, ge=1, le=200)
+class PlanFilters(OffsetParams):
+    """Plans are listed by page only."""
 
 
 class IndicatorOut(Schema):
@@ -57,13 +57,13 @@ class IndicatorOut(Schema):
 
 @router.get("/plans", response=PlanPage, summary="Lister les plans d'action")
 def plan_list(request: HttpRequest, filters: Query[PlanFilters]) -> dict[str, Any]:
-    summaries = selectors.plan_summaries(user=signed_in_user(request))
-    page = summaries[filters.offset: filters.offset + filters.limit]
-    return {"count": len(summaries), "offset": filters.offset, "results": [{
+    page = offset_page(selectors.plan_summaries(user=signed_in_user(request)), filters)
+    page["results"] = [{
         "slug": s.plan.slug, "title": s.plan.title, "organization": s.plan.organization.slug,
         "period_start": s.plan.period_start, "period_end": s.plan.period_end, "status": s.plan.status,
         "completion": s.percent, "commitments": s.commitment_count, "milestones": s.milestone_count,
-        "late_milestones": s.late_count, "url": s.plan.get_absolute_url()} for s in page]}
+        "late_milestones": s.late_count, "url": s.plan.get_absolute_url()} for s in page["results"]]
+    return page
 
 
 @router.get("/plans/indicators", response=list[IndicatorOut], summary="Les indicateurs du baromètre")

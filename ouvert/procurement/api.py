@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ouvert.core import access
 from ouvert.core.api_auth import token_auth
 from ouvert.core.models import Organization
+from ouvert.core.paging import OffsetParams, offset_page
 from ouvert.core.typing import TokenHttpRequest, signed_in_user
 
 from . import accompaniment, dashboard, selectors, software
@@ -109,10 +110,8 @@ class CallPage(Schema):
     results: list[CallOut]
 
 
-class CallFilters(Schema):
+class CallFilters(OffsetParams):
     state: CallState | None = None
-    offset: int = Field(0, ge=0, le=1_000_000_000)
-    limit: int = Field(50, ge=1, le=200)
 
 
 class BidOut(Schema):
@@ -143,8 +142,7 @@ def _call(request: HttpRequest, call_id: int) -> Call:
 @router.get("/procurement/calls", response=CallPage, summary="Lister les appels de micro-acquisition")
 def call_list(request: HttpRequest, filters: Query[CallFilters]) -> dict[str, object]:
     rows = selectors.calls_visible(user=signed_in_user(request), state=filters.state or "")
-    return {"count": rows.count(), "offset": filters.offset,
-            "results": list(rows[filters.offset: filters.offset + filters.limit])}
+    return offset_page(rows, filters)
 
 
 @router.get("/procurement/calls/{call_id}", response=CallDetailOut, summary="Un appel")
@@ -235,14 +233,12 @@ class SoftwarePage(Schema):
     results: list[SoftwareOut]
 
 
-class SoftwareFiltersIn(Schema):
+class SoftwareFiltersIn(OffsetParams):
     q: str = Field("", max_length=200)
     category: str = Field("", max_length=60)
     licence: str = Field("", max_length=200)
     prerogative: Literal["", "in_support_contract", "from_quebec_body", "accessible"] = ""
     organization: str = Field("", max_length=100, description="Nom court d'un organisme qui l'utilise.")
-    offset: int = Field(0, ge=0, le=1_000_000_000)
-    limit: int = Field(50, ge=1, le=200)
 
 
 @router.get("/procurement/software", response=SoftwarePage, summary="Lister les logiciels libres du catalogue")
@@ -250,8 +246,7 @@ def software_list(request: HttpRequest, filters: Query[SoftwareFiltersIn]) -> di
     rows = software.software_list(user=signed_in_user(request), filters=software.SoftwareFilters(
         q=filters.q, category=filters.category, licence=filters.licence, prerogative=filters.prerogative,
         organization=filters.organization))
-    return {"count": rows.count(), "offset": filters.offset,
-            "results": list(rows[filters.offset: filters.offset + filters.limit])}
+    return offset_page(rows, filters)
 
 
 @router.get("/procurement/software/{software_id}", response=SoftwareDetailOut, summary="Un logiciel libre")
