@@ -9,6 +9,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from . import admin_tasks  # noqa: F401 — the task queue's page (replaces django-tasks-db's list)
 from . import permissions, services
 from .models import ApiToken, AuditEntry, Membership, Organization, Role, User
 
