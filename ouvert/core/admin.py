@@ -9,8 +9,8 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from . import admin_tasks  # noqa: F401 — the task queue's page (replaces django-tasks-db's list)
 from . import permissions, services
+from .admin_tasks import TaskResultAdmin  # noqa: F401 — registers the task queue's page
 from .models import ApiToken, AuditEntry, Membership, Organization, Role, User
 
 

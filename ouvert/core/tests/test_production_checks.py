@@ -25,10 +25,14 @@ SAFE = {
                            "LOCATION": "redis://127.0.0.1:6379/0"}},
 }
 
-S3 = {"default": {"BACKEND": "storages.backends.s3.S3Storage",
-                  "OPTIONS": {"bucket_name": "ouvert", "endpoint_url": "https://s3.example.qc.ca",
-                              "region_name": "ca-central-1"}},
-      "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}}
+
+
+def s3_with(**options: str) -> dict[str, dict[str, object]]:
+    """STORAGES with S3 (credentials apart, HTTPS), ``options`` added or replaced."""
+    return {"default": {"BACKEND": "storages.backends.s3.S3Storage",
+                        "OPTIONS": {"bucket_name": "ouvert", "endpoint_url": "https://s3.example.qc.ca",
+                                    "region_name": "ca-central-1", **options}},
+            "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}}
 
 
 def found(**overrides) -> dict[str, object]:
@@ -62,12 +66,9 @@ def test_safe_production_settings_pass():
      "ouvert.E024"),
     ({"EMBEDDED_WORKER": True, "TASK_BROKER_URL": "amqp://ouvert:x@mq.interne:5672/ouvert",
       "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}}, "ouvert.E025"),
-    ({"STORAGES": {**S3, "default": {**S3["default"], "OPTIONS": {
-        **S3["default"]["OPTIONS"], "access_key": "AKIAEXEMPLE", "secret_key": "secret-dans-l-url"}}}}, "ouvert.E027"),
-    ({"STORAGES": {**S3, "default": {**S3["default"], "OPTIONS": {
-        **S3["default"]["OPTIONS"], "bucket_name": "AKIAEXEMPLE:secret@ouvert"}}}}, "ouvert.E027"),
-    ({"STORAGES": {**S3, "default": {**S3["default"], "OPTIONS": {
-        **S3["default"]["OPTIONS"], "endpoint_url": "http://s3.interne:9000"}}}}, "ouvert.E028"),
+    ({"STORAGES": s3_with(access_key="AKIAEXEMPLE", secret_key="secret-dans-l-url")}, "ouvert.E027"),
+    ({"STORAGES": s3_with(bucket_name="AKIAEXEMPLE:secret@ouvert")}, "ouvert.E027"),
+    ({"STORAGES": s3_with(endpoint_url="http://s3.interne:9000")}, "ouvert.E028"),
 ])
 def test_each_unsafe_setting_is_an_error(overrides, error):
     messages = found(**overrides)
@@ -77,10 +78,8 @@ def test_each_unsafe_setting_is_an_error(overrides, error):
 
 
 def test_s3_with_credentials_apart_passes():
-    assert found(STORAGES=S3) == {}
-    local = {**S3, "default": {**S3["default"], "OPTIONS": {**S3["default"]["OPTIONS"],
-                                                             "endpoint_url": "http://127.0.0.1:9000"}}}
-    assert found(STORAGES=local) == {}  # an S3 server on this machine may answer in plain HTTP
+    assert found(STORAGES=s3_with()) == {}
+    assert found(STORAGES=s3_with(endpoint_url="http://127.0.0.1:9000")) == {}  # this machine's, in plain HTTP
 
 
 def test_one_machine_embedded_profile_may_keep_sqlite_and_the_local_cache():
