@@ -59,8 +59,9 @@ admin.site.unregister(DBTaskResult)
 @admin.register(DBTaskResult)
 class TaskResultAdmin(DBTaskResultAdmin):
     change_list_template = "admin/core/tasks_change_list.html"
-    list_display = ("id",  # type: ignore[assignment]  # one column more than django-tasks-db's "task_name", "status", "stuck", "enqueued_at", "started_at", "finished_at", "worker_ids",
-                    "queue_name")
+    # one column more than django-tasks-db's (its type is a tuple of that length)
+    list_display = ("id", "task_name", "status", "stuck", "enqueued_at", "started_at",  # type: ignore[assignment]
+                    "finished_at", "worker_ids", "queue_name")
     list_filter = (StuckFilter, "status", "queue_name")  # type: ignore[assignment]  # a filter class first
     actions = ["requeue"]
 

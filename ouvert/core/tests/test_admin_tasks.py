@@ -75,6 +75,7 @@ def test_the_page_is_for_site_admins_only(client, make_user, make_org, make_memb
     assert "dbtaskresult" not in client.get("/fr/admin/").content.decode()
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection between tasks, as in production
 def test_a_stuck_task_put_back_in_the_queue_is_finished_by_a_worker(client, site_admin, database_queue, tmp_path):
     from django_tasks_db.models import DBTaskResult
 
