@@ -36,4 +36,5 @@ class Command(BaseCommand):
         pending = 0 if verify_only else pending_migrations()
         if pending:
             self.stdout.write(f"La sauvegarde vient d'une version antérieure ; migrations de cette version à "
-                              f"appliquer : {pending}. Vérifiez d'abord (--verify-only), puis lancez « ouvert migrate ».")
+                              f"appliquer : {pending}. Vérifiez d'abord (--verify-only), puis lancez "
+                              "« ouvert migrate ».")
