@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import permissions, services
+from .admin_tasks import TaskResultAdmin  # noqa: F401 — registers the task queue's page
 from .models import ApiToken, AuditEntry, Membership, Organization, Role, User
 
 

@@ -293,13 +293,36 @@ def _database_is_empty() -> bool:
     return True
 
 
+def _unknown_migrations(manifest: Manifest) -> list[str]:
+    """The archive's latest migrations that this version of the code does not have (a newer version's)."""
+    from django.db.migrations.loader import MigrationLoader
+
+    known = set(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
+    return [f"{app}.{name}" for app, name in sorted(manifest.migrations.items()) if (app, name) not in known]
+
+
+def pending_migrations() -> int:
+    """Migrations of this version not applied to the configured database (after restoring an older backup)."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
 def backup_restore(archive_path: Path, *, force: bool = False) -> Manifest:
-    """Restore the archive onto the configured database and storage, which must be empty (or ``force``)."""
+    """Restore the archive onto the configured database and storage, which must be empty (or ``force``).
+    Refused when the archive comes from a newer version (migrations this code does not have); an older
+    archive restores, and ``ouvert migrate`` then brings it up to date."""
     manifest = read_manifest(archive_path)
     vendor = connection.vendor
     if manifest.vendor != vendor:
         raise BackupError(f"La sauvegarde vient de {manifest.vendor} ; la base configurée est {vendor}. "
                           "Restaurez sur le même moteur (DATABASE_URL).")
+    unknown = _unknown_migrations(manifest)
+    if unknown:
+        raise BackupError(f"La sauvegarde vient d'une version plus récente d'Ouvert ({manifest.version}) : cette "
+                          f"version-ci n'a pas les migrations {', '.join(unknown)}. Installez Ouvert "
+                          f"{manifest.version} (ou plus récent) avant de restaurer.")
     if not force and not _database_is_empty():
         raise BackupError("La base configurée contient déjà des données : restaurez sur une base neuve, ou "
                           "passez --force pour la remplacer.")

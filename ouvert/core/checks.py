@@ -142,20 +142,49 @@ def production_settings(app_configs, **kwargs):
         problems.append(Error("Les courriels ne partent pas : ils sont écrits sur la console "
                               f"({settings.EMAIL_BACKEND}).", id="ouvert.E023",
                               hint="EMAIL_URL=smtp+tls://utilisateur:motdepasse@smtp.example.qc.ca:587"))
-    if settings.IS_SQLITE and not settings.EMBEDDED_WORKER:
-        problems.append(Error("SQLite avec des processus de tâches séparés (OUVERT_EMBEDDED_WORKER=false) : un seul "
-                              "fichier pour plusieurs écrivains, que les autres machines n'atteignent pas.",
+    # workers apart: separate ``ouvert worker`` processes, or any worker of the broker (other machines)
+    workers_apart = not settings.EMBEDDED_WORKER or bool(settings.TASK_BROKER_URL)
+    if settings.IS_SQLITE and workers_apart:
+        problems.append(Error("SQLite avec des processus de tâches séparés (OUVERT_EMBEDDED_WORKER=false ou "
+                              "OUVERT_TASK_BROKER_URL) : un seul fichier pour plusieurs écrivains, que les autres "
+                              "machines n'atteignent pas.",
                               id="ouvert.E024",
                               hint="DATABASE_URL=postgres://… (PostgreSQL), ou OUVERT_EMBEDDED_WORKER=true sur une "
                                    "seule machine."))
     backend = settings.CACHES["default"]["BACKEND"]
-    if backend in PROCESS_LOCAL_CACHES and not settings.EMBEDDED_WORKER:
+    if backend in PROCESS_LOCAL_CACHES and workers_apart:
         problems.append(Error("Cache, limites de débit et sessions en mémoire de chaque processus alors que la "
-                              "plateforme tourne sur plusieurs processus (OUVERT_EMBEDDED_WORKER=false) : chaque "
-                              "serveur compte à part.", id="ouvert.E025",
+                              "plateforme tourne sur plusieurs processus (OUVERT_EMBEDDED_WORKER=false, ou un "
+                              "courtier de tâches OUVERT_TASK_BROKER_URL) : chaque serveur compte à part.",
+                              id="ouvert.E025",
                               hint="CACHE_URL=redis://127.0.0.1:6379/0 (un Redis partagé par les serveurs)."))
     if not settings.METRICS_TOKEN:
         problems.append(Error("METRICS_TOKEN est vide : Prometheus ne peut pas lire /metrics.", id="ouvert.E026",
                               hint="python -c \"import secrets; print(secrets.token_urlsafe(32))\" dans "
                                    "METRICS_TOKEN, et le même jeton dans la configuration de Prometheus."))
+    problems += _storage_problems(settings.STORAGES["default"])
+    return problems
+
+
+# django-storages' S3 options that carry credentials (from STORAGE_URL's query string)
+S3_CREDENTIAL_OPTIONS = {"access_key", "secret_key", "security_token", "session_token"}
+
+
+def _storage_problems(storage: dict) -> list[CheckMessage]:
+    from urllib.parse import urlparse
+
+    if storage.get("BACKEND") != "storages.backends.s3.S3Storage":
+        return []
+    options = storage.get("OPTIONS", {})
+    problems: list[CheckMessage] = []
+    if S3_CREDENTIAL_OPTIONS & set(options) or "@" in str(options.get("bucket_name", "")):
+        problems.append(Error("STORAGE_URL contient des identifiants S3 : ils finissent dans les listes de processus, "
+                              "les journaux et les fichiers d'environnement partagés.", id="ouvert.E027",
+                              hint="Retirez-les de STORAGE_URL et donnez AWS_ACCESS_KEY_ID et AWS_SECRET_ACCESS_KEY "
+                                   "(ou un rôle de la machine) à part, depuis votre gestionnaire de secrets."))
+    endpoint = urlparse(str(options.get("endpoint_url", "")))
+    if endpoint.scheme == "http" and endpoint.hostname not in LOOPBACK:
+        problems.append(Error(f"Le stockage S3 est joint en HTTP clair ({endpoint.hostname}) : les fichiers et les "
+                              "requêtes signées passent en clair sur le réseau.", id="ouvert.E028",
+                              hint="endpoint_url=https://… dans STORAGE_URL."))
     return problems

@@ -460,3 +460,35 @@ def token_authenticate(secret: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 3600:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# Tasks -------------------------------------------------------------------------------------------
+
+
+def task_requeue_stuck(*, by: User, ids: list[str]) -> int:
+    """Put back in the queue the tasks among ``ids`` that are stuck ("running" for longer than
+    ``TASK_STUCK_SECONDS``: their worker died holding them). Every task may run twice
+    (docs/operations.md), so a stuck one is run again from the start. Site admins only. With RabbitMQ
+    the row's message is published again once the change commits. Returns how many were re-queued."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    if not permissions.is_site_admin(by):
+        raise PermissionDenied(_("Seul un administrateur du site peut remettre des tâches en file."))
+    stuck_before = timezone.now() - dt.timedelta(seconds=int(settings.TASK_STUCK_SECONDS))
+    with transaction.atomic():
+        rows = list(DBTaskResult.objects.select_for_update()
+                    .filter(pk__in=ids, status=TaskResultStatus.RUNNING, started_at__lt=stuck_before))
+        for row in rows:
+            DBTaskResult.objects.filter(pk=row.pk).update(status=TaskResultStatus.READY, started_at=None)
+            audit_record(actor=by, action="task.requeue", obj=row, label=row.task_path[:300],
+                         changes={"status": ["RUNNING", "READY"], "started_at": [row.started_at, None]})
+        if settings.TASK_BROKER_URL and rows:
+            from .task_celery import publish
+
+            requeued = [str(row.pk) for row in rows]
+            transaction.on_commit(lambda: [publish(result_id) for result_id in requeued])
+    return len(rows)

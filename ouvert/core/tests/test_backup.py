@@ -116,3 +116,30 @@ def test_restore_refuses_what_is_not_a_backup(tmp_path):
     bogus.write_bytes(b"bonjour")
     result = ouvert("restore", str(bogus), data_dir=tmp_path / "d")
     assert result.returncode != 0 and "n'est pas une sauvegarde" in result.stderr
+
+
+@pytest.mark.django_db
+def test_a_backup_from_a_newer_version_is_refused_before_anything_is_written(tmp_path, make_user):
+    import io
+    import json
+
+    from django.core.management import CommandError, call_command
+    from django.db import connection
+
+    from ouvert.core.models import User
+
+    make_user("deja-la@exemple.qc.ca")
+    manifest = {"format": 1, "version": "99.0", "created_at": "2031-01-01T00:00:00+00:00",
+                "vendor": connection.vendor, "tables": {}, "files": {},
+                "migrations": {"core": "9999_de_l_avenir", "contenttypes": "0002_remove_content_type_name"}}
+    archive = tmp_path / "future.tar"
+    with tarfile.open(archive, "w") as tar:
+        body = json.dumps(manifest).encode()
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(body)
+        tar.addfile(info, io.BytesIO(body))
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", str(archive), "--force")
+    assert "version plus récente d'Ouvert (99.0)" in str(refused.value)
+    assert "core.9999_de_l_avenir" in str(refused.value) and "contenttypes" not in str(refused.value)
+    assert User.objects.filter(email="deja-la@exemple.qc.ca").exists()

@@ -91,6 +91,46 @@ def test_task_queue_depth_and_oldest_age(client):
     assert value(samples, "ouvert_tasks_stuck") == 0
 
 
+def test_a_task_whose_worker_died_counts_as_stuck(client, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    for started_ago in (2 * settings.TASK_STUCK_SECONDS, 5):  # the first is stuck, the second just runs
+        task = DBTaskResult.objects.create(
+            id=uuid.uuid4(), status="RUNNING", args_kwargs={"args": [], "kwargs": {}}, task_path="ouvert.x.y",
+            queue_name="default", backend_name="default", run_after=now, worker_ids=["w"])
+        DBTaskResult.objects.filter(pk=task.pk).update(started_at=now - dt.timedelta(seconds=started_ago))
+    assert value(scrape(client), "ouvert_tasks_stuck") == 1
+
+
+def test_ingestion_figures_after_a_real_load(client, settings, make_user, make_org, make_member,
+                                             django_capture_on_commit_callbacks):
+    """An upload ingested by the task (run at once here): the next scrape counts its job and rows."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ouvert.catalog import services
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                                  "QUEUES": ["default"]}}
+    before = scrape(client)
+    assert value(before, "ouvert_ingest_jobs_finished_last_hour") == 0
+    assert "ouvert_ingest_last_job_rows_per_second" not in before
+    org, editor = make_org(), make_user()
+    make_member(editor, org, "editor")
+    dataset = services.dataset_create(by=editor, organization=org, title="Compteurs")
+    body = ("numero,passages\n" + "".join(f"{i},{i * 7}\n" for i in range(1, 1201))).encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        resource = services.resource_create(dataset=dataset, by=editor, file=SimpleUploadedFile("compteurs.csv", body))
+    from ouvert.datastore.models import IngestJob
+
+    assert IngestJob.objects.get(resource_id=resource.pk).status == "succeeded"
+    samples = scrape(client)
+    assert value(samples, "ouvert_ingest_jobs_finished_last_hour") == 1
+    assert value(samples, "ouvert_ingest_rows_last_hour") == 1200
+    assert value(samples, "ouvert_ingest_rows_per_second") > 0
+    assert value(samples, "ouvert_ingest_last_job_rows_per_second") > 0
+
+
 def test_ingestion_rows_per_second_from_finished_jobs(client):
     from ouvert.datastore.models import IngestJob, JobStatus
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ouvert.core.backup import BackupError, backup_restore, backup_verify, read_manifest
+from ouvert.core.backup import BackupError, backup_restore, backup_verify, pending_migrations, read_manifest
 
 
 class Command(BaseCommand):
@@ -33,3 +33,8 @@ class Command(BaseCommand):
                 raise CommandError(f"Vérification échouée : {len(report.problems)} écart(s) avec la sauvegarde.")
             self.stdout.write(f"Vérifié : {report.tables} tables ({report.rows} lignes) et {report.files} fichiers "
                               "identiques à la sauvegarde.")
+        pending = 0 if verify_only else pending_migrations()
+        if pending:
+            self.stdout.write(f"La sauvegarde vient d'une version antérieure ; migrations de cette version à "
+                              f"appliquer : {pending}. Vérifiez d'abord (--verify-only), puis lancez "
+                              "« ouvert migrate ».")
