@@ -116,8 +116,8 @@ class Network:
 
     def close(self) -> None:
         for host in self.hosts.values():
-            subprocess.run(["ip", "netns", "del", host.namespace], capture_output=True, check=False)  # noqa: S607
-        subprocess.run(["ip", "link", "del", self.bridge], capture_output=True, check=False)  # noqa: S607
+            subprocess.run(["ip", "netns", "del", host.namespace], capture_output=True, check=False)  # noqa: S603, S607
+        subprocess.run(["ip", "link", "del", self.bridge], capture_output=True, check=False)  # noqa: S603, S607
 
 
 @dataclass
@@ -170,6 +170,7 @@ class Cluster:
     app_threads: int = 4
     worker_concurrency: int = 2
     participants: int = 0
+    catalog: int = 0
     extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, Process] = field(default_factory=dict)
     relays: list[Process] = field(default_factory=list)
@@ -190,6 +191,9 @@ class Cluster:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self._start_s3()
         self._recreate_database()
+        import redis
+
+        redis.Redis(host=REDIS[0], port=REDIS[1], db=REDIS_DB).flushdb()  # counters of an earlier run
         self.network = Network([*self.apps, *self.workers])
         gateway = self.network.gateway
         for port in (PG[1], REDIS[1], RABBITMQ[1], self.s3_port):
@@ -197,7 +201,8 @@ class Cluster:
                 "socat", f"TCP-LISTEN:{port},bind={gateway},fork,reuseaddr,backlog=512", f"TCP:127.0.0.1:{port}"],
                 dict(os.environ), self.workdir / "relays.log").start())
         seeded = subprocess.run([sys.executable, "-m", "ouvert.core.tests.multihost_seed",  # noqa: S603
-                                 "--participants", str(self.participants)], env=self.env(local=True), cwd=ROOT,
+                                 "--participants", str(self.participants), "--catalog", str(self.catalog)],
+                                env=self.env(local=True), cwd=ROOT,
                                 capture_output=True, text=True, check=False)
         if seeded.returncode:
             raise RuntimeError(f"seed failed:\n{seeded.stderr[-3000:]}")

@@ -25,12 +25,12 @@ EDITOR_EMAIL = "editrice@multihote.local"
 EDITOR_PASSWORD = "multihote-mot-de-passe-2026"  # noqa: S105 — a throwaway instance
 
 
-def surge_module() -> ModuleType:
-    """``bench/consultation_surge.py`` (its survey, answers and canonical lines), imported by path."""
-    name = "consultation_surge"
+def bench_module(name: str) -> ModuleType:
+    """A script of ``bench/`` (``consultation_surge``: its survey, answers and canonical lines;
+    ``catalog_search``: its generated catalogue and queries), imported by path."""
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / "consultation_surge.py")
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
@@ -38,11 +38,15 @@ def surge_module() -> ModuleType:
     return module
 
 
-def seed(*, participants: int) -> dict[str, Any]:
+def surge_module() -> ModuleType:
+    return bench_module("consultation_surge")
+
+
+def seed(*, participants: int, catalog: int = 0) -> dict[str, Any]:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from ouvert.catalog import services as catalog
+    from ouvert.catalog import services as catalog_services
     from ouvert.consultations import services as consultations
     from ouvert.core import services as core
     from ouvert.core.models import ApiToken, Membership, Organization, User
@@ -51,11 +55,11 @@ def seed(*, participants: int) -> dict[str, Any]:
     surge = surge_module()
     call_command("migrate", interactive=False, verbosity=0)
     org = Organization.objects.create(slug="multihote", kind="municipality", name_fr="Ville multihôte")
-    editor = User.objects.create_user(EDITOR_EMAIL, EDITOR_PASSWORD)
+    editor = User.objects.create_user(EDITOR_EMAIL, EDITOR_PASSWORD, email_verified_at=timezone.now())
     Membership.objects.create(user=editor, organization=org, role="editor")
     _token, secret = core.token_create(user=editor, by=editor, name="multihôte")
-    dataset = catalog.dataset_create(by=editor, organization=org, title="Compteurs multihôtes")
-    catalog.dataset_publish(dataset=dataset, by=editor)
+    dataset = catalog_services.dataset_create(by=editor, organization=org, title="Compteurs multihôtes")
+    catalog_services.dataset_publish(dataset=dataset, by=editor)
 
     now = timezone.now()
     consultation = consultations.consultation_create(
@@ -81,6 +85,8 @@ def seed(*, participants: int) -> dict[str, Any]:
         tokens.append(ApiToken(user=user, name="multihôte", prefix=prefix, digest=token_digest(participant_secret)))
         secrets.append(participant_secret)
     ApiToken.objects.bulk_create(tokens)
+    if catalog:
+        bench_module("catalog_search").generate(catalog)
     return {"editor": EDITOR_EMAIL, "password": EDITOR_PASSWORD, "token": secret, "dataset": dataset.name,
             "consultation": consultation.slug, "questions": [q.pk for q in questions],
             "participants": [{"email": u.email, "token": s} for u, s in zip(users, secrets, strict=True)]}
@@ -91,9 +97,10 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=0)
+    parser.add_argument("--catalog", type=int, default=0, help="datasets generated as bench/catalog_search.py does")
     args = parser.parse_args()
     django.setup()
-    print(json.dumps(seed(participants=args.participants)))
+    print(json.dumps(seed(participants=args.participants, catalog=args.catalog)))
 
 
 if __name__ == "__main__":
