@@ -134,11 +134,12 @@ def kills(cluster: Cluster, args: argparse.Namespace, rng: random.Random) -> boo
           f"{'OK' if good else 'FAILED'}; {load()}", flush=True)
     ticks = ticks_with_kills(cluster, tasks=args.tasks, kills=args.kills, rng=rng, gap=(0.5, 2.0), timeout=1800)
     good = (ticks.kills == args.kills and dict(ticks.statuses) == {"SUCCESSFUL": args.tasks}
-            and ticks.wrong_values == 0 and not ticks.unfinished)
+            and ticks.wrong_values == 0 and not ticks.unfinished and ticks.run_again >= ticks.held_at_kill)
     ok &= good
     print(f"small tasks: {ticks.tasks} tasks, {ticks.kills} SIGKILLs; all done after {ticks.seconds:.1f} s "
-          f"({ticks.tasks / ticks.seconds:.1f} tasks/s); statuses {dict(ticks.statuses)}; {ticks.run_again} run "
-          f"again by another worker; wrong results {ticks.wrong_values}; left unfinished {ticks.unfinished} → "
+          f"({ticks.tasks / ticks.seconds:.1f} tasks/s); statuses {dict(ticks.statuses)}; {ticks.held_at_kill} "
+          f"running on a worker when it was killed, {ticks.run_again} run again by another worker; wrong results "
+          f"{ticks.wrong_values}; left unfinished {ticks.unfinished} → "
           f"{'OK' if good else 'FAILED'}; {load()}", flush=True)
     return ok
 

@@ -168,7 +168,7 @@ class Cluster:
     workers: tuple[str, ...] = ("wrk1", "wrk2")
     app_processes: int = 1
     app_threads: int = 4
-    worker_concurrency: int = 2
+    worker_concurrency: int = 4
     participants: int = 0
     catalog: int = 0
     extra_env: dict[str, str] = field(default_factory=dict)
@@ -368,17 +368,33 @@ class Cluster:
                 conn.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # a redirect is an answer to look at (and its cookies to keep), not to follow
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def request(url: str, *, method: str = "GET", data: bytes | None = None, headers: dict[str, str] | None = None,
             timeout: float = 60) -> tuple[int, dict[str, str], bytes]:
-    """One HTTP request: status (0 when the connection failed), headers, body."""
+    """One HTTP request, redirects not followed: status (0 when the connection failed), headers, body."""
     req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as response:  # noqa: S310
-            return response.status, dict(response.headers), response.read()
+        with _OPENER.open(req, timeout=timeout) as response:
+            return response.status, _headers(response.headers), response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, _headers(error.headers), error.read()
     except (OSError, http_client_errors()):
         return 0, {}, b""
+
+
+def _headers(message: Any) -> dict[str, str]:
+    """The response's headers; one repeated (``Set-Cookie``) has its values joined by line breaks."""
+    joined: dict[str, str] = {}
+    for name, value in message.items():
+        joined[name] = f"{joined[name]}\n{value}" if name in joined else value
+    return joined
 
 
 def http_client_errors() -> type[Exception]:

@@ -29,6 +29,7 @@ import contextlib
 import json
 import time
 from dataclasses import dataclass, field
+from typing import TextIO
 
 IDEMPOTENT = {"GET", "HEAD", "OPTIONS", "PUT", "DELETE"}
 HOP_BY_HOP = {b"connection", b"keep-alive", b"proxy-connection", b"te", b"trailer", b"upgrade",
@@ -51,7 +52,7 @@ class Backend:
 class Balancer:
     backends: list[Backend]
     down_seconds: float = 2.0
-    log: object = None
+    log: TextIO | None = None
     turn: int = 0
     served: dict[str, int] = field(default_factory=dict)
 

@@ -191,11 +191,12 @@ class TickRun:
     seconds: float = 0.0
     statuses: Counter = field(default_factory=Counter)
     run_again: int = 0  # rows with more than one worker id: taken over after a kill
+    held_at_kill: int = 0  # tasks "running" on the killed workers when they died
     wrong_values: int = 0
     unfinished: dict[str, int] = field(default_factory=dict)
 
 
-def ticks_with_kills(cluster: Cluster, *, tasks: int, kills: int, rng: random.Random, hold: float = 0.02,
+def ticks_with_kills(cluster: Cluster, *, tasks: int, kills: int, rng: random.Random, hold: float = 0.1,
                      gap: tuple[float, float] = (1.0, 3.0), timeout: float = 900) -> TickRun:
     run = TickRun(tasks=tasks)
     started = time.monotonic()
@@ -206,12 +207,16 @@ def ticks_with_kills(cluster: Cluster, *, tasks: int, kills: int, rng: random.Ra
                                    "AND status = 'SUCCESSFUL'", (TICK,))[0][0]
         while run.kills < kills and done() < tasks:
             time.sleep(rng.uniform(*gap))
-            holders = Counter(cluster.worker_named(ids[-1]) for _id, status, ids, _v, _a in ledger(cluster, TICK)
-                              if status == "RUNNING" and ids)
-            holders.pop(None, None)
+            holders = {name for _id, status, ids, _v, _a in ledger(cluster, TICK)
+                       if status == "RUNNING" and ids and (name := cluster.worker_named(ids[-1]))}
             if not holders:
                 continue  # no live worker holds one right now (both starting): try again
-            _kill_and_restart(cluster, rng.choice(sorted(holders)))
+            victim = rng.choice(sorted(holders))
+            dead = f"ouvert-{cluster.processes[victim].pid}@"
+            cluster.kill(victim)
+            run.held_at_kill += sum(1 for _id, status, ids, _v, _a in ledger(cluster, TICK)
+                                    if status == "RUNNING" and ids and ids[-1].startswith(dead))
+            cluster.start_worker(victim)
             run.kills += 1
         assert enqueue.wait(timeout=600) == 0, enqueue.stderr.read() if enqueue.stderr else ""
         wait_until(lambda: done() >= tasks, timeout=timeout, interval=0.5, what=f"{tasks} tasks to finish")
