@@ -16,6 +16,7 @@ whatever happens.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -44,6 +45,11 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def tick_value(index: int) -> str:
+    """What the small task of index ``index`` returns (``multihost_tasks.multihost_tick``)."""
+    return hashlib.sha256(f"tache-{index}".encode()).hexdigest()[:16]
 
 
 def _answers(address: tuple[str, int]) -> bool:

@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from .multihost import ROOT, Cluster, multipart, request, wait_until
+from .multihost import ROOT, Cluster, multipart, request, tick_value, wait_until
 from .multihost_seed import surge_module
-from .multihost_tasks import tick_value
 
 INGEST = "%datastore_ingest_task"
 TICK = "%multihost_tick"
