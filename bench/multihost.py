@@ -40,9 +40,9 @@ from ouvert.core.tests.multihost import Cluster, missing, request  # noqa: E402
 from ouvert.core.tests.multihost_scenarios import (  # noqa: E402
     ingest_with_kills,
     outcomes_summary,
+    settled,
     surge,
     ticks_with_kills,
-    unfinished,
 )
 from ouvert.core.tests.multihost_seed import bench_module  # noqa: E402
 
@@ -192,7 +192,9 @@ def main() -> int:
         if "kills" not in args.skip:
             ok &= kills(cluster, args, rng)
             ok &= app_kill(cluster, args)
-        print(f"ledger left unfinished: {unfinished(cluster)}")
+        left = settled(cluster)
+        ok &= not left
+        print(f"ledger: running or due and waiting at the end: {left or 'none'}")
     finally:
         cluster.close()
     print("all checks passed" if ok else "A CHECK FAILED")

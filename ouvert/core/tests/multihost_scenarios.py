@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import random
@@ -36,9 +37,19 @@ def ledger(cluster: Cluster, task_path: str) -> list[tuple]:
 
 
 def unfinished(cluster: Cluster) -> dict[str, int]:
-    rows = cluster.sql("SELECT status, count(*) FROM django_tasks_database_dbtaskresult "
-                       "WHERE status NOT IN ('SUCCESSFUL', 'FAILED') GROUP BY status")
+    """Tasks of the ledger running, or due and waiting (``run_after`` past, or the "no date" maximum);
+    tasks deferred to later (a digest tomorrow) are not counted."""
+    rows = cluster.sql("SELECT status, count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING' "
+                       "OR (status = 'READY' AND (run_after <= now() OR run_after >= '9999-01-01')) GROUP BY status")
     return dict(rows)
+
+
+def settled(cluster: Cluster, timeout: float = 120) -> dict[str, int]:
+    """:func:`unfinished` once it is empty, or as it is after ``timeout`` s (the tasks an upload queues
+    after its ingestion, such as the quality report, may still be on their way)."""
+    with contextlib.suppress(TimeoutError):
+        wait_until(lambda: not unfinished(cluster), timeout=timeout, interval=0.5)
+    return unfinished(cluster)
 
 
 def _kill_and_restart(cluster: Cluster, name: str) -> None:
@@ -227,7 +238,7 @@ def ticks_with_kills(cluster: Cluster, *, tasks: int, kills: int, rng: random.Ra
         run.statuses[status] += 1
         run.run_again += len(ids) > 1
         run.wrong_values += status == "SUCCESSFUL" and value != tick_value(arguments["kwargs"]["index"])
-    run.unfinished = unfinished(cluster)
+    run.unfinished = settled(cluster)
     return run
 
 
