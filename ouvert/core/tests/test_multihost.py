@@ -30,15 +30,15 @@ KILLS = 3
 TICKS = 2000
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
+@pytest.fixture
+def cluster(tmp_path):
     absent = missing()
     if absent:
         message = "the multi-host test needs " + ", ".join(absent)
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
-    running = Cluster(workdir=tmp_path_factory.mktemp("multihost"), participants=PARTICIPANTS,
+    running = Cluster(workdir=tmp_path / "multihost", participants=PARTICIPANTS,
                       extra_env={"OUVERT_RATE_LOGIN": "5"})
     try:
         running.start()
@@ -85,7 +85,7 @@ def _post_login(cluster: Cluster, backend: str, cookies: dict[str, str], email: 
     return status, headers, body
 
 
-def test_a_session_opened_on_one_server_is_served_by_the_other_and_a_rate_limit_holds_across_both(cluster):
+def _a_session_moves_between_servers_and_a_rate_limit_holds_across_both(cluster: Cluster) -> None:
     _not_near_a_window_end()  # the login limit counts in fixed windows of 300 s
     cookies: dict[str, str] = {}
     status, headers, _body = _post_login(cluster, "app1", cookies, cluster.seeded["editor"],
@@ -109,7 +109,7 @@ def test_a_session_opened_on_one_server_is_served_by_the_other_and_a_rate_limit_
     assert {backend for backend, _status in answers} == {"app1", "app2"}
 
 
-def test_an_app_server_killed_mid_surge_loses_and_doubles_no_submission(cluster):
+def _an_app_server_killed_mid_surge_loses_and_doubles_no_submission(cluster: Cluster) -> None:
     run = surge(cluster, participants=cluster.seeded["participants"], threads=12, kill_app="app1")
     try:
         assert not cluster.processes["app1"].alive()
@@ -126,7 +126,7 @@ def test_an_app_server_killed_mid_surge_loses_and_doubles_no_submission(cluster)
         cluster.wait_app("app1")
 
 
-def test_workers_killed_during_a_large_ingestion_leave_no_partial_table_and_a_whole_one(cluster):
+def _workers_killed_during_a_large_ingestion_leave_no_partial_table_and_a_whole_one(cluster: Cluster) -> None:
     run = ingest_with_kills(cluster, rows=INGEST_ROWS, kills=KILLS, rng=random.Random(19), spread=1.5)
     assert run.kills == KILLS, (run, _logs(cluster))
     assert run.ledger_status == "SUCCESSFUL" and run.job_status == "succeeded", (run, _logs(cluster))
@@ -137,7 +137,7 @@ def test_workers_killed_during_a_large_ingestion_leave_no_partial_table_and_a_wh
     assert "redelivered" in "".join(cluster.log(name) for name in cluster.workers)
 
 
-def test_workers_killed_during_2000_small_tasks_every_task_finishes_once(cluster):
+def _workers_killed_during_2000_small_tasks_every_task_finishes_once(cluster: Cluster) -> None:
     run = ticks_with_kills(cluster, tasks=TICKS, kills=KILLS, rng=random.Random(20))
     assert run.kills == KILLS, run
     assert dict(run.statuses) == {"SUCCESSFUL": TICKS}, run
@@ -145,3 +145,12 @@ def test_workers_killed_during_2000_small_tasks_every_task_finishes_once(cluster
     assert run.held_at_kill >= 1, run  # some kills came while the worker ran tasks…
     assert run.run_again >= run.held_at_kill  # …each of which another worker ran again
     assert run.unfinished == {} and settled(cluster) == {}  # nothing left running or due in the ledger
+
+
+def test_two_app_servers_and_two_workers_on_four_hosts_lose_nothing_when_killed(cluster):
+    """One test, in this order, so that a parallel run (``pytest -n``) starts one set-up, not one per
+    worker process (they would share Redis's database 9)."""
+    _a_session_moves_between_servers_and_a_rate_limit_holds_across_both(cluster)
+    _an_app_server_killed_mid_surge_loses_and_doubles_no_submission(cluster)
+    _workers_killed_during_a_large_ingestion_leave_no_partial_table_and_a_whole_one(cluster)
+    _workers_killed_during_2000_small_tasks_every_task_finishes_once(cluster)
