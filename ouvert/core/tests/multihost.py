@@ -355,7 +355,7 @@ class Cluster:
     def close(self) -> None:
         for process in list(self.processes.values()) + self.relays:
             with contextlib.suppress(Exception):
-                process.stop(timeout=10)
+                process.stop(signal.SIGKILL)  # nothing to finish: the database is dropped next
         if self.network is not None:
             self.network.close()
         with contextlib.suppress(Exception):
