@@ -44,6 +44,13 @@ def unfinished(cluster: Cluster) -> dict[str, int]:
     return dict(rows)
 
 
+def unfinished_rows(cluster: Cluster) -> list[tuple]:
+    """The :func:`unfinished` rows: task path, status, seconds since enqueued."""
+    return cluster.sql("SELECT task_path, status, round(extract(epoch FROM now() - enqueued_at)) FROM "
+                       "django_tasks_database_dbtaskresult WHERE status = 'RUNNING' OR (status = 'READY' AND "
+                       "(run_after <= now() OR run_after >= '9999-01-01')) ORDER BY enqueued_at")
+
+
 def settled(cluster: Cluster, timeout: float = 120) -> dict[str, int]:
     """:func:`unfinished` once it is empty, or as it is after ``timeout`` s (the tasks an upload queues
     after its ingestion, such as the quality report, may still be on their way)."""
