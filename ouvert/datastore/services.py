@@ -255,8 +255,11 @@ def _update(job: IngestJob, *, status: str | Unset = UNSET, phase: str | Unset =
 def datastore_ingest_run(*, job: IngestJob) -> IngestJob:
     """Do the work of a job: profile and load every sheet into new tables, then swap them in."""
     job.refresh_from_db()
-    if job.status != JobStatus.PENDING:
+    if job.status not in ACTIVE_STATUSES:
         return job  # already run (a retried delivery of the same task): nothing to do
+    # "running" here means the worker that started it died: the task layer hands a task to one worker
+    # at a time, and again only once its holder is gone. Start over: the new tables are rebuilt from
+    # scratch (``create_table`` drops a half-loaded one of the same name) and swapped in at the end.
     _update(job, status=JobStatus.RUNNING, started_at=timezone.now(), phase="open")
     backend = get_backend()
     options = IngestOptions.from_dict(job.options)
