@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db import connections, router
 
 from ouvert.core.models import Organization
 
@@ -28,10 +28,18 @@ T = TypeVar("T")
 
 def version_identity() -> str:
     """The catalogue's version and the organizations' last change: part of every key."""
-    from .search import catalogue_version
+    from .models import CatalogueVersion
 
-    organizations = Organization.objects.aggregate(changed=Max("updated_at"), n=Count("id"))
-    return str((catalogue_version(), str(organizations["changed"]), organizations["n"]))
+    # The database the search reads (the replica under ``replica_reads``): the version read with the
+    # data it numbers, so a lagging replica's counts are never stored under a newer number.
+    connection = connections[router.db_for_read(CatalogueVersion)]
+    organizations = connection.ops.quote_name(Organization._meta.db_table)
+    version = connection.ops.quote_name(CatalogueVersion._meta.db_table)
+    with connection.cursor() as cursor:  # one statement: only the tables' names are interpolated
+        cursor.execute(f"SELECT (SELECT number FROM {version} WHERE id = 1), MAX(updated_at), COUNT(*) "  # noqa: S608
+                       f"FROM {organizations}")
+        number, changed, n = cursor.fetchone()
+    return str((number or 0, str(changed), n))
 
 
 def key(kind: str, *parts: object) -> str:

@@ -202,11 +202,7 @@ class SearchResult:
     cache_scope: str | None = None
 
     def count(self) -> int:
-        if self.total is None:
-            if self.cache_scope is None:
-                return self.queryset.count()
-            self.total = search_cache.remembered(self.cache_scope + ":count", self.queryset.count)
-        return self.total
+        return self.total if self.total is not None else self.queryset.count()
 
     def rows(self, *, offset: int, limit: int) -> list[Dataset]:
         """The datasets of ranks ``offset`` to ``offset + limit`` (with their organization and
