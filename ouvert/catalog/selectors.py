@@ -16,7 +16,7 @@ from ouvert.core import permissions as core_permissions
 from ouvert.core.models import Organization, User
 
 from . import search, search_cache
-from .facets import cached_facet_counts, facet_counts
+from .facets import FacetCounts, cached_facet_counts, facet_counts
 from .models import (
     FREQUENCY_DAYS,
     Dataset,
@@ -282,7 +282,7 @@ def search_datasets(*, params: SearchParams, user: User | None = None, facets: b
     identity = search_cache.version_identity() if spatial is None else None
     language = search.query_language()
     has_query = bool(search.parse(params.q, language=language))
-    filters = params.items(page=False)
+    filters = [(key, value) for key, value in params.items(page=False) if key != "q"]  # the text: _text_scope
 
     def choose_language() -> tuple[str, bool]:
         if has_query and not _filtered(params, search.apply(public, params.q, language=language)).exists():
@@ -317,6 +317,14 @@ def search_datasets(*, params: SearchParams, user: User | None = None, facets: b
         result.facets = _facets(params, counted.counts)
         result.total = counted.total
     return result
+
+
+def catalogue_page_counts() -> FacetCounts:
+    """The facet counts of the catalogue page with neither text nor filter, from the shared cache of
+    the current version, counted and stored when absent (``tasks.catalogue_page_warm`` calls it once
+    a change commits, so the first visitor after a publish does not pay for the count)."""
+    params = SearchParams()
+    return cached_facet_counts(params, public_datasets(), identity=search_cache.version_identity(), text=None)
 
 
 def search_suggestions(*, params: SearchParams, limit: int = 3) -> list[str]:

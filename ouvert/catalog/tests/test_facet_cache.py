@@ -96,3 +96,22 @@ def test_text_searches_are_cached_and_current_after_every_change(client, publish
     answer = client.get(api).json()
     assert answer["count"] == 0 and answer["results"] == [] and _count_of(answer, "organization", org.slug) == 0
     assert "Écoles secondaires" not in client.get("/fr/donnees/?q=écoles").content.decode()
+
+
+def test_a_committed_change_recounts_the_catalogue_page_once(client, publisher, make_dataset,
+                                                            django_capture_on_commit_callbacks):
+    """After a publish commits, the catalogue page (no text, no filter) is counted by a task, so its
+    first visitor reads the new counts from the cache; a task queued for an older version does nothing."""
+    from ouvert.catalog import search, tasks
+
+    user, org = publisher
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:  # one commit for both
+        make_dataset(user, org, title="Écoles primaires")  # each: a create and a publish, two reindexes
+        make_dataset(user, org, title="Écoles secondaires")
+    assert sum(getattr(c, "__name__", "") == "_enqueue_catalogue_page_warm" for c in callbacks) == 1
+    answer, counted = _counting(client)
+    assert counted == 0 and answer["count"] == 2 and _count_of(answer, "organization", org.slug) == 2
+
+    version = search.catalogue_version()
+    assert tasks.catalogue_page_warm.call(version=version - 1) is False  # a later change's task counts
+    assert tasks.catalogue_page_warm.call(version=version) is True
