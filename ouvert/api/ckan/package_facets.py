@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, models
 from django.db.models import QuerySet
 
 from ouvert.catalog.models import Dataset, Keyword, Licence, Resource, Theme
@@ -35,8 +35,9 @@ BRANCHES: dict[str, tuple[str, str, str]] = {
              "COUNT(DISTINCT m.id)"),
     "res_format": ("r.format", "JOIN {resource} r ON r.dataset_id = m.id", "COUNT(DISTINCT m.id)"),
 }
-# The Python value of a field's raw database value (SQLite returns booleans as 0 and 1).
-_FIELD = {"is_reference": "is_reference"}
+# The Python value of a field's raw database value (SQLite returns booleans as 0 and 1, PostgreSQL's
+# text of one is "true" or "false").
+_PYTHON = {"is_reference": models.BooleanField().to_python}
 
 
 def facet_rows(found: QuerySet[Dataset], fields: list[str], *, limit: int,
@@ -53,9 +54,9 @@ def facet_rows(found: QuerySet[Dataset], fields: list[str], *, limit: int,
         inner_sql, inner_params = inner.query.sql_with_params()
     except EmptyResultSet:
         return result
-    tables = {"organization": Organization, "licence": Licence, "theme": Theme, "keyword": Keyword,
-              "resource": Resource, "dataset_themes": Dataset.themes.through,
-              "dataset_keywords": Dataset.keywords.through}
+    tables: dict[str, type[models.Model]] = {
+        "organization": Organization, "licence": Licence, "theme": Theme, "keyword": Keyword, "resource": Resource,
+        "dataset_themes": Dataset.themes.through, "dataset_keywords": Dataset.keywords.through}
     names = {key: connection.ops.quote_name(model._meta.db_table) for key, model in tables.items()}
     branches, params = [], []
     for position, name in enumerate(fields):
@@ -72,6 +73,6 @@ def facet_rows(found: QuerySet[Dataset], fields: list[str], *, limit: int,
     with connection.cursor() as cursor:
         cursor.execute(sql, [*inner_params, *params])
         for name, raw, n in cursor.fetchall():
-            field = _FIELD.get(name)
-            result[name].append((Dataset._meta.get_field(field).to_python(raw) if field else raw, n))
+            convert = _PYTHON.get(name)
+            result[name].append((convert(raw) if convert else raw, n))
     return result
