@@ -37,7 +37,7 @@ BRANCHES: dict[str, tuple[str, str, str]] = {
 }
 # The Python value of a field's raw database value (SQLite returns booleans as 0 and 1, PostgreSQL's
 # text of one is "true" or "false").
-_PYTHON = {"is_reference": models.BooleanField().to_python}
+_PYTHON = {"is_reference": lambda raw: str(raw).lower() in {"1", "true", "t"}}
 
 
 def facet_rows(found: QuerySet[Dataset], fields: list[str], *, limit: int,
