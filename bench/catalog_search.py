@@ -16,6 +16,7 @@ and prints the first two as ratios to the third. Usage (see docs/performance.md)
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -52,6 +53,8 @@ _SENTENCE = ("données ouvertes annuelles mensuelles localisation adresse munici
               "loisirs sécurité justice transport infrastructure territoire cartographie finances dépenses revenus")
 WORDS = _SENTENCE.split()
 FORMATS = ["CSV", "CSV", "CSV", "JSON", "GEOJSON", "XLSX", "PDF", "SHP"]
+CKAN_FACETS = ["organization", "groups", "tags", "res_format", "license_id", "update_frequency", "organization_kind",
+               "is_reference", "language"]
 FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "yearly", "irregular"]
 
 
@@ -134,6 +137,20 @@ def timed(fn, repeat: int) -> list[float]:
     return out
 
 
+def cold(fn, repeat: int) -> list[float]:
+    """Each measure right after a change of the catalogue (its version bumped: every cached search
+    of the previous version is no longer read)."""
+    from ouvert.catalog import search
+
+    out = []
+    for _ in range(repeat):
+        search.catalogue_changed()
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
 def p95(values: list[float]) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
@@ -155,42 +172,84 @@ def main() -> None:
 
     generate(args.n)
     client = Client()
-    print(f"\nBase : {connection.vendor}, {args.n} jeux de données, {args.repeat} mesures par cas (ms)")
-    header = f"{'requête':45} {'brute méd/p95':>15} {'page HTML méd/p95':>19} {'×':>6} {'API méd/p95':>15} {'×':>6}"
+    load = os.getloadavg()
+    print(f"\nBase : {connection.vendor}, {args.n} jeux de données, {args.repeat} mesures par cas (ms); "
+          f"charge {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print("« froid » : juste après un changement du catalogue (sa version vient d'augmenter, rien en cache) ; "
+          "« chaud » : la même requête ensuite.")
+    header = (f"{'requête':45} {'brute méd/p95':>15} {'HTML froid':>11} {'×':>6} {'HTML chaud':>11} {'×':>6} "
+              f"{'API froid':>11} {'×':>6} {'API chaud':>11} {'×':>6}")
     print(header)
-    ratios_html, ratios_api = [], []
+    ratios: dict[str, list[float]] = {"html_cold": [], "html_warm": [], "api_cold": [], "api_warm": []}
     for query, facets in QUERIES:
         params = {"q": query, **facets}
         api_params = {("format" if k == "res_format" else k): v for k, v in params.items()} | {"facets": "true"}
+        html_path, api_path = "/fr/donnees/?" + urlencode(params), "/api/v1/datasets?" + urlencode(api_params)
         raw = timed(lambda q=query: search.raw_search(q, 20), args.repeat)
-        html = timed(lambda p=params: client.get("/fr/donnees/?" + urlencode(p)), args.repeat)
-        api = timed(lambda p=api_params: client.get("/api/v1/datasets?" + urlencode(p)), args.repeat)
-        check = client.get("/api/v1/datasets?" + urlencode(api_params)).json()["count"]
-        r_html = statistics.median(html) / statistics.median(raw)
-        r_api = statistics.median(api) / statistics.median(raw)
-        ratios_html.append(r_html)
-        ratios_api.append(r_api)
+        html_cold = cold(lambda p=html_path: client.get(p), args.repeat)
+        html = timed(lambda p=html_path: client.get(p), args.repeat)
+        api_cold = cold(lambda p=api_path: client.get(p), args.repeat)
+        api = timed(lambda p=api_path: client.get(p), args.repeat)
+        check = client.get(api_path).json()["count"]
+        base = statistics.median(raw)
+        figures = {"html_cold": html_cold, "html_warm": html, "api_cold": api_cold, "api_warm": api}
+        for name, values in figures.items():
+            ratios[name].append(statistics.median(values) / base)
         label = (query + " " + urlencode(facets))[:45]
-        print(f"{label:45} {statistics.median(raw):7.1f}/{p95(raw):<7.1f} {statistics.median(html):9.1f}/"
-              f"{p95(html):<9.1f} {r_html:6.1f} {statistics.median(api):7.1f}/{p95(api):<7.1f} {r_api:6.1f}"
-              f"   ({check} résultats)")
-    print(f"\nRatio médian page HTML / requête brute : {statistics.median(ratios_html):.1f}×; "
-          f"API / requête brute : {statistics.median(ratios_api):.1f}×")
+        cells = " ".join(f"{statistics.median(v):11.1f} {statistics.median(v) / base:6.1f}" for v in figures.values())
+        print(f"{label:45} {base:7.1f}/{p95(raw):<7.1f} {cells}   ({check} résultats)")
+    print("\nRatio médian / requête brute : " + ", ".join(
+        f"{name} {statistics.median(values):.1f}×" for name, values in ratios.items()))
+
+    # CKAN's package_search with the nine facet fields against the native API with its facets, the
+    # same text, both cold (the native API's cache emptied by a change) and the native API warm.
+    print(f"\n{'package_search (9 facet.field)':45} {'CKAN méd/p95':>15} {'API froid':>11} {'×':>6} "
+          f"{'API chaud':>11} {'×':>6}")
+    ckan_ratios: list[float] = []
+    for query, _facets in QUERIES:
+        body = json.dumps({"q": query, "rows": 20, "facet.field": CKAN_FACETS})
+        ckan = timed(lambda b=body: client.post("/api/3/action/package_search", b,
+                                                content_type="application/json"), args.repeat)
+        api_path = "/api/v1/datasets?" + urlencode({"q": query, "facets": "true"})
+        api_cold = cold(lambda p=api_path: client.get(p), args.repeat)
+        api = timed(lambda p=api_path: client.get(p), args.repeat)
+        ratio = statistics.median(ckan) / statistics.median(api_cold)
+        ckan_ratios.append(ratio)
+        print(f"{query[:45]:45} {statistics.median(ckan):7.1f}/{p95(ckan):<7.1f} {statistics.median(api_cold):11.1f} "
+              f"{ratio:6.1f} {statistics.median(api):11.1f} {statistics.median(ckan) / statistics.median(api):6.1f}")
+    print(f"Ratio médian CKAN / API native (froide) : {statistics.median(ckan_ratios):.1f}×")
 
     # Pages with no text, facet filters only: their counts come from the shared cache, invalidated by
     # every change (target: under 100 ms). "froid" = the first request after a change (a publish bumps
     # the catalogue's version), "chaud" = the next ones.
-    print(f"\n{'page sans texte (filtres seuls)':45} {'froid':>9} {'chaud méd/p95':>15}")
+    load = os.getloadavg()
+    print(f"\n(charge {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})")
+    # "changement": the change itself (search.catalogue_changed, with the recount it queues when the
+    # code has one, run inline by the test settings' immediate task backend); "sans tâche": the first
+    # request after a bare bump of the version, as a visitor arriving before that recount would see.
+    print(f"\n{'page sans texte (filtres seuls)':45} {'changement':>10} {'froid':>9} {'sans tâche':>10} "
+          f"{'chaud méd/p95':>15}")
+    from django.db.models import F
+
+    from ouvert.catalog.models import CatalogueVersion
+
     for facets in ({}, {"kind": "municipality"}, {"theme": "transport", "res_format": "CSV"}):
         path = "/fr/donnees/?" + urlencode(facets)
-        colds = []
+        changes, colds, bare = [], [], []
         for _ in range(3):
+            started = time.perf_counter()
             search.catalogue_changed()
+            changes.append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
             client.get(path)
             colds.append((time.perf_counter() - started) * 1000)
+            CatalogueVersion.objects.filter(pk=1).update(number=F("number") + 1)
+            started = time.perf_counter()
+            client.get(path)
+            bare.append((time.perf_counter() - started) * 1000)
         warm = timed(lambda p=path: client.get(p), args.repeat)
-        print(f"{path:45} {statistics.median(colds):9.1f} {statistics.median(warm):7.1f}/{p95(warm):<7.1f}")
+        print(f"{path:45} {statistics.median(changes):10.1f} {statistics.median(colds):9.1f} "
+              f"{statistics.median(bare):10.1f} {statistics.median(warm):7.1f}/{p95(warm):<7.1f}")
 
 
 if __name__ == "__main__":

@@ -229,7 +229,8 @@ def _decode(cursor: str | None) -> int:
 
 def _page(qs, cursor: str | None, limit: int) -> tuple[list, str | None]:
     offset = _decode(cursor)
-    rows = list(qs[offset: offset + limit + 1])
+    rows = qs.rows(offset=offset, limit=limit + 1) if isinstance(qs, selectors.SearchResult) else list(
+        qs[offset: offset + limit + 1])
     more = len(rows) > limit
     return rows[:limit], (_encode(offset + limit) if more else None)
 
@@ -275,7 +276,7 @@ def dataset_list(request: HttpRequest, filters: Query[DatasetFilters]):
         sort=filters.sort if filters.sort in selectors.SORTS else "")
     with observe_search("catalog_api"), replica_reads():  # replica if any; match, facets, rows
         result = selectors.search_datasets(params=params, facets=filters.facets)
-        rows, next_cursor = _page(result.queryset, filters.cursor, filters.limit)
+        rows, next_cursor = _page(result, filters.cursor, filters.limit)
     facets = None
     if filters.facets:
         facets = {name: [{"value": i.value, "label": i.label, "count": i.count} for i in items]

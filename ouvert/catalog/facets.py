@@ -17,7 +17,6 @@ are; only the outer aggregates are written here. Both backends run the same SQL.
 
 from __future__ import annotations
 
-import hashlib
 import operator
 from collections import Counter
 from collections.abc import Callable
@@ -122,32 +121,23 @@ def facet_counts(params: SearchParams, matching: QuerySet[Dataset]) -> FacetCoun
     return FacetCounts(total=total, counts=_labelled(counted))
 
 
-FACETS_CACHE_SECONDS = 600
+def cached_facet_counts(params: SearchParams, matching: QuerySet[Dataset], *, identity: str | None = None,
+                        text: object = None) -> FacetCounts:
+    """:func:`facet_counts` of ``matching``, the public datasets matching the text ``text`` (its
+    language and stemmed terms; None: no text) with no rectangle, from the shared cache when the same
+    text and filters were counted since the catalogue last changed (see ``search_cache``; ``identity``
+    is :func:`search_cache.version_identity`, read once per request). Labels are read afresh each time."""
+    from . import search_cache
 
-
-def cached_facet_counts(params: SearchParams, matching: QuerySet[Dataset]) -> FacetCounts:
-    """:func:`facet_counts` of the whole public catalogue under facet filters only (no text, no
-    rectangle), from the shared cache when the same filters were counted since the catalogue last
-    changed. The key holds the catalogue's version (bumped in the transaction of every change that
-    can move a count, ``search.catalogue_changed``) and the organizations' last change (their kind
-    is a facet), so a cached count is never read after a change has committed; labels are read
-    afresh each time."""
-    from django.core.cache import cache
-    from django.db.models import Count, Max
-
-    from .search import catalogue_version
-
-    organizations = Organization.objects.aggregate(changed=Max("updated_at"), n=Count("id"))
     filters = [(name, sorted(map(str, getattr(params, name) or []))) for name in FILTERS if name != "reference"]
-    identity = str((catalogue_version(), str(organizations["changed"]), organizations["n"], filters,
-                    bool(params.reference)))
-    key = "catalog:facets:" + hashlib.sha256(identity.encode()).hexdigest()
-    cached = cache.get(key)
-    if cached is None:
+    key = search_cache.key("facets", identity or search_cache.version_identity(), text, filters,
+                           bool(params.reference))
+
+    def compute() -> tuple[int, dict[str, dict[str, int]]]:
         total, counted = _count(params, matching)
-        cached = (total, {name: dict(counter) for name, counter in counted.items()})
-        cache.set(key, cached, FACETS_CACHE_SECONDS)
-    total, raw = cached
+        return total, {name: dict(counter) for name, counter in counted.items()}
+
+    total, raw = search_cache.remembered(key, compute)
     return FacetCounts(total=total, counts=_labelled({name: Counter(values) for name, values in raw.items()}))
 
 

@@ -190,11 +190,14 @@ _PG_VECTORS = (
 
 def catalogue_changed() -> None:
     """Bump the catalogue's version (inside the writer's transaction): cached facet counts of the
-    previous version are no longer read."""
+    previous version are no longer read. Once the change commits, a task counts the catalogue page
+    (no text, no filter) of the new version into the cache (``tasks.catalogue_page_warm``)."""
     from .models import CatalogueVersion
+    from .tasks import catalogue_page_warm_schedule
 
     if not CatalogueVersion.objects.filter(pk=1).update(number=F("number") + 1):
         CatalogueVersion.objects.get_or_create(pk=1, defaults={"number": 1})
+    catalogue_page_warm_schedule()  # the catalogue page's counts recounted once this change commits
 
 
 def catalogue_version() -> int:

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from ouvert.core import permissions as core_permissions
 from ouvert.core.models import Organization, User
 
-from . import search
-from .facets import cached_facet_counts, facet_counts
+from . import search, search_cache
+from .facets import FacetCounts, cached_facet_counts, facet_counts
 from .models import (
     FREQUENCY_DAYS,
     Dataset,
@@ -198,8 +198,26 @@ class SearchResult:
     language: str = "fr"
     other_language: bool = False
 
+    # The key of this search's cached page ids (see ``search_cache``), or None: not cached.
+    cache_scope: str | None = None
+
     def count(self) -> int:
         return self.total if self.total is not None else self.queryset.count()
+
+    def rows(self, *, offset: int, limit: int) -> list[Dataset]:
+        """The datasets of ranks ``offset`` to ``offset + limit`` (with their organization and
+        licence): ids from the cache when this page was ranked since the catalogue last changed,
+        rows always read afresh."""
+        if self.cache_scope is None:
+            return list(self.queryset[offset:offset + limit])
+        page_key = f"{self.cache_scope}:{offset}:{limit}"
+        ids = search_cache.cache.get(page_key)
+        if ids is None:
+            rows = list(self.queryset[offset:offset + limit])
+            search_cache.cache.set(page_key, [row.pk for row in rows], search_cache.SECONDS)
+            return rows
+        found = Dataset.objects.select_related("organization", "licence").in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
 
 
 def _filtered(params: SearchParams, base: QuerySet[Dataset], skip: str | None = None) -> QuerySet[Dataset]:
@@ -246,33 +264,67 @@ def _spatial(bbox: BBox | None) -> list[uuid.UUID] | None:
     return datasets_intersecting(GeoBBox(*bbox))
 
 
+def _text_scope(params: SearchParams, language: str) -> object:
+    """What the text query means to the index (its language and stemmed terms), for cache keys:
+    "Écoles" and "ecoles" share their entries; None for a page without text."""
+    parsed = search.parse(params.q, language=language)
+    return (parsed.language, parsed.stemmed()) if parsed else None
+
+
 def search_datasets(*, params: SearchParams, user: User | None = None, facets: bool = False) -> SearchResult:
-    """Public datasets matching ``params``, sorted, with facet counts when asked."""
+    """Public datasets matching ``params``, sorted, with facet counts when asked.
+
+    Without a rectangle the answer is the same for every reader: the language the query is matched
+    in, the facet counts and the ids of each page come from the shared cache of the catalogue's
+    current version (see ``search_cache``) once computed."""
     spatial = _spatial(params.bbox)
     public = public_datasets() if spatial is None else public_datasets().filter(pk__in=spatial)
+    identity = search_cache.version_identity() if spatial is None else None
     language = search.query_language()
-    matching = search.apply(public, params.q, language=language)
     has_query = bool(search.parse(params.q, language=language))
-    switched = False
-    if has_query and not _filtered(params, matching).exists():
-        # Nothing in the request's language: the other language's results, said so on the page.
-        other = search.other_language(language)
-        alternative = search.apply(public, params.q, language=other)
-        if bool(search.parse(params.q, language=other)) and _filtered(params, alternative).exists():
-            matching, language, switched = alternative, other, True
-    qs = _ordered(_filtered(params, matching), params.effective_sort(), has_query)
+    filters = [(key, value) for key, value in params.items(page=False) if key != "q"]  # the text: _text_scope
+
+    def choose_language() -> tuple[str, bool]:
+        if has_query and not _filtered(params, search.apply(public, params.q, language=language)).exists():
+            # Nothing in the request's language: the other language's results, said so on the page.
+            other = search.other_language(language)
+            if (bool(search.parse(params.q, language=other))
+                    and _filtered(params, search.apply(public, params.q, language=other)).exists()):
+                return other, True
+        return language, False
+
+    if has_query and identity is not None:
+        language, switched = search_cache.remembered(
+            search_cache.key("language", identity, language, _text_scope(params, language), filters), choose_language)
+    else:
+        language, switched = choose_language()
+    matching = search.apply(public, params.q, language=language)
+    sort = params.effective_sort()
+    qs = _ordered(_filtered(params, matching), sort, has_query)
     result = SearchResult(queryset=qs.select_related("organization", "licence"), params=params,
                           language=language, other_language=switched)
+    text = _text_scope(params, language)
+    if identity is not None and sort != "popular":  # view and download counters move without a new version
+        result.cache_scope = search_cache.key("search", identity, text, filters, sort)
     if facets:
         ids = search.matching_ids(params.q, language=language)
         base = public
-        if ids is None and spatial is None:  # facet filters only: the same counts for every reader
-            counted = cached_facet_counts(params, base)
+        if identity is not None:  # the same counts for every reader
+            counted = cached_facet_counts(params, base.filter(pk__in=ids) if ids is not None else base,
+                                          identity=identity, text=text)
         else:
             counted = facet_counts(params, base.filter(pk__in=ids) if ids is not None else base)
         result.facets = _facets(params, counted.counts)
         result.total = counted.total
     return result
+
+
+def catalogue_page_counts() -> FacetCounts:
+    """The facet counts of the catalogue page with neither text nor filter, from the shared cache of
+    the current version, counted and stored when absent (``tasks.catalogue_page_warm`` calls it once
+    a change commits, so the first visitor after a publish does not pay for the count)."""
+    params = SearchParams()
+    return cached_facet_counts(params, public_datasets(), identity=search_cache.version_identity(), text=None)
 
 
 def search_suggestions(*, params: SearchParams, limit: int = 3) -> list[str]:

@@ -84,7 +84,7 @@ def search(request: HttpRequest) -> HttpResponse:
         if result.total is not None:
             paginator.count = result.total  # counted with the facets: no second COUNT (a cached property)
         page = paginator.get_page(params.page)
-        page.object_list = list(page.object_list)
+        page.object_list = result.rows(offset=(page.number - 1) * paginator.per_page, limit=paginator.per_page)
     # An invalid rectangle is not applied; the page says why (400, like a form with errors).
     status = 400 if bbox_errors else 200
     if _wants_json(request):

@@ -30,18 +30,13 @@ from ouvert.core import permissions
 from ouvert.core.guidelines import render_text
 from ouvert.core.models import Organization
 
-from . import errors
+from . import errors, package_facets
 from .dictize import ckan_datetime, organization_dict, resource_download_path, resource_mimetype
 from .params import as_bool, as_int, as_list, as_str, required_id
 from .query import is_plain_text, to_q
 from .registry import Context
 
 ROWS_MAX = 1000
-FACET_FIELDS = {
-    "organization": "organization__slug", "groups": "themes__slug", "tags": "keywords__name",
-    "res_format": "resources__format", "license_id": "licence__slug", "update_frequency": "update_frequency",
-    "organization_kind": "organization__kind", "is_reference": "is_reference", "language": "language",
-}
 SORT_FIELDS: dict[str, str | None] = {
     "id": "pk", "metadata_modified": "updated_at", "metadata_created": "created_at", "title_string": "title",
     "title": "title", "name": "name", "score": None, "views_recent": "view_count",
@@ -351,21 +346,19 @@ def _sort(qs: QuerySet[Dataset], value: str, ranked: bool) -> QuerySet[Dataset]:
 
 
 def _facets(qs: QuerySet[Dataset], fields: list[str], limit: int, mincount: int) -> tuple[dict, dict]:
-    facets, search_facets = {}, {}
-    ids = qs.values("pk")
+    """CKAN's ``facets`` and ``search_facets`` of ``fields`` over ``qs``, counted in one statement."""
+    fields = list(dict.fromkeys(fields))
     for name in fields:
-        column = FACET_FIELDS.get(name)
-        if column is None:
+        if name not in package_facets.BRANCHES:
             raise errors.ValidationError({"facet.field": [_("Facette inconnue : %(f)s") % {"f": name}]})
-        rows = (Dataset.objects.filter(pk__in=ids).exclude(**{f"{column}__isnull": True})
-                .values(column).annotate(n=Count("pk", distinct=True)).filter(n__gte=max(mincount, 1))
-                .order_by("-n", column))
-        rows = list(rows if limit < 0 else rows[:limit])
-        labels = _facet_labels(name, [row[column] for row in rows])
-        facets[name] = {str(row[column]): row["n"] for row in rows}
+    counted = package_facets.facet_rows(qs, fields, limit=limit, mincount=mincount)
+    facets, search_facets = {}, {}
+    for name in fields:
+        rows = counted[name]
+        labels = _facet_labels(name, [value for value, _n in rows])
+        facets[name] = {str(value): n for value, n in rows}
         search_facets[name] = {"title": name, "items": [
-            {"name": str(row[column]), "display_name": labels.get(row[column], str(row[column])), "count": row["n"]}
-            for row in rows]}
+            {"name": str(value), "display_name": labels.get(value, str(value)), "count": n} for value, n in rows]}
     return facets, search_facets
 
 

@@ -122,6 +122,64 @@ def test_package_search_text_never_nested_as_a_correlated_subquery(client, catal
         assert not ('U0."id"' in query["sql"] and "dataset_id = catalog_dataset.id" in query["sql"]), query["sql"]
 
 
+FACET_FIELDS = ["organization", "groups", "tags", "res_format", "license_id", "update_frequency",
+                "organization_kind", "is_reference", "language"]
+
+
+def _recount(packages: list[dict], field: str) -> dict[str, int]:
+    """CKAN's count of ``field`` recounted from the packages themselves (each dataset once per value)."""
+    values = {
+        "organization": lambda p: {p["organization"]["name"]}, "groups": lambda p: {g["name"] for g in p["groups"]},
+        "tags": lambda p: {t["name"] for t in p["tags"]}, "res_format": lambda p: {r["format"] for r in p["resources"]},
+        "license_id": lambda p: {p["license_id"]} if p["license_id"] else set(),
+        "update_frequency": lambda p: {p["update_frequency"]} if p.get("update_frequency") else set(),
+    }[field]
+    counts: dict[str, int] = {}
+    for package in packages:
+        for value in values(package):
+            counts[value] = counts.get(value, 0) + 1
+    return counts
+
+
+@pytest.mark.parametrize("params", [{}, {"q": "velos"}, {"fq": "organization:montreal"}, {"fq": "tags:vélo"},
+                                    {"q": "ecoles OR velos"}, {"fq": "groups:transport", "include_private": True}])
+def test_package_search_counts_every_facet_field_in_one_statement(client, catalogue, params):
+    """All the ``facet.field``s in one statement, each counted with every filter applied (its own
+    included, as CKAN does), equal to a recount from the packages found."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        result = post(client, "package_search", {**params, "rows": 1000, "facet.field": FACET_FIELDS}
+                      ).json()["result"]
+    assert sum("UNION ALL" in q["sql"] for q in queries.captured_queries) == 1
+    assert not any("GROUP BY" in q["sql"] and "UNION ALL" not in q["sql"] for q in queries.captured_queries)
+    packages = result["results"]
+    assert result["count"] == len(packages)
+    for field in ("organization", "groups", "tags", "res_format", "license_id", "update_frequency"):
+        assert result["facets"][field] == _recount(packages, field), field
+    for field in ("organization_kind", "is_reference", "language"):  # one value per dataset
+        assert sum(result["facets"][field].values()) == len(packages), field
+    if packages:
+        assert result["facets"]["is_reference"] == {"False": len(packages)}
+        assert result["facets"]["organization_kind"] == {"municipality": len(packages)}
+
+
+def test_package_search_facet_limit_and_mincount(client, catalogue, publisher):
+    _org, token = publisher
+    post(client, "package_create", {"name": "velos-2", "title": "Vélos en libre-service", "owner_org": "montreal",
+                                    "tags": [{"name": "vélo"}]}, token=token)
+    facets = post(client, "package_search", {"facet.field": ["tags"], "facet.limit": 2}).json()["result"]
+    items = facets["search_facets"]["tags"]["items"]
+    assert [i["count"] for i in items] == [2, 1] and items[0]["name"] == "vélo"  # by count (then name)
+    facets = post(client, "package_search", {"facet.field": ["tags"], "facet.mincount": 2}).json()["result"]
+    assert facets["facets"]["tags"] == {"vélo": 2}
+    facets = post(client, "package_search", {"facet.field": ["tags"], "facet.limit": -1}).json()["result"]
+    assert facets["facets"]["tags"] == {"vélo": 2, "mobilité": 1, "éducation": 1}
+    unknown = post(client, "package_search", {"facet.field": ["tags", "email"]})
+    assert unknown.status_code == 409
+
+
 def test_package_updates_patch_delete_and_permissions(client, catalogue, make_token, make_user):
     stranger = make_token(make_user())
     assert post(client, "package_patch", {"id": "comptages-velos", "title": "x"}, token=stranger).status_code == 403

@@ -55,3 +55,63 @@ def test_counts_are_cached_and_current_after_every_change(client, publisher, mak
     assert counted == 1 and answer["count"] == 1 and _count_of(answer, "kind", "ministry") == 1
     # another filter set is counted on its own, then cached too
     assert _counting(client, "&kind=ministry")[1] == 0
+
+
+def _text_searches(queries) -> int:
+    """How many statements ran the full-text match (FTS5 ``MATCH`` or PostgreSQL ``@@``)."""
+    return sum(" MATCH " in q["sql"] or " @@ " in q["sql"] for q in queries.captured_queries)
+
+
+def test_text_searches_are_cached_and_current_after_every_change(client, publisher, make_dataset):
+    from ouvert.catalog import services
+
+    user, org = publisher
+    primary = make_dataset(user, org, title="Écoles primaires")
+    api = "/api/v1/datasets?q=écoles&facets=true"
+    with CaptureQueriesContext(connection) as cold:
+        answer = client.get(api).json()
+    assert answer["count"] == 1 and [r["name"] for r in answer["results"]] == [primary.name]
+    assert _text_searches(cold) >= 2  # the language check, the facets, the ranked page
+    with CaptureQueriesContext(connection) as warm:
+        again = client.get("/api/v1/datasets?q=Ecoles&facets=true").json()  # the same stemmed terms
+    assert again == answer and _text_searches(warm) == 0  # language, counts and page ids from the cache
+    page = client.get("/fr/donnees/?q=écoles")
+    assert "Écoles primaires" in page.content.decode()
+
+    secondary = make_dataset(user, org, title="Écoles secondaires")  # a publish: found at once
+    answer = client.get(api).json()
+    assert answer["count"] == 2 and {r["name"] for r in answer["results"]} == {primary.name, secondary.name}
+    assert _count_of(answer, "organization", org.slug) == 2
+    assert "Écoles secondaires" in client.get("/fr/donnees/?q=écoles").content.decode()
+
+    services.dataset_update(dataset=primary, by=user, title="Parcs et espaces verts",
+                            notes="Les parcs du territoire.")
+    answer = client.get(api).json()
+    assert answer["count"] == 1 and [r["name"] for r in answer["results"]] == [secondary.name]
+    assert "Parcs et espaces verts" not in client.get("/fr/donnees/?q=écoles").content.decode()
+    parks = client.get("/api/v1/datasets?q=parcs&facets=true").json()
+    assert [r["title"] for r in parks["results"]] == ["Parcs et espaces verts"]  # its new title, read afresh
+
+    services.dataset_unpublish(dataset=secondary, by=user)
+    answer = client.get(api).json()
+    assert answer["count"] == 0 and answer["results"] == [] and _count_of(answer, "organization", org.slug) == 0
+    assert "Écoles secondaires" not in client.get("/fr/donnees/?q=écoles").content.decode()
+
+
+def test_a_committed_change_recounts_the_catalogue_page_once(client, publisher, make_dataset,
+                                                            django_capture_on_commit_callbacks):
+    """After a publish commits, the catalogue page (no text, no filter) is counted by a task, so its
+    first visitor reads the new counts from the cache; a task queued for an older version does nothing."""
+    from ouvert.catalog import search, tasks
+
+    user, org = publisher
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:  # one commit for both
+        make_dataset(user, org, title="Écoles primaires")  # each: a create and a publish, two reindexes
+        make_dataset(user, org, title="Écoles secondaires")
+    assert sum(getattr(c, "__name__", "") == "_enqueue_catalogue_page_warm" for c in callbacks) == 1
+    answer, counted = _counting(client)
+    assert counted == 0 and answer["count"] == 2 and _count_of(answer, "organization", org.slug) == 2
+
+    version = search.catalogue_version()
+    assert tasks.catalogue_page_warm.call(version=version - 1) is False  # a later change's task counts
+    assert tasks.catalogue_page_warm.call(version=version) is True
