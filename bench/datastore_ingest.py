@@ -114,8 +114,10 @@ def raw_postgres(path: Path, url: str) -> tuple[float, int]:
     return time.perf_counter() - started, count
 
 
-def sqlite_utils(path: Path, db: Path) -> tuple[float, int]:
-    exe = Path(sys.executable).with_name("sqlite-utils")
+def sqlite_utils(path: Path, db: Path, exe: Path | None = None) -> tuple[float, int]:
+    """``sqlite-utils insert`` of the file with its types detected (``exe``: by default the one
+    installed beside this Python, from the ``bench`` extra)."""
+    exe = exe or Path(sys.executable).with_name("sqlite-utils")
     helptext = subprocess.run([str(exe), "insert", "--help"], capture_output=True, text=True, check=True).stdout  # noqa: S603
     # sqlite-utils 3.x needs --detect-types; 4.x detects types by default (and has --no-detect-types)
     detect = ["--detect-types"] if "--detect-types" in helptext.replace("--no-detect-types", "") else []

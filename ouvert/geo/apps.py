@@ -15,6 +15,12 @@ class GeoConfig(AppConfig):
 
         return set(GeoLayer.objects.filter(resource_id__in=resource_ids).values_list("resource_id", flat=True))
 
+    def datastore_table_changed(self, *, resource_id: uuid.UUID) -> None:
+        """Hook of the datastore: a table loaded from a CSV with coordinates gets its map layer."""
+        from .tasks import layer_after_table_change
+
+        layer_after_table_change(resource_id=resource_id)
+
     def demo_load(self, stdout=None) -> bool:
         from .demo import geo_demo_load
 
