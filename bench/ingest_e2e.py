@@ -307,13 +307,33 @@ def ouvert_run(instance: Instance, path: Path, rows: int, n: int) -> dict[str, A
         raise RuntimeError(f"last row {last}")
     # The job ends after the answer: with its quality report's last write, and on PostgreSQL once the
     # full-text index (built after the swap, the table answering meanwhile) exists.
+    q_during: tuple[float, int | None] | None = None
+    if not instance.job_finished(resource["id"]):
+        q_during = timed_q(instance, resource["id"])  # while the job still runs (full text, quality)
     while not instance.job_finished(resource["id"]):
         peak = max(peak, instance.rss_mb())
         time.sleep(0.05)
     finished = time.perf_counter() - started
+    q_after = timed_q(instance, resource["id"])
+    if q_during is not None and q_during[1] is not None and q_during[1] != q_after[1]:
+        raise RuntimeError(f"q found {q_during[1]} rows before the full-text index, {q_after[1]} after")
+    print(f"    q={Q_WORD!r}: {q_after[1]} rows, {q_after[0] * 1000:.0f} ms once the job ended"
+          + (f"; {q_during[0] * 1000:.0f} ms while it still ran ({q_during[1]} rows)" if q_during else ""),
+          flush=True)
     times = instance.job_times(resource["id"])
     return {"seconds": elapsed, "until_fulltext": finished, "upload": uploaded, "peak_mb": peak,
             "rss_before": before, "cpu": cpu, "worker_cpu": worker_cpu, **times}
+
+
+Q_WORD = "subvention"
+
+
+def timed_q(instance: Instance, resource_id: str) -> tuple[float, int | None]:
+    """One full-text ``datastore_search`` (first page and total): its seconds and the total."""
+    started = time.perf_counter()
+    answer = instance.call("datastore_search", {"resource_id": resource_id, "q": Q_WORD, "limit": 10}, timeout=300)
+    seconds = time.perf_counter() - started
+    return seconds, answer["result"]["total"] if answer.get("success") else None
 
 
 def floor_run(path: Path, database_url: str | None, work: Path) -> float:
