@@ -363,6 +363,8 @@ def main() -> int:
                         help="sqlite-utils executable (default: beside this Python, from the bench extra); "
                              "timed once per size against the same file, types detected")
     parser.add_argument("--skip-sqlite-utils", action="store_true")
+    parser.add_argument("--sqlite-utils-max-rows", type=int, dest="sqlite_utils_max_rows",
+                        help="time sqlite-utils only on the sizes up to this many rows (a busy machine)")
     args = parser.parse_args()
     sizes = sorted(set(args.rows + ([5_000_000] if args.huge else [])))
     work = args.work or Path(tempfile.gettempdir()) / "ouvert-e2e"
@@ -424,6 +426,8 @@ def main() -> int:
     exe = args.sqlite_utils or Path(sys.executable).with_name("sqlite-utils")
     if not args.skip_sqlite_utils and exe.exists():
         for rows in sizes:  # after Ouvert's rounds, on the same file, in this run
+            if args.sqlite_utils_max_rows and rows > args.sqlite_utils_max_rows:
+                continue
             db = work / "sqlite-utils.sqlite3"
             db.unlink(missing_ok=True)
             seconds, count = sqlite_utils(files[rows], db, exe)
