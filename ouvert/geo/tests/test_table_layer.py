@@ -127,3 +127,21 @@ def test_the_layer_task_waits_for_a_pending_ingestion(ingest_csv, catalogue_reso
     assert result.return_value == {"resource_id": str(rid), "deferred": "datastore"}
     assert not GeoLayer.objects.filter(resource_id=rid).exists()
 
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_uploaded_csv_gets_its_layer_from_the_table_after_ingestion(make_user, make_org, make_member):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ouvert.catalog import services as catalog
+
+    organization = make_org("villes-carte", kind="municipality")
+    editor = make_user()
+    make_member(editor, organization, "editor")
+    dataset = catalog.dataset_create(by=editor, organization=organization, title="Villes")
+    catalog.dataset_publish(dataset=dataset, by=editor)
+    resource = catalog.resource_create(dataset=dataset, by=editor,
+                                       file=SimpleUploadedFile("villes.csv", MESSY.encode("cp1252")))
+    layer = GeoLayer.objects.get(resource_id=resource.pk)
+    assert layer.feature_count == 5 and layer.mappable_count == 3 and layer.dataset_id == dataset.pk
+    assert layer.features.get(index=0).properties["latitude"] == 46.8139  # typed: read from the table
