@@ -78,8 +78,10 @@ def layer_load_task(*, resource_id: str, storage_name: str, filename: str, organ
         if not after_ingestion and ingestion_pending(rid):
             return {"resource_id": resource_id, "deferred": "datastore"}
         source = point_table(rid)
-        if source is not None and not after_ingestion and _layer_newer_than(rid, source.modified_at):
-            return {"resource_id": resource_id, "current": True}  # built when the ingestion ended
+        if source is not None and _layer_newer_than(rid, source.modified_at):
+            # built since the table was loaded: the upload's own task and the one the ingestion's end
+            # queued both come here, in either order; only the first builds
+            return {"resource_id": resource_id, "current": True}
         if source is not None:
             layer = layer_from_point_table(resource_id=rid, source=source, filename=filename, organization=organization,
                                            dataset_id=uuid.UUID(dataset_id) if dataset_id else None, name=name,

@@ -109,6 +109,14 @@ def test_blocks_of_any_size_give_the_same_layer(ingest_csv, monkeypatch):
             yield rows
 
     monkeypatch.setattr("ouvert.geo.table_layer.point_table_blocks", counted)
+    current = layer_load_task.enqueue(resource_id=str(whole.resource_id), storage_name="", filename="960forages.csv",
+                                      after_ingestion=True)
+    assert current.return_value == {"resource_id": str(whole.resource_id), "current": True} and not seen
+    from django.utils import timezone
+
+    from ouvert.datastore.models import DatastoreTable
+
+    DatastoreTable.objects.filter(resource_id=whole.resource_id).update(modified_at=timezone.now())  # a new load
     layer_load_task.enqueue(resource_id=str(whole.resource_id), storage_name="", filename="960forages.csv",
                             after_ingestion=True)
     again = GeoLayer.objects.get(resource_id=whole.resource_id)
