@@ -114,8 +114,10 @@ def raw_postgres(path: Path, url: str) -> tuple[float, int]:
     return time.perf_counter() - started, count
 
 
-def sqlite_utils(path: Path, db: Path) -> tuple[float, int]:
-    exe = Path(sys.executable).with_name("sqlite-utils")
+def sqlite_utils(path: Path, db: Path, exe: Path | None = None) -> tuple[float, int]:
+    """``sqlite-utils insert`` of the file with its types detected (``exe``: by default the one
+    installed beside this Python, from the ``bench`` extra)."""
+    exe = exe or Path(sys.executable).with_name("sqlite-utils")
     helptext = subprocess.run([str(exe), "insert", "--help"], capture_output=True, text=True, check=True).stdout  # noqa: S603
     # sqlite-utils 3.x needs --detect-types; 4.x detects types by default (and has --no-detect-types)
     detect = ["--detect-types"] if "--detect-types" in helptext.replace("--no-detect-types", "") else []
@@ -137,7 +139,7 @@ def ouvert_ingest(path: Path) -> dict:
     from django.db import connection
 
     from ouvert.datastore.backends import get_backend
-    from ouvert.datastore.engine import ingest_sheet
+    from ouvert.datastore.engine import build_fulltext, ingest_sheet
     from ouvert.datastore.sources import IngestOptions, open_sheets
 
     backend = get_backend()
@@ -147,6 +149,10 @@ def ouvert_ingest(path: Path) -> dict:
     sheet = open_sheets(path, path.name, options)[0]
     profile, result = ingest_sheet(sheet, options, backend, "ds_bench_1M")
     backend.analyze("ds_bench_1M")
+    fulltext_seconds = result.fulltext_seconds
+    if result.fulltext_pending:  # PostgreSQL: built after the swap by the service; timed here on its own line
+        fulltext_seconds, CPU["fulltext_after"] = build_fulltext(backend, "ds_bench_1M", profile.columns)
+        result.cpu_seconds["fulltext"] = CPU["fulltext_after"]
     total = time.perf_counter() - started
     CPU["ouvert"] = time.process_time() - cpu
     with connection.cursor() as cur:
@@ -154,7 +160,7 @@ def ouvert_ingest(path: Path) -> dict:
         count = cur.fetchone()[0]
     CPU["ouvert_fulltext"] = result.cpu_seconds.get("fulltext", 0.0)
     CPU["ouvert_index"] = result.cpu_seconds.get("index", 0.0)
-    return {"total": total, "fulltext": result.fulltext_seconds, "index": result.index_seconds,
+    return {"total": total, "fulltext": fulltext_seconds, "index": result.index_seconds,
             "load": result.load_seconds, "profile": profile.seconds, "rows": count,
             "types": {c.id: c.type for c in profile.columns}}
 

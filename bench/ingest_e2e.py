@@ -48,7 +48,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from datastore_ingest import CPU, generate, raw_postgres, raw_sqlite  # noqa: E402 — a sibling script
+from datastore_ingest import CPU, generate, raw_postgres, raw_sqlite, sqlite_utils  # noqa: E402 — a sibling script
 
 EXPECTED_TYPES = {"id": "int", "date": "date", "montant": "numeric", "ville": "text", "actif": "bool",
                   "latitude": "numeric", "longitude": "numeric", "description": "text"}
@@ -236,10 +236,14 @@ class Instance:
         """Wait until the worker has no task left (an upload also queues its map layer, the dataset's
         quality report, notices); returns the seconds each kind of task took since the last call."""
         deadline = time.monotonic() + 7200
+        self.idle_peak = self.rss_mb()  # the worker's resident memory while it runs those tasks
         while self.query("SELECT COUNT(*) FROM django_tasks_database_dbtaskresult "
                          "WHERE status IN ('READY', 'RUNNING')", [])[0][0]:
             if time.monotonic() > deadline:
                 raise RuntimeError("the worker did not finish its tasks in two hours")
+            if self.worker_pid and not Path(f"/proc/{self.worker_pid}").exists():
+                raise RuntimeError("the embedded worker died: " + (self.data_dir / "serve.log").read_text()[-2000:])
+            self.idle_peak = max(self.idle_peak, self.rss_mb())
             time.sleep(0.5)
         rows = self.query("SELECT id, task_path, started_at, finished_at FROM django_tasks_database_dbtaskresult "
                           "WHERE finished_at IS NOT NULL", [])
@@ -281,6 +285,8 @@ def ouvert_run(instance: Instance, path: Path, rows: int, n: int) -> dict[str, A
         if ingesting:  # the worker's resident memory while it ingests, sampled at each poll
             peak = max(peak, instance.rss_mb())
             ingesting = not instance.job_finished(resource["id"])
+        if instance.worker_pid and not Path(f"/proc/{instance.worker_pid}").exists():
+            raise RuntimeError("the embedded worker died: " + (instance.data_dir / "serve.log").read_text()[-2000:])
         answer = instance.call("datastore_search", {"resource_id": resource["id"], "limit": 1, "offset": rows - 1})
         if answer.get("success") and answer["result"].get("total") == rows and answer["result"]["records"]:
             elapsed = time.perf_counter() - started
@@ -299,11 +305,35 @@ def ouvert_run(instance: Instance, path: Path, rows: int, n: int) -> dict[str, A
     last = answer["result"]["records"][0]
     if last.get("id") != rows:
         raise RuntimeError(f"last row {last}")
-    while not instance.job_finished(resource["id"]):  # the answer can come just before the job's last write
+    # The job ends after the answer: with its quality report's last write, and on PostgreSQL once the
+    # full-text index (built after the swap, the table answering meanwhile) exists.
+    q_during: tuple[float, int | None] | None = None
+    if not instance.job_finished(resource["id"]):
+        q_during = timed_q(instance, resource["id"])  # while the job still runs (full text, quality)
+    while not instance.job_finished(resource["id"]):
+        peak = max(peak, instance.rss_mb())
         time.sleep(0.05)
+    finished = time.perf_counter() - started
+    q_after = timed_q(instance, resource["id"])
+    if q_during is not None and q_during[1] is not None and q_during[1] != q_after[1]:
+        raise RuntimeError(f"q found {q_during[1]} rows before the full-text index, {q_after[1]} after")
+    print(f"    q={Q_WORD!r}: {q_after[1]} rows, {q_after[0] * 1000:.0f} ms once the job ended"
+          + (f"; {q_during[0] * 1000:.0f} ms while it still ran ({q_during[1]} rows)" if q_during else ""),
+          flush=True)
     times = instance.job_times(resource["id"])
-    return {"seconds": elapsed, "upload": uploaded, "peak_mb": peak, "rss_before": before, "cpu": cpu,
-            "worker_cpu": worker_cpu, **times}
+    return {"seconds": elapsed, "until_fulltext": finished, "upload": uploaded, "peak_mb": peak,
+            "rss_before": before, "cpu": cpu, "worker_cpu": worker_cpu, **times}
+
+
+Q_WORD = "subvention"
+
+
+def timed_q(instance: Instance, resource_id: str) -> tuple[float, int | None]:
+    """One full-text ``datastore_search`` (first page and total): its seconds and the total."""
+    started = time.perf_counter()
+    answer = instance.call("datastore_search", {"resource_id": resource_id, "q": Q_WORD, "limit": 10}, timeout=300)
+    seconds = time.perf_counter() - started
+    return seconds, answer["result"]["total"] if answer.get("success") else None
 
 
 def floor_run(path: Path, database_url: str | None, work: Path) -> float:
@@ -329,6 +359,12 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved floor/Ouvert pairs per size")
     parser.add_argument("--pg", help="PostgreSQL URL (the database is dropped and recreated)")
     parser.add_argument("--work", type=Path, help="directory for the generated files (kept)")
+    parser.add_argument("--sqlite-utils", type=Path, dest="sqlite_utils",
+                        help="sqlite-utils executable (default: beside this Python, from the bench extra); "
+                             "timed once per size against the same file, types detected")
+    parser.add_argument("--skip-sqlite-utils", action="store_true")
+    parser.add_argument("--sqlite-utils-max-rows", type=int, dest="sqlite_utils_max_rows",
+                        help="time sqlite-utils only on the sizes up to this many rows (a busy machine)")
     args = parser.parse_args()
     sizes = sorted(set(args.rows + ([5_000_000] if args.huge else [])))
     work = args.work or Path(tempfile.gettempdir()) / "ouvert-e2e"
@@ -355,9 +391,10 @@ def main() -> int:
                 for n in range(args.rounds):
                     # each round starts with an idle worker: the previous upload's map layer is done
                     others = instance.wait_idle()
-                    if runs or n:
+                    if runs or n or rows != sizes[0]:
                         print("    after the previous upload, not timed: " + ", ".join(
-                            f"{k} {v:.1f} s" for k, v in others.items() if k != "datastore_ingest_task"))
+                            f"{k} {v:.1f} s" for k, v in others.items() if k != "datastore_ingest_task")
+                            + f"; worker peak RSS meanwhile {instance.idle_peak:.0f} MB", flush=True)
                     floors.append(floor_run(files[rows], args.pg, work))
                     floor_cpu.append(CPU["floor"])
                     runs.append(ouvert_run(instance, files[rows], rows, n))
@@ -371,15 +408,35 @@ def main() -> int:
                           f" Ouvert's processes {runs[-1]['cpu']:.2f} s"
                           f" (worker {runs[-1]['worker_cpu']:.2f} s)",
                           flush=True)
+                if rows == sizes[-1]:  # the last upload's map layer and quality report too
+                    others = instance.wait_idle()
+                    print("    after the last upload, not timed: " + ", ".join(
+                        f"{k} {v:.1f} s" for k, v in others.items() if k != "datastore_ingest_task")
+                        + f"; worker peak RSS meanwhile {instance.idle_peak:.0f} MB", flush=True)
                 floor = statistics.median(floors)
                 ours = statistics.median(r["seconds"] for r in runs)
                 results[rows] = {"floor": floor, "ours": ours, "peak": max(r["peak_mb"] for r in runs),
+                                 "until_fulltext": statistics.median(r["until_fulltext"] for r in runs),
                                  "floor_cpu": statistics.median(floor_cpu),
                                  "cpu": statistics.median(r["cpu"] for r in runs),
                                  **{k: statistics.median(r.get(k, 0.0) for r in runs)
                                     for k in ("upload", "queued", "worker", "load", "index", "fulltext")}}
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
+    exe = args.sqlite_utils or Path(sys.executable).with_name("sqlite-utils")
+    if not args.skip_sqlite_utils and exe.exists():
+        for rows in sizes:  # after Ouvert's rounds, on the same file, in this run
+            if args.sqlite_utils_max_rows and rows > args.sqlite_utils_max_rows:
+                continue
+            db = work / "sqlite-utils.sqlite3"
+            db.unlink(missing_ok=True)
+            seconds, count = sqlite_utils(files[rows], db, exe)
+            db.unlink(missing_ok=True)
+            results[rows]["sqlite_utils"] = seconds
+            print(f"  {rows:>9,} rows: sqlite-utils insert (types detected) {seconds:.2f} s, {count:,} rows, "
+                  f"CPU {CPU['sqlite-utils']:.2f} s; load average {loadavg()}", flush=True)
+    elif not args.skip_sqlite_utils:
+        print(f"  (no sqlite-utils at {exe}: pass --sqlite-utils PATH or install the bench extra)")
     print(f"load average at end {loadavg()}")
     print(f"\n{engine}: end to end, upload → typed, indexed, full text → datastore_search answers every row")
     print("| rows | raw floor | Ouvert end to end | ratio | upload | queued | worker: load / index / full text "
@@ -390,6 +447,15 @@ def main() -> int:
         print(f"| {rows:,} | {r['floor']:.2f} s | {r['ours']:.2f} s | **{r['ours'] / r['floor']:.2f}×** | "
               f"{r['upload']:.2f} s | {r['queued']:.2f} s | {r['load']:.2f} / {r['index']:.2f} / "
               f"{r['fulltext']:.2f} s | {r['peak']:.0f} MB | {cpu} |")
+    print("\nThe job's end (quality report written; on PostgreSQL, full-text index built after the swap):")
+    for rows, r in results.items():
+        print(f"  {rows:,} rows: until the job ends {r['until_fulltext']:.2f} s, "
+              f"**{r['until_fulltext'] / r['floor']:.2f}×** the floor")
+    for rows, r in results.items():
+        if "sqlite_utils" in r:
+            print(f"  {rows:,} rows: sqlite-utils {r['sqlite_utils']:.2f} s; Ouvert end to end is "
+                  f"**{r['sqlite_utils'] / r['ours']:.2f}×** faster (until the job ends: "
+                  f"{r['sqlite_utils'] / r['until_fulltext']:.2f}×; target ≥ 10×)")
     ordered = list(results)
     for small, large in zip(ordered, ordered[1:], strict=False):
         a, b = results[small], results[large]

@@ -52,6 +52,13 @@ def install_in_worker() -> None:
     db_worker.time = _WakeableClock(read_fd)  # type: ignore[assignment]  # a stand-in with time's interface
 
 
+def ignore_until_installed() -> None:
+    """``preexec_fn`` of the worker's ``Popen``: the child starts with :data:`WAKE_SIGNAL` ignored
+    (kept across ``exec``) until :func:`install_in_worker` sets its handler. Without it, a signal sent
+    while the worker still imports Django (seconds on a busy machine) killed it, SIGUSR1's default."""
+    signal.signal(WAKE_SIGNAL, signal.SIG_IGN)
+
+
 def _on_enqueued(sender: Any, task_result: Any, **kwargs: Any) -> None:
     from django.db import transaction
 

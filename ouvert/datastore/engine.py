@@ -237,6 +237,7 @@ class LoadResult:
     index_seconds: float
     fulltext_seconds: float
     cpu_seconds: dict[str, float] = field(default_factory=dict)  # the same phases in process CPU time
+    fulltext_pending: bool = False  # the backend builds the full text after the swap (build_fulltext)
 
 
 _NUMBER_TEXT = str.maketrans({" ": None, "\u00a0": None, "\u202f": None, ",": "."})
@@ -347,12 +348,19 @@ def _finish(sheet: Sheet, backend: Backend, table: str, profile: SheetProfile, e
     backend.create_indexes(table, index_columns(profile.columns, profile.profiles))
     index_seconds = time.perf_counter() - index_started
     cpu["index"] = time.process_time() - cpu_started
-    fulltext_started, cpu_started = time.perf_counter(), time.process_time()
-    backend.create_fulltext(table, profile.columns)
-    fulltext_seconds = time.perf_counter() - fulltext_started
-    cpu["fulltext"] = time.process_time() - cpu_started
+    if backend.fulltext_after_swap:
+        return LoadResult(rows=loaded, load_seconds=load_seconds, index_seconds=index_seconds,
+                          fulltext_seconds=0.0, cpu_seconds=cpu, fulltext_pending=True)
+    fulltext_seconds, cpu["fulltext"] = build_fulltext(backend, table, profile.columns)
     return LoadResult(rows=loaded, load_seconds=load_seconds, index_seconds=index_seconds,
                       fulltext_seconds=fulltext_seconds, cpu_seconds=cpu)
+
+
+def build_fulltext(backend: Backend, table: str, columns: Sequence[ColumnPlan]) -> tuple[float, float]:
+    """The full-text index of a loaded table; returns its wall-clock and process CPU seconds."""
+    started, cpu_started = time.perf_counter(), time.process_time()
+    backend.create_fulltext(table, columns)
+    return time.perf_counter() - started, time.process_time() - cpu_started
 
 
 # Single pass ---------------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import logging
 import shutil
 import tempfile
 import uuid
@@ -65,7 +66,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,7 +80,7 @@ from ouvert.core.unset import UNSET, Unset, given
 
 from . import quality, remote
 from .backends import get_backend, quote
-from .engine import Cancelled, ColumnPlan, LoadFailed, index_columns, ingest_sheet
+from .engine import Cancelled, ColumnPlan, LoadFailed, build_fulltext, index_columns, ingest_sheet
 from .infer import TYPES, ConversionError, make_normalizer
 from .models import ACTIVE_STATUSES, DatastoreTable, IngestJob, JobStatus
 from .sources import IngestOptions, SourceError, open_sheets
@@ -93,6 +94,7 @@ TYPE_ALIASES = {"int": "int", "int4": "int", "int8": "int", "integer": "int", "b
 
 
 JSON_TYPES = {"json", "jsonb"}
+logger = logging.getLogger(__name__)
 
 
 def json_declared(type_name: str) -> bool:
@@ -299,7 +301,8 @@ def datastore_ingest_run(*, job: IngestJob) -> IngestJob:
                 }
                 report["sheets"].append(sheet_report)
                 loaded.append({"sheet": sheet, "table": table, "fields": fields, "rows": result.rows,
-                               "findings": findings, "detected": profile.detected})
+                               "findings": findings, "detected": profile.detected, "columns": profile.columns,
+                               "fulltext_pending": result.fulltext_pending, "report": sheet_report})
                 if IngestJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
                     raise Cancelled
         old_tables = _swap(job, loaded, existing, version)
@@ -336,8 +339,27 @@ def datastore_ingest_run(*, job: IngestJob) -> IngestJob:
         if not isinstance(exc, (OSError, ValueError)) and "DataError" not in type(exc).__name__:
             raise
         return job
+    _fulltext_after_swap(job, backend, loaded, report)
     _update(job, status=JobStatus.SUCCEEDED, phase="done", finished_at=timezone.now(), report=report)
     return job
+
+
+def _fulltext_after_swap(job: IngestJob, backend: Any, loaded: list[dict[str, Any]], report: dict[str, Any]) -> None:
+    """Build the full-text indexes the backend left for after the swap (PostgreSQL), as the job's own
+    ``fulltext`` phase. The new tables already answer every query meanwhile, ``q`` included (matched
+    row by row); a failure here leaves them live and searchable that way, and is logged."""
+    pending = [item for item in loaded if item["fulltext_pending"]]
+    if not pending:
+        return
+    _update(job, phase="fulltext", report=report)
+    for item in pending:
+        try:
+            with transaction.atomic():  # a savepoint when called inside a transaction (tests, CLI)
+                seconds, _cpu = build_fulltext(backend, item["table"], item["columns"])
+        except DatabaseError:
+            logger.exception("datastore: full-text index of %s not built", item["table"])
+            continue
+        item["report"]["timings"]["fulltext"] = round(seconds, 3)
 
 
 def _describe_db_error(exc: Exception) -> dict[str, Any]:

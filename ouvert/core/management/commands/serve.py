@@ -66,7 +66,8 @@ class Command(BaseCommand):
         worker = None
         if settings.EMBEDDED_WORKER and not no_worker:
             worker = subprocess.Popen([sys.executable, "-m", "ouvert", "worker", "--verbosity", "0",  # noqa: S603
-                                       "--interval", str(worker_interval), "--wake-on-signal"])
+                                       "--interval", str(worker_interval), "--wake-on-signal"],
+                                      preexec_fn=worker_wake.ignore_until_installed)  # noqa: PLW1509 — no threads yet
             if not settings.TASK_BROKER_URL:  # the database queue: woken as soon as a task queued here commits
                 worker_wake.watch(worker.pid)
             atexit.register(worker.terminate)
