@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ouvert.core.typing import signed_in_user
 
 from . import selectors
-from .basemap import STATIC_PATH
+from .basemap import ATTRIBUTION, STATIC_PATH
 from .bbox import BBox, parse_ext_bbox
 from .models import GeoLayer
 from .readers import issue_message
@@ -74,7 +74,7 @@ def basemap_config() -> dict[str, str]:
     if settings.OUVERT_BASEMAP_URL:
         return {"basemapUrl": settings.OUVERT_BASEMAP_URL, "basemapAttribution": settings.OUVERT_BASEMAP_ATTRIBUTION}
     return {"basemapUrl": "", "offlineBasemapUrl": static(STATIC_PATH),
-            "offlineBasemapAttribution": _("Régions administratives du Québec : contours approximatifs")}
+            "offlineBasemapAttribution": str(ATTRIBUTION)}
 
 
 def map_i18n() -> dict[str, str]:
