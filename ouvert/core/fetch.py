@@ -46,6 +46,7 @@ import certifi
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 from urllib3 import exceptions as u3
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -129,7 +130,7 @@ class FetchError(Exception):
         return template % values
 
 
-def _messages() -> dict[str, str]:
+def _messages() -> dict[str, Any]:
     return {
         "scheme": _("Adresse refusée : « %(url)s » n'est pas une adresse http:// ou https:// valide. "
                     "Donnez le lien web complet (https://…)."),
@@ -142,9 +143,14 @@ def _messages() -> dict[str, str]:
                      "seules les adresses publiques sont lues (%(url)s)."),
         "redirects": _("Trop de redirections depuis %(url)s (plus de %(max)s) : donnez l'adresse finale."),
         "status": _("Le serveur a répondu %(status)s (%(content_type)s) à %(url)s."),
-        "too_large": _("Réponse trop volumineuse : plus de %(max)s octets (%(url)s)."),
-        "timeout": _("Délai dépassé : %(url)s n'a pas répondu en %(seconds)s secondes."),
-        "too_slow": _("Réponse trop lente : %(url)s n'avait pas fini en %(seconds)s secondes, lecture arrêtée."),
+        # Plural templates pick their form from the parameter named last (``%`` with the values).
+        "too_large": ngettext_lazy("Réponse trop volumineuse : plus de %(max)s octet (%(url)s).",
+                                   "Réponse trop volumineuse : plus de %(max)s octets (%(url)s).", "max"),
+        "timeout": ngettext_lazy("Délai dépassé : %(url)s n'a pas répondu en %(seconds)s seconde.",
+                                 "Délai dépassé : %(url)s n'a pas répondu en %(seconds)s secondes.", "seconds"),
+        "too_slow": ngettext_lazy(
+            "Réponse trop lente : %(url)s n'avait pas fini en %(seconds)s seconde, lecture arrêtée.",
+            "Réponse trop lente : %(url)s n'avait pas fini en %(seconds)s secondes, lecture arrêtée.", "seconds"),
         "deadline": _("Durée maximale dépassée : aucune nouvelle requête n'est lancée (%(url)s)."),
         "tls": _("Connexion sécurisée impossible avec %(url)s : certificat invalide pour ce nom ou "
                  "échec de la négociation TLS."),

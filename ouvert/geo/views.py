@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ouvert.core.typing import signed_in_user
 
@@ -80,8 +81,10 @@ def basemap_config() -> dict[str, str]:
 def map_i18n() -> dict[str, str]:
     """The map script's strings, in the page's language."""
     return {
-        "shown": _("%(returned)s objets affichés sur %(total)s (simplifiés pour ce zoom)."),
-        "shownOne": _("%(returned)s objet affiché sur %(total)s (simplifié pour ce zoom)."),
+        # The three counts the script meets (0, 1, more), each in the page language's plural rule.
+        **{key: ngettext("%(returned)s objet affiché sur %(total)s (simplifié pour ce zoom).",
+                         "%(returned)s objets affichés sur %(total)s (simplifiés pour ce zoom).", count)
+           for key, count in (("shownZero", 0), ("shownOne", 1), ("shown", 2))},
         "failed": _("La carte n'a pas pu être chargée ; le tableau ci-dessous présente les données."),
         "nolib": _("La bibliothèque cartographique est absente ; le tableau ci-dessous présente les données."),
         "Point": _("Points"), "MultiPoint": _("Points"), "LineString": _("Lignes"),
