@@ -352,3 +352,87 @@ for _month in range(1, 9):
 for _path in ("mtess-stats/2025/PSS/ss-adultes-202508.csv", "mtess-stats/2025/Objectif-Emploi/oe-adultes-202508.csv",
               "mtess-stats/2025/PAS/as-adultes-202508.csv"):
     BY_FILE[_path] = MTESS_ADULTS
+
+# Geographic files: the datastore reads their attributes, and the geometry as a column of its own.
+_GEOMETRY = ("geometry", T, "Géométrie de l'objet (GeoJSON, WGS 84), affichée sur la carte", "")
+MURALS = _entries([
+    ("id", INT, "Numéro de la murale", ""),
+    ("vignette", T, "Adresse de la vignette (petite image) de la murale", ""),
+    ("fichier", T, "Nom du fichier de la photo", ""),
+    ("artiste", T, "Artiste ou collectif qui a réalisé la murale", ""),
+    ("organisation", T, "Organisme qui a porté le projet", ""),
+    ("adresse", T, "Adresse de la murale", ""),
+    ("annee", INT, "Année de réalisation", "année"),
+    ("arrondissement", T, "Arrondissement où se trouve la murale", ""),
+    ("programme_entente", T, "Programme ou entente qui a financé la murale", ""),
+    ("latitude", N, "Latitude de la murale (WGS 84)", "degrés"),
+    ("longitude", N, "Longitude de la murale (WGS 84)", "degrés"),
+    ("image", T, "Adresse de la photo de la murale", ""),
+    _GEOMETRY,
+])
+PEDESTRIAN_STREETS = _entries([
+    ("ID_PROJET", T, "Identifiant du projet de rue piétonne", ""),
+    ("TYPE_AXE", T, "Type de voie (avenue, rue, ruelle…)", ""),
+    ("TOPONYME", T, "Nom de la voie", ""),
+    ("NOM_PROJET", T, "Nom du projet", ""),
+    ("DATE_OUVERTURE", T, "Date d'ouverture de la rue piétonne (AAAA-MM-JJ)", ""),
+    ("ANNEE_IMPLANTATION_1", T, "Année de la première phase d'aménagement", ""),
+    ("ANNEE_IMPLANTATION_2", T, "Année de la deuxième phase d'aménagement", ""),
+    ("ARRONDISSEMENT", T, "Arrondissement", ""),
+    ("HIERARCHIE_ROUTIERE", T, "Hiérarchie routière de la voie (locale, collectrice…)", ""),
+    ("VOIE_CYCLABLE", T, "Voie cyclable sur la rue (Oui ou Non)", ""),
+    ("VOIE_CYCLABLE_AXES_ADJACENTS", T, "Voie cyclable sur les rues voisines (Oui ou Non)", ""),
+    ("PASSAGE_BUS", T, "Passage d'autobus sur la rue (Oui ou Non)", ""),
+    ("PASSAGE_BUS_AXES_ADJACENTS", T, "Passage d'autobus sur les rues voisines (Oui ou Non)", ""),
+    ("TYPE_SITE_INTERVENTION", T, "Type de site de l'intervention (rue près d'un parc, commerciale…)", ""),
+    ("TYPE_REPARTAGE", T, "Type de partage de la rue (piétonnisation complète, partagée…)", ""),
+    ("MODE_IMPLANTATION", T, "Mode d'aménagement (permanent, saisonnier, temporaire)", ""),
+    ("PROGRAMME", T, "Projet issu du programme de rues piétonnes (Oui ou Non)", ""),
+    ("LIMITES_1", T, "Première limite du tronçon (rue transversale)", ""),
+    ("LIMITES_2", T, "Seconde limite du tronçon (rue transversale)", ""),
+    ("LONGUEUR_TRONCON", N, "Longueur du tronçon", "m"),
+    ("PHOTO", T, "Adresse d'une photo du lieu", ""),
+    ("CREDIT_PHOTO", T, "Auteur ou détenteur des droits de la photo", ""),
+    ("OBJECTIF_THEMATIQUE", T, "Usages visés par l'aménagement (pique-nique, jeu, lecture…)", ""),
+    ("ATTRAIT", T, "Lieux d'intérêt voisins (parcs, places…)", ""),
+    ("LATITUDE", N, "Latitude du point représentatif (WGS 84)", "degrés"),
+    ("LONGITUDE", N, "Longitude du point représentatif (WGS 84)", "degrés"),
+    ("X", N, "Coordonnée X du point en MTM zone 8 (NAD83)", "m"),
+    ("Y", N, "Coordonnée Y du point en MTM zone 8 (NAD83)", "m"),
+    _GEOMETRY,
+])
+BIKE_NETWORK = _entries([
+    ("ID_TRC_GEO", N, "Identifiant du tronçon dans la géobase de Montréal", ""),
+    ("TYPE_VOIE", INT, "Type de voie cyclable (code de la Ville : bande, piste, chaussée désignée…)", ""),
+    ("TYPE_VOIE2", INT, "Second type de voie cyclable sur le tronçon (code ; 0 : aucun)", ""),
+    ("LONGUEUR", INT, "Longueur du tronçon", "m"),
+    ("NBR_VOIE", INT, "Nombre de voies cyclables (1 : un sens, 2 : deux sens)", "voies"),
+    ("SEPARATEUR", T, "Type de séparateur (code de la Ville : M mail, D délinéateur, P peinture…)", ""),
+    ("SAISONS4", T, "Voie ouverte en toutes saisons (OUI ou NON)", ""),
+    ("PROTEGE_4S", T, "Voie protégée et déneigée en toutes saisons (OUI ou NON)", ""),
+    ("Ville_MTL", T, "Tronçon sur le territoire de la Ville de Montréal (OUI ou NON)", ""),
+    ("NOM_ARR_VI", T, "Arrondissement ou ville liée", ""),
+    ("ID2020", N, "Identifiant du tronçon dans l'inventaire de 2020", ""),
+    _GEOMETRY,
+])
+ELECTORAL_DISTRICTS = _entries([
+    ("NM_ARON", T, "Nom de l'arrondissement", ""),
+    ("NO_ARON", T, "Numéro de l'arrondissement", ""),
+    ("NO_DIS", T, "Numéro du district électoral", ""),
+    ("NM_DIS", T, "Nom du district électoral", ""),
+    ("NMTRI_DIS", T, "Nom du district pour le tri alphabétique", ""),
+    ("NMTRI_ARON", T, "Nom de l'arrondissement pour le tri alphabétique", ""),
+    ("MODE_SUFRG", T, "Mode de scrutin du district", ""),
+    ("CO_MUNCP", T, "Code géographique de la municipalité", ""),
+    ("NM_MUNCP", T, "Nom de la municipalité", ""),
+    ("CO_DESIGN", T, "Code de désignation de la municipalité (V : ville…)", ""),
+    ("geometry", T, "Contour du district (reprojeté du Québec Lambert vers WGS 84)", ""),
+])
+BY_FILE.update({
+    "montreal-geojson/murales.geojson": MURALS,
+    "montreal-geojson/rue-pietonnes.geojson": PEDESTRIAN_STREETS,
+    "montreal-geojson/reseau-cyclable.geojson": BIKE_NETWORK,
+    "represent-canada-data/montreal-districts/merge.shp": ELECTORAL_DISTRICTS,
+    "gatineau-fire-hydrant/decoupage_administratif.shp": _entries([
+        ("geometry", T, "Géométrie du secteur (le .shp livré seul n'a pas d'attributs lisibles)", "")]),
+})
