@@ -127,7 +127,7 @@ class FetchError(Exception):
         template = _messages().get(self.code) or _messages()["connection"]
         values = {"url": shown_url(self.url), "status": self.status or "",
                   "content_type": self.content_type or _("type non indiqué"), "reason": "", **self.params}
-        return template % values
+        return str(template % values)
 
 
 def _messages() -> dict[str, Any]:

@@ -39,7 +39,7 @@ def _polygonal(geometry: Any) -> Any:
 def regions_geojson() -> dict[str, Any]:
     """The FeatureCollection of the 17 regions (``code``, ``name`` properties), west to east."""
     source = json.loads(SOURCE.read_text(encoding="utf-8"))
-    features = []
+    features: list[dict[str, Any]] = []
     for feature in source["features"]:
         place = BY_CODE[f"ra-{int(feature['properties']['res_co_reg']):02d}"]
         geometry = _polygonal(shapely.make_valid(shapely.set_precision(shape(feature["geometry"]), GRID)))
