@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, Self
+from typing import Any, Self, cast
 
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy
 
 from ouvert.core import fetch as guarded
 from ouvert.core.messages import Template, legacy, message, register, render
@@ -63,6 +63,32 @@ register({
     "harvest.refused": _("Écriture refusée : {detail}"),
 })
 register({f"fetch.{code}": Template(what=lazy(_fetch_template, str)(code)) for code in guarded._messages()})  # noqa: SLF001
+
+
+def _braces(text: str) -> str:
+    return re.sub(r"%\((\w+)\)s", r"{\1}", text.replace("{", "{{").replace("}", "}}"))
+
+
+class _CountedFetchText:
+    """A fetcher's message with a count, as a registry template: translated with the fetcher's own
+    plural entry (``%(…)s`` form, in the core catalogue), its form chosen from the stored count."""
+
+    def __init__(self, one: str, many: str, count: str) -> None:
+        self.one, self.many, self.count = one, many, count
+
+    def _text(self, n: int) -> str:
+        return _braces(ngettext(self.one, self.many, n))
+
+    def format(self, **values: Any) -> str:
+        n = values.get(self.count)
+        return self._text(int(n) if isinstance(n, int | float) else 2).format(**values)
+
+    def __str__(self) -> str:
+        return self._text(2)
+
+
+register({f"fetch.{code}": Template(what=cast(Any, _CountedFetchText(one, many, count)))
+          for code, (one, many, count) in guarded.PLURAL_MESSAGES.items()})
 
 
 class StoredReason(Exception):

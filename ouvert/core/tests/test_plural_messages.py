@@ -9,7 +9,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]  # the ouvert package
-GETTEXT = {"_", "gettext", "gettext_lazy", "gettext_noop", "pgettext", "pgettext_lazy", "_lazy"}
+# (gettext_noop is left out: it marks the forms of a plural pair that ngettext picks from later.)
+GETTEXT = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "_lazy"}
 # A placeholder (``%(n)s``, ``%(n)d`` or ``{n}``) then a word ending like a French or English plural.
 GLUED = re.compile(r"(?:%\((\w+)\)[sd]|\{(\w+)\})[\s\u00a0\u202f]+([A-Za-zÀ-ÿ’'-]+[sx])\b")
 # Words after a placeholder that end in s or x without being a plural noun: prepositions, and
