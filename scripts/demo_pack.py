@@ -18,6 +18,8 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from demo_dictionaries import BY_FILE  # the other tables' dictionaries (scripts/demo_dictionaries.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT.parent / "shared" / "realdata" / "quebec"
 PACK = ROOT / "ouvert" / "catalog" / "demo_data"
@@ -278,7 +280,7 @@ def build() -> dict:
                 "source": {"repository": f"https://github.com/{repo}", "commit": commit,
                            "path": folder + relative.split("/", 1)[1]},
                 "rows_kept": rows if rows is not None else None, "rows_total": total,
-                "data_dictionary": DICTIONARIES.get(relative, []),
+                "data_dictionary": DICTIONARIES.get(relative) or BY_FILE.get(_pack_name(relative), []),
             })
         datasets.append({"key": key, "organization": org, "title": title, "keywords": keywords, "themes": themes,
                          "frequency": frequency, "spatial": spatial, "publisher": publisher,

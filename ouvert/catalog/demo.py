@@ -70,7 +70,8 @@ def pack_files(item: dict) -> list[PackFile]:
                 archive.writestr(entry["name"], (PACK / entry["file"]).read_bytes())
         shp = next(e for e in parts if e["file"].lower().endswith(".shp"))
         out.append(PackFile(Path(shp["name"]).stem + ".zip", buffer.getvalue(),
-                            " ".join(_file_note(e) for e in parts), format="SHP"))
+                            " ".join(_file_note(e) for e in parts), format="SHP",
+                            data_dictionary=tuple(shp.get("data_dictionary", ()))))
     for entry in entries:
         if complete and entry in parts or Path(entry["file"]).suffix.lower() == ".txt":
             continue

@@ -47,7 +47,8 @@ FILES_WEIGHT = 60
 STATUS_VALUE = {"pass": 1.0, "warning": 0.5, "fail": 0.0}
 
 register({
-    "m1.short": (_("Description de {length} caractères : il en faut au moins {minimum}."),
+    "m1.short": (ngettext_lazy("Description de {length} caractère : il en faut au moins {minimum}.",
+                               "Description de {length} caractères : il en faut au moins {minimum}.", "length"),
                  _("Décrivez ce que contiennent les données, qui les produit, comment elles sont recueillies et "
                    "leurs limites.")),
     "m1.pass": _("Titre et description complets."),

@@ -571,8 +571,8 @@ def home_lists(*, limit: int = 5) -> list[tuple[str, Any, list[Any]]]:
     public = public_datasets().select_related("organization")
 
     def items(qs: QuerySet[Dataset]) -> list[HomeItem]:
-        return [HomeItem(title=d.title_local, url=d.get_absolute_url(), meta=str(d.organization.name))
-                for d in qs[:limit]]
+        return [HomeItem(title=d.title_local, url=d.get_absolute_url(), meta=str(d.organization.name),
+                         title_en=d.title_en, meta_en=d.organization.name_en) for d in qs[:limit]]
 
     return [
         ("recent", _("Publiés récemment"), items(public.order_by(F("first_published_at").desc(nulls_last=True),

@@ -24,7 +24,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from ouvert.core import actors
 from ouvert.core import permissions as core_permissions
@@ -739,8 +739,11 @@ def theme_create(*, by: User, slug: str, title_fr: str, title_en: str = "") -> T
     core_permissions.check_site_admin(by)
     slug = slug.strip()
     if not slug or slugify(slug) != slug or len(slug) > THEME_SLUG_MAX:
-        raise ValidationError({"slug": [_("Identifiant de thème invalide : lettres minuscules non accentuées, "
-                                          "chiffres et « - », %(n)d caractères au plus.") % {"n": THEME_SLUG_MAX}]})
+        raise ValidationError({"slug": [ngettext("Identifiant de thème invalide : lettres minuscules non accentuées, "
+                                                 "chiffres et « - », %(n)d caractère au plus.",
+                                                 "Identifiant de thème invalide : lettres minuscules non accentuées, "
+                                                 "chiffres et « - », %(n)d caractères au plus.", THEME_SLUG_MAX)
+                                        % {"n": THEME_SLUG_MAX}]})
     if Theme.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": [_("Le thème « %(s)s » existe déjà.") % {"s": slug}]})
     position = (Theme.objects.order_by("-position").values_list("position", flat=True).first() or 0) + 1

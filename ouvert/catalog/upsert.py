@@ -74,6 +74,7 @@ class DatasetInput:
     temporal_end: dt.date | None = None
     private: bool = False
     keywords: tuple[str, ...] = ()
+    keywords_en: tuple[str, ...] = ()  # optional English keywords
     themes: tuple[str, ...] = ()  # themes' slugs
     resources: tuple[ResourceInput, ...] | None = None  # None: the resources are left as they are
     state: str = ""  # active, draft or deleted; "" leaves the state (a new dataset stays a draft)
@@ -129,6 +130,8 @@ def _fields(data: DatasetInput, *, creating: bool) -> dict[str, Any]:
         values["licence_alias"] = licence_slug(data.licence)[1] if data.licence else ""
     if data.given("extras"):
         values["extras"] = [{"key": k, "value": v} for k, v in data.extras]
+    if data.given("keywords_en"):
+        values["keywords_en"] = list(data.keywords_en)
     return values
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import Question, QuestionKind
 
@@ -72,7 +73,8 @@ def read_question(question: Question, data: Any, files: Any = None) -> tuple[Any
     if kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT):
         text = get_one(name)
         if len(text) > MAX_TEXT[kind]:
-            return text, _("Écrivez au plus %(n)s caractères (vous en avez écrit %(m)s).") % {
+            return text, ngettext("Écrivez au plus %(n)s caractère (vous en avez écrit %(m)s).",
+                                  "Écrivez au plus %(n)s caractères (vous en avez écrit %(m)s).", MAX_TEXT[kind]) % {
                 "n": MAX_TEXT[kind], "m": len(text)}
         value = text or None
     elif kind == QuestionKind.SINGLE:

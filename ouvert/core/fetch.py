@@ -46,6 +46,7 @@ import certifi
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 from urllib3 import exceptions as u3
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -123,10 +124,25 @@ class FetchError(Exception):
 
     @property
     def message(self) -> str:
-        template = _messages().get(self.code) or _messages()["connection"]
         values = {"url": shown_url(self.url), "status": self.status or "",
                   "content_type": self.content_type or _("type non indiqué"), "reason": "", **self.params}
+        if self.code in PLURAL_MESSAGES:
+            one, many, count = PLURAL_MESSAGES[self.code]
+            return ngettext(one, many, int(values.get(count) or 0)) % values
+        template = _messages().get(self.code) or _messages()["connection"]
         return template % values
+
+
+# Messages with a count: (singular, plural, the parameter that holds the count), chosen by ngettext.
+PLURAL_MESSAGES = {
+    "too_large": (gettext_noop("Réponse trop volumineuse : plus de %(max)s octet (%(url)s)."),
+                  gettext_noop("Réponse trop volumineuse : plus de %(max)s octets (%(url)s)."), "max"),
+    "timeout": (gettext_noop("Délai dépassé : %(url)s n'a pas répondu en %(seconds)s seconde."),
+                gettext_noop("Délai dépassé : %(url)s n'a pas répondu en %(seconds)s secondes."), "seconds"),
+    "too_slow": (gettext_noop("Réponse trop lente : %(url)s n'avait pas fini en %(seconds)s seconde, lecture arrêtée."),
+                 gettext_noop("Réponse trop lente : %(url)s n'avait pas fini en %(seconds)s secondes, lecture "
+                              "arrêtée."), "seconds"),
+}
 
 
 def _messages() -> dict[str, str]:
@@ -142,10 +158,7 @@ def _messages() -> dict[str, str]:
                      "seules les adresses publiques sont lues (%(url)s)."),
         "redirects": _("Trop de redirections depuis %(url)s (plus de %(max)s) : donnez l'adresse finale."),
         "status": _("Le serveur a répondu %(status)s (%(content_type)s) à %(url)s."),
-        "too_large": _("Réponse trop volumineuse : plus de %(max)s octets (%(url)s)."),
-        "timeout": _("Délai dépassé : %(url)s n'a pas répondu en %(seconds)s secondes."),
-        "too_slow": _("Réponse trop lente : %(url)s n'avait pas fini en %(seconds)s secondes, lecture arrêtée."),
-        "deadline": _("Durée maximale dépassée : aucune nouvelle requête n'est lancée (%(url)s)."),
+"deadline": _("Durée maximale dépassée : aucune nouvelle requête n'est lancée (%(url)s)."),
         "tls": _("Connexion sécurisée impossible avec %(url)s : certificat invalide pour ce nom ou "
                  "échec de la négociation TLS."),
         "connection": _("Source injoignable (%(url)s) : %(reason)s."),

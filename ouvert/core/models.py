@@ -47,6 +47,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("accès à l'administration"), default=False)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
     email_verified_at = models.DateTimeField(_("adresse confirmée le"), null=True, blank=True)
+    # Which confirmation link is the live one: each new link mailed adds 1, so the earlier ones die
+    # (and say so when opened, see services.verification_link_check).
+    email_verification_round = models.PositiveIntegerField(_("envoi du lien de confirmation"), default=0)
     # Consent to the privacy policy and terms of use (ouvert.core.legal): which version, and when.
     terms_version = models.CharField(_("version des conditions acceptée"), max_length=20, blank=True)
     terms_accepted_at = models.DateTimeField(_("conditions acceptées le"), null=True, blank=True)

@@ -20,6 +20,10 @@ class HomeItem:
     title: str
     url: str
     meta: str = ""  # one short line under the title (publisher, date)
+    # The English title and meta, when the content has one: empty means the text shown is French
+    # user content, marked lang="fr" on English pages ({% content_lang %}).
+    title_en: str = ""
+    meta_en: str = ""
 
 
 @dataclass

@@ -4,8 +4,10 @@ Every function checks permission, writes, and records its side effects (audit lo
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -35,13 +37,15 @@ TOKEN_PREFIX = "ouv_"  # noqa: S105 — a public marker, not a secret
 
 
 class _EmailVerificationTokens(PasswordResetTokenGenerator):
-    """One-use links confirming an address: the hash covers the confirmation date and the password,
-    so a link dies once used, or when someone signs up again with the same unconfirmed address."""
+    """One-use links confirming an address: the hash covers the confirmation date, the password and
+    the link's round, so a link dies once used, when someone signs up again with the same unconfirmed
+    address, or when a newer link is mailed."""
 
     key_salt = "ouvert.core.services.email_verification"
 
     def _make_hash_value(self, user: User, timestamp: int) -> str:
-        return f"{user.pk}{user.email}{user.email_verified_at}{user.password}{timestamp}"
+        return (f"{user.pk}{user.email}{user.email_verified_at}{user.password}{user.email_verification_round}"
+                f"{timestamp}")
 
 
 email_verification_tokens = _EmailVerificationTokens()
@@ -93,28 +97,62 @@ def user_signup(*, email: str, password: str, full_name: str = "", preferred_lan
     _mail_later(user, "signup_confirm", {"token": email_verification_tokens.make_token(user)})
 
 
+@transaction.atomic
 def user_resend_verification(*, email: str) -> None:
-    """Mail a fresh confirmation link to an unconfirmed account (earlier links stay valid until they
-    expire or one of them is used). Sends nothing for an unknown or confirmed address: the page
-    answers the same either way."""
+    """Mail a fresh confirmation link to an unconfirmed account; the earlier links die (opened, they
+    say a newer one was sent). Sends nothing for an unknown or confirmed address: the page answers
+    the same either way."""
     address = User.objects.normalize_email(email).strip().lower()
-    user = User.objects.filter(email__iexact=address, is_active=True, email_verified_at__isnull=True).first()
+    user = (User.objects.select_for_update()
+            .filter(email__iexact=address, is_active=True, email_verified_at__isnull=True).first())
     if user is None:
         return
+    user.email_verification_round += 1
+    user.save(update_fields=["email_verification_round"])
     audit_record(actor=None, action="user.verification_resend", obj=user, label=f"#{user.pk}")
     _mail_later(user, "signup_confirm", {"token": email_verification_tokens.make_token(user)})
 
 
-def user_for_verification_link(*, uidb64: str, token: str) -> User | None:
-    """The unconfirmed account a confirmation link names, if the link is valid."""
+# How many earlier links an opened link is recognized among, to say "replaced" rather than "invalid".
+REPLACED_LINKS_RECOGNIZED = 20
+
+
+@dataclass(frozen=True)
+class VerificationLink:
+    user: User | None  # the unconfirmed account, when the link is the live one
+    replaced: bool = False  # a genuine earlier link, replaced by a newer one mailed to the same address
+
+
+def verification_link_check(*, uidb64: str, token: str) -> VerificationLink:
+    """What a confirmation link is: the live one (its account), a genuine earlier one that a newer link
+    replaced (checked against the earlier rounds' hashes, so a forged link is never "replaced"), or
+    neither (used, expired, for a confirmed account, or forged)."""
     try:
         pk = int(force_str(urlsafe_base64_decode(uidb64)))
     except (TypeError, ValueError, OverflowError):
-        return None
+        return VerificationLink(user=None)
     user = User.objects.filter(pk=pk, is_active=True, email_verified_at__isnull=True).first()
-    if user is None or not email_verification_tokens.check_token(user, token):
-        return None
-    return user
+    if user is None:
+        return VerificationLink(user=None)
+    if email_verification_tokens.check_token(user, token):
+        return VerificationLink(user=user)
+    current = user.email_verification_round
+    for earlier in range(current - 1, max(current - 1 - REPLACED_LINKS_RECOGNIZED, -1), -1):
+        if email_verification_tokens.check_token(replace_round(user, earlier), token):
+            return VerificationLink(user=None, replaced=True)
+    return VerificationLink(user=None)
+
+
+def replace_round(user: User, round_: int) -> User:
+    """A copy of ``user`` (never saved) whose live link round is ``round_``."""
+    earlier = copy.copy(user)
+    earlier.email_verification_round = round_
+    return earlier
+
+
+def user_for_verification_link(*, uidb64: str, token: str) -> User | None:
+    """The unconfirmed account a confirmation link names, if the link is the live one."""
+    return verification_link_check(uidb64=uidb64, token=token).user
 
 
 @transaction.atomic

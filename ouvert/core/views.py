@@ -123,13 +123,14 @@ def terms(request: HttpRequest) -> HttpResponse:
 
 def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     """The link mailed at sign-up: a page with a button (mail scanners open links, they do not post)."""
-    user = services.user_for_verification_link(uidb64=uidb64, token=token)
+    link = services.verification_link_check(uidb64=uidb64, token=token)
+    user = link.user
     if user is not None and request.method == "POST":
         services.user_verify_email(user=user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Bienvenue! Votre compte est activé."))
         return redirect("core:profile")
-    return render(request, "core/signup_confirm.html", {"valid": user is not None},
+    return render(request, "core/signup_confirm.html", {"valid": user is not None, "replaced": link.replaced},
                   status=200 if user is not None else 400)
 
 

@@ -38,6 +38,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks import task
 from django_tasks.exceptions import InvalidTaskError
 
@@ -123,8 +124,10 @@ MAX_ID = 2**62
 def _clean_url(url: str) -> str:
     url = (url or "").strip()
     if len(url) > MAX_URL or any(ord(c) < 32 or ord(c) == 127 for c in url):
-        raise ValidationError(_("Adresse refusée : donnez un lien web complet (https://…) de %(max)s caractères "
-                                "au plus.") % {"max": MAX_URL})
+        raise ValidationError(ngettext("Adresse refusée : donnez un lien web complet (https://…) de %(max)s "
+                                       "caractère au plus.",
+                                       "Adresse refusée : donnez un lien web complet (https://…) de %(max)s "
+                                       "caractères au plus.", MAX_URL) % {"max": MAX_URL})
     try:
         return fetch.check_url(url)
     except fetch.FetchError as error:
@@ -153,8 +156,9 @@ def subscription_create(*, by: User, url: str, events: Sequence[str]) -> Webhook
     user = _check_signed_in(by)
     clean_url, chosen = _clean_url(url), _clean_events(events)
     if WebhookSubscription.objects.filter(user=user).count() >= MAX_SUBSCRIPTIONS:
-        raise ValidationError(_("Vous avez déjà %(count)s webhooks : retirez-en un avant d'en ajouter.")
-                              % {"count": MAX_SUBSCRIPTIONS})
+        raise ValidationError(ngettext("Vous avez déjà %(count)s webhook : retirez-le avant d'en ajouter.",
+                                       "Vous avez déjà %(count)s webhooks : retirez-en un avant d'en ajouter.",
+                                       MAX_SUBSCRIPTIONS) % {"count": MAX_SUBSCRIPTIONS})
     subscription = WebhookSubscription.objects.create(user=user, url=clean_url, events=chosen)
     audit_record(actor=by, action="webhook.create", obj=subscription, label=clean_url[:300])
     return subscription
@@ -284,9 +288,13 @@ def _disable(subscription: WebhookSubscription, now: dt.datetime) -> None:
     user = subscription.user
     with translation.override(user.preferred_language or "fr"):
         subject = _("Ouvert : votre webhook est désactivé")
-        body = _("Bonjour,\n\nAprès %(count)s échecs de suite, nous avons désactivé le webhook qui envoie les "
-                 "événements à %(url)s. Consultez son journal de livraison et réactivez-le quand l'adresse "
-                 "répond de nouveau :\n%(page)s\n") % {
+        body = ngettext(
+            "Bonjour,\n\nAprès %(count)s échec, nous avons désactivé le webhook qui envoie les événements à "
+            "%(url)s. Consultez son journal de livraison et réactivez-le quand l'adresse répond de nouveau :\n"
+            "%(page)s\n",
+            "Bonjour,\n\nAprès %(count)s échecs de suite, nous avons désactivé le webhook qui envoie les "
+            "événements à %(url)s. Consultez son journal de livraison et réactivez-le quand l'adresse "
+            "répond de nouveau :\n%(page)s\n", subscription.consecutive_failures) % {
             "count": subscription.consecutive_failures, "url": subscription.url,
             "page": settings.SITE_URL + reverse("core:webhook_detail", kwargs={"pk": subscription.pk})}
     send_mail(subject, body, None, [user.email])

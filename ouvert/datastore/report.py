@@ -26,14 +26,24 @@ register({
     "source.empty": _("Le fichier est vide."),
     "source.encoding": _("Le fichier n'est pas en {encoding} (octet {position}) : indiquez le bon encodage."),
     "source.invalid_byte": _("Octet invalide pour l'encodage {encoding} à la position {position}."),
-    "source.too_wide_declared": _("La feuille « {sheet} » déclare {columns} colonnes ; au plus {max} sont acceptées. "
-                                  "Supprimez les colonnes vides au-delà des données (ou la mise en forme appliquée à "
-                                  "des colonnes entières), enregistrez puis republiez le fichier."),
-    "source.too_wide_sheet": _("La feuille « {sheet} » a une valeur dans la colonne {columns} ; au plus {max} "
-                               "colonnes sont acceptées. Supprimez les colonnes au-delà des données, puis republiez "
-                               "le fichier."),
-    "source.too_wide_row": _("Une ligne du fichier a {columns} colonnes ; au plus {max} sont acceptées. Vérifiez le "
-                             "séparateur (option « delimiter ») ou découpez le tableau."),
+    "source.too_wide_declared": ngettext_lazy(
+        "La feuille « {sheet} » déclare {columns} colonne ; au plus {max} sont acceptées. Supprimez les colonnes "
+        "vides au-delà des données (ou la mise en forme appliquée à des colonnes entières), enregistrez puis "
+        "republiez le fichier.",
+        "La feuille « {sheet} » déclare {columns} colonnes ; au plus {max} sont acceptées. "
+        "Supprimez les colonnes vides au-delà des données (ou la mise en forme appliquée à "
+        "des colonnes entières), enregistrez puis republiez le fichier.", "columns"),
+    "source.too_wide_sheet": ngettext_lazy(
+        "La feuille « {sheet} » a une valeur dans la colonne {columns} ; au plus {max} colonne est acceptée. "
+        "Supprimez les colonnes au-delà des données, puis republiez le fichier.",
+        "La feuille « {sheet} » a une valeur dans la colonne {columns} ; au plus {max} "
+        "colonnes sont acceptées. Supprimez les colonnes au-delà des données, puis republiez "
+        "le fichier.", "max"),
+    "source.too_wide_row": ngettext_lazy(
+        "Une ligne du fichier a {columns} colonne ; au plus {max} sont acceptées. Vérifiez le séparateur (option "
+        "« delimiter ») ou découpez le tableau.",
+        "Une ligne du fichier a {columns} colonnes ; au plus {max} sont acceptées. Vérifiez le "
+        "séparateur (option « delimiter ») ou découpez le tableau.", "columns"),
     "source.unknown_options": _("Options inconnues : {names}."),
     "source.unknown_encoding": _("Encodage inconnu : {encoding}."),
     "source.delimiter_length": _("Le séparateur doit être un seul caractère."),

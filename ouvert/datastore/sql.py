@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from sqlglot import exp
 
 from ouvert.core.models import User
@@ -137,8 +138,10 @@ def _run(sql: str, *, backend: Backend, readable: list[str]) -> tuple[list[str],
     except DatabaseError as exc:
         raise _database_error(exc) from exc
     if over_bytes and not rows:
-        raise refuse(_("La première ligne du résultat dépasse %(n)s octets : choisissez moins de colonnes ou "
-                       "raccourcissez les textes (substr).") % {"n": BYTES_MAX})
+        raise refuse(ngettext("La première ligne du résultat dépasse %(n)s octet : choisissez moins de colonnes ou "
+                              "raccourcissez les textes (substr).",
+                              "La première ligne du résultat dépasse %(n)s octets : choisissez moins de colonnes ou "
+                              "raccourcissez les textes (substr).", BYTES_MAX) % {"n": BYTES_MAX})
     truncated = len(rows) > ROWS_MAX
     return names, rows[:ROWS_MAX], truncated, over_bytes
 

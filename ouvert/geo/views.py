@@ -13,11 +13,12 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ouvert.core.typing import signed_in_user
 
 from . import selectors
-from .basemap import STATIC_PATH
+from .basemap import ATTRIBUTION, STATIC_PATH
 from .bbox import BBox, parse_ext_bbox
 from .models import GeoLayer
 from .readers import issue_message
@@ -74,14 +75,16 @@ def basemap_config() -> dict[str, str]:
     if settings.OUVERT_BASEMAP_URL:
         return {"basemapUrl": settings.OUVERT_BASEMAP_URL, "basemapAttribution": settings.OUVERT_BASEMAP_ATTRIBUTION}
     return {"basemapUrl": "", "offlineBasemapUrl": static(STATIC_PATH),
-            "offlineBasemapAttribution": _("Régions administratives du Québec : contours approximatifs")}
+            "offlineBasemapAttribution": str(ATTRIBUTION)}
 
 
 def map_i18n() -> dict[str, str]:
     """The map script's strings, in the page's language."""
     return {
-        "shown": _("%(returned)s objets affichés sur %(total)s (simplifiés pour ce zoom)."),
-        "shownOne": _("%(returned)s objet affiché sur %(total)s (simplifié pour ce zoom)."),
+        # The three counts the script meets (0, 1, more), each in the page language's plural rule.
+        **{key: ngettext("%(returned)s objet affiché sur %(total)s (simplifié pour ce zoom).",
+                         "%(returned)s objets affichés sur %(total)s (simplifiés pour ce zoom).", count)
+           for key, count in (("shownZero", 0), ("shownOne", 1), ("shown", 2))},
         "failed": _("La carte n'a pas pu être chargée ; le tableau ci-dessous présente les données."),
         "nolib": _("La bibliothèque cartographique est absente ; le tableau ci-dessous présente les données."),
         "Point": _("Points"), "MultiPoint": _("Points"), "LineString": _("Lignes"),

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, Self
+from typing import Any, Self, cast
 
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, ngettext_lazy
 
 from ouvert.core import fetch as guarded
 from ouvert.core.messages import Template, legacy, message, register, render
@@ -39,22 +40,55 @@ register({
                               "ses jeux de données sont publics."),
     "harvest.source_error_untyped": _("type non précisé"),
     "harvest.search_shape": _("Réponse de package_search sans « count » ni « results » ({url})."),
-    "harvest.too_many": _("La source annonce {count} jeux de données, au-delà de la limite de {max}."),
+    "harvest.too_many": ngettext_lazy("La source annonce {count} jeu de données, au-delà de la limite de {max}.",
+                                      "La source annonce {count} jeux de données, au-delà de la limite de {max}.",
+                                      "count"),
     "harvest.no_identifier": _("Un jeu de données reçu n'a pas d'identifiant (page commençant à {start})."),
-    "harvest.incomplete": _("La source a annoncé {count} jeux mais n'en a fourni que {got} : moissonnage "
-                            "incomplet, rien n'est supprimé."),
+    "harvest.incomplete": ngettext_lazy("La source a annoncé {count} jeu mais n'en a fourni que {got} : moissonnage "
+                                        "incomplet, rien n'est supprimé.",
+                                        "La source a annoncé {count} jeux mais n'en a fourni que {got} : moissonnage "
+                                        "incomplet, rien n'est supprimé.", "count"),
     "harvest.dcat_unreadable": Template(what=_("Document DCAT illisible : {errors}"), sep=" | "),
     "harvest.dcat_attempt": _("{format} : {error}"),
     "harvest.dcat_refused": "{error}",  # the refusal, written by ouvert/harvest/dcat.py
     "harvest.no_upload": _("Aucun fichier DCAT n'a été téléversé pour cette source."),
-    "harvest.upload_too_big": _("Fichier trop volumineux (plus de {max} octets)."),
-    "harvest.all_failed": _("Aucun des {count} jeux de données n'a pu être écrit : les raisons sont dans le "
-                            "rapport ci-dessous."),
+    "harvest.upload_too_big": ngettext_lazy("Fichier trop volumineux (plus de {max} octet).",
+                                            "Fichier trop volumineux (plus de {max} octets).", "max"),
+    "harvest.all_failed": ngettext_lazy("Le jeu de données reçu ({count}) n'a pas pu être écrit : la raison est "
+                                        "dans le rapport ci-dessous.",
+                                        "Aucun des {count} jeux de données n'a pu être écrit : les raisons sont dans "
+                                        "le rapport ci-dessous.", "count"),
     "harvest.no_owner": _("La source n'a plus de responsable administrateur du site : moissonnage refusé."),
     "harvest.invalid": _("Jeu de données refusé par le catalogue : {detail}"),
     "harvest.refused": _("Écriture refusée : {detail}"),
 })
 register({f"fetch.{code}": Template(what=lazy(_fetch_template, str)(code)) for code in guarded._messages()})  # noqa: SLF001
+
+
+def _braces(text: str) -> str:
+    return re.sub(r"%\((\w+)\)s", r"{\1}", text.replace("{", "{{").replace("}", "}}"))
+
+
+class _CountedFetchText:
+    """A fetcher's message with a count, as a registry template: translated with the fetcher's own
+    plural entry (``%(…)s`` form, in the core catalogue), its form chosen from the stored count."""
+
+    def __init__(self, one: str, many: str, count: str) -> None:
+        self.one, self.many, self.count = one, many, count
+
+    def _text(self, n: int) -> str:
+        return _braces(ngettext(self.one, self.many, n))
+
+    def format(self, **values: Any) -> str:
+        n = values.get(self.count)
+        return self._text(int(n) if isinstance(n, int | float) else 2).format(**values)
+
+    def __str__(self) -> str:
+        return self._text(2)
+
+
+register({f"fetch.{code}": Template(what=cast(Any, _CountedFetchText(one, many, count)))
+          for code, (one, many, count) in guarded.PLURAL_MESSAGES.items()})
 
 
 class StoredReason(Exception):

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ouvert.core import fetch
 from ouvert.core.actors import Actor
@@ -84,8 +85,10 @@ def delivery_accept(*, call: Call, by: Actor) -> Call:
     if unmet:
         problems.append(_("critères non cochés : %(list)s") % {"list": " ; ".join(unmet)})
     if not delivery.publiccode_valid:
-        problems.append(_("le publiccode.yml n'est pas valide (%(n)s erreur(s), voir ci-dessous)") % {
-            "n": len(delivery.publiccode_errors) or 1})
+        error_count = len(delivery.publiccode_errors) or 1
+        problems.append(ngettext("le publiccode.yml n'est pas valide (%(n)s erreur, voir ci-dessous)",
+                                 "le publiccode.yml n'est pas valide (%(n)s erreurs, voir ci-dessous)", error_count)
+                        % {"n": error_count})
     if problems:
         raise ValidationError(_("Le livrable ne peut pas être accepté : %(problems)s.") % {
             "problems": " ; ".join(problems)})

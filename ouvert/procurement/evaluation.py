@@ -27,6 +27,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ouvert.core.actors import Actor
 from ouvert.core.audit import audit_record
@@ -135,9 +136,11 @@ def consensus_record(*, bid: Bid, criterion: EvaluationCriterion, score: int, ju
     check_buy(by, call)
     _check_state(call, CallState.CLOSED)
     if not panel_complete(call=call):
-        raise ValidationError(_("Le consensus vient après les notes individuelles : au moins %(n)s évaluateurs "
-                                "sans conflit d'intérêts doivent avoir noté chaque soumission sur chaque "
-                                "critère.") % {"n": MIN_PANEL})
+        raise ValidationError(ngettext(
+            "Le consensus vient après les notes individuelles : au moins %(n)s évaluateur sans conflit d'intérêts "
+            "doit avoir noté chaque soumission sur chaque critère.",
+            "Le consensus vient après les notes individuelles : au moins %(n)s évaluateurs sans conflit d'intérêts "
+            "doivent avoir noté chaque soumission sur chaque critère.", MIN_PANEL) % {"n": MIN_PANEL})
     if criterion.call_id != call.pk:
         raise ValidationError(_("Ce critère ou cette soumission n'appartient pas à l'appel."))
     if not justification.strip():

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from ouvert.core.messages import message, register
 
@@ -28,7 +29,8 @@ register({
     "pc.type": (_("{key} doit être {expected}."), _("Corrigez la valeur de {key}.")),
     "pc.enum": (_("{key} vaut « {value} », qui n'est pas une valeur permise."),
                 _("Valeurs permises : {allowed}.")),
-    "pc.length": (_("{key} compte {length} caractères ; permis : de {min} à {max}."),
+    "pc.length": (ngettext_lazy("{key} compte {length} caractère ; permis : de {min} à {max}.",
+                                "{key} compte {length} caractères ; permis : de {min} à {max}.", "length"),
                   _("Raccourcissez ou complétez {key}.")),
     "pc.licence": (_("legal.license « {value} » n'est pas une expression SPDX de licence libre connue."),
                    _("Utilisez un identifiant SPDX, par exemple LiLiQ-R-1.1, AGPL-3.0-or-later ou MIT.")),

@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from ouvert.core.actors import SCHEDULE, Actor, SystemActor, is_system
 from ouvert.core.audit import audit_record
@@ -187,8 +187,10 @@ def check_bid_period(*, published: dt.datetime, bid_deadline: dt.datetime) -> No
     earliest = add_working_days(timezone.localdate(published), days)
     if timezone.localdate(bid_deadline) < earliest:
         raise ValidationError(
-            _("La date limite des soumissions doit laisser au moins %(days)s jours ouvrables après la publication "
-              "(jours fériés du Québec exclus) : au plus tôt le %(date)s.") % {
+            ngettext("La date limite des soumissions doit laisser au moins %(days)s jour ouvrable après la "
+                     "publication (jours fériés du Québec exclus) : au plus tôt le %(date)s.",
+                     "La date limite des soumissions doit laisser au moins %(days)s jours ouvrables après la "
+                     "publication (jours fériés du Québec exclus) : au plus tôt le %(date)s.", days) % {
                 "days": days, "date": earliest.isoformat()}, code="bid_deadline")
 
 
@@ -263,8 +265,9 @@ def attachment_add(*, call: Call, upload: UploadedFile[Any], title: str = "", by
         raise ValidationError({"file": _("Le document dépasse 20 Mo ; réduisez-le ou donnez un lien dans la "
                                          "description.")})
     if call.attachments.count() >= ATTACHMENTS_MAX:
-        raise ValidationError({"file": _("Un appel compte au plus %(n)s pièces jointes ; retirez-en une "
-                                         "d'abord.") % {"n": ATTACHMENTS_MAX}})
+        raise ValidationError({"file": ngettext("Un appel compte au plus %(n)s pièce jointe ; retirez-la d'abord.",
+                                                "Un appel compte au plus %(n)s pièces jointes ; retirez-en une "
+                                                "d'abord.", ATTACHMENTS_MAX) % {"n": ATTACHMENTS_MAX}})
     label = (title or "").strip()[:200] or PurePosixPath(upload.name or "document").stem[:200]
     item = CallAttachment(call=call, title=label, size=upload.size or 0, uploaded_by=by)
     item.file.save(upload.name or "document", upload, save=False)

@@ -35,6 +35,7 @@ from .dictize import ckan_datetime, organization_dict, resource_download_path, r
 from .params import as_bool, as_int, as_list, as_str, required_id
 from .query import is_plain_text, to_q
 from .registry import Context
+from .search_language import requested_language, text_search
 
 ROWS_MAX = 1000
 SORT_FIELDS: dict[str, str | None] = {
@@ -181,6 +182,10 @@ def package_dict(dataset: DatasetView, context: Context) -> dict[str, Any]:
         "title_en": dataset.title_en,
         "notes_en": dataset.notes_en,
         "keywords_en": list(dataset.keywords_en),
+        # The same, as ckanext-fluent / scheming multilingual fields
+        "title_translated": {"fr": dataset.title, "en": dataset.title_en},
+        "notes_translated": {"fr": dataset.notes, "en": dataset.notes_en},
+        "keywords": {"fr": list(keywords), "en": list(dataset.keywords_en)},
         "is_reference": dataset.is_reference,
         "qa": _qa(dataset.quality),
         "first_published_at": ckan_datetime(dataset.first_published_at),
@@ -405,11 +410,12 @@ def package_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
             matching = matching.filter(to_q(fq, _text_filter))
     matching = _spatial_filter(matching, data, context.user)
     qs, ranked = matching, False
+    language, fallback = requested_language(data), False
     if q and q != "*:*":
         if is_plain_text(q):
-            qs = catalog_search.apply(matching, q)
+            found = text_search(matching, q, language=language)  # in the other language on a miss
+            qs, matching, language, fallback = found.ranked, found.matching, found.language, found.fallback
             ranked = "search_rank" in qs.query.extra_select  # not when q has no searchable word ("%", "[")
-            matching = matching.filter(_text_filter(q))
         else:
             matching = qs = matching.filter(to_q(q, _text_filter))
     if not ranked:
@@ -419,7 +425,8 @@ def package_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     qs = _sort(qs, sort, ranked)
     count = qs.count()
     result: dict[str, Any] = {"count": count, "sort": sort, "results": package_dicts(qs[start:start + rows], context),
-                              "facets": {}, "search_facets": {}}
+                              "facets": {}, "search_facets": {}, "search_language": language,
+                              "search_language_fallback": fallback}
     fields = as_list(data, "facet.field")
     if as_bool(data, "facet", True) and fields:
         limit = as_int(data, "facet.limit", 50, minimum=-1)

@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from ouvert.catalog import services
-from ouvert.catalog.models import Resource
+from ouvert.catalog.models import Dataset, Resource
 from ouvert.catalog.upsert import DatasetInput, ResourceInput, dataset_upsert, resource_add, resource_change
 from ouvert.core.models import Organization
 
@@ -42,7 +42,8 @@ CKAN_KEYS = {"themes": "groups", "licence": "license_id", "organization": "owner
 PACKAGE_KEYS = frozenset({"id", "name", "title", "notes", "type", "state", "private", "owner_org", "organization",
                           "license_id", "url", "version", "author", "author_email", "maintainer",
                           "maintainer_email", "tags", "groups", "resources", "extras", "metadata_created",
-                          "metadata_modified", "creator_user_id"})
+                          "metadata_modified", "creator_user_id", "title_translated", "notes_translated",
+                          "keywords", "title_en", "notes_en", "keywords_en"})
 
 
 @contextmanager
@@ -65,6 +66,69 @@ def _date(data: dict[str, Any], key: str) -> dt.date | None:
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError:
         raise errors.ValidationError({key: [_("Date attendue (AAAA-MM-JJ).")]}) from None
+
+
+def _translated(data: dict[str, Any], key: str) -> dict[str, str] | None:
+    """``<key>_translated`` as ckanext-fluent writes it: ``{"fr": …, "en": …}`` (either may be absent)."""
+    value = data.get(f"{key}_translated")
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            value = None
+    if not isinstance(value, dict) or any(not isinstance(v, str | None) for v in value.values()):
+        raise errors.ValidationError({f"{key}_translated": [_("Objet attendu : {\"fr\": …, \"en\": …}.")]})
+    return {lang: (value.get(lang) or "").strip() for lang in ("fr", "en") if lang in value}
+
+
+def _word_list(value: Any, key: str) -> list[str]:
+    """A list of words from a JSON list (of names or ``{name}`` objects) or a comma-separated text."""
+    if isinstance(value, str):
+        return [w.strip() for w in value.split(",") if w.strip()]
+    if not isinstance(value, list):
+        raise errors.ValidationError({key: [_("Liste attendue.")]})
+    return [str(w.get("name") if isinstance(w, dict) else w).strip() for w in value if w]
+
+
+def _pick(flat: Any, translated: Any, current: Any) -> Any:
+    """One value from the flat field and its ``_translated`` / ``keywords`` twin, either of which may be
+    absent (``None``). Given both, the one the client changed: a dict read with ``package_show``,
+    edited in one place and sent back holds the other place unchanged (``current``, the stored value)."""
+    if flat is None or translated is None:
+        return translated if flat is None else flat
+    return translated if current is not None and _same(flat, current) else flat
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return sorted(str(x).strip().casefold() for x in a) == sorted(str(x).strip().casefold() for x in b)
+    return str(a).strip() == str(b).strip()
+
+
+def _keywords(data: dict[str, Any], current: Dataset | None) -> tuple[list[str] | None, list[str] | None]:
+    """(French, English) keywords given, ``None`` for a language not given. French comes from ``tags``
+    or ``tag_string``; English from ``keywords_en``; ``keywords`` ``{"fr": […], "en": […]}``
+    (ckanext-fluent's tags field) gives either (see :func:`_pick` when both are given)."""
+    french, english = _tags(data), None
+    if "keywords_en" in data:
+        english = _word_list(data["keywords_en"] or [], "keywords_en")
+    if "keywords" not in data:
+        return french, english
+    both = data["keywords"]
+    if isinstance(both, str):
+        try:
+            both = json.loads(both)
+        except ValueError:
+            both = None
+    if not isinstance(both, dict) or not set(both) <= {"fr", "en"}:
+        raise errors.ValidationError({"keywords": [_("Objet attendu : {\"fr\": […], \"en\": […]}.")]})
+    fr = _word_list(both["fr"] or [], "keywords") if "fr" in both else None
+    en = _word_list(both["en"] or [], "keywords") if "en" in both else None
+    stored_fr = [k.name for k in current.keywords.all()] if current is not None else None
+    return (_pick(french, fr, stored_fr),
+            _pick(english, en, list(current.keywords_en) if current is not None else None))
 
 
 def _tags(data: dict[str, Any]) -> list[str] | None:
@@ -162,13 +226,20 @@ def _resources(data: dict[str, Any]) -> tuple[ResourceInput, ...] | None:
     return tuple(resource_input(item) for item in items)
 
 
-def dataset_input(data: dict[str, Any], *, complete: bool) -> DatasetInput:
+def dataset_input(data: dict[str, Any], *, complete: bool, current: Dataset | None = None) -> DatasetInput:
     """A CKAN package dict as the upsert's input. With ``complete`` (package_create, package_update)
-    absent keys are cleared; otherwise (package_patch) only the keys given change."""
+    absent keys are cleared; otherwise (package_patch) only the keys given change. ``current``: the
+    dataset updated, if any."""
     values: dict[str, Any] = {}
     for key, target in TEXT_FIELDS.items():
         if key in data:
             values[target] = as_str(data, key).strip()
+    for key, (french, english) in {"title": ("title", "title_en"), "notes": ("notes", "notes_en")}.items():
+        translated = _translated(data, key) or {}
+        for lang, target in (("fr", french), ("en", english)):
+            if lang in translated:
+                values[target] = _pick(values.get(target), translated[lang],
+                                       getattr(current, target) if current is not None else None)
     if "name" in data:
         values["name"] = _name(data)
     frequency = data.get("update_frequency", data.get("frequency"))
@@ -179,9 +250,11 @@ def dataset_input(data: dict[str, Any], *, complete: bool) -> DatasetInput:
             values[key] = _date(data, key)
     if "private" in data:
         values["private"] = as_bool(data, "private", False)
-    tags, groups = _tags(data), _groups(data)
+    (tags, tags_en), groups = _keywords(data, current), _groups(data)
     if tags is not None:
         values["keywords"] = tuple(tags)
+    if tags_en is not None:
+        values["keywords_en"] = tuple(tags_en)
     if groups is not None:
         values["themes"] = tuple(groups)
     if data.get("license_id"):
@@ -229,7 +302,7 @@ def _update(context: Context, data: dict[str, Any], *, complete: bool) -> dict[s
                                                                dataset.organization.slug}:
         raise errors.ValidationError({"owner_org": [_("Changer l'organisation d'un jeu de données n'est pas "
                                                       "possible par l'API ; faites-le dans l'interface.")]})
-    payload = dataset_input(data, complete=complete)
+    payload = dataset_input(data, complete=complete, current=dataset)
     with ckan_errors():
         dataset_upsert(data=payload, organization=None, by=context.caller, dataset=dataset)
     return _reload(dataset.pk, context)

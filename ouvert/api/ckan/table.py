@@ -72,6 +72,8 @@ def _catalog_actions() -> list[Action]:
                                               "update_frequency, organization_kind, is_reference, language",
         "facet.limit": "défaut 50 (-1 : sans limite)", "facet.mincount": "défaut 1",
         "include_private": "défaut false", "include_drafts": "défaut false",
+        "search_language": "fr ou en : langue de lecture de q (défaut : celle de la requête) ; l'autre langue "
+                           "est essayée si rien ne répond",
     }
     dataset = {"name": "identifiant lisible", "title": "titre", "notes": "description", "owner_org": "organisation",
                "private": "privé", "tags": "[{name}]", "groups": "[{name}] (thèmes)", "license_id": "licence",
@@ -79,7 +81,10 @@ def _catalog_actions() -> list[Action]:
                "update_frequency": "fréquence de mise à jour", "temporal_start": "AAAA-MM-JJ",
                "temporal_end": "AAAA-MM-JJ", "spatial_text": "couverture géographique", "language": "langue",
                "version_notes": "notes de version", "title_en": "titre en anglais (facultatif)",
-               "notes_en": "description en anglais (facultative)", "resources": "[{url, name, format, …}]",
+               "notes_en": "description en anglais (facultative)",
+               "title_translated": "{fr, en} : titre dans les deux langues", "notes_translated": "{fr, en}",
+               "keywords_en": "[mots-clés en anglais]", "keywords": "{fr: [...], en: [...]} : mots-clés",
+               "resources": "[{url, name, format, …}]",
                "state": "active (défaut) ou draft", "id": "UUID à conserver (optionnel)",
                "extras": "[{key, value}] : métadonnées supplémentaires"}
     group = {"name": "identifiant du thème", "title": "titre en français", "title_translated": "{fr, en}",

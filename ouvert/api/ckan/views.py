@@ -145,14 +145,18 @@ def action_view(request: HttpRequest, name: str, ver: str | None = None) -> Json
             if action.throttle is not None:
                 wait = rate_limit_hit(request, action.throttle)
                 if wait is not None:
-                    return _rate_limited(envelope, wait, _(
-                        "Trop de requêtes %(action)s. Réessayez dans %(s)s secondes.") % {"action": name, "s": wait})
+                    return _rate_limited(envelope, wait, ngettext(
+                        "Trop de requêtes %(action)s. Réessayez dans %(s)s seconde.",
+                        "Trop de requêtes %(action)s. Réessayez dans %(s)s secondes.", wait)
+                        % {"action": name, "s": wait})
                 slots = int(settings.API_ANONYMOUS_QUERY_SLOTS)
                 if user is None and not held.enter_context(concurrency_slot(ANONYMOUS_QUERY_POOL, slots)):
-                    return _rate_limited(envelope, SLOT_RETRY_SECONDS, _(
-                        "Le serveur traite déjà %(n)s requêtes anonymes sur le magasin de données. Réessayez dans "
-                        "%(s)s secondes, ou authentifiez-vous avec un jeton d'API.")
-                        % {"n": slots, "s": SLOT_RETRY_SECONDS})
+                    return _rate_limited(envelope, SLOT_RETRY_SECONDS, ngettext(
+                        "Le serveur traite déjà autant de requêtes anonymes sur le magasin de données qu'il en "
+                        "accepte (%(n)s). Réessayez dans %(s)s seconde, ou authentifiez-vous avec un jeton d'API.",
+                        "Le serveur traite déjà autant de requêtes anonymes sur le magasin de données qu'il en "
+                        "accepte (%(n)s). Réessayez dans %(s)s secondes, ou authentifiez-vous avec un jeton d'API.",
+                        SLOT_RETRY_SECONDS) % {"n": slots, "s": SLOT_RETRY_SECONDS})
             result = call(action, Context(request=request, user=user, api_version=version), data)
     except errors.ActionError as exc:
         envelope.update(success=False, error=exc.error_dict())

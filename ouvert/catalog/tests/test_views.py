@@ -282,7 +282,7 @@ def test_home_has_a_search_box_recent_and_popular_datasets_and_every_link_works(
         assert recent.index("Écoles primaires") < recent.index("Arbres publics")
         assert popular.index("Arbres publics") < popular.index("Écoles primaires")
         assert "Brouillon caché" not in body
-        cards = re.findall(r'<li class="card"[^>]*>\s*<h3><a href="([^"]+)"', body)
+        cards = re.findall(r'<li class="card"[^>]*>\s*<h3[^>]*><a href="([^"]+)"', body)
         assert len(cards) >= 5 + 2
         for url in set(cards):
             assert client.get(url).status_code == 200, url

@@ -218,3 +218,40 @@ def test_confirmation_links_expire(client, settings, django_capture_on_commit_ca
     settings.PASSWORD_RESET_TIMEOUT = -1  # every link is past its validity (three days by default)
     expired = client.get(_link(mail.outbox[-1]))
     assert expired.status_code == 400 and "Recevoir un nouveau lien" in expired.content.decode()
+
+
+def test_resending_a_confirmation_link_cancels_the_earlier_ones_which_say_so(
+        client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/fr/compte/inscription/", {"accept_terms": "on", "email": "trois@exemple.qc.ca",
+                                                "password": "pommes-vertes-2026"})
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/fr/compte/inscription/renvoyer-le-lien/", {"email": "trois@exemple.qc.ca"})
+    first, second, newest = (_link(m) for m in mail.outbox)
+    assert len({first, second, newest}) == 3
+    for old in (first, second):
+        page = client.get(old)
+        body = page.content.decode()
+        assert page.status_code == 400 and "Ce lien a été remplacé" in body, old
+        assert 'href="/fr/compte/inscription/renvoyer-le-lien/"' in body and "Activer mon compte" not in body
+        assert client.post(old).status_code == 400  # it activates nothing
+    assert User.objects.get(email="trois@exemple.qc.ca").email_verified_at is None
+    # A forged token for the same account is not "replaced": only genuine earlier links are.
+    uid = newest.rstrip("/").split("/")[-2]
+    forged = client.get(newest.replace(newest.rstrip("/").split("/")[-1], "c0ffee-0123456789abcdef0123"))
+    assert uid in newest and forged.status_code == 400
+    assert "Ce lien a été remplacé" not in forged.content.decode()
+    assert "Ce lien n'est plus valable" in forged.content.decode()
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override("en"):
+        uidb64, token = first.rstrip("/").split("/")[-2:]
+        english = client.get(reverse("core:signup_confirm", kwargs={"uidb64": uidb64, "token": token}))
+    assert english.status_code == 400 and "This link was replaced" in english.content.decode()
+    # The newest link works, once; then the old ones are plainly "not valid" (the account is confirmed).
+    assert client.post(newest).status_code == 302
+    assert User.objects.get(email="trois@exemple.qc.ca").email_verified_at is not None
+    client.logout()
+    assert "Ce lien a été remplacé" not in client.get(first).content.decode()

@@ -131,7 +131,9 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
         _("Ajoutez le fichier .prj exporté par votre logiciel SIG."),
     ),
     "shp_count_mismatch": (
-        _("Le .shp contient {shapes} géométries mais le .dbf {records} enregistrements."),
+        ngettext_lazy("Le .dbf a {records} enregistrement, qui ne correspond pas aux géométries du .shp ({shapes}).",
+                      "Le .dbf a {records} enregistrements, qui ne correspondent pas aux géométries du .shp "
+                      "({shapes}).", "records"),
         _("Réexportez le shapefile : ses fichiers ne viennent pas de la même version de la couche."),
     ),
     "shp_unreadable": (

@@ -192,9 +192,37 @@ def test_offline_basemap_is_shipped_up_to_date_and_configured_without_a_tile_ser
     for url in [f"/fr/donnees/cartes/{districts.resource_id}/", "/fr/donnees/cartes/recherche/"]:
         body = client.get(url).content.decode()
         assert "/static/geo/basemap-regions.geojson" in body and "/static/geo/basemap.js" in body, url
-        assert "contours approximatifs" in body
+        assert "BDGA 1/1 000 000 (V2012-05), CC BY 4.0" in body  # in the map config (JSON-escaped)
+    english = client.get(f"/en/data/maps/{districts.resource_id}/").content.decode()
+    assert "BDGA 1:1,000,000 (V2012-05), CC BY 4.0" in english
     settings.OUVERT_BASEMAP_URL = "https://tuiles.exemple.qc.ca/{z}/{x}/{y}.png"
     assert "basemap-regions.geojson" not in client.get("/fr/donnees/cartes/recherche/").content.decode()
+
+
+def test_offline_basemap_regions_are_surveyed_boundaries_inside_quebec():
+    """The shipped regions are the BDGA1M boundaries, not boxes: valid areas with real outlines
+    (Nord-du-Québec alone has over 200 vertices), inside Québec's extent, each one over the
+    published extent of the region of its code, tiling the territory with no overlap."""
+    import shapely
+    from shapely.geometry import box, shape
+
+    from ouvert.geo import basemap
+    from ouvert.geo.regions import BY_CODE
+
+    features = json.loads(basemap.FILE.read_text(encoding="utf-8"))["features"]
+    shapes = {f["properties"]["code"]: shape(f["geometry"]) for f in features}
+    assert sorted(shapes) == [f"ra-{n:02d}" for n in range(1, 18)]
+    vertices = {code: int(shapely.get_num_coordinates(g)) for code, g in shapes.items()}
+    assert sum(vertices.values()) > 800 and vertices["ra-10"] > 200 and min(vertices.values()) >= 6, vertices
+    quebec = box(-79.8, 44.95, -56.9, 62.7)
+    for code, geometry in shapes.items():
+        place = BY_CODE[code]
+        assert geometry.is_valid and geometry.area > 0 and quebec.contains(geometry), code
+        extent = box(place.bbox.minx, place.bbox.miny, place.bbox.maxx, place.bbox.maxy)
+        assert geometry.intersection(extent).area > 0.6 * geometry.area, code  # where the region is
+        assert shapely.get_num_coordinates(geometry) != 5 or not geometry.equals(geometry.envelope), code
+    total = sum(g.area for g in shapes.values())
+    assert shapely.union_all(list(shapes.values())).area > 0.99 * total  # neighbours do not overlap
 
 
 def test_spatial_search_names_datasets_never_by_uuid_and_leads_to_the_catalogue(client, public_rid):

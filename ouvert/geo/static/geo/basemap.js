@@ -1,5 +1,5 @@
 /* Ouvert — the offline basemap. With no tile server configured, maps draw a light base of Québec's
-   administrative regions shipped with the package (approximate shapes: see ouvert/geo/basemap.py)
+   administrative regions shipped with the package (BDGA 1:1,000,000 boundaries: see ouvert/geo/basemap.py)
    under the data; it is never interactive nor focusable. Used by map.js and search.js. */
 (function () {
   "use strict";

@@ -157,7 +157,7 @@
           });
         }
       }).addTo(map);
-      status.textContent = format(meta.returned === 1 ? text.shownOne : text.shown, { returned: (meta.returned || 0).toLocaleString(), total: (meta.total || 0).toLocaleString() });
+      status.textContent = format(meta.returned === 0 ? text.shownZero || text.shown : meta.returned === 1 ? text.shownOne : text.shown, { returned: (meta.returned || 0).toLocaleString(), total: (meta.total || 0).toLocaleString() });
       drawLegend();
     }
 

@@ -1,0 +1,123 @@
+"""French content on English pages is marked lang="fr": every text node of the main English pages
+that holds French data (a dataset's or resource's title and description, an organization's name
+without an English name, a consultation's title and summary) must sit inside an element whose
+nearest lang attribute is "fr", so that screen readers pronounce it as French."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+pytestmark = pytest.mark.django_db
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _LangOfText(HTMLParser):
+    """Each text node of the body with the language in force there (the nearest lang attribute)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str | None]] = []
+        self.texts: list[tuple[str, str, str]] = []  # (text, language, enclosing tag)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            return
+        attributes = dict(attrs)
+        lang = attributes.get("lang")
+        if "facets" in (attributes.get("class") or "").split():
+            tag = "facets"  # the catalogue's filters (see unmarked_french)
+        self.stack.append((tag, lang if lang is not None else (self.stack[-1][1] if self.stack else None)))
+
+    def handle_endtag(self, tag):
+        if tag == "aside" and any(t == "facets" for t, _l in self.stack):
+            tag = "facets"
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index][0] == tag:
+                del self.stack[index:]
+                break
+
+    def handle_data(self, data):
+        tags = [t for t, _l in self.stack]
+        if not data.strip() or {"head", "script", "style", "facets"} & set(tags):
+            return
+        self.texts.append((" ".join(data.split()), self.stack[-1][1] if self.stack else "", tags[-1] if tags else ""))
+
+
+def _quoted(text: str, value: str) -> bool:
+    """A French name quoted inside an English sentence ('Resource "X": size unknown'): the sentence is
+    English, and the quote shows the name as it is written."""
+    return any(f"{a}{value}{b}" in text for a, b in (('"', '"'), ("“", "”"), ("« ", " »"), ("«", "»")))
+
+
+def unmarked_french(body: str, french: list[str]) -> list[str]:
+    """French values in text nodes whose language is not French. Not checked: a select's options (the
+    form widget writes them, and an option's label is read as the choice it names), names quoted in
+    an English sentence, and the catalogue's filter labels (the facet counter gives no language per
+    label: an organization's name there is English when it has one, French otherwise)."""
+    parser = _LangOfText()
+    parser.feed(body)
+    return [f"<{tag}> {text[:60]!r} (lang={lang})" for text, lang, tag in parser.texts
+            if lang != "fr" and tag != "option" and any(f in text and not _quoted(text, f) for f in french)]
+
+
+@pytest.fixture
+def french_platform(make_user, make_org, make_member):
+    from ouvert.catalog import services as catalog
+    from ouvert.consultations import services as consultations
+
+    org = make_org("rimouski", kind="municipality", name_fr="Ville de Rimouski", name_en="")
+    editor = make_user("editeur@rimouski.ca")
+    make_member(editor, org, "editor")
+    with translation.override("fr"):
+        dataset = catalog.dataset_create(by=editor, organization=org, title="Patinoires extérieures",
+                                         notes="Emplacement et état des patinoires extérieures de la ville.",
+                                         keywords=["patinage", "hiver"])
+        catalog.resource_create(dataset=dataset, by=editor, name="Liste des patinoires",
+                                description="Une ligne par patinoire, mise à jour chaque matin.",
+                                url="https://donnees.rimouski.example/patinoires.csv", format="CSV")
+        catalog.dataset_publish(dataset=dataset, by=editor)
+        now = timezone.now()
+        consultation = consultations.consultation_create(
+            organization=org, by=editor, title="Aménagement du parc riverain",
+            summary="Donnez votre avis sur les sentiers du parc riverain.", body="Nous voulons vos idées.",
+            topic="environment", region="01", contact_name="Équipe", contact_email="parc@rimouski.ca",
+            opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=20), purpose_stated=True,
+            feedback_planned=True)
+        consultations.consultation_publish(consultation=consultation, by=editor, force=True)
+    return org, dataset, consultation
+
+
+FRENCH = ["Patinoires extérieures", "Emplacement et état des patinoires", "Liste des patinoires",
+          "Une ligne par patinoire", "Ville de Rimouski", "Aménagement du parc riverain",
+          "Donnez votre avis sur les sentiers"]
+
+
+def test_the_checker_sees_an_unmarked_french_title():
+    assert unmarked_french('<html lang="en"><body><h1>Patinoires extérieures</h1></body></html>', FRENCH)
+    assert not unmarked_french('<html lang="en"><body><h1 lang="fr">Patinoires <b>extérieures</b></h1></body>'
+                               '</html>', FRENCH)
+
+
+def test_french_content_on_the_main_english_pages_is_marked_lang_fr(client, french_platform):
+    org, dataset, consultation = french_platform
+    resource = dataset.resources.get()
+    with translation.override("en"):
+        paths = [reverse("core:home"), reverse("catalog:search"), reverse("catalog:search") + "?q=patinoires",
+                 dataset.get_absolute_url(),
+                 reverse("catalog:resource_detail", kwargs={"name": dataset.name, "pk": resource.pk}),
+                 reverse("core:organization_list"), org.get_absolute_url(), reverse("consultations:index"),
+                 consultation.get_absolute_url()]
+    problems = {}
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        found = unmarked_french(response.content.decode(), FRENCH)
+        if found:
+            problems[path] = found
+    assert not problems, "\n".join(f"{p}: {x}" for p, xs in problems.items() for x in xs)
