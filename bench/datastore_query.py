@@ -43,6 +43,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,8 +70,13 @@ def wait_for(url: str, seconds: float = 90) -> None:
 
 
 def get_json(url: str) -> object:
-    with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 — loopback
-        return json.loads(response.read())
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 — loopback
+            return json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        print(f"  HTTP {error.code} from {url[:90]}…: {error.read()[:200]!r}")
+        return {"records": [], "rows": [], "total": None, "filtered_table_rows_count": None} if "sql=" not in url \
+            and "aggregate" not in url else ({"rows": []} if "aggregate" in url else [])
 
 
 def fetch(url: str) -> float:
@@ -95,13 +101,20 @@ def measure(url: str, *, requests: int, clients: int, budget: float) -> dict[str
     """``requests`` sequential requests (fewer when they pass ``budget`` seconds, at least 10), then
     ``2 × requests`` from ``clients`` threads (or until ``budget`` seconds, at least 2 per thread)."""
     for _ in range(3):
-        fetch(url)
+        fetch_or_fail(url)
     latencies: list[float] = []
+    errors = 0
     deadline = time.monotonic() + budget
-    while len(latencies) < requests and (len(latencies) < 10 or time.monotonic() < deadline):
-        latencies.append(fetch(url))
+    while len(latencies) + errors < requests and (len(latencies) + errors < 10 or time.monotonic() < deadline):
+        seconds = fetch_or_fail(url)
+        if seconds is None:
+            errors += 1
+        else:
+            latencies.append(seconds)
     latencies.sort()
-    done, failed = [0], [0]
+    if not latencies:
+        latencies = [float("nan")]
+    done, failed = [0], [errors]
     lock = threading.Lock()
     wanted = requests * 2
     deadline = time.monotonic() + budget
@@ -167,7 +180,26 @@ def prepare(csv_path: Path) -> tuple[str, str, list[str]]:
         done = DatastoreTable.objects.get(resource_id=job.resource_id)
     else:
         print(f"reusing {done.row_count:,} rows already loaded from {csv_path.name}")
+    publish(done.resource_id, csv_path.name)
     return str(done.resource_id), done.table_name, [f["id"] for f in done.fields if f["type"] == "text"]
+
+
+def publish(resource_id: uuid.UUID, name: str) -> None:
+    """A public dataset holding the table's resource: a table is readable when its resource is."""
+    from ouvert.catalog.models import Dataset, Resource
+    from ouvert.core.models import Organization
+
+    if Resource.objects.filter(pk=resource_id).exists():
+        return
+    org, _created = Organization.objects.get_or_create(slug="bench-requetes", defaults={
+        "kind": "municipality", "name_fr": "Banc d'essai des requêtes"})
+    from ouvert.catalog.models import Licence
+
+    dataset = Dataset.objects.create(name=f"bench-{resource_id}", title=f"Banc d'essai {name}", organization=org,
+                                     licence=Licence.objects.first(),
+                                     state="active", private=False)
+    Resource.objects.create(id=resource_id, dataset=dataset, position=1, name=name, format="CSV",
+                            url=f"https://exemple.qc.ca/{name}")
 
 
 def datasette_database(source: Path, target: Path, sqlite_utils: Path, csvs: list[Path]) -> dict[str, str]:
@@ -176,7 +208,7 @@ def datasette_database(source: Path, target: Path, sqlite_utils: Path, csvs: lis
     ``sqlite-utils enable-fts`` makes them; Ouvert's own contentless index is dropped from the copy).
     Returns the table name for each CSV."""
     def tables_in(db: Path) -> dict[str, tuple[str, list[str]]]:
-        with sqlite3.connect(db) as lite:
+        with closing(sqlite3.connect(db)) as lite:
             rows = lite.execute("SELECT source_name, table_name, fields FROM datastore_datastoretable").fetchall()
         return {s: (t, [f["id"] for f in json.loads(fields) if f["type"] == "text"]) for s, t, fields in rows}
 
@@ -186,7 +218,8 @@ def datasette_database(source: Path, target: Path, sqlite_utils: Path, csvs: lis
     if not source.exists():
         raise SystemExit(f"{source}: run once without --pg (Datasette's SQLite file is made from Ouvert's)")
     partial = target.with_suffix(".partial")
-    with sqlite3.connect(source) as src, sqlite3.connect(partial) as dst:
+    partial.unlink(missing_ok=True)
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(partial)) as dst:
         src.backup(dst)
     found = tables_in(partial)
     missing = wanted - set(found)
@@ -194,13 +227,13 @@ def datasette_database(source: Path, target: Path, sqlite_utils: Path, csvs: lis
         raise SystemExit(f"{source} does not hold {', '.join(sorted(missing))}")
     for name in sorted(wanted):
         table, texts = found[name]
-        with sqlite3.connect(partial) as lite:
+        with closing(sqlite3.connect(partial, isolation_level=None)) as lite:
             lite.execute(f'DROP TABLE IF EXISTS "{table}_fts"')
         started = time.perf_counter()
         subprocess.run([str(sqlite_utils), "enable-fts", str(partial), table, *texts, "--fts5",  # noqa: S603
                         "--tokenize", "unicode61 remove_diacritics 2"], check=True)
         print(f"Datasette FTS5 table for {table} ({', '.join(texts)}): {time.perf_counter() - started:.1f} s")
-    with sqlite3.connect(partial) as lite:
+    with closing(sqlite3.connect(partial, isolation_level=None)) as lite:
         lite.execute("PRAGMA journal_mode=DELETE")
     shutil.move(partial, target)
     return {s: t for s, (t, _c) in found.items() if s in wanted}
@@ -253,7 +286,7 @@ def main() -> None:
                 cur.execute(f"VACUUM (ANALYZE) {get_backend().table_sql(table)}")
     connection.close()
     ds_tables = datasette_database(work / "ouvert.sqlite3", ds_db, args.datasette.with_name("sqlite-utils"), csvs)
-    with sqlite3.connect(ds_db) as lite:
+    with closing(sqlite3.connect(ds_db)) as lite:
         sizes = [lite.execute(f'SELECT COUNT(*) FROM "{ds_tables[str(c)]}"').fetchone()[0] for c in csvs]  # noqa: S608
     env = {**os.environ, "OUVERT_DATA_DIR": str(work), "DJANGO_SETTINGS_MODULE": "ouvert.settings.prod",
            "SECRET_KEY": "bench-" + "q" * 44, "SECURE_COOKIES": "false", "SECURE_SSL_REDIRECT": "false",
@@ -288,7 +321,7 @@ def main() -> None:
                 "&_shape=objects")
             urls[(size, "aggregate")] = (
                 f"{ours_base}/{rid}/aggregate?group=ville&agg=sum&value=montant&limit=50",
-                f"{ds_base}/{ds_name}.json?sql={quote(aggregate_sql)}&_shape=objects")
+                f"{ds_base}/{ds_name}.json?sql={quote(aggregate_sql)}&_shape=array")
         engine = "PostgreSQL" if args.pg else "SQLite"
         print(f"Ouvert on {engine} (gunicorn, {args.workers} processes × {args.threads} threads, production "
               f"settings); Datasette 0.65 on {ds_db.name}; sizes {', '.join(f'{s:,}' for s in sizes)} rows")
@@ -300,20 +333,21 @@ def main() -> None:
             assert isinstance(ours_fs, dict) and isinstance(theirs_fs, dict)
             assert isinstance(ours_q, dict) and isinstance(theirs_q, dict)
             assert isinstance(ours_a, dict) and isinstance(theirs_a, list)
-            same_fs = ([r["_id"] for r in ours_fs["result"]["records"]] == [r["_id"] for r in theirs_fs["rows"]]
-                       and ours_fs["result"]["total"] == theirs_fs["filtered_table_rows_count"])
-            same_q = ([r["_id"] for r in ours_q["result"]["records"]] == [r["_id"] for r in theirs_q["rows"]]
-                      and ours_q["result"]["total"] == theirs_q["filtered_table_rows_count"])
+            ours_fs, ours_q = ours_fs.get("result", ours_fs), ours_q.get("result", ours_q)
+            same_fs = ([r["_id"] for r in ours_fs["records"]] == [r["_id"] for r in theirs_fs["rows"]]
+                       and ours_fs["total"] == theirs_fs["filtered_table_rows_count"])
+            same_q = ([r["_id"] for r in ours_q["records"]] == [r["_id"] for r in theirs_q["rows"]]
+                      and ours_q["total"] == theirs_q["filtered_table_rows_count"])
             same_a = ([r["key"] for r in ours_a["rows"]] == [r["k"] for r in theirs_a]
                       and all(abs(a["value"] - b["v"]) < 0.01 * max(1, abs(b["v"]))
                               for a, b in zip(ours_a["rows"], theirs_a, strict=True)))
-            print(f"{size:>9,} rows: filter + sort total {ours_fs['result']['total']:,} "
-                  f"(Datasette {theirs_fs['filtered_table_rows_count']:,}); q total {ours_q['result']['total']:,} "
+            print(f"{size:>9,} rows: filter + sort total {ours_fs['total']:,} "
+                  f"(Datasette {theirs_fs['filtered_table_rows_count']:,}); q total {ours_q['total']:,} "
                   f"(Datasette {theirs_q['filtered_table_rows_count']:,}); {len(ours_a['rows'])} groups; "
                   f"same answers: {'yes' if same_fs and same_q and same_a else 'NO'}"
                   f" ({same_fs}/{same_q}/{same_a})")
         # First requests, not remembered yet: every other town, and other aggregates.
-        with sqlite3.connect(ds_db) as lite:
+        with closing(sqlite3.connect(ds_db)) as lite:
             towns = [r[0] for r in lite.execute(f'SELECT DISTINCT ville FROM "{ds_tables[str(csvs[-1])]}" '  # noqa: S608
                                                 "WHERE ville <> ? ORDER BY ville", ["Québec"])]
         rid_big = tables[-1][0]
@@ -322,18 +356,24 @@ def main() -> None:
         print(f"first request per town, {sizes[-1]:,} rows: median {statistics.median(cold) * 1000:.1f} ms, "
               f"max {cold[-1] * 1000:.1f} ms ({len(cold)} towns)")
         cold_aggs = [("count", None), ("avg", "montant"), ("min", "montant"), ("max", "latitude")]
-        ours_cold, ds_cold = [], []
+        ours_cold: list[float | None] = []
+        ds_cold: list[float | None] = []
         t_big = ds_tables[str(csvs[-1])]
         for agg, value in cold_aggs:
-            ours_cold.append(fetch(f"{ours_base}/{rid_big}/aggregate?group=ville&agg={agg}"
+            ours_cold.append(fetch_or_fail(f"{ours_base}/{rid_big}/aggregate?group=ville&agg={agg}"
                                    + (f"&value={value}" if value else "") + "&limit=50"))
             measure_sql = "COUNT(*)" if agg == "count" else f"{agg.upper()}({value})"
             order = "2 DESC"
-            ds_cold.append(fetch(f"{ds_base}/{ds_name}.json?sql="
+            ds_cold.append(fetch_or_fail(f"{ds_base}/{ds_name}.json?sql="
                                  + quote(f'SELECT ville AS k, {measure_sql} AS v FROM "{t_big}" GROUP BY 1 '  # noqa: S608
                                          f"ORDER BY {order} LIMIT 50") + "&_shape=objects"))
-        print(f"first request per aggregate (count, avg, min, max by ville), {sizes[-1]:,} rows: Ouvert median "
-              f"{statistics.median(ours_cold) * 1000:.0f} ms, Datasette {statistics.median(ds_cold) * 1000:.0f} ms")
+
+        def cold_ms(times: list[float | None]) -> str:
+            ok = [t * 1000 for t in times if t is not None]
+            return ", ".join(f"{t:.0f}" for t in ok) + f" ms ({len(times) - len(ok)} errors)"
+
+        print(f"first request per aggregate (count, avg, min, max by ville), {sizes[-1]:,} rows: Ouvert "
+              f"{cold_ms(ours_cold)}; Datasette {cold_ms(ds_cold)}")
         runs: dict[tuple[str, int, str], list[dict[str, float]]] = {}
         for n in range(args.rounds):
             print(f"round {n + 1}, load average {load()}")
