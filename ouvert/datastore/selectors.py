@@ -252,6 +252,7 @@ class _ResultCache:
     def __init__(self, size: int = 2048) -> None:
         self.size = size
         self.items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self.flights: dict[tuple[Any, ...], threading.Lock] = {}
         self.lock = threading.Lock()
 
     def get(self, key: tuple[Any, ...]) -> Any:
@@ -271,6 +272,23 @@ class _ResultCache:
     def clear(self) -> None:
         with self.lock:
             self.items.clear()
+
+    def get_or_compute(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """The remembered value, or ``compute()`` run once for all the threads asking at the same time
+        (a chart opened by many visitors at once reads the table once per process, not once each)."""
+        value = self.get(key)
+        if value is not None:
+            return value
+        with self.lock:
+            flight = self.flights.setdefault(key, threading.Lock())
+        with flight:
+            value = self.get(key)
+            if value is None:
+                value = compute()
+                self.put(key, value)
+        with self.lock:
+            self.flights.pop(key, None)
+        return value
 
 
 def _result_key(table: DatastoreTable, sql: str, params: list[Any]) -> tuple[Any, ...]:
@@ -359,12 +377,12 @@ def datastore_search(*, query: SearchQuery, user: User | None) -> SearchResult:
     if order:
         sql += f" ORDER BY {order}"
     sql += f" LIMIT {limit} OFFSET {offset}"
-    key = _result_key(table, sql, params)
-    rows = PAGES.get(key)
+    cache_key = _result_key(table, sql, params)
+    rows = PAGES.get(cache_key)
     if rows is None:
         rows = _convert_rows(_run(backend, sql, params), row_converters([by_id[s] for s in selected]))
         if limit <= PAGE_CACHE_ROWS:
-            PAGES.put(key, rows)
+            PAGES.put(cache_key, rows)
     return SearchResult(resource_id=table.resource_id, fields=tuple(FieldSpec.of(by_id[s]) for s in selected),
                         records=rows, total=total, limit=limit, offset=offset)
 
@@ -590,11 +608,7 @@ def datastore_aggregate(*, table: DatastoreTable, group: str, agg: str = "count"
     order = "1" if ordered else "2 DESC"
     sql = (f"SELECT {key} AS k, {measure} AS v FROM {backend.table_sql(table.table_name)} "  # noqa: S608 — quoted identifiers, bound values
            f"WHERE {' AND '.join(clauses) or '1 = 1'} GROUP BY 1 ORDER BY {order} LIMIT {int(min(limit, 1000))}")
-    key = _result_key(table, sql, params)
-    rows = AGGREGATES.get(key)
-    if rows is None:
-        rows = _run(backend, sql, params)
-        AGGREGATES.put(key, rows)
+    rows = AGGREGATES.get_or_compute(_result_key(table, sql, params), lambda: _run(backend, sql, params))
     conv = _out_converter("text" if bucket else kind)
     data = [{"key": conv(k) if conv else k, "value": float(v) if isinstance(v, decimal.Decimal) else v}
             for k, v in rows]

@@ -199,3 +199,31 @@ def test_pages_and_aggregates_are_remembered_until_the_rows_change(big, publishe
     with pytest.raises(Http404):  # a remembered page is still behind the privacy check of every request
         datastore_search(data=data, user=None)
     assert datastore_search(data=data, user=user)["records"] == after
+
+
+def test_threads_asking_the_same_aggregate_at_once_read_the_table_once():
+    import threading
+    import time
+
+    cache = selectors._ResultCache(size=4)
+    calls = []
+    start = threading.Barrier(6)
+
+    def compute():
+        calls.append(1)
+        time.sleep(0.2)
+        return [("Laval", 3)]
+
+    answers = []
+
+    def ask():
+        start.wait()
+        answers.append(cache.get_or_compute(("t", 1), compute))
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1 and answers == [[("Laval", 3)]] * 6
+    assert cache.get_or_compute(("t", 2), compute) == [("Laval", 3)] and len(calls) == 2  # another key: computed
