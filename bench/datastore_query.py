@@ -395,7 +395,8 @@ def main() -> None:
             for size in sizes:
                 a, b = summary[("Ouvert", size, case)], summary[("Datasette", size, case)]
                 print(f"| {case} | {size:,} | {a['median_ms']:.1f} / {a['p95_ms']:.1f} | {a['rps']:.1f} | "
-                      f"{b['median_ms']:.1f} / {b['p95_ms']:.1f} | {b['rps']:.1f} | {a['rps'] / b['rps']:.1f} | "
+                      f"{b['median_ms']:.1f} / {b['p95_ms']:.1f} | {b['rps']:.1f} | "
+                      f"{a['rps'] / b['rps'] if b['rps'] else float('inf'):.1f} | "
                       f"{b['median_ms'] / a['median_ms']:.1f} |")
         if len(sizes) > 1:
             small, big = sizes[0], sizes[-1]
