@@ -312,7 +312,7 @@ def _count(backend: Backend, table: DatastoreTable, sql: str, params: list[Any])
     if total is None:
         total = _run(backend, sql, params)[0][0]
         COUNTS.put(key, total)
-    return total
+    return int(total)
 
 
 @on_replica  # a read replica when configured (DATABASE_REPLICA_URL)
