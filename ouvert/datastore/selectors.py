@@ -298,10 +298,10 @@ def _result_key(table: DatastoreTable, sql: str, params: list[Any]) -> tuple[Any
 
 COUNTS = _ResultCache()
 AGGREGATES = _ResultCache(size=512)  # a chart's GROUP BY reads every matching row: 0.1 to 1 s on 1M rows
-# Pages of rows as served (converted), up to PAGE_CACHE_ROWS rows: the preview of a dataset page and the
+# Pages of rows as served (converted), of at most PAGE_CACHE_ROWS rows: a dataset page's preview and the
 # first pages of a search are asked for by every visitor, with the same SQL, on the same table version.
 PAGES = _ResultCache(size=256)
-PAGE_CACHE_ROWS = 1000
+PAGE_CACHE_ROWS = 200  # at most 256 × 200 rows a process
 
 
 def _count(backend: Backend, table: DatastoreTable, sql: str, params: list[Any]) -> int:
