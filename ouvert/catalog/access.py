@@ -72,7 +72,7 @@ class ResourcePolicy:
         return _uuid(key)
 
     def standings(self, keys: Collection[Any]) -> dict[Any, Standing]:
-        rows = (Resource.objects.filter(pk__in=list(keys))
+        rows = (Resource.objects.filter(pk__in=list(keys)).order_by()  # no default ordering: asked per request
                 .values_list("pk", "dataset__organization_id", "dataset__state", "dataset__private"))
         return {pk: _standing(org, state, private) for pk, org, state, private in rows}
 

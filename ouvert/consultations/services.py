@@ -403,6 +403,14 @@ def _known_answers(participation: Participation) -> dict[int, Any]:
 def participation_start(*, consultation: Consultation, user: User | None, channel: str = "online",
                         consent: bool = False) -> Participation:
     """Start (or find) a participation. A signed-in person gets their existing one back."""
+    return _participation_start(consultation=consultation, user=user, channel=channel, consent=consent)[0]
+
+
+def _participation_start(*, consultation: Consultation, user: User | None, channel: str,
+                         consent: bool, expect_new: bool = False) -> tuple[Participation, bool]:
+    """:func:`participation_start`, and whether the participation was created by this call.
+    ``expect_new`` (a whole submission at once): insert first, and look for an existing one only
+    when the unique constraint refuses it — one query less in the usual case."""
     permissions.check_participation_open(consultation)
     if not consultation.has_survey:
         raise PermissionDenied(_("Cette consultation n'a pas de questionnaire."))
@@ -411,28 +419,32 @@ def participation_start(*, consultation: Consultation, user: User | None, channe
         raise PermissionDenied(_("Connectez-vous pour répondre à cette consultation."))
     if consultation.consent_text and not consent:
         raise ValidationError({"consent": _("Cochez la case de consentement pour continuer.")})
-    if is_person:
+    if is_person and not expect_new:
         existing = Participation.objects.filter(consultation=consultation, user=user).first()
         if existing:
-            return existing
+            return existing, False
     try:
         with transaction.atomic():
             return Participation.objects.create(
                 consultation=consultation, user=user if is_person else None, channel=channel,
                 resume_token=secrets.token_urlsafe(24), consent_given=consent,
-            )
+            ), True
     except IntegrityError:
-        return Participation.objects.get(consultation=consultation, user=user)
+        return Participation.objects.get(consultation=consultation, user=user), False
 
 
-def _store_fresh(participation: Participation, questions: list[Question], values: dict[int, Any]) -> None:
-    """A participation without answers yet: one INSERT for all its answers."""
+def _store_fresh(participation: Participation, questions: list[Question], values: dict[int, Any]
+                 ) -> dict[int, Any]:
+    """A participation without answers yet: one INSERT for all its answers (returned by question)."""
     by_id = {q.pk: q for q in questions}
+    written = {qid: value for qid, value in values.items()
+               if value is not None and by_id[qid].kind != QuestionKind.FILE}
     Answer.objects.bulk_create([
         Answer(participation=participation, question_id=qid, value=value,
                text=value if by_id[qid].kind in FREE_TEXT_KINDS else "")
-        for qid, value in values.items() if value is not None and by_id[qid].kind != QuestionKind.FILE
+        for qid, value in written.items()
     ])
+    return written
 
 
 def _store(participation: Participation, questions: list[Question], values: dict[int, Any]) -> None:
@@ -487,8 +499,15 @@ def participation_submit(*, participation: Participation) -> Participation:
     locked = Participation.objects.select_for_update().get(pk=participation.pk)
     if locked.submitted_at:
         raise ValidationError(_("Vos réponses ont déjà été envoyées. Merci!"))
-    known = _known_answers(locked)
-    questions = list(locked.consultation.questions.all())
+    _submit_checked(locked, list(locked.consultation.questions.all()), _known_answers(locked))
+    participation.submitted_at = locked.submitted_at
+    return locked
+
+
+def _submit_checked(locked: Participation, questions: list[Question], known: dict[int, Any],
+                    stored: int | None = None) -> None:
+    """The final check and the sending of a participation the caller has locked (or created in this
+    transaction), from its stored answers ``known`` (``stored``: how many rows they are, when known)."""
     answers: dict[int, Any] = {}
     missing = []
     for question in questions:
@@ -501,6 +520,7 @@ def participation_submit(*, participation: Participation) -> Participation:
     hidden = [q.pk for q in questions if q.pk in known and q.pk not in answers]
     if hidden:  # answers to questions that a later change made invisible are not kept
         locked.answers.filter(question_id__in=hidden).delete()
+        stored = None
     if missing:
         raise ValidationError(_("Il manque des réponses obligatoires : %(q)s.") % {"q": " ; ".join(missing)})
     locked.submitted_at = timezone.now()
@@ -510,9 +530,8 @@ def participation_submit(*, participation: Participation) -> Participation:
     if locked.user is not None and locked.channel == Channel.ONLINE:
         mail_person(user=locked.user, template="consultations/email/survey_receipt", context={
             "consultation": locked.consultation, "submitted_at": locked.submitted_at,
-            "count": locked.answers.count(), "reference": f"{locked.consultation.slug}-{locked.pk}"})
-    participation.submitted_at = locked.submitted_at
-    return locked
+            "count": locked.answers.count() if stored is None else stored,
+            "reference": f"{locked.consultation.slug}-{locked.pk}"})
 
 
 @transaction.atomic
@@ -526,8 +545,10 @@ def participation_submit_all(*, consultation: Consultation, user: User | None, a
         permissions.check_organize(by, consultation)
         participation = Participation.objects.create(consultation=consultation, channel=channel,
                                                      resume_token=secrets.token_urlsafe(24), consent_given=True)
+        fresh = True
     else:
-        participation = participation_start(consultation=consultation, user=user, consent=consent)
+        participation, fresh = _participation_start(consultation=consultation, user=user, channel=channel,
+                                                    consent=consent, expect_new=True)
         if participation.submitted_at:
             raise ValidationError(_("Vous avez déjà répondu à cette consultation."))
     questions = list(consultation.questions.all())
@@ -536,13 +557,20 @@ def participation_submit_all(*, consultation: Consultation, user: User | None, a
     values, errors = read_page(questions, data, None, {})
     if errors:
         raise ValidationError({f"q{k}": v for k, v in errors.items()})
-    if participation.answers.exists():
-        _store(participation, questions, values)
-    else:
-        _store_fresh(participation, questions, values)
     if demographics and consultation.ask_demographics:
         participation_set_demographics(participation=participation, **demographics)
-    participation_submit(participation=participation)
+    if fresh:
+        # Created in this transaction: no one else sees the row before it commits, its answers are
+        # exactly the ones written here, so nothing needs locking or reading back.
+        written = _store_fresh(participation, questions, values)
+        participation.consultation = consultation
+        _submit_checked(participation, questions, written, stored=len(written))
+    else:
+        if participation.answers.exists():
+            _store(participation, questions, values)
+        else:
+            _store_fresh(participation, questions, values)
+        participation_submit(participation=participation)
     if channel != "online":
         audit_record(actor=by, action="consultation.in_person_entry", obj=participation,
                      organization=consultation.organization, label=f"{consultation.slug} #{participation.pk}")

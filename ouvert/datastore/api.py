@@ -141,7 +141,7 @@ def table_aggregate(request: HttpRequest, resource_id: uuid.UUID, group: str, sh
                     bucket: Literal["year", "month", "day"] | None = None,
                     filter: list[str] = Query([]),  # noqa: A002,B008
                     limit: int = Query(50, ge=1, le=1000)) -> dict[str, Any]:  # noqa: B008
-    table = selectors.table_for_read(resource_id, signed_in_user(request), sheet)
+    table = selectors.table_for_query(resource_id, signed_in_user(request), sheet)
     return selectors.datastore_aggregate(table=table, group=group, agg=agg, value=value, bucket=bucket,
                                          filters=filter, limit=limit)
 

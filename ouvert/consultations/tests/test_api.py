@@ -53,3 +53,36 @@ def test_organizer_reads_results_with_token(client, survey, organizer, make_user
                       HTTP_AUTHORIZATION=f"Bearer {make_token(organizer)}").json()
     assert len(rows["rows"]) == 1 and "Déjà participé?" in rows["columns"]
     assert client.get("/api/v1/consultations/metrics").json()["participants"] == 1
+
+
+def test_a_whole_submission_is_written_in_one_pass_and_stored_once(client, survey, make_user, make_token,
+                                                                     django_capture_on_commit_callbacks):
+    from django.core import mail
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ouvert.consultations.models import Answer
+
+    q = survey.q
+    person = make_user()
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {make_token(person)}"}
+    url = f"/api/v1/consultations/{survey.slug}/responses"
+    answers = {f"q{q['used'].pk}": "Oui", f"q{q['how'].pk}": ["En ligne"], f"q{q['scale'].pk}": 4,
+               f"q{q['rank'].pk}": ["Innovation", "Transparence", "Participation"],
+               f"q{q['grid'].pk}": {"Données": "Élevée", "Recherche": "Faible"}, f"q{q['short'].pk}": "vélo"}
+    with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as queries:
+        response = client.post(url, {"answers": answers, "consent": True}, content_type="application/json", **headers)
+    assert response.status_code == 201, response.content
+    sql = [item["sql"] for item in queries.captured_queries]
+    answer_table = Answer._meta.db_table
+    assert sum(s.startswith("SELECT") and f'FROM "{answer_table}"' in s for s in sql) == 0  # nothing read back
+    assert sum("FOR UPDATE" in s for s in sql) == 0  # created in this transaction: nobody else sees it yet
+    assert sum(s.startswith("INSERT") and answer_table in s for s in sql) == 1  # every answer in one INSERT
+    stored = dict(Answer.objects.filter(participation__user=person).values_list("question_id", "value"))
+    assert stored == {int(k[1:]): v for k, v in answers.items()}
+    receipt = [m for m in mail.outbox if person.email in m.to]
+    assert len(receipt) == 1 and ": 6 réponses." in receipt[0].body  # the receipt counts the six answers kept
+    again = client.post(url, {"answers": answers, "consent": True}, content_type="application/json", **headers)
+    assert again.status_code == 422
+    assert Participation.objects.filter(user=person, submitted_at__isnull=False).count() == 1
+    assert Answer.objects.filter(participation__user=person).count() == 6

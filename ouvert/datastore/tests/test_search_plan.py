@@ -158,3 +158,72 @@ def test_keyset_pages_follow_the_order_through_ties_and_nulls(ties, desc, filter
             break
     assert page["count"] == len(want)
     assert [r["_id"] for r in got] == [r["_id"] for r in want]
+
+
+def test_pages_and_aggregates_are_remembered_until_the_rows_change(big, publisher, catalogue_resource):
+    from django.http import Http404
+
+    user, org = publisher
+    rid = str(big.resource_id)
+    data = {"resource_id": rid, "filters": {"ville": "Laval"}, "sort": "montant asc", "limit": 5}
+    selectors.PAGES.clear()
+    selectors.AGGREGATES.clear()
+
+    def page():
+        with CaptureQueriesContext(connection) as queries:
+            records = datastore_search(data=data, user=None)["records"]
+        return records, sum("ORDER BY" in q["sql"] and "LIMIT 5" in q["sql"] for q in queries.captured_queries)
+
+    def laval_sum():
+        table = selectors.table_for_query(rid, None)
+        with CaptureQueriesContext(connection) as queries:
+            rows = selectors.datastore_aggregate(table=table, group="ville", agg="sum", value="montant")["rows"]
+        return ({r["key"]: r["value"] for r in rows}["Laval"],
+                sum("GROUP BY" in q["sql"] for q in queries.captured_queries))
+
+    first, reads = page()
+    assert reads == 1 and len(first) == 5
+    again, reads = page()
+    assert again == first and reads == 0  # the same page of the same table version: not read again
+    total, reads = laval_sum()
+    assert reads == 1 and total == pytest.approx(sum(m for m in expected(big, "Laval", 1000) if m is not None))
+    assert laval_sum()[1] == 0
+    top = first[0]["montant"]  # the smallest (NULLs sort last ascending)
+    datastore_wire.delete(data={"resource_id": rid, "filters": {"ville": "Laval", "montant": top}},
+                          organization=org, by=user)
+    after, reads = page()
+    assert reads == 1 and after[0]["montant"] > top  # the rows changed: read again, the deleted row is gone
+    changed, reads = laval_sum()
+    assert reads == 1 and changed == pytest.approx(total - top)
+    catalogue_resource(rid, org, private=True)
+    with pytest.raises(Http404):  # a remembered page is still behind the privacy check of every request
+        datastore_search(data=data, user=None)
+    assert datastore_search(data=data, user=user)["records"] == after
+
+
+def test_threads_asking_the_same_aggregate_at_once_read_the_table_once():
+    import threading
+    import time
+
+    cache = selectors._ResultCache(size=4)
+    calls = []
+    start = threading.Barrier(6)
+
+    def compute():
+        calls.append(1)
+        time.sleep(0.2)
+        return [("Laval", 3)]
+
+    answers = []
+
+    def ask():
+        start.wait()
+        answers.append(cache.get_or_compute(("t", 1), compute))
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1 and answers == [[("Laval", 3)]] * 6
+    assert cache.get_or_compute(("t", 2), compute) == [("Laval", 3)] and len(calls) == 2  # another key: computed
