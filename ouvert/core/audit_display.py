@@ -47,6 +47,7 @@ SUBJECTS: dict[str, Promise] = {
     "request": _("Demande de données"),
     "resource": _("Ressource"),
     "reuse": _("Réutilisation"),
+    "task": _("Tâche de fond"),
     "theme": _("Thème"),
     "token": _("Jeton d'API"),
     "tutorial": _("Tutoriel"),
@@ -179,6 +180,7 @@ VERBS: dict[str, Promise] = {
     "supplier_register": _("inscription d'un fournisseur"),
     "unpublish": _("remise en brouillon"),
     "verification_resend": _("nouveau lien de confirmation"),
+    "requeue": _("remise en file"),
 }
 
 

@@ -30,7 +30,7 @@ from ouvert.core.replica import on_replica
 
 from .backends import Backend, QueryTimeout, get_backend, quote
 from .infer import ConversionError, make_normalizer
-from .models import DatastoreTable, IngestJob
+from .models import ACTIVE_STATUSES, DatastoreTable, IngestJob
 from .types import FieldSpec, SearchQuery, SearchResult
 
 MAX_LIMIT = 32000
@@ -362,6 +362,30 @@ def datastore_search(*, query: SearchQuery, user: User | None) -> SearchResult:
         order = '"_id"'
     target = backend.table_sql(table.table_name)
     columns = ", ".join(quote(s) for s in selected)
+    try:
+        return _search_rows(table, backend, query=query, by_id=by_id, selected=selected, columns=columns,
+                            target=target, where=where, rows_where=rows_where, params=params, order=order)
+    except ValidationError:
+        if q and _fulltext_being_built(table):
+            raise ValidationError({"q": [_(
+                "L'index plein texte de cette table est en construction, juste après son chargement : une "
+                "recherche « q » sur toute la table sera rapide dans quelques minutes. Les filtres, le tri "
+                "et les pages répondent déjà.")]}) from None
+        raise
+
+
+def _fulltext_being_built(table: DatastoreTable) -> bool:
+    """Whether the table's ingestion is building its full-text index after the swap (PostgreSQL), when a
+    ``q`` is matched row by row and may pass the time limit on a large table."""
+    return IngestJob.objects.filter(resource_id=table.resource_id, status__in=ACTIVE_STATUSES,
+                                    phase="fulltext").exists()
+
+
+def _search_rows(table: DatastoreTable, backend: Backend, *, query: SearchQuery, by_id: dict[str, Any],
+                 selected: list[str], columns: str, target: str, where: str, rows_where: str,
+                 params: list[Any], order: str) -> SearchResult:
+    """The count and the page of ``datastore_search``, its conditions built."""
+    limit, offset, distinct, q = min(query.limit, MAX_LIMIT), query.offset, query.distinct, query.q
     total = None
     if query.include_total:
         if where == "1 = 1" and not distinct:

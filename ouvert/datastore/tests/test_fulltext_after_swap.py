@@ -107,3 +107,44 @@ def test_a_failed_fulltext_build_leaves_the_table_live_and_searchable(ingest, wr
     assert "full-text index" in caplog.text
     assert answers(rid)["école"] == [10, 13]
     assert gin_indexes(DatastoreTable.objects.get(resource_id=rid).table_name) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL builds its full text after the swap")
+def test_a_q_past_the_time_limit_while_the_index_is_built_says_so(ingest, write_file, monkeypatch):
+    """On a large table a ``q`` matched row by row can pass the query time limit before the index exists:
+    the error says the index is being built (and that filters already answer), not "refine your filters"."""
+    import contextlib
+
+    from django.core.exceptions import ValidationError
+
+    from ouvert.datastore.backends import QueryTimeout, get_backend
+
+    backend_class = type(get_backend())
+    real_limited = backend_class.limited
+    real_build = services.build_fulltext
+    seen: dict[str, object] = {}
+
+    @contextlib.contextmanager
+    def timing_out(self, *, seconds, read_only=True, **kwargs):
+        raise QueryTimeout  # what the database says when the statement passes its time limit
+        yield
+
+    def observed(backend, table, columns):
+        monkeypatch.setattr(backend_class, "limited", timing_out)
+        try:
+            with pytest.raises(ValidationError) as during:
+                search(rid, q="école")
+            seen["during"] = during.value.message_dict
+            with pytest.raises(ValidationError) as plain:
+                search(rid, filters={"ville": "Québec"}, sort="id desc")
+            seen["filter"] = plain.value.message_dict
+        finally:
+            monkeypatch.setattr(backend_class, "limited", real_limited)
+        return real_build(backend, table, columns)
+
+    monkeypatch.setattr(services, "build_fulltext", observed)
+    rid = uuid.uuid4()
+    assert ingest(write_file("v2.csv", V2), resource_id=rid).status == "succeeded"
+    assert "en construction" in seen["during"]["q"][0]
+    assert "q" not in seen["filter"] and "trop longue" in seen["filter"]["query"][0]
+    assert answers(rid)["école"] == [10, 13]
