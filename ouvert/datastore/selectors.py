@@ -73,6 +73,8 @@ def table_for_query(resource_id: Any, user: User | None, sheet: int = 0) -> Data
         rid = resource_id if isinstance(resource_id, uuid.UUID) else uuid.UUID(str(resource_id))
     except (ValueError, TypeError, AttributeError):
         return table_for_read(resource_id, user, sheet)
+    if not isinstance(sheet, int) or not -(2**31) <= sheet < 2**31:
+        return table_for_read(resource_id, user, sheet)  # the ORM's answer (not found) for a number no column holds
     key = (connection.alias, connection.settings_dict.get("NAME"), rid, sheet)
     model = DatastoreTable._meta
     with connection.cursor() as cur:

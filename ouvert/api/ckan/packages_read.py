@@ -185,7 +185,8 @@ def package_dict(dataset: DatasetView, context: Context) -> dict[str, Any]:
         # The same, as ckanext-fluent / scheming multilingual fields
         "title_translated": {"fr": dataset.title, "en": dataset.title_en},
         "notes_translated": {"fr": dataset.notes, "en": dataset.notes_en},
-        "keywords": {"fr": list(keywords), "en": list(dataset.keywords_en)},
+        # not ``keywords``: CKAN clients (frictionless's adapter among them) read that as a list of words
+        "keywords_translated": {"fr": list(keywords), "en": list(dataset.keywords_en)},
         "is_reference": dataset.is_reference,
         "qa": _qa(dataset.quality),
         "first_published_at": ckan_datetime(dataset.first_published_at),

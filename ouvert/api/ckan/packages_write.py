@@ -43,7 +43,7 @@ PACKAGE_KEYS = frozenset({"id", "name", "title", "notes", "type", "state", "priv
                           "license_id", "url", "version", "author", "author_email", "maintainer",
                           "maintainer_email", "tags", "groups", "resources", "extras", "metadata_created",
                           "metadata_modified", "creator_user_id", "title_translated", "notes_translated",
-                          "keywords", "title_en", "notes_en", "keywords_en"})
+                          "keywords", "keywords_translated", "title_en", "notes_en", "keywords_en"})
 
 
 @contextmanager
@@ -109,23 +109,25 @@ def _same(a: Any, b: Any) -> bool:
 
 def _keywords(data: dict[str, Any], current: Dataset | None) -> tuple[list[str] | None, list[str] | None]:
     """(French, English) keywords given, ``None`` for a language not given. French comes from ``tags``
-    or ``tag_string``; English from ``keywords_en``; ``keywords`` ``{"fr": […], "en": […]}``
-    (ckanext-fluent's tags field) gives either (see :func:`_pick` when both are given)."""
+    or ``tag_string``; English from ``keywords_en``; ``keywords_translated`` (what ``package_show``
+    returns) or ``keywords`` (ckanext-fluent's tags field), ``{"fr": […], "en": […]}``,
+    gives either (see :func:`_pick` when both are given)."""
     french, english = _tags(data), None
     if "keywords_en" in data:
         english = _word_list(data["keywords_en"] or [], "keywords_en")
-    if "keywords" not in data:
+    key = "keywords_translated" if "keywords_translated" in data else "keywords"
+    if key not in data:
         return french, english
-    both = data["keywords"]
+    both = data[key]
     if isinstance(both, str):
         try:
             both = json.loads(both)
         except ValueError:
             both = None
     if not isinstance(both, dict) or not set(both) <= {"fr", "en"}:
-        raise errors.ValidationError({"keywords": [_("Objet attendu : {\"fr\": […], \"en\": […]}.")]})
-    fr = _word_list(both["fr"] or [], "keywords") if "fr" in both else None
-    en = _word_list(both["en"] or [], "keywords") if "en" in both else None
+        raise errors.ValidationError({key: [_("Objet attendu : {\"fr\": […], \"en\": […]}.")]})
+    fr = _word_list(both["fr"] or [], key) if "fr" in both else None
+    en = _word_list(both["en"] or [], key) if "en" in both else None
     stored_fr = [k.name for k in current.keywords.all()] if current is not None else None
     return (_pick(french, fr, stored_fr),
             _pick(english, en, list(current.keywords_en) if current is not None else None))

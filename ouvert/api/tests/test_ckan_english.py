@@ -36,21 +36,22 @@ def test_package_create_stores_and_show_returns_both_languages(client, bilingual
     assert shown["notes_translated"] == {"fr": "Le réseau cyclable de la ville.", "en": "The city's cycling network."}
     assert sorted(t["name"] for t in shown["tags"]) == ["mobilité", "vélo"]
     assert shown["keywords_en"] == ["cycling", "mobility"]  # trimmed, lower case, without repeats
-    assert shown["keywords"] == {"fr": ["mobilité", "vélo"], "en": ["cycling", "mobility"]}
+    assert shown["keywords_translated"] == {"fr": ["mobilité", "vélo"], "en": ["cycling", "mobility"]}
     other = client.get("/api/3/action/package_show?id=arbres").json()["result"]
-    assert other["keywords"] == {"fr": ["forêt urbaine"], "en": ["trees", "canopy"]}
+    assert other["keywords_translated"] == {"fr": ["forêt urbaine"], "en": ["trees", "canopy"]}
     assert other["title_translated"] == {"fr": "Arbres publics", "en": ""}
+    assert "keywords" not in shown  # CKAN clients read ``keywords`` as a list of words (frictionless does)
 
 
 def test_package_patch_changes_one_language_and_update_clears_what_is_absent(client, bilingual):
     patched = post(client, "package_patch", {"id": "pistes-cyclables", "title_translated": {"en": "Cycle paths"},
                                              "keywords": {"en": ["bicycle"]}}, token=bilingual).json()["result"]
     assert patched["title_translated"] == {"fr": "Pistes cyclables", "en": "Cycle paths"}
-    assert patched["keywords"] == {"fr": ["mobilité", "vélo"], "en": ["bicycle"]}
+    assert patched["keywords_translated"] == {"fr": ["mobilité", "vélo"], "en": ["bicycle"]}
     assert patched["notes_en"] == "The city's cycling network."
     updated = post(client, "package_update", {"id": "pistes-cyclables", "title": "Pistes cyclables",
                                               "tags": [{"name": "vélo"}]}, token=bilingual).json()["result"]
-    assert updated["title_en"] == "" and updated["notes_en"] == "" and updated["keywords"]["fr"] == ["vélo"]
+    assert updated["title_en"] == "" and updated["notes_en"] == "" and updated["keywords_translated"]["fr"] == ["vélo"]
     assert updated["keywords_en"] == []
 
 
@@ -59,6 +60,8 @@ def test_malformed_translated_fields_are_refused(client, bilingual):
     assert bad.status_code == 409 and "title_translated" in bad.json()["error"]
     bad = post(client, "package_patch", {"id": "arbres", "keywords": ["trees"]}, token=bilingual)
     assert bad.status_code == 409 and "keywords" in bad.json()["error"]
+    bad = post(client, "package_patch", {"id": "arbres", "keywords_translated": "trees"}, token=bilingual)
+    assert bad.status_code == 409 and "keywords_translated" in bad.json()["error"]
     bad = post(client, "package_search", {"q": "trees", "search_language": "de"})
     assert bad.status_code == 409 and "search_language" in bad.json()["error"]
 
@@ -91,9 +94,9 @@ def test_a_package_show_dict_edited_in_either_style_and_sent_back_keeps_the_edit
     shown["notes"], shown["tags"] = "Réseau cyclable mis à jour.", [{"name": "cyclisme"}]
     updated = post(client, "package_update", shown, token=bilingual).json()["result"]
     assert updated["notes_translated"] == {"fr": "Réseau cyclable mis à jour.", "en": "The city's cycling network."}
-    assert updated["keywords"] == {"fr": ["cyclisme"], "en": ["cycling", "mobility"]}
+    assert updated["keywords_translated"] == {"fr": ["cyclisme"], "en": ["cycling", "mobility"]}
     updated["title_translated"]["en"] = "Cycle lanes"
-    updated["keywords"]["en"] = ["bike"]
+    updated["keywords_translated"]["en"] = ["bike"]
     again = post(client, "package_update", updated, token=bilingual).json()["result"]
     assert again["title_en"] == "Cycle lanes" and again["title"] == "Pistes cyclables"
     assert again["keywords_en"] == ["bike"] and [t["name"] for t in again["tags"]] == ["cyclisme"]
