@@ -101,6 +101,7 @@ def _demo_database():
 
 
 @pytest.mark.slow
+@pytest.mark.one_engine  # the demo runs on the embedded default (SQLite), whatever the pass
 def test_demo_from_a_clean_clone_serves_real_tables_and_maps(tmp_path):
     """What ``sh scripts/demo`` runs once installed (``ouvert demo --port P``), from a copy of the
     checkout with no ../shared beside it; counted through the CKAN and geo APIs as a visitor's
@@ -175,6 +176,7 @@ def _failed_rules(dataset) -> set[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.one_engine  # the demo's dictionaries do not depend on the engine
 @pytest.mark.django_db(transaction=True)
 def test_every_demo_table_has_a_complete_dictionary_so_no_organization_is_at_zero_for_f12():
     """The demo's tables carry a description for every column (scripts/demo_dictionaries.py), so rule
