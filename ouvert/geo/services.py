@@ -28,6 +28,19 @@ BATCH = 2000
 COORDINATE_DECIMALS = 7  # about 1 cm
 
 
+
+def layer_for_rebuild(*, resource_id: uuid.UUID, by: Any) -> tuple[GeoLayer, bool]:
+    """The resource's layer locked and emptied of its features and overviews, its version bumped (or a
+    new unsaved one), and whether it is new. Inside the caller's transaction."""
+    existing = GeoLayer.objects.select_for_update().filter(resource_id=resource_id).first()
+    if existing is None:
+        return GeoLayer(resource_id=resource_id,
+                        created_by=by if by is not None and not is_system(by) and by.is_authenticated else None), True
+    existing.features.all().delete()
+    existing.overviews.all().delete()
+    existing.version += 1
+    return existing, False
+
 def check_can_load(user: Actor | None, organization: Organization | None, resource_id: uuid.UUID | str) -> None:
     """System work (a :class:`~ouvert.core.actors.SystemActor`: background task, CLI, demo) is
     allowed; a person needs to be an editor of the organization owning the resource now
@@ -83,16 +96,7 @@ def layer_store(*, resource_id: uuid.UUID, result: GeoReadResult, filename: str,
         bounds[present, 0].min(), bounds[present, 1].min(), bounds[present, 2].max(), bounds[present, 3].max()
     )) if present.any() else None
     with transaction.atomic():
-        existing = GeoLayer.objects.select_for_update().filter(resource_id=resource_id).first()
-        created = existing is None
-        if existing is None:
-            layer = GeoLayer(resource_id=resource_id,
-                             created_by=by if by is not None and not is_system(by) and by.is_authenticated else None)
-        else:
-            layer = existing
-            layer.features.all().delete()
-            layer.overviews.all().delete()
-            layer.version += 1
+        layer, created = layer_for_rebuild(resource_id=resource_id, by=by)
         layer.name = name or layer.name or Path(result.name or filename).stem
         layer.dataset_id = dataset_id or layer.dataset_id
         layer.organization = organization or layer.organization

@@ -20,7 +20,7 @@ import numpy as np
 import shapely
 from django.db import transaction
 
-from ouvert.core.actors import Actor, is_system
+from ouvert.core.actors import Actor
 from ouvert.core.audit import audit_record
 from ouvert.core.models import Organization
 
@@ -28,7 +28,7 @@ from .datastore_adapter import PointTable, point_table_blocks, point_table_exten
 from .models import GeoFeature, GeoLayer, GeoOverview
 from .readers.base import ERROR, INFO, WARNING, GeoReadResult
 from .readers.crs import WGS84
-from .services import COORDINATE_DECIMALS, check_can_load
+from .services import COORDINATE_DECIMALS, check_can_load, layer_for_rebuild
 from .simplify import INLINE_PROPERTIES_MAX, collection_bytes, fit_zoom, tolerance
 
 FIELD_TYPES = {"int": "integer", "numeric": "number", "bool": "boolean", "date": "date", "timestamp": "date",
@@ -94,16 +94,7 @@ def layer_from_point_table(*, resource_id: uuid.UUID, source: PointTable, filena
         zoom = fit_zoom(total) if total else 0
         levels = [_Thinned(level) for level in (zoom - 1, zoom, zoom + 1) if level >= 0] if total else []
         inline: dict[int, dict[str, Any]] = {}  # every feature's properties, for a small layer's overviews
-        existing = GeoLayer.objects.select_for_update().filter(resource_id=resource_id).first()
-        created = existing is None
-        if existing is None:
-            layer = GeoLayer(resource_id=resource_id,
-                             created_by=by if by is not None and not is_system(by) and by.is_authenticated else None)
-        else:
-            layer = existing
-            layer.features.all().delete()
-            layer.overviews.all().delete()
-            layer.version += 1
+        layer, created = layer_for_rebuild(resource_id=resource_id, by=by)
         layer.name = name or layer.name or Path(filename).stem
         layer.dataset_id = dataset_id or layer.dataset_id
         layer.organization = organization or layer.organization
