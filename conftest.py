@@ -230,6 +230,29 @@ def screenshots_dir() -> Path:
     return path
 
 
+@pytest.fixture
+def look(axe_check, screenshots_dir):
+    """Open ``path`` at a width (a phone's 390 px or a desktop's 1280 px), then what a person checking the page by
+    eye would: axe-core clean, nothing wider than the screen, ``<html lang>`` right, and a full-page
+    screenshot named ``name`` (``OUVERT_SCREENSHOTS``, else ``var/screenshots``) to look at."""
+
+    def view(page, path: str | None, name: str, *, size: dict[str, int], lang: str) -> None:
+        page.set_viewport_size(size)
+        if path is not None:
+            page.goto(path)
+        assert page.evaluate("document.documentElement.lang") == lang, page.url
+        page.screenshot(path=str(screenshots_dir / f"{name}.png"), full_page=True)
+        axe_check(page, context=f"{name} ({page.url})")
+        wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        culprits = page.evaluate(
+            "() => Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right"
+            " > window.innerWidth + 1).slice(-4).map(e => e.tagName + '.' + e.className + ' '"
+            " + e.textContent.trim().slice(0, 40))")
+        assert wide <= 1, f"{page.url} is {wide} px wider than the {size['width']} px screen: {culprits}"
+
+    return view
+
+
 
 
 

@@ -45,6 +45,23 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def bench_database(url: str) -> None:
+    """A fresh database at ``url``, migrated, with the floor's table; Django set up on it."""
+    recreate_database(url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench.surge_urls import FLOOR_TABLE
+
+    call_command("migrate", interactive=False, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {FLOOR_TABLE} (id bigserial PRIMARY KEY, user_id bigint NOT NULL, "
+                       "body text NOT NULL)")
+
+
 def recreate_database(url: str) -> None:
     import psycopg
 
@@ -120,6 +137,57 @@ def answers_for(index: int, questions: list) -> dict:
     return answers
 
 
+def bench_organization():
+    """The organization and its organizer (an editor) that every bench consultation belongs to."""
+    from ouvert.core.models import Membership, Organization, User
+
+    org = Organization.objects.create(slug="montreal", kind="municipality", name_fr="Ville de Montréal")
+    organizer = User.objects.create_user("organisateur@bench.local", "bench-password-123")
+    Membership.objects.create(user=organizer, organization=org, role="editor")
+    return org, organizer
+
+
+def survey_create(org, organizer, title: str):
+    """An open, published consultation with the 20 questions of :data:`QUESTIONS`: (consultation, questions)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ouvert.consultations import services
+
+    now = timezone.now()
+    consultation = services.consultation_create(
+        organization=org, by=organizer, title=title, summary="Banc d'essai de charge.", topic="transport",
+        region="06", contact_email="velo@bench.local", opens_at=now - dt.timedelta(hours=1),
+        closes_at=now + dt.timedelta(days=30), purpose_stated=True, feedback_planned=True, allow_anonymous=True)
+    questions: list = []
+    for position, (kind, label, extra) in enumerate(QUESTIONS, start=1):
+        data = {"kind": kind, "label": label, "position": position, "required": kind in ("single", "scale"),
+                "choices": extra.get("choices", []), "rows": extra.get("rows", [])}
+        if "condition" in extra:
+            data.update(condition_question=questions[extra["condition"][0]],
+                        condition_value=extra["condition"][1], required=True)
+        questions.append(services.question_create(consultation=consultation, by=organizer, **data))
+    services.consultation_publish(consultation=consultation, by=organizer)
+    return consultation, questions
+
+
+def participants_create(count: int, tag: str):
+    """``count`` accounts with an API token each: (users, secret by e-mail)."""
+    from ouvert.core.models import ApiToken, User
+    from ouvert.core.services import TOKEN_PREFIX, token_digest
+
+    users = User.objects.bulk_create([User(email=f"{tag}-{i:05d}@bench.local", password="!") for i in range(count)])
+    tokens, secrets = [], {}
+    for user in users:
+        prefix = f"b{user.pk:07d}"[-8:]
+        secret = f"{TOKEN_PREFIX}{prefix}_{hashlib.sha256(user.email.encode()).hexdigest()}"
+        tokens.append(ApiToken(user=user, name="bench", prefix=prefix, digest=token_digest(secret)))
+        secrets[user.email] = secret
+    ApiToken.objects.bulk_create(tokens)
+    return users, secrets
+
+
 def canonical(email: str, question_id: int, value) -> str:
     return f"{email}|{question_id}|{json.dumps(value, sort_keys=True, ensure_ascii=False)}"
 
@@ -193,59 +261,22 @@ def main() -> int:
                SECURE_COOKIES="false", SECURE_SSL_REDIRECT="false", OUVERT_EMBEDDED_WORKER="false", LOG_LEVEL="WARNING",
                OUVERT_DATA_DIR=str(ROOT / "var" / "bench"))
     os.environ.update(env)
-    recreate_database(url)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
+    bench_database(url)
     from django.db import connection
-    from django.utils import timezone
 
     from bench.surge_urls import FLOOR_TABLE
-    from ouvert.consultations import services
     from ouvert.consultations.models import Answer, Participation
-    from ouvert.core.models import ApiToken, Membership, Organization, User
+    from ouvert.core.models import ApiToken
     from ouvert.core.services import TOKEN_PREFIX, token_digest
 
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE {FLOOR_TABLE} (id bigserial PRIMARY KEY, user_id bigint NOT NULL, "
-                       "body text NOT NULL)")
     t0 = time.perf_counter()
-    org = Organization.objects.create(slug="montreal", kind="municipality", name_fr="Ville de Montréal")
-    organizer = User.objects.create_user("organisateur@bench.local", "bench-password-123")
-    Membership.objects.create(user=organizer, organization=org, role="editor")
-    import datetime as dt
-
-    now = timezone.now()
+    org, organizer = bench_organization()
     runs: list[dict] = []
     secrets_by_email: dict[str, str] = {}
     for size in sizes:
-        consultation = services.consultation_create(
-            organization=org, by=organizer, title=f"Réseau cyclable : journée de lancement ({size})",
-            summary="Banc d'essai de charge.", topic="transport", region="06", contact_email="velo@bench.local",
-            opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(days=30), purpose_stated=True,
-            feedback_planned=True, allow_anonymous=True)
-        questions: list = []
-        for position, (kind, label, extra) in enumerate(QUESTIONS, start=1):
-            data = {"kind": kind, "label": label, "position": position, "required": kind in ("single", "scale"),
-                    "choices": extra.get("choices", []), "rows": extra.get("rows", [])}
-            if "condition" in extra:
-                data.update(condition_question=questions[extra["condition"][0]],
-                            condition_value=extra["condition"][1], required=True)
-            questions.append(services.question_create(consultation=consultation, by=organizer, **data))
-        services.consultation_publish(consultation=consultation, by=organizer)
-        users = User.objects.bulk_create([User(email=f"p{size}-{i:05d}@bench.local", password="!")
-                                          for i in range(size)])
-        tokens = []
-        for user in users:
-            prefix = f"b{user.pk:07d}"[-8:]
-            secret = f"{TOKEN_PREFIX}{prefix}_{hashlib.sha256(user.email.encode()).hexdigest()}"
-            tokens.append(ApiToken(user=user, name="bench", prefix=prefix, digest=token_digest(secret)))
-            secrets_by_email[user.email] = secret
-        ApiToken.objects.bulk_create(tokens)
+        consultation, questions = survey_create(org, organizer, f"Réseau cyclable : journée de lancement ({size})")
+        users, secrets = participants_create(size, f"p{size}")
+        secrets_by_email.update(secrets)
         runs.append({"size": size, "consultation": consultation, "questions": questions, "users": users})
     organizer_secret = f"{TOKEN_PREFIX}organize_{'o' * 40}"
     ApiToken.objects.create(user=organizer, name="bench", prefix="organize", digest=token_digest(organizer_secret))

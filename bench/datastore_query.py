@@ -384,7 +384,8 @@ def main() -> None:
                         result = measure(url, requests=args.requests, clients=args.clients, budget=args.budget)
                         runs.setdefault((who, size, case), []).append(result)
                         print(f"  {who:<9} {case:<14} {size:>9,} rows  {fmt(result)}")
-        print(f"\nmedians over {args.rounds} round(s), {args.clients} clients; load average now {load()}")
+        rounds = "1 round" if args.rounds == 1 else f"{args.rounds} rounds"
+        print(f"\nmedians over {rounds}, {args.clients} clients; load average now {load()}")
         print("| case | rows | Ouvert median / p95 ms | Ouvert req/s | Datasette median / p95 ms | Datasette req/s "
               "| throughput × | latency × |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|")

@@ -11,6 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from ouvert.core.models import Organization
+from ouvert.core.widgets import OrganizationSelect
 
 from .dictionary import DAY_MONTH_CHOICES, DECIMAL_CHOICES, EDITABLE, TYPE_CHOICES, Column
 from .models import Dataset, DatasetRequest, DeclineReason, Licence, RequestStatus, Reuse, Theme
@@ -37,7 +38,7 @@ class DatasetForm(forms.ModelForm):
         fields = ["organization", "title", "name", "notes", "licence", "contact_name", "contact_email",
                   "update_frequency", "spatial", "temporal_start", "temporal_end", "source_url", "language",
                   "version_notes", "private", "title_en", "notes_en"]
-        widgets = {"temporal_start": DateInput(), "temporal_end": DateInput(),
+        widgets = {"organization": OrganizationSelect, "temporal_start": DateInput(), "temporal_end": DateInput(),
                    "notes": forms.Textarea(attrs={"rows": 8}), "version_notes": forms.Textarea(attrs={"rows": 3}),
                    "title_en": forms.TextInput(attrs={"lang": "en"}),
                    "notes_en": forms.Textarea(attrs={"rows": 4, "lang": "en"})}
@@ -232,7 +233,7 @@ class RequestForm(forms.ModelForm):
     class Meta:
         model = DatasetRequest
         fields = ["title", "organization", "theme", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        widgets = {"organization": OrganizationSelect, "description": forms.Textarea(attrs={"rows": 5})}
 
 
 class CommentForm(forms.Form):

@@ -152,7 +152,11 @@ class Dataset(models.Model):
         verbose_name = _("jeu de données")
         verbose_name_plural = _("jeux de données")
         ordering = ["title"]
-        indexes = [models.Index(fields=["state", "private"])]
+        indexes = [models.Index(fields=["state", "private"]),
+                   # The catalogue page's order (latest changed first) among public datasets: its page
+                   # of 20 is read in index order instead of sorting every public dataset.
+                   models.Index(fields=["-updated_at", "id"], name="catalog_public_modified",
+                                condition=models.Q(state="active", private=False))]
 
     def __str__(self) -> str:
         return self.title
@@ -277,9 +281,71 @@ class SearchDocument(models.Model):
     title_en = models.TextField(default="", blank=True)
     keywords_en = models.TextField(default="", blank=True)
     body_en = models.TextField(default="", blank=True)
+    # SQLite: the rowid of this document's row in the FTS5 table, so a reindex replaces it by its
+    # integer key instead of scanning the table's unindexed ``dataset_id`` column (None on PostgreSQL,
+    # and for rows written before it was kept).
+    fts_rowid = models.BigIntegerField(null=True, blank=True, unique=True)
 
     def __str__(self) -> str:
         return self.title
+
+
+class DatasetFacet(models.Model):
+    """One facet value of one dataset (its organization, licence, frequency, reference badge, each
+    keyword, theme and resource format): the narrow rows the catalogue's facets are counted from,
+    written by ``facet_rows.dataset_facets_write`` in the transaction of every (re)index. ``public``
+    is the access model's answer for a visitor (``ouvert.core.access``) at that write; only public
+    rows are ever counted. Values are the database's text of an id (organization, licence, theme)
+    or the value itself (keyword name, format, frequency, "1" for the badge)."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="+", db_index=False)
+    facet = models.CharField(max_length=12)
+    value = models.CharField(max_length=100)
+    public = models.BooleanField(default=False)
+
+    class Meta:
+        # ``public`` rides along in PostgreSQL's index: a dataset's rows are read from the index alone.
+        constraints = [models.UniqueConstraint(fields=["dataset", "facet", "value"], include=["public"],
+                                               name="one_facet_value_covering")]
+        indexes = [models.Index(fields=["facet", "value", "public", "dataset"], name="catalog_facet_value")]
+
+    def __str__(self) -> str:
+        return f"{self.dataset_id} {self.facet}={self.value}"
+
+
+class FacetCount(models.Model):
+    """The number of public datasets having each facet value (``facet="total"``: all of them), kept
+    current by the same writes as :class:`DatasetFacet`: the catalogue page without text or filter
+    reads its counts here."""
+
+    facet = models.CharField(max_length=12)
+    value = models.CharField(max_length=100)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["facet", "value"], name="one_count_per_facet_value")]
+
+    def __str__(self) -> str:
+        return f"{self.facet}={self.value}: {self.n}"
+
+
+class FacetPair(models.Model):
+    """The number of public datasets having both ``facet = value`` and ``other = other_value`` (two
+    different facets), kept current by the same writes as :class:`DatasetFacet`: a page with one
+    filter reads every other facet's counts here (``facets._paired``)."""
+
+    facet = models.CharField(max_length=12)
+    value = models.CharField(max_length=100)
+    other = models.CharField(max_length=12)
+    other_value = models.CharField(max_length=100)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["facet", "value", "other", "other_value"],
+                                               name="one_count_per_facet_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.facet}={self.value} & {self.other}={self.other_value}: {self.n}"
 
 
 class RequestStatus(models.TextChoices):

@@ -190,14 +190,12 @@ _PG_VECTORS = (
 
 def catalogue_changed() -> None:
     """Bump the catalogue's version (inside the writer's transaction): cached facet counts of the
-    previous version are no longer read. Once the change commits, a task counts the catalogue page
-    (no text, no filter) of the new version into the cache (``tasks.catalogue_page_warm``)."""
+    previous version are no longer read. (The catalogue page's own counts need no recount: the
+    facet rows' writes keep them current, see ``facet_rows``.)"""
     from .models import CatalogueVersion
-    from .tasks import catalogue_page_warm_schedule
 
     if not CatalogueVersion.objects.filter(pk=1).update(number=F("number") + 1):
         CatalogueVersion.objects.get_or_create(pk=1, defaults={"number": 1})
-    catalogue_page_warm_schedule()  # the catalogue page's counts recounted once this change commits
 
 
 def catalogue_version() -> int:
@@ -206,36 +204,72 @@ def catalogue_version() -> int:
     return CatalogueVersion.objects.filter(pk=1).values_list("number", flat=True).first() or 0
 
 
-def write_index(rows: Iterable[tuple[str, dict[str, str]]]) -> None:
+_FTS_INSERT = ("INSERT INTO catalog_dataset_fts (rowid, dataset_id, title, keywords, body, title_en, keywords_en, "
+               "body_en) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)")
+
+
+def write_index(rows: Iterable[tuple[str, dict[str, str]]], *, new: bool = False) -> None:
     """Write the engine's index for ``(dataset id hex, document)`` rows whose SearchDocument exists
-    (the migration and the benchmark use it too)."""
+    (the benchmark's bulk generator uses it too, in batches). On SQLite each FTS5 row is replaced by
+    its rowid, kept in ``SearchDocument.fts_rowid``; a row written before it was kept is found by its
+    ``dataset_id`` (a scan of the table, once), unless ``new`` says the documents were just created."""
     with connection.cursor() as cursor:
-        for key, doc in rows:
-            values = _normalized(doc)
-            if connection.vendor == "postgresql":
-                cursor.execute(f"UPDATE catalog_searchdocument SET {_PG_VECTORS} WHERE dataset_id = %s",  # noqa: S608
-                               [*values, key])
+        if connection.vendor == "postgresql":
+            cursor.executemany(f"UPDATE catalog_searchdocument SET {_PG_VECTORS} WHERE dataset_id = %s",  # noqa: S608
+                               [[*_normalized(doc), key] for key, doc in rows])
+            return
+        pending = [(key, _normalized(doc)) for key, doc in rows]
+        keys = [key for key, _values in pending]
+        known: dict[str, int | None] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            cursor.execute("SELECT dataset_id, fts_rowid FROM catalog_searchdocument "  # noqa: S608
+                           f"WHERE dataset_id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            known.update(cursor.fetchall())
+        cursor.execute("SELECT COALESCE(MAX(rowid), 0) FROM catalog_dataset_fts")
+        (last,) = cursor.fetchone()
+        inserts, numbered = [], []
+        for key, values in pending:
+            rowid = known.get(key)
+            if rowid is not None:
+                cursor.execute("DELETE FROM catalog_dataset_fts WHERE rowid = %s", [rowid])
             else:
-                cursor.execute("DELETE FROM catalog_dataset_fts WHERE dataset_id = %s", [key])
-                cursor.execute(
-                    "INSERT INTO catalog_dataset_fts (dataset_id, title, keywords, body, title_en, keywords_en, "
-                    "body_en) VALUES (%s, %s, %s, %s, %s, %s, %s)", [key, *values])
+                if not new:
+                    cursor.execute("DELETE FROM catalog_dataset_fts WHERE dataset_id = %s", [key])
+                last += 1
+                rowid = last
+                numbered.append((rowid, key))
+            inserts.append([rowid, key, *values])
+        cursor.executemany(_FTS_INSERT, inserts)
+        cursor.executemany("UPDATE catalog_searchdocument SET fts_rowid = %s WHERE dataset_id = %s", numbered)
 
 
 def index_dataset(dataset: Dataset) -> None:
-    """(Re)index one dataset. Call inside the service's transaction."""
+    """(Re)index one dataset: its text and its facet rows. Call inside the service's transaction."""
+    from .facet_rows import dataset_facets_write
+
     catalogue_changed()
     doc = _document(dataset)
-    SearchDocument.objects.update_or_create(dataset=dataset, defaults=doc)
-    write_index([(dataset.pk.hex if connection.vendor != "postgresql" else str(dataset.pk), doc)])
+    _document_row, created = SearchDocument.objects.update_or_create(dataset=dataset, defaults=doc)
+    write_index([(dataset.pk.hex if connection.vendor != "postgresql" else str(dataset.pk), doc)], new=created)
+    dataset_facets_write(dataset.pk)
 
 
 def remove_dataset(dataset_id) -> None:
+    """Take a dataset out of the index and the facet counts (in the trash, purged, or about to take
+    another id). Call inside the service's transaction."""
+    from .facet_rows import dataset_facets_remove
+
     catalogue_changed()
-    SearchDocument.objects.filter(dataset_id=dataset_id).delete()
     if connection.vendor != "postgresql":
+        rowid = SearchDocument.objects.filter(dataset_id=dataset_id).values_list("fts_rowid", flat=True).first()
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM catalog_dataset_fts WHERE dataset_id = %s", [dataset_id.hex])
+            if rowid is not None:
+                cursor.execute("DELETE FROM catalog_dataset_fts WHERE rowid = %s", [rowid])
+            else:
+                cursor.execute("DELETE FROM catalog_dataset_fts WHERE dataset_id = %s", [dataset_id.hex])
+    SearchDocument.objects.filter(dataset_id=dataset_id).delete()
+    dataset_facets_remove(dataset_id)
 
 
 # Weights: title 10, keywords 5, body 1 (SQLite bm25); A=1.0, B=0.4, D=0.1 (PostgreSQL).

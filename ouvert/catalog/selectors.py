@@ -16,7 +16,7 @@ from ouvert.core import permissions as core_permissions
 from ouvert.core.models import Organization, User
 
 from . import search, search_cache
-from .facets import FacetCounts, cached_facet_counts, facet_counts
+from .facets import FacetCounts, Restriction, cached_facet_counts, facet_counts
 from .models import (
     FREQUENCY_DAYS,
     Dataset,
@@ -184,6 +184,7 @@ class FacetItem:
     count: int
     selected: bool
     url_query: str
+    french: bool = False  # the label is French in every language (lang="fr" on an English page)
 
 
 @dataclass
@@ -307,24 +308,20 @@ def search_datasets(*, params: SearchParams, user: User | None = None, facets: b
     if identity is not None and sort != "popular":  # view and download counters move without a new version
         result.cache_scope = search_cache.key("search", identity, text, filters, sort)
     if facets:
-        ids = search.matching_ids(params.q, language=language)
-        base = public
+        restriction = Restriction.of(text=search.matching_ids(params.q, language=language), spatial=spatial)
         if identity is not None:  # the same counts for every reader
-            counted = cached_facet_counts(params, base.filter(pk__in=ids) if ids is not None else base,
-                                          identity=identity, text=text)
+            counted = cached_facet_counts(params, restriction=restriction, identity=identity, text=text)
         else:
-            counted = facet_counts(params, base.filter(pk__in=ids) if ids is not None else base)
-        result.facets = _facets(params, counted.counts)
+            counted = facet_counts(params, restriction=restriction)
+        result.facets = _facets(params, counted.counts, counted.french)
         result.total = counted.total
     return result
 
 
 def catalogue_page_counts() -> FacetCounts:
-    """The facet counts of the catalogue page with neither text nor filter, from the shared cache of
-    the current version, counted and stored when absent (``tasks.catalogue_page_warm`` calls it once
-    a change commits, so the first visitor after a publish does not pay for the count)."""
-    params = SearchParams()
-    return cached_facet_counts(params, public_datasets(), identity=search_cache.version_identity(), text=None)
+    """The facet counts of the catalogue page with neither text nor filter: the counts every write
+    keeps current (``facet_rows``), read as they are."""
+    return facet_counts(SearchParams())
 
 
 def search_suggestions(*, params: SearchParams, limit: int = 3) -> list[str]:
@@ -344,14 +341,15 @@ def search_suggestions(*, params: SearchParams, limit: int = 3) -> list[str]:
     return search.spelling_suggestions(params.q, words, limit=limit)
 
 
-def _facets(params: SearchParams, counts: dict[str, list[tuple[str, str, int]]]) -> dict[str, list[FacetItem]]:
+def _facets(params: SearchParams, counts: dict[str, list[tuple[str, str, int]]],
+            french: dict[str, set[str]]) -> dict[str, list[FacetItem]]:
     result = {}
     for name in FACETS:
         selected = {"1"} if name == "reference" and params.reference else set(
             getattr(params, name) if name != "reference" else [])
         items = [
             FacetItem(value=value, label=label, count=n, selected=value in selected,
-                      url_query=params.toggle(name, value))
+                      url_query=params.toggle(name, value), french=value in french.get(name, ()))
             for value, label, n in counts[name]
         ]
         items.sort(key=lambda item: (not item.selected, -item.count, item.label.lower()))

@@ -36,6 +36,7 @@ from ouvert.core.slugs import unique_slug
 from ouvert.core.unset import UNSET, Unset, given
 
 from . import permissions, quality, search
+from .facet_rows import dataset_facets_write
 from .models import (
     Dataset,
     DatasetRequest,
@@ -598,6 +599,7 @@ def dataset_quality_refresh(*, dataset: Dataset, now: dt.datetime | None = None)
         Dataset.objects.filter(pk=dataset.pk).update(**fields)
         if eligible != was_reference:
             search.catalogue_changed()  # the reference facet counts it
+            dataset_facets_write(dataset.pk)
             unmet = [c for c in report["reference"]["criteria"] if not c["ok"]]
             reason = (message("reference.met") if eligible else
                       message("reference.unmet", criteria=[c["label"] for c in unmet]))

@@ -45,28 +45,8 @@ def resource_quality_schedule(*, resource_id: Any) -> None:
 
 @task()
 def catalogue_page_warm(*, version: int) -> bool:
-    """Count the facets of the catalogue page with neither text nor filter (the most visited) into
-    the shared cache, unless the catalogue changed again since ``version``: the task queued by that
-    later change counts it, so a burst of changes (a harvest) is counted once, at its end."""
-    from .search import catalogue_version
-    from .selectors import catalogue_page_counts
-
-    if catalogue_version() != version:
-        return False
-    catalogue_page_counts()
-    return True
-
-
-def _enqueue_catalogue_page_warm() -> None:
+    """Kept for tasks queued before the catalogue page's counts were kept current on write (see
+    ``facet_rows``): nothing is left to count; it says whether ``version`` is still the catalogue's."""
     from .search import catalogue_version
 
-    catalogue_page_warm.enqueue(version=catalogue_version())
-
-
-def catalogue_page_warm_schedule() -> None:
-    """Queue :func:`catalogue_page_warm` once the current transaction commits (once per transaction,
-    however many datasets it reindexed)."""
-    connection = transaction.get_connection()
-    if any(callback is _enqueue_catalogue_page_warm for _sids, callback, _robust in connection.run_on_commit):
-        return
-    transaction.on_commit(_enqueue_catalogue_page_warm, robust=True)
+    return catalogue_version() == version

@@ -152,7 +152,9 @@ def consultation_respond(request: TokenHttpRequest, slug: str, payload: Response
     wait = rate_limit_hit(request, "consultation_answer")
     if wait:
         return Status(429, {"detail": f"Trop de requêtes; réessayez dans {wait} s."})
-    consultation = _get(slug, request.auth)
+    consultation = selectors.consultation_get_for_answers(slug=slug, user=request.auth)
+    if consultation is None:
+        raise Http404("Consultation introuvable.")
     participation = services.participation_submit_all(
         consultation=consultation, user=request.auth, answers=payload.answers, consent=payload.consent,
         demographics={"age_band": payload.age_band, "region": payload.region, "gender": payload.gender}

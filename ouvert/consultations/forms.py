@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ouvert.core.models import Organization
+from ouvert.core.widgets import OrganizationChoiceField, OrganizationSelect, french_slugs
 
 from .models import (
     AgeBand,
@@ -29,7 +30,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 class FilterForm(forms.Form):
     q = forms.CharField(label=_("Rechercher"), required=False)
     status = forms.ChoiceField(label=_("Statut"), choices=STATUS_CHOICES, required=False)
-    organization = forms.ChoiceField(label=_("Organisation"), required=False)
+    organization = forms.ChoiceField(label=_("Organisation"), required=False, widget=OrganizationSelect)
     topic = forms.ChoiceField(label=_("Thème"), choices=[("", _("Tous les thèmes")), *Topic.choices],
                               required=False)
     region = forms.ChoiceField(label=_("Région"), choices=[("", _("Toutes les régions")), *Region.choices],
@@ -37,12 +38,14 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, organizations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["organization"]).choices = [("", _("Toutes les organisations"))] + [
-            (o.slug, o.name) for o in organizations]
+        organizations = list(organizations)
+        field = cast(forms.ChoiceField, self.fields["organization"])
+        field.choices = [("", _("Toutes les organisations"))] + [(o.slug, o.name) for o in organizations]
+        cast(OrganizationSelect, field.widget).french_values = french_slugs(organizations)
 
 
 class ConsultationForm(forms.ModelForm):
-    organization = forms.ModelChoiceField(label=_("Organisation"), queryset=Organization.objects.none())
+    organization = OrganizationChoiceField(label=_("Organisation"), queryset=Organization.objects.none())
 
     class Meta:
         model = Consultation
@@ -276,7 +279,7 @@ class SatisfactionForm(forms.Form):
 
 
 class ServiceForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organisation"), queryset=Organization.objects.none())
+    organization = OrganizationChoiceField(label=_("Organisation"), queryset=Organization.objects.none())
     name = forms.CharField(label=_("Nom du service"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -4,6 +4,7 @@ moderation, follows and feedback."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -56,6 +57,11 @@ class Phase(models.TextChoices):
     RESULTS = "results", _("Résultats publiés")
 
 
+def new_survey_version() -> str:
+    """A fresh value of :attr:`Consultation.survey_version` (random, so it never repeats)."""
+    return secrets.token_hex(8)
+
+
 class Consultation(models.Model):
     """A public consultation owned by an organization. Its phase follows from its dates: before
     ``opens_at`` people can read (information), between ``opens_at`` and ``closes_at`` they take part,
@@ -98,6 +104,9 @@ class Consultation(models.Model):
     plain_language = models.BooleanField(_("le texte a été relu en langage clair"), default=False)
     feedback_planned = models.BooleanField(_("un retour aux participants est prévu"), default=False)
     opened_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Changes whenever a question is added, changed or removed (the question services): the survey's
+    # questions are kept per process under it (selectors.survey_plan).
+    survey_version = models.CharField(max_length=16, default=new_survey_version, editable=False)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 

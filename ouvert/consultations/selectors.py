@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -67,6 +69,54 @@ def consultation_get(*, slug: str, user: User | None) -> Consultation | None:
     return consultation
 
 
+def consultation_get_for_answers(*, slug: str, user: User | None) -> Consultation | None:
+    """:func:`consultation_get` for a submission: the same access check and the same ``None`` for
+    absent and forbidden, on the columns a submission reads only (:func:`.rows.consultation_for_answers`:
+    one narrow row, no join, a statement prepared once per process)."""
+    from .rows import consultation_for_answers
+
+    consultation = consultation_for_answers(slug)
+    if consultation is None or not permissions.can_view(user, consultation):
+        return None
+    return consultation
+
+
+@dataclass(frozen=True)
+class SurveyPlan:
+    """A survey's questions in order, as a submission reads them, built once per survey version.
+    The questions are shared by every request of the process: read them, never change them."""
+
+    version: str
+    questions: tuple[Question, ...]
+    kinds: dict[int, str]
+
+
+SURVEY_PLANS_KEPT = 64
+_plans: OrderedDict[tuple[int, str], SurveyPlan] = OrderedDict()
+_plans_lock = threading.Lock()
+
+
+def survey_plan(*, consultation: Consultation) -> SurveyPlan:
+    """The questions of ``consultation``'s survey, kept per process under ``(id, survey_version)``:
+    the question services give the survey a new version on every change, so a kept plan is never
+    stale (every process reads the version with the consultation). The last ``SURVEY_PLANS_KEPT``
+    surveys answered are kept."""
+    key = (consultation.pk, consultation.survey_version)
+    with _plans_lock:
+        plan = _plans.get(key)
+        if plan is not None:
+            _plans.move_to_end(key)
+            return plan
+    questions = tuple(Question.objects.filter(consultation_id=consultation.pk))
+    plan = SurveyPlan(version=consultation.survey_version, questions=questions,
+                      kinds={q.pk: q.kind for q in questions})
+    with _plans_lock:
+        _plans[key] = plan
+        while len(_plans) > SURVEY_PLANS_KEPT:
+            _plans.popitem(last=False)
+    return plan
+
+
 def content_visible(*, user: User | None, item: Any) -> bool:
     """Whether ``user`` may see a proposal, comment or brief: its consultation is visible to them, and
     hidden content only to moderators and to its own author (who is told why it was hidden)."""
@@ -126,8 +176,12 @@ def timeline(*, consultation: Consultation) -> list[dict[str, Any]]:
         Phase.ANALYSIS: consultation.closes_at,
         Phase.RESULTS: consultation.results_published_at or consultation.results_expected_on}
     position = order.index(current) if current in order else -1
-    return [{"phase": p, "label": Phase(p).label, "date": dates[p], "current": p == current,
-             "done": i < position} for i, p in enumerate(order)]
+    steps = [{"phase": p, "label": Phase(p).label, "date": dates[p], "current": p == current,
+              "done": i < position} for i, p in enumerate(order)]
+    published, opens = consultation.published_at, consultation.opens_at
+    if published is not None and opens is not None and published >= opens and current != Phase.INFORMATION:
+        steps = steps[1:]  # published once participation was open: there was no information stage
+    return steps
 
 
 READINESS = [

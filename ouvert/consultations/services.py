@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,6 +46,7 @@ from .models import (
     Service,
     ServiceFeedback,
     Support,
+    new_survey_version,
 )
 from .survey import is_visible, read_page
 from .text import mask_personal, render_markdown
@@ -349,6 +350,12 @@ def _clean_question(consultation: Consultation, data: dict[str, Any], pk: int | 
                 "c": ", ".join(condition.choices)}})
 
 
+def _survey_changed(consultation: Consultation) -> None:
+    """A new survey version: every process stops using the questions it kept (selectors.survey_plan)."""
+    consultation.survey_version = new_survey_version()
+    Consultation.objects.filter(pk=consultation.pk).update(survey_version=consultation.survey_version)
+
+
 @transaction.atomic
 def question_create(*, consultation: Consultation, by: User, **data: Any) -> Question:
     permissions.check_organize(by, consultation)
@@ -357,6 +364,7 @@ def question_create(*, consultation: Consultation, by: User, **data: Any) -> Que
     data.setdefault("position", consultation.questions.filter(page=data.get("page", 1)).count() + 1)
     _clean_question(consultation, data)
     question = Question.objects.create(consultation=consultation, **data)
+    _survey_changed(consultation)
     audit_record(actor=by, action="consultation.question_create", obj=question,
                  organization=consultation.organization, changes=snapshot(question, QUESTION_FIELDS))
     return question
@@ -374,6 +382,7 @@ def question_update(*, question: Question, by: User, **data: Any) -> Question:
     for key in data:
         setattr(question, key, merged[key])
     question.save()
+    _survey_changed(consultation)
     audit_record(actor=by, action="consultation.question_update", obj=question,
                  organization=consultation.organization, changes=diff(before, snapshot(question, QUESTION_FIELDS)))
     return question
@@ -388,6 +397,7 @@ def question_delete(*, question: Question, by: User) -> None:
     audit_record(actor=by, action="consultation.question_delete", obj=question,
                  organization=consultation.organization)
     question.delete()
+    _survey_changed(consultation)
 
 
 # Participation -------------------------------------------------------------------------------------
@@ -400,17 +410,8 @@ def _known_answers(participation: Participation) -> dict[int, Any]:
     return known
 
 
-def participation_start(*, consultation: Consultation, user: User | None, channel: str = "online",
-                        consent: bool = False) -> Participation:
-    """Start (or find) a participation. A signed-in person gets their existing one back."""
-    return _participation_start(consultation=consultation, user=user, channel=channel, consent=consent)[0]
-
-
-def _participation_start(*, consultation: Consultation, user: User | None, channel: str,
-                         consent: bool, expect_new: bool = False) -> tuple[Participation, bool]:
-    """:func:`participation_start`, and whether the participation was created by this call.
-    ``expect_new`` (a whole submission at once): insert first, and look for an existing one only
-    when the unique constraint refuses it — one query less in the usual case."""
+def _check_can_answer(consultation: Consultation, user: User | None, consent: bool) -> bool:
+    """The checks before anyone starts a participation; whether ``user`` is a signed-in person."""
     permissions.check_participation_open(consultation)
     if not consultation.has_survey:
         raise PermissionDenied(_("Cette consultation n'a pas de questionnaire."))
@@ -419,7 +420,20 @@ def _participation_start(*, consultation: Consultation, user: User | None, chann
         raise PermissionDenied(_("Connectez-vous pour répondre à cette consultation."))
     if consultation.consent_text and not consent:
         raise ValidationError({"consent": _("Cochez la case de consentement pour continuer.")})
-    if is_person and not expect_new:
+    return is_person
+
+
+def participation_start(*, consultation: Consultation, user: User | None, channel: str = "online",
+                        consent: bool = False) -> Participation:
+    """Start (or find) a participation. A signed-in person gets their existing one back."""
+    return _participation_start(consultation=consultation, user=user, channel=channel, consent=consent)[0]
+
+
+def _participation_start(*, consultation: Consultation, user: User | None, channel: str,
+                         consent: bool) -> tuple[Participation, bool]:
+    """:func:`participation_start`, and whether the participation was created by this call."""
+    is_person = _check_can_answer(consultation, user, consent)
+    if is_person:
         existing = Participation.objects.filter(consultation=consultation, user=user).first()
         if existing:
             return existing, False
@@ -527,54 +541,92 @@ def _submit_checked(locked: Participation, questions: list[Question], known: dic
     locked.save(update_fields=["submitted_at", "updated_at"])
     _audit_participant(by=locked.user, action="consultation.participation_submit", obj=locked,
                        label=f"{locked.consultation.slug} #{locked.pk}")
-    if locked.user is not None and locked.channel == Channel.ONLINE:
-        mail_person(user=locked.user, template="consultations/email/survey_receipt", context={
-            "consultation": locked.consultation, "submitted_at": locked.submitted_at,
-            "count": locked.answers.count() if stored is None else stored,
-            "reference": f"{locked.consultation.slug}-{locked.pk}"})
+    if locked.user_id is not None and locked.channel == Channel.ONLINE:
+        _receipt_queue(locked, locked.answers.count() if stored is None else stored)
+
+
+def _already_sent() -> ValidationError:
+    return ValidationError(_("Vous avez déjà répondu à cette consultation."))
 
 
 @transaction.atomic
 def participation_submit_all(*, consultation: Consultation, user: User | None, answers: dict[str, Any],
                              channel: str = "online", consent: bool = False, by: User | None = None,
                              demographics: dict[str, str] | None = None) -> Participation:
-    """Answer the whole survey at once (API, bench, organizer's in-person entry)."""
+    """Answer the whole survey at once (API, bench, organizer's in-person entry).
+
+    The answers are read and checked against the survey's questions kept per process
+    (:func:`selectors.survey_plan`) before anything is written; then the participation is inserted
+    already sent and its answers in one statement (:mod:`.rows`): no one else sees the row before this
+    transaction commits, so nothing is locked or read back. A person who already has a participation
+    (the unique constraint answers) is refused if it was sent, and otherwise (a draft started on the
+    web form) has it completed and sent under its lock. The receipt is rendered and sent by a task
+    queued once the transaction commits."""
+    from . import rows
+    from .selectors import survey_plan
+
     if channel != "online":
         if by is None:
             raise PermissionDenied(_("Seuls les organisateurs saisissent les contributions en personne."))
         permissions.check_organize(by, consultation)
-        participation = Participation.objects.create(consultation=consultation, channel=channel,
-                                                     resume_token=secrets.token_urlsafe(24), consent_given=True)
-        fresh = True
+        is_person, consent = False, True
     else:
-        participation, fresh = _participation_start(consultation=consultation, user=user, channel=channel,
-                                                    consent=consent, expect_new=True)
-        if participation.submitted_at:
-            raise ValidationError(_("Vous avez déjà répondu à cette consultation."))
-    questions = list(consultation.questions.all())
-    data = {q.field_name: answers.get(q.field_name, answers.get(str(q.pk))) for q in questions}
-    data = {k: v for k, v in data.items() if v is not None}
+        is_person = _check_can_answer(consultation, user, consent)
+    plan = survey_plan(consultation=consultation)
+    questions = list(plan.questions)
+    data = {}
+    for q in questions:
+        value = answers.get(q.field_name, answers.get(str(q.pk)))
+        if value is not None:
+            data[q.field_name] = value
     values, errors = read_page(questions, data, None, {})
     if errors:
+        if is_person and Participation.objects.filter(consultation=consultation, user=user,
+                                                      submitted_at__isnull=False).exists():
+            raise _already_sent()
         raise ValidationError({f"q{k}": v for k, v in errors.items()})
+    now = timezone.now()
+    person = user if is_person else None
+    inserted = rows.participation_insert(consultation_id=consultation.pk, user_id=person.pk if person else None,
+                                         channel=channel, consent=consent, submitted_at=now)
+    if inserted is None:  # this person already has a participation
+        existing = Participation.objects.get(consultation=consultation, user=user)
+        if existing.submitted_at:
+            raise _already_sent()
+        if demographics and consultation.ask_demographics:
+            participation_set_demographics(participation=existing, **demographics)
+        if existing.answers.exists():
+            _store(existing, questions, values)
+        else:
+            _store_fresh(existing, questions, values)
+        return participation_submit(participation=existing)
+    participation = Participation(pk=inserted[0], consultation=consultation, user=person,
+                                  resume_token=inserted[1], channel=channel, consent_given=consent, created_at=now,
+                                  updated_at=now, submitted_at=now)
+    participation._state.adding = False
+    participation._state.db = connection.alias
     if demographics and consultation.ask_demographics:
         participation_set_demographics(participation=participation, **demographics)
-    if fresh:
-        # Created in this transaction: no one else sees the row before it commits, its answers are
-        # exactly the ones written here, so nothing needs locking or reading back.
-        written = _store_fresh(participation, questions, values)
-        participation.consultation = consultation
-        _submit_checked(participation, questions, written, stored=len(written))
+    kinds = plan.kinds
+    written = [(qid, value, value if kinds[qid] in FREE_TEXT_KINDS else "") for qid, value in values.items()
+               if value is not None and kinds[qid] != QuestionKind.FILE]
+    rows.answers_insert(participation_id=participation.pk, rows=written)
+    _audit_participant(by=participation.user, action="consultation.participation_submit", obj=participation,
+                       label=f"{consultation.slug} #{participation.pk}")
+    if channel == Channel.ONLINE and participation.user_id is not None:
+        _receipt_queue(participation, len(written))
     else:
-        if participation.answers.exists():
-            _store(participation, questions, values)
-        else:
-            _store_fresh(participation, questions, values)
-        participation_submit(participation=participation)
-    if channel != "online":
         audit_record(actor=by, action="consultation.in_person_entry", obj=participation,
                      organization=consultation.organization, label=f"{consultation.slug} #{participation.pk}")
     return participation
+
+
+def _receipt_queue(participation: Participation, count: int) -> None:
+    """The receipt of a sent participation, rendered and sent by a task once the transaction commits."""
+    from .tasks import survey_receipt_send
+
+    participation_id = participation.pk
+    transaction.on_commit(lambda: survey_receipt_send.enqueue(participation_id, count))
 
 
 def participation_set_demographics(*, participation: Participation, age_band: str = "", region: str = "",

@@ -54,6 +54,26 @@ def notify_results_published(consultation_id: int) -> int:
 
 
 @task()
+def survey_receipt_send(participation_id: int, count: int) -> int:
+    """The receipt of a sent survey, rendered and sent here rather than in the request that sent it
+    (queued once that request commits). ``count``: the answers kept, as the submission wrote them."""
+    from ouvert.core.mail import mail_render
+    from ouvert.core.tasks import email_send
+
+    from .models import Participation
+
+    participation = (Participation.objects.select_related("consultation", "user")
+                     .filter(pk=participation_id, submitted_at__isnull=False).first())
+    if participation is None or participation.user is None:
+        return 0
+    consultation = participation.consultation
+    subject, body = mail_render(user=participation.user, template="consultations/email/survey_receipt", context={
+        "consultation": consultation, "submitted_at": participation.submitted_at, "count": count,
+        "reference": f"{consultation.slug}-{participation.pk}"})
+    return email_send.call(subject=subject, body=body, to=[participation.user.email])
+
+
+@task()
 def notify_proposal_answered(proposal_id: int) -> int:
     from django.core.mail import send_mail
 

@@ -64,7 +64,9 @@ def _activity(user: User, limit: int | None) -> list[AccountItem]:
     entries = AuditEntry.objects.filter(actor=user).order_by("-created_at", "-id")
     if limit is not None:
         entries = entries[:limit]
-    return [AccountItem(title=f"{action_label(e.action)} : {e.object_label}", when=e.created_at,
+    return [AccountItem(title=_("%(action)s : %(object)s") % {"action": action_label(e.action),
+                                                               "object": e.object_label},
+                        when=e.created_at,
                         data={"action": e.action, "object": e.object_label, "at": e.created_at.isoformat(),
                               "changes": {c.field: [c.before, c.after] for c in change_rows(e)}})
             for e in entries]

@@ -7,6 +7,7 @@ import os
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import connection
+from django.utils.translation import ngettext
 
 
 @register(Tags.database, deploy=True)
@@ -40,7 +41,8 @@ def migrations_applied(app_configs, **kwargs):
     except Exception:  # noqa: BLE001 — database_reachable reports the cause
         return []
     if plan:
-        return [Warning(f"{len(plan)} migration(s) en attente.", id="ouvert.W001", hint="Lancez « ouvert migrate ».")]
+        waiting = ngettext("%(n)s migration en attente.", "%(n)s migrations en attente.", len(plan)) % {"n": len(plan)}
+        return [Warning(waiting, id="ouvert.W001", hint="Lancez « ouvert migrate ».")]
     return []
 
 

@@ -5,6 +5,8 @@ defining ``demo_load(stdout)`` on their AppConfig; it runs after the organizatio
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.db import transaction
 
 from . import actors
@@ -124,9 +126,15 @@ def _core_load() -> bool:
     return True
 
 
-def demo_load(stdout=None) -> bool:
+def demo_load(stdout=None, *, only: Collection[str] | None = None) -> bool:
+    """The whole demo, or with ``only`` (app labels), the organizations and accounts and those apps'
+    parts alone: a test of one app's demo need not load every other app's files and tables."""
     loaded = _core_load()
-    for label, loader in app_hooks("demo_load").items():
-        if label != "core":
+    hooks = app_hooks("demo_load")
+    unknown = set(only or ()) - set(hooks)
+    if unknown:
+        raise KeyError(f"no demo for {', '.join(sorted(unknown))}; known: {', '.join(hooks)}")
+    for label, loader in hooks.items():
+        if label != "core" and (only is None or label in only):
             loaded = bool(loader(stdout=stdout)) or loaded
     return loaded

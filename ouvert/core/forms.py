@@ -13,6 +13,7 @@ from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organization, OrganizationKind, Role
+from .widgets import OrganizationChoiceField
 
 
 def apply_errors(form: forms.BaseForm, error: ValidationError, *,
@@ -138,7 +139,7 @@ class AuditFilterForm(forms.Form):
     action = forms.CharField(label=_("Action"), required=False,
                              widget=forms.TextInput(attrs={"list": "audit-actions"}))
     actor = forms.CharField(label=_("Auteur"), required=False)
-    organization = forms.ModelChoiceField(label=_("Organisation"), queryset=Organization.objects.all(),
+    organization = OrganizationChoiceField(label=_("Organisation"), queryset=Organization.objects.all(),
                                           required=False, to_field_name="slug",
                                           empty_label=_("Toutes"))
     date_from = forms.DateField(label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

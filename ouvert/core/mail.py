@@ -19,17 +19,24 @@ from django.utils.http import urlsafe_base64_encode
 
 from .models import User
 
-__all__ = ["mail_person"]
+__all__ = ["mail_person", "mail_render"]
+
+
+def mail_render(*, user: User, template: str, context: dict[str, Any] | None = None) -> tuple[str, str]:
+    """The subject and body of ``template`` for ``user``, in their language. A task that sends a
+    person's mail itself (work moved out of a request) renders it with this, as :func:`mail_person` does."""
+    with translation.override(user.preferred_language or "fr"):
+        values = {"site_url": settings.SITE_URL, "uid": urlsafe_base64_encode(force_bytes(user.pk)), "user": user,
+                  **(context or {})}
+        subject = "".join(render_to_string(f"{template}_subject.txt", values).splitlines())
+        body = render_to_string(f"{template}.txt", values)
+    return subject, body
 
 
 def mail_person(*, user: User, template: str, context: dict[str, Any] | None = None, to: str = "") -> None:
     """Queue one e-mail to ``user`` (or to ``to``, an address of theirs not yet confirmed)."""
     from .tasks import email_send
 
-    with translation.override(user.preferred_language or "fr"):
-        values = {"site_url": settings.SITE_URL, "uid": urlsafe_base64_encode(force_bytes(user.pk)), "user": user,
-                  **(context or {})}
-        subject = "".join(render_to_string(f"{template}_subject.txt", values).splitlines())
-        body = render_to_string(f"{template}.txt", values)
+    subject, body = mail_render(user=user, template=template, context=context)
     recipients = [to or user.email]
     transaction.on_commit(lambda: email_send.enqueue(subject=subject, body=body, to=recipients))

@@ -8,7 +8,10 @@ the page or API response is built. Each app registers the templates of its codes
 so the French text and its English translation live in that app's ``locale`` like any other string.
 
 Parameters are filled with ``str.format``. A text with a count is ``ngettext_lazy(one, many, "count")``
-(the name of its number parameter): the form follows the stored number. A parameter may itself be
+(the name of its number parameter): the form follows the stored number, or the length of the list
+parameter named by the template's ``count_of`` (so that "column at position 3" / "columns at
+positions 2, 5" needs no stored count, and reports stored before the plural existed render too). A
+parameter may itself be
 a message (a dict with a ``code``, rendered in turn) or a list (each item rendered, joined by the
 template's separator), so "Missing: contact e-mail, theme." is stored as codes all the way down.
 """
@@ -34,6 +37,7 @@ class Template:
     what: Text
     fix: Text = ""
     sep: Text = ", "  # joins the items of a list parameter
+    count_of: str = ""  # a list parameter whose length is the plural's ``count`` when none is stored
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,13 @@ def _legacy(params: Mapping[str, Any], key: str = "") -> str:
     return str(texts.get(lang) or texts.get("fr") or "")
 
 
+def _counted(template: Template, params: Mapping[str, Any]) -> Mapping[str, Any]:
+    items = params.get(template.count_of) if template.count_of else None
+    if "count" in params or not isinstance(items, (list, tuple)):
+        return params
+    return {**params, "count": len(items)}
+
+
 def _fill(text: Text, params: Mapping[str, Any], sep: Text) -> str:
     # Numbers stay numbers, so that a plural template (``ngettext_lazy(one, many, "count")``) picks
     # its form from ``params["count"]``: "1 ligne n'a pas…", "3 lignes n'ont pas…".
@@ -138,7 +149,7 @@ def render(value: Message | Mapping[str, Any] | None) -> str:
     template = REGISTRY.get(code)
     if template is None:
         return code
-    return _fill(template.what, params, template.sep)
+    return _fill(template.what, _counted(template, params), template.sep)
 
 
 def render_fix(value: Message | Mapping[str, Any] | None) -> str:
@@ -151,7 +162,7 @@ def render_fix(value: Message | Mapping[str, Any] | None) -> str:
     template = REGISTRY.get(code)
     if template is None or not template.fix:
         return ""
-    return _fill(template.fix, params, template.sep)
+    return _fill(template.fix, _counted(template, params), template.sep)
 
 
 def legacy(what: Mapping[str, str] | None, fix: Mapping[str, str] | None = None) -> dict[str, Any]:

@@ -10,9 +10,10 @@ import re
 import sqlite3
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.db import connection, transaction
 
 BATCH = 10_000
@@ -218,7 +219,7 @@ class SqliteBackend(BackendBase):
         names = ", ".join(quote(c) for c in column_ids)
         return f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(expressions)})"  # noqa: S608 — quoted identifiers
 
-    def insert_rows(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    def insert_rows(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         """``executemany`` on the raw connection, inside the caller's transaction."""
         connection.ensure_connection()
         connection.connection.executemany(sql, rows)
@@ -231,7 +232,9 @@ class SqliteBackend(BackendBase):
         fts = self.fts_table_sql(table)
         with connection.cursor() as cur:
             cur.execute(f"DROP TABLE IF EXISTS {fts}")
-            cur.execute(f"CREATE VIRTUAL TABLE {fts} USING fts5(body, content='', "
+            # contentless, and without the per-row token counts (``columnsize=0``) that only bm25
+            # ranking reads: matches are filtered by rowid, never ranked (-40 % of the build's CPU)
+            cur.execute(f"CREATE VIRTUAL TABLE {fts} USING fts5(body, content='', columnsize=0, "
                         "tokenize='unicode61 remove_diacritics 2')")
             cur.execute(f"INSERT INTO {fts}(rowid, body) SELECT _id, {body} FROM {quote(table)}")  # noqa: S608 — quoted identifiers, bound values
 
@@ -258,7 +261,9 @@ class SqliteBackend(BackendBase):
 
     def index_stats(self, table: str) -> dict[str, float]:
         """Average rows per value of the first column of each index, from ``ANALYZE`` (cached per
-        physical table; a new load is a new table name). Columns indexed without statistics: 0."""
+        physical table, a new load being a new table name, once every index has its statistics:
+        the indexes of a new table are built after it goes live). Columns indexed without
+        statistics: 0."""
         cached = _SQLITE_INDEX_STATS.get(table)
         if cached is not None:
             return cached
@@ -277,6 +282,8 @@ class SqliteBackend(BackendBase):
             parts = str(by_index.get(index) or "").split()
             average = float(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0.0
             stats[column] = max(stats.get(column, 0.0), average)
+        if not firsts or any(stats.get(column, 0.0) <= 0 for _index, column in firsts):
+            return stats  # indexes still to come, or not analyzed yet: ask again next time
         if len(_SQLITE_INDEX_STATS) > 1000:
             _SQLITE_INDEX_STATS.clear()
         _SQLITE_INDEX_STATS[table] = stats
@@ -513,6 +520,7 @@ class PostgresBackend(BackendBase):
                     if read_only and outermost:
                         cur.execute("SET TRANSACTION READ ONLY")
                     cur.execute("SET LOCAL statement_timeout = %s", [f"{int(seconds * 1000)}ms"])
+                    cur.execute("SET LOCAL work_mem = %s", [f"{max(1, settings.DATASTORE_QUERY_WORK_MEM_MB)}MB"])
                     if role is not None:
                         if not outermost:
                             cur.execute("SELECT current_setting('role')")
@@ -523,6 +531,7 @@ class PostgresBackend(BackendBase):
                     if previous_role is not None:
                         cur.execute("SELECT set_config('role', %s, true)", [previous_role])
                     cur.execute("SET LOCAL statement_timeout = 0")
+                    cur.execute("SET LOCAL work_mem TO DEFAULT")
         except Exception as exc:
             if "statement timeout" in str(exc):
                 raise QueryTimeout from exc

@@ -145,6 +145,8 @@ class IngestJob(models.Model):
             return round(share * 90, 1)
         if self.phase in ("index", "quality"):
             return 95.0
+        if self.phase == "indexes":  # the table is live; its sort and filter indexes are being built
+            return 96.0
         if self.phase == "fulltext":  # the table is live; only its full-text index is being built
             return 98.0
         return 0.0

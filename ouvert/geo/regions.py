@@ -1,7 +1,8 @@
 """Places to search by: Québec's 17 administrative regions and its largest municipalities, each
-with an approximate bounding box in WGS 84 (rounded to about 0.05°, drawn from the regions'
-published extents). A search by place is a search by that box: a dataset matches when its spatial
-coverage intersects it, as with ckanext-spatial's ``ext_bbox``."""
+with a bounding box in WGS 84. A region's box is the extent of its SDA boundary (the offline
+basemap's, :mod:`ouvert.geo.basemap`) rounded outward to 0.05°, which a test checks; a
+municipality's is approximate. A search by place is a search by that box: a dataset matches when its
+spatial coverage intersects it, as with ckanext-spatial's ``ext_bbox``."""
 
 from __future__ import annotations
 
@@ -24,23 +25,23 @@ REGION = _("Région administrative")
 MUNICIPALITY = _("Municipalité")
 
 PLACES = [Place(code, name, REGION, BBox(*box)) for code, name, box in [
-    ("ra-01", "Bas-Saint-Laurent", (-70.20, 47.30, -66.90, 49.10)),
-    ("ra-02", "Saguenay–Lac-Saint-Jean", (-75.30, 47.30, -69.60, 51.60)),
-    ("ra-03", "Capitale-Nationale", (-73.00, 46.50, -69.80, 48.40)),
-    ("ra-04", "Mauricie", (-76.00, 46.20, -71.80, 48.70)),
-    ("ra-05", "Estrie", (-72.60, 45.00, -70.60, 46.00)),
-    ("ra-06", "Montréal", (-73.98, 45.40, -73.47, 45.71)),
-    ("ra-07", "Outaouais", (-79.20, 45.40, -74.40, 47.90)),
-    ("ra-08", "Abitibi-Témiscamingue", (-79.60, 46.40, -75.50, 49.10)),
-    ("ra-09", "Côte-Nord", (-70.00, 48.00, -57.10, 55.40)),
-    ("ra-10", "Nord-du-Québec", (-79.80, 49.00, -63.50, 62.60)),
-    ("ra-11", "Gaspésie–Îles-de-la-Madeleine", (-67.60, 47.20, -61.10, 49.30)),
-    ("ra-12", "Chaudière-Appalaches", (-72.10, 45.70, -69.60, 47.40)),
-    ("ra-13", "Laval", (-73.90, 45.51, -73.52, 45.70)),
-    ("ra-14", "Lanaudière", (-74.40, 45.60, -72.90, 47.70)),
-    ("ra-15", "Laurentides", (-75.60, 45.40, -73.60, 47.70)),
-    ("ra-16", "Montérégie", (-74.50, 44.99, -72.10, 46.20)),
-    ("ra-17", "Centre-du-Québec", (-72.90, 45.70, -71.40, 46.60)),
+    ("ra-01", "Bas-Saint-Laurent", (-70.20, 47.05, -65.90, 49.20)),
+    ("ra-02", "Saguenay–Lac-Saint-Jean", (-74.50, 47.95, -69.85, 52.85)),
+    ("ra-03", "Capitale-Nationale", (-72.55, 46.55, -69.50, 48.20)),
+    ("ra-04", "Mauricie", (-75.55, 46.15, -71.85, 49.05)),
+    ("ra-05", "Estrie", (-73.15, 45.00, -70.35, 46.00)),
+    ("ra-06", "Montréal", (-74.00, 45.35, -73.45, 45.75)),
+    ("ra-07", "Outaouais", (-77.95, 45.35, -74.65, 47.85)),
+    ("ra-08", "Abitibi-Témiscamingue", (-79.60, 46.20, -75.50, 49.05)),
+    ("ra-09", "Côte-Nord", (-70.10, 48.00, -56.90, 55.00)),
+    ("ra-10", "Nord-du-Québec", (-79.80, 48.90, -63.30, 62.60)),
+    ("ra-11", "Gaspésie–Îles-de-la-Madeleine", (-67.70, 46.80, -60.40, 49.75)),
+    ("ra-12", "Chaudière-Appalaches", (-72.10, 45.75, -69.60, 47.45)),
+    ("ra-13", "Laval", (-73.90, 45.50, -73.50, 45.70)),
+    ("ra-14", "Lanaudière", (-74.90, 45.65, -72.90, 47.80)),
+    ("ra-15", "Laurentides", (-76.15, 45.40, -73.70, 47.80)),
+    ("ra-16", "Montérégie", (-74.70, 44.95, -72.30, 46.15)),
+    ("ra-17", "Centre-du-Québec", (-73.00, 45.55, -71.35, 46.60)),
 ]] + [Place(code, name, MUNICIPALITY, BBox(*box)) for code, name, box in [
     ("m-montreal", "Montréal", (-73.98, 45.41, -73.47, 45.70)),
     ("m-quebec", "Québec", (-71.55, 46.73, -71.13, 46.98)),

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from ouvert.core.typing import signed_in_user
 
 from . import selectors
-from .basemap import ATTRIBUTION, STATIC_PATH
+from .basemap import ATTRIBUTION, MRC_MIN_ZOOM, MRC_STATIC_PATH, STATIC_PATH
 from .bbox import BBox, parse_ext_bbox
 from .models import GeoLayer
 from .readers import issue_message
@@ -69,12 +69,13 @@ def map_context(layer: GeoLayer, request: HttpRequest | None = None, *, table_pa
     }
 
 
-def basemap_config() -> dict[str, str]:
-    """The maps' base: the configured tile server, else the offline base of Québec's regions
-    shipped with the package (:mod:`ouvert.geo.basemap`)."""
+def basemap_config() -> dict[str, str | int]:
+    """The maps' base: the configured tile server, else the offline base of Québec's regions and
+    MRC shipped with the package (:mod:`ouvert.geo.basemap`)."""
     if settings.OUVERT_BASEMAP_URL:
         return {"basemapUrl": settings.OUVERT_BASEMAP_URL, "basemapAttribution": settings.OUVERT_BASEMAP_ATTRIBUTION}
     return {"basemapUrl": "", "offlineBasemapUrl": static(STATIC_PATH),
+            "offlineBasemapMrcUrl": static(MRC_STATIC_PATH), "offlineBasemapMrcZoom": MRC_MIN_ZOOM,
             "offlineBasemapAttribution": str(ATTRIBUTION)}
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ouvert.core.dates import date_display
 from ouvert.core.models import Organization
+from ouvert.core.widgets import OrganizationChoiceField, OrganizationMultipleChoiceField, OrganizationSelectMultiple
 
 from .models import Challenge, Indicator, Level, OgpValue, PlanStatus, Sector
 
@@ -36,7 +37,7 @@ class ProgressForm(forms.Form):
 
 
 class RatingForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Au nom de"), queryset=Organization.objects.none())
+    organization = OrganizationChoiceField(label=_("Au nom de"), queryset=Organization.objects.none())
     level = forms.ChoiceField(label=_("Niveau d'avancement constaté"), choices=Level.choices)
     text = forms.CharField(label=_("Justification"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
 
@@ -84,14 +85,8 @@ def _date_field(label: Any, *, required: bool = True) -> forms.DateField:
                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
-class _OrgChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name)
-
-
-class _OrgsChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name)
+_OrgChoice = OrganizationChoiceField
+_OrgsChoice = OrganizationMultipleChoiceField
 
 
 def _organizations() -> Any:
@@ -147,7 +142,7 @@ class CommitmentForm(forms.Form):
                                        empty_label=_("Aucun défi"))
     lead_body = _OrgChoice(label=_("Organisme responsable"), queryset=Organization.objects.none())
     supporting_bodies = _OrgsChoice(label=_("Organismes partenaires"), queryset=Organization.objects.none(),
-                                    required=False, widget=forms.SelectMultiple(attrs={"size": 6}))
+                                    required=False, widget=OrganizationSelectMultiple(attrs={"size": 6}))
     problem = forms.CharField(label=_("Problème à résoudre"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                               max_length=5000)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
@@ -186,7 +181,7 @@ class MilestoneForm(forms.Form):
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
     responsible_body = _OrgChoice(label=_("Organisme responsable"), queryset=Organization.objects.none())
     collaborators = _OrgsChoice(label=_("Collaborateurs"), queryset=Organization.objects.none(), required=False,
-                                widget=forms.SelectMultiple(attrs={"size": 6}))
+                                widget=OrganizationSelectMultiple(attrs={"size": 6}))
     start = _date_field(_("Début"), required=False)
     deadline = _date_field(_("Échéance"))
     deliverable = forms.CharField(label=_("Livrable attendu"), required=False, widget=forms.Textarea(attrs={"rows": 3}),

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ouvert.catalog import services as catalog_services
@@ -136,7 +137,8 @@ def methodology_csv(*, indicators: QuerySet[Indicator]) -> str:
     for row in rows:
         ind = row.indicator
         writer.writerow([ind.key, ind.title, row.version, row.measure, row.definition, row.source,
-                         row.created_at.date().isoformat(), ind.unit, "" if ind.baseline is None else ind.baseline,
+                         timezone.localtime(row.created_at).date().isoformat(), ind.unit,
+                         "" if ind.baseline is None else ind.baseline,
                          ind.baseline_date.isoformat() if ind.baseline_date else "", ind.target,
                          ind.target_date.isoformat()])
     return out.getvalue()

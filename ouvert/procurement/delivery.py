@@ -117,9 +117,10 @@ def call_pay(*, call: Call, paid_on: dt.date, by: Actor) -> Call:
     delivery = Delivery.objects.filter(call=call).first()
     if delivery is None or delivery.accepted_at is None:
         raise ValidationError(_("Le paiement suit l'acceptation du livrable."))
-    if paid_on < delivery.accepted_at.date() or paid_on > timezone.localdate():
+    accepted_on = timezone.localtime(delivery.accepted_at).date()
+    if paid_on < accepted_on or paid_on > timezone.localdate():
         raise ValidationError(_("La date du paiement va de l'acceptation (%(accepted)s) à aujourd'hui.") % {
-            "accepted": delivery.accepted_at.date().isoformat()})
+            "accepted": accepted_on.isoformat()})
     delivery.paid_on = paid_on
     delivery.save(update_fields=["paid_on"])
     return _move(call, CallState.PAID, by=by, changes={"paid_on": paid_on.isoformat(),

@@ -8,13 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ouvert.core.models import Organization
+from ouvert.core.widgets import OrganizationChoiceField
 
 from .models import AccompanimentState, Eligibility, Pricing, SoftwareRole, SupplierSize
 from .services import CallInput
 
 
 class CallForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organisme acheteur"), queryset=Organization.objects.none())
+    organization = OrganizationChoiceField(label=_("Organisme acheteur"), queryset=Organization.objects.none())
     title = forms.CharField(label=_("Titre"), max_length=200)
     summary = forms.CharField(label=_("Résumé"), max_length=500)
     description = forms.CharField(label=_("Description du besoin"), widget=forms.Textarea(attrs={"rows": 6}))
@@ -134,7 +135,8 @@ class SupplierForm(forms.Form):
 class SoftwareImportForm(forms.Form):
     """A publiccode.yml (pasted or uploaded) and the catalogue's own fields of a free software."""
 
-    organization = forms.ModelChoiceField(label=_("Organisme qui tient la fiche"), queryset=Organization.objects.none())
+    organization = OrganizationChoiceField(label=_("Organisme qui tient la fiche"),
+                                           queryset=Organization.objects.none())
     publiccode = forms.CharField(label=_("publiccode.yml"), required=False, widget=forms.Textarea(attrs={"rows": 14}),
                                  help_text=_("Collez le fichier, ou téléversez-le ci-dessous."))
     upload = forms.FileField(label=_("ou téléversez le fichier publiccode.yml"), required=False)
@@ -167,7 +169,7 @@ class SoftwareImportForm(forms.Form):
 
 
 class SoftwareUseForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Votre organisme"), queryset=Organization.objects.none())
+    organization = OrganizationChoiceField(label=_("Votre organisme"), queryset=Organization.objects.none())
     role = forms.ChoiceField(label=_("Votre rôle"), choices=SoftwareRole.choices)
 
     def __init__(self, *args: Any, organizations: list[Organization], **kwargs: Any) -> None:
@@ -178,7 +180,7 @@ class SoftwareUseForm(forms.Form):
 
 
 class AccompanimentForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organisme qui demande"), queryset=Organization.objects.none())
+    organization = OrganizationChoiceField(label=_("Organisme qui demande"), queryset=Organization.objects.none())
     subject = forms.CharField(label=_("Objet"), max_length=200)
     description = forms.CharField(label=_("Votre besoin"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
                                   help_text=_("Le logiciel ou le projet, ce que vous avez essayé, l'aide souhaitée."))

@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
@@ -328,7 +329,7 @@ class Delivery(models.Model):
     def days_to_pay(self) -> int | None:
         if self.paid_on is None or self.accepted_at is None:
             return None
-        return (self.paid_on - self.accepted_at.date()).days
+        return (self.paid_on - timezone.localtime(self.accepted_at).date()).days
 
 
 class Solution(models.Model):

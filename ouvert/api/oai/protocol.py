@@ -258,6 +258,11 @@ VERBS: dict[str, Verb] = {
 }
 
 
+def _arguments(what: str, count: int) -> str:
+    """"illegal argument" or "illegal arguments": OAI-PMH error texts are English, for harvesters."""
+    return f"{what} argument" if count == 1 else f"{what} arguments"
+
+
 def _check_arguments(verb: Verb, args: dict[str, str]) -> None:
     names = set(args)
     if verb.exclusive and verb.exclusive in names:
@@ -266,10 +271,10 @@ def _check_arguments(verb: Verb, args: dict[str, str]) -> None:
         return
     unknown = names - verb.required - verb.optional
     if unknown:
-        raise OaiError("badArgument", f"illegal argument(s): {', '.join(sorted(unknown))}")
+        raise OaiError("badArgument", f"{_arguments('illegal', len(unknown))}: {', '.join(sorted(unknown))}")
     missing = verb.required - names
     if missing:
-        raise OaiError("badArgument", f"missing argument(s): {', '.join(sorted(missing))}")
+        raise OaiError("badArgument", f"{_arguments('missing', len(missing))}: {', '.join(sorted(missing))}")
 
 
 def respond(params: Mapping[str, list[str]], *, base_url: str, landing: Callable[[int], str],
@@ -288,7 +293,7 @@ def respond(params: Mapping[str, list[str]], *, base_url: str, landing: Callable
         if repeated == ["verb"] or verb_name not in VERBS:
             raise OaiError("badVerb", "missing, repeated or unknown verb")
         if repeated:
-            raise OaiError("badArgument", f"repeated argument(s): {', '.join(repeated)}")
+            raise OaiError("badArgument", f"{_arguments('repeated', len(repeated))}: {', '.join(repeated)}")
         verb = VERBS[verb_name]
         _check_arguments(verb, args)
         request.set("verb", verb_name)

@@ -3,10 +3,14 @@ on a free loopback port. Used by the dump/load and harvesting tests."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -36,6 +40,43 @@ def run_ouvert(data_dir: Path, *args: str, stdin: str | None = None) -> str:
     return result.stdout
 
 
+def _migrations_digest() -> str:
+    """Changes with any migration file of the project or of Django, so a stale template is never used."""
+    import django
+
+    digest = hashlib.sha256(django.get_version().encode())
+    root = Path(__file__).resolve().parents[2]
+    for path in sorted(root.glob("*/migrations/*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def migrated_sqlite(data_dir: Path) -> Path:
+    """Put in ``data_dir`` the embedded database as ``ouvert migrate`` leaves it on a fresh data
+    directory. The first call of the test run migrates one template (under a lock shared by the
+    test processes); later calls copy it. The tests still run ``migrate`` themselves, which then
+    finds nothing to apply: a whole migration from nothing costs 20 s of CPU, and several tests start
+    a fresh instance."""
+    import filelock
+
+    cache = Path(tempfile.gettempdir()) / f"ouvert-tests-migrated-{_migrations_digest()}"
+    cache.mkdir(exist_ok=True)
+    template = cache / "ouvert.sqlite3"
+    with filelock.FileLock(str(cache / "lock")):
+        if not template.exists():
+            build = cache / "build"
+            shutil.rmtree(build, ignore_errors=True)
+            run_ouvert(build, "migrate", "-v", "0")
+            with sqlite3.connect(build / "ouvert.sqlite3") as source, sqlite3.connect(cache / "partial") as target:
+                source.backup(target)
+            (cache / "partial").rename(template)
+            shutil.rmtree(build, ignore_errors=True)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database = data_dir / "ouvert.sqlite3"
+    shutil.copyfile(template, database)
+    return database
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -45,6 +86,7 @@ def free_port() -> int:
 @contextmanager
 def second_ouvert(data_dir: Path):
     """Yield ``(base_url, admin_token)`` of a fresh instance; stop it afterwards."""
+    migrated_sqlite(data_dir)
     run_ouvert(data_dir, "migrate", "-v", "0")
     run_ouvert(data_dir, "createadmin", "--email", "admin@deux.example", "--password-stdin",
                stdin="un-secret-solide-2026\n")

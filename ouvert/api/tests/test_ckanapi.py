@@ -10,7 +10,9 @@ import pytest
 
 from .instance import second_ouvert, tool_env
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The client's wire protocol does not depend on the engine (the searches behind it are tested on both in
+# test_ckan_packages and the catalogue's tests): one pass, with its second instance on the embedded default.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_engine]
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15"
        b"\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")

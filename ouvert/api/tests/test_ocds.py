@@ -74,11 +74,18 @@ def cove(monkeypatch):
     return check
 
 
-@pytest.fixture
-def demo():
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The procurement demo, loaded once for the module inside a transaction rolled back after its
+    last test: each test runs in a savepoint over it and sees it unchanged."""
+    from django.db import transaction
+
     from ouvert.core.demo import demo_load
 
-    demo_load()
+    with django_db_blocker.unblock(), transaction.atomic():
+        demo_load(only=["procurement"])
+        yield
+        transaction.set_rollback(True)
 
 
 def _assert_valid(result: dict) -> None:

@@ -5,9 +5,23 @@ ones, every document re-normalized in Python (French plurals, English stemming; 
 
 from django.db import migrations, models
 
-from ouvert.catalog.search import write_index
+from ouvert.catalog.search import _PG_VECTORS, _normalized
 
 _FIELDS = ("title", "keywords", "body", "title_en", "keywords_en", "body_en")
+
+
+def write_index(connection, rows):
+    """The index as this migration's tables hold it (no ``fts_rowid`` yet: see 0011). The table was
+    just emptied, so rows are only inserted."""
+    with connection.cursor() as cursor:
+        for key, doc in rows:
+            values = _normalized(doc)
+            if connection.vendor == "postgresql":
+                cursor.execute(f"UPDATE catalog_searchdocument SET {_PG_VECTORS} WHERE dataset_id = %s",  # noqa: S608
+                               [*values, key])
+            else:
+                cursor.execute("INSERT INTO catalog_dataset_fts (dataset_id, title, keywords, body, title_en, "
+                               "keywords_en, body_en) VALUES (%s, %s, %s, %s, %s, %s, %s)", [key, *values])
 
 
 def rebuild(apps, schema_editor):
@@ -25,8 +39,8 @@ def rebuild(apps, schema_editor):
         return
     SearchDocument = apps.get_model("catalog", "SearchDocument")
     rows = SearchDocument.objects.values_list("dataset_id", *_FIELDS).iterator()
-    write_index((str(pk) if connection.vendor == "postgresql" else pk.hex, dict(zip(_FIELDS, values, strict=True)))
-                for pk, *values in rows)
+    write_index(connection, ((str(pk) if connection.vendor == "postgresql" else pk.hex,
+                              dict(zip(_FIELDS, values, strict=True))) for pk, *values in rows))
 
 
 def unbuild(apps, schema_editor):

@@ -1,6 +1,6 @@
 """The citizen's journey in Chromium (issue 14): home search → results → dataset → table and chart →
-"Use the API", in French on a phone and in English on a desktop, with axe-core on every step and a
-screenshot of each (``var/screenshots/citizen-*.png``)."""
+"Use the API", in French and in English, each on a phone and on a desktop, with axe-core on every step and
+a screenshot of each (``var/screenshots/citizen-*.png``)."""
 
 import re
 
@@ -39,8 +39,11 @@ def test_citizen_search_dataset_chart_and_api(page, axe_check, screenshots_dir, 
                                       notes="Tracé des pistes et bandes cyclables de la ville, mis à jour chaque année.")
     services.dataset_publish(dataset=network, by=editor)
 
-    journeys = [("fr", "telephone", {"width": 390, "height": 844}, "vélos", "Comptages de vélos", "Chercher"),
-                ("en", "bureau", {"width": 1280, "height": 900}, "bicycles", "Bicycle counts", "Search")]
+    phone, desktop = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
+    journeys = [("fr", "telephone", phone, "vélos", "Comptages de vélos", "Chercher"),
+                ("en", "bureau", desktop, "bicycles", "Bicycle counts", "Search"),
+                ("fr", "bureau", desktop, "vélos", "Comptages de vélos", "Chercher"),
+                ("en", "telephone", phone, "bicycles", "Bicycle counts", "Search")]
     for lang, device, size, query, title, search_label in journeys:
         page.set_viewport_size(size)
         shot = f"citizen-{lang}-{device}"

@@ -1,12 +1,15 @@
 """The publisher's journey in Chromium (issue 14): upload a file, fix its data dictionary, publish a
 non-conforming dataset knowingly, find it in "my datasets"; a zipped shapefile's page shows its map
-before its table. French on a desktop, English on a phone; axe-core on every page; screenshots."""
+before its table. French on a desktop, English on a phone, then each page of the journey again in French on a
+phone and in English on a desktop; axe-core on every page; screenshots."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
+from django.utils import translation
 
 from ouvert.catalog import services
 from ouvert.catalog.models import Dataset
@@ -14,6 +17,8 @@ from ouvert.catalog.tests.test_publishers import zipped_shapefile
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 CSV = b"annee,site,velos\n2020,Berri,1200\n2021,Rachel,1350\n"
 
 
@@ -24,7 +29,7 @@ def _login(page, live_server, user) -> None:
                                "url": live_server.url}])
 
 
-def test_publisher_uploads_fixes_the_dictionary_and_publishes(page, axe_check, live_server, screenshots_dir,
+def test_publisher_uploads_fixes_the_dictionary_and_publishes(page, axe_check, live_server, screenshots_dir, look,
                                                               make_user, make_org, make_member, tmp_path):
     org = make_org("montreal", kind="municipality", name_fr="Ville de Montréal", name_en="City of Montréal")
     editor = make_user("editrice@montreal.ca")
@@ -107,3 +112,14 @@ def test_publisher_uploads_fixes_the_dictionary_and_publishes(page, axe_check, l
     axe_check(page, context="shapefile resource page (en, phone)")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
     page.screenshot(path=str(screenshots_dir / "publisher-6-shapefile-en-phone.png"), full_page=True)
+
+    # The same pages in the two other combinations: French on a phone, English on a desktop.
+    for lang, size, device in (("fr", PHONE, "phone"), ("en", DESKTOP, "desktop")):
+        with translation.override(lang):
+            pages = [("dataset", dataset.get_absolute_url()),
+                     ("dictionary", reverse("catalog:resource_edit", kwargs={"name": dataset.name, "pk": resource.pk})),
+                     ("publish-summary", reverse("catalog:dataset_publish", kwargs={"name": maps.name})),
+                     ("my-datasets", reverse("catalog:my_datasets")),
+                     ("shapefile", reverse("catalog:resource_detail", kwargs={"name": maps.name, "pk": shapefile.pk}))]
+        for step, path in pages:
+            look(page, path, f"publisher-again-{step}-{lang}-{device}", size=size, lang=lang)

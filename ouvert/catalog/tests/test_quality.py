@@ -142,7 +142,7 @@ def test_command_withdraws_a_badge_set_by_hand(publisher):
     out = io.StringIO()
     call_command("quality_refresh", stdout=out)
     dataset.refresh_from_db()
-    assert "1 jeu(x) de données vérifié(s) : 0 conforme(s), 0 de référence" in out.getvalue()
+    assert "1 jeu de données vérifié : 0 conforme, 0 de référence." in out.getvalue()
     assert not dataset.is_reference and dataset.quality_checked_at is not None
     assert "M6" in dataset.quality_report["failed_rules"] and dataset.openness_stars == 0
     entry = AuditEntry.objects.get(object_id=str(dataset.pk), action="dataset.reference_withdraw")
@@ -248,3 +248,13 @@ def test_documentation_link_is_left_out_of_the_rules(client, publisher, make_tok
                          "documentation", "url": "https://exemple.quebec/guide.pdf", "format": "PDF"},
                          content_type="application/json", HTTP_AUTHORIZATION=token).json()
     assert answer["success"] and answer["result"]["resource_type"] == "documentation"
+
+
+def test_command_counts_read_right_in_english_too(publisher):
+    user, org = publisher
+    for title in ("Premier", "Second"):
+        services.dataset_create(by=user, organization=org, title=title, notes=NOTES)
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command("quality_refresh", stdout=out)
+    assert out.getvalue() == "2 datasets checked: 0 conforming, 0 reference datasets.\n"

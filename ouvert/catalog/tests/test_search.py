@@ -220,7 +220,7 @@ def test_search_reindex_command_indexes_the_english_names(publisher, make_datase
     SearchDocument.objects.filter(dataset=dataset).update(body="")  # as indexed before English names were
     out = io.StringIO()
     call_command("search_reindex", stdout=out)
-    assert "1 jeu(x)" in out.getvalue()
+    assert "1 jeu de données réindexé." in out.getvalue()
     assert "City of Laval" in SearchDocument.objects.get(dataset=dataset).body
     assert titles(q="city laval arbres") == ["Arbres publics"]
 

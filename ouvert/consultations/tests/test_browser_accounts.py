@@ -1,11 +1,14 @@
 """Two whole journeys in Chromium, axe-core on every page, French and English, phone and desktop:
 a citizen signs up, confirms the address, answers a survey and gets the receipt; an organizer edits
-the phases, closes participation now and publishes the results as open data with their metadata."""
+the phases, closes participation now and publishes the results as open data with their metadata. Each
+page of the two journeys is also looked at in the two other combinations of language and width."""
 
 import re
 
 import pytest
 from django.core import mail
+from django.urls import reverse
+from django.utils import translation
 
 from ouvert.consultations.models import Participation
 
@@ -15,14 +18,22 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
+def _url(lang: str, target, **kwargs) -> str:
+    """A page's address in ``lang``: a URL name (with its arguments) or an object's own page."""
+    with translation.override(lang):
+        return target.get_absolute_url() if hasattr(target, "get_absolute_url") else reverse(target, kwargs=kwargs)
+
+
 def _link(message) -> str:
     match = re.search(r"https?://[^/\s]+(/\S+)", message.body)
     assert match is not None, message.body
     return match.group(1)
 
 
-def test_sign_up_with_verification_then_survey_receipt(page, axe_check, survey, screenshots_dir):
+def test_sign_up_with_verification_then_survey_receipt(page, axe_check, survey, screenshots_dir, look):
     q = survey.q
+    look(page, _url("en", "core:signup"), "signup-en-phone", size=PHONE, lang="en")
+    look(page, _url("fr", "core:signup"), "signup-fr-desktop", size=DESKTOP, lang="fr")
     page.set_viewport_size(PHONE)
     page.goto("/fr/compte/inscription/")
     axe_check(page, context="signup fr phone")
@@ -54,6 +65,7 @@ def test_sign_up_with_verification_then_survey_receipt(page, axe_check, survey, 
     page.wait_for_url(re.compile(r"/page-2/"))
     page.click("button[value=next]")
     page.wait_for_url(re.compile(r"/merci/"))
+    look(page, None, "survey-thanks-fr-phone", size=PHONE, lang="fr")
     assert Participation.objects.get(user__email="lea@exemple.qc.ca").submitted_at
     receipt = mail.outbox[-1]
     assert receipt.to == ["lea@exemple.qc.ca"] and receipt.subject.startswith("Reçu de votre participation")
@@ -66,10 +78,14 @@ def test_sign_up_with_verification_then_survey_receipt(page, axe_check, survey, 
     axe_check(page, context="my account en desktop")
     assert "My survey answers" in page.locator("main").inner_text()
     page.screenshot(path=str(screenshots_dir / "account-en-desktop.png"), full_page=True)
+    look(page, _url("fr", "core:profile"), "account-fr-desktop", size=DESKTOP, lang="fr")
+    look(page, _url("en", "core:profile"), "account-en-phone", size=PHONE, lang="en")
+    look(page, _url("en", "core:privacy"), "privacy-en-desktop", size=DESKTOP, lang="en")
+    look(page, _url("en", survey), "survey-en-desktop", size=DESKTOP, lang="en")
 
 
 def test_organizer_phases_close_now_and_results_dataset(page, axe_check, survey, organizer, password,
-                                                        screenshots_dir):
+                                                        screenshots_dir, look):
     from ouvert.catalog.models import Dataset
     from ouvert.consultations import services
 
@@ -114,3 +130,9 @@ def test_organizer_phases_close_now_and_results_dataset(page, axe_check, survey,
     dataset = Dataset.objects.get(name=f"consultation-{survey.slug}-resultats")
     assert [t.slug for t in dataset.themes.all()] == ["gouvernement-finances"] and dataset.spatial == "Québec"
     assert {"budget", "gouvernement ouvert"} <= {k.name for k in dataset.keywords.all()}
+    # The same journey's pages in the two other combinations.
+    look(page, _url("fr", "consultations:phases", slug=survey.slug), "organize-phases-fr-phone", size=PHONE, lang="fr")
+    look(page, _url("fr", "consultations:organize", slug=survey.slug), "organize-fr-phone", size=PHONE, lang="fr")
+    look(page, _url("en", "consultations:results", slug=survey.slug), "results-en-desktop", size=DESKTOP, lang="en")
+    look(page, _url("en", dataset), "results-dataset-en-desktop", size=DESKTOP,
+         lang="en")

@@ -238,3 +238,17 @@ def test_phase_editor_rows_drive_participation_and_old_consultations_get_rows(cl
     migration.phases_from_dates(apps, None)
     assert [(p.kind, p.starts_at, p.ends_at) for p in c.phases.all()][1:] == [
         ("participation", c.opens_at, c.closes_at), ("analysis", c.closes_at, None)]
+
+
+def test_the_timeline_has_an_information_stage_only_when_there_was_one(make_consultation, organizer):
+    from ouvert.consultations import services
+    from ouvert.consultations.selectors import timeline
+
+    late = make_consultation(opens=-1)  # published once participation had opened
+    services.consultation_publish(consultation=late, by=organizer, force=True)
+    assert [s["phase"] for s in timeline(consultation=late)] == ["participation", "analysis", "results"]
+    early = make_consultation(opens=3, title="Budget participatif")  # announced three days before it opens
+    services.consultation_publish(consultation=early, by=organizer, force=True)
+    steps = timeline(consultation=early)
+    assert [s["phase"] for s in steps] == ["information", "participation", "analysis", "results"]
+    assert steps[0]["current"] and steps[0]["date"] <= steps[1]["date"]

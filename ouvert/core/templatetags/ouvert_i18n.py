@@ -9,6 +9,12 @@
     language, unless the English value given is not empty (then that value is what is shown):
     ``<h3{% content_lang %}>{{ consultation.title }}</h3>``,
     ``<li{% content_lang organization.name_en %}>{{ organization.name }}</li>``.
+``percent`` / ``percent:1``
+    A share as each language writes it, localized and rounded to the decimals given: "12,5 %" in
+    French, "12.5%" in English (``{{ rate|percent:1 }}``); "—" when there is none.
+``{% colon %}``
+    The colon between a label and its value, spaced as each language does: " :" in French, ":" in
+    English (``<strong>{{ label }}</strong>{% colon %} {{ value }}``).
 ``plural_count``
     A measured number (rate, average, seconds) as the integer ``{% blocktranslate count %}`` needs:
     ``{% blocktranslate count n=job.rate_rows|plural_count %}``."""
@@ -47,3 +53,20 @@ def content_lang(english: Any = _NO_VALUE) -> SafeString:
 @register.filter
 def plural_count(value: Any) -> int:
     return _plural_count(value)
+
+
+@register.filter(is_safe=False)
+def percent(value: Any, decimals: int | None = None) -> str:
+    if value is None or value == "":
+        return "—"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    shown = formats.number_format(round(number, decimals) if decimals is not None else value, decimal_pos=decimals)
+    return f"{shown} %" if is_french() else f"{shown}%"
+
+
+@register.simple_tag
+def colon() -> str:
+    return " :" if is_french() else ":"

@@ -160,7 +160,7 @@ def ingest_with_kills(cluster: Cluster, *, rows: int, kills: int, rng: random.Ra
             beat = cluster.sql("SELECT heartbeat_at FROM datastore_ingestjob WHERE id = %s", (job_id,))[0][0]
             wait_until(lambda b=beat: cluster.sql(
                 "SELECT 1 FROM datastore_ingestjob WHERE id = %s AND heartbeat_at > %s AND rows_done > 0 "
-                "AND phase = 'load'", (job_id, b)) or (task() or ("", ""))[1] != "RUNNING",
+                "AND phase IN ('load', 'index')", (job_id, b)) or (task() or ("", ""))[1] != "RUNNING",
                 timeout=300, interval=0.05, what="rows loaded by the attempt under way")
             time.sleep(rng.uniform(0, spread))
             current = task()

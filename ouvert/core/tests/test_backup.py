@@ -14,6 +14,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from ouvert.api.tests.instance import migrated_sqlite
+
 pytestmark = pytest.mark.slow  # subprocesses: migrate, a writer, backup, restore
 
 PG = "postgres://postgres@127.0.0.1:5432/"
@@ -53,6 +55,15 @@ def _fresh_database() -> str:
     return name
 
 
+def _clone(source_url: str, target_url: str) -> None:
+    """Make the (empty) target database a copy of the freshly migrated source, as ``migrate`` would
+    have made it: PostgreSQL copies a template in a second where migrating again takes a minute."""
+    source, target = source_url.rsplit("/", 1)[1], target_url.rsplit("/", 1)[1]
+    with psycopg.connect(PG + "postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{target}"')
+        conn.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+
+
 def _drop(name: str) -> None:
     with psycopg.connect(PG + "postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -74,7 +85,12 @@ def engine(request):
 def test_backup_during_writes_restores_and_verifies(tmp_path, engine):
     source_url, target_url = engine
     origin, copy, archive = tmp_path / "origine", tmp_path / "copie", tmp_path / "sauvegarde.tar"
+    if source_url is None:
+        migrated_sqlite(origin)
+        migrated_sqlite(copy)
     assert ouvert("migrate", "-v", "0", data_dir=origin, database_url=source_url).returncode == 0
+    if target_url is not None:  # the target: a fresh database as migrate leaves it, copied from the source
+        _clone(source_url, target_url)
     seeded = ouvert("shell", "-c", SEED, data_dir=origin, database_url=source_url)
     assert seeded.returncode == 0, seeded.stderr
     writer = subprocess.Popen([sys.executable, "-m", "ouvert", "shell", "-c", WRITER],  # noqa: S603

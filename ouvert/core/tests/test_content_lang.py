@@ -1,7 +1,8 @@
 """French content on English pages is marked lang="fr": every text node of the main English pages
 that holds French data (a dataset's or resource's title and description, an organization's name
-without an English name, a consultation's title and summary) must sit inside an element whose
-nearest lang attribute is "fr", so that screen readers pronounce it as French."""
+without an English name, a consultation's title and summary, a keyword) must sit inside an element
+whose nearest lang attribute is "fr", so that screen readers pronounce it as French — the
+catalogue's filter labels and the options of the forms' organization drop-downs included."""
 
 from __future__ import annotations
 
@@ -30,13 +31,9 @@ class _LangOfText(HTMLParser):
             return
         attributes = dict(attrs)
         lang = attributes.get("lang")
-        if "facets" in (attributes.get("class") or "").split():
-            tag = "facets"  # the catalogue's filters (see unmarked_french)
         self.stack.append((tag, lang if lang is not None else (self.stack[-1][1] if self.stack else None)))
 
     def handle_endtag(self, tag):
-        if tag == "aside" and any(t == "facets" for t, _l in self.stack):
-            tag = "facets"
         for index in range(len(self.stack) - 1, -1, -1):
             if self.stack[index][0] == tag:
                 del self.stack[index:]
@@ -44,7 +41,7 @@ class _LangOfText(HTMLParser):
 
     def handle_data(self, data):
         tags = [t for t, _l in self.stack]
-        if not data.strip() or {"head", "script", "style", "facets"} & set(tags):
+        if not data.strip() or {"head", "script", "style"} & set(tags):
             return
         self.texts.append((" ".join(data.split()), self.stack[-1][1] if self.stack else "", tags[-1] if tags else ""))
 
@@ -56,14 +53,12 @@ def _quoted(text: str, value: str) -> bool:
 
 
 def unmarked_french(body: str, french: list[str]) -> list[str]:
-    """French values in text nodes whose language is not French. Not checked: a select's options (the
-    form widget writes them, and an option's label is read as the choice it names), names quoted in
-    an English sentence, and the catalogue's filter labels (the facet counter gives no language per
-    label: an organization's name there is English when it has one, French otherwise)."""
+    """French values in text nodes whose language is not French (a select's options and the
+    catalogue's filter labels included). Not checked: names quoted in an English sentence."""
     parser = _LangOfText()
     parser.feed(body)
     return [f"<{tag}> {text[:60]!r} (lang={lang})" for text, lang, tag in parser.texts
-            if lang != "fr" and tag != "option" and any(f in text and not _quoted(text, f) for f in french)]
+            if lang != "fr" and any(f in text and not _quoted(text, f) for f in french)]
 
 
 @pytest.fixture
@@ -90,18 +85,22 @@ def french_platform(make_user, make_org, make_member):
             opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=20), purpose_stated=True,
             feedback_planned=True)
         consultations.consultation_publish(consultation=consultation, by=editor, force=True)
+        catalog.request_create(by=editor, organization=org, title="Horaires des patinoires",
+                               description="Les heures d'ouverture de chaque patinoire.")
     return org, dataset, consultation
 
 
 FRENCH = ["Patinoires extérieures", "Emplacement et état des patinoires", "Liste des patinoires",
           "Une ligne par patinoire", "Ville de Rimouski", "Aménagement du parc riverain",
-          "Donnez votre avis sur les sentiers"]
+          "Donnez votre avis sur les sentiers", "patinage"]
 
 
 def test_the_checker_sees_an_unmarked_french_title():
     assert unmarked_french('<html lang="en"><body><h1>Patinoires extérieures</h1></body></html>', FRENCH)
     assert not unmarked_french('<html lang="en"><body><h1 lang="fr">Patinoires <b>extérieures</b></h1></body>'
                                '</html>', FRENCH)
+    assert unmarked_french('<select><option value="r">Ville de Rimouski</option></select>', FRENCH)
+    assert not unmarked_french('<select><option value="r" lang="fr">Ville de Rimouski</option></select>', FRENCH)
 
 
 def test_french_content_on_the_main_english_pages_is_marked_lang_fr(client, french_platform):
@@ -121,3 +120,22 @@ def test_french_content_on_the_main_english_pages_is_marked_lang_fr(client, fren
         if found:
             problems[path] = found
     assert not problems, "\n".join(f"{p}: {x}" for p, xs in problems.items() for x in xs)
+
+
+def test_facet_labels_and_organization_options_in_french_are_marked(client, french_platform):
+    """The catalogue's filters and the organization drop-downs: a French-only name says so."""
+    org, _dataset, _consultation = french_platform
+    client.force_login(org.memberships.first().user)
+    with translation.override("en"):
+        paths = [reverse("catalog:search"), reverse("catalog:dataset_create"), reverse("catalog:request_list"),
+                 reverse("catalog:request_create"), reverse("consultations:index"), reverse("consultations:create")]
+    for path in paths:
+        body = client.get(path).content.decode()
+        assert not unmarked_french(body, FRENCH), (path, unmarked_french(body, FRENCH))
+    facets = client.get(paths[0]).content.decode()
+    assert '<span lang="fr">Ville de Rimouski</span>' in facets and '<span lang="fr">patinage</span>' in facets
+    form = client.get(paths[1]).content.decode()
+    assert 'lang="fr">Ville de Rimouski</option>' in form
+    with translation.override("fr"):  # a French page needs no mark
+        french_form = client.get(reverse("catalog:dataset_create")).content.decode()
+    assert ">Ville de Rimouski</option>" in french_form and 'lang="fr">Ville de Rimouski' not in french_form

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.one_engine]  # HTTP semantics of the server, whatever the engine
 
 CSV = "nom,latitude,longitude,valeur\n" + "".join(
     f"Borne {i},{45.50 + i / 1000:.3f},{-73.60 - i / 1000:.3f},{i * 1.5}\n" for i in range(40))

@@ -118,3 +118,18 @@ def test_old_datastore_findings_still_read_in_both_languages(client, make_org, c
     assert client.get(url).json()["findings"][0]["message"] == OLD_FINDING["message"]["fr"]
     en = client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()
     assert en["findings"][0]["message"] == OLD_FINDING["message"]["en"] and en["score"] == {"score": 50}
+
+
+def test_a_plural_counted_from_a_list_parameter_reads_right_in_both_languages():
+    """"colonne sans nom en position 3", "colonnes sans nom aux positions 2, 5": the count is the
+    list's length, so findings stored before the plural existed (no count) read right too."""
+    import ouvert.datastore.quality  # noqa: F401 — registers the F5 codes
+
+    one, two = message("f5.blank", positions=[3]), {"code": "f5.blank", "params": {"positions": [2, 5]}}
+    with translation.override("fr"):
+        assert render(one) == "colonne sans nom en position 3"
+        assert render(two) == "colonnes sans nom aux positions 2, 5"
+        assert render(message("f5.headers", problems=[two])) == "En-têtes : colonnes sans nom aux positions 2, 5."
+    with translation.override("en"):
+        assert render(one) == "unnamed column at position 3"
+        assert render(two) == "unnamed columns at positions 2, 5"

@@ -48,6 +48,8 @@ def test_my_account_lists_what_i_follow_and_did_and_exports_it(client, make_user
     for text in ("Mes réponses aux questionnaires", "Pistes cyclables", "Mes propositions", "Un réseau l&#x27;hiver",
                  "Mes demandes de données", "Mon activité récente", "Télécharger toutes mes données"):
         assert text in page, text
+    english = re.sub(r"<[^>]+>", "", client.get("/en/account/").content.decode())
+    assert re.search(r"— participation: \S", english) and " : " not in english  # French spacing in French only
     response = client.get("/fr/compte/mes-donnees/")
     assert response["Content-Disposition"] == 'attachment; filename="ouvert-mes-donnees.json"'
     data = json.loads(response.content)

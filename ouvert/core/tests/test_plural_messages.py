@@ -62,3 +62,81 @@ def test_no_python_message_glues_a_number_to_a_plural_noun():
             for bit in glued(text):
                 offenders.append(f"{path.relative_to(ROOT.parent)}:{line}: {bit!r} in {text[:70]!r}")
     assert not offenders, "use ngettext for these:\n" + "\n".join(offenders)
+
+
+# "jeu(x)", "envoyé(s)", "inscrit(e)s": a plural left to the reader. ``%(s)s`` is a placeholder (no
+# letter before its bracket) and is not caught.
+HACK = re.compile(r"[A-Za-zÀ-ÿ]\((?:es|s|x|e)\)")
+
+
+def plural_hacks(text: str) -> list[str]:
+    return [match.group(0) for match in HACK.finditer(text)]
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    """The ids of the constants that are docstrings (text for developers, never shown to users)."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
+def _strings(path: Path):
+    """Every string literal of a module but its docstrings, f-strings' literal parts included:
+    command output, check warnings and protocol errors are read by people too."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    docstrings = _docstrings(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            yield node.lineno, node.value
+
+
+def _sources(pattern: str):
+    for path in sorted(ROOT.rglob(pattern)):
+        if "tests" in path.parts or "migrations" in path.parts or "node_modules" in path.parts:
+            continue
+        yield path
+
+
+def test_the_hack_rule_finds_parenthesised_plurals_and_spares_placeholders():
+    assert plural_hacks("3 jeu(x) de données vérifié(s)") == ["u(x)", "é(s)"]
+    assert plural_hacks("1 inscrit(e)s, day(s) late") == ["t(e)", "y(s)"]
+    assert plural_hacks("Tri impossible : « %(s)s » ; %(e)s ; f(%(x)s)") == []
+
+
+def test_no_string_of_the_code_leaves_the_plural_to_the_reader():
+    """Not only gettext calls: a management command's f-string is a message too."""
+    offenders = []
+    for path in _sources("*.py"):
+        for line, text in _strings(path):
+            if plural_hacks(text):
+                offenders.append(f"{path.relative_to(ROOT.parent)}:{line}: {text[:80]!r}")
+    assert not offenders, "use ngettext (and real plurals in both languages) for these:\n" + "\n".join(offenders)
+
+
+def test_no_template_leaves_the_plural_to_the_reader():
+    offenders = []
+    for pattern in ("*.html", "*.txt", "*.js"):
+        for path in _sources(pattern):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if plural_hacks(line):
+                    offenders.append(f"{path.relative_to(ROOT.parent)}:{number}: {line.strip()[:80]!r}")
+    assert not offenders, "use {% blocktranslate count %} for these:\n" + "\n".join(offenders)
+
+
+def test_no_catalogue_entry_leaves_the_plural_to_the_reader():
+    """The English translations too ("day(s)"): ngettext gives each language its own forms."""
+    import polib
+
+    offenders = []
+    for path in sorted(ROOT.glob("*/locale/*/LC_MESSAGES/django.po")):
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete:
+                continue
+            texts = [entry.msgid, entry.msgid_plural, entry.msgstr, *entry.msgstr_plural.values()]
+            if any(plural_hacks(text or "") for text in texts):
+                offenders.append(f"{path.relative_to(ROOT.parent)}: {entry.msgid[:80]!r}")
+    assert not offenders, "\n".join(offenders)

@@ -136,3 +136,30 @@ def test_a_wrong_password_is_told_in_correct_french(client, make_user):
     english = visible_text(client.post("/en/account/login/", {"username": "camille@exemple.qc.ca",
                                                                "password": "wrong"}).content.decode())
     assert "Wrong e-mail address or password" in english
+
+
+def test_a_share_and_a_colon_are_written_as_each_language_writes_them():
+    from django.template import engines
+
+    template = engines["django"].from_string("{{ a|percent:1 }} / {{ b|percent }} / {{ c|percent:0 }} / {{ d|percent }}"
+                                             " / Format{% colon %} CSV")
+    values = {"a": 12.34, "b": 100.0, "c": 49.6, "d": None}
+    with translation.override("fr"):
+        assert template.render(values) == "12,3 % / 100,0 % / 50 % / — / Format : CSV"
+    with translation.override("en"):
+        assert template.render(values) == "12.3% / 100.0% / 50% / — / Format: CSV"
+
+
+def test_where_a_finding_is_counts_its_columns_and_rows():
+    from django.template.loader import render_to_string
+
+    finding = {"status": "fail", "rule": "F7", "title": "", "message": "…", "resource": "a.csv",
+               "columns": ["montant"], "rows": [4, 9]}
+    context = {"quality_members_view": True, "quality": {"checked": True, "findings": [finding]},
+               "dataset": {"quality_score": 50, "openness_stars": 3}}
+    with translation.override("fr"):
+        french = visible_text(render_to_string("catalog/includes/dataset_quality.html", context))
+    with translation.override("en"):
+        english = visible_text(render_to_string("catalog/includes/dataset_quality.html", context))
+    assert "colonne montant, lignes 4, 9" in french and "colonnes montant" not in french
+    assert "column montant, rows 4, 9" in english and "F7: …" in english

@@ -14,6 +14,8 @@ import urllib.request
 
 import pytest
 
+from ouvert.api.tests.instance import migrated_sqlite
+
 from .test_cli import ouvert
 
 pytestmark = pytest.mark.one_engine  # its subprocesses run the embedded default whatever the pass
@@ -38,6 +40,7 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
 @pytest.mark.slow  # starts ouvert serve in a subprocess
 @pytest.mark.django_db
 def test_serve_runs_embedded_worker_that_sends_queued_mail(tmp_path):
+    migrated_sqlite(tmp_path)  # a copy of a migrated database: migrate below has nothing left to do
     assert ouvert("migrate", "-v", "0", data_dir=tmp_path).returncode == 0
     ouvert("createadmin", "--email", "ops@exemple.qc.ca", "--password-stdin", data_dir=tmp_path,
            stdin="un-secret-solide-2026\n")
@@ -92,6 +95,7 @@ def test_serve_runs_embedded_worker_that_sends_queued_mail(tmp_path):
 @pytest.mark.slow  # starts ouvert serve in a subprocess
 @pytest.mark.django_db
 def test_serve_debug_only_when_asked(tmp_path):
+    migrated_sqlite(tmp_path)
     assert ouvert("migrate", "-v", "0", data_dir=tmp_path).returncode == 0
     port = free_port()
     log = tmp_path / "serve.log"

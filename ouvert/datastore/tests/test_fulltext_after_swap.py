@@ -1,6 +1,7 @@
-"""The full-text index after the swap (PostgreSQL): the new table answers filters, sorts and ``q``
-as soon as it replaces the old one, before its GIN index exists, with the same rows as after; and no
-reader ever sees a table that is not complete."""
+"""What is built after the swap — the B-tree indexes (both engines) and the full-text index
+(PostgreSQL): the new table answers filters, sorts and ``q`` as soon as it replaces the old one,
+before those indexes exist, with the same rows as after; and no reader ever sees a table that is not
+complete."""
 
 import uuid
 
@@ -75,22 +76,72 @@ def test_readers_see_the_old_table_until_the_new_one_is_complete(ingest, write_f
     assert ingest(write_file("v1.csv", V1), resource_id=rid).status == "succeeded"
     old = DatastoreTable.objects.get(resource_id=rid).table_name
     during: list[dict] = []
-    real = BackendBase.create_indexes
+    real = services.quality.check_sheet
 
-    def observed(self, table, column_ids):
+    def observed(**kwargs):
         # every row of the new version is loaded here, but it is not the resource's table yet
-        during.append({"table": table, "answers": answers(rid), "total": search(rid)["total"]})
-        return real(self, table, column_ids)
+        during.append({"table": DatastoreTable.objects.get(resource_id=rid).table_name, "answers": answers(rid),
+                       "total": search(rid)["total"]})
+        return real(**kwargs)
 
-    monkeypatch.setattr(BackendBase, "create_indexes", observed)
+    monkeypatch.setattr(services.quality, "check_sheet", observed)
     job = ingest(write_file("v2.csv", V2), resource_id=rid)
     assert job.status == "succeeded", job.error
-    assert len(during) == 1 and during[0]["table"] != old
+    assert len(during) == 1 and during[0]["table"] == old
     assert during[0]["total"] == 3
     assert during[0]["answers"]["all"] == [1, 2, 3] and during[0]["answers"]["école"] == [1, 3]
     assert during[0]["answers"]["filtered"] == [1]
     assert search(rid)["total"] == 5 and answers(rid)["école"] == [10, 13]
-    assert DatastoreTable.objects.get(resource_id=rid).table_name == during[0]["table"]
+    assert DatastoreTable.objects.get(resource_id=rid).table_name != old
+
+
+def index_names(table: str) -> list[str]:
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT indexname FROM pg_indexes WHERE schemaname = 'datastore' AND tablename = %s "
+                        "AND indexdef NOT ILIKE '%%using gin%%' AND indexname NOT LIKE '%%_pkey'", [table])
+        else:
+            cur.execute("SELECT name FROM pragma_index_list(%s) WHERE origin = 'c'", [table])
+        return sorted(row[0] for row in cur.fetchall())
+
+
+def test_the_new_table_answers_filters_and_sorts_while_its_indexes_are_built(ingest, write_file, monkeypatch):
+    """The B-tree indexes come after the swap, as the job's ``indexes`` phase: the live table answers
+    the same filters, sorts and ``q`` before them (by scanning) as after."""
+    rid = uuid.uuid4()
+    seen: dict[str, object] = {}
+    real = BackendBase.create_indexes
+
+    def observed(self, table, column_ids):
+        seen["live"] = DatastoreTable.objects.get(resource_id=rid).table_name == table
+        seen["phase"] = IngestJob.objects.get(resource_id=rid).phase
+        seen["before"], seen["indexes before"] = answers(rid), index_names(table)
+        real(self, table, column_ids)
+        seen["indexes after"] = index_names(table)
+
+    monkeypatch.setattr(BackendBase, "create_indexes", observed)
+    job = ingest(write_file("v2.csv", V2), resource_id=rid)
+    assert job.status == "succeeded", job.error
+    assert seen["live"] is True and seen["phase"] == "indexes"
+    assert seen["indexes before"] == [] and len(seen["indexes after"]) >= 2  # id and ville at least
+    assert seen["before"] == answers(rid) == {"all": [10, 11, 12, 13, 14], "filtered": [14], "école": [10, 13],
+                                              "financier": [11, 14], "absent": []}
+    assert job.report["sheets"][0]["timings"]["index"] >= 0
+
+
+def test_a_failed_index_build_leaves_the_table_live_and_correct(ingest, write_file, monkeypatch, caplog):
+    from django.db import DatabaseError
+
+    def broken(self, table, column_ids):
+        raise DatabaseError("no space left on device")
+
+    monkeypatch.setattr(BackendBase, "create_indexes", broken)
+    rid = uuid.uuid4()
+    job = ingest(write_file("v2.csv", V2), resource_id=rid)
+    assert job.status == "succeeded" and IngestJob.objects.get(pk=job.pk).phase == "done"
+    assert "indexes of" in caplog.text
+    assert answers(rid)["filtered"] == [14]
+    assert index_names(DatastoreTable.objects.get(resource_id=rid).table_name) == []
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL builds its full text after the swap")

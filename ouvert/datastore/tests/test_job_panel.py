@@ -8,7 +8,8 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from ouvert.catalog import services as catalog
 from ouvert.datastore.models import IngestJob
@@ -81,3 +82,24 @@ def test_running_load_shows_progress_and_can_be_cancelled(client, publisher, res
     running.refresh_from_db()
     assert running.cancel_requested
     assert "Annulation demandée" in client.get(page_of(resource)).content.decode()
+
+
+@pytest.mark.parametrize(("lang", "phase", "said"), [
+    ("fr", "indexes", "Table en ligne ; construction des index de tri et de filtre"),
+    ("en", "indexes", "Table online; building the sort and filter indexes"),
+    ("fr", "fulltext", "Table en ligne ; construction de l'index de recherche plein texte"),
+    ("en", "fulltext", "Table online; building the full-text search index"),
+])
+def test_the_panel_says_the_table_is_live_while_what_follows_the_swap_is_built(client, publisher, resource,
+                                                                                 lang, phase, said):
+    user, org = publisher
+    IngestJob.objects.create(resource_id=resource.pk, organization=org, source_name="x.csv", original_name="x.csv",
+                             status="running", phase=phase, started_at=timezone.now(), bytes_total=4_000_000,
+                             bytes_done=4_000_000, rows_done=100_000)
+    client.force_login(user)
+    with translation.override(lang):
+        url = reverse("datastore:job_panel", args=[resource.pk])
+    panel = client.get(url)
+    html = panel.content.decode().replace("&#x27;", "'")
+    assert panel.status_code == 200 and said in html
+    assert 'value="96.0"' in html if phase == "indexes" else 'value="98.0"' in html

@@ -62,7 +62,9 @@ def test_points_and_lines_styled_by_type(page, axe_check, screenshots_dir, relat
     page.goto(f"/fr/donnees/cartes/{layer.resource_id}/")
     page.wait_for_function("() => document.querySelector('[data-geo-status]').textContent.includes('sur')")
     status = page.locator("[data-geo-status]").text_content()
-    assert "".join(c for c in status if c.isdigit()).endswith(str(count))  # "… sur 8 077 (…)"
+    assert "".join(c for c in status if c.isdigit()).endswith(str(count))
+    # French digit groups, whatever the browser's own locale: "… sur 8 077 (…)", never "8,077".
+    assert f"sur {count // 1000}\u202f{count % 1000:03d}" in status, status
     assert page.locator("[data-geo-legend] li").first.text_content() == legend
     page.screenshot(path=str(screenshots_dir / f"geo-map-{relative[1].split('.')[0]}.png"))
     axe_check(page, context=relative[1])
@@ -81,6 +83,38 @@ def test_map_is_keyboard_operable(page, districts):
     page.locator("[data-geo-action=extent]").focus()
     page.keyboard.press("Enter")
     page.wait_for_function(f"() => document.querySelector('.geo-map')._ouvertMap.getZoom() === {before}")
+
+
+BASE_CODES = """() => { const codes = [];
+  document.querySelector('.geo-map')._ouvertMap.eachLayer(l => {
+    if (l.feature && l.feature.properties && l.feature.properties.code) codes.push(l.feature.properties.code); });
+  return codes; }"""
+
+
+def test_offline_base_swaps_regions_for_mrc_when_zoomed_in(page, settings, districts):
+    """Without a tile server, a map of Montréal (zoom 10 or so) fetches and draws the MRC; zoomed
+    out past level 7 it draws the 17 regions instead. The MRC file is fetched once, only when
+    needed: a map opened on all of Québec never asks for it."""
+    settings.OUVERT_BASEMAP_URL = ""
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(f"/fr/donnees/cartes/{districts.resource_id}/")
+    page.wait_for_function("() => document.querySelector('[data-geo-status]').textContent.includes('116')")
+    page.wait_for_function(f"() => ({BASE_CODES})().some(c => c.startsWith('mrc-'))")
+    codes = page.evaluate(BASE_CODES)
+    assert len([c for c in codes if c.startswith("mrc-")]) == 104 and not any(c.startswith("ra-") for c in codes)
+    page.evaluate("() => { document.querySelector('.geo-map')._ouvertMap.setZoom(5, {animate: false}); }")
+    page.wait_for_function(f"() => ({BASE_CODES})().filter(c => c.startsWith('ra-')).length === 17")
+    assert not any(c.startswith("mrc-") for c in page.evaluate(BASE_CODES))
+    page.evaluate("() => { document.querySelector('.geo-map')._ouvertMap.setZoom(8, {animate: false}); }")
+    page.wait_for_function(f"() => ({BASE_CODES})().filter(c => c.startsWith('mrc-')).length === 104")
+    assert sum("basemap-mrc.geojson" in url for url in fetched) == 1
+    fetched.clear()
+    page.goto("/fr/donnees/cartes/recherche/")
+    page.wait_for_function("() => document.querySelector('.leaflet-container') !== null")
+    page.wait_for_timeout(800)
+    assert any("basemap-regions.geojson" in url for url in fetched)
+    assert not any("basemap-mrc.geojson" in url for url in fetched)
 
 
 def test_large_layer_popup_fetches_attributes_and_choropleth_asks_for_its_column(page, monkeypatch, public_rid):

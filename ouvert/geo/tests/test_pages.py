@@ -180,37 +180,84 @@ def test_dcat_of_a_mapped_dataset_gives_its_box(client, districts):
         assert len(boxes) == 1 and boxes[0].startswith("POLYGON((-73."), (path, boxes)
 
 
-def test_offline_basemap_is_shipped_up_to_date_and_configured_without_a_tile_server(client, settings, districts):
+def _sda_square(code, region, name, *squares):
+    """One feature of an SDA ``mrc_s`` layer: MRC ``code`` of ``region`` over unit-ish squares."""
+    polygons = [[[[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]] for x, y, size in squares]
+    geometry = ({"type": "Polygon", "coordinates": polygons[0]} if len(polygons) == 1
+                else {"type": "MultiPolygon", "coordinates": polygons})
+    return {"type": "Feature", "geometry": geometry,
+            "properties": {"MRS_CO_MRC": code, "MRS_NM_MRC": name, "MRS_CO_REG": region}}
+
+
+def test_offline_basemap_generator_derives_regions_from_the_mrc_of_the_sda_layer():
+    """Given an SDA ``mrc_s`` layer, the generator joins an MRC's parts (in one feature or in
+    two), makes each region the union of its MRC named from the region list, keeps shared edges
+    shared (no overlap, no gap), and puts every coordinate on the 0.001° grid."""
+    import shapely
+    from shapely.geometry import shape
+
+    from ouvert.geo import basemap
+
+    source = {"type": "FeatureCollection", "features": [
+        _sda_square("982", "09", "Minganie", (-64.0, 50.0, 1.0)),
+        _sda_square("982", "09", "Minganie", (-62.5, 50.0, 0.5)),  # the same MRC's second part
+        _sda_square("972", "09", "Caniapiscau", (-64.0, 51.0, 1.0), (-66.0, 51.0, 0.25)),
+        _sda_square("01", "11", "Les Îles-de-la-Madeleine", (-61.91234567, 47.2, 0.4)),
+    ]}
+    regions_text, mrc_text = basemap.render(source)
+    regions = {f["properties"]["code"]: f for f in json.loads(regions_text)["features"]}
+    mrc = {f["properties"]["code"]: f for f in json.loads(mrc_text)["features"]}
+    assert sorted(regions) == ["ra-09", "ra-11"] and regions["ra-09"]["properties"]["name"] == "Côte-Nord"
+    assert sorted(mrc) == ["mrc-01", "mrc-972", "mrc-982"]  # by MRC code, one feature each
+    assert mrc["mrc-982"]["properties"] == {"code": "mrc-982", "name": "Minganie", "region": "ra-09"}
+    minganie = shape(mrc["mrc-982"]["geometry"])
+    assert minganie.geom_type == "MultiPolygon" and len(minganie.geoms) == 2
+    cote_nord = shape(regions["ra-09"]["geometry"])
+    parts = shapely.union_all([shape(mrc[c]["geometry"]) for c in ("mrc-982", "mrc-972")])
+    assert abs(cote_nord.area - parts.area) < 0.01 * parts.area  # the region is its MRC
+    assert shape(mrc["mrc-982"]["geometry"]).intersection(shape(mrc["mrc-972"]["geometry"])).area == 0
+    coordinates = shapely.get_coordinates([shape(f["geometry"]) for f in [*regions.values(), *mrc.values()]])
+    assert (abs(coordinates * 1000 - (coordinates * 1000).round()) < 1e-6).all()  # on the grid
+
+
+def test_offline_basemap_is_shipped_and_configured_without_a_tile_server(client, settings, districts):
     from django.contrib.staticfiles import finders
 
     from ouvert.geo import basemap
 
-    assert basemap.FILE.read_text(encoding="utf-8") == basemap.render(), "run python -m ouvert.geo.basemap"
     regions = json.loads(basemap.FILE.read_text(encoding="utf-8"))
-    assert len(regions["features"]) == 17 and finders.find(basemap.STATIC_PATH)
+    assert len(regions["features"]) == 17 and finders.find(basemap.STATIC_PATH) and finders.find(basemap.MRC_STATIC_PATH)
     settings.OUVERT_BASEMAP_URL = ""
     for url in [f"/fr/donnees/cartes/{districts.resource_id}/", "/fr/donnees/cartes/recherche/"]:
         body = client.get(url).content.decode()
         assert "/static/geo/basemap-regions.geojson" in body and "/static/geo/basemap.js" in body, url
-        assert "BDGA 1/1 000 000 (V2012-05), CC BY 4.0" in body  # in the map config (JSON-escaped)
+        assert "/static/geo/basemap-mrc.geojson" in body and '"offlineBasemapMrcZoom": 7' in body, url
+        assert "SDA 1/20 000 (V2026-05), CC BY 4.0" in body  # in the map config (JSON-escaped)
     english = client.get(f"/en/data/maps/{districts.resource_id}/").content.decode()
-    assert "BDGA 1:1,000,000 (V2012-05), CC BY 4.0" in english
+    assert "Administrative regions and RCMs" in english and "SDA 1:20,000 (V2026-05), CC BY 4.0" in english
     settings.OUVERT_BASEMAP_URL = "https://tuiles.exemple.qc.ca/{z}/{x}/{y}.png"
-    assert "basemap-regions.geojson" not in client.get("/fr/donnees/cartes/recherche/").content.decode()
+    body = client.get("/fr/donnees/cartes/recherche/").content.decode()
+    assert "basemap-regions.geojson" not in body and "basemap-mrc.geojson" not in body
+
+
+def _shapes(path):
+    from shapely.geometry import shape
+
+    return {f["properties"]["code"]: (f["properties"], shape(f["geometry"]))
+            for f in json.loads(path.read_text(encoding="utf-8"))["features"]}
 
 
 def test_offline_basemap_regions_are_surveyed_boundaries_inside_quebec():
-    """The shipped regions are the BDGA1M boundaries, not boxes: valid areas with real outlines
+    """The shipped regions are the SDA's boundaries, not boxes: valid areas with real outlines
     (Nord-du-Québec alone has over 200 vertices), inside Québec's extent, each one over the
     published extent of the region of its code, tiling the territory with no overlap."""
     import shapely
-    from shapely.geometry import box, shape
+    from shapely.geometry import box
 
     from ouvert.geo import basemap
     from ouvert.geo.regions import BY_CODE
 
-    features = json.loads(basemap.FILE.read_text(encoding="utf-8"))["features"]
-    shapes = {f["properties"]["code"]: shape(f["geometry"]) for f in features}
+    shapes = {code: geometry for code, (_props, geometry) in _shapes(basemap.FILE).items()}
     assert sorted(shapes) == [f"ra-{n:02d}" for n in range(1, 18)]
     vertices = {code: int(shapely.get_num_coordinates(g)) for code, g in shapes.items()}
     assert sum(vertices.values()) > 800 and vertices["ra-10"] > 200 and min(vertices.values()) >= 6, vertices
@@ -223,6 +270,44 @@ def test_offline_basemap_regions_are_surveyed_boundaries_inside_quebec():
         assert shapely.get_num_coordinates(geometry) != 5 or not geometry.equals(geometry.envelope), code
     total = sum(g.area for g in shapes.values())
     assert shapely.union_all(list(shapes.values())).area > 0.99 * total  # neighbours do not overlap
+
+
+def test_region_search_boxes_are_the_extents_of_the_shipped_boundaries():
+    """Searching by a region searches its whole territory (the Îles-de-la-Madeleine, Granby), and
+    not much more: its box holds its boundary, within 0.05° of it on each side."""
+    from ouvert.geo import basemap
+    from ouvert.geo.regions import BY_CODE
+
+    for code, (_props, geometry) in _shapes(basemap.FILE).items():
+        box = BY_CODE[code].bbox
+        west, south, east, north = geometry.bounds
+        assert box.minx <= west < box.minx + 0.05 and box.miny <= south < box.miny + 0.05, code
+        assert box.maxx - 0.05 < east <= box.maxx and box.maxy - 0.05 < north <= box.maxy, code
+
+
+def test_offline_basemap_mrc_tile_their_regions():
+    """The MRC layer: the 104 MRC and equivalent territories, valid, named, each inside the region
+    its code says (La Haute-Yamaska and Brome-Missisquoi in the Estrie since 2021), not
+    overlapping, and together the same territory as the regions."""
+    import shapely
+
+    from ouvert.geo import basemap
+
+    regions = {code: geometry for code, (_props, geometry) in _shapes(basemap.FILE).items()}
+    mrc = _shapes(basemap.MRC_FILE)
+    assert len(mrc) == 104
+    names = {props["name"]: props["region"] for props, _g in mrc.values()}
+    assert names["Trois-Rivières"] == "ra-04" and names["La Haute-Yamaska"] == "ra-05"
+    assert names["Brome-Missisquoi"] == "ra-05" and names["Administration régionale Kativik"] == "ra-10"
+    for code, (props, geometry) in mrc.items():
+        assert geometry.is_valid and geometry.area > 0 and props["name"], code
+        inside = geometry.intersection(regions[props["region"]]).area
+        assert inside > 0.97 * geometry.area, (code, props["name"], inside / geometry.area)
+    shapes = [geometry for _props, geometry in mrc.values()]
+    total = sum(g.area for g in shapes)
+    assert shapely.union_all(shapes).area > 0.999 * total  # neighbours do not overlap
+    territory = shapely.union_all(list(regions.values())).area
+    assert abs(total - territory) < 0.005 * territory  # the same Québec, cut finer
 
 
 def test_spatial_search_names_datasets_never_by_uuid_and_leads_to_the_catalogue(client, public_rid):

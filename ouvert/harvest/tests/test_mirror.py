@@ -9,7 +9,9 @@ from ouvert.api.tests.instance import second_ouvert
 from ouvert.harvest import services
 from ouvert.harvest.models import RunStatus, SourceKind
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # harvests a second Ouvert started in a subprocess
+# harvests a second Ouvert started in a subprocess (the embedded default); the harvest's writes are
+# tested on both engines in test_harvest: one pass
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.one_engine]
 
 COMPARED = ("name", "title", "notes", "license_id", "update_frequency", "private", "state", "num_resources")
 

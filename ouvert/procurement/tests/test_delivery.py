@@ -74,6 +74,26 @@ def test_acceptance_needs_the_criteria_and_a_valid_publiccode_naming_the_body(aw
     assert "https://depot.exemple/x" in page and "payé 0 jour" in page
 
 
+def test_an_evening_acceptance_is_paid_the_same_local_day(awarded, buyer, clock):
+    """At 21 h in Montréal it is already tomorrow in UTC: the acceptance date, the payment window
+    and the days to pay are Québec's calendar days, not UTC's."""
+    call, supplier_user = awarded
+    local_now = timezone.localtime(timezone.now())
+    evening = local_now.replace(hour=21, minute=0, second=0, microsecond=0)
+    if evening <= local_now:
+        evening += dt.timedelta(days=1)
+    clock.jump_past(evening)
+    assert timezone.now().date() != timezone.localdate()  # the UTC date is a day ahead
+    delivery.delivery_submit(call=call, repository_url="https://depot.exemple/x", publiccode_text=_publiccode(call),
+                             by=supplier_user)
+    for criterion in call.acceptance_criteria.all():
+        delivery.criterion_check(criterion=criterion, met=True, by=buyer)
+    delivery.delivery_accept(call=call, by=buyer)
+    delivery.call_pay(call=call, paid_on=timezone.localdate(), by=buyer)
+    call.refresh_from_db()
+    assert call.state == CallState.PAID and call.delivery.days_to_pay == 0
+
+
 def test_the_page_deposits_by_upload_and_shows_every_error(awarded, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

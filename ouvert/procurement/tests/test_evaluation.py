@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from ouvert.procurement import evaluation, services
 from ouvert.procurement.models import Bid, CallState
@@ -93,7 +94,8 @@ def test_the_whole_evaluation_debrief_and_award(closed_call, buyer, client, mail
     evaluation.call_award(call=call, by=buyer)
     call.refresh_from_db()
     assert call.state == CallState.AWARDED and call.awarded_bid == ranking[0]
-    assert awarded_calls_summary(start=call.published_at.date(), end=call.published_at.date()) == (
+    assert awarded_calls_summary(start=timezone.localtime(call.published_at).date(),
+                                 end=timezone.localtime(call.published_at).date()) == (
         1, Decimal("30000"))
 
 

@@ -178,7 +178,7 @@ def test_the_open_due_command(sealed_call, clock):
     assert out.getvalue().startswith("0 ")
     clock.jump_past(call.bid_deadline)
     call_command("procurement", "open-due", stdout=out)
-    assert "1 appel(s) ouvert(s)" in out.getvalue()
+    assert "1 appel ouvert." in out.getvalue()
     assert Bid.objects.get().proposal.endswith(MARKER)
 
 

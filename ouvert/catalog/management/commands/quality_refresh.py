@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ouvert.catalog.models import Dataset, DatasetState
 from ouvert.catalog.services import dataset_quality_refresh
@@ -31,7 +33,11 @@ class Command(BaseCommand):
                 reference += dataset.is_reference
             done += 1
         if enqueue:
-            self.stdout.write(f"{done} jeu(x) de données mis en file.\n")
+            self.stdout.write(ngettext("%(n)s jeu de données mis en file.", "%(n)s jeux de données mis en file.",
+                                       done) % {"n": done} + "\n")
         else:
-            self.stdout.write(f"{done} jeu(x) de données vérifié(s) : {conforming} conforme(s), "
-                              f"{reference} de référence.\n")
+            checked = ngettext("%(n)s jeu de données vérifié", "%(n)s jeux de données vérifiés", done) % {"n": done}
+            conform = ngettext("%(n)s conforme", "%(n)s conformes", conforming) % {"n": conforming}
+            ref = ngettext("%(n)s de référence", "%(n)s de référence", reference) % {"n": reference}
+            self.stdout.write(_("%(checked)s : %(conforming)s, %(reference)s.")
+                              % {"checked": checked, "conforming": conform, "reference": ref} + "\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils.translation import ngettext
 
 from ouvert.catalog import search
 from ouvert.catalog.models import Dataset
@@ -25,4 +26,5 @@ class Command(BaseCommand):
             for dataset in qs.order_by("pk").iterator(chunk_size=500):
                 search.index_dataset(dataset)
                 done += 1
-        self.stdout.write(f"{done} jeu(x) de données réindexé(s).\n")
+        self.stdout.write(ngettext("%(n)s jeu de données réindexé.", "%(n)s jeux de données réindexés.", done)
+                          % {"n": done} + "\n")

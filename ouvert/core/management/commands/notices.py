@@ -4,6 +4,8 @@ import argparse
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ouvert.core import notices, webhooks
 
@@ -21,8 +23,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "digest":
             sent = notices.digests_send()
-            self.stdout.write(f"{sent} résumé(s) envoyé(s).")
+            self.stdout.write(ngettext("%(n)s résumé envoyé.", "%(n)s résumés envoyés.", sent) % {"n": sent})
             return
         sent = notices.digests_send(min_age=notices.DIGEST_AGE)
         attempted = webhooks.deliveries_due()
-        self.stdout.write(f"{sent} résumé(s) envoyé(s), {attempted} livraison(s) de webhook tentée(s).")
+        digests = ngettext("%(n)s résumé envoyé", "%(n)s résumés envoyés", sent) % {"n": sent}
+        deliveries = ngettext("%(n)s livraison de webhook tentée", "%(n)s livraisons de webhook tentées",
+                              attempted) % {"n": attempted}
+        self.stdout.write(_("%(digests)s, %(deliveries)s.") % {"digests": digests, "deliveries": deliveries})

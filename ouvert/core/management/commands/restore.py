@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from ouvert.core.backup import BackupError, backup_restore, backup_verify, pending_migrations, read_manifest
 
@@ -30,7 +31,9 @@ class Command(BaseCommand):
             if not report.ok:
                 for problem in report.problems:
                     self.stderr.write(f"  ✗ {problem}")
-                raise CommandError(f"Vérification échouée : {len(report.problems)} écart(s) avec la sauvegarde.")
+                raise CommandError(ngettext("Vérification échouée : %(n)s écart avec la sauvegarde.",
+                                            "Vérification échouée : %(n)s écarts avec la sauvegarde.",
+                                            len(report.problems)) % {"n": len(report.problems)})
             self.stdout.write(f"Vérifié : {report.tables} tables ({report.rows} lignes) et {report.files} fichiers "
                               "identiques à la sauvegarde.")
         pending = 0 if verify_only else pending_migrations()

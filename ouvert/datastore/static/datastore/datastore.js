@@ -190,6 +190,9 @@
     var measure = form.agg.options[form.agg.selectedIndex].text + (result.value ? " (" + result.value + ")" : "");
     var category = result.group + (form.bucket.value ? " (" + form.bucket.options[form.bucket.selectedIndex].text + ")" : "");
     var svg;
+    // Drawn at the width it is shown at (a phone's 360 px to 640 px), so that 12 px text stays 12 px.
+    var shown = Math.round(this.figure.clientWidth || 640);
+    var fitted = Math.max(300, Math.min(640, shown));
     function text(x, y, content, attrs) {
       var node = svgEl("text", Object.assign({ x: x, y: y, "font-size": 12, fill: "#222" }, attrs || {}));
       node.textContent = content;
@@ -202,11 +205,18 @@
     if (kind === "pie") {
       // The pie and its legend: each slice's colour, category, value and share, always visible.
       var total = rows.reduce(function (s, r) { return s + Math.max(r.value, 0); }, 0) || 1;
-      var width = 640, height = Math.max(300, 30 + rows.length * 20);
+      // Wide: the legend beside the pie; narrow (a phone): under it.
+      var beside = fitted >= 560;
+      var radius = beside ? 140 : Math.min(140, Math.floor((fitted - 20) / 2));
+      var cx = beside ? 150 : fitted / 2, cy = radius + 10;
+      var legendX = beside ? 320 : 10, legendY = beside ? 0 : 2 * radius + 30;
+      var width = beside ? 640 : fitted;
+      var height = beside ? Math.max(300, 30 + rows.length * 20) : legendY + 30 + rows.length * 20;
       svg = svgEl("svg", { viewBox: "0 0 " + width + " " + height, role: "img", "aria-label": title, class: "ds-svg" });
-      var angle = -Math.PI / 2, cx = 150, cy = 150, radius = 140;
+      var angle = -Math.PI / 2;
+      var percentSign = document.documentElement.lang === "fr" ? " %" : "%";  // "25 %" in French, "25%" in English
       var legend = svgEl("g", { class: "ds-legend" });
-      legend.appendChild(text(320, 18, category, { "font-weight": 700 }));
+      legend.appendChild(text(legendX, legendY + 18, category, { "font-weight": 700 }));
       rows.forEach(function (r, i) {
         var slice = Math.max(r.value, 0) / total * Math.PI * 2;
         var x1 = cx + radius * Math.cos(angle), y1 = cy + radius * Math.sin(angle);
@@ -216,15 +226,15 @@
         var path = svgEl("path", { d: "M" + cx + "," + cy + " L" + x1 + "," + y1 + " A" + radius + "," + radius + " 0 " + (slice > Math.PI ? 1 : 0) + " 1 " + x2 + "," + y2 + " Z", fill: colour, stroke: "#fff" });
         path.appendChild(svgEl("title")).textContent = formatValue(r.key) + " : " + formatValue(r.value);
         svg.appendChild(path);
-        var row = 24 + i * 20;
-        legend.appendChild(svgEl("rect", { x: 320, y: row + 2, width: 12, height: 12, fill: colour, stroke: "#000" }));
+        var row = legendY + 24 + i * 20;
+        legend.appendChild(svgEl("rect", { x: legendX, y: row + 2, width: 12, height: 12, fill: colour, stroke: "#000" }));
         var share = Math.round(Math.max(r.value, 0) / total * 1000) / 10;
-        legend.appendChild(text(338, row + 13, short(r.key) + " — " + formatValue(r.value) + " (" + formatValue(share) + " %)"));
+        legend.appendChild(text(legendX + 18, row + 13, short(r.key) + " — " + formatValue(r.value) + " (" + formatValue(share) + percentSign + ")"));
       });
       svg.appendChild(legend);
     } else {
       // Axes with their titles: categories along x (every n-th label when crowded), the measure along y.
-      var width = 640, height = 380, left = 72, right = 16, top = 20, bottom = 96;
+      var width = fitted, height = 380, left = 72, right = 16, top = 20, bottom = 96;
       svg = svgEl("svg", { viewBox: "0 0 " + width + " " + height, role: "img", "aria-label": title, class: "ds-svg" });
       var max = Math.max.apply(null, rows.map(function (r) { return r.value; }).concat([0]));
       var min = Math.min.apply(null, rows.map(function (r) { return r.value; }).concat([0]));
@@ -244,7 +254,7 @@
         var points = rows.map(function (r, i) { return (left + step * (i + 0.5)) + "," + y(r.value); }).join(" ");
         svg.appendChild(svgEl("polyline", { points: points, fill: "none", stroke: PALETTE[0], "stroke-width": 2 }));
       }
-      var every = Math.ceil(rows.length / 15);
+      var every = Math.ceil(rows.length / Math.max(5, Math.floor((width - left - right) / 36)));  // a label every 36 px
       rows.forEach(function (r, i) {
         var x = left + step * i;
         var mark;

@@ -12,6 +12,9 @@
   // Sequential, colour-blind-safe palette (light to dark); classes are also written as ranges.
   var CLASSES = ["#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"];
 
+  // Numbers as the page's language writes them (3 000 in French, 3,000 in English), never the browser's.
+  function number(value) { return Number(value).toLocaleString(document.documentElement.lang || "fr"); }
+
   function family(type) {
     if (!type) return "Polygon";
     if (type.indexOf("Point") >= 0) return "Point";
@@ -102,7 +105,7 @@
         for (var i = 0; i <= breaks.length; i++) {
           var from = i === 0 ? low : breaks[i - 1];
           var to = i < breaks.length ? breaks[i] : Math.max.apply(null, values.filter(function (v) { return v !== null && v !== "" && !isNaN(Number(v)); }).map(Number));
-          labels.push([CLASSES[i], format(text.range, { field: choropleth, low: from.toLocaleString(), high: to.toLocaleString() })]);
+          labels.push([CLASSES[i], format(text.range, { field: choropleth, low: number(from), high: number(to) })]);
         }
         labels.push(["#bdbdbd", format(text.noValueFor, { field: choropleth })]);
         labels.forEach(function (item) {
@@ -157,7 +160,7 @@
           });
         }
       }).addTo(map);
-      status.textContent = format(meta.returned === 0 ? text.shownZero || text.shown : meta.returned === 1 ? text.shownOne : text.shown, { returned: (meta.returned || 0).toLocaleString(), total: (meta.total || 0).toLocaleString() });
+      status.textContent = format(meta.returned === 0 ? text.shownZero || text.shown : meta.returned === 1 ? text.shownOne : text.shown, { returned: number(meta.returned || 0), total: number(meta.total || 0) });
       drawLegend();
     }
 

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from ouvert.core import actors
 from ouvert.harvest import services
@@ -18,7 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args, action: str, **options):
         if action == "due":
             runs = services.runs_due()
-            self.stdout.write(f"{len(runs)} moissonnage(s) mis en file.")
+            self.stdout.write(ngettext("%(n)s moissonnage mis en file.", "%(n)s moissonnages mis en file.",
+                                       len(runs)) % {"n": len(runs)})
             return
         source = HarvestSource.objects.filter(slug=options["source"]).first()
         if source is None:

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ouvert.core import actors
 from ouvert.core.messages import Message, render
@@ -35,7 +37,7 @@ class Command(BaseCommand):
 
         if action == "remind":
             sent = services.reminders_send(today=timezone.localdate(), days=options["days"], by=actors.SCHEDULE)
-            self.stdout.write(f"{sent} rappel(s) envoyé(s).")
+            self.stdout.write(ngettext("%(n)s rappel envoyé.", "%(n)s rappels envoyés.", sent) % {"n": sent})
             return
         if action == "policies":
             self.stdout.write("politiques ajoutées." if demo.policies_ensure() else "politiques déjà présentes.")
@@ -55,7 +57,10 @@ class Command(BaseCommand):
         for row in report.rows:
             text_messages = " ".join(render(Message.from_dict(m)) for m in row.messages)
             self.stdout.write(f"ligne {row.line} [{'ok' if row.ok else 'erreur'}] {row.key} {text_messages}")
-        self.stdout.write(f"{report.ok_count} ligne(s) valide(s), {report.error_count} erreur(s)"
-                          + (" (essai : rien n'est enregistré)." if report.dry_run else "."))
+        counts = {"valid": ngettext("%(n)s ligne valide", "%(n)s lignes valides", report.ok_count)
+                  % {"n": report.ok_count},
+                  "errors": ngettext("%(n)s erreur", "%(n)s erreurs", report.error_count) % {"n": report.error_count}}
+        self.stdout.write((_("%(valid)s, %(errors)s (essai : rien n'est enregistré).") if report.dry_run
+                           else _("%(valid)s, %(errors)s.")) % counts)
         if report.error_count:
             raise CommandError("des lignes ont des erreurs (voir ci-dessus)")

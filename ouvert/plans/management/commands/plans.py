@@ -5,6 +5,8 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ouvert.core import actors
 
@@ -38,8 +40,11 @@ class Command(BaseCommand):
 
             stored = services.snapshot_take(on=on, by=actors.COMMAND)
             refreshed = barometer_open_data_refresh()
-            self.stdout.write(f"{stored} valeur(s) d'indicateur relevée(s) ; {refreshed} jeu(x) de données du "
-                              "baromètre mis à jour.")
+            values = ngettext("%(n)s valeur d'indicateur relevée", "%(n)s valeurs d'indicateur relevées",
+                              stored) % {"n": stored}
+            datasets = ngettext("%(n)s jeu de données du baromètre mis à jour",
+                                "%(n)s jeux de données du baromètre mis à jour", refreshed) % {"n": refreshed}
+            self.stdout.write(_("%(values)s ; %(datasets)s.") % {"values": values, "datasets": datasets})
         if action in ("remind", "daily"):
             sent = services.reminders_send(today=on, by=actors.COMMAND)
-            self.stdout.write(f"{sent} rappel(s) envoyé(s).")
+            self.stdout.write(ngettext("%(n)s rappel envoyé.", "%(n)s rappels envoyés.", sent) % {"n": sent})

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from ouvert.procurement import services
 
@@ -12,4 +13,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **options):
         opened = services.calls_open_due()
-        self.stdout.write(f"{opened} appel(s) ouvert(s).")
+        self.stdout.write(ngettext("%(n)s appel ouvert.", "%(n)s appels ouverts.", opened) % {"n": opened})
