@@ -36,3 +36,15 @@ def test_map_with_a_basemap(page, settings, live_server, public_rid):
     assert "img-src 'self' data: http://127.0.0.1:9" in response.headers["content-security-policy"]
     page.wait_for_function("() => document.querySelector('[data-geo-status]').textContent.includes('116')")
     page.wait_for_selector(".leaflet-tile", state="attached")
+
+
+def test_pages_ask_for_no_missing_file(page):
+    """No page logs a failed load: the browser's icon request included (without a declared icon it
+    asks for /favicon.ico, a 404 on every first visit)."""
+    errors = []
+    page.on("console", lambda message: errors.append((message.text, message.location.get("url")))
+            if message.type == "error" else None)
+    page.goto("/fr/")
+    page.wait_for_load_state("networkidle")
+    assert errors == []
+    assert page.locator("link[rel=icon]").get_attribute("href").endswith("/ouvert/favicon.svg")
