@@ -23,6 +23,7 @@ from django.utils import timezone
 from ouvert.core.models import Organization, User
 
 from . import learning, services
+from .demo_english import ENGLISH
 from .models import Dataset, DatasetRequest, Licence, Theme
 
 PACK = Path(__file__).resolve().parent / "demo_data"
@@ -42,6 +43,7 @@ class PackFile:
     description: str
     format: str = ""
     data_dictionary: tuple = ()
+    description_en: str = ""
 
 
 def _source_url(entry: dict) -> str:
@@ -54,6 +56,14 @@ def _file_note(entry: dict) -> str:
     text = f"Source : {src['repository']} @ {src['commit']}, {src['path']}."
     if entry["rows_kept"] is not None:
         text += f" Extrait : les {entry['rows_kept']} premières lignes sur {entry['rows_total']}."
+    return text
+
+
+def _file_note_en(entry: dict) -> str:
+    src = entry["source"]
+    text = f"Source: {src['repository']} @ {src['commit']}, {src['path']}."
+    if entry["rows_kept"] is not None:
+        text += f" Extract: the first {entry['rows_kept']} rows of {entry['rows_total']}."
     return text
 
 
@@ -71,12 +81,14 @@ def pack_files(item: dict) -> list[PackFile]:
         shp = next(e for e in parts if e["file"].lower().endswith(".shp"))
         out.append(PackFile(Path(shp["name"]).stem + ".zip", buffer.getvalue(),
                             " ".join(_file_note(e) for e in parts), format="SHP",
-                            data_dictionary=tuple(shp.get("data_dictionary", ()))))
+                            data_dictionary=tuple(shp.get("data_dictionary", ())),
+                            description_en=" ".join(_file_note_en(e) for e in parts)))
     for entry in entries:
         if complete and entry in parts or Path(entry["file"]).suffix.lower() == ".txt":
             continue
         out.append(PackFile(entry["name"], (PACK / entry["file"]).read_bytes(), _file_note(entry),
-                            data_dictionary=tuple(entry.get("data_dictionary", ()))))
+                            data_dictionary=tuple(entry.get("data_dictionary", ())),
+                            description_en=_file_note_en(entry)))
     return out
 
 
@@ -93,6 +105,23 @@ def _notes(item: dict) -> str:
         provenance += " Extrait : " + "; ".join(
             f"{e['name']}, {e['rows_kept']} premières lignes sur {e['rows_total']}" for e in trimmed) + "."
     return f"{item['description']}\n\n{provenance}"
+
+
+def _notes_en(item: dict) -> str:
+    """The English description: the translation of the French one (``demo_english``) and the provenance."""
+    files = item["files"]
+    english = ENGLISH[item["key"]]
+    trimmed = [e for e in files if e["rows_kept"] is not None]
+    provenance = (f"**Provenance.** Real data published by {item['publisher']}, under the licence "
+                  f"{item['licence']['title']}. Files taken from the public repository "
+                  f"{files[0]['source']['repository']} (commit {files[0]['source']['commit']}) and shipped as they "
+                  "are with Ouvert's demo (notice: ouvert/catalog/demo_data/NOTICE.md).")
+    if english.licence_note:
+        provenance += " " + english.licence_note
+    if trimmed:
+        provenance += " Extract: " + "; ".join(
+            f"{e['name']}, the first {e['rows_kept']} rows of {e['rows_total']}" for e in trimmed) + "."
+    return f"{english.description}\n\n{provenance}"
 
 
 REQUESTS = [
@@ -165,6 +194,7 @@ def _catalog_load(stdout=None) -> bool:
         dataset = services.dataset_create(
             by=admin, organization=organization, title=item["title"], name=item["key"], keywords=item["keywords"],
             themes=[themes[s] for s in item["themes"] if s in themes], notes=_notes(item),
+            title_en=ENGLISH[item["key"]].title, notes_en=_notes_en(item), keywords_en=ENGLISH[item["key"]].keywords,
             licence=licences.get(item["licence"]["slug"]), update_frequency=item["frequency"],
             spatial=item["spatial"], source_url=item["files"][0]["source"]["repository"],
             contact_name=f"Équipe des données ouvertes — {organization.acronym or organization.name_fr}",
@@ -174,12 +204,13 @@ def _catalog_load(stdout=None) -> bool:
         for pack_file in pack_files(item):
             services.resource_create(dataset=dataset, by=admin, name=pack_file.filename,
                                      description=pack_file.description, format=pack_file.format,
+                                     description_en=pack_file.description_en,
                                      data_dictionary=list(pack_file.data_dictionary),
                                      file=SimpleUploadedFile(pack_file.filename, pack_file.data))
             files += 1
         services.resource_create(dataset=dataset, by=admin, url=_source_url(item["files"][0]),
                                  name="Fichier d'origine dans le dépôt source", format="HTML",
-                                 is_documentation=True)
+                                 name_en="Original file in the source repository", is_documentation=True)
         services.dataset_publish(dataset=dataset, by=admin)
         count += 1
         # Spread the dates so that sorts, the calendar and "late" flags mean something.

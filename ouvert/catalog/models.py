@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ouvert.core.models import Organization
 
+from .markup import plain_text
+
 
 def _english() -> bool:
     return (get_language() or "fr").startswith("en")
@@ -176,6 +178,11 @@ class Dataset(models.Model):
     @property
     def notes_local(self) -> str:
         return self.notes_en if self.notes_en and (get_language() or "fr").startswith("en") else self.notes
+
+    @property
+    def notes_local_text(self) -> str:
+        """The description in the page's language as plain words, for lists (no Markdown marks)."""
+        return plain_text(self.notes_local)
 
     @property
     def popularity(self) -> int:

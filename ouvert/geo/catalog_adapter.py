@@ -65,7 +65,9 @@ def resource_dataset_id(resource_id: uuid.UUID) -> uuid.UUID | None:
         "dataset_id", flat=True).first()
 
 
-def demo_dataset_publish(*, name: str, organization, title: str, filename: str, data: bytes) -> uuid.UUID | None:
+def demo_dataset_publish(*, name: str, organization, title: str, title_en: str, notes: str, notes_en: str,
+                         keywords: str, keywords_en: str, filename: str, data: bytes,
+                         data_dictionary: list[dict[str, str]] | None = None) -> uuid.UUID | None:
     """For the demo: a published dataset of ``organization`` holding one uploaded file, written
     through the catalogue's services by the first site administrator; the resource's id, or None
     when it exists already (or without catalogue or administrator)."""
@@ -83,15 +85,14 @@ def demo_dataset_publish(*, name: str, organization, title: str, filename: str, 
     if admin is None:
         return None
     dataset = services.dataset_create(
-        by=admin, organization=organization, title=title, name=name,
-        notes=f"{title}. Couche géographique de démonstration, lisible sur la carte, en tableau et par l'API ; "
-              "coordonnées en WGS 84 après reprojection.",
-        keywords="carte, territoire, régions administratives", spatial="Québec (province)",
+        by=admin, organization=organization, title=title, name=name, notes=notes, title_en=title_en,
+        notes_en=notes_en, keywords=keywords, keywords_en=keywords_en, spatial="Québec (province)",
         themes=list(apps.get_model("catalog", "Theme").objects.filter(slug="territoire")),
         contact_name="Équipe des données ouvertes", update_frequency="irregular",
         contact_email=f"donnees.ouvertes@{organization.slug}.demo.ouvert.quebec",
-        temporal_start=dt.date(2026, 1, 1))
+        temporal_start=dt.date(2026, 5, 1),
+        source_url="https://www.donneesquebec.ca/recherche/dataset/decoupages-administratifs")
     resource = services.resource_create(dataset=dataset, by=admin, file=SimpleUploadedFile(filename, data),
-                                        name=filename)
+                                        name=filename, data_dictionary=data_dictionary)
     services.dataset_publish(dataset=dataset, by=admin)
     return resource.pk

@@ -45,6 +45,12 @@ def ledger_dataset() -> Dataset | None:
     return Dataset.objects.filter(name=DATASET_NAME).exclude(state=DatasetState.DELETED).first()
 
 
+NOTES_EN = ("Compliance of the articles from research funded by the Fonds de recherche du Québec with their "
+            "open access policy: for each declared article, the policy applied, the deadline, the status "
+            "(compliant, late, non-compliant, undetermined) and the codes that explain it. No personal data. "
+            "Updated at each publication of the ledger.")
+
+
 @transaction.atomic
 def ledger_publish(*, funder: Funder, by: User) -> Dataset:
     check(can_manage_funder(by, funder))
@@ -57,7 +63,9 @@ def ledger_publish(*, funder: Funder, by: User) -> Dataset:
     if dataset is None:
         dataset = catalog_services.dataset_create(
             by=by, organization=funder.organization, title="Registre de conformité au libre accès des FRQ",
-            name=DATASET_NAME, keywords=["libre accès", "recherche", "science ouverte"], notes=notes, language="fr")
+            name=DATASET_NAME, keywords=["libre accès", "recherche", "science ouverte"], notes=notes, language="fr",
+            title_en="Open access compliance ledger of the FRQ", notes_en=NOTES_EN,
+            keywords_en=["open access", "research", "open science"])
     else:
         for old in list(dataset.resources.all()):
             catalog_services.resource_delete(resource=old, by=by)

@@ -69,6 +69,12 @@ def ocds_dataset_refresh(*, organization: Organization, by: User) -> Dataset:
                "adjudication, contrat, livraison, paiement, annulation) publié selon l'Open Contracting Data "
                "Standard 1.1 : publications, enregistrements par appel et fichiers mensuels. Jamais un brouillon "
                "ni le contenu d'une soumission scellée."),
+        title_en="Micro-procurement: public procurement data (OCDS)",
+        notes_en=("Every public change of state of a micro-procurement call (publication, amendment, award, "
+                  "contract, delivery, payment, cancellation) published under the Open Contracting Data Standard "
+                  "1.1: releases, one record per call and monthly files. Never a draft, nor the content of a "
+                  "sealed bid."),
+        keywords_en=("ocds", "public procurement", "micro-procurement"),
         source_url=_url(reverse("procurement:index")), keywords=("ocds", "marches-publics", "micro-acquisitions"),
         update_frequency=UpdateFrequency.IRREGULAR, resources=resources, state=DatasetState.ACTIVE)
     dataset = dataset_upsert(data=data, organization=organization, by=by, dataset=dataset)

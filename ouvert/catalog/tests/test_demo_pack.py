@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from ouvert.catalog.demo import PACK, pack_files, pack_manifest
 
@@ -56,6 +57,25 @@ def test_pack_covers_what_a_visitor_meets():
     assert "contrats-nb3.csv" in names  # no header row: fails a guideline and shows its report
     districts = next(i for i in items if i["key"] == "districts-electoraux-de-montreal")
     assert [f.filename for f in pack_files(districts)] == ["merge.zip"]
+
+
+def test_every_demo_dataset_has_english_metadata():
+    """The English pages find the demo by English words: each dataset of the pack has an English title,
+    description and keywords (``demo_english``), and its English description gives the provenance."""
+    from ouvert.catalog.demo import _notes_en
+    from ouvert.catalog.demo_english import ENGLISH
+
+    items = pack_manifest()["datasets"]
+    assert set(ENGLISH) == {item["key"] for item in items}
+    for item in items:
+        english = ENGLISH[item["key"]]
+        assert english.title and english.title != item["title"], item["key"]
+        assert len(english.description) >= 40 and len(english.keywords.split(",")) >= 2, item["key"]
+        notes = _notes_en(item)
+        assert notes.startswith(english.description) and "**Provenance.** Real data published by" in notes
+        assert bool(english.licence_note) == bool(item["licence_note"]), item["key"]
+    cycling = [e for e in ENGLISH.values() if "bicycle" in e.keywords]
+    assert len(cycling) >= 5
 
 
 def _free_port() -> int:
@@ -201,6 +221,13 @@ def test_every_demo_table_has_a_complete_dictionary_so_no_organization_is_at_zer
     for dataset in datasets:
         assert dataset.quality_checked_at is not None, dataset.name
         by_organization.setdefault(dataset.organization.slug, []).append(dataset)
+    # Read in English: a visitor of the English catalogue finds the cycling datasets by English words,
+    # and a French page asked in English says it shows the English matches.
+    client = Client()
+    english = client.get("/en/data/", {"q": "bicycles"}).content.decode()
+    assert "Bicycle network" in english and "Bicycle counts on bike paths" in english
+    french = client.get("/fr/donnees/", {"q": "bicycle"}).content.decode()
+    assert 'id="other-language"' in french and "Réseau cyclable" in french
     conforming = {slug: sum(d.conforms for d in items) for slug, items in by_organization.items()}
     assert sum(1 for n in conforming.values() if n) >= len(conforming) // 2, conforming
     for slug, items in by_organization.items():

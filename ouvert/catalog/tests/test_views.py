@@ -184,6 +184,17 @@ def test_search_page_query_count(client, publisher, make_dataset, django_assert_
         assert client.get("/fr/donnees/", {"q": "jeu"}).status_code == 200
 
 
+def test_results_list_descriptions_as_plain_words_in_the_page_language(client, publisher, make_dataset):
+    user, org = publisher
+    make_dataset(user, org, title="Écoles primaires", title_en="Primary schools",
+                 notes="Les **écoles** du territoire.\n\n- [Source](https://exemple.qc.ca) & carte",
+                 notes_en="The territory's **schools**.\n\n**Provenance.** The school board.")
+    french = client.get("/fr/donnees/").content.decode()
+    assert "Les écoles du territoire. Source &amp; carte" in french and "**" not in french
+    english = client.get("/en/data/").content.decode()
+    assert "The territory&#x27;s schools. Provenance. The school board." in english and "**" not in english
+
+
 def test_history_diff(client, publisher, make_dataset):
     from ouvert.catalog import services
 

@@ -153,6 +153,7 @@ def test_only_editors_of_the_organization_may_load(make_user, make_org, make_mem
 
 
 def test_demo_load_is_idempotent_and_always_has_regions(make_org, site_admin):
+    from ouvert.catalog import services
     from ouvert.catalog.models import Dataset
     from ouvert.geo.demo import geo_demo_load
     from ouvert.geo.models import GeoLayer
@@ -165,6 +166,17 @@ def test_demo_load_is_idempotent_and_always_has_regions(make_org, site_admin):
     layer = GeoLayer.objects.get(resource_id=regions.resources.get().pk)
     assert layer.feature_count == 17 and layer.mappable_count == 17 and layer.dataset_id == regions.pk
     assert selectors.layer_get(resource_id=layer.resource_id, user=None) == layer  # public, like its dataset
+    # The real boundaries of the offline base (not the regions' extents), credited, in both languages.
+    shapes = json.loads(regions.resources.get().file.read())["features"]
+    assert min(len(f["geometry"]["coordinates"][0]) for f in shapes if f["geometry"]["type"] == "Polygon") > 5
+    assert regions.title_en == "Administrative regions of Québec" and "SDA" in regions.notes_en
+    assert "CC BY 4.0" in regions.notes and "approximati" not in regions.title
+    services.dataset_quality_refresh(dataset=regions)
+    assert regions.quality_report and not [f for f in regions.quality_report["findings"] if f["status"] == "fail"]
+    mrc = Dataset.objects.get(name="carte-mrc")
+    assert GeoLayer.objects.get(resource_id=mrc.resources.get().pk).feature_count == 104
+    assert {"regional county municipalities"} <= set(mrc.keywords_en)
+    assert [c["name"] for c in mrc.resources.get().data_dictionary] == ["code", "nom", "region", "geometry"]
     count = GeoLayer.objects.count()
     assert geo_demo_load() is False and GeoLayer.objects.count() == count
 

@@ -124,6 +124,7 @@ def test_ledger_published_as_an_open_dataset_of_the_catalogue(demo_world, make_u
     dataset = ledger_dataset()
     assert response.status_code == 302 and dataset is not None and dataset.state == DatasetState.ACTIVE
     assert dataset.organization.slug == "frqs" and dataset.resources.count() == 1
+    assert dataset.title_en == "Open access compliance ledger of the FRQ" and "open science" in dataset.keywords_en
     client.post("/fr/libre-acces/registre/publier/")  # again: the CSV is replaced, not added
     assert ledger_dataset().resources.count() == 1
     assert dataset.get_absolute_url() in client.get("/fr/libre-acces/tableau-de-bord/").content.decode()

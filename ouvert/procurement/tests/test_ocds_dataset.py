@@ -37,6 +37,9 @@ def test_each_release_refreshes_the_dataset(configured, make_call, buyer, client
     assert links["records.json"].endswith("/ocds/records.json")
     assert links[f"releases-{month}.json"].endswith(f"/ocds/releases-{month}.json")
     assert dataset.state == "active" and dataset.organization.slug == configured.memberships.get().organization.slug
+    assert dataset.title_en.startswith("Micro-procurement") and "public procurement" in dataset.keywords_en
+    english = client.get("/en/data/", {"q": "procurement"}).content.decode()  # found by English words
+    assert dataset.title_en in english
     # every link answers on the site (the paths are the OCDS views')
     for url in links.values():
         assert client.get(url.removeprefix(settings.SITE_URL.rstrip("/"))).status_code == 200
