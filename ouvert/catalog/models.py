@@ -228,6 +228,16 @@ class Resource(models.Model):
         return reverse("catalog:resource_detail", kwargs={"name": self.dataset.name, "pk": self.pk})
 
     @property
+    def name_local(self) -> str:
+        """The name in the page's language: the English one on English pages when there is one."""
+        return self.name_en if self.name_en and (get_language() or "fr").startswith("en") else self.name
+
+    @property
+    def description_local(self) -> str:
+        return (self.description_en if self.description_en and (get_language() or "fr").startswith("en")
+                else self.description)
+
+    @property
     def is_upload(self) -> bool:
         return bool(self.file)
 

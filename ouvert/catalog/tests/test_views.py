@@ -164,6 +164,38 @@ def test_pages_in_english_and_json_twins(client, publisher, make_dataset):
     assert b"Arbres publics" in client.get(f"/fr/donnees/fil/organization/{org.slug}/").content
 
 
+def test_english_pages_show_english_resource_names_descriptions_and_keywords(client, publisher, make_dataset):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import translation
+
+    from ouvert.catalog import services
+
+    user, org = publisher
+    dataset = make_dataset(user, org, title="Arbres publics", title_en="Public trees", keywords=["arbres", "forêt"],
+                           keywords_en=["trees", "urban forest"])
+    resource = services.resource_create(dataset=dataset, by=user, name="Inventaire des arbres",
+                                        name_en="Tree inventory", description="Un arbre par ligne.",
+                                        description_en="One tree per row.",
+                                        file=SimpleUploadedFile("arbres.csv", b"espece,hauteur\nerable,12\n"))
+    def main(response) -> str:  # the page as read (the schema.org block in the head keeps the French names)
+        html = response.content.decode()
+        return html[html.index("<main"):html.index("</main>")]
+
+    with translation.override("en"):
+        english_url = resource.get_absolute_url()
+    english = main(client.get(f"/en/data/datasets/{dataset.name}/"))
+    assert '<a href="/en/data/?q=urban%20forest">urban forest</a>' in english and "?keyword=arbres" not in english
+    assert ">Tree inventory</a>" in english and "Inventaire des arbres" not in english
+    page = main(client.get(english_url))
+    assert "<h1>Tree inventory</h1>" in page and "One tree per row." in page and "Un arbre par ligne" not in page
+    french = main(client.get(f"/fr/donnees/jeux/{dataset.name}/"))
+    assert "?keyword=arbres" in french and ">Inventaire des arbres</a>" in french and "urban forest" not in french
+    # Without English, the French text stays, marked as French.
+    services.resource_update(resource=resource, by=user, name_en="", description_en="")
+    page = main(client.get(english_url))
+    assert '<h1 lang="fr">Inventaire des arbres</h1>' in page
+
+
 def test_organization_page_lists_datasets_and_calendar(client, publisher, make_dataset):
     user, org = publisher
     make_dataset(user, org, title="Collectes", update_frequency="weekly")
