@@ -258,8 +258,9 @@ def _documented_table_findings(resource: Resource, table: Any) -> list[dict[str,
         entry = dictionary.get(field["id"].lower(), {})
         if not ((field.get("description") or "").strip() or (entry.get("description") or "").strip()):
             undocumented.append(field["id"])
-        if field.get("type") in ("int", "numeric") and not (field.get("unit") or entry.get("unit")):
-            no_unit.append(field["id"])
+        identifier = str(entry.get("type", "")).strip().lower() in ("identifiant", "identifier")
+        if field.get("type") in ("int", "numeric") and not (field.get("unit") or entry.get("unit") or identifier):
+            no_unit.append(field["id"])  # a number that measures something; an identifier has no unit
     if no_unit:
         out.append(finding("F10", "warning", "f10.no_unit", columns=no_unit[:20],
                            where=_where(resource, **sheet, columns=no_unit[:50])))

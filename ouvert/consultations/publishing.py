@@ -74,8 +74,7 @@ def consultation_open_data_publish(*, consultation: Consultation, by: User) -> D
                                                   keywords=meta["keywords"], themes=themes, **fields)
         for old in list(dataset.resources.all()):
             catalog_services.resource_delete(resource=old, by=by)
-    dictionary = [{"name": column["colonne"], "type": "text", "description": column["description"], "unit": ""}
-                  for column in meta["columns"]]
+    dictionary = meta["columns"]
     catalog_services.resource_create(
         dataset=dataset, by=by, name=exported["name"],
         description=f"{meta['rows']} participants; SHA-256 {meta['checksum_sha256']}",

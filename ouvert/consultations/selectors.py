@@ -352,7 +352,20 @@ def open_data_min_group() -> int:
 def consultation_results_rows(*, consultation: Consultation, include_free_text: bool = True,
                               include_demographics: bool = False,
                               anonymize: bool = False) -> tuple[list[str], list[list[Any]]]:
-    """One row per participant, one column per question (one per line of a grid). Questions a
+    """The results as a header and rows (see :func:`consultation_results_table`)."""
+    header, _sources, rows = consultation_results_table(
+        consultation=consultation, include_free_text=include_free_text,
+        include_demographics=include_demographics, anonymize=anonymize)
+    return header, rows
+
+
+def consultation_results_table(*, consultation: Consultation, include_free_text: bool = True,
+                               include_demographics: bool = False, anonymize: bool = False,
+                               ) -> tuple[list[str], list[Question | None], list[list[Any]]]:
+    """The header, the question each column answers (None for the participant's number, channel, day
+    and socio-demographic groups) and the rows.
+
+    One row per participant, one column per question (one per line of a grid). Questions a
     participant never saw are marked "s.o.". The date sent is the day only (an exact time could be
     joined to other records).
 
@@ -368,13 +381,17 @@ def consultation_results_rows(*, consultation: Consultation, include_free_text: 
     kept = [q for q in questions if include_free_text or q.kind not in (QuestionKind.SHORT_TEXT,
                                                                           QuestionKind.LONG_TEXT, QuestionKind.FILE)]
     header = [str(_("participant")), str(_("canal")), str(_("envoyé le"))]
+    sources: list[Question | None] = [None, None, None]
     for q in kept:
         if q.kind == QuestionKind.MATRIX:
             header += [f"{q.label} — {row}" for row in q.rows]
+            sources += [q] * len(q.rows)
         else:
             header.append(q.label)
+            sources.append(q)
     if include_demographics:
         header += [str(_("groupe d'âge")), str(_("région")), str(_("genre"))]
+        sources += [None, None, None]
     parts = list(submitted(consultation).order_by("id").values_list("id", "channel", "submitted_at"))
     values: dict[int, dict[int, Any]] = {pid: {} for pid, _c, _s in parts}
     for pid, qid, value in Answer.objects.filter(participation__consultation=consultation,
@@ -417,7 +434,7 @@ def consultation_results_rows(*, consultation: Consultation, include_free_text: 
         rows.append(row)
     if anonymize:
         rows = _anonymized(rows, demographic_columns=3 if include_demographics else 0)
-    return header, rows
+    return header, sources, rows
 
 
 def _anonymized(rows: list[list[Any]], *, demographic_columns: int) -> list[list[Any]]:

@@ -159,6 +159,13 @@ def _unsatisfiable(response: HttpResponseBase, size: int) -> HttpResponse:
 
 def _strip_body(response: HttpResponseBase) -> None:
     if isinstance(response, StreamingHttpResponse):  # FileResponse included
+        if not response.has_header("Content-Length"):
+            # A stream of unknown size: without a length the server would frame the empty body as
+            # chunks and send their terminator, bytes a HEAD must not carry (clients fail on them).
+            # Counting costs one generation; the big exports are materialized first and have a size.
+            content = response.streaming_content
+            if isinstance(content, Iterable):  # the WSGI server's (an async stream is never this path)
+                response["Content-Length"] = str(sum(len(chunk) for chunk in content))
         response.close()
         response.streaming_content = iter(())
     elif isinstance(response, HttpResponse):

@@ -139,7 +139,8 @@ def test_results_with_no_participant_are_not_published(client, survey, organizer
     assert "Aucun participant" in response.content.decode() and not Dataset.objects.exists()
 
 
-def test_results_publish_as_an_open_dataset_in_the_catalogue(client, answered, organizer, make_user, settings):
+def test_results_publish_as_an_open_dataset_in_the_catalogue(client, answered, organizer, make_user, settings,
+                                                             django_capture_on_commit_callbacks):
     settings.CONSULTATIONS_OPEN_DATA_MIN_GROUP = 2
     answered.keywords = "budget participatif, consultation publique"
     answered.save(update_fields=["keywords"])
@@ -151,7 +152,8 @@ def test_results_publish_as_an_open_dataset_in_the_catalogue(client, answered, o
     url = f"/fr/consultations/{answered.slug}/resultats/publier-donnees-ouvertes/"
     assert client.post(url).status_code == 403
     client.force_login(organizer)
-    response = client.post(url)
+    with django_capture_on_commit_callbacks(execute=True):  # the upload's load into the datastore
+        response = client.post(url)
     assert response.status_code == 302
     dataset = Dataset.objects.get(name=f"consultation-{answered.slug}-resultats")
     assert dataset.organization == answered.organization and dataset.state == "active"
@@ -161,8 +163,26 @@ def test_results_publish_as_an_open_dataset_in_the_catalogue(client, answered, o
         k.name for k in dataset.keywords.all()}
     resource = dataset.resources.get()
     assert resource.format == "CSV" and resource.size > 0
-    content = resource.file.read().decode("utf-8-sig")
+    raw = resource.file.read()
+    content = raw.decode("utf-8")
     assert "Publier les données de dépenses" not in content and "35-54" in content
+    # The platform's own file follows the publication guidelines: plain UTF-8 (F2), yes/no answers as
+    # true/false (F9), a unit for each measure (F10) and every column described (F12).
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    used = next(csv.DictReader(io.StringIO(content)))["Déjà participé?"]
+    assert used in ("true", "false", "s.o.")
+    columns = {c["name"]: c for c in resource.data_dictionary}
+    assert columns["participant"]["type"] == "identifiant" and all(c["description"] for c in columns.values())
+    from ouvert.catalog.services import dataset_quality_refresh
+
+    report = dataset_quality_refresh(dataset=dataset).quality_report
+    failed = {f["rule"] for f in report["findings"] if f["status"] in ("fail", "warning")}
+    assert not failed & {"F2", "F9", "F10", "F12"}, [f for f in report["findings"] if f["rule"] in failed]
+    from ouvert.datastore.selectors import tables_for_resource
+
+    (table,) = tables_for_resource(resource.pk)  # the report read the typed table, not only the file
+    types = {f["id"]: f["type"] for f in table.fields}
+    assert types["Déjà participé?"] == "bool" and types["participant"] == "int"
     # The public finds it in the catalogue and the results page links to it.
     client.logout()
     assert "Résultats anonymisés" in client.get("/fr/donnees/?q=resultats+anonymises").content.decode()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import re
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -101,6 +103,27 @@ def test_head_sends_no_body_and_keeps_the_connection_usable(server, published):
     connection.request("GET", "/api/3/action/status_show")
     assert b'"success": true' in connection.getresponse().read()
     connection.close()
+
+
+def test_head_of_a_stream_of_unknown_size_has_its_length_and_no_bytes(server):
+    """The open-access ledger is streamed as it is written: a HEAD gets its length and not one byte after
+    the headers (waitress frames a body of unknown size as chunks, whose terminator broke clients)."""
+    parts = urlsplit(server)
+    for path in ("/fr/libre-acces/registre.csv", "/en/open-access/ledger.csv"):
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port), timeout=30) as raw:
+            raw.sendall(f"HEAD {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+            answer = b""
+            while chunk := raw.recv(65536):
+                answer += chunk
+        headers, _, after = answer.partition(b"\r\n\r\n")
+        assert headers.startswith(b"HTTP/1.1 200") and after == b"", (path, headers, after)
+        assert b"transfer-encoding" not in headers.lower(), headers
+        length = int(re.search(rb"(?im)^content-length: (\d+)", headers).group(1))
+        connection = _connection(server)
+        connection.request("GET", path)
+        get = connection.getresponse()
+        assert get.status == 200 and len(get.read()) == length
+        connection.close()
 
 
 def test_byte_ranges_on_files_and_exports(server, published):
