@@ -7,16 +7,17 @@ from __future__ import annotations
 import csv
 import io
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from ouvert.catalog import services as catalog_services
-from ouvert.catalog.models import Dataset, DatasetState
+from ouvert.catalog.models import Dataset, DatasetState, Theme
 from ouvert.core.audit import audit_record
 from ouvert.core.models import User
 
-from .models import Funder
+from .models import Funder, Publication
 from .permissions import can_manage_funder, check
 from .selectors import LEDGER_FIELDS, ledger_rows
 
@@ -60,13 +61,21 @@ def ledger_publish(*, funder: Funder, by: User) -> Dataset:
              "Québec à leur politique de libre accès : pour chaque article déclaré, la politique appliquée, la "
              "date limite, le statut (conforme, en retard, non conforme, indéterminé) et les codes qui "
              "l'expliquent. Aucune donnée personnelle. Mis à jour à chaque publication du registre.")
+    first = Publication.objects.exclude(published_on=None).order_by("published_on").values_list(
+        "published_on", flat=True).first()
+    # Who answers, what it is about, the years and the territory it covers (rules M2 and M5).
+    described = {"contact_name": "Équipe des données ouvertes", "contact_email": settings.OPEN_DATA_CONTACT,
+                 "spatial": "Québec", "temporal_start": first or timezone.localdate(),
+                 "update_frequency": "irregular"}
+    themes = list(Theme.objects.filter(slug="education-recherche"))
     if dataset is None:
         dataset = catalog_services.dataset_create(
             by=by, organization=funder.organization, title="Registre de conformité au libre accès des FRQ",
             name=DATASET_NAME, keywords=["libre accès", "recherche", "science ouverte"], notes=notes, language="fr",
             title_en="Open access compliance ledger of the FRQ", notes_en=NOTES_EN,
-            keywords_en=["open access", "research", "open science"])
+            keywords_en=["open access", "research", "open science"], themes=themes, **described)
     else:
+        dataset = catalog_services.dataset_update(dataset=dataset, by=by, themes=themes, **described)
         for old in list(dataset.resources.all()):
             catalog_services.resource_delete(resource=old, by=by)
     catalog_services.resource_create(

@@ -57,7 +57,8 @@ def ocds_dataset_refresh(*, organization: Organization, by: User) -> Dataset:
               "Toutes les publications (releases) OCDS 1.1, paquet paginé (links.next)."),
              ("records.json", reverse("ocds_records"), "Un enregistrement (record) OCDS par appel, avec son état "
               "compilé.")]
-    for month in release_months():
+    months = release_months()
+    for month in months:
         year, number = month.split("-")
         links.append((f"releases-{month}.json", reverse("ocds_month", kwargs={"year": year, "month": number}),
                       f"Fichier mensuel : les publications OCDS datées de {month} (UTC)."))
@@ -76,7 +77,11 @@ def ocds_dataset_refresh(*, organization: Organization, by: User) -> Dataset:
                   "sealed bid."),
         keywords_en=("ocds", "public procurement", "micro-procurement"),
         source_url=_url(reverse("procurement:index")), keywords=("ocds", "marches-publics", "micro-acquisitions"),
-        update_frequency=UpdateFrequency.IRREGULAR, resources=resources, state=DatasetState.ACTIVE)
+        update_frequency=UpdateFrequency.IRREGULAR, resources=resources, state=DatasetState.ACTIVE,
+        # Who answers, what it is about, the months and the territory it covers (rules M2 and M5).
+        contact_name="Équipe des données ouvertes", contact_email=settings.OPEN_DATA_CONTACT,
+        themes=("gouvernement-finances",), spatial="Québec",
+        temporal_start=dt.date.fromisoformat(f"{months[0]}-01") if months else None)
     dataset = dataset_upsert(data=data, organization=organization, by=by, dataset=dataset)
     audit_record(actor=OCDS, action="procurement.ocds_dataset.refresh", obj=dataset, organization=organization,
                  changes={"resources": len(resources)})

@@ -285,6 +285,9 @@ globals().update(_email())
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Ouvert <ne-pas-repondre@ouvert.localhost>")
 # Who answers for personal information (Québec's Law 25), named on the privacy policy page.
 PRIVACY_CONTACT = os.environ.get("OUVERT_PRIVACY_CONTACT", "vie-privee@ouvert.localhost")
+# The open-data team's address: the contact of the datasets the platform publishes itself (the OCDS
+# files of micro-procurement, the open-access compliance ledger).
+OPEN_DATA_CONTACT = os.environ.get("OUVERT_OPEN_DATA_CONTACT", "donnees-ouvertes@ouvert.localhost")
 
 # Tasks: the database queue (embedded, no service) unless OUVERT_TASK_BROKER_URL names a RabbitMQ
 # broker (amqp://user:password@host:5672/vhost): then Celery delivers them, acknowledged after completion

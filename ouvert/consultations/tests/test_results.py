@@ -177,7 +177,7 @@ def test_results_publish_as_an_open_dataset_in_the_catalogue(client, answered, o
 
     report = dataset_quality_refresh(dataset=dataset).quality_report
     failed = {f["rule"] for f in report["findings"] if f["status"] in ("fail", "warning")}
-    assert not failed & {"F2", "F9", "F10", "F12"}, [f for f in report["findings"] if f["rule"] in failed]
+    assert not failed & {"F2", "F9", "F10", "F12", "M2", "M5"}, [f for f in report["findings"] if f["rule"] in failed]
     from ouvert.datastore.selectors import tables_for_resource
 
     (table,) = tables_for_resource(resource.pk)  # the report read the typed table, not only the file

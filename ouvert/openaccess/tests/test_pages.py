@@ -125,6 +125,10 @@ def test_ledger_published_as_an_open_dataset_of_the_catalogue(demo_world, make_u
     assert response.status_code == 302 and dataset is not None and dataset.state == DatasetState.ACTIVE
     assert dataset.organization.slug == "frqs" and dataset.resources.count() == 1
     assert dataset.title_en == "Open access compliance ledger of the FRQ" and "open science" in dataset.keywords_en
+    from ouvert.catalog.services import dataset_quality_refresh
+
+    report = dataset_quality_refresh(dataset=dataset).quality_report  # contact, theme, coverage: M2 and M5
+    assert not [f for f in report["findings"] if f["rule"] in ("M2", "M5") and f["status"] == "fail"], report
     client.post("/fr/libre-acces/registre/publier/")  # again: the CSV is replaced, not added
     assert ledger_dataset().resources.count() == 1
     assert dataset.get_absolute_url() in client.get("/fr/libre-acces/tableau-de-bord/").content.decode()

@@ -38,6 +38,11 @@ def test_each_release_refreshes_the_dataset(configured, make_call, buyer, client
     assert links[f"releases-{month}.json"].endswith(f"/ocds/releases-{month}.json")
     assert dataset.state == "active" and dataset.organization.slug == configured.memberships.get().organization.slug
     assert dataset.title_en.startswith("Micro-procurement") and "public procurement" in dataset.keywords_en
+    from ouvert.catalog.services import dataset_quality_refresh
+
+    report = dataset_quality_refresh(dataset=dataset).quality_report  # contact, theme, coverage: M2 and M5
+    assert not [f for f in report["findings"] if f["rule"] in ("M2", "M5") and f["status"] == "fail"]
+    assert dataset.contact_email == settings.OPEN_DATA_CONTACT and dataset.temporal_start.day == 1
     english = client.get("/en/data/", {"q": "procurement"}).content.decode()  # found by English words
     assert dataset.title_en in english
     # every link answers on the site (the paths are the OCDS views')
