@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -61,10 +62,10 @@ def ledger_publish(*, funder: Funder, by: User) -> Dataset:
              "Québec à leur politique de libre accès : pour chaque article déclaré, la politique appliquée, la "
              "date limite, le statut (conforme, en retard, non conforme, indéterminé) et les codes qui "
              "l'expliquent. Aucune donnée personnelle. Mis à jour à chaque publication du registre.")
-    first = Publication.objects.exclude(published_on=None).order_by("published_on").values_list(
+    first = Publication.objects.filter(published_on__isnull=False).order_by("published_on").values_list(
         "published_on", flat=True).first()
     # Who answers, what it is about, the years and the territory it covers (rules M2 and M5).
-    described = {"contact_name": "Équipe des données ouvertes", "contact_email": settings.OPEN_DATA_CONTACT,
+    described: dict[str, Any] = {"contact_name": "Équipe des données ouvertes", "contact_email": settings.OPEN_DATA_CONTACT,
                  "spatial": "Québec", "temporal_start": first or timezone.localdate(),
                  "update_frequency": "irregular"}
     themes = list(Theme.objects.filter(slug="education-recherche"))
