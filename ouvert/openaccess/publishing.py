@@ -65,9 +65,9 @@ def ledger_publish(*, funder: Funder, by: User) -> Dataset:
     first = Publication.objects.filter(published_on__isnull=False).order_by("published_on").values_list(
         "published_on", flat=True).first()
     # Who answers, what it is about, the years and the territory it covers (rules M2 and M5).
-    described: dict[str, Any] = {"contact_name": "Équipe des données ouvertes", "contact_email": settings.OPEN_DATA_CONTACT,
-                 "spatial": "Québec", "temporal_start": first or timezone.localdate(),
-                 "update_frequency": "irregular"}
+    described: dict[str, Any] = {
+        "contact_name": "Équipe des données ouvertes", "contact_email": settings.OPEN_DATA_CONTACT,
+        "spatial": "Québec", "temporal_start": first or timezone.localdate(), "update_frequency": "irregular"}
     themes = list(Theme.objects.filter(slug="education-recherche"))
     if dataset is None:
         dataset = catalog_services.dataset_create(
