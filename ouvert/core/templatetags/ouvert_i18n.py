@@ -9,6 +9,14 @@
     language, unless the English value given is not empty (then that value is what is shown):
     ``<h3{% content_lang %}>{{ consultation.title }}</h3>``,
     ``<li{% content_lang organization.name_en %}>{{ organization.name }}</li>``.
+``french``
+    French content inside a translated sentence (``{% blocktranslate with t=commitment.title|french %}
+    Commitment {{ n }}: {{ t }}``): ``<span lang="fr">…</span>`` on pages in another language, the
+    value as it is on French pages. Element content only, never an attribute.
+``{% organization_name organization %}``
+    An organization's name in the page's language; on English pages, a body without an English name of
+    its own (or whose English name is its French one, "Université Laval") is wrapped in
+    ``<span lang="fr">`` (not for ``<option>`` text, which takes no markup: use ``content_lang`` there).
 ``percent`` / ``percent:1``
     A share as each language writes it, localized and rounded to the decimals given: "12,5 %" in
     French, "12.5%" in English (``{{ rate|percent:1 }}``); "—" when there is none.
@@ -26,6 +34,7 @@ from typing import Any
 from django import template
 from django.template.defaultfilters import date as django_date
 from django.utils import formats
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from ouvert.core.dates import french_format, is_french
@@ -48,6 +57,23 @@ def content_lang(english: Any = _NO_VALUE) -> SafeString:
     if is_french() or (english is not _NO_VALUE and english not in (None, "")):
         return mark_safe("")  # noqa: S308 — a constant
     return mark_safe(' lang="fr"')  # noqa: S308 — a constant
+
+
+@register.filter(is_safe=True)
+def french(value: Any) -> SafeString:
+    if is_french() or value in (None, ""):
+        return conditional_escape("" if value is None else value)
+    return format_html('<span lang="fr">{}</span>', value)
+
+
+@register.simple_tag
+def organization_name(organization: Any) -> SafeString:
+    if organization is None:
+        return mark_safe("")  # noqa: S308 — a constant
+    name = str(organization.name)
+    if is_french() or getattr(organization, "english_name", ""):
+        return conditional_escape(name)
+    return format_html('<span lang="fr">{}</span>', name)
 
 
 @register.filter

@@ -24,3 +24,19 @@ def test_the_english_pages_speak_english(make_call, client):
     call = make_call()
     page = client.get(f"/en/procurement/calls/{call.pk}/").content.decode()
     assert "Evaluation criteria" in page and "Bids are sealed" in page
+
+
+def test_an_english_call_page_marks_its_french_content(client, make_call):
+    """The call's title, summary, texts, criteria and questions are French on English pages: lang="fr"."""
+    from django.utils import translation
+
+    from ouvert.core.tests.test_content_lang import unmarked_french
+
+    call = make_call()
+    with translation.override("en"):
+        path = call.get_absolute_url()
+    body = client.get(path).content.decode()
+    french = ["Module de prise de rendez-vous", "Un module libre de prise", "Ajouter la prise de rendez-vous",
+              "Les tests passent", "Documentation en français", "Qualité technique", "Ministère de l'essai",
+              "Aucune solution existante"]
+    assert not unmarked_french(body, french), unmarked_french(body, french)
