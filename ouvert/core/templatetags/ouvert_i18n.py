@@ -20,6 +20,9 @@
 ``percent`` / ``percent:1``
     A share as each language writes it, localized and rounded to the decimals given: "12,5 %" in
     French, "12.5%" in English (``{{ rate|percent:1 }}``); "—" when there is none.
+``money``
+    An amount in dollars as each language writes it: "20 000,00 $" in French, "$20,000.00" in English
+    (``{{ call.amount|money }}``); "—" when there is none.
 ``{% colon %}``
     The colon between a label and its value, spaced as each language does: " :" in French, ":" in
     English (``<strong>{{ label }}</strong>{% colon %} {{ value }}``).
@@ -29,6 +32,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
@@ -91,6 +95,18 @@ def percent(value: Any, decimals: int | None = None) -> str:
         return str(value)
     shown = formats.number_format(round(number, decimals) if decimals is not None else value, decimal_pos=decimals)
     return f"{shown} %" if is_french() else f"{shown}%"
+
+
+@register.filter(is_safe=False)
+def money(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    shown = formats.number_format(number, decimal_pos=2, use_l10n=True, force_grouping=True)
+    return f"{shown}\u00a0$" if is_french() else f"${shown}"
 
 
 @register.simple_tag
