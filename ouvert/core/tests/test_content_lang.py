@@ -169,7 +169,8 @@ def test_facet_labels_and_organization_options_in_french_are_marked(client, fren
     client.force_login(org.memberships.first().user)
     with translation.override("en"):
         paths = [reverse("catalog:search"), reverse("catalog:dataset_create"), reverse("catalog:request_list"),
-                 reverse("catalog:request_create"), reverse("consultations:index"), reverse("consultations:create")]
+                 reverse("catalog:request_create"), reverse("consultations:index"), reverse("consultations:create"),
+                 reverse("catalog:my_datasets")]
     for path in paths:
         body = client.get(path).content.decode()
         assert not unmarked_french(body, FRENCH), (path, unmarked_french(body, FRENCH))
