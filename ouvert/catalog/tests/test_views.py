@@ -221,6 +221,10 @@ def test_history_names_fields_and_values_as_people_read_them(client, publisher, 
                      r'écoles</ins>', english)
     assert re.search(r'<th scope="row">Status</th><td><del>Draft</del></td><td><ins>Published</ins>', english)
     assert '<li lang="fr"><a href="/en/data/datasets/' in english
+    assert '<h1>History of “<span lang="fr">Avant</span>”</h1>' in english
+    services.dataset_update(dataset=dataset, by=user, title_en="Before")
+    english = client.get(f"/en/data/datasets/{dataset.name}/history/").content.decode()
+    assert "<h1>History of “Before”</h1>" in english
 
 
 def test_dataset_page_names_each_region_once(client, publisher, make_dataset):

@@ -12,7 +12,8 @@
 ``french``
     French content inside a translated sentence (``{% blocktranslate with t=commitment.title|french %}
     Commitment {{ n }}: {{ t }}``): ``<span lang="fr">…</span>`` on pages in another language, the
-    value as it is on French pages. Element content only, never an attribute.
+    value as it is on French pages. ``title|french:title_en`` shows the English value instead when there
+    is one. Element content only, never an attribute.
 ``{% organization_name organization %}``
     An organization's name in the page's language; on English pages, a body without an English name of
     its own (or whose English name is its French one, "Université Laval") is wrapped in
@@ -64,9 +65,11 @@ def content_lang(english: Any = _NO_VALUE) -> SafeString:
 
 
 @register.filter(is_safe=True)
-def french(value: Any) -> SafeString:
+def french(value: Any, english: Any = None) -> SafeString:
     if is_french() or value in (None, ""):
         return conditional_escape("" if value is None else value)
+    if english not in (None, ""):
+        return conditional_escape(english)
     return format_html('<span lang="fr">{}</span>', value)
 
 
