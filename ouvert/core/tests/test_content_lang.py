@@ -181,3 +181,19 @@ def test_facet_labels_and_organization_options_in_french_are_marked(client, fren
     with translation.override("fr"):  # a French page needs no mark
         french_form = client.get(reverse("catalog:dataset_create")).content.decode()
     assert ">Ville de Rimouski</option>" in french_form and 'lang="fr">Ville de Rimouski' not in french_form
+
+
+def test_a_consultation_s_meetings_and_audience_are_marked(client, french_platform):
+    from ouvert.consultations.models import Consultation, Event
+
+    _org, _dataset, consultation = french_platform
+    Consultation.objects.filter(pk=consultation.pk).update(target_public="Résidants des quartiers riverains")
+    start = timezone.now() + dt.timedelta(days=3)
+    Event.objects.create(consultation=consultation, title="Marche exploratoire", place="Chalet du parc",
+                         address="12, rue du Rivage", description="Une marche d'une heure le long des sentiers.",
+                         starts_at=start, ends_at=start + dt.timedelta(hours=1))
+    with translation.override("en"):
+        path = consultation.get_absolute_url()
+    french = ["Résidants des quartiers", "Marche exploratoire", "Chalet du parc", "Une marche d'une heure"]
+    body = client.get(path).content.decode()
+    assert not unmarked_french(body, french), unmarked_french(body, french)
