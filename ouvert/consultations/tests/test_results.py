@@ -60,6 +60,7 @@ def test_english_results_mark_the_questions_and_choices_as_french(client, answer
     assert '<th scope="row" lang="fr">Oui</th><td>2</td><td>66.7%</td>' in html
     assert '<h3 lang="fr">Données</h3>' in html and '<th scope="row" lang="fr">Transparence</th>' in html
     assert 'Results: <span lang="fr">' in html
+    assert '<caption class="visually-hidden" lang="fr">Déjà participé?</caption>' in html
 
 
 def test_exports_one_row_per_participant_readable_with_conditions(client, answered, organizer):
