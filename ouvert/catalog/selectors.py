@@ -378,6 +378,61 @@ def version_diff(*, older: DatasetVersion, newer: DatasetVersion) -> list[tuple[
             if older.snapshot.get(k) != newer.snapshot.get(k)]
 
 
+def version_field_label(key: str) -> str:
+    """What a person calls a field of a version's snapshot ("titre", "ressources"), not its code."""
+    if key == "resources":
+        return str(Resource._meta.verbose_name_plural)
+    try:
+        return str(Dataset._meta.get_field(key).verbose_name)
+    except Exception:  # noqa: BLE001 — a key of an older snapshot that is no longer a field
+        return key
+
+
+def version_value_display(key: str, value: Any) -> str:
+    """A snapshot value as text: a state or a frequency by its label, a list of resources by their
+    names, yes or no, never a Python list or ``None``."""
+    if value is None or value in ("", [], {}):
+        return "—"
+    if isinstance(value, bool):
+        return str(_("oui") if value else _("non"))
+    if key in ("state", "update_frequency", "language"):
+        choices = dict(Dataset._meta.get_field(key).flatchoices)
+        return str(choices.get(value, value))
+    if isinstance(value, list):
+        return ", ".join(
+            str(item.get("name") or item.get("key") or item.get("url") or "") if isinstance(item, dict) else str(item)
+            for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} = {v}" for k, v in value.items())
+    return str(value)
+
+
+# Snapshot keys whose values are not French text people wrote (labels, codes, the English metadata).
+_NOT_FRENCH_CONTENT = {"state", "update_frequency", "language", "private", "title_en", "notes_en", "keywords_en",
+                       "organization", "licence", "licence_alias", "themes", "name", "contact_email", "source_url",
+                       "temporal_start", "temporal_end"}
+
+
+@dataclass(frozen=True)
+class VersionChange:
+    label: str
+    old: str
+    new: str
+    french: bool  # values written in French by the publisher (lang="fr" on English pages)
+
+
+def version_diff_display(*, older: DatasetVersion, newer: DatasetVersion) -> list[VersionChange]:
+    """:func:`version_diff` as the history page shows it: field names and values people read."""
+    return [VersionChange(label=version_field_label(k), old=version_value_display(k, a),
+                          new=version_value_display(k, b), french=k not in _NOT_FRENCH_CONTENT)
+            for k, a, b in version_diff(older=older, newer=newer)]
+
+
+def version_changed_fields(version: DatasetVersion) -> str:
+    """The fields a version changed, by their names ("titre, description, ressources")."""
+    return ", ".join(version_field_label(k) for k in (version.changes or {}))
+
+
 def activity(*, dataset: Dataset | None = None, organization: Organization | None = None,
              user: User | None = None, public_only: bool = False, limit: int = 50) -> QuerySet[DatasetVersion]:
     """The activity stream (dataset versions) of a dataset, an organization or a person."""

@@ -316,13 +316,14 @@ def dataset_history(request: HttpRequest, name: str) -> HttpResponse:
         a = b = 0
     if a in numbers and b in numbers:
         older, newer = sorted([numbers[a], numbers[b]], key=lambda v: v.number)
-        diff = selectors.version_diff(older=older, newer=newer)
+        diff = selectors.version_diff_display(older=older, newer=newer)
     if _wants_json(request):
         return JsonResponse({"dataset": dataset.name, "versions": [
             {"number": v.number, "action": v.action, "created_at": v.created_at.isoformat(),
              "changes": v.changes} for v in versions]})
+    rows = [(v, selectors.version_changed_fields(v)) for v in versions]
     return render(request, "catalog/dataset_history.html", {
-        "dataset": dataset, "versions": versions, "diff": diff, "older": older, "newer": newer})
+        "dataset": dataset, "versions": versions, "rows": rows, "diff": diff, "older": older, "newer": newer})
 
 
 # Resources ----------------------------------------------------------------------------------------

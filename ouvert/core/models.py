@@ -116,6 +116,13 @@ class Organization(models.Model):
         return self.name_fr
 
     @property
+    def english_name(self) -> str:
+        """The English name when it differs from the French one; ``""`` for a body that goes by its
+        French name in English too ("Université Laval"), whose name English pages mark ``lang="fr"``
+        (``{% content_lang organization.english_name %}``)."""
+        return self.name_en if self.name_en.strip() and self.name_en.strip() != self.name_fr.strip() else ""
+
+    @property
     def description(self) -> str:
         if (get_language() or "fr").startswith("en") and self.description_en:
             return self.description_en

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ouvert import __version__
 from ouvert.core import fetch as guarded
+from ouvert.core.messages import legacy
 
 from .sources import SourceError
 
@@ -53,18 +55,28 @@ def limits() -> guarded.FetchLimits:
     return guarded.FetchLimits(timeout=timeout, total_seconds=timeout * 20, max_bytes=settings.UPLOAD_MAX_BYTES)
 
 
+def _in_each_language(say: Callable[[], str]) -> dict[str, Any]:
+    """The reason a link was not read, kept for the load report in French and in English: the report is
+    read later by anyone, in either language (the fetch's reasons are sentences, not report codes)."""
+    texts = {}
+    for language in ("fr", "en"):
+        with translation.override(language):
+            texts[language] = say()
+    return legacy(texts)
+
+
 @contextlib.contextmanager
 def fetched(url: str) -> Iterator[tuple[Path, dict[str, Any]]]:
     """The linked file in a temporary file, with what was fetched (final URL, size, SHA-256)."""
     refusal = link_refusal(url)
     if refusal:
-        raise SourceError(refusal)
+        raise SourceError(refusal, stored=_in_each_language(lambda: link_refusal(url)))
     with contextlib.ExitStack() as stack:
         try:
             result = stack.enter_context(guarded.fetch_to_file(
                 url, headers={"User-Agent": USER_AGENT}, limits=limits(),
                 suffix=Path(urlsplit(url).path).suffix))
         except guarded.FetchError as exc:
-            raise SourceError(str(exc)) from None
+            raise SourceError(str(exc), stored=_in_each_language(exc.__str__)) from None
         yield cast(Path, result.path), {"url": result.url, "bytes": result.size, "sha256": result.sha256,
                             "content_type": result.content_type}

@@ -57,6 +57,11 @@ class Series:
         counted = COUNTED_UNITS.get(self.slug)
         return counted(self.overall or 0) if counted else str(self.unit)
 
+    @property
+    def is_share(self) -> bool:
+        """A percentage, written as each language writes one ("33,3 %", "33.3%")."""
+        return self.slug in SHARES
+
     def overall_basis_label(self) -> str:
         """What the overall value is computed over, agreeing with its number ("1 adjudication")."""
         counted = COUNTED_BASES.get(self.slug)
@@ -79,6 +84,8 @@ SERIES: dict[str, tuple[str | Promise, str | Promise, str | Promise]] = {
     "reuse_share": (_("Part des livraisons réutilisées par un autre organisme"), _("%"), _("livraisons acceptées")),
 }
 
+
+SHARES = {"sme_share", "reuse_share"}
 
 # The same labels after a number, singular or plural (the column headers above stay plural).
 COUNTED_UNITS: dict[str, Callable[[float], str]] = {

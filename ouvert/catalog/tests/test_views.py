@@ -238,6 +238,53 @@ def test_history_diff(client, publisher, make_dataset):
     assert "<del>Avant</del>" in body and "<ins>Après</ins>" in body
 
 
+def test_history_names_fields_and_values_as_people_read_them(client, publisher, make_dataset):
+    """The history listed snapshot codes ("name, title, notes, contact_name", "state", "resources") and
+    compared a list of resources as a Python list; French values on the English page lacked lang="fr"."""
+    import html
+    import re
+
+    from ouvert.catalog import services
+
+    user, org = publisher
+    dataset = make_dataset(user, org, title="Avant")
+    services.resource_create(dataset=dataset, by=user, name="Liste des écoles", url="https://exemple.qc.ca/e.csv",
+                             format="CSV")
+    versions = dataset.versions.count()
+    french = client.get(f"/fr/donnees/jeux/{dataset.name}/historique/", {"a": 1, "b": versions}).content.decode()
+    text = html.unescape(re.sub(r"<[^>]+>", " ", french))
+    assert "identifiant lisible, titre, description" in text
+    assert "État" in text and "Ressources" in text and "Publié" in text
+    assert "Liste des écoles" in text
+    for code in ("contact_name", "resources", "'id'", "[]", "None", "active"):
+        assert code not in text, code
+    assert 'role="region" aria-labelledby="versions-caption"' in french
+    english = client.get(f"/en/data/datasets/{dataset.name}/history/", {"a": 1, "b": versions}).content.decode()
+    assert re.search(r'<th scope="row">Resources</th><td lang="fr"><del>—</del></td><td lang="fr"><ins>Liste des '
+                     r'écoles</ins>', english)
+    assert re.search(r'<th scope="row">Status</th><td><del>Draft</del></td><td><ins>Published</ins>', english)
+    assert '<li lang="fr"><a href="/en/data/datasets/' in english
+    assert '<h1>History of “<span lang="fr">Avant</span>”</h1>' in english
+    services.dataset_update(dataset=dataset, by=user, title_en="Before")
+    english = client.get(f"/en/data/datasets/{dataset.name}/history/").content.decode()
+    assert "<h1>History of “Before”</h1>" in english
+
+
+def test_dataset_page_names_each_region_once(client, publisher, make_dataset):
+    """The resources section and its scrolling table were two regions with the same name (axe-core's
+    landmark-unique)."""
+    import re
+
+    from ouvert.catalog import services
+
+    user, org = publisher
+    dataset = make_dataset(user, org)
+    services.resource_create(dataset=dataset, by=user, name="Liste", url="https://exemple.qc.ca/e.csv", format="CSV")
+    body = client.get(dataset.get_absolute_url()).content.decode()
+    labels = re.findall(r'<(?:section|div|aside|nav)\b[^>]*aria-labelledby="([^"]+)"', body)
+    assert labels and len(labels) == len(set(labels)), labels
+
+
 @pytest.mark.django_db
 def test_dataset_page_embeds_schema_org_and_dcat_alternates(client, make_user, make_org, make_member):
     import json

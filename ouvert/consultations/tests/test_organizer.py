@@ -61,6 +61,10 @@ def test_editor_creates_builds_and_publishes(client, organizer, org):
     assert (why.condition_question, why.condition_value) == (winter, "Non")
     edit_form = client.get(base + f"questions/{why.pk}/").content.decode()
     assert f'<option value="{winter.pk}|Non" selected>Non</option>' in edit_form
+    # The condition in the questions table: French quotes on the French page, English ones on the English page.
+    assert "« Roulez-vous l&#x27;hiver? » = Non" in client.get(base).content.decode()
+    english = client.get(base.replace("/fr/", "/en/").replace("/organiser/", "/organize/")).content.decode()
+    assert '“<span lang="fr">Roulez-vous l&#x27;hiver?</span>” = <span lang="fr">Non</span>' in english
     # Checklist: purpose and feedback are missing, so publishing is refused with the reasons
     html = client.get(base).content.decode()
     assert "État de préparation" in html and "requis pour publier" in html

@@ -52,6 +52,17 @@ def test_live_results_for_organizers_with_accessible_charts(client, answered, or
     assert data["participants"] == 3
 
 
+def test_english_results_mark_the_questions_and_choices_as_french(client, answered, organizer):
+    """Questions, choices and grid rows are the organizer's French text: lang="fr" on the English page."""
+    client.force_login(organizer)
+    html = client.get(f"/en/consultations/{answered.slug}/results/").content.decode()
+    assert "1. <span lang=\"fr\">Déjà participé?</span></h2>" in html
+    assert '<th scope="row" lang="fr">Oui</th><td>2</td><td>66.7%</td>' in html
+    assert '<h3 lang="fr">Données</h3>' in html and '<th scope="row" lang="fr">Transparence</th>' in html
+    assert 'Results: <span lang="fr">' in html
+    assert '<caption class="visually-hidden" lang="fr">Déjà participé?</caption>' in html
+
+
 def test_exports_one_row_per_participant_readable_with_conditions(client, answered, organizer):
     q = answered.q
     client.force_login(organizer)

@@ -166,3 +166,17 @@ def test_english_survey(client, survey):
     assert response.status_code == 302
     html = client.get(response["Location"]).content.decode()
     assert "Page 1 of 2" in html and "Save and continue later" in html and "required" in html
+
+
+def test_an_english_survey_page_marks_the_questions_as_french(client, survey):
+    """The organizer's questions and choices are French: a screen reader on the English page must read
+    them as French, and the error summary writes the colon as English does."""
+    response = client.post(f"/en/consultations/{survey.slug}/participate/", {"consent": "1"})
+    assert response.status_code == 302, response.content
+    page1 = response["Location"]
+    assert page1.startswith("/en/")
+    html = client.get(page1).content.decode()
+    assert '<legend><span lang="fr">Déjà participé?</span> <span class="required">(required)</span></legend>' in html
+    assert 'lang="fr">Oui</label>' in html
+    errors = client.post(page1, {"action": "next"}).content.decode()
+    assert re.search(r'<a href="#question-\d+"><span lang="fr">Déjà participé\?</span>: ', errors)

@@ -57,6 +57,8 @@ def test_the_log_reads_as_text_not_codes_in_both_languages(client, site_admin, m
     with translation.override("en"):
         english = client.get(reverse("core:audit_log")).content.decode()
     assert "Organization member — change" in english and "Role: Editor → Administrator" in english
+    # The object's name was stored as written (French here): lang="fr" around it, the type in English.
+    assert '<td><span lang="fr">Alpha</span> (' in english and '<td><span>Alpha</span> (' in body
 
 
 def test_every_audited_action_reads_as_words_in_both_languages():

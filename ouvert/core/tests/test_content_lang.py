@@ -122,13 +122,55 @@ def test_french_content_on_the_main_english_pages_is_marked_lang_fr(client, fren
     assert not problems, "\n".join(f"{p}: {x}" for p, xs in problems.items() for x in xs)
 
 
+def test_a_body_whose_english_name_is_its_french_name_is_marked(client, make_org):
+    """"Université Laval" is also its English name: the demo gave it as name_en, and English pages read it
+    with English pronunciation (no lang attribute), in the organization list as everywhere else."""
+    make_org("ulaval", kind="public_body", name_fr="Université Laval", name_en="Université Laval")
+    make_org("gatineau", kind="municipality", name_fr="Ville de Gatineau", name_en="City of Gatineau")
+    english = client.get("/en/organizations/").content.decode()
+    assert not unmarked_french(english, ["Université Laval", "Ville de Gatineau"])
+    assert '<h2 lang="fr"><a href="/en/organizations/ulaval/">Université Laval</a>' in english
+    assert "City of Gatineau" in english
+    french = client.get("/fr/organisations/").content.decode()
+    assert '<h2><a href="/fr/organisations/ulaval/">Université Laval</a>' in french
+
+
+def test_the_french_filter_and_organization_name_mark_french_only_on_other_pages(make_org):
+    from django.template import engines
+
+    org = make_org("banq", kind="public_body", name_fr="Bibliothèque et Archives nationales du Québec", name_en="")
+    template = engines["django"].from_string(
+        "{% load i18n %}{% blocktranslate with t=title|french %}Engagement {{ t }}{% endblocktranslate %} / "
+        "{% organization_name org %}")
+    with translation.override("en"):
+        assert template.render({"title": "Ouvrir <les> données", "org": org}) == (
+            'Engagement <span lang="fr">Ouvrir &lt;les&gt; données</span> / '
+            '<span lang="fr">Bibliothèque et Archives nationales du Québec</span>')
+    with translation.override("fr"):
+        assert template.render({"title": "Ouvrir <les> données", "org": org}) == (
+            "Engagement Ouvrir &lt;les&gt; données / Bibliothèque et Archives nationales du Québec")
+
+
+def test_data_requests_and_the_calendar_mark_their_french_content(client, french_platform):
+    from ouvert.catalog.models import DatasetRequest
+
+    request = DatasetRequest.objects.get()
+    with translation.override("en"):
+        paths = [reverse("catalog:request_list"), request.get_absolute_url(), reverse("consultations:calendar")]
+    french = [*FRENCH, "Horaires des patinoires", "Les heures d'ouverture"]
+    for path in paths:
+        body = client.get(path).content.decode()
+        assert not unmarked_french(body, french), (path, unmarked_french(body, french))
+
+
 def test_facet_labels_and_organization_options_in_french_are_marked(client, french_platform):
     """The catalogue's filters and the organization drop-downs: a French-only name says so."""
     org, _dataset, _consultation = french_platform
     client.force_login(org.memberships.first().user)
     with translation.override("en"):
         paths = [reverse("catalog:search"), reverse("catalog:dataset_create"), reverse("catalog:request_list"),
-                 reverse("catalog:request_create"), reverse("consultations:index"), reverse("consultations:create")]
+                 reverse("catalog:request_create"), reverse("consultations:index"), reverse("consultations:create"),
+                 reverse("catalog:my_datasets")]
     for path in paths:
         body = client.get(path).content.decode()
         assert not unmarked_french(body, FRENCH), (path, unmarked_french(body, FRENCH))
@@ -139,3 +181,19 @@ def test_facet_labels_and_organization_options_in_french_are_marked(client, fren
     with translation.override("fr"):  # a French page needs no mark
         french_form = client.get(reverse("catalog:dataset_create")).content.decode()
     assert ">Ville de Rimouski</option>" in french_form and 'lang="fr">Ville de Rimouski' not in french_form
+
+
+def test_a_consultation_s_meetings_and_audience_are_marked(client, french_platform):
+    from ouvert.consultations.models import Consultation, Event
+
+    _org, _dataset, consultation = french_platform
+    Consultation.objects.filter(pk=consultation.pk).update(target_public="Résidants des quartiers riverains")
+    start = timezone.now() + dt.timedelta(days=3)
+    Event.objects.create(consultation=consultation, title="Marche exploratoire", place="Chalet du parc",
+                         address="12, rue du Rivage", description="Une marche d'une heure le long des sentiers.",
+                         starts_at=start, ends_at=start + dt.timedelta(hours=1))
+    with translation.override("en"):
+        path = consultation.get_absolute_url()
+    french = ["Résidants des quartiers", "Marche exploratoire", "Chalet du parc", "Une marche d'une heure"]
+    body = client.get(path).content.decode()
+    assert not unmarked_french(body, french), unmarked_french(body, french)

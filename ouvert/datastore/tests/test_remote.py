@@ -96,3 +96,21 @@ def test_linked_file_dns_rebinding_uses_the_checked_address(monkeypatch):
         assert path.read_bytes() == b"a,b\n1,2\n"
     assert settings_calls == ["donnees.example"] and connected == [PUBLIC]
     assert fetched["url"] == f"http://donnees.example:{port}/t.csv" and fetched["bytes"] == 8
+
+
+def test_a_refused_link_is_reported_in_the_readers_language(publisher):
+    """The demo's linked files (on 127.0.0.1) said "Adresse refusée : …" on English pages too: the
+    reason was kept as the French sentence only."""
+    from django.utils import translation
+
+    _user, org = publisher
+    job = IngestJob.objects.create(resource_id=uuid.uuid4(), organization=org,
+                                   source_name="http://127.0.0.1:8080/x.csv", original_name="x.csv")
+    services.datastore_ingest_run(job=job)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    with translation.override("fr"):
+        assert "Adresse refusée" in job.shown_error and "adresse interne" in job.shown_error
+    with translation.override("en"):
+        english = job.shown_error
+    assert "Adresse" not in english and "internal address" in english and "127.0.0.1" in english

@@ -153,5 +153,6 @@ def test_guide_lists_webinars_with_the_consultations_registration(db, make_org, 
     assert "Déposer son manuscrit accepté" in body and "/fr/consultations/webinaires-libre-acces/#rencontres" in body
     english = client.get("/en/open-access/guide/").content.decode()
     assert "Register for the webinar" in english
+    assert '<h3 lang="fr">Déposer son manuscrit accepté</h3>' in english  # the webinar is given in French
     registration = event_register(event=Event.objects.first(), by=make_user())
     assert not registration.waitlisted

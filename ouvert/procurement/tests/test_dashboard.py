@@ -132,3 +132,27 @@ def test_empty_dashboard(client):
     page = client.get("/fr/acquisitions/tableau-de-bord/").content.decode()
     assert "Aucune donnée pour l'instant." in page
     assert _csv(client, "calls") == {}
+
+
+def test_summary_agrees_with_its_numbers_in_both_languages(client, buyer_org):
+    """The summary at the top said "1 fournisseurs" and, in English, "Suppliers : 1 suppliers" and "100.0 %"."""
+    import html
+    import re
+
+    call = _call(buyer_org, 1, state=CallState.PAID, published_days_ago=20, opened=True)
+    call.awarded_bid = Bid.objects.create(call=call, supplier=_supplier(1, "micro"), submitted_at=NOW)
+    call.save()
+
+    def summary(path):
+        body = client.get(path).content.decode()
+        listing = re.search(r'<ul class="dashboard-summary">(.*?)</ul>', body, re.S).group(1)
+        return [html.unescape(re.sub(r"<[^>]+>", "", item)) for item in re.findall(r"<li>(.*?)</li>", listing)]
+
+    french = summary("/fr/acquisitions/tableau-de-bord/")
+    assert "Premiers contrats (fournisseurs gagnant pour la première fois) : 1 fournisseur" in french
+    assert "Appels publiés : 1 appel" in french
+    assert "Part des contrats adjugés à des PME : 100,0 %" in french
+    english = summary("/en/procurement/dashboard/")
+    assert "First contracts (suppliers winning for the first time): 1 supplier" in english
+    assert "Share of contracts awarded to SMEs: 100.0%" in english
+    assert not [item for item in english if " : " in item]

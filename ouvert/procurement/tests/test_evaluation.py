@@ -44,7 +44,7 @@ def test_an_evaluator_sees_no_bid_before_declaring(closed_call, client):
         _score_all(call, panel[0])
     client.post(f"/fr/acquisitions/appels/{call.pk}/evaluation/", {"action": "declare", "conflict": "0"})
     page = client.get(f"/fr/acquisitions/appels/{call.pk}/evaluation/").content.decode()
-    assert "30000" in page
+    assert "30\u00a0000,00\u00a0$" in page  # the price, grouped as French writes it
 
 
 def test_a_conflicted_evaluator_does_not_score(closed_call):
