@@ -29,7 +29,7 @@ def _call(org, n, *, state, published_days_ago=None, opened=False):
     published = NOW - dt.timedelta(days=published_days_ago) if published_days_ago is not None else None
     return Call.objects.create(
         organization=org, title=f"Appel {n}", summary="s", description="d", deliverables="l", amount=Decimal("1000"),
-        questions_deadline=NOW, bid_deadline=NOW, delivery_date=NOW.date(), state=state, published_at=published,
+        questions_deadline=NOW, bid_deadline=NOW, delivery_date=timezone.localtime(NOW).date(), state=state, published_at=published,
         opened_at=NOW if opened else None)
 
 
@@ -58,7 +58,7 @@ def market(buyer_org, make_org):
         CallChange.objects.create(call=call, state=CallState.AWARDED, at=at)
         Delivery.objects.create(call=call, repository_url="https://depot.exemple.quebec/x", submitted_at=at
                                 + dt.timedelta(days=n * 2), accepted_at=at + dt.timedelta(days=20),
-                                paid_on=(at + dt.timedelta(days=20 + n)).date())
+                                paid_on=timezone.localtime(at + dt.timedelta(days=20 + n)).date())
         awarded.append(call)
     for call in awarded[:2]:
         solution = Solution.objects.create(name=call.title, short_description="s", url="https://x.example",
