@@ -383,7 +383,7 @@ def version_field_label(key: str) -> str:
     if key == "resources":
         return str(Resource._meta.verbose_name_plural)
     try:
-        return str(Dataset._meta.get_field(key).verbose_name)
+        return str(getattr(Dataset._meta.get_field(key), "verbose_name", key))
     except Exception:  # noqa: BLE001 — a key of an older snapshot that is no longer a field
         return key
 
@@ -396,7 +396,7 @@ def version_value_display(key: str, value: Any) -> str:
     if isinstance(value, bool):
         return str(_("oui") if value else _("non"))
     if key in ("state", "update_frequency", "language"):
-        choices = dict(Dataset._meta.get_field(key).flatchoices)
+        choices = dict(getattr(Dataset._meta.get_field(key), "flatchoices", ()))
         return str(choices.get(value, value))
     if isinstance(value, list):
         return ", ".join(

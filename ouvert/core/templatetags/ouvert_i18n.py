@@ -78,7 +78,7 @@ def organization_name(organization: Any) -> SafeString:
     if organization is None:
         return mark_safe("")  # noqa: S308 — a constant
     name = str(organization.name)
-    if is_french() or getattr(organization, "english_name", ""):
+    if is_french() or getattr(organization, "english_name", None):
         return conditional_escape(name)
     return format_html('<span lang="fr">{}</span>', name)
 
