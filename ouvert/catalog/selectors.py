@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -371,9 +372,16 @@ def dataset_versions(*, dataset: Dataset) -> QuerySet[DatasetVersion]:
     return dataset.versions.select_related("actor").order_by("-number")
 
 
+def _in_field_order(keys: Iterable[str]) -> list[str]:
+    """Snapshot keys in the order of the dataset's fields, whatever the database kept them in
+    (PostgreSQL's jsonb sorts an object's keys by length); keys that are no fields come last."""
+    order = {f.name: i for i, f in enumerate(Dataset._meta.get_fields())}
+    return sorted(dict.fromkeys(keys), key=lambda k: (order.get(k, len(order)), k))
+
+
 def version_diff(*, older: DatasetVersion, newer: DatasetVersion) -> list[tuple[str, Any, Any]]:
     """``[(field, old, new)]`` for every field that differs between two versions."""
-    keys = list(dict.fromkeys(list(older.snapshot) + list(newer.snapshot)))
+    keys = _in_field_order(list(older.snapshot) + list(newer.snapshot))
     return [(k, older.snapshot.get(k), newer.snapshot.get(k)) for k in keys
             if older.snapshot.get(k) != newer.snapshot.get(k)]
 
@@ -430,7 +438,7 @@ def version_diff_display(*, older: DatasetVersion, newer: DatasetVersion) -> lis
 
 def version_changed_fields(version: DatasetVersion) -> str:
     """The fields a version changed, by their names ("titre, description, ressources")."""
-    return ", ".join(version_field_label(k) for k in (version.changes or {}))
+    return ", ".join(version_field_label(k) for k in _in_field_order(version.changes or {}))
 
 
 def activity(*, dataset: Dataset | None = None, organization: Organization | None = None,
