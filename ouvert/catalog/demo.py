@@ -51,19 +51,16 @@ def _source_url(entry: dict) -> str:
     return f"{src['repository']}/blob/{src['commit']}/{quote(src['path'])}"
 
 
-def _file_note(entry: dict) -> str:
-    src = entry["source"]
-    text = f"Source : {src['repository']} @ {src['commit']}, {src['path']}."
-    if entry["rows_kept"] is not None:
-        text += f" Extrait : les {entry['rows_kept']} premières lignes sur {entry['rows_total']}."
-    return text
+FILE_NOTE = {"fr": ("Source : {where}.", " Extrait : les {kept} premières lignes sur {total}."),
+             "en": ("Source: {where}.", " Extract: the first {kept} rows of {total}.")}
 
 
-def _file_note_en(entry: dict) -> str:
+def _file_note(entry: dict, language: str = "fr") -> str:
     src = entry["source"]
-    text = f"Source: {src['repository']} @ {src['commit']}, {src['path']}."
+    source, extract = FILE_NOTE[language]
+    text = source.format(where=f"{src['repository']} @ {src['commit']}, {src['path']}")
     if entry["rows_kept"] is not None:
-        text += f" Extract: the first {entry['rows_kept']} rows of {entry['rows_total']}."
+        text += extract.format(kept=entry["rows_kept"], total=entry["rows_total"])
     return text
 
 
@@ -82,13 +79,13 @@ def pack_files(item: dict) -> list[PackFile]:
         out.append(PackFile(Path(shp["name"]).stem + ".zip", buffer.getvalue(),
                             " ".join(_file_note(e) for e in parts), format="SHP",
                             data_dictionary=tuple(shp.get("data_dictionary", ())),
-                            description_en=" ".join(_file_note_en(e) for e in parts)))
+                            description_en=" ".join(_file_note(e, "en") for e in parts)))
     for entry in entries:
         if complete and entry in parts or Path(entry["file"]).suffix.lower() == ".txt":
             continue
         out.append(PackFile(entry["name"], (PACK / entry["file"]).read_bytes(), _file_note(entry),
                             data_dictionary=tuple(entry.get("data_dictionary", ())),
-                            description_en=_file_note_en(entry)))
+                            description_en=_file_note(entry, "en")))
     return out
 
 

@@ -24,5 +24,4 @@ def render_markdown(text: str) -> SafeString:
 def plain_text(text: str) -> str:
     """A description as a list shows it: its Markdown rendered, then reduced to its words (no ``**`` nor
     tags), blocks joined by a space. The template escapes the result like any text."""
-    rendered = markdown.markdown(text or "", extensions=["fenced_code", "tables"], output_format="html")
-    return " ".join(html.unescape(nh3.clean(rendered, tags=set())).split())
+    return " ".join(html.unescape(nh3.clean(render_markdown(text), tags=set())).split())

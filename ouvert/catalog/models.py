@@ -180,6 +180,11 @@ class Dataset(models.Model):
         return self.notes_en if self.notes_en and (get_language() or "fr").startswith("en") else self.notes
 
     @property
+    def keywords_en_local(self) -> list[str]:
+        """The English keywords on English pages (each shown as a search), none on French ones."""
+        return list(self.keywords_en) if _english() else []
+
+    @property
     def notes_local_text(self) -> str:
         """The description in the page's language as plain words, for lists (no Markdown marks)."""
         return plain_text(self.notes_local)
@@ -230,12 +235,11 @@ class Resource(models.Model):
     @property
     def name_local(self) -> str:
         """The name in the page's language: the English one on English pages when there is one."""
-        return self.name_en if self.name_en and (get_language() or "fr").startswith("en") else self.name
+        return self.name_en if _english() and self.name_en else self.name
 
     @property
     def description_local(self) -> str:
-        return (self.description_en if self.description_en and (get_language() or "fr").startswith("en")
-                else self.description)
+        return self.description_en if _english() and self.description_en else self.description
 
     @property
     def is_upload(self) -> bool:

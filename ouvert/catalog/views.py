@@ -154,8 +154,6 @@ def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
     return render(request, "catalog/dataset_detail.html", {
         "loads": loads, "loading": any(load.state in ("queued", "loading") for load in loads),
         "dataset": dataset, "resources": resources, "notes_html": render_markdown(dataset.notes_local),
-        # English pages show the English keywords when there are (each a search), else the French ones.
-        "english_keywords": dataset.keywords_en if (get_language() or "fr").startswith("en") else [],
         "can_edit": can_edit, "preview": preview, "following": following,
         "late": selectors.is_late(dataset), "requests": dataset.requests.all(),
         "can_manage_trash": permissions.can_manage_trash(signed_in_user(request), dataset.organization),

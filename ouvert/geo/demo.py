@@ -9,6 +9,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from ouvert.core import actors
 from ouvert.core.models import Organization
@@ -40,23 +41,23 @@ class DemoMap:
     dictionary: tuple[dict[str, str], ...] = ()
 
 
-def regions_geojson() -> bytes:
-    """The 17 administrative regions as the offline basemap draws them (real SDA boundaries), with their
-    code, name and number."""
-    source = json.loads(basemap.FILE.read_text(encoding="utf-8"))
-    features = [{"type": "Feature", "properties": {"code": f["properties"]["code"], "nom": f["properties"]["name"],
-                                                   "numero": int(f["properties"]["code"][3:])},
-                 "geometry": f["geometry"]} for f in source["features"]]
+def _basemap_layer(path: Path, more: Callable[[dict], dict]) -> bytes:
+    """A layer of the offline basemap as a demo file: each shape with its code, its French name (``nom``)
+    and what ``more`` adds from its properties."""
+    source = json.loads(path.read_text(encoding="utf-8"))
+    features = [{"type": "Feature", "properties": {"code": p["code"], "nom": p["name"], **more(p)},
+                 "geometry": f["geometry"]} for f in source["features"] for p in [f["properties"]]]
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode()
+
+
+def regions_geojson() -> bytes:
+    """The 17 administrative regions as the offline basemap draws them (real SDA boundaries), with their number."""
+    return _basemap_layer(basemap.FILE, lambda p: {"numero": int(p["code"][3:])})
 
 
 def mrc_geojson() -> bytes:
-    """The 104 MRC and equivalent territories of the offline basemap, with their code, name and region."""
-    source = json.loads(basemap.MRC_FILE.read_text(encoding="utf-8"))
-    features = [{"type": "Feature", "properties": {"code": f["properties"]["code"], "nom": f["properties"]["name"],
-                                                   "region": f["properties"]["region"]},
-                 "geometry": f["geometry"]} for f in source["features"]]
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode()
+    """The 104 MRC and equivalent territories of the offline basemap, with their region."""
+    return _basemap_layer(basemap.MRC_FILE, lambda p: {"region": p["region"]})
 
 
 SDA_NOTE = ("Limites tirées du Système sur les découpages administratifs (SDA) du gouvernement du Québec, "
