@@ -31,7 +31,8 @@ def test_citizen_search_dataset_chart_and_api(page, axe_check, screenshots_dir, 
     counts = services.dataset_create(by=editor, organization=org, title="Comptages de vélos",
                                      title_en="Bicycle counts", notes_en="Daily bicycle counts at each station.",
                                      notes="Passages quotidiens de vélos aux compteurs du réseau cyclable, par station.",
-                                     keywords="vélo, mobilité, comptage")
+                                     keywords="vélo, mobilité, comptage",  # a long address: it wraps on a phone
+                                     source_url="https://www.donneesquebec.ca/recherche/dataset/comptages-velos-pistes")
     table = services.resource_create(dataset=counts, by=editor, name="comptages.csv",
                                      file=SimpleUploadedFile("comptages.csv", CSV.encode()))
     services.dataset_publish(dataset=counts, by=editor)
